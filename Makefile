@@ -1,0 +1,36 @@
+# Developer entry points; the real work lives in scripts/.
+#   make demo      set up and serve the demo on http://127.0.0.1:8000/ (SQLite)
+#   make test      the whole test suite (lint, SQLite, PostgreSQL, browser);
+#                  PYTEST_ARGS="-x -k name" is passed to every pytest call
+#   make lint      ruff check + mypy only
+#   make messages  refresh the vi/en catalogues and compile them
+#   make clean     remove caches and generated files (keeps .venv, databases, .mo files)
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: demo test lint messages clean
+
+demo:
+	bash scripts/demo.sh
+
+test:
+	bash scripts/test.sh $(PYTEST_ARGS)
+
+lint:
+	bash scripts/bootstrap.sh --python-only
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy thidua
+
+# makemessages runs inside thidua/ so that strings land in thidua/locale
+# (and so that it never walks .venv or var/).
+messages:
+	bash scripts/bootstrap.sh
+	cd thidua && ../$(PY) ../manage.py makemessages -l vi -l en --ignore 'testing/*' --ignore '*/tests/*'
+	$(PY) manage.py compilemessages --ignore .venv --ignore .git --ignore var \
+		--ignore node_modules --ignore '*.egg-info'
+
+clean:
+	find . -path ./.venv -prune -o -type d -name __pycache__ -exec rm -rf {} +
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis var/screenshots

@@ -1,0 +1,207 @@
+"""The one access layer: who may see and change what, derived from organisations and years.
+
+A role is never stored per page. A user belongs to an organisation; that organisation (or one
+it continues after a rename or merger) is a member of a cluster for a year; the head and deputy
+of that year are its secretariat; the cluster's supervising organisation supervises it.
+Every view, action and API endpoint asks this module, through the `rules` predicates below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from thidua.orgs import rules as org_rules
+
+if TYPE_CHECKING:
+    from thidua.cycle.models import EmulationYear
+    from thidua.orgs.models import Cluster, User
+
+
+@dataclass(frozen=True)
+class YearRoles:
+    """What one user is in one cluster year."""
+
+    member_org_ids: frozenset[int] = frozenset()  # the member units the user acts for
+    own_member_org_id: int | None = None  # the unit the user belongs to, if it is a member now
+    leader: bool = False
+    secretariat: bool = False
+    supervisor: bool = False
+    admin: bool = False
+
+    @property
+    def can_view(self) -> bool:
+        return bool(self.member_org_ids) or self.supervisor or self.admin
+
+
+def lineage(user: Any) -> set[int]:
+    """The user's organisation and every organisation it continues."""
+    from thidua.orgs.models import Succession
+
+    if not getattr(user, "organization_id", None):
+        return set()
+    cache = user.__dict__.setdefault("_thidua_lineage", None)
+    if cache is None:
+        edges = Succession.objects.values_list("predecessor_id", "successor_id")
+        cache = {user.organization_id} | org_rules.predecessors(user.organization_id, edges)
+        user.__dict__["_thidua_lineage"] = cache
+    return set(cache)
+
+
+def roles_in_year(user: Any, year: EmulationYear) -> YearRoles:
+    """The roles of `user` in `year`, computed once per user object and year."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return YearRoles()
+    cache: dict[int, YearRoles] = user.__dict__.setdefault("_thidua_roles", {})
+    if year.pk in cache:
+        return cache[year.pk]
+    from thidua.cycle.models import Membership
+
+    orgs = lineage(user)
+    memberships = list(
+        Membership.objects.filter(year=year, organization_id__in=orgs).values_list(
+            "organization_id", "role"
+        )
+    )
+    member_ids = frozenset(org for org, _role in memberships)
+    own = user.organization_id if user.organization_id in member_ids else None
+    secretariat = any(
+        role in (Membership.Role.HEAD, Membership.Role.DEPUTY) and org == user.organization_id
+        for org, role in memberships
+    )
+    roles = YearRoles(
+        member_org_ids=member_ids,
+        own_member_org_id=own,
+        leader=own is not None and user.is_leader,
+        secretariat=secretariat,
+        supervisor=year.cluster.supervisor_id in orgs,
+        admin=user.is_superuser,
+    )
+    cache[year.pk] = roles
+    return roles
+
+
+def clusters_visible_to(user: Any) -> Any:
+    """Clusters the user may open: where its units were members, supervised ones, or all."""
+    from thidua.orgs.models import Cluster
+
+    if not getattr(user, "is_authenticated", False):
+        return Cluster.objects.none()
+    if user.is_superuser:
+        return Cluster.objects.all()
+    orgs = lineage(user)
+    return Cluster.objects.filter(
+        Q(years__memberships__organization_id__in=orgs) | Q(supervisor_id__in=orgs)
+    ).distinct()
+
+
+# --- predicates over a year -------------------------------------------------------------
+
+
+@rules.predicate
+def can_view_year(user: Any, year: EmulationYear) -> bool:
+    return roles_in_year(user, year).can_view
+
+
+@rules.predicate
+def is_secretariat(user: Any, year: EmulationYear) -> bool:
+    return roles_in_year(user, year).secretariat
+
+
+@rules.predicate
+def is_member_leader(user: Any, year: EmulationYear) -> bool:
+    return roles_in_year(user, year).leader
+
+
+@rules.predicate
+def is_member_staff(user: Any, year: EmulationYear) -> bool:
+    return roles_in_year(user, year).own_member_org_id is not None
+
+
+@rules.predicate
+def is_supervisor(user: Any, year: EmulationYear) -> bool:
+    return roles_in_year(user, year).supervisor
+
+
+@rules.predicate
+def is_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False))
+
+
+# --- predicates over a cluster ------------------------------------------------------------
+
+
+@rules.predicate
+def can_open_year_of(user: Any, cluster: Cluster) -> bool:
+    """The administrator, the supervisor, or the secretariat of the cluster's latest year."""
+    if getattr(user, "is_superuser", False):
+        return True
+    orgs = lineage(user)
+    if cluster.supervisor_id in orgs:
+        return True
+    latest = cluster.years.order_by("-year").first()
+    return latest is not None and roles_in_year(user, latest).secretariat
+
+
+@rules.predicate
+def can_view_cluster(user: Any, cluster: Cluster) -> bool:
+    return clusters_visible_to(user).filter(pk=cluster.pk).exists()
+
+
+rules.add_perm("orgs.view_cluster", can_view_cluster)
+rules.add_perm("orgs.manage", is_admin)
+rules.add_perm("cycle.open_year", can_open_year_of)
+rules.add_perm("cycle.view_year", can_view_year)
+rules.add_perm("cycle.view_history", can_view_year)
+rules.add_perm("cycle.change_phase", is_secretariat | is_admin)
+rules.add_perm("cycle.edit_setup", is_secretariat | is_admin)
+rules.add_perm("cycle.sign_pledge", is_member_leader)
+
+
+def require(user: User | Any, perm: str, obj: Any = None) -> None:
+    """Refuse with 403 unless `user` has `perm` on `obj`; for actions and views alike."""
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(perm)
+
+
+def get_year_for(user: Any, slug: str, year: int, perm: str | None = None) -> EmulationYear:
+    """The year if the user may see it (404 otherwise), and may do `perm` on it (403)."""
+    from thidua.cycle.models import EmulationYear
+
+    try:
+        obj = EmulationYear.objects.select_related("cluster", "cluster__supervisor").get(
+            cluster__slug=slug, year=year
+        )
+    except EmulationYear.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("cycle.view_year", obj):
+        raise Http404
+    if perm is not None:
+        require(user, perm, obj)
+    return obj
+
+
+def get_cluster_for(user: Any, slug: str, perm: str | None = None) -> Cluster:
+    """The cluster if the user may see it (404 otherwise), and may do `perm` on it (403)."""
+    from thidua.orgs.models import Cluster
+
+    try:
+        cluster = Cluster.objects.select_related("supervisor").get(slug=slug)
+    except Cluster.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("orgs.view_cluster", cluster):
+        raise Http404
+    if perm is not None:
+        require(user, perm, cluster)
+    return cluster
+
+
+def forget(user: Any) -> None:
+    """Drop the user's cached roles, after a change of membership in the same request."""
+    user.__dict__.pop("_thidua_roles", None)
+    user.__dict__.pop("_thidua_lineage", None)

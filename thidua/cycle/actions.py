@@ -1,0 +1,244 @@
+"""Every change to a cluster's year goes through one of these actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from thidua import access
+from thidua.audit.record import record, snapshot
+from thidua.errors import ActionRefused
+from thidua.lib.text import normalize
+from thidua.orgs.models import Cluster, Organization
+
+from . import rules
+from .models import EmulationYear, Membership, Movement, Phase, Pledge, PledgeArticle, Signature
+from .problems import describe
+
+
+def _locked(year: EmulationYear) -> EmulationYear:
+    """The year re-read under a row lock, so phase checks and writes cannot interleave."""
+    return EmulationYear.objects.select_for_update().select_related("cluster").get(pk=year.pk)
+
+
+def _require_phase(year: EmulationYear, *phases: Phase) -> None:
+    if year.phase == Phase.CLOSED:
+        raise ActionRefused(_("The year is closed and can no longer be changed."), code="closed")
+    if year.phase not in phases:
+        raise ActionRefused(
+            _("This cannot be done in the %(phase)s phase.") % {"phase": year.get_phase_display()},
+            code="wrong_phase",
+        )
+
+
+@transaction.atomic
+def do_open_year(
+    cluster: Cluster,
+    *,
+    year: int,
+    members: Sequence[Organization],
+    head: Organization,
+    deputy: Organization,
+    acting_user: Any,
+) -> EmulationYear:
+    """Open a cluster's year with its members and the head and deputy elected for it."""
+    access.require(acting_user, "cycle.open_year", cluster)
+    if head == deputy:
+        raise ActionRefused(_("The head and the deputy must be different units."))
+    member_set = {m.pk: m for m in members}
+    if head.pk not in member_set or deputy.pk not in member_set:
+        raise ActionRefused(_("The head and the deputy must be members of the cluster."))
+    if EmulationYear.objects.filter(cluster=cluster, year=year).exists():
+        raise ActionRefused(
+            _("The cluster already has the year %(year)s.") % {"year": year}, code="exists"
+        )
+    emulation_year = EmulationYear.objects.create(
+        cluster=cluster, year=year, phase=Phase.SETUP, phase_changed_at=timezone.now()
+    )
+    roles = {head.pk: Membership.Role.HEAD, deputy.pk: Membership.Role.DEPUTY}
+    Membership.objects.bulk_create(
+        Membership(
+            year=emulation_year, organization=org, role=roles.get(pk, Membership.Role.MEMBER)
+        )
+        for pk, org in member_set.items()
+    )
+    record(
+        "year.open",
+        emulation_year,
+        actor=acting_user,
+        year=emulation_year,
+        after={
+            "year": year,
+            "members": sorted(org.name for org in member_set.values()),
+            "head": head.name,
+            "deputy": deputy.name,
+        },
+    )
+    access.forget(acting_user)
+    return emulation_year
+
+
+@transaction.atomic
+def do_set_movement(
+    year: EmulationYear,
+    *,
+    title: str,
+    launched_on: dt.date,
+    goals: str,
+    targets: str = "",
+    acting_user: Any,
+) -> Movement:
+    """Launch (or, while the year is being set up, correct) the year's emulation movement."""
+    access.require(acting_user, "cycle.edit_setup", year)
+    year = _locked(year)
+    _require_phase(year, Phase.SETUP)
+    movement = Movement.objects.filter(year=year).first()
+    before = snapshot(movement) if movement else None
+    if movement is None:
+        movement = Movement(year=year)
+    movement.title = normalize(title)
+    movement.launched_on = launched_on
+    movement.goals = normalize_block(goals)
+    movement.targets = normalize_block(targets)
+    movement.full_clean()
+    movement.save()
+    record(
+        "movement.set",
+        movement,
+        actor=acting_user,
+        year=year,
+        before=before,
+        after=snapshot(movement),
+    )
+    return movement
+
+
+def normalize_block(text: str) -> str:
+    """Normalise each line of a multi-line text, keeping the lines."""
+    return "\n".join(normalize(line) for line in text.strip().splitlines())
+
+
+@transaction.atomic
+def do_set_pledge(
+    year: EmulationYear,
+    *,
+    title: str,
+    preamble: str,
+    articles: Sequence[str],
+    acting_user: Any,
+) -> Pledge:
+    """Write the pledge's title and articles; fixed once the pledge phase opens."""
+    access.require(acting_user, "cycle.edit_setup", year)
+    year = _locked(year)
+    _require_phase(year, Phase.SETUP)
+    texts = [normalize_block(a) for a in articles if a.strip()]
+    if not texts:
+        raise ActionRefused(_("A pledge needs at least one article."))
+    pledge = Pledge.objects.filter(year=year).first()
+    before = None
+    if pledge is None:
+        pledge = Pledge(year=year)
+    else:
+        before = {
+            **snapshot(pledge),
+            "articles": list(pledge.articles.values_list("text", flat=True)),
+        }
+    pledge.title = normalize(title)
+    pledge.preamble = normalize_block(preamble)
+    pledge.full_clean()
+    pledge.save()
+    pledge.articles.all().delete()
+    PledgeArticle.objects.bulk_create(
+        PledgeArticle(pledge=pledge, number=n, text=text) for n, text in enumerate(texts, 1)
+    )
+    record(
+        "pledge.set",
+        pledge,
+        actor=acting_user,
+        year=year,
+        before=before,
+        after={**snapshot(pledge), "articles": texts},
+    )
+    return pledge
+
+
+def year_facts(year: EmulationYear) -> rules.YearFacts:
+    """Load what the phase rules need, in a handful of queries."""
+    memberships = list(year.memberships.select_related("organization"))
+    pledge = Pledge.objects.filter(year=year).first()
+    signed: set[int] = set()
+    articles = 0
+    if pledge is not None:
+        signed = set(pledge.signatures.values_list("organization_id", flat=True))
+        articles = pledge.articles.count()
+    return rules.YearFacts(
+        phase=year.phase,
+        member_count=len(memberships),
+        has_head=any(m.role == Membership.Role.HEAD for m in memberships),
+        has_deputy=any(m.role == Membership.Role.DEPUTY for m in memberships),
+        has_movement=Movement.objects.filter(year=year).exists(),
+        pledge_articles=articles,
+        unsigned=tuple(
+            m.organization.display_name for m in memberships if m.organization_id not in signed
+        ),
+    )
+
+
+@transaction.atomic
+def do_move_phase(year: EmulationYear, *, target: str, acting_user: Any) -> EmulationYear:
+    """Move the year to its next phase, if everything that phase needs is in place."""
+    access.require(acting_user, "cycle.change_phase", year)
+    year = _locked(year)
+    problems = rules.transition_problems(year_facts(year), target)
+    if problems:
+        raise ActionRefused(" ".join(describe(p) for p in problems), code=problems[0].code)
+    before = year.phase
+    year.phase = target
+    year.phase_changed_at = timezone.now()
+    year.save(update_fields=["phase", "phase_changed_at"])
+    record(
+        "year.phase",
+        year,
+        actor=acting_user,
+        year=year,
+        before={"phase": before},
+        after={"phase": target},
+    )
+    return year
+
+
+@transaction.atomic
+def do_sign_pledge(pledge: Pledge, *, unit: Organization, acting_user: Any) -> Signature:
+    """The unit's leader signs the pledge, once, during the pledge phase."""
+    year = _locked(pledge.year)
+    access.require(acting_user, "cycle.sign_pledge", year)
+    if acting_user.organization_id != unit.pk:
+        raise ActionRefused(_("A leader can only sign for the unit he or she leads."))
+    _require_phase(year, Phase.PLEDGE)
+    if Signature.objects.filter(pledge=pledge, organization=unit).exists():
+        raise ActionRefused(
+            _("%(unit)s has already signed the pledge.") % {"unit": unit.display_name},
+            code="already_signed",
+        )
+    try:
+        with transaction.atomic():
+            signature = Signature.objects.create(
+                pledge=pledge,
+                organization=unit,
+                signed_by=acting_user,
+                signer_name=str(acting_user),
+                signer_title=acting_user.job_title,
+                signed_at=timezone.now(),
+            )
+    except IntegrityError:
+        raise ActionRefused(
+            _("%(unit)s has already signed the pledge.") % {"unit": unit.display_name},
+            code="already_signed",
+        ) from None
+    record("pledge.sign", signature, actor=acting_user, year=year, after=snapshot(signature))
+    return signature

@@ -1,0 +1,72 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from thidua.audit.models import AuditEntry
+from thidua.cycle import actions
+from thidua.cycle.models import Signature
+from thidua.errors import ActionRefused
+
+
+def test_leader_signs_the_pledge_for_the_unit(world):
+    pledge = world.to_pledge_phase()
+    signature = actions.do_sign_pledge(
+        pledge, unit=world.orgs["lai_chau"], acting_user=world.lai_chau_leader
+    )
+    assert signature.organization == world.orgs["lai_chau"]
+    assert signature.signer_name == str(world.lai_chau_leader)
+    assert AuditEntry.objects.filter(action="pledge.sign", actor=world.lai_chau_leader).exists()
+
+
+def test_unit_cannot_sign_twice_and_nothing_more_is_recorded(world):
+    pledge = world.to_pledge_phase()
+    actions.do_sign_pledge(pledge, unit=world.orgs["lai_chau"], acting_user=world.lai_chau_leader)
+    entries = AuditEntry.objects.count()
+    with pytest.raises(ActionRefused) as refused:
+        actions.do_sign_pledge(
+            pledge, unit=world.orgs["lai_chau"], acting_user=world.lai_chau_leader
+        )
+    assert refused.value.code == "already_signed"
+    assert "đã ký" in refused.value.message
+    assert Signature.objects.filter(pledge=pledge).count() == 1
+    assert AuditEntry.objects.count() == entries
+
+
+def test_signature_outside_the_pledge_phase_is_refused(world):
+    pledge = world.to_pledge_phase()
+    world.sign_all(pledge)
+    actions.do_move_phase(world.year, target="in_progress", acting_user=world.son_la_officer)
+    with pytest.raises(ActionRefused) as refused:
+        actions.do_sign_pledge(
+            pledge, unit=world.orgs["lai_chau"], acting_user=world.lai_chau_leader
+        )
+    assert refused.value.code == "wrong_phase"
+
+
+def test_signature_before_the_pledge_phase_is_refused(world):
+    world.launch()
+    from thidua.cycle.models import Pledge
+
+    pledge = Pledge.objects.get(year=world.year)
+    with pytest.raises(ActionRefused):
+        actions.do_sign_pledge(
+            pledge, unit=world.orgs["lai_chau"], acting_user=world.lai_chau_leader
+        )
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["lai_chau_officer", "supervisor", "outsider"])
+def test_only_a_member_units_leader_signs(world, persona):
+    pledge = world.to_pledge_phase()
+    user = getattr(world, persona)
+    with pytest.raises(PermissionDenied):
+        actions.do_sign_pledge(pledge, unit=world.orgs["lai_chau"], acting_user=user)
+    assert not Signature.objects.exists()
+
+
+def test_leader_cannot_sign_for_another_unit(world):
+    pledge = world.to_pledge_phase()
+    with pytest.raises(ActionRefused):
+        actions.do_sign_pledge(
+            pledge, unit=world.orgs["cao_bang"], acting_user=world.lai_chau_leader
+        )
+    assert not Signature.objects.exists()

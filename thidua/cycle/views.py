@@ -1,0 +1,271 @@
+"""Pages of a cluster and its year. Each looks the object up through `thidua.access`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from thidua import access
+from thidua.audit.models import AuditEntry
+from thidua.errors import ActionRefused
+from thidua.orgs.models import User
+
+from . import actions, rules
+from .forms import MovementForm, OpenYearForm, PhaseForm, PledgeForm
+from .models import Movement, Phase, Pledge, Signature
+from .problems import describe, todo_label
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    clusters = []
+    if request.user.is_authenticated:
+        clusters = list(
+            access.clusters_visible_to(request.user)
+            .select_related("supervisor")
+            .prefetch_related("years")
+        )
+    return render(request, "cycle/home.html", {"clusters": clusters})
+
+
+@login_required
+def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = access.get_cluster_for(request.user, slug)
+    years = [y for y in cluster.years.all() if request.user.has_perm("cycle.view_year", y)]
+    can_open = request.user.has_perm("cycle.open_year", cluster)
+    form = None
+    if can_open:
+        latest = cluster.years.order_by("-year").first()
+        initial = {}
+        if latest is not None:
+            initial = {"year": latest.year + 1, "members": list(latest.members.all())}
+        form = OpenYearForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                year = actions.do_open_year(
+                    cluster,
+                    year=form.cleaned_data["year"],
+                    members=list(form.cleaned_data["members"]),
+                    head=form.cleaned_data["head"],
+                    deputy=form.cleaned_data["deputy"],
+                    acting_user=request.user,
+                )
+            except ActionRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, _("The year %(year)s is open.") % {"year": year.year})
+                return redirect("year_dashboard", slug=slug, year=year.year)
+    elif request.method == "POST":
+        access.require(request.user, "cycle.open_year", cluster)
+    return render(
+        request,
+        "cycle/cluster_detail.html",
+        {"cluster": cluster, "years": years, "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+def year_dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year)
+    roles = access.roles_in_year(request.user, emulation_year)
+    memberships = list(
+        emulation_year.memberships.select_related("organization").order_by("organization__name")
+    )
+    pledge = Pledge.objects.filter(year=emulation_year).first()
+    signed = set()
+    if pledge is not None:
+        signed = set(pledge.signatures.values_list("organization_id", flat=True))
+    rows = []
+    for membership in memberships:
+        status = rules.MemberStatus(
+            name=membership.organization.name, signed=membership.organization_id in signed
+        )
+        rows.append(
+            {
+                "membership": membership,
+                "signed": status.signed,
+                "todos": [
+                    todo_label(code) for code in rules.member_todos(emulation_year.phase, status)
+                ],
+            }
+        )
+    next_phase = rules.next_phase(emulation_year.phase)
+    blockers: list[str] = []
+    if next_phase is not None and roles.secretariat:
+        facts = actions.year_facts(emulation_year)
+        blockers = [describe(p) for p in rules.transition_problems(facts, next_phase)]
+    context = {
+        "year": emulation_year,
+        "cluster": emulation_year.cluster,
+        "roles": roles,
+        "rows": rows,
+        "movement": Movement.objects.filter(year=emulation_year).first(),
+        "pledge": pledge,
+        "phases": _phase_steps(emulation_year.phase),
+        "next_phase": Phase(next_phase) if next_phase else None,
+        "blockers": blockers,
+        "can_change_phase": request.user.has_perm("cycle.change_phase", emulation_year),
+        "can_edit_setup": request.user.has_perm("cycle.edit_setup", emulation_year)
+        and emulation_year.phase == Phase.SETUP,
+    }
+    return render(request, "cycle/year_dashboard.html", context)
+
+
+def _phase_steps(current: str) -> list[dict[str, object]]:
+    index = rules.PHASES.index(current)
+    return [
+        {"phase": Phase(code), "done": i < index, "current": i == index}
+        for i, code in enumerate(rules.PHASES)
+    ]
+
+
+@login_required
+@require_POST
+def move_phase(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "cycle.change_phase")
+    form = PhaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the phase to move to."))
+    else:
+        try:
+            actions.do_move_phase(
+                emulation_year, target=form.cleaned_data["target"], acting_user=request.user
+            )
+        except ActionRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(
+                request,
+                _("The year has moved to the %(phase)s phase.")
+                % {"phase": Phase(form.cleaned_data["target"]).label},
+            )
+    return redirect("year_dashboard", slug=slug, year=year)
+
+
+@login_required
+def movement_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "cycle.edit_setup")
+    movement = Movement.objects.filter(year=emulation_year).first()
+    initial = {}
+    if movement is not None:
+        initial = {
+            "title": movement.title,
+            "launched_on": movement.launched_on,
+            "goals": movement.goals,
+            "targets": movement.targets,
+        }
+    form = MovementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_set_movement(emulation_year, acting_user=request.user, **form.cleaned_data)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The emulation movement is saved."))
+            return redirect("year_dashboard", slug=slug, year=year)
+    return render(
+        request,
+        "cycle/movement_form.html",
+        {"year": emulation_year, "cluster": emulation_year.cluster, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def pledge_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "cycle.edit_setup")
+    pledge = Pledge.objects.filter(year=emulation_year).first()
+    initial = {}
+    if pledge is not None:
+        initial = {
+            "title": pledge.title,
+            "preamble": pledge.preamble,
+            "articles": "\n\n".join(a.text for a in pledge.articles.all()),
+        }
+    form = PledgeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_set_pledge(emulation_year, acting_user=request.user, **form.cleaned_data)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The pledge is saved."))
+            return redirect("pledge", slug=slug, year=year)
+    return render(
+        request,
+        "cycle/pledge_form.html",
+        {"year": emulation_year, "cluster": emulation_year.cluster, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def pledge(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year)
+    the_pledge = Pledge.objects.filter(year=emulation_year).first()
+    roles = access.roles_in_year(request.user, emulation_year)
+    status = 200
+    if request.method == "POST":
+        access.require(request.user, "cycle.sign_pledge", emulation_year)
+        if the_pledge is None:
+            messages.error(request, _("The pledge has not been written yet."))
+            status = 400
+        else:
+            try:
+                user = request.user
+                assert isinstance(user, User) and user.organization is not None
+                actions.do_sign_pledge(the_pledge, unit=user.organization, acting_user=user)
+            except ActionRefused as refused:
+                messages.error(request, refused.message)
+                status = 409
+            else:
+                messages.success(request, _("Your unit has signed the pledge."))
+                return redirect("pledge", slug=slug, year=year)
+    signatures: dict[int, Signature] = {}
+    if the_pledge is not None:
+        signatures = {
+            s.organization_id: s for s in the_pledge.signatures.select_related("organization")
+        }
+    memberships = emulation_year.memberships.select_related("organization").order_by(
+        "organization__name"
+    )
+    rows = [{"membership": m, "signature": signatures.get(m.organization_id)} for m in memberships]
+    can_sign = (
+        the_pledge is not None
+        and roles.leader
+        and emulation_year.phase == Phase.PLEDGE
+        and roles.own_member_org_id not in signatures
+    )
+    return render(
+        request,
+        "cycle/pledge.html",
+        {
+            "year": emulation_year,
+            "cluster": emulation_year.cluster,
+            "pledge": the_pledge,
+            "articles": the_pledge.articles.all() if the_pledge else [],
+            "rows": rows,
+            "signed_count": len(signatures),
+            "can_sign": can_sign,
+            "can_edit": request.user.has_perm("cycle.edit_setup", emulation_year)
+            and emulation_year.phase == Phase.SETUP,
+        },
+        status=status,
+    )
+
+
+@login_required
+def year_history(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "cycle.view_history")
+    entries = AuditEntry.objects.filter(year=emulation_year).order_by("-id")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cycle/history.html",
+        {"year": emulation_year, "cluster": emulation_year.cluster, "page": page},
+    )

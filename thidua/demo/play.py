@@ -1,0 +1,269 @@
+"""The demo: the reference cluster's 2016, played through the same actions users call."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from django.db import transaction
+
+from thidua.cycle import actions as cycle_actions
+from thidua.cycle.models import EmulationYear, Phase
+from thidua.orgs import actions as org_actions
+from thidua.orgs.models import Cluster, Organization, Succession, User
+
+
+def load_data() -> dict[str, Any]:
+    text = resources.files("thidua.demo").joinpath("data/cluster.json").read_text("utf-8")
+    return dict(json.loads(text))
+
+
+@dataclass
+class Account:
+    username: str
+    role: str
+    name: str
+    unit: str
+
+
+@dataclass
+class Demo:
+    """What the demo created, for the command's printout and for the tests."""
+
+    cluster: Cluster
+    year: EmulationYear
+    password: str
+    accounts: list[Account] = field(default_factory=list)
+    departments: dict[str, Organization] = field(default_factory=dict)
+
+
+def database_is_empty() -> bool:
+    return not (Organization.objects.exists() or Cluster.objects.exists() or User.objects.exists())
+
+
+def _account(
+    username: str,
+    *,
+    password: str,
+    full_name: str,
+    org: Organization | None,
+    position: str,
+    job_title: str = "",
+    superuser: bool = False,
+) -> User:
+    # Accounts are the administrator's business (Django's admin); the demo makes them directly.
+    user = User(
+        username=username,
+        full_name=full_name,
+        job_title=job_title,
+        organization=org,
+        position=position,
+        is_superuser=superuser,
+        is_staff=superuser,
+    )
+    user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def play(data: dict[str, Any] | None = None) -> Demo:
+    """Build the reference cluster and take its 2016 through setup and the pledge."""
+    data = data or load_data()
+    password = data["password"]
+    accounts: list[Account] = []
+    admin = _account(
+        "admin",
+        password=password,
+        full_name="Quản trị hệ thống",
+        org=None,
+        position=User.Position.OFFICER,
+        superuser=True,
+    )
+    accounts.append(Account("admin", "administrator", str(admin), "—"))
+
+    ministry = org_actions.do_create_organization(
+        name=data["ministry"]["name"],
+        short_name=data["ministry"]["short_name"],
+        kind=Organization.Kind.MINISTRY,
+        acting_user=admin,
+    )
+    sup = data["supervisor"]
+    supervisor = org_actions.do_create_organization(
+        name=sup["name"],
+        short_name=sup["short_name"],
+        kind=Organization.Kind.MINISTRY_DEPARTMENT,
+        parent=ministry,
+        acting_user=admin,
+    )
+    sup_user = _account(
+        sup["account"]["username"],
+        password=password,
+        full_name=sup["account"]["full_name"],
+        org=supervisor,
+        position=sup["account"]["position"],
+        job_title=sup["account"]["job_title"],
+    )
+    accounts.append(Account(sup_user.username, "supervisor", str(sup_user), supervisor.name))
+
+    departments: dict[str, Organization] = {}
+    users: dict[str, dict[str, User]] = {}
+    for member in [*data["members"], data["outsider"]]:
+        province = member["province"]
+        org = org_actions.do_create_organization(
+            name=f"Sở Kế hoạch và Đầu tư tỉnh {province}",
+            short_name=f"Sở KH&ĐT {province}",
+            kind=Organization.Kind.PROVINCIAL_DEPARTMENT,
+            province=province,
+            acting_user=admin,
+        )
+        departments[member["key"]] = org
+        if member is data["outsider"]:
+            outsider = _account(
+                f"{member['key']}-canbo",
+                password=password,
+                full_name=f"Cán bộ TĐKT Sở KH&ĐT {province}",
+                org=org,
+                position=User.Position.OFFICER,
+                job_title="Chuyên viên",
+            )
+            accounts.append(Account(outsider.username, "outsider", str(outsider), org.name))
+            continue
+        leader = _account(
+            f"{member['key']}-lanhdao",
+            password=password,
+            full_name=member.get("leader_name") or f"Giám đốc Sở KH&ĐT {province}",
+            org=org,
+            position=User.Position.LEADER,
+            job_title="Giám đốc",
+        )
+        officer = _account(
+            f"{member['key']}-canbo",
+            password=password,
+            full_name=f"Cán bộ TĐKT Sở KH&ĐT {province}",
+            org=org,
+            position=User.Position.OFFICER,
+            job_title="Chuyên viên",
+        )
+        users[member["key"]] = {"leader": leader, "officer": officer}
+        accounts.append(Account(leader.username, "unit leader", str(leader), org.name))
+        accounts.append(Account(officer.username, "unit officer", str(officer), org.name))
+
+    cluster = org_actions.do_create_cluster(
+        slug=data["cluster"]["slug"],
+        name=data["cluster"]["name"],
+        supervisor=supervisor,
+        description=data["cluster"]["description"],
+        acting_user=admin,
+    )
+    spec = data["year"]
+    members = [departments[m["key"]] for m in data["members"]]
+    year = cycle_actions.do_open_year(
+        cluster,
+        year=spec["year"],
+        members=members,
+        head=departments[spec["head"]],
+        deputy=departments[spec["deputy"]],
+        acting_user=sup_user,
+    )
+    secretariat = users[spec["head"]]["officer"]
+    movement = spec["movement"]
+    cycle_actions.do_set_movement(
+        year,
+        title=movement["title"],
+        launched_on=dt.date.fromisoformat(movement["launched_on"]),
+        goals=movement["goals"],
+        targets=movement["targets"],
+        acting_user=secretariat,
+    )
+    pledge_spec = spec["pledge"]
+    pledge = cycle_actions.do_set_pledge(
+        year,
+        title=pledge_spec["title"],
+        preamble=pledge_spec["preamble"],
+        articles=pledge_spec["articles"],
+        acting_user=secretariat,
+    )
+    cycle_actions.do_move_phase(year, target=Phase.PLEDGE, acting_user=secretariat)
+    for member in data["members"]:
+        leader = users[member["key"]]["leader"]
+        cycle_actions.do_sign_pledge(pledge, unit=departments[member["key"]], acting_user=leader)
+    cycle_actions.do_move_phase(year, target=Phase.IN_PROGRESS, acting_user=secretariat)
+
+    accounts.extend(_reorganise_2025(data["reorganisation_2025"], departments, admin, password))
+    year.refresh_from_db()
+    return Demo(
+        cluster=cluster, year=year, password=password, accounts=accounts, departments=departments
+    )
+
+
+def _reorganise_2025(
+    spec: dict[str, Any], departments: dict[str, Organization], admin: User, password: str
+) -> list[Account]:
+    """Record the 2025 mergers, so today's departments see their predecessors' history."""
+    finance: dict[str, Organization] = {}
+    merged_on = dt.date.fromisoformat(spec["departments_merged"])
+    for key, planning in departments.items():
+        org = org_actions.do_create_organization(
+            name=f"Sở Tài chính tỉnh {planning.province}",
+            short_name=f"Sở TC {planning.province}",
+            kind=Organization.Kind.PROVINCIAL_DEPARTMENT,
+            province=planning.province,
+            valid_from=merged_on,
+            acting_user=admin,
+        )
+        org_actions.do_record_succession(
+            [planning],
+            org,
+            kind=Succession.Kind.MERGER,
+            effective=merged_on,
+            legal_basis=spec["departments_basis"],
+            acting_user=admin,
+        )
+        finance[key] = org
+    provinces_on = dt.date.fromisoformat(spec["provinces_merged"])
+    for merger in spec["province_mergers"]:
+        province = merger["province"]
+        successor = org_actions.do_create_organization(
+            name=f"Sở Tài chính tỉnh {province}",
+            short_name=f"Sở TC {province}",
+            kind=Organization.Kind.PROVINCIAL_DEPARTMENT,
+            province=province,
+            valid_from=provinces_on,
+            acting_user=admin,
+        )
+        predecessors = []
+        for key in merger["from"]:
+            if key not in finance:
+                finance[key] = org_actions.do_create_organization(
+                    name=f"Sở Tài chính tỉnh {province}",
+                    short_name=f"Sở TC {province}",
+                    kind=Organization.Kind.PROVINCIAL_DEPARTMENT,
+                    province=province,
+                    valid_from=merged_on,
+                    acting_user=admin,
+                )
+            predecessors.append(finance[key])
+        org_actions.do_record_succession(
+            predecessors,
+            successor,
+            kind=Succession.Kind.MERGER,
+            effective=provinces_on,
+            legal_basis=spec["provinces_basis"],
+            acting_user=admin,
+        )
+        finance[merger["into"]] = successor
+    account = spec["successor_account"]
+    user = _account(
+        account["username"],
+        password=password,
+        full_name=account["full_name"],
+        org=finance[account["key"]],
+        position=User.Position.OFFICER,
+        job_title="Chuyên viên",
+    )
+    unit = finance[account["key"]]
+    return [Account(user.username, "successor unit officer", str(user), unit.name)]

@@ -1,0 +1,74 @@
+"""The demo plays the reference cluster's 2016 through the users' actions."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from thidua.audit.models import AuditEntry
+from thidua.cycle.models import EmulationYear, Membership, Phase, Signature
+from thidua.demo.play import load_data
+from thidua.orgs.models import Cluster, User
+
+PROVINCES = ["Lạng Sơn", "Lai Châu", "Lào Cai", "Hà Giang", "Cao Bằng", "Điện Biên", "Sơn La"]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=io.StringIO())
+    return EmulationYear.objects.select_related("cluster__supervisor").get(
+        cluster__slug="mien-nui-bien-gioi-phia-bac", year=2016
+    )
+
+
+def test_demo_is_the_reference_cluster_of_seven_departments(demo):
+    names = set(demo.members.values_list("name", flat=True))
+    assert names == {f"Sở Kế hoạch và Đầu tư tỉnh {p}" for p in PROVINCES}  # F1
+    assert demo.cluster.supervisor.name == "Vụ Thi đua - Khen thưởng, Bộ Kế hoạch và Đầu tư"  # F2
+
+
+def test_demo_2016_head_is_son_la(demo):
+    head = Membership.objects.get(year=demo, role=Membership.Role.HEAD)
+    assert head.organization.province == "Sơn La"  # F3
+
+
+def test_demo_pledge_is_signed_by_all_seven_leaders_through_the_action(demo):
+    signatures = Signature.objects.filter(pledge__year=demo).select_related("signed_by")
+    assert signatures.count() == 7
+    assert all(s.signed_by.is_leader for s in signatures)
+    assert AuditEntry.objects.filter(action="pledge.sign").count() == 7
+    assert demo.phase == Phase.IN_PROGRESS
+
+
+def test_demo_has_an_account_for_each_persona(demo):
+    usernames = set(User.objects.values_list("username", flat=True))
+    assert {
+        "admin",
+        "vu-tdkt",
+        "son-la-canbo",
+        "son-la-lanhdao",
+        "cao-bang-lanhdao",
+        "yen-bai-canbo",
+        "tuyen-quang-canbo",
+    } <= usernames
+    for user in User.objects.all():
+        assert user.check_password(load_data()["password"])
+
+
+def test_todays_finance_department_sees_its_predecessors_2016(demo):
+    officer = User.objects.get(username="tuyen-quang-canbo")
+    assert officer.has_perm("cycle.view_year", demo)
+    outsider = User.objects.get(username="yen-bai-canbo")
+    assert not outsider.has_perm("cycle.view_year", demo)
+
+
+def test_load_demo_refuses_a_database_that_holds_data(demo):
+    with pytest.raises(CommandError, match="already holds data"):
+        call_command("load_demo", stdout=io.StringIO())
+    assert Cluster.objects.count() == 1
+
+
+def test_load_demo_if_empty_leaves_existing_data_alone(demo, capsys):
+    call_command("load_demo", "--if-empty")
+    assert "son-la-lanhdao" in capsys.readouterr().out
+    assert Cluster.objects.count() == 1

@@ -1,0 +1,16 @@
+"""Settings for the test suite: fast hashing, plain static files, no lockout noise."""
+
+from .base import *  # noqa: F403
+from .base import STATIC_ROOT, STORAGES, VAR_DIR
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret-thidua"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "test-media"
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it to exist

@@ -1,0 +1,11 @@
+"""The browser tooling works end to end: Chromium reaches the live server."""
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_home_page_answers(live_server, page):
+    response = page.goto(live_server.url + "/")
+    assert response is not None, "no HTTP response for /"
+    assert response.status < 500, f"/ answered HTTP {response.status}"
