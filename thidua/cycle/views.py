@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from thidua import access
 from thidua.audit.models import AuditEntry
 from thidua.errors import ActionRefused
+from thidua.lib.text import sort_key
 from thidua.orgs.models import User
 
 from . import actions, rules
@@ -73,8 +74,9 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def year_dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year)
     roles = access.roles_in_year(request.user, emulation_year)
-    memberships = list(
-        emulation_year.memberships.select_related("organization").order_by("organization__name")
+    memberships = sorted(
+        emulation_year.memberships.select_related("organization"),
+        key=lambda m: sort_key(m.organization.name),
     )
     pledge = Pledge.objects.filter(year=emulation_year).first()
     signed = set()
@@ -231,8 +233,9 @@ def pledge(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         signatures = {
             s.organization_id: s for s in the_pledge.signatures.select_related("organization")
         }
-    memberships = emulation_year.memberships.select_related("organization").order_by(
-        "organization__name"
+    memberships = sorted(
+        emulation_year.memberships.select_related("organization"),
+        key=lambda m: sort_key(m.organization.name),
     )
     rows = [{"membership": m, "signature": signatures.get(m.organization_id)} for m in memberships]
     can_sign = (

@@ -113,3 +113,23 @@ def slugify_vi(s: str) -> str:
     # NFKD also splits compatibility forms such as ligatures into ASCII.
     ascii_text = unicodedata.normalize("NFKD", strip_accents(s)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+# Vietnamese alphabetical order: the letters with a breve, circumflex or horn and đ are
+# letters of their own, after their base; tone marks only break ties.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(_ALPHABET)}
+_TONE_MARKS = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def sort_key(s: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """A key that sorts Vietnamese names the Vietnamese way (Điện Biên after Cao Bằng)."""
+    letters: list[int] = []
+    tones: list[int] = []
+    for char in fold(s):
+        parts = unicodedata.normalize("NFD", char)
+        tone = next((_TONE_MARKS[m] for m in parts if m in _TONE_MARKS), 0)
+        base = unicodedata.normalize("NFC", "".join(m for m in parts if m not in _TONE_MARKS))
+        letters.append(_LETTER_RANK.get(base, 100 + ord(base[0]) if base else 0))
+        tones.append(tone)
+    return tuple(letters), tuple(tones)

@@ -8,10 +8,12 @@ Emulation and Commendation Department.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from thidua.cycle import actions as cycle_actions
 from thidua.cycle.models import EmulationYear, Phase, Pledge
@@ -148,6 +150,13 @@ def build_world() -> World:
         lai_chau_leader=make_user("lai-chau-lanhdao", orgs["lai_chau"], leader=True),
         outsider=make_user("yen-bai-canbo", orgs["yen_bai"]),
     )
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese() -> Iterator[None]:
+    """Every test starts in the site's default language, whatever the last one did."""
+    with translation.override("vi"):
+        yield
 
 
 @pytest.fixture

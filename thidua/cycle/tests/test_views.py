@@ -191,6 +191,8 @@ def test_home_lists_the_users_clusters(as_user, world):
 
 def test_pages_speak_vietnamese_by_default_and_english_on_request(as_user, world):
     client = as_user(world.lai_chau_officer)
-    assert "Thành viên" in client.get(world.url).content.decode()
+    # An English browser still gets Vietnamese until the user switches.
+    page = client.get(world.url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Thành viên" in page.content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": world.url})
     assert "Members" in client.get(world.url).content.decode()

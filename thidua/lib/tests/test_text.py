@@ -152,3 +152,35 @@ def test_slug_is_ascii_slug(s: str) -> None:
     assert slug == slug.strip("-")
     assert all(ch.isascii() and (ch.islower() or ch.isdigit() or ch == "-") for ch in slug)
     assert "--" not in slug
+
+
+def test_sort_key_orders_provinces_the_vietnamese_way():
+    from thidua.lib.text import sort_key
+
+    names = [
+        "Điện Biên",
+        "Sơn La",
+        "Cao Bằng",
+        "Lào Cai",
+        "Lạng Sơn",
+        "Lai Châu",
+        "Hà Giang",
+        "Dak",
+    ]
+    assert sorted(names, key=sort_key) == [
+        "Cao Bằng",
+        "Dak",
+        "Điện Biên",
+        "Hà Giang",
+        "Lai Châu",
+        "Lạng Sơn",
+        "Lào Cai",
+        "Sơn La",
+    ]
+
+
+def test_sort_key_puts_letters_with_marks_after_their_base():
+    from thidua.lib.text import sort_key
+
+    assert sorted(["ô", "o", "ơ", "a", "ă", "â"], key=sort_key) == ["a", "ă", "â", "o", "ô", "ơ"]
+    assert sort_key("Hoà") == sort_key("Hòa")
