@@ -23,13 +23,9 @@ lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy thidua
 
-# makemessages runs inside thidua/ so that strings land in thidua/locale
-# (and so that it never walks .venv or var/).
 messages:
 	bash scripts/bootstrap.sh
-	cd thidua && ../$(PY) ../manage.py makemessages -l vi -l en --ignore 'testing/*' --ignore '*/tests/*'
-	$(PY) manage.py compilemessages --ignore .venv --ignore .git --ignore var \
-		--ignore node_modules --ignore '*.egg-info'
+	bash scripts/messages.sh
 
 clean:
 	find . -path ./.venv -prune -o -type d -name __pycache__ -exec rm -rf {} +

@@ -19,7 +19,7 @@ from django.http import Http404
 from thidua.orgs import rules as org_rules
 
 if TYPE_CHECKING:
-    from thidua.cycle.models import EmulationYear
+    from thidua.cycle.models import EmulationYear, Membership
     from thidua.orgs.models import Cluster, User
 
 
@@ -133,6 +133,44 @@ def is_admin(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False))
 
 
+# --- predicates over a membership (one unit in one year) ----------------------------------
+
+
+@rules.predicate
+def acts_for_unit(user: Any, membership: Membership) -> bool:
+    """The user works in this member unit in this year (officer or leader)."""
+    roles = roles_in_year(user, membership.year)
+    return (
+        roles.own_member_org_id is not None
+        and roles.own_member_org_id == membership.organization_id
+    )
+
+
+@rules.predicate
+def leads_unit(user: Any, membership: Membership) -> bool:
+    return acts_for_unit(user, membership) and roles_in_year(user, membership.year).leader
+
+
+@rules.predicate
+def staff_of_another_member(user: Any, membership: Membership) -> bool:
+    """The user works in a member unit of the same year, but not in this one."""
+    roles = roles_in_year(user, membership.year)
+    return (
+        roles.own_member_org_id is not None
+        and roles.own_member_org_id != membership.organization_id
+    )
+
+
+@rules.predicate
+def can_view_membership(user: Any, membership: Membership) -> bool:
+    return can_view_year(user, membership.year)
+
+
+@rules.predicate
+def is_secretariat_of_membership(user: Any, membership: Membership) -> bool:
+    return roles_in_year(user, membership.year).secretariat
+
+
 # --- predicates over a cluster ------------------------------------------------------------
 
 
@@ -161,6 +199,28 @@ rules.add_perm("cycle.view_history", can_view_year)
 rules.add_perm("cycle.change_phase", is_secretariat | is_admin)
 rules.add_perm("cycle.edit_setup", is_secretariat | is_admin)
 rules.add_perm("cycle.sign_pledge", is_member_leader)
+
+# Indicators: the secretariat defines them; each unit reports its own values.
+rules.add_perm("indicators.view", can_view_year)
+rules.add_perm("indicators.manage", is_secretariat | is_admin)
+rules.add_perm("indicators.report", acts_for_unit)  # object: Membership
+rules.add_perm("indicators.view_unit", can_view_membership)  # object: Membership
+
+# Scoring: the secretariat keeps the criteria table, assigns reviewers and settles disputes;
+# a unit scores itself; an assigned reviewer (checked by the action) reviews another unit.
+rules.add_perm("scoring.view", can_view_year)
+rules.add_perm("scoring.manage", is_secretariat | is_admin)
+rules.add_perm("scoring.self_score", acts_for_unit)  # object: Membership
+rules.add_perm("scoring.submit", leads_unit | acts_for_unit)  # object: Membership
+rules.add_perm("scoring.review", staff_of_another_member)  # object: the reviewed Membership
+rules.add_perm("scoring.dispute", acts_for_unit)  # object: Membership
+rules.add_perm("scoring.settle", is_secretariat_of_membership)  # object: Membership
+rules.add_perm("scoring.view_unit", can_view_membership)  # object: Membership
+
+# Voting: the secretariat runs polls; each member unit's leader casts its ballot.
+rules.add_perm("voting.view", can_view_year)
+rules.add_perm("voting.manage", is_secretariat | is_admin)
+rules.add_perm("voting.cast", is_member_leader)
 
 
 def require(user: User | Any, perm: str, obj: Any = None) -> None:
@@ -199,6 +259,25 @@ def get_cluster_for(user: Any, slug: str, perm: str | None = None) -> Cluster:
     if perm is not None:
         require(user, perm, cluster)
     return cluster
+
+
+def get_membership_for(
+    user: Any, year: EmulationYear, organization_id: int, perm: str | None = None
+) -> Membership:
+    """A member unit of a year the user may see (404 otherwise), and may do `perm` on (403)."""
+    from thidua.cycle.models import Membership
+
+    try:
+        membership = Membership.objects.select_related("organization", "year__cluster").get(
+            year=year, organization_id=organization_id
+        )
+    except Membership.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("cycle.view_year", year):
+        raise Http404
+    if perm is not None:
+        require(user, perm, membership)
+    return membership
 
 
 def forget(user: Any) -> None:

@@ -7,5 +7,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("c/<slug:slug>/<int:year>/indicators/", include("thidua.indicators.urls")),
+    path("c/<slug:slug>/<int:year>/scoring/", include("thidua.scoring.urls")),
+    path("c/<slug:slug>/<int:year>/voting/", include("thidua.voting.urls")),
     path("", include("thidua.cycle.urls")),
 ]

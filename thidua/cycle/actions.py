@@ -16,7 +16,7 @@ from thidua.errors import ActionRefused
 from thidua.lib.text import normalize
 from thidua.orgs.models import Cluster, Organization
 
-from . import rules
+from . import hooks, rules
 from .models import EmulationYear, Membership, Movement, Phase, Pledge, PledgeArticle, Signature
 from .problems import describe
 
@@ -189,18 +189,29 @@ def year_facts(year: EmulationYear) -> rules.YearFacts:
     )
 
 
+def phase_problems(year: EmulationYear, target: str) -> list[str]:
+    """Everything, in the user's words, that stops `year` moving to `target`."""
+    problems = rules.transition_problems(year_facts(year), target)
+    if problems:
+        # The cycle's own order comes first: other areas' checks assume a valid move.
+        return [describe(p) for p in problems]
+    return [message for check in hooks.phase_checks for message in check(year, target)]
+
+
 @transaction.atomic
 def do_move_phase(year: EmulationYear, *, target: str, acting_user: Any) -> EmulationYear:
     """Move the year to its next phase, if everything that phase needs is in place."""
     access.require(acting_user, "cycle.change_phase", year)
     year = _locked(year)
-    problems = rules.transition_problems(year_facts(year), target)
+    problems = phase_problems(year, target)
     if problems:
-        raise ActionRefused(" ".join(describe(p) for p in problems), code=problems[0].code)
+        raise ActionRefused(" ".join(problems), code="phase_refused")
     before = year.phase
     year.phase = target
     year.phase_changed_at = timezone.now()
     year.save(update_fields=["phase", "phase_changed_at"])
+    for changed in hooks.phase_changed:
+        changed(year, before, target, acting_user)
     record(
         "year.phase",
         year,

@@ -16,10 +16,10 @@ from thidua.errors import ActionRefused
 from thidua.lib.text import sort_key
 from thidua.orgs.models import User
 
-from . import actions, rules
+from . import actions, hooks, rules
 from .forms import MovementForm, OpenYearForm, PhaseForm, PledgeForm
 from .models import Movement, Phase, Pledge, Signature
-from .problems import describe, todo_label
+from .problems import todo_label
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -82,25 +82,31 @@ def year_dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     signed = set()
     if pledge is not None:
         signed = set(pledge.signatures.values_list("organization_id", flat=True))
+    # Other areas add their own to-dos (report indicators, self-score, vote ...).
+    area_todos: dict[int, list[str]] = {}
+    for todos_of in hooks.member_todos:
+        for org_id, todos in todos_of(emulation_year, memberships).items():
+            area_todos.setdefault(org_id, []).extend(todos)
     rows = []
     for membership in memberships:
         status = rules.MemberStatus(
             name=membership.organization.name, signed=membership.organization_id in signed
         )
+        todos = [todo_label(code) for code in rules.member_todos(emulation_year.phase, status)]
         rows.append(
             {
                 "membership": membership,
                 "signed": status.signed,
-                "todos": [
-                    todo_label(code) for code in rules.member_todos(emulation_year.phase, status)
-                ],
+                "todos": todos + area_todos.get(membership.organization_id, []),
             }
         )
     next_phase = rules.next_phase(emulation_year.phase)
     blockers: list[str] = []
     if next_phase is not None and roles.secretariat:
-        facts = actions.year_facts(emulation_year)
-        blockers = [describe(p) for p in rules.transition_problems(facts, next_phase)]
+        blockers = actions.phase_problems(emulation_year, next_phase)
+    links = [
+        link for links_of in hooks.year_links for link in links_of(emulation_year, request.user)
+    ]
     context = {
         "year": emulation_year,
         "cluster": emulation_year.cluster,
@@ -111,6 +117,7 @@ def year_dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "phases": _phase_steps(emulation_year.phase),
         "next_phase": Phase(next_phase) if next_phase else None,
         "blockers": blockers,
+        "links": links,
         "can_change_phase": request.user.has_perm("cycle.change_phase", emulation_year),
         "can_edit_setup": request.user.has_perm("cycle.edit_setup", emulation_year)
         and emulation_year.phase == Phase.SETUP,

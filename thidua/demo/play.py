@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
 import json
 from dataclasses import dataclass, field
 from importlib import resources
@@ -11,6 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from thidua.cycle import actions as cycle_actions
+from thidua.cycle import rules as cycle_rules
 from thidua.cycle.models import EmulationYear, Phase
 from thidua.orgs import actions as org_actions
 from thidua.orgs.models import Cluster, Organization, Succession, User
@@ -31,13 +34,25 @@ class Account:
 
 @dataclass
 class Demo:
-    """What the demo created, for the command's printout and for the tests."""
+    """What the demo created; each area's `demo.py` plays its part of the year with it."""
 
     cluster: Cluster
     year: EmulationYear
     password: str
+    admin: User
+    supervisor: User
+    secretariat: User  # an officer of the head unit
     accounts: list[Account] = field(default_factory=list)
-    departments: dict[str, Organization] = field(default_factory=dict)
+    departments: dict[str, Organization] = field(default_factory=dict)  # key: "son-la" ...
+    leaders: dict[str, User] = field(default_factory=dict)
+    officers: dict[str, User] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+# The areas that play part of the demo year. Each has a `demo` module with functions named
+# after phases (`in_progress(demo)`, `self_assessment(demo)` ...); the demo calls them in the
+# phase they are named after, then moves the year on, until the last phase any area plays.
+DEMO_AREAS = ["thidua.indicators", "thidua.scoring", "thidua.voting"]
 
 
 def database_is_empty() -> bool:
@@ -194,10 +209,49 @@ def play(data: dict[str, Any] | None = None) -> Demo:
     cycle_actions.do_move_phase(year, target=Phase.IN_PROGRESS, acting_user=secretariat)
 
     accounts.extend(_reorganise_2025(data["reorganisation_2025"], departments, admin, password))
-    year.refresh_from_db()
-    return Demo(
-        cluster=cluster, year=year, password=password, accounts=accounts, departments=departments
+    demo = Demo(
+        cluster=cluster,
+        year=year,
+        password=password,
+        admin=admin,
+        supervisor=sup_user,
+        secretariat=secretariat,
+        accounts=accounts,
+        departments=departments,
+        leaders={key: u["leader"] for key, u in users.items()},
+        officers={key: u["officer"] for key, u in users.items()},
+        data=data,
     )
+    _play_the_year(demo)
+    year.refresh_from_db()
+    return demo
+
+
+def _play_the_year(demo: Demo) -> None:
+    """Run each area's demo steps phase by phase, moving the year on between them."""
+    steps: dict[str, list[Any]] = {}
+    for area in DEMO_AREAS:
+        if importlib.util.find_spec(f"{area}.demo") is None:
+            continue
+        module = importlib.import_module(f"{area}.demo")
+        for phase in cycle_rules.PHASES:
+            if callable(getattr(module, phase, None)):
+                steps.setdefault(phase, []).append(getattr(module, phase))
+    if not steps:
+        return
+    last = max(cycle_rules.PHASES.index(phase) for phase in steps)
+    phase = demo.year.phase
+    while True:
+        for step in steps.get(phase, []):
+            step(demo)
+        if cycle_rules.PHASES.index(phase) >= last:
+            return
+        demo.year.refresh_from_db()
+        next_phase = cycle_rules.next_phase(phase)
+        assert next_phase is not None
+        cycle_actions.do_move_phase(demo.year, target=next_phase, acting_user=demo.secretariat)
+        demo.year.refresh_from_db()
+        phase = next_phase
 
 
 def _reorganise_2025(

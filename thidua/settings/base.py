@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "thidua.orgs",
     "thidua.cycle",
     "thidua.audit",
+    "thidua.indicators",
+    "thidua.scoring",
+    "thidua.voting",
     "thidua.demo",
 ]
 
