@@ -221,6 +221,15 @@ rules.add_perm("scoring.view_unit", can_view_membership)  # object: Membership
 rules.add_perm("voting.view", can_view_year)
 rules.add_perm("voting.manage", is_secretariat | is_admin)
 rules.add_perm("voting.cast", is_member_leader)
+# --- voting: more permissions go here ---
+
+# Awards: a unit's officer drafts, its leader submits, the secretariat compiles, the
+# supervisor decides and keeps the catalogue.
+# --- awards: permissions go here ---
+
+# --- indicators: more permissions go here ---
+
+# --- scoring: more permissions go here ---
 
 
 def require(user: User | Any, perm: str, obj: Any = None) -> None:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("c/<slug:slug>/<int:year>/indicators/", include("thidua.indicators.urls")),
     path("c/<slug:slug>/<int:year>/scoring/", include("thidua.scoring.urls")),
     path("c/<slug:slug>/<int:year>/voting/", include("thidua.voting.urls")),
+    path("awards/", include("thidua.awards.urls")),
     path("", include("thidua.cycle.urls")),
 ]

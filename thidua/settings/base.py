@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "thidua.indicators",
     "thidua.scoring",
     "thidua.voting",
+    "thidua.awards",
     "thidua.demo",
 ]
 

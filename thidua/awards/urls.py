@@ -1,0 +1,5 @@
+"""Pages of awards: the catalogue, award history, nominations."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
