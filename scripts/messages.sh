@@ -3,6 +3,7 @@
 #
 #   scripts/messages.sh          every catalogue
 #   scripts/messages.sh voting   only thidua/voting's own catalogue
+#   scripts/messages.sh project  only the project-wide catalogue (thidua/locale)
 #
 # An app with its own locale/ folder keeps its own catalogue (so areas are translated
 # independently); everything else (templates/, settings, the older apps) is in thidua/locale.
@@ -43,17 +44,19 @@ one_app() {
     (cd "$app" && "$PY" "$ROOT/manage.py" compilemessages)
 }
 
-if [[ $# -gt 0 ]]; then
-    one_app "$1"
-    exit 0
-fi
+project() {
+    local ignores=(--ignore 'testing/*' --ignore '*/tests/*')
+    for locale in "$ROOT"/thidua/*/locale; do
+        ignores+=(--ignore "$(basename "$(dirname "$locale")")/*")
+    done
+    (cd "$ROOT/thidua" && "$PY" "$ROOT/manage.py" makemessages -l vi -l en "${ignores[@]}")
+    tidy "$ROOT"/thidua/locale/*/LC_MESSAGES/django.po
+    (cd "$ROOT/thidua/locale" && "$PY" "$ROOT/manage.py" compilemessages)
+}
 
-ignores=(--ignore 'testing/*' --ignore '*/tests/*')
-for locale in "$ROOT"/thidua/*/locale; do
-    app="$(basename "$(dirname "$locale")")"
-    one_app "$app"
-    ignores+=(--ignore "$app/*")
-done
-(cd "$ROOT/thidua" && "$PY" "$ROOT/manage.py" makemessages -l vi -l en "${ignores[@]}")
-tidy "$ROOT"/thidua/locale/*/LC_MESSAGES/django.po
-(cd "$ROOT/thidua" && "$PY" "$ROOT/manage.py" compilemessages)
+case "${1:-}" in
+    "") for locale in "$ROOT"/thidua/*/locale; do one_app "$(basename "$(dirname "$locale")")"; done
+        project ;;
+    project) project ;;
+    *) one_app "$1" ;;
+esac

@@ -83,3 +83,26 @@ def test_only_the_administrator_changes_organisations(world):
 
     with pytest.raises(PermissionDenied):
         actions.do_create_organization(name="Sở X", acting_user=world.son_la_officer)
+
+
+def test_organisation_page_shows_what_it_continues(client, world):
+    ha_giang, finance = _merge_ha_giang_into_tuyen_quang(world)
+    client.force_login(world.lai_chau_officer)
+    body = client.get(f"/orgs/{finance.pk}/").content.decode()
+    assert "Sở Kế hoạch và Đầu tư tỉnh Lai Châu" in body
+    assert "Hợp nhất vào" in body or "hợp nhất vào" in body
+    body = client.get(f"/orgs/{ha_giang.pk}/").content.decode()
+    assert "Sở Tài chính tỉnh Tuyên Quang" in body
+    assert f"/c/{world.cluster.slug}/2016/" in body  # the member sees its own year
+
+
+def test_organisation_page_hides_clusters_from_those_who_may_not_see_them(client, world):
+    client.force_login(world.outsider)
+    body = client.get(f"/orgs/{world.orgs['son_la'].pk}/").content.decode()
+    assert f"/c/{world.cluster.slug}/2016/" not in body
+
+
+def test_organisation_page_needs_a_login(client, world):
+    assert client.get(f"/orgs/{world.orgs['son_la'].pk}/").status_code == 302
+    client.force_login(world.outsider)
+    assert client.get("/orgs/999999/").status_code == 404
