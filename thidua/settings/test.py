@@ -1,7 +1,7 @@
 """Settings for the test suite: fast hashing, plain static files, no lockout noise."""
 
 from .base import *  # noqa: F403
-from .base import STATIC_ROOT, STORAGES, VAR_DIR
+from .base import DATABASES, STATIC_ROOT, STORAGES, VAR_DIR
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-thidua"
@@ -14,3 +14,8 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "test-media"
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it to exist
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not shared-cache memory: concurrent tests then wait for locks the way a real
+    # SQLite deployment does, instead of failing at once with "table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-thidua.sqlite3")}
