@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "thidua.scoring",
     "thidua.voting",
     "thidua.awards",
+    "thidua.maintenance",
     "thidua.demo",
 ]
 
