@@ -32,7 +32,20 @@ MemberTodos = Callable[["EmulationYear", Sequence["Membership"]], dict[int, list
 # (year, user) -> the area's pages that this user may open.
 YearLinks = Callable[["EmulationYear", Any], list[Link]]
 
+# (year) -> facts an area states about the year, for the summary report, the minutes, the
+# proposal and the news draft. Keys are namespaced by area; see docs/report-facts.md.
+ReportFacts = Callable[["EmulationYear"], dict[str, Any]]
+
 phase_checks: list[PhaseCheck] = []
 phase_changed: list[PhaseChanged] = []
 member_todos: list[MemberTodos] = []
 year_links: list[YearLinks] = []
+report_facts: list[ReportFacts] = []
+
+
+def facts_of(year: EmulationYear) -> dict[str, Any]:
+    """Every area's facts about `year`, merged."""
+    facts: dict[str, Any] = {}
+    for provider in report_facts:
+        facts.update(provider(year))
+    return facts
