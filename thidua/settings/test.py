@@ -1,5 +1,7 @@
 """Settings for the test suite: fast hashing, plain static files, no lockout noise."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import DATABASES, STATIC_ROOT, STORAGES, VAR_DIR
 
@@ -18,4 +20,5 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it to exist
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not shared-cache memory: concurrent tests then wait for locks the way a real
     # SQLite deployment does, instead of failing at once with "table is locked".
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-thidua.sqlite3")}
+    # One file per test process, so that runs side by side never share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-thidua-{os.getpid()}.sqlite3")}
