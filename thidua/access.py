@@ -226,10 +226,32 @@ rules.add_perm("voting.cast", is_member_leader)
 # Awards: a unit's officer drafts, its leader submits, the secretariat compiles, the
 # supervisor decides and keeps the catalogue.
 # --- awards: permissions go here ---
+@rules.predicate
+def supervises_a_cluster(user: Any) -> bool:
+    """The user's organisation (or one it continues) supervises some cluster."""
+    from thidua.orgs.models import Cluster
+
+    orgs = lineage(user)
+    return bool(orgs) and Cluster.objects.filter(supervisor_id__in=orgs).exists()
+
+
+rules.add_perm("awards.view", can_view_year)
+rules.add_perm("awards.draft", acts_for_unit)  # object: Membership
+rules.add_perm("awards.submit", leads_unit)  # object: Membership
+rules.add_perm("awards.compile", is_secretariat)
+rules.add_perm("awards.decide", is_supervisor)
+rules.add_perm("awards.manage_catalogue", supervises_a_cluster | is_admin)
+rules.add_perm("awards.manage_history", supervises_a_cluster | is_admin)
 
 # --- indicators: more permissions go here ---
 
 # --- scoring: more permissions go here ---
+# --- conference: permissions go here ---
+# Conference: the secretariat runs the conference, the report, the documents and the news;
+# staff of every member unit comment on the draft; the supervisor reads everything.
+rules.add_perm("conference.view", can_view_year)
+rules.add_perm("conference.manage", is_secretariat | is_admin)
+rules.add_perm("conference.comment", is_member_staff)
 
 
 def require(user: User | Any, perm: str, obj: Any = None) -> None:

@@ -12,5 +12,6 @@ urlpatterns = [
     path("c/<slug:slug>/<int:year>/voting/", include("thidua.voting.urls")),
     path("awards/", include("thidua.awards.urls")),
     path("orgs/", include("thidua.orgs.urls")),
+    path("", include("thidua.api.urls")),
     path("", include("thidua.cycle.urls")),
 ]

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "thidua.voting",
     "thidua.awards",
     "thidua.maintenance",
+    "thidua.api",
     "thidua.demo",
 ]
 

@@ -1,0 +1,243 @@
+"""The REST API under /api/v1: the same objects, actions and permissions as the pages.
+
+Every endpoint looks its object up through `thidua.access` (404 for what the user may not
+see, 403 for what the user may not do) and changes state only through the areas' actions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Query, Router, Status
+from ninja.errors import AuthenticationError, ValidationError
+
+from thidua import access
+from thidua.audit.models import AuditEntry
+from thidua.cycle import actions as cycle_actions
+from thidua.cycle.models import Movement, Phase, Pledge
+from thidua.errors import ActionRefused
+from thidua.lib.text import sort_key
+from thidua.orgs.models import Organization, Succession
+
+from . import schemas
+from .auth import TokenAuth
+
+api = NinjaAPI(
+    title="thidua",
+    version="1",
+    description="Emulation and commendation work of Vietnam's public sector.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return api.create_response(request, {"detail": message}, status=status)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, "Not found.", 404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, "You may not do this.", 403)
+
+
+@api.exception_handler(ActionRefused)
+def refused(request: HttpRequest, exc: ActionRefused) -> HttpResponse:
+    return _error(request, exc.message, 409)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, "A valid API token is required.", 401)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return _error(request, "The request is not valid: " + str(exc.errors)[:500], 422)
+
+
+# Every endpoint may answer with these; 400 and 422 are malformed or invalid input.
+ERRORS: dict[int, Any] = {
+    400: schemas.Error,
+    401: schemas.Error,
+    403: schemas.Error,
+    404: schemas.Error,
+    422: schemas.Error,
+}
+
+core = Router(tags=["organisations and clusters"])
+
+
+@core.get("/me", response={200: schemas.Me, **ERRORS})
+def me(request: HttpRequest) -> dict[str, Any]:
+    user: Any = request.user
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "organization_id": user.organization_id,
+        "organization": user.organization.name if user.organization else None,
+        "position": user.position,
+    }
+
+
+@core.get("/organizations/{org_id}", response={200: schemas.OrganizationDetail, **ERRORS})
+def organization(request: HttpRequest, org_id: int) -> dict[str, Any]:
+    try:
+        org = Organization.objects.get(pk=org_id)
+    except Organization.DoesNotExist:
+        raise Http404 from None
+
+    def link(s: Succession) -> dict[str, Any]:
+        return {
+            "predecessor_id": s.predecessor_id,
+            "predecessor": s.predecessor.name,
+            "successor_id": s.successor_id,
+            "successor": s.successor.name,
+            "kind": s.kind,
+            "effective": s.effective,
+        }
+
+    links = Succession.objects.select_related("predecessor", "successor")
+    return {
+        **{f: getattr(org, f) for f in ("id", "name", "short_name", "kind", "province")},
+        "valid_from": org.valid_from,
+        "valid_to": org.valid_to,
+        "continues": [link(s) for s in links.filter(successor=org)],
+        "continued_by": [link(s) for s in links.filter(predecessor=org)],
+    }
+
+
+@core.get("/clusters", response={200: list[schemas.Cluster], **ERRORS})
+def clusters(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        _cluster(c) for c in access.clusters_visible_to(request.user).select_related("supervisor")
+    ]
+
+
+def _cluster(cluster: Any) -> dict[str, Any]:
+    return {
+        "slug": cluster.slug,
+        "name": cluster.name,
+        "supervisor_id": cluster.supervisor_id,
+        "supervisor": cluster.supervisor.name,
+    }
+
+
+@core.get("/clusters/{slug}", response={200: schemas.ClusterDetail, **ERRORS})
+def cluster(request: HttpRequest, slug: str) -> dict[str, Any]:
+    found = access.get_cluster_for(request.user, slug)
+    years = [
+        {"year": y.year, "phase": y.phase}
+        for y in found.years.order_by("-year")
+        if request.user.has_perm("cycle.view_year", y)
+    ]
+    return {**_cluster(found), "years": years}
+
+
+@core.get("/clusters/{slug}/years/{year}", response={200: schemas.Year, **ERRORS})
+def year(request: HttpRequest, slug: str, year: int) -> dict[str, Any]:
+    emulation_year = access.get_year_for(request.user, slug, year)
+    return _year(emulation_year)
+
+
+def _year(emulation_year: Any) -> dict[str, Any]:
+    pledge = Pledge.objects.filter(year=emulation_year).first()
+    signed = set(pledge.signatures.values_list("organization_id", flat=True)) if pledge else set()
+    memberships = sorted(
+        emulation_year.memberships.select_related("organization"),
+        key=lambda m: sort_key(m.organization.name),
+    )
+    movement = Movement.objects.filter(year=emulation_year).first()
+    return {
+        "cluster": emulation_year.cluster.slug,
+        "year": emulation_year.year,
+        "phase": emulation_year.phase,
+        "members": [
+            {
+                "organization_id": m.organization_id,
+                "name": m.organization.name,
+                "role": m.role,
+                "signed_pledge": m.organization_id in signed,
+            }
+            for m in memberships
+        ],
+        "movement": (
+            {
+                "title": movement.title,
+                "launched_on": movement.launched_on,
+                "goals": movement.goals,
+                "targets": movement.targets,
+            }
+            if movement
+            else None
+        ),
+    }
+
+
+@core.post(
+    "/clusters/{slug}/years/{year}/phase",
+    response={200: schemas.Year, 409: schemas.Error, **ERRORS},
+)
+def move_phase(request: HttpRequest, slug: str, year: int, body: schemas.PhaseChange) -> Any:
+    emulation_year = access.get_year_for(request.user, slug, year, "cycle.change_phase")
+    if body.target not in Phase.values:
+        return Status(422, {"detail": "Unknown phase."})
+    moved = cycle_actions.do_move_phase(
+        emulation_year, target=body.target, acting_user=request.user
+    )
+    return _year(moved)
+
+
+@core.post(
+    "/clusters/{slug}/years/{year}/pledge/signatures",
+    response={201: schemas.Signature, 409: schemas.Error, **ERRORS},
+)
+def sign_pledge(request: HttpRequest, slug: str, year: int) -> Any:
+    emulation_year = access.get_year_for(request.user, slug, year, "cycle.sign_pledge")
+    pledge = Pledge.objects.filter(year=emulation_year).first()
+    if pledge is None:
+        raise ActionRefused("The pledge has not been written yet.")
+    user: Any = request.user
+    signature = cycle_actions.do_sign_pledge(pledge, unit=user.organization, acting_user=user)
+    return Status(
+        201,
+        {
+            "organization_id": signature.organization_id,
+            "unit": signature.organization.name,
+            "signer": signature.signer_name,
+            "signed_at": signature.signed_at,
+        },
+    )
+
+
+@core.get("/clusters/{slug}/years/{year}/history", response={200: schemas.AuditPage, **ERRORS})
+def history(request: HttpRequest, slug: str, year: int, page: Query[int] = 1) -> dict[str, Any]:
+    emulation_year = access.get_year_for(request.user, slug, year, "cycle.view_history")
+    paginator = Paginator(AuditEntry.objects.filter(year=emulation_year).order_by("-id"), 100)
+    current = paginator.get_page(page)
+    return {
+        "count": paginator.count,
+        "page": current.number,
+        "pages": paginator.num_pages,
+        "entries": [
+            {
+                "at": e.at,
+                "actor": e.actor_name,
+                "action": e.action,
+                "object": e.object_repr,
+                "before": e.before,
+                "after": e.after,
+            }
+            for e in current
+        ],
+    }
+
+
+api.add_router("/", core)

@@ -1,0 +1,60 @@
+"""The page where a user makes and revokes personal API tokens."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from thidua.errors import ActionRefused
+
+from .actions import do_create_token, do_revoke_token
+from .models import ApiToken
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_key = do_create_token(
+                name=form.cleaned_data["name"], acting_user=request.user
+            )
+        except ActionRefused as refused:
+            form.add_error("name", refused.message)
+    return render(
+        request,
+        "api/tokens.html",
+        {
+            "form": form,
+            "new_key": new_key,
+            "tokens": ApiToken.objects.filter(user=request.user),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
+    # Another user's token is as good as absent: 404, never a hint that it exists.
+    token = ApiToken.objects.filter(pk=pk, user=request.user).first()
+    if token is None:
+        raise Http404
+    try:
+        do_revoke_token(token, acting_user=request.user)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The token %(name)s is revoked.") % {"name": token.name})
+    return redirect("api_tokens")
