@@ -240,6 +240,7 @@ def _play_the_year(demo: Demo) -> None:
     if not steps:
         return
     last = max(cycle_rules.PHASES.index(phase) for phase in steps)
+    demo.year.refresh_from_db()
     phase = demo.year.phase
     while True:
         for step in steps.get(phase, []):
