@@ -11,21 +11,36 @@ is raised only for programming mistakes (e.g. RATIO without denominators).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
 from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
 
+from thidua.lib import numbers
+from thidua.lib.text import fold
+
 __all__ = [
+    "RESERVED_PLACEHOLDERS",
     "Aggregate",
     "Change",
+    "Entry",
     "Method",
     "Problem",
     "ProblemCode",
+    "TemplateProblem",
+    "UnitKind",
+    "ValueProblem",
     "aggregate",
+    "check_value",
     "compare_years",
+    "fill_template",
     "matrix_gaps",
+    "state_aggregate",
+    "state_value",
+    "template_problems",
+    "unit_kind",
 ]
 
 
@@ -306,3 +321,171 @@ def compare_years(
     # of the change even when the previous figure was negative.
     relative = None if before == 0 else _DIVIDE.divide(absolute, abs(before))
     return Change(now, before, absolute, relative)
+
+
+# --- checking one reported value ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a unit reports for one indicator: a value (None: no figure) and a note."""
+
+    value: Decimal | None
+    note: str = ""
+
+
+# The database keeps 18 digits before the decimal point and 6 after it.
+MAX_DECIMALS = 6
+_LIMIT = Decimal(10) ** 18
+
+
+class ValueProblem(StrEnum):
+    """Why one reported value is refused; views translate the code."""
+
+    NOT_FINITE = "not_finite"
+    TOO_LARGE = "too_large"
+    TOO_MANY_DECIMALS = "too_many_decimals"
+    BELOW_MINIMUM = "below_minimum"
+    ABOVE_MAXIMUM = "above_maximum"
+
+
+def _decimal_places(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+def check_value(
+    value: Decimal,
+    *,
+    decimals: int,
+    minimum: Decimal | None = None,
+    maximum: Decimal | None = None,
+) -> ValueProblem | None:
+    """The first problem of a value reported for an indicator, or None when it may be stored."""
+    if not value.is_finite():
+        return ValueProblem.NOT_FINITE
+    if abs(value) >= _LIMIT:
+        return ValueProblem.TOO_LARGE
+    if _decimal_places(value) > decimals:
+        return ValueProblem.TOO_MANY_DECIMALS
+    if minimum is not None and value < minimum:
+        return ValueProblem.BELOW_MINIMUM
+    if maximum is not None and value > maximum:
+        return ValueProblem.ABOVE_MAXIMUM
+    return None
+
+
+# --- stating a cluster figure the Vietnamese way --------------------------------
+
+
+class UnitKind(StrEnum):
+    """How a unit of measure is stated: percent, money, or a count of something."""
+
+    PERCENT = "percent"
+    MONEY_TY = "money_ty"  # tỷ đồng
+    MONEY_TRIEU = "money_trieu"  # triệu đồng
+    OTHER = "other"
+
+
+_UNIT_KINDS = {
+    "%": UnitKind.PERCENT,
+    fold("tỷ đồng"): UnitKind.MONEY_TY,
+    fold("tỷ"): UnitKind.MONEY_TY,
+    fold("triệu đồng"): UnitKind.MONEY_TRIEU,
+}
+
+
+def unit_kind(unit: str) -> UnitKind:
+    """Which way figures in ``unit`` are stated ("%", "tỷ đồng", "triệu đồng", or another)."""
+    return _UNIT_KINDS.get(fold(unit), UnitKind.OTHER)
+
+
+def _plain(number: Decimal, decimals: int) -> str:
+    """Number with its decimals, trailing zeros kept as the indicator asks."""
+    return numbers.format_number(number, decimals)
+
+
+def _round_half_up(value: Decimal, decimals: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=_EXACT)
+
+
+def state_aggregate(result: Aggregate[Any], *, unit: str, decimals: int) -> str | None:
+    """The cluster figure as a Vietnamese report states it; None when there is no figure.
+
+    One rule for rounding words everywhere (``lib.numbers.approximately``): "gần" when
+    the stated figure is above the exact one, "khoảng" when below, nothing when equal.
+    A ratio is stated by its two sums ("812/921 xã"), which are exact.
+    """
+    if result.method is Method.RATIO:
+        if result.numerator is None or result.denominator is None or result.value is None:
+            return None
+        both_whole = all(
+            part == part.to_integral_value() for part in (result.numerator, result.denominator)
+        )
+        if both_whole:
+            pair = numbers.format_ratio(int(result.numerator), int(result.denominator))
+        else:
+            pair = f"{_plain(result.numerator, decimals)}/{_plain(result.denominator, decimals)}"
+        return f"{pair} {unit}".strip()
+    value = _figure(result)
+    if value is None:
+        return None
+    kind = unit_kind(unit)
+    if kind is UnitKind.PERCENT:
+        return numbers.state_percent(value, decimals)
+    if kind is UnitKind.MONEY_TY:
+        return numbers.state_amount(value)
+    if kind is UnitKind.MONEY_TRIEU:
+        return numbers.state_amount(_DIVIDE.divide(value, Decimal(1000)))
+    shown = _round_half_up(value, decimals)
+    qualifier = numbers.approximately(value, shown)
+    text = f"{_plain(value, decimals)} {unit}".strip()
+    return f"{qualifier} {text}" if qualifier else text
+
+
+def state_value(value: Decimal, *, unit: str, decimals: int) -> str:
+    """One member's reported value with its unit, exactly as reported: "8,6%", "32.426 tỷ đồng"."""
+    text = _plain(value, decimals)
+    if unit_kind(unit) is UnitKind.PERCENT:
+        return f"{text}%"
+    return f"{text} {unit}".strip()
+
+
+# --- the results paragraph template ----------------------------------------------
+
+# Placeholders every year offers besides its indicators' codes.
+RESERVED_PLACEHOLDERS = ("NAM", "SO_THANH_VIEN")
+CODE_PATTERN = r"[A-Z][A-Z0-9_]{0,39}"
+_PLACEHOLDER = re.compile(r"\{(" + CODE_PATTERN + r")\}")
+_STRAY = re.compile(r"\S*[{}]\S*")
+
+
+@dataclass(frozen=True)
+class TemplateProblem:
+    """A placeholder the template may not use; ``text`` is what the template holds."""
+
+    code: str  # "unknown_placeholder" or "stray_brace"
+    text: str
+
+
+def template_problems(template: str, known: Iterable[str]) -> list[TemplateProblem]:
+    """Placeholders that name no indicator, and braces that open or close no placeholder."""
+    allowed = set(known) | set(RESERVED_PLACEHOLDERS)
+    problems: list[TemplateProblem] = []
+    seen: set[str] = set()
+    for match in _PLACEHOLDER.finditer(template):
+        name = match.group(1)
+        if name not in allowed and name not in seen:
+            seen.add(name)
+            problems.append(TemplateProblem("unknown_placeholder", "{" + name + "}"))
+    # A brace left over once the placeholders are out is a typo: {GRDP, {grdp}, GRDP}.
+    stray = _STRAY.search(_PLACEHOLDER.sub(" ", template))
+    if stray is not None:
+        problems.append(TemplateProblem("stray_brace", stray.group(0)))
+    return problems
+
+
+def fill_template(template: str, statements: Mapping[str, str]) -> str:
+    """Put each placeholder's statement in; a template with problems must be refused first."""
+    return _PLACEHOLDER.sub(lambda m: statements[m.group(1)], template)

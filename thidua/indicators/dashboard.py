@@ -1,0 +1,68 @@
+"""What the indicators area adds to the year's dashboard: its page and members' to-dos."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from thidua.cycle.hooks import Link
+from thidua.cycle.models import EmulationYear, Membership
+
+from . import figures
+from .models import Indicator, IndicatorValue
+
+
+def year_links(year: EmulationYear, user: Any) -> list[Link]:
+    if not user.has_perm("indicators.view", year):
+        return []
+    return [Link(_("Indicators"), reverse("indicators:index", args=[year.cluster.slug, year.year]))]
+
+
+def member_todos(year: EmulationYear, memberships: Sequence[Membership]) -> dict[int, list[str]]:
+    """While values are reported: who still has some to report, and whether it was reminded."""
+    if year.phase not in figures.REPORTING_PHASES:
+        return {}
+    total = Indicator.objects.filter(year=year).count()
+    if not total:
+        return {}
+    reported = dict(
+        IndicatorValue.objects.filter(indicator__year=year, value__isnull=False)
+        .values("organization_id")
+        .annotate(n=Count("id", filter=Q(value__isnull=False)))
+        .values_list("organization_id", "n")
+    )
+    reminders = figures.latest_reminders(year)
+    todos: dict[int, list[str]] = {}
+    for membership in memberships:
+        org = membership.organization_id
+        missing = total - reported.get(org, 0)
+        if missing <= 0:
+            continue
+        items = [_("Report indicators: %(count)s missing") % {"count": missing}]
+        reminder = reminders.get(org)
+        if reminder is not None:
+            when = timezone.localtime(reminder.reminded_at).strftime("%d/%m/%Y")
+            items.append(_("Reminded on %(date)s") % {"date": when})
+        todos[org] = items
+    return todos
+
+
+def report_facts(year: EmulationYear) -> dict[str, Any]:
+    """What the indicators state about the year: the results paragraph and each figure."""
+    from .models import Indicator
+
+    if not Indicator.objects.filter(year=year).exists():
+        return {}
+    data = figures.load(year)
+    return {
+        "indicators.results_paragraph": figures.results_paragraph(year),
+        "indicators.aggregates": [
+            {"code": f.indicator.code, "name": f.indicator.name, "stated": f.statement}
+            for f in figures.figures(data)
+        ],
+    }

@@ -1,0 +1,307 @@
+"""Pages of the year's indicators. Each looks the year up through `thidua.access`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from thidua import access
+from thidua.cycle.models import EmulationYear
+from thidua.errors import ActionRefused
+from thidua.lib.text import slugify_vi
+
+from . import actions, excel, figures, rules
+from .forms import IndicatorForm, RemindForm, ResultsTemplateForm, UploadForm, ValuesForm
+from .models import Indicator, IndicatorValue
+
+
+def _page(
+    request: HttpRequest, template: str, year: EmulationYear, status: int = 200, **extra: object
+) -> HttpResponse:
+    context = {"year": year, "cluster": year.cluster, **extra}
+    return render(request, f"indicators/{template}", context, status=status)
+
+
+@login_required
+def index(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
+    indicators = list(
+        Indicator.objects.filter(year=emulation_year).select_related(
+            "weight_indicator", "denominator_indicator"
+        )
+    )
+    roles = access.roles_in_year(request.user, emulation_year)
+    can_manage = request.user.has_perm("indicators.manage", emulation_year)
+    return _page(
+        request,
+        "index.html",
+        emulation_year,
+        indicators=indicators,
+        own_unit=roles.own_member_org_id,
+        can_define=can_manage and emulation_year.phase in figures.DEFINING_PHASES,
+        has_previous=figures.previous_year(emulation_year) is not None,
+    )
+
+
+@login_required
+def indicator_edit(
+    request: HttpRequest, slug: str, year: int, code: str | None = None
+) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "indicators.manage")
+    all_indicators = list(
+        Indicator.objects.filter(year=emulation_year).select_related(
+            "weight_indicator", "denominator_indicator"
+        )
+    )
+    indicator = None
+    if code is not None:
+        indicator = next((i for i in all_indicators if i.code == code), None)
+        if indicator is None:
+            raise Http404
+    others = [i for i in all_indicators if i != indicator]
+    initial = IndicatorForm.initial_for(indicator) if indicator else {"order": len(others) + 1}
+    form = IndicatorForm(request.POST or None, initial=initial, others=others)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                saved = actions.do_save_indicator(
+                    emulation_year, form.spec(), indicator=indicator, acting_user=request.user
+                )
+            except ActionRefused as refused:
+                form.add_error(None, refused.message)
+                status = 409
+            else:
+                messages.success(
+                    request, _("The indicator %(code)s is saved.") % {"code": saved.code}
+                )
+                return redirect("indicators:index", slug=slug, year=year)
+    return _page(
+        request, "indicator_form.html", emulation_year, status, form=form, indicator=indicator
+    )
+
+
+@login_required
+@require_POST
+def copy_previous(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "indicators.manage")
+    try:
+        created = actions.do_copy_indicators(emulation_year, acting_user=request.user)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("%(count)s indicators were copied from last year.") % {"count": len(created)},
+        )
+    return redirect("indicators:index", slug=slug, year=year)
+
+
+@login_required
+def matrix(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
+    data = figures.load(emulation_year)
+    gaps = data.gaps()
+    reminders = figures.latest_reminders(emulation_year)
+    rows = [
+        {
+            "membership": m,
+            "cells": [
+                (
+                    indicator,
+                    data.value(m.organization_id, indicator),
+                    data.values.get((m.organization_id, indicator.pk)),
+                )
+                for indicator in data.indicators
+            ],
+            "missing": len(gaps.get(m.organization_id, [])),
+            "reminder": reminders.get(m.organization_id),
+        }
+        for m in data.members
+    ]
+    can_remind = (
+        request.user.has_perm("indicators.manage", emulation_year)
+        and emulation_year.phase in figures.REPORTING_PHASES
+    )
+    return _page(
+        request,
+        "matrix.html",
+        emulation_year,
+        indicators=data.indicators,
+        rows=rows,
+        late=len(gaps),
+        can_remind=can_remind,
+    )
+
+
+@login_required
+@require_POST
+def remind(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "indicators.manage")
+    form = RemindForm(request.POST)
+    org = form.cleaned_data.get("organization") if form.is_valid() else None
+    try:
+        sent = actions.do_remind_late(
+            emulation_year,
+            organization_ids=[org] if org else None,
+            acting_user=request.user,
+        )
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("%(count)s members were reminded.") % {"count": len(sent)})
+    return redirect("indicators:matrix", slug=slug, year=year)
+
+
+@login_required
+def unit(request: HttpRequest, slug: str, year: int, org_id: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
+    membership = access.get_membership_for(
+        request.user, emulation_year, org_id, "indicators.view_unit"
+    )
+    can_report = (
+        request.user.has_perm("indicators.report", membership)
+        and emulation_year.phase in figures.REPORTING_PHASES
+    )
+    if request.method == "POST":
+        access.require(request.user, "indicators.report", membership)
+    indicators = list(Indicator.objects.filter(year=emulation_year))
+    current = {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(
+            indicator__year=emulation_year, organization_id=org_id
+        ).select_related("entered_by")
+    }
+    form = ValuesForm(request.POST or None, indicators=indicators, current=current)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                changed = actions.do_report_values(
+                    membership, entries=form.entries(), acting_user=request.user
+                )
+            except ActionRefused as refused:
+                form.add_error(None, refused.message)
+                status = 409
+            else:
+                messages.success(request, _("%(count)s values were saved.") % {"count": changed})
+                return redirect("indicators:unit", slug=slug, year=year, org_id=org_id)
+    return _page(
+        request,
+        "unit.html",
+        emulation_year,
+        status,
+        membership=membership,
+        form=form,
+        rows=[(i, value, note, current.get(i.pk)) for i, value, note in form.rows()],
+        can_report=can_report,
+        upload_form=UploadForm(),
+    )
+
+
+@login_required
+def workbook(request: HttpRequest, slug: str, year: int, org_id: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
+    membership = access.get_membership_for(
+        request.user, emulation_year, org_id, "indicators.report"
+    )
+    content = excel.build(
+        unit_name=membership.organization.name,
+        year=emulation_year.year,
+        rows=actions.workbook_rows(membership),
+    )
+    response = HttpResponse(content, content_type=excel.CONTENT_TYPE)
+    name = f"chi-tieu-{emulation_year.year}-{slugify_vi(membership.organization.display_name)}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, slug: str, year: int, org_id: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
+    membership = access.get_membership_for(
+        request.user, emulation_year, org_id, "indicators.report"
+    )
+    form = UploadForm(request.POST, request.FILES)
+    errors: list[str] = []
+    status = 400
+    if not form.is_valid():
+        errors = [_("Choose the filled-in workbook (.xlsx) to upload.")]
+    else:
+        file = form.cleaned_data["workbook"]
+        if file.size > excel.MAX_BYTES:
+            errors = [_("The file is larger than %(size)s KB.") % {"size": excel.MAX_BYTES // 1024}]
+        else:
+            try:
+                changed = actions.do_import_workbook(
+                    membership, content=file.read(), filename=file.name, acting_user=request.user
+                )
+            except actions.WorkbookRefused as refused:
+                errors = [refused.message, *refused.errors]
+            except ActionRefused as refused:
+                errors = [refused.message]
+                status = 409
+            else:
+                messages.success(
+                    request,
+                    _("The workbook was imported: %(count)s values changed.") % {"count": changed},
+                )
+                return redirect("indicators:unit", slug=slug, year=year, org_id=org_id)
+    return _page(
+        request,
+        "upload_refused.html",
+        emulation_year,
+        status,
+        membership=membership,
+        errors=errors,
+    )
+
+
+@login_required
+def results(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
+    can_edit = (
+        request.user.has_perm("indicators.manage", emulation_year) and not emulation_year.is_closed
+    )
+    if request.method == "POST":
+        access.require(request.user, "indicators.manage", emulation_year)
+    data = figures.load(emulation_year)
+    before = figures.previous_year(emulation_year)
+    previous = figures.load(before) if before is not None else None
+    text = figures.template_text(emulation_year, data.indicators)
+    form = ResultsTemplateForm(request.POST or None, initial={"text": text})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                actions.do_set_results_template(
+                    emulation_year, text=form.cleaned_data["text"], acting_user=request.user
+                )
+            except ActionRefused as refused:
+                form.add_error("text", refused.message)
+            else:
+                messages.success(request, _("The template of the results paragraph is saved."))
+                return redirect("indicators:results", slug=slug, year=year)
+    year_figures = figures.figures(data, previous)
+    return _page(
+        request,
+        "results.html",
+        emulation_year,
+        status,
+        figures=year_figures,
+        charts=[f.chart for f in year_figures],
+        previous=before,
+        paragraph=figures.render_paragraph(text, data),
+        form=form,
+        can_edit=can_edit,
+        placeholders=[(i.code, i.name) for i in data.indicators],
+        reserved=rules.RESERVED_PLACEHOLDERS,
+    )
