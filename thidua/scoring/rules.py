@@ -32,10 +32,12 @@ __all__ = [
     "classify",
     "default_bands",
     "default_tie_break",
+    "items_max",
     "iter_leaves",
     "propose_rotation",
     "rank",
     "settled_points",
+    "share_at_least",
     "table_max",
     "table_min",
     "total",
@@ -154,6 +156,11 @@ def _sum_max(nodes: Sequence[CriterionNode], kinds: frozenset[Kind]) -> Decimal:
 def table_max(nodes: Sequence[CriterionNode]) -> Decimal:
     """Highest possible total: ITEM and BONUS maxima; penalties add nothing."""
     return _sum_max(nodes, frozenset({Kind.ITEM, Kind.BONUS}))
+
+
+def items_max(nodes: Sequence[CriterionNode]) -> Decimal:
+    """The table's base points: ordinary items only, the figure bands are usually a share of."""
+    return _sum_max(nodes, frozenset({Kind.ITEM}))
 
 
 def table_min(nodes: Sequence[CriterionNode]) -> Decimal:
@@ -480,6 +487,14 @@ def default_bands(table_max: Decimal) -> list[Band]:
     the last band are "không hoàn thành", so no band is needed for it.
     """
     return [Band(classification, table_max * share) for classification, share in DEFAULT_SHARES]
+
+
+def share_at_least(classes: Sequence[Classification], floor: Classification) -> Decimal:
+    """Share (0..1) of members classified ``floor`` or better; 0 for no members."""
+    if not classes:
+        return Decimal(0)
+    reached = sum(1 for c in classes if _CLASS_ORDER[c] <= _CLASS_ORDER[floor])
+    return Decimal(reached) / Decimal(len(classes))
 
 
 # --- cross-check rotation -----------------------------------------------------

@@ -372,3 +372,29 @@ def test_rotation_is_balanced_and_never_self(members: list[int], data: st.DataOb
             loads[reviewer] += 1
     assert set(loads.values()) == {k}
     assert propose_rotation(members, k) == plan
+
+
+# --- base points and shares ---------------------------------------------------
+
+
+def test_items_max_counts_ordinary_items_only() -> None:
+    from thidua.scoring.rules import items_max
+
+    assert items_max(TABLE) == D(90)
+
+
+def test_share_at_least_counts_the_class_and_better() -> None:
+    from thidua.scoring.rules import share_at_least
+
+    classes = [C.XUAT_SAC, C.TOT, C.TOT, C.HOAN_THANH]
+    assert share_at_least(classes, C.TOT) == D("0.75")
+    assert share_at_least(classes, C.XUAT_SAC) == D("0.25")
+    assert share_at_least(classes, C.KHONG_HOAN_THANH) == 1
+    assert share_at_least([], C.TOT) == 0
+
+
+@given(st.lists(st.decimals(-10, 20, places=2), min_size=1, max_size=12, unique=True))
+def test_distinct_totals_get_ranks_that_are_a_permutation(totals: list[Decimal]) -> None:
+    result = rank(dict(enumerate(totals)))
+    assert sorted(r.rank for r in result) == list(range(1, len(totals) + 1))
+    assert not any(r.tied for r in result)

@@ -1,0 +1,112 @@
+"""What scoring adds to the year's dashboard: to-dos of each member and links to its pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from thidua import access
+from thidua.cycle.hooks import Link
+from thidua.cycle.models import EmulationYear, Membership, Phase
+from thidua.lib.numbers import format_number, format_percent
+
+from . import rules
+from .models import CriteriaTable, Dispute, Review, ReviewAssignment, SelfAssessment
+from .problems import label as rules_label
+from .standings import RANKING_PHASES
+
+
+def member_todos(year: EmulationYear, memberships: Sequence[Membership]) -> dict[int, list[str]]:
+    """Self-assessments to submit, cross-checks to do, disputes to settle; a few queries."""
+    todos: dict[int, list[str]] = {}
+    if year.phase == Phase.SELF_ASSESSMENT:
+        submitted = set(
+            SelfAssessment.objects.filter(
+                membership__year=year, submitted_at__isnull=False
+            ).values_list("membership_id", flat=True)
+        )
+        for m in memberships:
+            if m.pk not in submitted:
+                todos.setdefault(m.organization_id, []).append(
+                    _("Self-score and submit the self-assessment")
+                )
+    elif year.phase == Phase.CROSS_CHECK:
+        by_pk = {m.pk: m for m in memberships}
+        reviewed = set(
+            Review.objects.filter(score__assessment__membership__year=year).values_list(
+                "score__assessment__membership_id", flat=True
+            )
+        )
+        for assignment in ReviewAssignment.objects.filter(reviewed__year=year):
+            reviewer = by_pk.get(assignment.reviewer_id)
+            reviewed_member = by_pk.get(assignment.reviewed_id)
+            if reviewer and reviewed_member and assignment.reviewed_id not in reviewed:
+                todos.setdefault(reviewer.organization_id, []).append(
+                    _("Cross-check %(unit)s") % {"unit": reviewed_member.organization.display_name}
+                )
+        waiting = Dispute.objects.filter(
+            score__assessment__membership__year=year, settled_at__isnull=True
+        ).count()
+        if waiting:
+            for m in memberships:
+                if m.role in (Membership.Role.HEAD, Membership.Role.DEPUTY):
+                    todos.setdefault(m.organization_id, []).append(
+                        _("Settle %(count)s disputes") % {"count": waiting}
+                    )
+    return todos
+
+
+def year_links(year: EmulationYear, user: Any) -> list[Link]:
+    if not user.has_perm("scoring.view", year):
+        return []
+    base = {"slug": year.cluster.slug, "year": year.year}
+    links = []
+    if CriteriaTable.objects.filter(year=year).exists() or user.has_perm("scoring.manage", year):
+        links.append(Link(_("Criteria table"), reverse("scoring:table", kwargs=base)))
+    roles = access.roles_in_year(user, year)
+    past_setup = year.phase not in (Phase.SETUP, Phase.PLEDGE, Phase.IN_PROGRESS)
+    if past_setup and roles.own_member_org_id is not None:
+        links.append(
+            Link(
+                _("Our self-assessment"),
+                reverse(
+                    "scoring:assessment",
+                    kwargs={**base, "organization_id": roles.own_member_org_id},
+                ),
+            )
+        )
+    if past_setup:
+        links.append(Link(_("Cross-check"), reverse("scoring:cross_check", kwargs=base)))
+    if year.phase in RANKING_PHASES:
+        links.append(Link(_("Ranking"), reverse("scoring:ranking", kwargs=base)))
+    return links
+
+
+def report_facts(year: EmulationYear) -> dict[str, Any]:
+    """The ranking, each member's classification, and the share that did well or better."""
+    from .standings import ranking
+
+    result = ranking(year)
+    if result is None or not result.standings:
+        return {}
+    share = result.share_at_least(rules.Classification.TOT) * 100
+    return {
+        "scoring.ranking": [
+            {
+                "rank": s.rank,
+                "unit": s.name,
+                "total": format_number(s.total, 2).rstrip("0").rstrip(","),
+                "classification": rules_label(s.classification),
+            }
+            for s in result.standings
+        ],
+        "scoring.completion_summary": _(
+            "%(share)s of the members of the cluster completed their assigned political tasks"
+            " well or better"
+        )
+        % {"share": format_percent(share, 0)},
+        "scoring.provisional": result.provisional,
+    }
