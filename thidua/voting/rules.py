@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 CandidateKey: TypeAlias = Hashable
 """A candidate (or voter) key: any hashable value, e.g. a unit code."""
@@ -538,3 +538,69 @@ def _plain(params: Mapping[str, object]) -> dict[str, object]:
         else:
             plain[name] = value
     return plain
+
+
+# ---------------------------------------------------------------------------
+# Paper counts
+# ---------------------------------------------------------------------------
+
+# paper_ballots
+BLANK_EXCEED_CAST = "blank_exceed_cast"
+VOTES_EXCEED_BALLOTS = "votes_exceed_ballots"
+TOO_MANY_VOTES = "too_many_votes"
+TOO_FEW_VOTES = "too_few_votes"
+
+
+def paper_problems(
+    settings: PollSettings, counts: Mapping[Any, int], cast: int, blank: int
+) -> list[Problem]:
+    """Return why counts read from paper ballots cannot come from valid ballots (empty: they can).
+
+    ``cast`` includes the ``blank`` ballots; every other ballot chose between one and
+    ``max_choices`` distinct candidates.
+    """
+    problems: list[Problem] = []
+    if blank > cast:
+        return [Problem(BLANK_EXCEED_CAST, {"blank": blank, "cast": cast})]
+    marked = cast - blank
+    for key in settings.candidates:
+        if counts.get(key, 0) > marked:
+            problems.append(
+                Problem(
+                    VOTES_EXCEED_BALLOTS,
+                    {"candidate": key, "votes": counts.get(key, 0), "ballots": marked},
+                )
+            )
+    total = sum(counts.get(key, 0) for key in settings.candidates)
+    if total > settings.max_choices * marked:
+        problems.append(
+            Problem(
+                TOO_MANY_VOTES,
+                {"votes": total, "ballots": marked, "max_choices": settings.max_choices},
+            )
+        )
+    if total < marked:
+        problems.append(Problem(TOO_FEW_VOTES, {"votes": total, "ballots": marked}))
+    return problems
+
+
+def paper_ballots(
+    settings: PollSettings, counts: Mapping[Any, int], cast: int, blank: int
+) -> list[tuple[CandidateKey, ...]]:
+    """Valid ballots giving exactly ``counts``, so paper counts go through :func:`tally`.
+
+    The votes are dealt round the marked ballots in list order (a candidate's votes never
+    exceed the marked ballots, so no ballot gets a candidate twice).  Raises ``ValueError``
+    when :func:`paper_problems` finds a problem.
+    """
+    problems = paper_problems(settings, counts, cast, blank)
+    if problems:
+        raise ValueError("impossible paper count: " + ", ".join(p.code for p in problems))
+    marked = cast - blank
+    ballots: list[list[CandidateKey]] = [[] for _ in range(marked)]
+    dealt = 0
+    for key in settings.candidates:
+        for _vote in range(counts.get(key, 0)):
+            ballots[dealt % marked].append(key)
+            dealt += 1
+    return [tuple(b) for b in ballots] + [() for _ in range(blank)]

@@ -1,0 +1,474 @@
+"""Every change to a poll goes through one of these actions.
+
+Casting a ballot is the delicate one: it writes the register row (who voted), the ballot and
+its choices (how, with no link back) and an audit entry that names the register row only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from thidua import access
+from thidua.audit.record import record, snapshot
+from thidua.cycle.models import EmulationYear, Membership, Phase
+from thidua.errors import ActionRefused
+from thidua.lib.text import normalize
+from thidua.orgs.models import Organization
+
+from . import counting, rules
+from .models import (
+    Ballot,
+    BallotChoice,
+    Candidate,
+    PaperCount,
+    PaperCountLine,
+    Poll,
+    VoterRegister,
+)
+from .problems import describe
+
+# Polls are prepared from the conference on and run during the voting phase.
+PREPARE_PHASES = (Phase.CONFERENCE, Phase.VOTING)
+RECEIPT_BYTES = 10  # 80 random bits, shown as 16 base-32 characters
+
+
+@dataclass(frozen=True)
+class PollSpec:
+    """What the secretariat decides about a poll before it opens."""
+
+    title: str
+    purpose: str
+    units: Sequence[Organization] = ()
+    people: Sequence[str] = ()
+    method: str = Poll.Method.ONLINE
+    max_choices: int = 1
+    seats: int | None = 1
+    allow_self_vote: bool = False
+    threshold_base: str = Poll.Base.CAST
+    threshold: Fraction = field(default=Fraction(1, 2))
+    strict: bool = True
+    tie_rule: str = Poll.TieRule.RUNOFF
+    disclosure: str = Poll.Disclosure.FULL
+    closes_at: dt.datetime | None = None
+
+
+def _locked_year(year: EmulationYear) -> EmulationYear:
+    return EmulationYear.objects.select_for_update().select_related("cluster").get(pk=year.pk)
+
+
+def _locked_poll(poll: Poll) -> Poll:
+    """The poll re-read under a row lock: casts, closes and edits of one poll run one by one."""
+    return Poll.objects.select_for_update().get(pk=poll.pk)
+
+
+def _require_phase(year: EmulationYear, *phases: Phase) -> None:
+    if year.phase == Phase.CLOSED:
+        raise ActionRefused(_("The year is closed and can no longer be changed."), code="closed")
+    if year.phase not in phases:
+        raise ActionRefused(
+            _("This cannot be done in the %(phase)s phase.") % {"phase": year.get_phase_display()},
+            code="wrong_phase",
+        )
+
+
+def _require_status(poll: Poll, status: str, message: str) -> None:
+    if poll.status != status:
+        raise ActionRefused(message, code="wrong_status")
+
+
+def _apply(poll: Poll, spec: PollSpec) -> None:
+    poll.title = normalize(spec.title)
+    poll.purpose = spec.purpose
+    poll.method = spec.method
+    poll.max_choices = spec.max_choices
+    poll.seats = spec.seats
+    poll.allow_self_vote = spec.allow_self_vote
+    poll.threshold_base = spec.threshold_base
+    poll.threshold_numerator = spec.threshold.numerator
+    poll.threshold_denominator = spec.threshold.denominator
+    poll.strict = spec.strict
+    poll.tie_rule = spec.tie_rule
+    poll.disclosure = spec.disclosure
+    poll.closes_at = spec.closes_at
+
+
+def _check_spec(year: EmulationYear, spec: PollSpec) -> None:
+    if not normalize(spec.title):
+        raise ActionRefused(_("Give the poll a title."))
+    if spec.purpose in (Poll.Purpose.FLAG, Poll.Purpose.HEAD, Poll.Purpose.DEPUTY) and (
+        spec.seats != 1
+    ):
+        raise ActionRefused(_("This poll elects exactly one candidate: set one seat."))
+    if spec.purpose in (Poll.Purpose.HEAD, Poll.Purpose.DEPUTY) and spec.people:
+        raise ActionRefused(_("The head and the deputy are member units, not people."))
+    if not 0 < spec.threshold <= 1:
+        raise ActionRefused(_("The threshold must be a share above zero and at most the whole."))
+    members = set(year.memberships.values_list("organization_id", flat=True))
+    outsiders = [u.display_name for u in spec.units if u.pk not in members]
+    if outsiders:
+        raise ActionRefused(
+            _("Only member units can be candidates: %(units)s.") % {"units": ", ".join(outsiders)}
+        )
+    keys: list[object] = [("unit", u.pk) for u in spec.units]
+    keys += [("person", normalize(name)) for name in spec.people]
+    settings = rules.PollSettings(
+        candidates=tuple(keys),
+        max_choices=spec.max_choices,
+        allow_self_vote=spec.allow_self_vote,
+        threshold_base=rules.ThresholdBase(spec.threshold_base),
+        seats=spec.seats,
+        threshold=spec.threshold,
+        strict=spec.strict,
+        tie_rule=rules.TieRule(spec.tie_rule),
+    )
+    labels: dict[object, str] = {("unit", u.pk): u.name for u in spec.units}
+    labels.update({("person", normalize(n)): normalize(n) for n in spec.people})
+    problems = rules.validate_settings(settings, len(members))
+    if problems:
+        raise ActionRefused(" ".join(describe(p, labels) for p in problems), code="settings")
+
+
+def _write_candidates(poll: Poll, spec: PollSpec) -> None:
+    poll.candidates.all().delete()
+    entries = [Candidate(poll=poll, organization=unit) for unit in spec.units]
+    entries += [Candidate(poll=poll, person_name=normalize(name)) for name in spec.people]
+    for position, candidate in enumerate(entries, start=1):
+        candidate.position = position
+    Candidate.objects.bulk_create(entries)
+
+
+def _poll_after(poll: Poll) -> dict[str, Any]:
+    return {
+        **snapshot(poll),
+        "candidates": [c.label for c in poll.candidates.select_related("organization")],
+    }
+
+
+@transaction.atomic
+def do_create_poll(year: EmulationYear, *, spec: PollSpec, acting_user: Any) -> Poll:
+    """Prepare a poll: its purpose, candidates and rules. It opens later."""
+    access.require(acting_user, "voting.manage", year)
+    year = _locked_year(year)
+    _require_phase(year, *PREPARE_PHASES)
+    _check_spec(year, spec)
+    poll = Poll(year=year)
+    _apply(poll, spec)
+    poll.full_clean()
+    poll.save()
+    _write_candidates(poll, spec)
+    record("poll.create", poll, actor=acting_user, year=year, after=_poll_after(poll))
+    return poll
+
+
+@transaction.atomic
+def do_update_poll(poll: Poll, *, spec: PollSpec, acting_user: Any) -> Poll:
+    """Change a poll's candidates or rules; refused once the poll has opened."""
+    access.require(acting_user, "voting.manage", poll.year)
+    year = _locked_year(poll.year)
+    _require_phase(year, *PREPARE_PHASES)
+    poll = _locked_poll(poll)
+    _require_status(
+        poll, Poll.Status.DRAFT, _("The poll has opened: its settings can no longer change.")
+    )
+    if poll.parent_id is not None:
+        raise ActionRefused(_("A runoff round keeps the settings of the poll it follows."))
+    _check_spec(year, spec)
+    before = _poll_after(poll)
+    _apply(poll, spec)
+    poll.full_clean()
+    poll.save()
+    _write_candidates(poll, spec)
+    record(
+        "poll.update", poll, actor=acting_user, year=year, before=before, after=_poll_after(poll)
+    )
+    return poll
+
+
+@transaction.atomic
+def do_open_poll(poll: Poll, *, acting_user: Any) -> Poll:
+    """Open the poll for ballots; its settings and the number of voters are fixed from now."""
+    access.require(acting_user, "voting.manage", poll.year)
+    year = _locked_year(poll.year)
+    _require_phase(year, Phase.VOTING)
+    poll = _locked_poll(poll)
+    _require_status(poll, Poll.Status.DRAFT, _("The poll has already been opened."))
+    entitled = Membership.objects.filter(year=year).count()
+    candidates = counting.candidates_of(poll)
+    problems = rules.validate_settings(counting.settings_of(poll, candidates), entitled)
+    if problems:
+        labels: dict[Any, str] = {c.pk: c.label for c in candidates}
+        raise ActionRefused(" ".join(describe(p, labels) for p in problems), code="settings")
+    now = timezone.now()
+    if poll.closes_at is not None and poll.closes_at <= now:
+        raise ActionRefused(_("The scheduled close is already past: change it first."))
+    before = snapshot(poll)
+    poll.status = Poll.Status.OPEN
+    poll.opened_at = now
+    poll.entitled = entitled
+    poll.save(update_fields=["status", "opened_at", "entitled"])
+    record("poll.open", poll, actor=acting_user, year=year, before=before, after=snapshot(poll))
+    return poll
+
+
+@transaction.atomic
+def do_close_poll(poll: Poll, *, acting_user: Any) -> Poll:
+    """Close the poll; from now on its results can be counted and shown."""
+    access.require(acting_user, "voting.manage", poll.year)
+    year = _locked_year(poll.year)
+    _require_phase(year, Phase.VOTING)
+    poll = _locked_poll(poll)
+    _require_status(poll, Poll.Status.OPEN, _("Only an open poll can be closed."))
+    before = snapshot(poll)
+    poll.status = Poll.Status.CLOSED
+    poll.closed_at = timezone.now()
+    poll.save(update_fields=["status", "closed_at"])
+    voted = VoterRegister.objects.filter(poll=poll).count()
+    record(
+        "poll.close",
+        poll,
+        actor=acting_user,
+        year=year,
+        before=before,
+        after={**snapshot(poll), "units_voted": voted},
+    )
+    return poll
+
+
+def _voting_unit(year: EmulationYear, acting_user: Any) -> Organization:
+    """The member unit `acting_user` casts for, or a clear refusal."""
+    roles = access.roles_in_year(acting_user, year)
+    if roles.own_member_org_id is None:
+        raise ActionRefused(
+            _("Only the member units of the cluster vote in its polls."), code="not_a_voter"
+        )
+    if not roles.leader:
+        raise ActionRefused(_("Only the unit's leader casts its ballot."), code="not_a_voter")
+    access.require(acting_user, "voting.cast", year)
+    return Organization.objects.get(pk=roles.own_member_org_id)
+
+
+def new_receipt() -> str:
+    """A random receipt code, e.g. "K7QD-M2XP-4JHA-9WBE"."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    raw = "".join(secrets.choice(alphabet) for _i in range(16))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+@transaction.atomic
+def do_cast_ballot(poll: Poll, *, choices: Sequence[int], acting_user: Any) -> str:
+    """The leader casts the unit's secret ballot (blank if `choices` is empty).
+
+    Returns the receipt code, which is shown once and stored only as a hash on the ballot.
+    The poll row is locked, so two submissions by the same unit run one after the other and
+    the second finds the register entry; the register's unique constraint is the last guard.
+    """
+    year = _locked_year(poll.year)
+    unit = _voting_unit(year, acting_user)
+    _require_phase(year, Phase.VOTING)
+    poll = _locked_poll(poll)
+    if poll.is_paper:
+        raise ActionRefused(_("This poll is held on paper ballots."), code="paper")
+    if poll.status == Poll.Status.DRAFT:
+        raise ActionRefused(_("The poll has not opened yet."), code="not_open")
+    if poll.status == Poll.Status.CLOSED or (
+        poll.closes_at is not None and timezone.now() >= poll.closes_at
+    ):
+        raise ActionRefused(_("The poll is closed."), code="closed")
+    already = _("%(unit)s has already voted in this poll.") % {"unit": unit.display_name}
+    if VoterRegister.objects.filter(poll=poll, organization=unit).exists():
+        raise ActionRefused(already, code="already_voted")
+
+    candidates = counting.candidates_of(poll)
+    settings = counting.settings_of(poll, candidates)
+    own = [c.pk for c in candidates if c.organization_id == unit.pk]
+    problems: list[rules.Problem] = []
+    voter_keys: list[Any] = own or [None]
+    for voter_key in voter_keys:
+        problems += [
+            p
+            for p in rules.check_ballot(settings, list(choices), voter_key=voter_key)
+            if p not in problems
+        ]
+    if problems:
+        labels: dict[Any, str] = {c.pk: c.label for c in candidates}
+        raise ActionRefused(" ".join(describe(p, labels) for p in problems), code="bad_ballot")
+
+    try:
+        with transaction.atomic():
+            entry = VoterRegister.objects.create(poll=poll, organization=unit)
+    except IntegrityError:
+        raise ActionRefused(already, code="already_voted") from None
+    receipt = new_receipt()
+    ballot = Ballot.objects.create(poll=poll, receipt_hash=counting.receipt_hash(receipt))
+    by_pk = {c.pk: c for c in candidates}
+    BallotChoice.objects.bulk_create(
+        BallotChoice(ballot=ballot, candidate=by_pk[key]) for key in choices
+    )
+    # The audit entry names the register row: that the unit voted, never its ballot.
+    record(
+        "poll.vote",
+        entry,
+        actor=acting_user,
+        year=year,
+        after={"poll": poll.pk, "unit": unit.name},
+    )
+    return receipt
+
+
+def receipt_is_counted(poll: Poll, code: str) -> bool:
+    """Whether the ballot with this receipt is in the poll's count (only once it is closed)."""
+    if poll.status != Poll.Status.CLOSED or not code.strip():
+        return False
+    return Ballot.objects.filter(poll=poll, receipt_hash=counting.receipt_hash(code)).exists()
+
+
+@transaction.atomic
+def do_enter_paper_count(
+    poll: Poll,
+    *,
+    ballots_cast: int,
+    blank_ballots: int,
+    votes: Mapping[int, int],
+    acting_user: Any,
+) -> PaperCount:
+    """Enter the counts read from the paper ballots; they count once another person confirms."""
+    access.require(acting_user, "voting.manage", poll.year)
+    year = _locked_year(poll.year)
+    _require_phase(year, Phase.VOTING)
+    poll = _locked_poll(poll)
+    if not poll.is_paper:
+        raise ActionRefused(_("This poll is held online: its ballots are counted by themselves."))
+    _require_status(poll, Poll.Status.CLOSED, _("Enter the paper count after the poll has closed."))
+    existing = counting.paper_count_of(poll)
+    if existing is not None and existing.is_confirmed:
+        raise ActionRefused(_("The paper count has been confirmed and can no longer change."))
+    assert poll.entitled is not None
+    if ballots_cast > poll.entitled:
+        raise ActionRefused(
+            _("More ballots (%(cast)s) than members entitled to vote (%(entitled)s).")
+            % {"cast": ballots_cast, "entitled": poll.entitled}
+        )
+    candidates = counting.candidates_of(poll)
+    settings = counting.settings_of(poll, candidates)
+    keys = [c.pk for c in candidates]
+    unknown = set(votes) - set(keys)
+    if unknown or any(v < 0 for v in votes.values()):
+        raise ActionRefused(_("Enter a whole number of votes for each candidate."))
+    problems = rules.paper_problems(settings, votes, ballots_cast, blank_ballots)
+    if problems:
+        labels: dict[Any, str] = {c.pk: c.label for c in candidates}
+        raise ActionRefused(" ".join(describe(p, labels) for p in problems), code="paper_count")
+
+    before = None
+    if existing is None:
+        paper = PaperCount(poll=poll, entered_by=acting_user)
+    else:
+        paper = existing
+        before = {
+            **snapshot(paper),
+            "votes": {str(li.candidate_id): li.votes for li in paper.lines.all()},
+        }
+        paper.entered_by = acting_user
+    paper.ballots_cast = ballots_cast
+    paper.blank_ballots = blank_ballots
+    paper.save()
+    paper.lines.all().delete()
+    PaperCountLine.objects.bulk_create(
+        PaperCountLine(count=paper, candidate_id=key, votes=votes.get(key, 0)) for key in keys
+    )
+    record(
+        "poll.paper_count",
+        paper,
+        actor=acting_user,
+        year=year,
+        before=before,
+        after={**snapshot(paper), "votes": {str(k): votes.get(k, 0) for k in keys}},
+    )
+    return paper
+
+
+@transaction.atomic
+def do_confirm_paper_count(poll: Poll, *, acting_user: Any) -> PaperCount:
+    """A second member of the secretariat confirms the entered paper count."""
+    access.require(acting_user, "voting.manage", poll.year)
+    year = _locked_year(poll.year)
+    _require_phase(year, Phase.VOTING)
+    poll = _locked_poll(poll)
+    paper = counting.paper_count_of(poll)
+    if paper is None:
+        raise ActionRefused(_("No paper count has been entered yet."))
+    if paper.is_confirmed:
+        raise ActionRefused(_("The paper count has already been confirmed."))
+    if paper.entered_by_id == acting_user.pk:
+        raise ActionRefused(
+            _("The count must be confirmed by someone other than the person who entered it."),
+            code="same_person",
+        )
+    before = snapshot(paper)
+    paper.confirmed_by = acting_user
+    paper.confirmed_at = timezone.now()
+    paper.save(update_fields=["confirmed_by", "confirmed_at"])
+    record(
+        "poll.paper_confirm",
+        paper,
+        actor=acting_user,
+        year=year,
+        before=before,
+        after=snapshot(paper),
+    )
+    return paper
+
+
+@transaction.atomic
+def do_create_runoff(poll: Poll, *, acting_user: Any) -> Poll:
+    """Prepare the runoff round among the candidates tied in a closed poll."""
+    access.require(acting_user, "voting.manage", poll.year)
+    year = _locked_year(poll.year)
+    _require_phase(year, Phase.VOTING)
+    poll = _locked_poll(poll)
+    if Poll.objects.filter(parent=poll).exists():
+        raise ActionRefused(_("The runoff round of this poll already exists."))
+    candidates = counting.candidates_of(poll)
+    result = counting.count(poll, candidates)
+    if result is None or not result.needs_runoff:
+        raise ActionRefused(_("This poll does not call for a runoff round."))
+    settings = rules.runoff_settings(result.settings, result)
+    by_pk: dict[Any, Candidate] = {c.pk: c for c in candidates}
+    runoff = Poll(
+        year=year,
+        parent=poll,
+        round=poll.round + 1,
+        title=_("%(poll)s — round %(round)s") % {"poll": poll.title, "round": poll.round + 1},
+        purpose=poll.purpose,
+        method=poll.method,
+        max_choices=settings.max_choices,
+        seats=settings.seats,
+        allow_self_vote=poll.allow_self_vote,
+        threshold_base=poll.threshold_base,
+        threshold_numerator=poll.threshold_numerator,
+        threshold_denominator=poll.threshold_denominator,
+        strict=poll.strict,
+        tie_rule=poll.tie_rule,
+        disclosure=poll.disclosure,
+    )
+    runoff.save()
+    Candidate.objects.bulk_create(
+        Candidate(
+            poll=runoff,
+            position=position,
+            organization=by_pk[key].organization,
+            person_name=by_pk[key].person_name,
+        )
+        for position, key in enumerate(settings.candidates, start=1)
+    )
+    record("poll.runoff", runoff, actor=acting_user, year=year, after=_poll_after(runoff))
+    return runoff

@@ -1,0 +1,255 @@
+"""Results exist only after the close; disclosure, runoffs, paper counts and the documents."""
+
+import io
+from fractions import Fraction
+
+import pytest
+from docx import Document
+from hypothesis import given
+from hypothesis import strategies as st
+
+from thidua.errors import ActionRefused
+from thidua.voting import actions, counting, documents, rules
+from thidua.voting.models import Poll
+
+from .conftest import candidate, cast, open_poll
+
+
+def result_of(poll):
+    return counting.count(poll)
+
+
+def close(world, poll):
+    return actions.do_close_poll(poll, acting_user=world.son_la_officer)
+
+
+def test_no_result_before_the_close(voting_world):
+    poll = open_poll(voting_world)
+    cast(voting_world, poll, "lai_chau", "son_la")
+    assert result_of(poll) is None
+
+
+def test_count_after_the_close(voting_world):
+    poll = open_poll(voting_world)
+    cast(voting_world, poll, "son_la", "cao_bang")
+    cast(voting_world, poll, "cao_bang", "son_la")
+    cast(voting_world, poll, "lai_chau", "son_la")
+    result = result_of(close(voting_world, poll))
+    son_la = candidate(poll, "son_la", voting_world)
+    assert result.ballots_cast == 3
+    assert result.counts[son_la] == 2
+    assert result.elected == (son_la,)
+
+
+def test_threshold_of_members_entitled_counts_absent_units_against(voting_world):
+    poll = open_poll(voting_world, threshold_base="entitled")
+    cast(voting_world, poll, "cao_bang", "son_la")  # 1 of 3 entitled: not more than half
+    result = result_of(close(voting_world, poll))
+    assert result.elected == ()
+    assert result.shares[candidate(poll, "son_la", voting_world)] == Fraction(1, 3)
+
+
+def test_a_tie_calls_for_a_runoff_among_the_tied(voting_world):
+    poll = open_poll(voting_world, purpose="head", allow_self_vote=True, threshold=Fraction(1, 3))
+    cast(voting_world, poll, "son_la", "son_la")
+    cast(voting_world, poll, "cao_bang", "cao_bang")
+    poll = close(voting_world, poll)
+    assert result_of(poll).needs_runoff
+    runoff = actions.do_create_runoff(poll, acting_user=voting_world.son_la_officer)
+    assert runoff.parent == poll and runoff.round == 2
+    assert [c.organization for c in counting.candidates_of(runoff)] == [
+        voting_world.orgs["son_la"],
+        voting_world.orgs["cao_bang"],
+    ]
+    with pytest.raises(ActionRefused):
+        actions.do_create_runoff(poll, acting_user=voting_world.son_la_officer)
+    runoff = actions.do_open_poll(runoff, acting_user=voting_world.son_la_officer)
+    cast(voting_world, runoff, "lai_chau", "cao_bang")
+    assert result_of(close(voting_world, runoff)).elected == (
+        candidate(runoff, "cao_bang", voting_world),
+    )
+
+
+def test_no_runoff_without_a_tie(voting_world):
+    poll = open_poll(voting_world)
+    cast(voting_world, poll, "lai_chau", "son_la")
+    poll = close(voting_world, poll)
+    with pytest.raises(ActionRefused):
+        actions.do_create_runoff(poll, acting_user=voting_world.son_la_officer)
+    assert Poll.objects.count() == 1
+
+
+def test_outcome_only_disclosure_shows_no_count(voting_world):
+    poll = open_poll(voting_world, disclosure="outcome_only")
+    cast(voting_world, poll, "cao_bang", "son_la")
+    cast(voting_world, poll, "lai_chau", "son_la")
+    poll = close(voting_world, poll)
+    candidates = counting.candidates_of(poll)
+    shown = counting.shown(poll, result_of(poll), candidates)
+    assert not shown.full
+    assert shown.ballots_cast is None
+    assert all(row.votes is None and row.percent is None for row in shown.rows)
+    assert shown.winners == ["Sở Kế hoạch và Đầu tư tỉnh Sơn La"]
+
+
+def docx_text(content: bytes) -> str:
+    document = Document(io.BytesIO(content))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def test_minutes_of_the_count_state_the_result(voting_world):
+    poll = open_poll(voting_world)
+    cast(voting_world, poll, "cao_bang", "son_la")
+    cast(voting_world, poll, "lai_chau", "son_la")
+    cast(voting_world, poll, "son_la")
+    poll = close(voting_world, poll)
+    candidates = counting.candidates_of(poll)
+    content = documents.minutes(poll, counting.shown(poll, result_of(poll), candidates))
+    text = docx_text(content)
+    assert "BIÊN BẢN KIỂM PHIẾU" in text
+    assert "Đề nghị tặng Cờ thi đua" in text
+    assert "Số thành viên có quyền biểu quyết: 3." in text
+    assert "Số phiếu bầu: 3." in text
+    assert "Số phiếu trắng: 1." in text
+    assert "66,7%" in text
+    assert "Sơn La, ngày" in text
+    assert "TRƯỞNG BAN KIỂM PHIẾU" in text
+    document = Document(io.BytesIO(content))
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    assert round(document.sections[0].page_width.cm, 1) == 21.0
+
+
+def test_minutes_honour_outcome_only_disclosure(voting_world):
+    poll = open_poll(voting_world, disclosure="outcome_only")
+    cast(voting_world, poll, "cao_bang", "son_la")
+    cast(voting_world, poll, "lai_chau", "son_la")
+    poll = close(voting_world, poll)
+    candidates = counting.candidates_of(poll)
+    text = docx_text(documents.minutes(poll, counting.shown(poll, result_of(poll), candidates)))
+    assert "Số phiếu bầu" not in text
+    assert "%" not in text
+    assert "Trúng cử" in text
+
+
+def paper_poll(world):
+    return open_poll(world, method="paper")
+
+
+def test_paper_ballots_are_numbered_one_per_page(voting_world):
+    poll = paper_poll(voting_world)
+    content = documents.ballot_papers(poll, counting.candidates_of(poll))
+    text = docx_text(content)
+    assert "Phiếu số 1/3" in text and "Phiếu số 3/3" in text
+    assert text.count("PHIẾU BẦU") == 3
+    assert text.count("Sở Kế hoạch và Đầu tư tỉnh Lai Châu") == 3
+    document = Document(io.BytesIO(content))
+    breaks = document.element.body.xml.count('w:type="page"')
+    assert breaks == 2
+
+
+def test_paper_count_counts_only_once_another_person_confirms(voting_world):
+    poll = close(voting_world, paper_poll(voting_world))
+    son_la = candidate(poll, "son_la", voting_world)
+    cao_bang = candidate(poll, "cao_bang", voting_world)
+    actions.do_enter_paper_count(
+        poll,
+        ballots_cast=3,
+        blank_ballots=1,
+        votes={son_la: 2},
+        acting_user=voting_world.son_la_officer,
+    )
+    assert result_of(poll) is None
+    with pytest.raises(ActionRefused) as refused:
+        actions.do_confirm_paper_count(poll, acting_user=voting_world.son_la_officer)
+    assert refused.value.code == "same_person"
+    assert result_of(poll) is None
+    actions.do_confirm_paper_count(poll, acting_user=voting_world.cao_bang_officer)
+    result = result_of(poll)
+    assert result.counts == {son_la: 2, cao_bang: 0, candidate(poll, "lai_chau", voting_world): 0}
+    assert result.blank_ballots == 1 and result.elected == (son_la,)
+    with pytest.raises(ActionRefused):
+        actions.do_enter_paper_count(
+            poll, ballots_cast=3, blank_ballots=0, votes={}, acting_user=voting_world.son_la_officer
+        )
+
+
+def test_impossible_paper_counts_are_refused(voting_world):
+    poll = close(voting_world, paper_poll(voting_world))
+    son_la = candidate(poll, "son_la", voting_world)
+    with pytest.raises(ActionRefused):  # more ballots than voters
+        actions.do_enter_paper_count(
+            poll,
+            ballots_cast=4,
+            blank_ballots=0,
+            votes={son_la: 4},
+            acting_user=voting_world.son_la_officer,
+        )
+    with pytest.raises(ActionRefused, match="Sơn La"):  # more votes than marked ballots
+        actions.do_enter_paper_count(
+            poll,
+            ballots_cast=2,
+            blank_ballots=1,
+            votes={son_la: 2},
+            acting_user=voting_world.son_la_officer,
+        )
+    assert counting.paper_count_of(poll) is None
+
+
+def test_paper_count_is_entered_after_the_close_only(voting_world):
+    poll = paper_poll(voting_world)
+    with pytest.raises(ActionRefused):
+        actions.do_enter_paper_count(
+            poll, ballots_cast=0, blank_ballots=0, votes={}, acting_user=voting_world.son_la_officer
+        )
+    assert counting.paper_count_of(poll) is None
+
+
+@st.composite
+def ballot_sets(draw):
+    n = draw(st.integers(1, 6))
+    keys = tuple(range(n))
+    k = draw(st.integers(1, n))
+    ballots = draw(st.lists(st.lists(st.sampled_from(keys), max_size=k, unique=True), max_size=9))
+    settings = rules.PollSettings(
+        candidates=keys,
+        max_choices=k,
+        allow_self_vote=True,
+        threshold_base=rules.ThresholdBase.CAST,
+        seats=None,
+    )
+    return settings, [tuple(b) for b in ballots]
+
+
+@given(ballot_sets())
+def test_property_paper_counts_of_real_ballots_give_the_same_result(case):
+    settings, ballots = case
+    real = rules.tally(settings, ballots, entitled=max(len(ballots), 1))
+    blank = sum(1 for b in ballots if not b)
+    assert rules.paper_problems(settings, real.counts, len(ballots), blank) == []
+    rebuilt = rules.paper_ballots(settings, real.counts, len(ballots), blank)
+    again = rules.tally(settings, rebuilt, entitled=max(len(ballots), 1))
+    assert again.counts == real.counts
+    assert (again.ballots_cast, again.blank_ballots) == (real.ballots_cast, real.blank_ballots)
+    assert again.elected == real.elected and again.passed == real.passed
+
+
+@given(st.integers(0, 5), st.integers(0, 5), st.integers(0, 12))
+def test_property_paper_counts_never_give_more_votes_than_ballots_allow(cast_n, blank, votes):
+    settings = rules.PollSettings(
+        candidates=("a", "b"),
+        max_choices=1,
+        allow_self_vote=True,
+        threshold_base=rules.ThresholdBase.CAST,
+        seats=1,
+    )
+    counts = {"a": votes}
+    if rules.paper_problems(settings, counts, cast_n, blank):
+        with pytest.raises(ValueError):
+            rules.paper_ballots(settings, counts, cast_n, blank)
+    else:
+        ballots = rules.paper_ballots(settings, counts, cast_n, blank)
+        assert len(ballots) == cast_n
+        assert sum(len(b) for b in ballots) == votes <= cast_n - blank

@@ -1,0 +1,336 @@
+"""Pages of the year's polls. Each looks the year up through `thidua.access`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from thidua import access
+from thidua.cycle.models import EmulationYear, Phase
+from thidua.errors import ActionRefused
+from thidua.lib.text import sort_key
+
+from . import actions, counting, documents
+from .forms import BallotForm, PaperCountForm, PollForm, ReceiptForm
+from .models import Poll
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _poll_of(year: EmulationYear, poll_id: int) -> Poll:
+    try:
+        return Poll.objects.select_related("year__cluster", "parent").get(pk=poll_id, year=year)
+    except Poll.DoesNotExist:
+        raise Http404 from None
+
+
+def _context(year: EmulationYear, **extra: object) -> dict[str, object]:
+    return {"year": year, "cluster": year.cluster, **extra}
+
+
+@login_required
+def poll_list(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
+    polls = list(Poll.objects.filter(year=emulation_year).select_related("parent").order_by("id"))
+    voted = counting.turnout(polls)
+    members = emulation_year.memberships.count()
+    roles = access.roles_in_year(request.user, emulation_year)
+    rows = [
+        {
+            "poll": poll,
+            "voted": len(voted[poll.pk]),
+            "mine_done": roles.own_member_org_id in voted[poll.pk],
+        }
+        for poll in polls
+    ]
+    can_manage = request.user.has_perm("voting.manage", emulation_year)
+    return render(
+        request,
+        "voting/poll_list.html",
+        _context(
+            emulation_year,
+            rows=rows,
+            members=members,
+            is_leader=roles.leader,
+            can_create=can_manage and emulation_year.phase in actions.PREPARE_PHASES,
+        ),
+    )
+
+
+def _poll_form_page(
+    request: HttpRequest, emulation_year: EmulationYear, poll: Poll | None
+) -> HttpResponse:
+    initial = PollForm.initial_for(poll) if poll else {"title": "", "max_choices": 1, "seats": 1}
+    form = PollForm(request.POST or None, initial=initial, year=emulation_year)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if poll is None:
+                poll = actions.do_create_poll(
+                    emulation_year, spec=form.spec(), acting_user=request.user
+                )
+            else:
+                poll = actions.do_update_poll(poll, spec=form.spec(), acting_user=request.user)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The poll is saved."))
+            return redirect(
+                "voting:poll",
+                slug=emulation_year.cluster.slug,
+                year=emulation_year.year,
+                poll_id=poll.pk,
+            )
+    return render(
+        request,
+        "voting/poll_form.html",
+        _context(emulation_year, form=form, poll=poll),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def poll_create(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
+    return _poll_form_page(request, emulation_year, None)
+
+
+@login_required
+def poll_edit(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
+    return _poll_form_page(request, emulation_year, _poll_of(emulation_year, poll_id))
+
+
+def _detail(
+    request: HttpRequest,
+    emulation_year: EmulationYear,
+    poll: Poll,
+    *,
+    ballot_form: BallotForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    candidates = counting.candidates_of(poll)
+    roles = access.roles_in_year(request.user, emulation_year)
+    voted = counting.turnout([poll])[poll.pk]
+    memberships = sorted(
+        emulation_year.memberships.select_related("organization"),
+        key=lambda m: sort_key(m.organization.name),
+    )
+    can_vote = (
+        roles.leader
+        and poll.status == Poll.Status.OPEN
+        and not poll.is_paper
+        and emulation_year.phase == Phase.VOTING
+        and roles.own_member_org_id not in voted
+    )
+    if can_vote and ballot_form is None:
+        ballot_form = BallotForm(poll=poll, candidates=candidates)
+    can_manage = request.user.has_perm("voting.manage", emulation_year)
+    paper = counting.paper_count_of(poll) if poll.is_paper else None
+    result = counting.count(poll, candidates)
+    return render(
+        request,
+        "voting/poll_detail.html",
+        _context(
+            emulation_year,
+            poll=poll,
+            candidates=candidates,
+            register=[(m, m.organization_id in voted) for m in memberships],
+            voted_count=len(voted),
+            ballot_form=ballot_form if can_vote else None,
+            my_unit_voted=roles.own_member_org_id in voted,
+            can_manage=can_manage,
+            in_voting=emulation_year.phase == Phase.VOTING,
+            paper=paper,
+            has_result=result is not None,
+            needs_runoff=result is not None
+            and result.needs_runoff
+            and not Poll.objects.filter(parent=poll).exists(),
+        ),
+        status=status,
+    )
+
+
+@login_required
+def poll_detail(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
+    return _detail(request, emulation_year, _poll_of(emulation_year, poll_id))
+
+
+@login_required
+@require_POST
+def vote(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
+    poll = _poll_of(emulation_year, poll_id)
+    candidates = counting.candidates_of(poll)
+    form = BallotForm(request.POST, poll=poll, candidates=candidates)
+    if not form.is_valid():
+        messages.error(request, _("The choice is not a candidate of this poll."))
+        return _detail(request, emulation_year, poll, ballot_form=form, status=400)
+    try:
+        receipt = actions.do_cast_ballot(poll, choices=form.chosen(), acting_user=request.user)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        status = 403 if refused.code == "not_a_voter" else 409
+        return _detail(request, emulation_year, poll, ballot_form=form, status=status)
+    # The receipt is rendered once, in this response, and is never stored in clear.
+    return render(
+        request, "voting/receipt.html", _context(emulation_year, poll=poll, receipt=receipt)
+    )
+
+
+def _manage_action(
+    request: HttpRequest,
+    slug: str,
+    year: int,
+    poll_id: int,
+    action: Callable[..., object],
+    done: str,
+) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
+    poll = _poll_of(emulation_year, poll_id)
+    try:
+        changed = action(poll, acting_user=request.user)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, done)
+        if isinstance(changed, Poll):
+            poll = changed
+    return redirect("voting:poll", slug=slug, year=year, poll_id=poll.pk)
+
+
+@login_required
+@require_POST
+def open_poll(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+    return _manage_action(
+        request, slug, year, poll_id, actions.do_open_poll, _("The poll is open.")
+    )
+
+
+@login_required
+@require_POST
+def close_poll(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+    return _manage_action(
+        request, slug, year, poll_id, actions.do_close_poll, _("The poll is closed.")
+    )
+
+
+@login_required
+@require_POST
+def create_runoff(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+    return _manage_action(
+        request,
+        slug,
+        year,
+        poll_id,
+        actions.do_create_runoff,
+        _("The runoff round is prepared: open it when the members are ready."),
+    )
+
+
+@login_required
+@require_POST
+def confirm_count(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+    return _manage_action(
+        request,
+        slug,
+        year,
+        poll_id,
+        actions.do_confirm_paper_count,
+        _("The paper count is confirmed."),
+    )
+
+
+@login_required
+def paper_count(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
+    poll = _poll_of(emulation_year, poll_id)
+    candidates = counting.candidates_of(poll)
+    existing = counting.paper_count_of(poll)
+    initial: dict[str, object] = {}
+    if existing is not None:
+        initial = {"ballots_cast": existing.ballots_cast, "blank_ballots": existing.blank_ballots}
+        initial |= {f"votes_{line.candidate_id}": line.votes for line in existing.lines.all()}
+    form = PaperCountForm(request.POST or None, initial=initial, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_enter_paper_count(
+                poll,
+                ballots_cast=form.cleaned_data["ballots_cast"],
+                blank_ballots=form.cleaned_data["blank_ballots"],
+                votes=form.votes(),
+                acting_user=request.user,
+            )
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(
+                request, _("The count is entered; another member of the secretariat confirms it.")
+            )
+            return redirect("voting:poll", slug=slug, year=year, poll_id=poll.pk)
+    return render(
+        request,
+        "voting/paper_count.html",
+        _context(emulation_year, poll=poll, form=form),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def results(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
+    poll = _poll_of(emulation_year, poll_id)
+    candidates = counting.candidates_of(poll)
+    result = counting.count(poll, candidates)
+    shown = counting.shown(poll, result, candidates) if result is not None else None
+    chart = None
+    if shown is not None and shown.full:
+        chart = {"labels": [r.label for r in shown.rows], "votes": [r.votes for r in shown.rows]}
+    receipt_form = ReceiptForm(request.GET or None)
+    receipt_checked = None
+    if result is not None and receipt_form.is_valid():
+        receipt_checked = actions.receipt_is_counted(poll, receipt_form.cleaned_data["code"])
+    return render(
+        request,
+        "voting/results.html",
+        _context(
+            emulation_year,
+            poll=poll,
+            shown=shown,
+            chart=chart,
+            receipt_form=receipt_form,
+            receipt_checked=receipt_checked,
+        ),
+    )
+
+
+@login_required
+def minutes(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
+    poll = _poll_of(emulation_year, poll_id)
+    candidates = counting.candidates_of(poll)
+    result = counting.count(poll, candidates)
+    if result is None:
+        raise Http404
+    content = documents.minutes(poll, counting.shown(poll, result, candidates))
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="bien-ban-kiem-phieu-{poll.pk}.docx"'
+    return response
+
+
+@login_required
+def ballot_papers(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
+    poll = _poll_of(emulation_year, poll_id)
+    if not poll.is_paper:
+        raise Http404
+    content = documents.ballot_papers(poll, counting.candidates_of(poll))
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="phieu-bau-{poll.pk}.docx"'
+    return response
