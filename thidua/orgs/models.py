@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from thidua.lib.text import fold, normalize
 
 
 class Organization(models.Model):
@@ -140,3 +144,80 @@ class Cluster(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Person(models.Model):
+    """Someone whose titles and awards are recorded; matched across years by a folded name.
+
+    Two records may turn out to be the same person: they are listed for a human to merge
+    (the duplicate then points at the person it was merged into), never merged silently.
+    """
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    name_key = models.CharField(_("name key"), max_length=150, db_index=True, editable=False)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_duplicates",
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name_key", "birth_year", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="person_birth_year_plausible",
+                condition=Q(birth_year__isnull=True)
+                | (Q(birth_year__gte=1900) & Q(birth_year__lte=2100)),
+            ),
+            models.CheckConstraint(
+                name="person_not_merged_into_itself", condition=~Q(merged_into=models.F("pk"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The key is derived, so that NFC/NFD and hòa/hoà spellings meet.
+        self.full_name = normalize(self.full_name)
+        self.name_key = fold(self.full_name)
+        super().save(*args, **kwargs)
+
+
+class PersonPosition(models.Model):
+    """A person's post in an organisation between two dates."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="person_positions"
+    )
+    title = models.CharField(_("position"), max_length=150, blank=True)
+    valid_from = models.DateField(_("from"), null=True, blank=True)
+    valid_to = models.DateField(_("to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("position held")
+        verbose_name_plural = _("positions held")
+        ordering = ["person", "valid_from", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="person_position_period_ordered",
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.title} ({self.organization})"

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from thidua.orgs.models import Organization, Person
+
+from . import rules
+from .models import AwardType, Nomination, NomineeKind
+
+CLEAN_RECORD_CHOICES = [
+    ("", _("Not confirmed yet")),
+    ("yes", _("Confirmed: no discipline, investigation or open complaint")),
+    ("no", _("Under discipline, investigation or an open complaint")),
+]
+
+
+def clean_record_value(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def clean_record_choice(value: bool | None) -> str:
+    return {True: "yes", False: "no"}.get(value, "")  # type: ignore[arg-type]
+
+
+class NominationForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label=pgettext_lazy("awards", "Individual"), queryset=Person.objects.none(), required=False
+    )
+    collective = forms.ModelChoiceField(
+        label=pgettext_lazy("awards", "Collective"),
+        queryset=Organization.objects.none(),
+        required=False,
+    )
+    award_type = forms.ModelChoiceField(
+        label=pgettext_lazy("awards", "Award"), queryset=AwardType.objects.all()
+    )
+    summary = forms.CharField(
+        label=pgettext_lazy("awards", "Achievement summary"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    clean_record = forms.ChoiceField(
+        label=_("Discipline and complaints"), choices=CLEAN_RECORD_CHOICES, required=False
+    )
+
+    def __init__(self, *args: Any, unit: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = [unit.pk, *unit.children.values_list("pk", flat=True)]
+        self.fields["person"].queryset = (  # type: ignore[attr-defined]
+            Person.objects.filter(positions__organization_id__in=units, merged_into__isnull=True)
+            .distinct()
+            .order_by("name_key")
+        )
+        self.fields["collective"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
+            pk__in=units
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        person, collective = data.get("person"), data.get("collective")
+        if (person is None) == (collective is None):
+            raise forms.ValidationError(_("Choose either an individual or a collective."))
+        award = data.get("award_type")
+        kind = NomineeKind.INDIVIDUAL if person is not None else NomineeKind.COLLECTIVE
+        if award is not None and award.nominee_kind not in (kind, NomineeKind.BOTH):
+            self.add_error("award_type", _("This award is not granted to this kind of nominee."))
+        data["clean_record"] = clean_record_value(data.get("clean_record") or "")
+        return data
+
+
+class NominationEditForm(forms.Form):
+    summary = forms.CharField(
+        label=pgettext_lazy("awards", "Achievement summary"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    clean_record = forms.ChoiceField(
+        label=_("Discipline and complaints"), choices=CLEAN_RECORD_CHOICES, required=False
+    )
+
+    def clean_clean_record(self) -> bool | None:
+        return clean_record_value(self.cleaned_data.get("clean_record") or "")
+
+
+class EvidenceForm(forms.Form):
+    upload = forms.FileField(label=pgettext_lazy("awards", "Evidence file"))
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for returning"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class FilterForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=pgettext_lazy("awards", "Unit"), queryset=Organization.objects.none(), required=False
+    )
+    award = forms.ModelChoiceField(
+        label=pgettext_lazy("awards", "Award"), queryset=AwardType.objects.all(), required=False
+    )
+    status = forms.ChoiceField(
+        label=pgettext_lazy("awards", "Status"),
+        choices=[("", pgettext_lazy("awards", "All")), *Nomination.Status.choices],
+        required=False,
+    )
+    q = forms.CharField(label=pgettext_lazy("awards", "Name"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class DecisionForm(forms.Form):
+    number = forms.CharField(label=pgettext_lazy("awards", "Decision number"), max_length=50)
+    date = forms.DateField(
+        label=pgettext_lazy("awards", "Decision date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    issuer_name = forms.CharField(label=pgettext_lazy("awards", "Issued by"), max_length=255)
+    signer_name = forms.CharField(label=pgettext_lazy("awards", "Signed by"), max_length=150)
+
+
+class RuleVersionForm(forms.Form):
+    effective_from = forms.DateField(
+        label=pgettext_lazy("awards", "In force from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    status = forms.ChoiceField(
+        label=pgettext_lazy("awards", "Status"),
+        choices=[
+            (rules.RuleStatus.VERIFIED.value, pgettext_lazy("awards", "Verified")),
+            (rules.RuleStatus.UNVERIFIED.value, pgettext_lazy("awards", "Unverified")),
+            (rules.RuleStatus.NOT_FOUND.value, _("Not found in the law")),
+        ],
+    )
+    legal_source = forms.CharField(label=pgettext_lazy("awards", "Legal source"), max_length=500)
+    requirements = forms.CharField(
+        label=_("Requirements (JSON)"), widget=forms.Textarea(attrs={"rows": 12})
+    )
+    note = forms.CharField(
+        label=pgettext_lazy("awards", "Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_requirements(self) -> Any:
+        try:
+            return json.loads(self.cleaned_data["requirements"])
+        except json.JSONDecodeError:
+            raise forms.ValidationError(_("The requirements are not valid JSON.")) from None
+
+
+class ImportForm(forms.Form):
+    upload = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+class MergeForm(forms.Form):
+    keep = forms.ModelChoiceField(queryset=Person.objects.filter(merged_into__isnull=True))
+    duplicate = forms.ModelChoiceField(queryset=Person.objects.filter(merged_into__isnull=True))

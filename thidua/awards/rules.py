@@ -1,0 +1,642 @@
+"""Eligibility for emulation titles and awards, as pure functions over award history.
+
+The rules of DOMAIN.md are data: each award has versions of a rule (a tuple of requirements,
+in force from a date, with its legal source and whether it is verified). A nomination is
+judged by the version in force for its year, against the nominee's history loaded by the
+caller — a person's titles and awards, yearly task ratings, initiatives; a collective's
+history with its predecessors' (renames, mergers) already merged in, and its members'.
+
+Nothing here touches the database or Django. Every finding is a `Reason` (a code and
+parameters); `thidua.awards.reasons` puts it into the user's words.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+
+class Verdict(StrEnum):
+    ELIGIBLE = "eligible"
+    NOT_ELIGIBLE = "not_eligible"
+    NEEDS_REVIEW = "needs_review"
+
+
+class Rating(StrEnum):
+    """A yearly task rating, from the best."""
+
+    EXCELLENT = "htxsnv"  # hoàn thành xuất sắc nhiệm vụ
+    GOOD = "httnv"  # hoàn thành tốt nhiệm vụ
+    COMPLETED = "htnv"  # hoàn thành nhiệm vụ
+    NOT_COMPLETED = "khtnv"  # không hoàn thành nhiệm vụ
+
+
+RATING_RANK = {Rating.NOT_COMPLETED: 0, Rating.COMPLETED: 1, Rating.GOOD: 2, Rating.EXCELLENT: 3}
+
+
+class Level(StrEnum):
+    """Where an initiative is recognised, from the lowest."""
+
+    GRASSROOTS = "grassroots"
+    MINISTRY_PROVINCE = "ministry_province"
+    NATIONAL = "national"
+
+
+LEVEL_RANK = {Level.GRASSROOTS: 0, Level.MINISTRY_PROVINCE: 1, Level.NATIONAL: 2}
+
+
+class RuleStatus(StrEnum):
+    VERIFIED = "verified"
+    UNVERIFIED = "unverified"
+    NOT_FOUND = "not_found"
+
+
+# --- history, as plain records ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Held:
+    """A title or award held in a year."""
+
+    award: str
+    year: int
+
+
+@dataclass(frozen=True)
+class InitiativeFact:
+    """A recognised initiative; `used` once a title or award has counted it."""
+
+    id: int
+    year: int
+    level: Level
+    used: bool = False
+
+
+@dataclass(frozen=True)
+class MemberFact:
+    """One member of a collective in the nomination year."""
+
+    awards: frozenset[str] = frozenset()
+    rating: Rating | None = None
+
+
+@dataclass(frozen=True)
+class Nominee:
+    """One nomination with the nominee's whole history, lineage already resolved."""
+
+    key: Hashable
+    award: str
+    year: int
+    held: tuple[Held, ...] = ()
+    ratings: Mapping[int, Rating] = field(default_factory=dict)
+    initiatives: tuple[InitiativeFact, ...] = ()
+    members: tuple[MemberFact, ...] | None = None  # None: the collective's members are unknown
+    clean_record: bool | None = None  # confirmed free of discipline, investigation, complaint
+
+    def years_held(self, award: str) -> set[int]:
+        # A title granted after the nomination year never counts toward it.
+        return {h.year for h in self.held if h.award == award and h.year <= self.year}
+
+
+# --- findings --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One finding: what it means for the verdict, a code, and the values to show."""
+
+    effect: Verdict
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    reasons: tuple[Reason, ...]
+    initiatives: frozenset[int] = frozenset()  # initiatives this requirement uses up
+
+    @property
+    def effect(self) -> Verdict:
+        return worst(r.effect for r in self.reasons)
+
+
+def worst(effects: Iterable[Verdict]) -> Verdict:
+    found = set(effects)
+    if Verdict.NOT_ELIGIBLE in found:
+        return Verdict.NOT_ELIGIBLE
+    if Verdict.NEEDS_REVIEW in found:
+        return Verdict.NEEDS_REVIEW
+    return Verdict.ELIGIBLE
+
+
+def _outcome(met: bool, code: str, **params: Any) -> Outcome:
+    effect = Verdict.ELIGIBLE if met else Verdict.NOT_ELIGIBLE
+    return Outcome((Reason(effect, code, params),))
+
+
+def _window(year: int, years: int) -> list[int]:
+    return list(range(year - years + 1, year + 1))
+
+
+# --- requirements ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsecutiveTitles:
+    """Held `award` in each of the `years` consecutive years up to the nomination year."""
+
+    award: str
+    years: int
+
+    def check(self, n: Nominee) -> Outcome:
+        held = n.years_held(self.award)
+        run: list[int] = []
+        year = n.year
+        while year in held:
+            run.insert(0, year)
+            year -= 1
+        return _outcome(
+            len(run) >= self.years,
+            "consecutive",
+            award=self.award,
+            n=self.years,
+            count=len(run),
+            years=tuple(run),
+            year=n.year,
+        )
+
+
+@dataclass(frozen=True)
+class CountInWindow:
+    """Held `award` at least `count` times in the `window` years up to the nomination year."""
+
+    award: str
+    count: int
+    window: int
+
+    def check(self, n: Nominee) -> Outcome:
+        years = sorted(n.years_held(self.award) & set(_window(n.year, self.window)))
+        return _outcome(
+            len(years) >= self.count,
+            "count_in_window",
+            award=self.award,
+            n=self.count,
+            window=self.window,
+            count=len(years),
+            years=tuple(years),
+        )
+
+
+@dataclass(frozen=True)
+class SameYearPrerequisite:
+    """Holds `award` in the nomination year itself."""
+
+    award: str
+
+    def check(self, n: Nominee) -> Outcome:
+        return _outcome(n.year in n.years_held(self.award), "same_year", award=self.award)
+
+
+@dataclass(frozen=True)
+class RatingsOverPeriod:
+    """Rated `minimum` or better in each of `years` years, with `excellent` of them HTXSNV."""
+
+    minimum: Rating
+    years: int = 1
+    excellent: int = 0
+
+    def check(self, n: Nominee) -> Outcome:
+        window = _window(n.year, self.years)
+        unknown = tuple(y for y in window if y not in n.ratings)
+        below = tuple(
+            y
+            for y in window
+            if y in n.ratings and RATING_RANK[n.ratings[y]] < RATING_RANK[self.minimum]
+        )
+        best = tuple(y for y in window if n.ratings.get(y) == Rating.EXCELLENT)
+        params = {
+            "minimum": self.minimum.value,
+            "n": self.years,
+            "excellent": self.excellent,
+            "excellent_years": best,
+        }
+        if below:
+            return Outcome(
+                (Reason(Verdict.NOT_ELIGIBLE, "ratings_below", {**params, "years": below}),)
+            )
+        if len(best) + len(unknown) < self.excellent:
+            return _outcome(False, "too_few_excellent", **params)
+        if unknown:
+            return Outcome(
+                (Reason(Verdict.NEEDS_REVIEW, "ratings_unknown", {**params, "years": unknown}),)
+            )
+        return _outcome(True, "ratings", **params)
+
+
+@dataclass(frozen=True)
+class InitiativesRequired:
+    """`count` initiatives at `level` or above, from the last `window` years, not yet used."""
+
+    count: int
+    level: Level
+    window: int = 1
+
+    def check(self, n: Nominee) -> Outcome:
+        years = set(_window(n.year, self.window))
+        fitting = [
+            i
+            for i in n.initiatives
+            if i.year in years and LEVEL_RANK[i.level] >= LEVEL_RANK[self.level]
+        ]
+        free = sorted((i for i in fitting if not i.used), key=lambda i: (i.year, i.id))
+        used = len(fitting) - len(free)
+        params = {"n": self.count, "level": self.level.value, "window": self.window}
+        if len(free) < self.count:
+            return _outcome(False, "initiatives_missing", count=len(free), used=used, **params)
+        chosen = free[: self.count]
+        return Outcome(
+            (
+                Reason(
+                    Verdict.ELIGIBLE, "initiatives", {**params, "count": len(free), "used": used}
+                ),
+            ),
+            frozenset(i.id for i in chosen),
+        )
+
+
+@dataclass(frozen=True)
+class MinYearsSince:
+    """Holds `award`, and at least `years` years have passed since it was last granted."""
+
+    award: str
+    years: int
+
+    def check(self, n: Nominee) -> Outcome:
+        held = [y for y in n.years_held(self.award) if y < n.year]
+        if not held:
+            return _outcome(False, "never_held", award=self.award)
+        last = max(held)
+        return _outcome(
+            n.year - last >= self.years,
+            "years_since",
+            award=self.award,
+            n=self.years,
+            last=last,
+            since=n.year - last,
+        )
+
+
+@dataclass(frozen=True)
+class MemberShare:
+    """At least `share` of the collective's members hold `award` in the nomination year."""
+
+    award: str
+    share: Decimal
+
+    def check(self, n: Nominee) -> Outcome:
+        if not n.members:
+            return Outcome((Reason(Verdict.NEEDS_REVIEW, "members_unknown"),))
+        holding = sum(1 for m in n.members if self.award in m.awards)
+        return _outcome(
+            Decimal(holding) >= self.share * len(n.members),
+            "member_share",
+            award=self.award,
+            share=self.share,
+            count=holding,
+            total=len(n.members),
+        )
+
+
+@dataclass(frozen=True)
+class MemberRatingShare:
+    """At least `share` of the collective's members were rated `minimum` or better."""
+
+    minimum: Rating
+    share: Decimal
+
+    def check(self, n: Nominee) -> Outcome:
+        if not n.members:
+            return Outcome((Reason(Verdict.NEEDS_REVIEW, "members_unknown"),))
+        if any(m.rating is None for m in n.members):
+            return Outcome((Reason(Verdict.NEEDS_REVIEW, "member_ratings_unknown"),))
+        good = sum(
+            1
+            for m in n.members
+            if m.rating is not None and RATING_RANK[m.rating] >= RATING_RANK[self.minimum]
+        )
+        return _outcome(
+            Decimal(good) >= self.share * len(n.members),
+            "member_rating_share",
+            minimum=self.minimum.value,
+            share=self.share,
+            count=good,
+            total=len(n.members),
+        )
+
+
+@dataclass(frozen=True)
+class MemberCount:
+    """At least `count` members hold `award` in the nomination year."""
+
+    award: str
+    count: int
+
+    def check(self, n: Nominee) -> Outcome:
+        if not n.members:
+            return Outcome((Reason(Verdict.NEEDS_REVIEW, "members_unknown"),))
+        holding = sum(1 for m in n.members if self.award in m.awards)
+        return _outcome(
+            holding >= self.count, "member_count", award=self.award, n=self.count, count=holding
+        )
+
+
+@dataclass(frozen=True)
+class NoDisciplineOrOpenComplaint:
+    """Not under discipline review, investigation or an open complaint; unknown: a human checks."""
+
+    def check(self, n: Nominee) -> Outcome:
+        if n.clean_record is None:
+            return Outcome((Reason(Verdict.NEEDS_REVIEW, "record_unconfirmed"),))
+        return _outcome(n.clean_record, "clean_record")
+
+
+@dataclass(frozen=True)
+class Quota:
+    """At most `share` of the cluster's members may be proposed for this award in a year."""
+
+    share: Decimal
+
+    def check(self, n: Nominee) -> Outcome:
+        # Judged over the whole batch by `judge_batch`; one nomination alone always fits.
+        return Outcome(())
+
+    def limit(self, members: int) -> int:
+        return max(1, math.floor(self.share * members))
+
+
+@dataclass(frozen=True)
+class ManualCheck:
+    """A criterion thidua cannot check from the history: always left to a human."""
+
+    note: str
+
+    def check(self, n: Nominee) -> Outcome:
+        return Outcome((Reason(Verdict.NEEDS_REVIEW, "manual", {"note": self.note}),))
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """At least one of the options is met."""
+
+    options: tuple[Requirement, ...]
+
+    def check(self, n: Nominee) -> Outcome:
+        outcomes = [option.check(n) for option in self.options]
+        for wanted in (Verdict.ELIGIBLE, Verdict.NEEDS_REVIEW):
+            for outcome in outcomes:
+                if outcome.effect == wanted:
+                    return outcome
+        reasons = tuple(r for o in outcomes for r in o.reasons)
+        return Outcome((Reason(Verdict.NOT_ELIGIBLE, "none_of", {"reasons": reasons}),))
+
+
+Requirement = (
+    ConsecutiveTitles
+    | CountInWindow
+    | SameYearPrerequisite
+    | RatingsOverPeriod
+    | InitiativesRequired
+    | MinYearsSince
+    | MemberShare
+    | MemberRatingShare
+    | MemberCount
+    | NoDisciplineOrOpenComplaint
+    | Quota
+    | ManualCheck
+    | AnyOf
+)
+
+
+@dataclass(frozen=True)
+class RuleVersion:
+    """An award's rule from a date on."""
+
+    award: str
+    effective_from: dt.date
+    requirements: tuple[Requirement, ...]
+    status: RuleStatus = RuleStatus.VERIFIED
+
+
+@dataclass(frozen=True)
+class Judgement:
+    verdict: Verdict
+    reasons: tuple[Reason, ...]
+    rule: RuleVersion | None = None
+    initiatives: frozenset[int] = frozenset()  # what a decision granting the award uses up
+
+
+def rule_in_force(versions: Iterable[RuleVersion], year: int) -> RuleVersion | None:
+    """The latest version that took effect by the end of `year`."""
+    end = dt.date(year, 12, 31)
+    candidates = [v for v in versions if v.effective_from <= end]
+    return max(candidates, key=lambda v: v.effective_from, default=None)
+
+
+def judge(nominee: Nominee, versions: Iterable[RuleVersion]) -> Judgement:
+    """The verdict on one nomination, with every finding that led to it."""
+    rule = rule_in_force(versions, nominee.year)
+    if rule is None:
+        reason = Reason(Verdict.NEEDS_REVIEW, "no_rule", {"award": nominee.award})
+        return Judgement(Verdict.NEEDS_REVIEW, (reason,))
+    reasons: list[Reason] = []
+    if nominee.year in nominee.years_held(nominee.award):
+        reasons.append(
+            Reason(
+                Verdict.NOT_ELIGIBLE, "already_held", {"award": nominee.award, "year": nominee.year}
+            )
+        )
+    if rule.status == RuleStatus.NOT_FOUND:
+        reasons.append(Reason(Verdict.NEEDS_REVIEW, "rule_not_found", {"award": nominee.award}))
+    elif rule.status == RuleStatus.UNVERIFIED:
+        reasons.append(Reason(Verdict.ELIGIBLE, "rule_unverified", {"award": nominee.award}))
+    initiatives: set[int] = set()
+    for requirement in rule.requirements:
+        outcome = requirement.check(nominee)
+        reasons.extend(outcome.reasons)
+        initiatives |= outcome.initiatives
+    verdict = worst(r.effect for r in reasons)
+    return Judgement(verdict, tuple(reasons), rule, frozenset(initiatives))
+
+
+def judge_batch(
+    nominees: Sequence[Nominee],
+    versions: Mapping[str, Sequence[RuleVersion]],
+    *,
+    member_count: int = 0,
+) -> dict[Hashable, Judgement]:
+    """Judge many nominations at once; quotas are counted over the batch."""
+    judgements = {n.key: judge(n, versions.get(n.award, ())) for n in nominees}
+    proposed: Counter[str] = Counter(
+        n.award for n in nominees if judgements[n.key].verdict != Verdict.NOT_ELIGIBLE
+    )
+    for n in nominees:
+        j = judgements[n.key]
+        if j.rule is None or j.verdict == Verdict.NOT_ELIGIBLE:
+            continue
+        for requirement in j.rule.requirements:
+            if isinstance(requirement, Quota):
+                limit = requirement.limit(member_count)
+                if proposed[n.award] > limit:
+                    reason = Reason(
+                        Verdict.NEEDS_REVIEW,
+                        "over_quota",
+                        {"award": n.award, "limit": limit, "count": proposed[n.award]},
+                    )
+                    j = Judgement(
+                        worst([j.verdict, reason.effect]),
+                        (*j.reasons, reason),
+                        j.rule,
+                        j.initiatives,
+                    )
+        judgements[n.key] = j
+    return judgements
+
+
+def tally(judgements: Iterable[Judgement]) -> dict[Verdict, int]:
+    counts: dict[Verdict, int] = defaultdict(int)
+    for j in judgements:
+        counts[j.verdict] += 1
+    return {v: counts[v] for v in Verdict}
+
+
+# --- rules as data (JSON) --------------------------------------------------------------------
+
+
+class RuleDataError(ValueError):
+    """A rule's data does not describe valid requirements; `code` and `params` say why."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+_KINDS: dict[str, type] = {
+    "consecutive_titles": ConsecutiveTitles,
+    "count_in_window": CountInWindow,
+    "same_year_prerequisite": SameYearPrerequisite,
+    "ratings_over_period": RatingsOverPeriod,
+    "initiatives_required": InitiativesRequired,
+    "min_years_since": MinYearsSince,
+    "member_share": MemberShare,
+    "member_rating_share": MemberRatingShare,
+    "member_count": MemberCount,
+    "no_discipline_or_open_complaint": NoDisciplineOrOpenComplaint,
+    "quota": Quota,
+    "manual_check": ManualCheck,
+    "any_of": AnyOf,
+}
+_NAMES = {cls: name for name, cls in _KINDS.items()}
+_POSITIVE = {"years", "count", "window", "n"}
+
+
+def requirement_to_data(req: Requirement) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": _NAMES[type(req)]}
+    for name, value in vars(req).items():
+        if isinstance(value, tuple):
+            data[name] = [requirement_to_data(option) for option in value]
+        elif isinstance(value, Decimal):
+            data[name] = str(value)
+        elif isinstance(value, StrEnum):
+            data[name] = value.value
+        else:
+            data[name] = value
+    return data
+
+
+def requirements_to_data(reqs: Sequence[Requirement]) -> list[dict[str, Any]]:
+    return [requirement_to_data(r) for r in reqs]
+
+
+def requirements_from_data(
+    data: Any, *, awards: Iterable[str] | None = None
+) -> tuple[Requirement, ...]:
+    """Parse a rule's requirements; `awards` (codes), when given, must include every award named."""
+    if not isinstance(data, list):
+        raise RuleDataError("not_a_list")
+    known = set(awards) if awards is not None else None
+    return tuple(_from_data(item, known) for item in data)
+
+
+def _from_data(item: Any, known: set[str] | None) -> Requirement:
+    if not isinstance(item, dict) or item.get("kind") not in _KINDS:
+        kind = item.get("kind") if isinstance(item, dict) else item
+        raise RuleDataError("unknown_kind", kind=str(kind))
+    cls = _KINDS[item["kind"]]
+    fields = {f.name for f in dataclasses.fields(cls)}
+    values = {k: v for k, v in item.items() if k != "kind"}
+    missing = sorted(set(fields) - set(values))
+    extra = sorted(set(values) - set(fields))
+    if missing or extra:
+        raise RuleDataError("bad_fields", kind=item["kind"], fields=", ".join(missing + extra))
+    parsed: dict[str, Any] = {}
+    for name, value in values.items():
+        parsed[name] = _field(item["kind"], name, value, known)
+    requirement: Requirement = cls(**parsed)
+    return requirement
+
+
+def _field(kind: str, name: str, value: Any, known: set[str] | None) -> Any:
+    try:
+        if name == "options":
+            if not isinstance(value, list) or len(value) < 2:
+                raise RuleDataError("bad_value", kind=kind, field=name)
+            return tuple(_from_data(v, known) for v in value)
+        if name == "award":
+            if not isinstance(value, str) or (known is not None and value not in known):
+                raise RuleDataError("unknown_award", kind=kind, award=str(value))
+            return value
+        if name in _POSITIVE:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise RuleDataError("bad_value", kind=kind, field=name)
+            return value
+        if name == "excellent":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise RuleDataError("bad_value", kind=kind, field=name)
+            return value
+        if name == "share":
+            share = Decimal(str(value))
+            if not Decimal(0) < share <= Decimal(1):
+                raise RuleDataError("bad_value", kind=kind, field=name)
+            return share
+        if name == "minimum":
+            return Rating(value)
+        if name == "level":
+            return Level(value)
+        if name == "note":
+            if not isinstance(value, str) or not value.strip():
+                raise RuleDataError("bad_value", kind=kind, field=name)
+            return value.strip()
+    except (ValueError, InvalidOperation) as error:
+        if isinstance(error, RuleDataError):
+            raise
+        raise RuleDataError("bad_value", kind=kind, field=name) from None
+    raise RuleDataError("bad_value", kind=kind, field=name)  # pragma: no cover - every field named
+
+
+def awards_named(reqs: Iterable[Requirement]) -> set[str]:
+    """Every award a rule refers to (to load only the history it needs)."""
+    names: set[str] = set()
+    for r in reqs:
+        if isinstance(r, AnyOf):
+            names |= awards_named(r.options)
+        elif hasattr(r, "award"):
+            names.add(r.award)
+    return names

@@ -1,0 +1,77 @@
+"""The demo's 2016 proposals: 29 collectives and 161 individuals, every kind of verdict."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from thidua.awards import demo as awards_demo
+from thidua.awards.eligibility import judge_year
+from thidua.awards.models import Nomination
+from thidua.awards.rules import Verdict
+from thidua.cycle.hooks import facts_of
+from thidua.cycle.models import EmulationYear, Phase
+from thidua.demo import play
+
+
+def counts(year):
+    nominations = Nomination.objects.filter(year=year)
+    return (
+        nominations.filter(collective__isnull=False).count(),
+        nominations.filter(person__isnull=False).count(),
+    )
+
+
+@pytest.fixture
+def played(db, monkeypatch):
+    """The reference cluster, then the awards step alone in the proposals phase.
+
+    The phases in between are other areas' steps; the full demo is tested below.
+    """
+    monkeypatch.setattr(play, "DEMO_AREAS", [])
+    demo = play.play()
+    EmulationYear.objects.filter(pk=demo.year.pk).update(phase=Phase.PROPOSALS)
+    demo.year.refresh_from_db()
+    awards_demo.proposals(demo)
+    return demo
+
+
+def test_the_units_propose_29_collectives_and_161_individuals(played):
+    assert counts(played.year) == (29, 161)
+    assert set(Nomination.objects.values_list("status", flat=True)) == {"compiled"}
+    facts = facts_of(played.year)
+    assert facts["awards.counts"] == {"collectives": 29, "individuals": 161}  # F5
+    assert sum(len(p["nominees"]) for p in facts["awards.proposals"]) == 190
+
+
+def test_every_kind_of_verdict_appears(played):
+    verdicts = {j.verdict for j in judge_year(played.year).values()}
+    assert verdicts == set(Verdict)
+
+
+def test_check_eligibility_prints_every_verdict_with_its_reasons(played):
+    out = io.StringIO()
+    call_command(
+        "check_eligibility",
+        "--cluster",
+        played.cluster.slug,
+        "--year",
+        "2016",
+        "--json",
+        stdout=out,
+    )
+    rows = json.loads(out.getvalue())
+    assert len(rows) == 190
+    short = next(r for r in rows if r["award"] == "cstd_bo" and r["verdict"] == "not_eligible")
+    assert any(
+        reason["text"]
+        == "Cần 3 năm liên tục đạt danh hiệu Chiến sĩ thi đua cơ sở; hiện có 2 năm — 2015, 2016."
+        for reason in short["reasons"]
+    )
+
+
+def test_load_demo_plays_the_proposals_through_the_actions(db):
+    call_command("load_demo", stdout=io.StringIO())
+    year = EmulationYear.objects.get(year=2016)
+    assert counts(year) == (29, 161)  # F5

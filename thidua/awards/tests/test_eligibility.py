@@ -1,0 +1,169 @@
+"""Eligibility against the stored history: lineage of units, rule versions, batch queries."""
+
+import datetime as dt
+
+import pytest
+
+from thidua.awards import actions
+from thidua.awards.eligibility import judge_year
+from thidua.awards.models import AwardRule
+from thidua.awards.rules import Verdict
+from thidua.orgs.actions import do_create_organization, do_record_succession
+from thidua.orgs.models import Succession
+
+from .conftest import grant
+
+
+def nominate(world, code, *, person=None, collective=None, award, clean_record=None):
+    return actions.do_draft_nomination(
+        world.year,
+        unit=world.orgs["lai_chau"],
+        award_type=award(code),
+        summary="Hoàn thành xuất sắc nhiệm vụ.",
+        person=person,
+        collective=collective,
+        clean_record=clean_record,
+        acting_user=world.lai_chau_officer,
+    )
+
+
+def test_three_consecutive_grassroots_titles_and_an_initiative_make_a_person_eligible(
+    proposals, lai_chau_person, award
+):
+    for year in (2014, 2015, 2016):
+        grant(proposals, "cstdcs", year, person=lai_chau_person)
+    actions.do_record_initiative(
+        lai_chau_person,
+        title="Phần mềm theo dõi vốn đầu tư công",
+        level="ministry_province",
+        year=2016,
+        acting_user=proposals.supervisor,
+    )
+    nomination = nominate(proposals, "cstd_bo", person=lai_chau_person, award=award)
+    assert judge_year(proposals.year)[nomination.pk].verdict == Verdict.ELIGIBLE
+
+
+def test_a_gap_year_in_the_stored_history_makes_the_person_not_eligible(
+    proposals, lai_chau_person, award
+):
+    for year in (2013, 2014, 2016):
+        grant(proposals, "cstdcs", year, person=lai_chau_person)
+    nomination = nominate(proposals, "cstd_bo", person=lai_chau_person, award=award)
+    judgement = judge_year(proposals.year)[nomination.pk]
+    assert judgement.verdict == Verdict.NOT_ELIGIBLE
+    consecutive = next(r for r in judgement.reasons if r.code == "consecutive")
+    assert consecutive.params["years"] == (2016,)
+
+
+@pytest.fixture
+def collective_rule(proposals):
+    """The supervisor adds a version: the ministry's flag needs 2 consecutive TTLĐXS years."""
+    return actions.do_save_rule_version(
+        AwardRule.objects.get(
+            award_type__code="co_bo", effective_from=dt.date(2014, 6, 1)
+        ).award_type,
+        effective_from=dt.date(2016, 1, 1),
+        requirements=[{"kind": "consecutive_titles", "award": "tt_ldxs", "years": 2}],
+        legal_source="Quy chế thi đua của Bộ (ví dụ)",
+        status="unverified",
+        acting_user=proposals.supervisor,
+    )
+
+
+def test_a_renamed_units_history_counts_for_its_successor(proposals, collective_rule, award):
+    admin = proposals.admin
+    old = do_create_organization(
+        name="Phòng Kinh tế ngành", parent=proposals.orgs["lai_chau"], acting_user=admin
+    )
+    new = do_create_organization(
+        name="Phòng Kinh tế ngành và Hợp tác", parent=proposals.orgs["lai_chau"], acting_user=admin
+    )
+    do_record_succession(
+        [old], new, kind=Succession.Kind.RENAME, effective=dt.date(2016, 1, 1), acting_user=admin
+    )
+    grant(proposals, "tt_ldxs", 2015, organization=old)
+    grant(proposals, "tt_ldxs", 2016, organization=new)
+    nomination = nominate(proposals, "co_bo", collective=new, award=award)
+    assert judge_year(proposals.year)[nomination.pk].verdict == Verdict.ELIGIBLE
+
+
+def test_a_merged_units_history_counts_from_each_predecessor(proposals, collective_rule, award):
+    admin = proposals.admin
+    lai_chau = proposals.orgs["lai_chau"]
+    first = do_create_organization(
+        name="Phòng Đăng ký kinh doanh", parent=lai_chau, acting_user=admin
+    )
+    second = do_create_organization(name="Phòng Doanh nghiệp", parent=lai_chau, acting_user=admin)
+    merged = do_create_organization(
+        name="Phòng Đăng ký kinh doanh và Doanh nghiệp", parent=lai_chau, acting_user=admin
+    )
+    do_record_succession(
+        [first, second],
+        merged,
+        kind=Succession.Kind.MERGER,
+        effective=dt.date(2016, 1, 1),
+        acting_user=admin,
+    )
+    grant(proposals, "tt_ldxs", 2015, organization=second)
+    grant(proposals, "tt_ldxs", 2016, organization=merged)
+    nomination = nominate(proposals, "co_bo", collective=merged, award=award)
+    unrelated = nominate(proposals, "co_bo", collective=first, award=award)
+    verdicts = judge_year(proposals.year)
+    assert verdicts[nomination.pk].verdict == Verdict.ELIGIBLE
+    assert verdicts[unrelated.pk].verdict == Verdict.NOT_ELIGIBLE  # history never flows backwards
+
+
+def test_the_version_in_force_for_the_year_judges_it(proposals, collective_rule, award, office):
+    grant(proposals, "tt_ldxs", 2016, organization=office)
+    nomination = nominate(proposals, "co_bo", collective=office, award=award)
+    judgement = judge_year(proposals.year)[nomination.pk]
+    assert judgement.rule.effective_from == dt.date(2016, 1, 1)
+    assert judgement.verdict == Verdict.NOT_ELIGIBLE
+
+
+def test_a_collective_is_judged_by_its_members_history(proposals, office, award):
+    people = [
+        actions.do_register_person(
+            full_name=f"Cán bộ {i}",
+            birth_year=1980 + i,
+            gender="male",
+            unit=office,
+            year=proposals.year,
+            acting_user=proposals.lai_chau_officer,
+        )
+        for i in range(4)
+    ]
+    for person in people[:3]:
+        grant(proposals, "ldtt", 2016, person=person)
+    actions.do_record_rating(
+        year=2016, rating="httnv", organization=office, acting_user=proposals.supervisor
+    )
+    nomination = nominate(proposals, "tt_ldtt", collective=office, award=award, clean_record=True)
+    judgement = judge_year(proposals.year)[nomination.pk]
+    assert judgement.verdict == Verdict.ELIGIBLE  # 3 of 4 = 75% ≥ 70%
+    share = next(r for r in judgement.reasons if r.code == "member_share")
+    assert (share.params["count"], share.params["total"]) == (3, 4)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_nominations(
+    proposals, award, django_assert_max_num_queries
+):
+    def add_people(count, start):
+        for i in range(start, start + count):
+            person = actions.do_register_person(
+                full_name=f"Người thứ {i}",
+                birth_year=1970 + i % 30,
+                gender="male",
+                unit=proposals.orgs["lai_chau"],
+                year=proposals.year,
+                acting_user=proposals.lai_chau_officer,
+            )
+            grant(proposals, "cstdcs", 2015, person=person)
+            nominate(proposals, "bk_bo", person=person, award=award)
+
+    add_people(2, 0)
+    with django_assert_max_num_queries(10) as few:
+        judge_year(proposals.year)
+    add_people(12, 2)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(judge_year(proposals.year)) == 14

@@ -1,0 +1,396 @@
+"""Pages of awards: the catalogue, nominations and their verdicts, decisions, history."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from thidua import access
+from thidua.cycle.models import EmulationYear, Membership, Phase
+from thidua.errors import ActionRefused
+from thidua.lib.text import sort_key
+from thidua.orgs.models import Organization, Person, PersonPosition
+
+from . import actions, exports, importing, rules
+from .eligibility import judge_year
+from .forms import (
+    DecisionForm,
+    EvidenceForm,
+    FilterForm,
+    ImportForm,
+    MergeForm,
+    NominationEditForm,
+    NominationForm,
+    ReturnForm,
+    RuleVersionForm,
+    clean_record_choice,
+)
+from .models import AwardRule, AwardType, Nomination
+from .reasons import VERDICT_LABELS, describe
+
+
+def award_names() -> dict[str, str]:
+    return dict(AwardType.objects.values_list("code", "name"))
+
+
+def explain(judgement: rules.Judgement, names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "verdict": judgement.verdict.value,
+        "label": VERDICT_LABELS[judgement.verdict],
+        "reasons": [
+            {"effect": r.effect.value, "text": describe(r, names)} for r in judgement.reasons
+        ],
+    }
+
+
+def _ctx(year: EmulationYear, **extra: Any) -> dict[str, Any]:
+    return {"year": year, "cluster": year.cluster, **extra}
+
+
+# --- the catalogue ---------------------------------------------------------------------------
+
+
+@login_required
+def catalogue(request: HttpRequest) -> HttpResponse:
+    awards = AwardType.objects.prefetch_related(
+        Prefetch("rules", queryset=AwardRule.objects.order_by("-effective_from"))
+    )
+    return render(
+        request,
+        "awards/catalogue.html",
+        {
+            "awards": awards,
+            "can_edit": request.user.has_perm("awards.manage_catalogue"),
+            "can_manage_history": request.user.has_perm("awards.manage_history"),
+        },
+    )
+
+
+@login_required
+def rule_new(request: HttpRequest, code: str) -> HttpResponse:
+    access.require(request.user, "awards.manage_catalogue")
+    award = get_object_or_404(AwardType, code=code)
+    current = award.rules.order_by("-effective_from").first()
+    initial = {}
+    if current is not None:
+        initial = {
+            "status": current.status,
+            "legal_source": current.legal_source,
+            "requirements": json.dumps(current.requirements, ensure_ascii=False, indent=1),
+        }
+    form = RuleVersionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_save_rule_version(award, acting_user=request.user, **form.cleaned_data)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The new version of the rule is saved."))
+            return redirect("awards:catalogue")
+    return render(
+        request,
+        "awards/rule_form.html",
+        {"award": award, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- nominations -----------------------------------------------------------------------------
+
+
+def _member_units(year: EmulationYear) -> Any:
+    return Organization.objects.filter(memberships__year=year).order_by("name")
+
+
+@login_required
+def nominations(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
+    roles = access.roles_in_year(request.user, emulation_year)
+    form = FilterForm(request.GET or None, units=_member_units(emulation_year))
+    found = Nomination.objects.filter(year=emulation_year).select_related(
+        "unit", "person", "collective", "award_type"
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["unit"]:
+            found = found.filter(unit=data["unit"])
+        if data["award"]:
+            found = found.filter(award_type=data["award"])
+        if data["status"]:
+            found = found.filter(status=data["status"])
+        if data["q"]:
+            found = found.filter(search_key__contains=actions.search_key(data["q"]))
+    judgements = judge_year(emulation_year)
+    names = award_names()
+    listed = sorted(found, key=lambda n: (sort_key(n.unit.name), n.award_type.rank, n.pk))
+    rows = [{"nomination": n, "verdict": explain(judgements[n.pk], names)} for n in listed]
+    totals = rules.tally(judgements[n.pk] for n in listed)
+    return render(
+        request,
+        "awards/nominations.html",
+        _ctx(
+            emulation_year,
+            form=form,
+            rows=rows,
+            totals={VERDICT_LABELS[v]: c for v, c in totals.items()},
+            can_draft=roles.own_member_org_id is not None
+            and emulation_year.phase == Phase.PROPOSALS,
+            can_compile=request.user.has_perm("awards.compile", emulation_year)
+            and emulation_year.phase == Phase.PROPOSALS,
+            can_decide=request.user.has_perm("awards.decide", emulation_year),
+        ),
+    )
+
+
+def _own_membership(request: HttpRequest, year: EmulationYear) -> Membership:
+    roles = access.roles_in_year(request.user, year)
+    if roles.own_member_org_id is None:
+        raise PermissionDenied("awards.draft")
+    return access.get_membership_for(
+        request.user, year, roles.own_member_org_id or 0, "awards.draft"
+    )
+
+
+@login_required
+def nomination_new(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
+    membership = _own_membership(request, emulation_year)
+    unit = membership.organization
+    form = NominationForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            nomination = actions.do_draft_nomination(
+                emulation_year, unit=unit, acting_user=request.user, **form.cleaned_data
+            )
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The nomination is saved as a draft."))
+            return redirect("awards:nomination", slug=slug, year=year, pk=nomination.pk)
+    return render(
+        request,
+        "awards/nomination_form.html",
+        _ctx(emulation_year, form=form, unit=unit),
+        status=400 if form.errors else 200,
+    )
+
+
+def _nomination(request: HttpRequest, slug: str, year: int, pk: int) -> Nomination:
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
+    try:
+        return Nomination.objects.select_related(
+            "year__cluster", "unit", "person", "collective", "award_type", "record"
+        ).get(pk=pk, year=emulation_year)
+    except Nomination.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def nomination_detail(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+    nomination = _nomination(request, slug, year, pk)
+    emulation_year = nomination.year
+    membership = Membership.objects.get(year=emulation_year, organization=nomination.unit)
+    user = request.user
+    editable = nomination.status in (Nomination.Status.DRAFT, Nomination.Status.RETURNED)
+    in_phase = emulation_year.phase == Phase.PROPOSALS
+    can_edit = in_phase and editable and user.has_perm("awards.draft", membership)
+    judgement = judge_year(emulation_year)[nomination.pk]
+    return render(
+        request,
+        "awards/nomination.html",
+        _ctx(
+            emulation_year,
+            nomination=nomination,
+            verdict=explain(judgement, award_names()),
+            files=nomination.files.all(),
+            edit_form=NominationEditForm(
+                initial={
+                    "summary": nomination.summary,
+                    "clean_record": clean_record_choice(nomination.clean_record),
+                }
+            )
+            if can_edit
+            else None,
+            evidence_form=EvidenceForm() if can_edit else None,
+            can_submit=in_phase
+            and nomination.status == Nomination.Status.DRAFT
+            and user.has_perm("awards.submit", membership),
+            can_decide=in_phase
+            and nomination.status in (Nomination.Status.COMPILED, Nomination.Status.APPROVED)
+            and user.has_perm("awards.decide", emulation_year),
+            can_approve=nomination.status == Nomination.Status.COMPILED,
+            return_form=ReturnForm(),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def nomination_act(
+    request: HttpRequest, slug: str, year: int, pk: int, action: str
+) -> HttpResponse:
+    nomination = _nomination(request, slug, year, pk)
+    user = request.user
+    try:
+        if action == "submit":
+            actions.do_submit_nomination(nomination, acting_user=user)
+            messages.success(request, _("The nomination is submitted to the cluster."))
+        elif action == "approve":
+            actions.do_approve_nomination(nomination, acting_user=user)
+            messages.success(request, _("The nomination is approved."))
+        elif action == "return":
+            form = ReturnForm(request.POST)
+            reason = form.data.get("reason", "")
+            actions.do_return_nomination(nomination, reason=str(reason), acting_user=user)
+            messages.success(request, _("The nomination is returned to its unit."))
+        elif action == "update":
+            edit = NominationEditForm(request.POST)
+            if not edit.is_valid():
+                raise ActionRefused(_("Summarise the achievements."))
+            actions.do_update_nomination(nomination, acting_user=user, **edit.cleaned_data)
+            messages.success(request, _("The nomination is saved."))
+        elif action == "evidence":
+            evidence = EvidenceForm(request.POST, request.FILES)
+            if not evidence.is_valid():
+                raise ActionRefused(_("Choose a file to attach."))
+            actions.do_attach_evidence(
+                nomination, upload=evidence.cleaned_data["upload"], acting_user=user
+            )
+            messages.success(request, _("The file is attached."))
+        else:
+            raise Http404
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        response = nomination_detail(request, slug, year, pk)
+        response.status_code = 409
+        return response
+    return redirect("awards:nomination", slug=slug, year=year, pk=pk)
+
+
+@login_required
+@require_POST
+def compile_proposal(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.compile")
+    try:
+        compiled = actions.do_compile_proposal(emulation_year, acting_user=request.user)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("%(count)s nominations are in the cluster's proposal.") % {"count": len(compiled)},
+        )
+    return redirect("awards:nominations", slug=slug, year=year)
+
+
+@login_required
+def decision(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.decide")
+    approved = emulation_year.nominations.filter(status=Nomination.Status.APPROVED)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_record_decision(
+                emulation_year, acting_user=request.user, **form.cleaned_data
+            )
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The decision is recorded in the award history."))
+            return redirect("awards:nominations", slug=slug, year=year)
+    return render(
+        request,
+        "awards/decision_form.html",
+        _ctx(
+            emulation_year,
+            form=form,
+            approved=approved.select_related("person", "collective", "award_type", "unit"),
+        ),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def proposal_list(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
+    content = exports.proposal_workbook(emulation_year)
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"danh-sach-de-nghi-{emulation_year.cluster.slug}-{emulation_year.year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- history and people ----------------------------------------------------------------------
+
+
+@login_required
+def history_import(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "awards.manage_history")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["upload"]
+        try:
+            batch = actions.do_import_history(
+                upload.read(), file_name=upload.name, acting_user=request.user
+            )
+        except importing.ImportRefused as refused:
+            errors = refused.messages
+        else:
+            messages.success(
+                request, _("%(count)s award records imported.") % {"count": batch.rows}
+            )
+            return redirect("awards:history_import")
+    return render(
+        request,
+        "awards/import.html",
+        {"form": form, "errors": errors, "columns": importing.COLUMNS},
+        status=400 if errors or form.errors else 200,
+    )
+
+
+@login_required
+def duplicates(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "awards.manage_history")
+    if request.method == "POST":
+        form = MergeForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.do_merge_people(
+                    form.cleaned_data["keep"],
+                    form.cleaned_data["duplicate"],
+                    acting_user=request.user,
+                )
+            except ActionRefused as refused:
+                messages.error(request, refused.message)
+            else:
+                messages.success(request, _("The two records are merged."))
+        return redirect("awards:duplicates")
+    people = (
+        Person.objects.filter(merged_into__isnull=True)
+        .prefetch_related(
+            Prefetch("positions", queryset=PersonPosition.objects.select_related("organization"))
+        )
+        .annotate(records=Count("award_records"))
+    )
+    keys = (
+        Person.objects.filter(merged_into__isnull=True)
+        .values("name_key")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("name_key", flat=True)
+    )
+    pairs = actions.possible_duplicates(people.filter(Q(name_key__in=list(keys))))
+    return render(request, "awards/duplicates.html", {"pairs": pairs})
