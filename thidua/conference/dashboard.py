@@ -1,0 +1,49 @@
+"""The conference's part on the year's dashboard: its link and the members' to-dos."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from thidua.cycle import hooks
+from thidua.cycle.models import EmulationYear, Membership, Phase
+
+from .models import Comment, ReportVersion
+
+# The conference can be prepared from the cross-check on; the draft is discussed from the
+# conference phase until the proposals go up.
+SHOWN_FROM = (Phase.CROSS_CHECK, Phase.CONFERENCE, Phase.VOTING, Phase.PROPOSALS, Phase.CLOSED)
+DRAFTING = (Phase.CONFERENCE, Phase.VOTING, Phase.PROPOSALS)
+
+
+def year_links(year: EmulationYear, user: Any) -> list[hooks.Link]:
+    if year.phase not in SHOWN_FROM or not user.has_perm("conference.view", year):
+        return []
+    kwargs = {"slug": year.cluster.slug, "year": year.year}
+    return [
+        hooks.Link(_("Review conference"), reverse("conference:detail", kwargs=kwargs)),
+        hooks.Link(_("Summary report"), reverse("conference:report", kwargs=kwargs)),
+    ]
+
+
+def member_todos(year: EmulationYear, memberships: Sequence[Membership]) -> dict[int, list[str]]:
+    """Members that have not commented on the current draft yet, while it is open."""
+    if year.phase not in DRAFTING:
+        return {}
+    latest = (
+        ReportVersion.objects.filter(report__year=year, report__final_version__isnull=True)
+        .order_by("-number")
+        .first()
+    )
+    if latest is None:
+        return {}
+    commented = set(
+        Comment.objects.filter(version__report=latest.report).values_list(
+            "organization_id", flat=True
+        )
+    )
+    todo = _("Comment on the draft summary report")
+    return {m.organization_id: [todo] for m in memberships if m.organization_id not in commented}

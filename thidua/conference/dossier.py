@@ -1,0 +1,74 @@
+"""The year's documents as files: which content, which template, which file name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from thidua.cycle.models import EmulationYear
+from thidua.errors import ActionRefused
+
+from . import content, documents
+from .models import DocumentKind, DocumentTemplate, NewsArticle
+from .story import latest_version, load
+
+
+def active_template(cluster_id: int, kind: str) -> DocumentTemplate | None:
+    """The cluster's newest template for `kind` that is still in use."""
+    return (
+        DocumentTemplate.objects.filter(cluster_id=cluster_id, kind=kind, retired_at__isnull=True)
+        .order_by("-uploaded_at", "-pk")
+        .first()
+    )
+
+
+def conference_news(year: EmulationYear) -> NewsArticle | None:
+    return NewsArticle.objects.filter(year=year, is_conference_article=True).order_by("-pk").first()
+
+
+def content_for(year: EmulationYear, kind: str, story: content.Story) -> content.DocContent:
+    """The words of one document of the year; refused when its source is not there yet."""
+    if kind == DocumentKind.REPORT:
+        version = latest_version(year)
+        sections: Any = version.sections if version else content.report_sections(story)
+        return content.report_document(story, sections)
+    if kind == DocumentKind.PLEDGE:
+        if story.pledge is None:
+            raise ActionRefused(_("The pledge has not been written yet."))
+        return content.pledge_document(story, story.pledge)
+    if kind == DocumentKind.PROPOSAL:
+        return content.proposal_document(story)
+    if story.conference is None:
+        raise ActionRefused(_("The conference has not been recorded yet."))
+    if kind == DocumentKind.MINUTES:
+        return content.minutes_document(story)
+    if kind == DocumentKind.NEWS:
+        article = conference_news(year)
+        if article is not None:
+            return content.news_document(story, article.title, article.paragraphs)
+        title, paragraphs = content.conference_article(story)
+        return content.news_document(story, title, paragraphs)
+    raise ActionRefused(_("Unknown document: %(kind)s.") % {"kind": kind})
+
+
+def filename(year: EmulationYear, kind: str) -> str:
+    return f"{kind}-{year.cluster.slug}-{year.year}.docx"
+
+
+def build(year: EmulationYear, kind: str) -> bytes:
+    """The .docx of one document of the year, through the cluster's template if it has one."""
+    story = load(year)
+    words = content_for(year, kind, story)
+    template = active_template(year.cluster_id, kind)
+    return documents.render(words, story, bytes(template.content) if template else None)
+
+
+def sample_context(year: EmulationYear, kind: str) -> dict[str, Any]:
+    """The placeholders filled with this year's data, to try an uploaded template on."""
+    story = load(year)
+    try:
+        words = content_for(year, kind, story)
+    except ActionRefused:
+        words = content.news_document(story, story.cluster, [story.cluster])
+    return documents.context_of(words, story)

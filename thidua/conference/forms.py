@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from thidua.orgs.models import Organization
+
+from .models import Attendee, Comment, DocumentKind
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ConferenceForm(forms.Form):
+    starts_on = forms.DateField(label=_("First day"), widget=DATE)
+    ends_on = forms.DateField(label=_("Last day"), widget=DATE)
+    host = forms.ModelChoiceField(label=_("Host unit"), queryset=Organization.objects.none())
+    venue = forms.CharField(label=_("Venue"), max_length=300)
+    agenda = forms.CharField(
+        label=_("Agenda (one item a line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    decisions = forms.CharField(
+        label=_("What the conference decided (one decision a line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    directions = forms.CharField(
+        label=_("Directions and tasks for next year"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        host = self.fields["host"]
+        assert isinstance(host, forms.ModelChoiceField)
+        host.queryset = members
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The conference cannot end before it starts."))
+        return data
+
+
+class AttendeeForm(forms.Form):
+    name = forms.CharField(label=_("Full name"), max_length=150)
+    position = forms.CharField(label=_("Position"), max_length=200)
+    unit = forms.CharField(label=_("Unit"), max_length=255)
+    role = forms.ChoiceField(label=_("Role"), choices=Attendee.Role.choices)
+
+
+class CommentForm(forms.Form):
+    section = forms.ChoiceField(label=_("Section"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Comment.Kind.choices)
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, sections: Sequence[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["section"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(s["key"], s["title"]) for s in sections]
+
+
+class RevisionForm(forms.Form):
+    based_on = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("What changed"), max_length=500)
+
+    def __init__(self, *args: Any, sections: Sequence[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.section_keys = [s["key"] for s in sections]
+        for s in sections:
+            self.fields[f"section_{s['key']}"] = forms.CharField(
+                label=s["title"],
+                initial=s["text"],
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 6, "data-testid": f"revise-{s['key']}"}),
+            )
+
+    def texts(self) -> dict[str, str]:
+        return {key: self.cleaned_data[f"section_{key}"] for key in self.section_keys}
+
+
+class TemplateForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    file = forms.FileField(label=_("Word template (.docx)"))
+
+
+class ArticleForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    body = forms.CharField(
+        label=_("Text (paragraphs separated by a blank line)"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+    )

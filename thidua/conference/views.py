@@ -1,0 +1,498 @@
+"""Pages of the conference: its record, the draft report, the documents and the news."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from thidua import access
+from thidua.cycle.models import EmulationYear
+from thidua.errors import ActionRefused
+from thidua.orgs.models import Organization
+
+from . import actions, documents, dossier, pdf, rules
+from .forms import (
+    ArticleForm,
+    AttendeeForm,
+    CommentForm,
+    ConferenceForm,
+    RevisionForm,
+    TemplateForm,
+)
+from .models import Attendee, Comment, Conference, DocumentKind, NewsArticle, Report, ReportVersion
+
+# Refusals about the state of things (phase, final report, a newer version) rather than input.
+STATE_CODES = {"closed", "wrong_phase", "final", "stale"}
+
+
+def _status(refused: ActionRefused) -> int:
+    return 409 if refused.code in STATE_CODES else 400
+
+
+def _base(year: EmulationYear, **extra: Any) -> dict[str, Any]:
+    return {"year": year, "cluster": year.cluster, **extra}
+
+
+def _url(name: str, year: EmulationYear) -> str:
+    from django.urls import reverse
+
+    return reverse(f"conference:{name}", kwargs={"slug": year.cluster.slug, "year": year.year})
+
+
+# --- the conference ---------------------------------------------------------------------------
+
+
+@login_required
+def detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
+    conference = Conference.objects.filter(year=emulation_year).select_related("host").first()
+    can_manage = request.user.has_perm("conference.manage", emulation_year)
+    members = Organization.objects.filter(memberships__year=emulation_year)
+    form = None
+    status = 200
+    if request.method == "POST":
+        access.require(request.user, "conference.manage", emulation_year)
+    if can_manage:
+        initial = {}
+        if conference is not None:
+            initial = {
+                "starts_on": conference.starts_on,
+                "ends_on": conference.ends_on,
+                "host": conference.host,
+                "venue": conference.venue,
+                "agenda": conference.agenda,
+                "decisions": conference.decisions,
+                "directions": conference.directions,
+            }
+        form = ConferenceForm(request.POST or None, initial=initial, members=members)
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    actions.do_set_conference(
+                        emulation_year, acting_user=request.user, **form.cleaned_data
+                    )
+                except ActionRefused as refused:
+                    form.add_error(None, refused.message)
+                    status = _status(refused)
+                else:
+                    messages.success(request, _("The conference is saved."))
+                    return redirect(_url("detail", emulation_year))
+            else:
+                status = 400
+    attendees = list(conference.attendees.all()) if conference else []
+    return render(
+        request,
+        "conference/detail.html",
+        _base(
+            emulation_year,
+            conference=conference,
+            attendees=attendees,
+            form=form,
+            attendee_form=AttendeeForm() if can_manage and conference else None,
+            can_manage=can_manage,
+        ),
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def attendee_add(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
+    conference = get_object_or_404(Conference, year=emulation_year)
+    form = AttendeeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Fill in the name, the position and the unit."))
+        return redirect(_url("detail", emulation_year))
+    try:
+        actions.do_add_attendee(conference, acting_user=request.user, **form.cleaned_data)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    return redirect(_url("detail", emulation_year))
+
+
+@login_required
+@require_POST
+def attendee_remove(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
+    attendee = get_object_or_404(Attendee, pk=pk, conference__year=emulation_year)
+    try:
+        actions.do_remove_attendee(attendee, acting_user=request.user)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    return redirect(_url("detail", emulation_year))
+
+
+# --- the summary report -----------------------------------------------------------------------
+
+
+def _versions(emulation_year: EmulationYear) -> list[ReportVersion]:
+    return list(ReportVersion.objects.filter(report__year=emulation_year).order_by("number"))
+
+
+@login_required
+def report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
+    the_report = Report.objects.filter(year=emulation_year).first()
+    versions = _versions(emulation_year)
+    latest = versions[-1] if versions else None
+    comments: dict[str, list[Comment]] = {}
+    if latest is not None:
+        for comment in Comment.objects.filter(version__report__year=emulation_year).select_related(
+            "organization", "version"
+        ):
+            comments.setdefault(comment.section, []).append(comment)
+    sections = [
+        {**s, "lines": rules.lines(s["text"]), "comments": comments.get(s["key"], [])}
+        for s in (latest.sections if latest else [])
+    ]
+    is_final = the_report is not None and the_report.is_final
+    open_for_work = emulation_year.phase in actions.DRAFTING and not is_final
+    can_manage = request.user.has_perm("conference.manage", emulation_year)
+    can_comment = request.user.has_perm("conference.comment", emulation_year) and open_for_work
+    comment_form = None
+    status = 200
+    if request.method == "POST":
+        access.require(request.user, "conference.comment", emulation_year)
+        if latest is None:
+            raise Http404
+        comment_form = CommentForm(request.POST, sections=latest.sections)
+        if comment_form.is_valid():
+            try:
+                actions.do_comment(latest, acting_user=request.user, **comment_form.cleaned_data)
+            except ActionRefused as refused:
+                comment_form.add_error(None, refused.message)
+                status = _status(refused)
+            else:
+                messages.success(request, _("Your comment is recorded."))
+                return redirect(_url("report", emulation_year))
+        else:
+            status = 400
+    elif can_comment and latest is not None:
+        comment_form = CommentForm(sections=latest.sections)
+    return render(
+        request,
+        "conference/report.html",
+        _base(
+            emulation_year,
+            report=the_report,
+            latest=latest,
+            versions=versions,
+            sections=sections,
+            comment_form=comment_form if can_comment else None,
+            can_manage=can_manage and open_for_work,
+            is_final=is_final,
+            drafting=emulation_year.phase in actions.DRAFTING,
+        ),
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def report_generate(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
+    try:
+        version = actions.do_generate_report(emulation_year, acting_user=request.user)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request, _("Version %(number)s of the draft is ready.") % {"number": version.number}
+        )
+    return redirect(_url("report", emulation_year))
+
+
+@login_required
+def report_revise(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
+    the_report = get_object_or_404(Report, year=emulation_year)
+    versions = _versions(emulation_year)
+    if not versions:
+        raise Http404
+    latest = versions[-1]
+    form = RevisionForm(
+        request.POST or None, sections=latest.sections, initial={"based_on": latest.number}
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                version = actions.do_revise_report(
+                    the_report,
+                    texts=form.texts(),
+                    note=form.cleaned_data["note"],
+                    based_on=form.cleaned_data["based_on"],
+                    acting_user=request.user,
+                )
+            except ActionRefused as refused:
+                form.add_error(None, refused.message)
+                status = _status(refused)
+            else:
+                messages.success(
+                    request, _("Version %(number)s is saved.") % {"number": version.number}
+                )
+                return redirect(
+                    f"{_url('compare', emulation_year)}?a={latest.number}&b={version.number}"
+                )
+        else:
+            status = 400
+    comments = Comment.objects.filter(version=latest).select_related("organization")
+    return render(
+        request,
+        "conference/revise.html",
+        _base(emulation_year, form=form, latest=latest, comments=comments),
+        status=status,
+    )
+
+
+@login_required
+def report_compare(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
+    versions = _versions(emulation_year)
+    if not versions:
+        raise Http404
+    by_number = {v.number: v for v in versions}
+    try:
+        a = int(request.GET.get("a", max(1, versions[-1].number - 1)))
+        b = int(request.GET.get("b", versions[-1].number))
+    except ValueError:
+        raise Http404 from None
+    if a not in by_number or b not in by_number:
+        raise Http404
+    left, right = by_number[a], by_number[b]
+    return render(
+        request,
+        "conference/compare.html",
+        _base(
+            emulation_year,
+            left=left,
+            right=right,
+            versions=versions,
+            diffs=rules.compare(left.sections, right.sections),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def report_finalise(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
+    the_report = get_object_or_404(Report, year=emulation_year)
+    try:
+        actions.do_finalise_report(the_report, acting_user=request.user)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The report is final."))
+    return redirect(_url("report", emulation_year))
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+@login_required
+def documents_page(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
+    can_manage = request.user.has_perm("conference.manage", emulation_year)
+    form = None
+    status = 200
+    if request.method == "POST":
+        access.require(request.user, "conference.manage", emulation_year)
+    if can_manage:
+        form = TemplateForm(request.POST or None, request.FILES or None)
+        if request.method == "POST":
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    actions.do_upload_template(
+                        emulation_year,
+                        kind=form.cleaned_data["kind"],
+                        filename=upload.name,
+                        data=upload.read(),
+                        acting_user=request.user,
+                    )
+                except ActionRefused as refused:
+                    form.add_error("file", refused.message)
+                    status = _status(refused)
+                else:
+                    messages.success(request, _("The template is in use."))
+                    return redirect(_url("documents", emulation_year))
+            else:
+                status = 400
+    kinds = [
+        {"kind": kind, "template": dossier.active_template(emulation_year.cluster_id, kind.value)}
+        for kind in DocumentKind
+    ]
+    return render(
+        request,
+        "conference/documents.html",
+        _base(
+            emulation_year,
+            kinds=kinds,
+            form=form,
+            can_manage=can_manage,
+            pdf_available=pdf.converter() is not None,
+        ),
+        status=status,
+    )
+
+
+def _docx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=documents.DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def download(request: HttpRequest, slug: str, year: int, kind: str) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
+    if kind not in DocumentKind.values:
+        raise Http404
+    try:
+        data = dossier.build(emulation_year, kind)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(_url("documents", emulation_year))
+    return _docx(data, dossier.filename(emulation_year, kind))
+
+
+@login_required
+def download_pdf(request: HttpRequest, slug: str, year: int, kind: str) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
+    if kind not in DocumentKind.values or pdf.converter() is None:
+        raise Http404
+    try:
+        data = pdf.to_pdf(dossier.build(emulation_year, kind))
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(_url("documents", emulation_year))
+    assert data is not None
+    response = HttpResponse(data, content_type="application/pdf")
+    name = dossier.filename(emulation_year, kind).replace(".docx", ".pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def starter(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    access.get_year_for(request.user, slug, year, "conference.view")
+    return _docx(documents.starter_template(), "thidua-template.docx")
+
+
+@login_required
+@require_POST
+def template_reset(request: HttpRequest, slug: str, year: int, kind: str) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
+    try:
+        actions.do_reset_template(emulation_year, kind=kind, acting_user=request.user)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    return redirect(_url("documents", emulation_year))
+
+
+# --- news (the secretariat's side) ------------------------------------------------------------
+
+
+@login_required
+def news(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
+    articles = NewsArticle.objects.filter(year=emulation_year).order_by("-updated_at", "-pk")
+    return render(request, "conference/news.html", _base(emulation_year, articles=articles))
+
+
+@login_required
+def article_edit(request: HttpRequest, slug: str, year: int, pk: int | None = None) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
+    article = get_object_or_404(NewsArticle, pk=pk, year=emulation_year) if pk else None
+    initial = {"title": article.title, "body": article.body} if article else {}
+    form = ArticleForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.do_save_article(
+                    emulation_year, article=article, acting_user=request.user, **form.cleaned_data
+                )
+            except ActionRefused as refused:
+                form.add_error(None, refused.message)
+                status = _status(refused)
+            else:
+                messages.success(request, _("The article is saved."))
+                return redirect(_url("news", emulation_year))
+        else:
+            status = 400
+    return render(
+        request,
+        "conference/article_form.html",
+        _base(emulation_year, form=form, article=article),
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def article_draft(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
+    try:
+        article = actions.do_draft_conference_article(emulation_year, acting_user=request.user)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(_url("news", emulation_year))
+    messages.success(request, _("thidua drafted the conference article: check it and edit it."))
+    return redirect("conference:article_edit", slug=slug, year=year, pk=article.pk)
+
+
+@login_required
+@require_POST
+def article_publish(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
+    article = get_object_or_404(NewsArticle, pk=pk, year=emulation_year)
+    publish = request.POST.get("publish") != "0"
+    try:
+        actions.do_publish_article(article, publish=publish, acting_user=request.user)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request, _("The article is published.") if publish else _("The article is withdrawn.")
+        )
+    return redirect(_url("news", emulation_year))
+
+
+# --- news (public) ----------------------------------------------------------------------------
+
+
+def _published(cluster_slug: str) -> Any:
+    return NewsArticle.objects.filter(
+        cluster__slug=cluster_slug, status=NewsArticle.Status.PUBLISHED
+    ).order_by("-published_at", "-pk")
+
+
+def public_news(request: HttpRequest, cluster: str) -> HttpResponse:
+    articles = list(_published(cluster).select_related("cluster"))
+    if not articles:
+        from thidua.orgs.models import Cluster
+
+        the_cluster = get_object_or_404(Cluster, slug=cluster)
+    else:
+        the_cluster = articles[0].cluster
+    return render(
+        request, "conference/public_news.html", {"news_cluster": the_cluster, "articles": articles}
+    )
+
+
+def public_article(request: HttpRequest, cluster: str, pk: int) -> HttpResponse:
+    article = get_object_or_404(_published(cluster).select_related("cluster"), pk=pk)
+    others = list(_published(cluster).exclude(pk=pk).only("pk", "title", "published_at")[:20])
+    return render(
+        request,
+        "conference/public_article.html",
+        {"news_cluster": article.cluster, "article": article, "others": others},
+    )
