@@ -39,7 +39,7 @@ PYTHON
 one_app() {
     local app="$ROOT/thidua/$1"
     mkdir -p "$app/locale"
-    (cd "$app" && "$PY" "$ROOT/manage.py" makemessages -l vi -l en --ignore 'tests/*')
+    (cd "$app" && "$PY" "$ROOT/manage.py" makemessages -l vi -l en --no-obsolete --ignore 'tests/*')
     tidy "$app"/locale/*/LC_MESSAGES/django.po
     (cd "$app" && "$PY" "$ROOT/manage.py" compilemessages)
 }
@@ -49,7 +49,7 @@ project() {
     for locale in "$ROOT"/thidua/*/locale; do
         ignores+=(--ignore "$(basename "$(dirname "$locale")")/*")
     done
-    (cd "$ROOT/thidua" && "$PY" "$ROOT/manage.py" makemessages -l vi -l en "${ignores[@]}")
+    (cd "$ROOT/thidua" && "$PY" "$ROOT/manage.py" makemessages -l vi -l en --no-obsolete "${ignores[@]}")
     tidy "$ROOT"/thidua/locale/*/LC_MESSAGES/django.po
     (cd "$ROOT/thidua/locale" && "$PY" "$ROOT/manage.py" compilemessages)
 }

@@ -223,6 +223,7 @@ rules.add_perm("voting.manage", is_secretariat | is_admin)
 rules.add_perm("voting.cast", is_member_leader)
 # --- voting: more permissions go here ---
 
+
 # Awards: a unit's officer drafts, its leader submits, the secretariat compiles, the
 # supervisor decides and keeps the catalogue.
 # --- awards: permissions go here ---

@@ -10,6 +10,8 @@ urlpatterns = [
     path("c/<slug:slug>/<int:year>/indicators/", include("thidua.indicators.urls")),
     path("c/<slug:slug>/<int:year>/scoring/", include("thidua.scoring.urls")),
     path("c/<slug:slug>/<int:year>/voting/", include("thidua.voting.urls")),
+    path("c/<slug:slug>/<int:year>/conference/", include("thidua.conference.urls")),
+    path("news/", include("thidua.conference.news_urls")),
     path("awards/", include("thidua.awards.urls")),
     path("orgs/", include("thidua.orgs.urls")),
     path("", include("thidua.api.urls")),

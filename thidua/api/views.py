@@ -12,9 +12,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from thidua.errors import ActionRefused
+from thidua.orgs.models import User
 
 from .actions import do_create_token, do_revoke_token
 from .models import ApiToken
+
+
+def _user(request: HttpRequest) -> User:
+    # The views are behind login_required: the user is a real account.
+    assert isinstance(request.user, User)
+    return request.user
 
 
 class TokenForm(forms.Form):
@@ -38,7 +45,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "new_key": new_key,
-            "tokens": ApiToken.objects.filter(user=request.user),
+            "tokens": ApiToken.objects.filter(user=_user(request)),
         },
         status=400 if form.errors else 200,
     )
@@ -48,7 +55,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     # Another user's token is as good as absent: 404, never a hint that it exists.
-    token = ApiToken.objects.filter(pk=pk, user=request.user).first()
+    token = ApiToken.objects.filter(pk=pk, user=_user(request)).first()
     if token is None:
         raise Http404
     try:

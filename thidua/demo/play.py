@@ -52,7 +52,13 @@ class Demo:
 # The areas that play part of the demo year. Each has a `demo` module with functions named
 # after phases (`in_progress(demo)`, `self_assessment(demo)` ...); the demo calls them in the
 # phase they are named after, then moves the year on, until the last phase any area plays.
-DEMO_AREAS = ["thidua.indicators", "thidua.scoring", "thidua.voting", "thidua.awards"]
+DEMO_AREAS = [
+    "thidua.indicators",
+    "thidua.scoring",
+    "thidua.voting",
+    "thidua.awards",
+    "thidua.conference",
+]
 
 
 def database_is_empty() -> bool:

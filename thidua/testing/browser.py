@@ -101,8 +101,17 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
     new_page = context.new_page()
+    # Inline code that the content security policy blocks is a broken page, not a warning.
+    blocked: list[str] = []
+    new_page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     try:
         yield new_page
+        assert not blocked, f"the content security policy blocked: {blocked}"
     finally:
         call_report = request.node.stash.get(_REPORTS_KEY, {}).get("call")
         if call_report is not None and call_report.failed:

@@ -196,3 +196,11 @@ def test_pages_speak_vietnamese_by_default_and_english_on_request(as_user, world
     assert "Thành viên" in page.content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": world.url})
     assert "Members" in client.get(world.url).content.decode()
+
+
+def test_pages_carry_a_strict_content_security_policy(as_user, world):
+    response = as_user(world.lai_chau_officer).get(world.url)
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -11,25 +11,31 @@ CATALOGUES = sorted(PACKAGE.glob("**/locale/*/LC_MESSAGES/django.po"))
 
 
 def _entries(po: Path) -> list[tuple[str, str]]:
+    """(msgid, msgstr) pairs; a fuzzy entry counts as untranslated, as msgfmt skips it."""
     import ast
 
-    entries, msgid, msgstr, current = [], [], [], None
+    entries = []
+    msgid: list[str] = []
+    msgstr: list[str] = []
+    current: list[str] | None = None
+    fuzzy = False
     # makemessages may write an entry straight after the previous one, with no blank line.
     text = re.sub(r'("\n)(#)', r"\1\n\2", po.read_text("utf-8"))
     for line in [*text.splitlines(), ""]:
-        if line.startswith("msgid "):
-            msgid, msgstr, current = [line[6:]], [], msgid
+        if line.startswith("#,") and "fuzzy" in line:
+            fuzzy = True
+        elif line.startswith("msgid "):
+            msgid, msgstr = [line[6:]], []
             current = msgid
-        elif line.startswith("msgstr "):
-            msgstr = [line[7:]]
+        elif line.startswith("msgstr"):
+            msgstr = [line.split(" ", 1)[1]]
             current = msgstr
         elif line.startswith('"') and current is not None:
             current.append(line)
         elif not line.strip() and msgid:
-            entries.append(
-                ("".join(map(ast.literal_eval, msgid)), "".join(map(ast.literal_eval, msgstr)))
-            )
-            msgid, msgstr, current = [], [], None
+            translated = "" if fuzzy else "".join(map(ast.literal_eval, msgstr))
+            entries.append(("".join(map(ast.literal_eval, msgid)), translated))
+            msgid, msgstr, current, fuzzy = [], [], None, False
     return [e for e in entries if e[0]]
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from thidua.demo.play import database_is_empty, load_data, play
 
@@ -30,7 +32,9 @@ class Command(BaseCommand):
                 "The database already holds data: the demo loads only into an empty database. "
                 "Use a new database (set DATABASE_URL, or remove var/thidua.sqlite3)."
             )
-        demo = play(data)
+        # Commands run with translations off; what the demo writes is in the site's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            demo = play(data)
         self.stdout.write(
             self.style.SUCCESS(f"Demo loaded: {demo.cluster.name}, {demo.year.year}.")
         )
