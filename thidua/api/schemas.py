@@ -3,12 +3,45 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
 
-from ninja import Schema
+from ninja import Path, Schema
+
+from thidua.cycle.models import Phase
 
 
 class Error(Schema):
     detail: str
+
+
+# Every endpoint may answer with these; 400 and 422 are malformed or invalid input.
+ERRORS: dict[int, Any] = {
+    400: Error,
+    401: Error,
+    403: Error,
+    404: Error,
+    422: Error,
+}
+
+
+# Text the database can store: PostgreSQL refuses NUL characters, as Django's forms do.
+NO_NUL = r"^[^\x00]*$"
+
+# A cluster's slug, as a path parameter.
+Slug = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]+$")]
+
+# A row's id as a path parameter: no larger than the database's integers hold.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def number(value: Decimal | None) -> str | None:
+    """An exact figure as the API writes it: a plain decimal string, "1234.5", never a float."""
+    if value is None:
+        return None
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class Me(Schema):
@@ -82,7 +115,7 @@ class Year(Schema):
 
 
 class PhaseChange(Schema):
-    target: str
+    target: Phase
 
 
 class Signature(Schema):

@@ -7,16 +7,6 @@ from thidua.cycle.models import Phase, Signature
 from thidua.errors import ActionRefused
 
 
-@pytest.fixture
-def api(client):
-    def as_user(user):
-        _token, key = do_create_token(name="script", acting_user=user)
-        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {key}"
-        return client
-
-    return as_user
-
-
 def test_a_request_without_a_token_is_refused(client, world):
     response = client.get("/api/v1/clusters")
     assert response.status_code == 401

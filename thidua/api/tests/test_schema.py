@@ -1,14 +1,22 @@
 """The committed OpenAPI schema is the served one, and the API keeps to it under fuzzing."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
+from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
 
 from thidua.api.actions import do_create_token
 from thidua.api.management.commands.export_openapi import schema_json
+from thidua.api.tests.conftest import build_data
 from thidua.testing.personas import build_world
+from thidua.voting.models import Poll
 from thidua.wsgi import application
 
 COMMITTED = Path(__file__).resolve().parents[3] / "docs" / "openapi.json"
@@ -20,21 +28,80 @@ def test_committed_schema_is_current():
     )
 
 
+# The world's own path parameters, filled in by the fixture before any case is drawn.
+KNOWN: dict[str, list[Any]] = {}
+
+
+@pytest.fixture(scope="module")
+def world_key(django_db_setup, django_db_blocker):
+    """A year with data in every area and the secretariat's token, committed for the WSGI app.
+
+    Built once for every operation (building it per operation would take most of the run),
+    and emptied at the end, as a transactional test does. Each operation's test runs in a
+    transaction rolled back after it (its `django_db` mark), so the cases of one operation
+    do not change what the next one finds.
+    """
+    # Only the test database: this fixture writes and flushes outside any test's transaction.
+    assert "test" in str(connection.settings_dict["NAME"])
+    try:
+        with django_db_blocker.unblock():
+            world = build_world()
+            made = build_data(world)
+            _token, key = do_create_token(name="fuzz", acting_user=world.son_la_officer)
+            KNOWN.update(
+                slug=[world.cluster.slug],
+                year=[world.year.year],
+                org_id=[org.pk for org in world.orgs.values()],
+                poll_id=list(Poll.objects.values_list("pk", flat=True)),
+                nomination_id=[n.pk for n in made.nominations],
+                person_id=[made.person.pk],
+            )
+        yield key
+    finally:
+        KNOWN.clear()
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
-def member_key(transactional_db):
-    """A cluster in its pledge phase and the secretariat's token, committed for the WSGI app."""
-    world = build_world()
-    world.to_pledge_phase()
-    _token, key = do_create_token(name="fuzz", acting_user=world.son_la_officer)
-    return key
+def member_key(world_key):
+    """The key, with connections kept open across requests, as Django's test client keeps them
+    (closing one would end the test's transaction)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield world_key
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
+@schema.hook
+def flatmap_case(context: Any, case: Any) -> Any:
+    """Half the valid cases address the world's own objects, so the endpoints answer with data
+    and not only 404; the rest, and every invalid case, keep their fuzzed values."""
+    positive = case.meta is not None and case.meta.generation.mode is GenerationMode.POSITIVE
+    if not (positive and case.path_parameters):
+        return st.just(case)
+    known = st.fixed_dictionaries(
+        {
+            name: st.sampled_from(KNOWN[name]) if name in KNOWN else st.just(value)
+            for name, value in case.path_parameters.items()
+        }
+    )
+
+    def aimed(parameters: dict[str, Any]) -> Any:
+        case.path_parameters = parameters
+        return case
+
+    return st.one_of(st.just(case), known.map(aimed))
+
+
+@pytest.mark.django_db
 @schema.parametrize()
 @settings(
-    max_examples=30,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

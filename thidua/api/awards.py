@@ -1,0 +1,298 @@
+"""Nominations, their eligibility and award history in the API.
+
+Verdicts come from `awards.eligibility`, always judged over the whole year (quotas compare
+the nominations with one another), and are worded by `awards.reasons`, as on the pages.
+History is read within a year the user may open: a member unit or a nominated collective
+(with every unit it continues, as eligibility counts them), or a person nominated in the
+year or working in a member unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from thidua import access
+from thidua.awards import rules
+from thidua.awards.actions import search_key
+from thidua.awards.eligibility import judge_year
+from thidua.awards.models import AwardRecord, AwardType, Nomination, TaskRating
+from thidua.awards.reasons import VERDICT_LABELS, describe
+from thidua.cycle.models import EmulationYear, Membership
+from thidua.lib.text import sort_key
+from thidua.orgs import rules as org_rules
+from thidua.orgs.models import Organization, Person, PersonPosition, Succession
+
+from .schemas import ERRORS, MAX_ID, NO_NUL, Id, Slug
+
+router = Router(tags=["nominations and awards"])
+
+YEAR = "/clusters/{slug}/years/{year}"
+
+
+class ReasonOut(Schema):
+    effect: str
+    text: str
+
+
+class VerdictOut(Schema):
+    verdict: str = Field(description="eligible, not_eligible or needs_review.")
+    label: str
+    reasons: list[ReasonOut]
+
+
+class NominationOut(Schema):
+    id: int
+    unit_id: int
+    unit: str
+    nominee: str
+    person_id: int | None
+    collective_id: int | None
+    award: str
+    award_name: str
+    status: str
+    verdict: VerdictOut
+
+
+class NominationList(Schema):
+    count: int
+    totals: dict[str, int] = Field(description="How many of the listed nominations per verdict.")
+    nominations: list[NominationOut]
+
+
+class NominationDetail(NominationOut):
+    summary: str
+    clean_record: bool | None
+    return_reason: str
+    files: list[str]
+    decision_number: str | None
+    decision_date: dt.date | None
+
+
+class Filters(Schema):
+    unit: int | None = Field(default=None, ge=1, le=MAX_ID, description="The proposing unit's id.")
+    award: str | None = Field(
+        default=None, max_length=40, pattern=NO_NUL, description="An award code."
+    )
+    status: Nomination.Status | None = None
+    q: str | None = Field(
+        default=None, max_length=100, pattern=NO_NUL, description="Part of the nominee's name."
+    )
+
+
+class RecordOut(Schema):
+    award: str
+    award_name: str
+    year: int
+    decision_number: str
+    decision_date: dt.date
+    issuer: str
+    organization_id: int | None = Field(description="For a unit: which unit of its lineage.")
+    unit_name: str = Field(description="The unit as it was called at the time.")
+    source: str
+
+
+class RatingOut(Schema):
+    year: int
+    rating: str
+    label: str
+    organization_id: int | None
+
+
+class UnitHistory(Schema):
+    organization_id: int
+    name: str
+    lineage: list[int] = Field(description="The unit and every unit it continues.")
+    awards: list[RecordOut]
+    ratings: list[RatingOut]
+
+
+class PersonHistory(Schema):
+    person_id: int
+    full_name: str
+    awards: list[RecordOut]
+    ratings: list[RatingOut]
+
+
+def _names() -> dict[str, str]:
+    return dict(AwardType.objects.values_list("code", "name"))
+
+
+def _verdict(judgement: rules.Judgement, names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "verdict": judgement.verdict.value,
+        "label": str(VERDICT_LABELS[judgement.verdict]),
+        "reasons": [
+            {"effect": r.effect.value, "text": describe(r, names)} for r in judgement.reasons
+        ],
+    }
+
+
+def _nomination(n: Nomination, verdict: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": n.pk,
+        "unit_id": n.unit_id,
+        "unit": n.unit.name,
+        "nominee": n.nominee_name,
+        "person_id": n.person_id,
+        "collective_id": n.collective_id,
+        "award": n.award_type.code,
+        "award_name": n.award_type.name,
+        "status": n.status,
+        "verdict": verdict,
+    }
+
+
+_LOADED = ("unit", "person", "collective", "award_type")
+
+
+@router.get(YEAR + "/nominations", response={200: NominationList, **ERRORS})
+def nomination_list(
+    request: HttpRequest, slug: Slug, year: int, filters: Query[Filters]
+) -> dict[str, Any]:
+    """The year's nominations with their verdicts, filtered as on the page."""
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
+    found = Nomination.objects.filter(year=emulation_year).select_related(*_LOADED)
+    if filters.unit is not None:
+        found = found.filter(unit_id=filters.unit)
+    if filters.award:
+        found = found.filter(award_type__code=filters.award)
+    if filters.status is not None:
+        found = found.filter(status=filters.status)
+    if filters.q:
+        found = found.filter(search_key__contains=search_key(filters.q))
+    judgements = judge_year(emulation_year)
+    names = _names()
+    listed = sorted(found, key=lambda n: (sort_key(n.unit.name), n.award_type.rank, n.pk))
+    totals = rules.tally(judgements[n.pk] for n in listed)
+    return {
+        "count": len(listed),
+        "totals": {verdict.value: count for verdict, count in totals.items()},
+        "nominations": [_nomination(n, _verdict(judgements[n.pk], names)) for n in listed],
+    }
+
+
+@router.get(YEAR + "/nominations/{nomination_id}", response={200: NominationDetail, **ERRORS})
+def nomination_detail(
+    request: HttpRequest, slug: Slug, year: int, nomination_id: Id
+) -> dict[str, Any]:
+    """One nomination, its verdict and the reasons for it."""
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
+    try:
+        n = Nomination.objects.select_related(*_LOADED, "record").get(
+            pk=nomination_id, year=emulation_year
+        )
+    except Nomination.DoesNotExist:
+        raise Http404 from None
+    judgement = judge_year(emulation_year)[n.pk]
+    return {
+        **_nomination(n, _verdict(judgement, _names())),
+        "summary": n.summary,
+        "clean_record": n.clean_record,
+        "return_reason": n.return_reason,
+        "files": [f.name for f in n.files.all()],
+        "decision_number": n.record.decision_number if n.record else None,
+        "decision_date": n.record.decision_date if n.record else None,
+    }
+
+
+@router.get(YEAR + "/eligibility", response={200: NominationList, **ERRORS})
+def eligibility(request: HttpRequest, slug: Slug, year: int) -> dict[str, Any]:
+    """Every nomination of the year judged together, with the reasons for each verdict."""
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
+    nominations = list(emulation_year.nominations.select_related(*_LOADED))
+    judgements = judge_year(emulation_year)
+    names = _names()
+    listed = sorted(nominations, key=lambda n: (sort_key(n.unit.name), n.award_type.rank, n.pk))
+    totals = rules.tally(judgements.values())
+    return {
+        "count": len(listed),
+        "totals": {verdict.value: count for verdict, count in totals.items()},
+        "nominations": [_nomination(n, _verdict(judgements[n.pk], names)) for n in listed],
+    }
+
+
+# --- history -----------------------------------------------------------------------------
+
+
+def _records(found: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "award": r.award_type.code,
+            "award_name": r.award_type.name,
+            "year": r.year,
+            "decision_number": r.decision_number,
+            "decision_date": r.decision_date,
+            "issuer": r.issuer_name,
+            "organization_id": r.organization_id,
+            "unit_name": r.unit_name or (r.organization.name if r.organization is not None else ""),
+            "source": r.source,
+        }
+        for r in found.select_related("award_type", "organization").order_by(
+            "year", "award_type__rank", "pk"
+        )
+    ]
+
+
+def _ratings(found: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "year": r.year,
+            "rating": r.rating,
+            "label": str(r.get_rating_display()),
+            "organization_id": r.organization_id,
+        }
+        for r in found.order_by("year", "pk")
+    ]
+
+
+def _members(year: EmulationYear) -> Any:
+    return Membership.objects.filter(year=year).values("organization_id")
+
+
+@router.get(YEAR + "/award-history/units/{org_id}", response={200: UnitHistory, **ERRORS})
+def unit_history(request: HttpRequest, slug: Slug, year: int, org_id: Id) -> dict[str, Any]:
+    """A member unit's or nominated collective's titles, awards and ratings, lineage included."""
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
+    in_year = Q(pk__in=_members(emulation_year)) | Q(nominations_received__year=emulation_year)
+    org = Organization.objects.filter(in_year, pk=org_id).first()
+    if org is None:
+        raise Http404
+    edges = Succession.objects.values_list("predecessor_id", "successor_id")
+    lineage = {org.pk} | org_rules.predecessors(org.pk, edges)
+    return {
+        "organization_id": org.pk,
+        "name": org.name,
+        "lineage": sorted(lineage),
+        "awards": _records(AwardRecord.objects.filter(organization_id__in=lineage)),
+        "ratings": _ratings(TaskRating.objects.filter(organization_id__in=lineage)),
+    }
+
+
+@router.get(YEAR + "/award-history/people/{person_id}", response={200: PersonHistory, **ERRORS})
+def person_history(request: HttpRequest, slug: Slug, year: int, person_id: Id) -> dict[str, Any]:
+    """A person's titles, awards and ratings: someone nominated in the year or working in a
+    member unit (or one of its sub-units) during it."""
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
+    members = _members(emulation_year)
+    first, last = dt.date(emulation_year.year, 1, 1), dt.date(emulation_year.year, 12, 31)
+    working = PersonPosition.objects.filter(
+        Q(organization_id__in=members) | Q(organization__parent_id__in=members),
+        Q(valid_from__isnull=True) | Q(valid_from__lte=last),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=first),
+    ).values("person_id")
+    nominated = Nomination.objects.filter(year=emulation_year).values("person_id")
+    person = Person.objects.filter(Q(pk__in=working) | Q(pk__in=nominated), pk=person_id).first()
+    if person is None:
+        raise Http404
+    return {
+        "person_id": person.pk,
+        "full_name": person.full_name,
+        "awards": _records(AwardRecord.objects.filter(person=person)),
+        "ratings": _ratings(TaskRating.objects.filter(person=person)),
+    }
