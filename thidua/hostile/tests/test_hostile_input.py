@@ -1,0 +1,417 @@
+"""Hostile input, from the corpus in thidua/hostile/corpus: refused clearly, or made harmless.
+
+Each sample goes where users put text and files: the forms, the Excel imports, the Word
+template upload and the API. Either it is refused with a message that says why and nothing
+is stored, or it is stored as plain text that never runs: not as HTML in a page, not as a
+formula in an exported sheet, not as code in a Word template.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from docx import Document
+from openpyxl import Workbook, load_workbook
+
+from thidua.api.actions import do_create_token
+from thidua.audit.models import AuditEntry
+from thidua.awards import actions as award_actions
+from thidua.awards.catalogue import ensure_catalogue
+from thidua.awards.importing import COLUMNS, ImportRefused
+from thidua.awards.models import AwardRecord, AwardType, HistoryImport
+from thidua.conference import documents
+from thidua.cycle.actions import do_move_phase
+from thidua.cycle.models import EmulationYear, Movement, Phase, Pledge
+from thidua.indicators import excel
+from thidua.lib.safe_zip import UnsafeFile, check_office_file
+from thidua.orgs.models import Person
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+TEXT = json.loads((CORPUS / "strings.json").read_text("utf-8"))
+MALFORMED_WORKBOOKS = sorted(p.name for p in CORPUS.glob("*.xlsx"))
+MALFORMED_DOCUMENTS = sorted(p.name for p in CORPUS.glob("*.docx"))
+LONG = "Nguyễn " * 1429  # 10,003 characters
+MARKUP = ["script_tag", "img_onerror", "attribute_break", "template_syntax"]
+FORMULAS = ["formula_equals", "formula_plus", "formula_minus", "formula_at", "formula_tab"]
+
+
+def sheet_bomb(last_row: int = 1_048_576) -> bytes:
+    """A 2 KB workbook with one cell in A1 and one at the far corner: billions of cells."""
+    book = Workbook()
+    book.active.append(list(COLUMNS))
+    out = io.BytesIO()
+    book.save(out)
+    source = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b"</sheetData>",
+                    b'<row r="%d"><c r="XFD%d"><v>1</v></c></row></sheetData>'
+                    % (last_row, last_row),
+                )
+            target.writestr(name, data)
+    return bomb.getvalue()
+
+
+def history_file(rows: list[list[object]]) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(list(COLUMNS))
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def history_row(world, name="Nguyễn Văn An", **changes):
+    row = {
+        "name": name,
+        "born": 1980,
+        "gender": "Nam",
+        "unit": world.orgs["lai_chau"].name,
+        "award": "Lao động tiên tiến",
+        "year": 2015,
+        "number": "12/QĐ-SKHĐT",
+        "date": "10/01/2016",
+        "issuer": "Sở Kế hoạch và Đầu tư tỉnh Lai Châu",
+    }
+    row.update(changes)
+    return list(row.values())
+
+
+def nothing_imported():
+    return not (HistoryImport.objects.exists() or AwardRecord.objects.exists())
+
+
+@pytest.fixture
+def as_user(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def catalogue(db):
+    ensure_catalogue()
+
+
+def movement_form(client, world, **values):
+    form = client.get(world.url + "movement/").context["form"]
+    data = {field.name: field.value() or "" for field in form}
+    data |= {"launched_on": "2016-03-18", "goals": "Hoàn thành nhiệm vụ."}
+    return client.post(world.url + "movement/", data | values)
+
+
+# --- forms ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sample", MARKUP)
+def test_markup_in_a_form_is_stored_as_text_and_shown_escaped(as_user, world, sample):
+    client = as_user(world.son_la_officer)
+    assert movement_form(client, world, title=TEXT[sample], goals=TEXT[sample]).status_code == 302
+    assert Movement.objects.get().title == TEXT[sample]
+    page = client.get(world.url).content.decode()
+    assert TEXT[sample] not in page or sample == "template_syntax"
+    assert "<script>alert" not in page and "<img src=x" not in page
+    if sample == "template_syntax":  # shown as typed, never evaluated
+        assert "{{ request.user.password }}" in page
+
+
+def test_nfd_vietnamese_from_a_form_is_stored_composed(as_user, world):
+    client = as_user(world.son_la_officer)
+    assert movement_form(client, world, title=TEXT["nfd_name"]).status_code == 302
+    title = Movement.objects.get().title
+    assert title == unicodedata.normalize("NFC", TEXT["nfd_name"]) == "Nguyễn Thị Hòa"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"title": LONG},
+        {"title": TEXT["nul_byte"]},
+        {"title": "Phong trào", "launched_on": "99999-01-01"},
+        {"title": "Phong trào", "launched_on": "ngày mai"},
+    ],
+    ids=["10000-characters", "nul-byte", "five-digit-year", "not-a-date"],
+)
+def test_a_refused_form_names_the_field_and_stores_nothing(as_user, world, values):
+    response = movement_form(as_user(world.son_la_officer), world, **values)
+    assert response.status_code == 400
+    assert response.context["form"].errors
+    assert not Movement.objects.exists()
+    assert not AuditEntry.objects.filter(action="movement.set").exists()
+
+
+@pytest.mark.parametrize("year", ["-2016", "0", "2101", "99999999999999999999", "2016.5", "năm"])
+def test_opening_an_impossible_year_is_refused(as_user, world, year):
+    client = as_user(world.supervisor)
+    response = client.post(
+        f"/c/{world.cluster.slug}/",
+        {
+            "year": year,
+            "members": [world.orgs["son_la"].pk, world.orgs["cao_bang"].pk],
+            "head": world.orgs["son_la"].pk,
+            "deputy": world.orgs["cao_bang"].pk,
+        },
+    )
+    assert response.status_code == 400
+    assert EmulationYear.objects.count() == 1
+
+
+def test_a_pledge_article_with_markup_is_shown_as_text(as_user, world):
+    client = as_user(world.son_la_officer)
+    form = client.get(world.url + "pledge/edit/").context["form"]
+    data = {field.name: field.value() or "" for field in form}
+    articles = "\n\n".join(TEXT[s] for s in MARKUP)
+    response = client.post(world.url + "pledge/edit/", data | {"title": "GU", "articles": articles})
+    assert response.status_code == 302
+    assert Pledge.objects.get().articles.count() == len(MARKUP)
+    page = client.get(world.url + "pledge/").content.decode()
+    assert "<script>alert" not in page and "<img src=x" not in page
+
+
+def test_a_request_body_beyond_the_limit_is_refused_before_anything_is_read(as_user, world):
+    client = as_user(world.son_la_officer)
+    response = client.post(world.url + "movement/", {"title": "x", "goals": "y" * 3_000_000})
+    assert response.status_code == 400
+    assert not Movement.objects.exists()
+
+
+# --- the award-history import --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", MALFORMED_WORKBOOKS)
+def test_a_malformed_workbook_is_refused_whole_with_a_message(as_user, world, catalogue, name):
+    client = as_user(world.supervisor)
+    upload = SimpleUploadedFile(name, (CORPUS / name).read_bytes())
+    response = client.post("/awards/history/import/", {"upload": upload})
+    assert response.status_code == 400
+    assert response.context["errors"] or response.context["form"].errors
+    assert nothing_imported()
+
+
+def test_a_workbook_bomb_is_refused_before_it_is_opened(as_user, world, catalogue):
+    bomb = sheet_bomb()
+    assert len(bomb) < 10_000
+    with pytest.raises(ImportRefused) as refused:
+        award_actions.do_import_history(bomb, file_name="bom.xlsx", acting_user=world.supervisor)
+    assert "1.048.576" in refused.value.messages[0]
+    assert nothing_imported()
+
+
+def test_a_workbook_that_unzips_beyond_the_budget_is_refused():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (101 * 1024 * 1024))
+    with pytest.raises(UnsafeFile):
+        check_office_file(out.getvalue())
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"year": 2999},
+        {"year": -2015},
+        {"year": 10**15},
+        {"born": 1700},
+        {"born": "một chín tám mươi"},
+        {"date": "10/01/2999"},
+        {"date": "31/02/2016"},
+        {"name": LONG},
+        {"number": "1" * 200},
+        {"issuer": LONG},
+        {"unit": TEXT["script_tag"]},
+        {"award": TEXT["formula_equals"]},
+    ],
+    ids=lambda c: next(iter(c)) + "=" + str(next(iter(c.values())))[:12],
+)
+def test_an_impossible_history_row_is_refused_by_row_and_column(world, catalogue, changes):
+    second = history_row(world, **({"name": "Lê Văn Bình"} | changes))
+    content = history_file([history_row(world), second])
+    with pytest.raises(ImportRefused) as refused:
+        award_actions.do_import_history(content, file_name="a.xlsx", acting_user=world.supervisor)
+    assert all(m.startswith("Dòng 3, cột") for m in refused.value.messages)
+    assert nothing_imported()
+    assert not Person.objects.exists()
+
+
+def test_nfd_text_in_an_import_matches_the_unit_and_is_stored_composed(world, catalogue):
+    row = history_row(world, name=TEXT["nfd_name"], unit=TEXT["nfd_unit"])
+    award_actions.do_import_history(
+        history_file([row]), file_name="nfd.xlsx", acting_user=world.supervisor
+    )
+    assert Person.objects.get().full_name == "Nguyễn Thị Hòa"
+    assert AwardRecord.objects.get().unit_name == "Sở Kế hoạch và Đầu tư tỉnh Lai Châu"
+
+
+# --- exports: a formula typed by a user never runs in the reader's spreadsheet ---------------
+
+
+def test_formula_prefixes_in_names_leave_the_export_as_plain_text(as_user, world, catalogue):
+    pledge = world.to_pledge_phase()
+    world.sign_all(pledge)
+    do_move_phase(world.year, target=Phase.IN_PROGRESS, acting_user=world.son_la_officer)
+    EmulationYear.objects.filter(pk=world.year.pk).update(phase=Phase.PROPOSALS)
+    world.year.refresh_from_db()
+    award = AwardType.objects.get(code="ldtt")
+    for sample in FORMULAS:
+        person = award_actions.do_register_person(
+            full_name=TEXT[sample],
+            birth_year=1980,
+            gender="male",
+            unit=world.orgs["lai_chau"],
+            year=world.year,
+            acting_user=world.lai_chau_officer,
+        )
+        nomination = award_actions.do_draft_nomination(
+            world.year,
+            unit=world.orgs["lai_chau"],
+            award_type=award,
+            summary=TEXT["formula_equals"],
+            person=person,
+            acting_user=world.lai_chau_officer,
+        )
+        award_actions.do_submit_nomination(nomination, acting_user=world.lai_chau_leader)
+    response = as_user(world.son_la_officer).get(
+        f"/awards/c/{world.cluster.slug}/2016/proposal-list.xlsx"
+    )
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    texts = {str(cell.value).lstrip("'") for cell in cells if cell.value is not None}
+    # The tab of "\t=1+1" may be dropped; what stays is text, never a formula.
+    assert {TEXT[s].strip() for s in FORMULAS} <= {t.strip() for t in texts}
+
+
+# --- the indicator workbook ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", MALFORMED_WORKBOOKS)
+def test_a_malformed_indicator_workbook_is_refused_with_a_message(name):
+    with pytest.raises(excel.WorkbookError) as refused:
+        excel.read((CORPUS / name).read_bytes(), filename=name, unit_name="Sở", year=2016, rows=[])
+    assert refused.value.errors
+
+
+def test_an_indicator_workbook_bomb_is_refused_before_it_is_opened():
+    with pytest.raises(excel.WorkbookError) as refused:
+        excel.read(sheet_bomb(), filename="chi-tieu.xlsx", unit_name="Sở", year=2016, rows=[])
+    assert "1.048.576" in refused.value.errors[0]
+
+
+# --- the Word template upload ----------------------------------------------------------------
+
+
+def docx_with(text: str) -> bytes:
+    doc = Document()
+    doc.add_paragraph(text)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name", MALFORMED_DOCUMENTS)
+def test_a_malformed_word_template_is_refused_with_a_message(name):
+    assert documents.template_problems((CORPUS / name).read_bytes(), {})
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{% for c in ''.__class__.__mro__[1].__subclasses__() %}{{ c }}{% endfor %}",
+        "{{ number.__init__.__globals__ }}",
+        "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    ],
+)
+def test_a_word_template_cannot_reach_into_python(payload):
+    problems = documents.template_problems(docx_with(payload), {"number": "01/BC-CTĐ"})
+    assert problems
+
+
+def test_markup_in_a_placeholder_value_reaches_the_document_as_text():
+    doc = documents.DocxTemplate(io.BytesIO(docx_with("{{ number }}")))
+    doc.render({"number": TEXT["script_tag"] + " & Sở KH&ĐT"}, jinja_env=documents.sandbox())
+    out = io.BytesIO()
+    doc.save(out)
+    text = Document(io.BytesIO(out.getvalue())).paragraphs[0].text
+    assert text == TEXT["script_tag"] + " & Sở KH&ĐT"
+
+
+# --- the API -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api(client, world):
+    _token, key = do_create_token(name="kịch bản", acting_user=world.son_la_officer)
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    return client
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{not json",
+        "[]",
+        '{"target": 123}',
+        '{"target": null}',
+        '{"target": ["pledge"]}',
+        json.dumps({"target": LONG}),
+        json.dumps({"target": TEXT["script_tag"]}),
+        json.dumps({"target": TEXT["nul_byte"]}),
+        json.dumps({"target": "closed", "extra": "x" * 10_000}),
+    ],
+    ids=[
+        "not-json",
+        "list",
+        "number",
+        "null",
+        "nested",
+        "long",
+        "script",
+        "nul",
+        "skipping-phases",
+    ],
+)
+def test_the_api_refuses_a_malformed_body_without_changing_anything(api, world, body):
+    world.launch()
+    url = f"/api/v1/clusters/{world.cluster.slug}/years/2016/phase"
+    response = api.post(url, body, content_type="application/json")
+    assert response.status_code in (400, 409, 422)
+    assert response.json()["detail"]
+    world.year.refresh_from_db()
+    assert world.year.phase == Phase.SETUP
+
+
+@pytest.mark.parametrize("page", ["-1", "0", "99999999999999999999999", "một", "1e9"])
+def test_the_api_answers_any_page_number_without_failing(api, world, page):
+    url = f"/api/v1/clusters/{world.cluster.slug}/years/2016/history?page={page}"
+    assert api.get(url).status_code in (200, 422)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer ",
+        "Bearer " + "x" * 10_000,
+        "Bearer thd_' OR 1=1 --",
+        "Basic YWRtaW46YWRtaW4=",
+        "Bearer \u0000",
+    ],
+)
+def test_a_forged_token_opens_nothing(client, world, header):
+    response = client.get("/api/v1/clusters", HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401

@@ -1,0 +1,582 @@
+"""Every role × every page and API endpoint: who is let in, and how everyone else is refused.
+
+The world is the demo (the reference cluster's 2016, played up to the proposals phase), so
+every page has real objects behind it. Each persona asks for every URL the resolver knows,
+with GET and with an empty POST, and the answer is compared with the table below:
+
+    ok     let in (the page, a download, a redirect after the change, or the form's own
+           refusal of the empty POST: 400 / 409 / 422 come after the permission check)
+    403    refused: may see the year, may not do this
+    404    refused: may not even know it exists
+    401    the API without a valid token
+    422    the API refuses the empty body before looking any further
+    login  sent to the login page
+    405    the method is not accepted at all
+
+Each request runs in a transaction rolled back afterwards, so the personas never change the
+world for one another. A URL the table does not list fails the test: whoever adds a page
+decides, here, who may open it.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from thidua.api.actions import do_create_token
+from thidua.awards.models import AwardType, EvidenceFile, Nomination
+from thidua.conference.models import Attendee, NewsArticle
+from thidua.demo.play import Demo, play
+from thidua.indicators.models import Indicator
+from thidua.orgs.models import Person, User
+from thidua.scoring.models import Criterion, Dispute, Evidence, Score
+from thidua.voting.models import Poll
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "admin",
+    "supervisor",
+    "secretariat",
+    "leader",
+    "officer",
+    "other_unit",
+    "outsider",
+    "anonymous",
+]
+
+# The answers, persona by persona in the order above. The unit pages are Lai Châu's: the
+# leader and the officer are Lai Châu's, "other_unit" is Điện Biên's officer.
+EXPECTED = """
+# name                             method admin  superv secret leader officr other  outsdr anon
+admin:index                        GET   ok     login  login  login  login  login  login  login
+admin:index                        POST  ok     login  login  login  login  login  login  login
+api:api-root                       GET   404    404    404    404    404    404    404    404
+api:api-root                       POST  404    404    404    404    404    404    404    404
+api:assessment                     GET   ok     ok     ok     ok     ok     ok     404    401
+api:assessment                     POST  405    405    405    405    405    405    405    405
+api:cast_ballot                    GET   405    405    405    405    405    405    405    405
+api:cast_ballot                    POST  ok     ok     ok     ok     ok     ok     ok     401
+api:check_receipt                  GET   405    405    405    405    405    405    405    405
+api:check_receipt                  POST  ok     ok     ok     ok     ok     ok     ok     401
+api:cluster                        GET   ok     ok     ok     ok     ok     ok     404    401
+api:cluster                        POST  405    405    405    405    405    405    405    405
+api:cluster_figures                GET   ok     ok     ok     ok     ok     ok     404    401
+api:cluster_figures                POST  405    405    405    405    405    405    405    405
+api:clusters                       GET   ok     ok     ok     ok     ok     ok     ok     401
+api:clusters                       POST  405    405    405    405    405    405    405    405
+api:criteria_table                 GET   ok     ok     ok     ok     ok     ok     404    401
+api:criteria_table                 POST  405    405    405    405    405    405    405    405
+api:eligibility                    GET   ok     ok     ok     ok     ok     ok     404    401
+api:eligibility                    POST  405    405    405    405    405    405    405    405
+api:history                        GET   ok     ok     ok     ok     ok     ok     404    401
+api:history                        POST  405    405    405    405    405    405    405    405
+api:indicator_list                 GET   ok     ok     ok     ok     ok     ok     404    401
+api:indicator_list                 POST  405    405    405    405    405    405    405    405
+api:matrix                         GET   ok     ok     ok     ok     ok     ok     404    401
+api:matrix                         POST  405    405    405    405    405    405    405    405
+api:me                             GET   ok     ok     ok     ok     ok     ok     ok     401
+api:me                             POST  405    405    405    405    405    405    405    405
+api:move_phase                     GET   405    405    405    405    405    405    405    405
+api:move_phase                     POST  ok     403    ok     403    403    403    404    401
+api:nomination_detail              GET   ok     ok     ok     ok     ok     ok     404    401
+api:nomination_detail              POST  405    405    405    405    405    405    405    405
+api:nomination_list                GET   ok     ok     ok     ok     ok     ok     404    401
+api:nomination_list                POST  405    405    405    405    405    405    405    405
+api:openapi-json                   GET   ok     ok     ok     ok     ok     ok     ok     ok
+api:openapi-json                   POST  ok     ok     ok     ok     ok     ok     ok     ok
+api:openapi-view                   GET   ok     ok     ok     ok     ok     ok     ok     ok
+api:openapi-view                   POST  ok     ok     ok     ok     ok     ok     ok     ok
+api:organization                   GET   ok     ok     ok     ok     ok     ok     ok     401
+api:organization                   POST  405    405    405    405    405    405    405    405
+api:person_history                 GET   ok     ok     ok     ok     ok     ok     404    401
+api:person_history                 POST  405    405    405    405    405    405    405    405
+api:poll_detail                    GET   ok     ok     ok     ok     ok     ok     404    401
+api:poll_detail                    POST  405    405    405    405    405    405    405    405
+api:poll_list                      GET   ok     ok     ok     ok     ok     ok     404    401
+api:poll_list                      POST  405    405    405    405    405    405    405    405
+api:ranking                        GET   ok     ok     ok     ok     ok     ok     404    401
+api:ranking                        POST  405    405    405    405    405    405    405    405
+api:report_values                  GET   ok     ok     ok     ok     ok     ok     404    401
+api:report_values                  POST  405    405    405    405    405    405    405    405
+api:results                        GET   ok     ok     ok     ok     ok     ok     404    401
+api:results                        POST  405    405    405    405    405    405    405    405
+api:sign_pledge                    GET   405    405    405    405    405    405    405    405
+api:sign_pledge                    POST  ok     403    403    ok     403    403    404    401
+api:unit_history                   GET   ok     ok     ok     ok     ok     ok     404    401
+api:unit_history                   POST  405    405    405    405    405    405    405    405
+api:unit_values                    GET   ok     ok     ok     ok     ok     ok     404    401
+api:unit_values                    POST  405    405    405    405    405    405    405    405
+api:year                           GET   ok     ok     ok     ok     ok     ok     404    401
+api:year                           POST  405    405    405    405    405    405    405    405
+api_token_revoke                   GET   405    405    405    405    405    405    405    login
+api_token_revoke                   POST  404    404    404    404    ok     404    404    login
+api_tokens                         GET   ok     ok     ok     ok     ok     ok     ok     login
+api_tokens                         POST  ok     ok     ok     ok     ok     ok     ok     login
+awards:achievement_report          GET   ok     ok     ok     ok     ok     403    404    login
+awards:achievement_report          POST  ok     ok     ok     ok     ok     403    404    login
+awards:catalogue                   GET   ok     ok     ok     ok     ok     ok     ok     login
+awards:catalogue                   POST  ok     ok     ok     ok     ok     ok     ok     login
+awards:compile                     GET   405    405    405    405    405    405    405    login
+awards:compile                     POST  ok     403    ok     403    403    403    404    login
+awards:decision                    GET   ok     ok     403    403    403    403    404    login
+awards:decision                    POST  ok     ok     403    403    403    403    404    login
+awards:duplicates                  GET   ok     ok     403    403    403    403    403    login
+awards:duplicates                  POST  ok     ok     403    403    403    403    403    login
+awards:evidence                    GET   ok     ok     ok     ok     ok     403    404    login
+awards:evidence                    POST  ok     ok     ok     ok     ok     403    404    login
+awards:history_import              GET   ok     ok     403    403    403    403    403    login
+awards:history_import              POST  ok     ok     403    403    403    403    403    login
+# A job's pages answer only the user who started it: an unknown (or someone else's) job is 404.
+awards:jobs:detail                 GET   404    404    404    404    404    404    404    login
+awards:jobs:detail                 POST  404    404    404    404    404    404    404    login
+awards:jobs:output                 GET   404    404    404    404    404    404    404    login
+awards:jobs:output                 POST  404    404    404    404    404    404    404    login
+awards:jobs:progress               GET   404    404    404    404    404    404    404    login
+awards:jobs:progress               POST  404    404    404    404    404    404    404    login
+awards:national                    GET   ok     ok     403    403    403    403    403    login
+awards:national                    POST  ok     ok     403    403    403    403    403    login
+awards:nomination                  GET   ok     ok     ok     ok     ok     ok     404    login
+awards:nomination                  POST  ok     ok     ok     ok     ok     ok     404    login
+awards:nomination_act              GET   405    405    405    405    405    405    405    login
+awards:nomination_act              POST  ok     ok     ok     ok     ok     ok     404    login
+awards:nomination_new              GET   403    403    ok     ok     ok     ok     404    login
+awards:nomination_new              POST  403    403    ok     ok     ok     ok     404    login
+awards:nominations                 GET   ok     ok     ok     ok     ok     ok     404    login
+awards:nominations                 POST  ok     ok     ok     ok     ok     ok     404    login
+awards:people                      GET   ok     ok     403    403    403    403    403    login
+awards:people                      POST  ok     ok     403    403    403    403    403    login
+awards:person                      GET   ok     ok     403    403    403    403    403    login
+awards:person                      POST  404    404    403    403    403    403    403    login
+awards:person_add                  GET   ok     ok     403    403    403    403    403    login
+awards:person_add                  POST  ok     ok     403    403    403    403    403    login
+awards:person_new                  GET   ok     ok     403    403    403    403    403    login
+awards:person_new                  POST  ok     ok     403    403    403    403    403    login
+awards:proposal_list               GET   ok     ok     ok     ok     ok     ok     404    login
+awards:proposal_list               POST  ok     ok     ok     ok     ok     ok     404    login
+awards:rule_new                    GET   ok     ok     403    403    403    403    403    login
+awards:rule_new                    POST  ok     ok     403    403    403    403    403    login
+awards:unit_add                    GET   ok     ok     403    403    403    403    403    login
+awards:unit_add                    POST  ok     ok     403    403    403    403    403    login
+awards:unit_history                GET   ok     ok     403    403    403    403    403    login
+awards:unit_history                POST  404    404    403    403    403    403    403    login
+awards:year_person_new             GET   403    403    ok     ok     ok     ok     404    login
+awards:year_person_new             POST  403    403    ok     ok     ok     ok     404    login
+cluster_detail                     GET   ok     ok     ok     ok     ok     ok     404    login
+cluster_detail                     POST  ok     ok     ok     403    403    403    404    login
+conference:article_draft           GET   405    405    405    405    405    405    405    login
+conference:article_draft           POST  ok     403    ok     403    403    403    404    login
+conference:article_edit            GET   ok     403    ok     403    403    403    404    login
+conference:article_edit            POST  ok     403    ok     403    403    403    404    login
+conference:article_new             GET   ok     403    ok     403    403    403    404    login
+conference:article_new             POST  ok     403    ok     403    403    403    404    login
+conference:article_publish         GET   405    405    405    405    405    405    405    login
+conference:article_publish         POST  ok     403    ok     403    403    403    404    login
+conference:attendee_add            GET   405    405    405    405    405    405    405    login
+conference:attendee_add            POST  ok     403    ok     403    403    403    404    login
+conference:attendee_remove         GET   405    405    405    405    405    405    405    login
+conference:attendee_remove         POST  ok     403    ok     403    403    403    404    login
+conference:compare                 GET   ok     ok     ok     ok     ok     ok     404    login
+conference:compare                 POST  ok     ok     ok     ok     ok     ok     404    login
+conference:detail                  GET   ok     ok     ok     ok     ok     ok     404    login
+conference:detail                  POST  ok     403    ok     403    403    403    404    login
+conference:documents               GET   ok     ok     ok     ok     ok     ok     404    login
+conference:documents               POST  ok     403    ok     403    403    403    404    login
+conference:download                GET   ok     ok     ok     ok     ok     ok     404    login
+conference:download                POST  ok     ok     ok     ok     ok     ok     404    login
+conference:download_pdf            GET   404    404    404    404    404    404    404    login
+conference:download_pdf            POST  404    404    404    404    404    404    404    login
+conference:news                    GET   ok     403    ok     403    403    403    404    login
+conference:news                    POST  ok     403    ok     403    403    403    404    login
+conference:report                  GET   ok     ok     ok     ok     ok     ok     404    login
+conference:report                  POST  ok     403    ok     ok     ok     ok     404    login
+conference:report_finalise         GET   405    405    405    405    405    405    405    login
+conference:report_finalise         POST  ok     403    ok     403    403    403    404    login
+conference:report_generate         GET   405    405    405    405    405    405    405    login
+conference:report_generate         POST  ok     403    ok     403    403    403    404    login
+conference:report_revise           GET   ok     403    ok     403    403    403    404    login
+conference:report_revise           POST  ok     403    ok     403    403    403    404    login
+conference:starter                 GET   ok     ok     ok     ok     ok     ok     404    login
+conference:starter                 POST  ok     ok     ok     ok     ok     ok     404    login
+conference:template_reset          GET   405    405    405    405    405    405    405    login
+conference:template_reset          POST  ok     403    ok     403    403    403    404    login
+home                               GET   ok     ok     ok     ok     ok     ok     ok     ok
+home                               POST  ok     ok     ok     ok     ok     ok     ok     ok
+indicators:add                     GET   ok     403    ok     403    403    403    404    login
+indicators:add                     POST  ok     403    ok     403    403    403    404    login
+indicators:copy                    GET   405    405    405    405    405    405    405    login
+indicators:copy                    POST  ok     403    ok     403    403    403    404    login
+indicators:edit                    GET   ok     403    ok     403    403    403    404    login
+indicators:edit                    POST  ok     403    ok     403    403    403    404    login
+indicators:index                   GET   ok     ok     ok     ok     ok     ok     404    login
+indicators:index                   POST  ok     ok     ok     ok     ok     ok     404    login
+indicators:matrix                  GET   ok     ok     ok     ok     ok     ok     404    login
+indicators:matrix                  POST  ok     ok     ok     ok     ok     ok     404    login
+indicators:matrix_export           GET   ok     ok     ok     ok     ok     ok     404    login
+indicators:matrix_export           POST  ok     ok     ok     ok     ok     ok     404    login
+indicators:remind                  GET   405    405    405    405    405    405    405    login
+indicators:remind                  POST  ok     403    ok     403    403    403    404    login
+indicators:results                 GET   ok     ok     ok     ok     ok     ok     404    login
+indicators:results                 POST  ok     403    ok     403    403    403    404    login
+indicators:unit                    GET   ok     ok     ok     ok     ok     ok     404    login
+indicators:unit                    POST  ok     403    403    ok     ok     403    404    login
+indicators:upload                  GET   405    405    405    405    405    405    405    login
+indicators:upload                  POST  ok     403    403    ok     ok     403    404    login
+indicators:workbook                GET   ok     403    403    ok     ok     403    404    login
+indicators:workbook                POST  ok     403    403    ok     ok     403    404    login
+login                              GET   ok     ok     ok     ok     ok     ok     ok     ok
+login                              POST  ok     ok     ok     ok     ok     ok     ok     ok
+logout                             GET   405    405    405    405    405    405    405    405
+logout                             POST  ok     ok     ok     ok     ok     ok     ok     ok
+move_phase                         GET   405    405    405    405    405    405    405    login
+move_phase                         POST  ok     403    ok     403    403    403    404    login
+movement_edit                      GET   ok     403    ok     403    403    403    404    login
+movement_edit                      POST  ok     403    ok     403    403    403    404    login
+news:article                       GET   ok     ok     ok     ok     ok     ok     ok     ok
+news:article                       POST  ok     ok     ok     ok     ok     ok     ok     ok
+news:list                          GET   ok     ok     ok     ok     ok     ok     ok     ok
+news:list                          POST  ok     ok     ok     ok     ok     ok     ok     ok
+organization_detail                GET   ok     ok     ok     ok     ok     ok     ok     login
+organization_detail                POST  ok     ok     ok     ok     ok     ok     ok     login
+pledge                             GET   ok     ok     ok     ok     ok     ok     404    login
+pledge                             POST  403    403    403    ok     403    403    404    login
+pledge_edit                        GET   ok     403    ok     403    403    403    404    login
+pledge_edit                        POST  ok     403    ok     403    403    403    404    login
+scoring:assessment                 GET   ok     ok     ok     ok     ok     ok     404    login
+scoring:assessment                 POST  ok     403    403    ok     ok     403    404    login
+scoring:bands_set                  GET   405    405    405    405    405    405    405    login
+scoring:bands_set                  POST  ok     403    ok     403    403    403    404    login
+scoring:criterion_add              GET   405    405    405    405    405    405    405    login
+scoring:criterion_add              POST  ok     403    ok     403    403    403    404    login
+scoring:criterion_edit             GET   ok     403    ok     403    403    403    404    login
+scoring:criterion_edit             POST  ok     403    ok     403    403    403    404    login
+scoring:criterion_move             GET   405    405    405    405    405    405    405    login
+scoring:criterion_move             POST  ok     403    ok     403    403    403    404    login
+scoring:criterion_remove           GET   405    405    405    405    405    405    405    login
+scoring:criterion_remove           POST  ok     403    ok     403    403    403    404    login
+scoring:cross_check                GET   ok     ok     ok     ok     ok     ok     404    login
+scoring:cross_check                POST  ok     403    ok     403    403    403    404    login
+scoring:dispute_raise              GET   405    405    405    405    405    405    405    login
+scoring:dispute_raise              POST  ok     403    403    ok     ok     403    404    login
+scoring:dispute_settle             GET   405    405    405    405    405    405    405    login
+scoring:dispute_settle             POST  ok     403    ok     403    403    403    404    login
+scoring:evidence                   GET   ok     ok     ok     ok     ok     ok     404    login
+scoring:evidence                   POST  ok     ok     ok     ok     ok     ok     404    login
+scoring:evidence_upload            GET   405    405    405    405    405    405    405    login
+scoring:evidence_upload            POST  ok     403    403    ok     ok     403    404    login
+scoring:ranking                    GET   ok     ok     ok     ok     ok     ok     404    login
+scoring:ranking                    POST  ok     ok     ok     ok     ok     ok     404    login
+scoring:ranking_export             GET   ok     ok     ok     ok     ok     ok     404    login
+scoring:ranking_export             POST  ok     ok     ok     ok     ok     ok     404    login
+scoring:review                     GET   403    403    403    403    403    403    404    login
+scoring:review                     POST  403    403    403    403    403    403    404    login
+scoring:submit                     GET   405    405    405    405    405    405    405    login
+scoring:submit                     POST  ok     403    403    ok     ok     403    404    login
+scoring:table                      GET   ok     ok     ok     ok     ok     ok     404    login
+scoring:table                      POST  ok     ok     ok     ok     ok     ok     404    login
+scoring:table_create               GET   405    405    405    405    405    405    405    login
+scoring:table_create               POST  ok     403    ok     403    403    403    404    login
+set_language                       GET   ok     ok     ok     ok     ok     ok     ok     ok
+set_language                       POST  ok     ok     ok     ok     ok     ok     ok     ok
+voting:close                       GET   405    405    405    405    405    405    405    login
+voting:close                       POST  ok     403    ok     403    403    403    404    login
+voting:confirm_count               GET   405    405    405    405    405    405    405    login
+voting:confirm_count               POST  ok     403    ok     403    403    403    404    login
+voting:minutes                     GET   ok     ok     ok     ok     ok     ok     404    login
+voting:minutes                     POST  ok     ok     ok     ok     ok     ok     404    login
+voting:open                        GET   405    405    405    405    405    405    405    login
+voting:open                        POST  ok     403    ok     403    403    403    404    login
+voting:paper_count                 GET   ok     403    ok     403    403    403    404    login
+voting:paper_count                 POST  ok     403    ok     403    403    403    404    login
+voting:papers                      GET   404    403    404    403    403    403    404    login
+voting:papers                      POST  404    403    404    403    403    403    404    login
+voting:poll                        GET   ok     ok     ok     ok     ok     ok     404    login
+voting:poll                        POST  ok     ok     ok     ok     ok     ok     404    login
+voting:poll_create                 GET   ok     403    ok     403    403    403    404    login
+voting:poll_create                 POST  ok     403    ok     403    403    403    404    login
+voting:poll_edit                   GET   ok     403    ok     403    403    403    404    login
+voting:poll_edit                   POST  ok     403    ok     403    403    403    404    login
+voting:polls                       GET   ok     ok     ok     ok     ok     ok     404    login
+voting:polls                       POST  ok     ok     ok     ok     ok     ok     404    login
+voting:results                     GET   ok     ok     ok     ok     ok     ok     404    login
+voting:results                     POST  ok     ok     ok     ok     ok     ok     404    login
+voting:results_export              GET   ok     ok     ok     ok     ok     ok     404    login
+voting:results_export              POST  ok     ok     ok     ok     ok     ok     404    login
+voting:runoff                      GET   405    405    405    405    405    405    405    login
+voting:runoff                      POST  ok     403    ok     403    403    403    404    login
+voting:vote                        GET   405    405    405    405    405    405    405    login
+voting:vote                        POST  403    403    403    ok     403    403    404    login
+year_dashboard                     GET   ok     ok     ok     ok     ok     ok     404    login
+year_dashboard                     POST  ok     ok     ok     ok     ok     ok     404    login
+year_history                       GET   ok     ok     ok     ok     ok     ok     404    login
+year_history                       POST  ok     ok     ok     ok     ok     ok     404    login
+"""
+
+# An API write gets a well-formed body, so that its answer is about permission, not syntax.
+API_BODIES = {"api:move_phase": {"target": "closed"}}
+
+# Django's admin is guarded by its own staff check and tested as a whole by its index.
+SKIPPED_NAMESPACES = {"admin"}
+
+
+def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            if inner in SKIPPED_NAMESPACES:
+                continue
+            full = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), full)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+NO_JOB = uuid.UUID(int=1)  # no job has this key
+
+
+def url_names() -> list[str]:
+    return sorted(set(walk(get_resolver().url_patterns)) | {"admin:index"})
+
+
+def expected_table() -> dict[tuple[str, str], dict[str, str]]:
+    table = {}
+    for line in EXPECTED.strip().splitlines():
+        if line.startswith("#"):
+            continue
+        name, method, *answers = line.split()
+        assert len(answers) == len(PERSONAS), line
+        table[(name, method)] = dict(zip(PERSONAS, answers, strict=True))
+    return table
+
+
+class World:
+    """The demo, with the objects each URL points at."""
+
+    def __init__(self, demo: Demo) -> None:
+        self.demo = demo
+        self.year = demo.year
+        self.slug = demo.cluster.slug
+        self.unit = demo.departments["lai-chau"]
+        self.users: dict[str, User | None] = {
+            "admin": demo.admin,
+            "supervisor": demo.supervisor,
+            "secretariat": demo.secretariat,
+            "leader": demo.leaders["lai-chau"],
+            "officer": demo.officers["lai-chau"],
+            "other_unit": demo.officers["dien-bien"],
+            "outsider": User.objects.get(username="yen-bai-canbo"),
+            "anonymous": None,
+        }
+        self.tokens = {
+            name: do_create_token(name="ma trận quyền", acting_user=user)[1]
+            for name, user in self.users.items()
+            if user is not None
+        }
+        self.own_token = (
+            self.users["officer"].api_tokens.get()  # type: ignore[union-attr]
+        )
+
+    def first(self, queryset: Any) -> int:
+        found = queryset.order_by("pk").values_list("pk", flat=True).first()
+        assert found is not None, f"the demo has no {queryset.model.__name__}"
+        return int(found)
+
+    def kwargs(self, name: str) -> dict[str, Any]:
+        year = {"slug": self.slug, "year": self.year.year}
+        unit_scores = Score.objects.filter(assessment__membership__organization=self.unit)
+        by_name: dict[str, Callable[[], dict[str, Any]]] = {
+            "indicators:edit": lambda: {
+                **year,
+                "code": Indicator.objects.filter(year=self.year).order_by("pk").first().code,  # type: ignore[union-attr]
+            },
+            "indicators:unit": lambda: {**year, "org_id": self.unit.pk},
+            "indicators:workbook": lambda: {**year, "org_id": self.unit.pk},
+            "indicators:upload": lambda: {**year, "org_id": self.unit.pk},
+            "scoring:criterion_edit": lambda: {**year, "pk": self.criterion()},
+            "scoring:criterion_remove": lambda: {**year, "pk": self.criterion()},
+            "scoring:criterion_move": lambda: {**year, "pk": self.criterion()},
+            "scoring:evidence": lambda: {
+                **year,
+                "pk": self.first(
+                    Evidence.objects.filter(score__assessment__membership__year=self.year)
+                ),
+            },
+            "scoring:dispute_settle": lambda: {
+                **year,
+                "pk": self.first(
+                    Dispute.objects.filter(score__assessment__membership__year=self.year)
+                ),
+            },
+            "scoring:dispute_raise": lambda: {
+                **year,
+                "organization_id": self.unit.pk,
+                "score_id": self.first(unit_scores),
+            },
+            "conference:attendee_remove": lambda: {
+                **year,
+                "pk": self.first(Attendee.objects.filter(conference__year=self.year)),
+            },
+            "conference:article_edit": lambda: {**year, "pk": self.article()},
+            "conference:article_publish": lambda: {**year, "pk": self.article()},
+            "conference:download": lambda: {**year, "kind": "report"},
+            "conference:download_pdf": lambda: {**year, "kind": "report"},
+            "conference:template_reset": lambda: {**year, "kind": "report"},
+            "news:list": lambda: {"cluster": self.slug},
+            "news:article": lambda: {"cluster": self.slug, "pk": self.published_article()},
+            "awards:rule_new": lambda: {"code": AwardType.objects.order_by("rank").first().code},  # type: ignore[union-attr]
+            "awards:nomination": lambda: {**year, "pk": self.nomination()},
+            "awards:nomination_act": lambda: {**year, "pk": self.nomination(), "action": "update"},
+            "awards:jobs:detail": lambda: {"pk": NO_JOB},
+            "awards:jobs:output": lambda: {"pk": NO_JOB},
+            "awards:jobs:progress": lambda: {"pk": NO_JOB},
+            "organization_detail": lambda: {"pk": self.unit.pk},
+            "cluster_detail": lambda: {"slug": self.slug},
+            "api_token_revoke": lambda: {"pk": self.own_token.pk},
+            "api:organization": lambda: {"org_id": self.unit.pk},
+            "api:cluster": lambda: {"slug": self.slug},
+        }
+        if name in by_name:
+            return by_name[name]()
+        pattern = _pattern_of(name)
+        found: dict[str, Any] = {}
+        for part in re.findall(r"<(?:\w+:)?(\w+)>", pattern):
+            if part in year:
+                found[part] = year[part]
+            elif part == "pk" and "nominations/<int:pk>" in pattern:
+                found[part] = self.nomination()
+            elif part == "pk" and "people/<int:pk>" in pattern:
+                found[part] = self.person()
+            elif part == "pk" and "units/<int:pk>" in pattern:
+                found[part] = self.unit.pk
+            elif part == "file_pk":
+                found[part] = self.first(EvidenceFile.objects.filter(nomination=self.nomination()))
+            elif part == "what":
+                found[part] = "award"
+            elif part in ("org_id", "organization_id"):
+                found[part] = self.unit.pk
+            elif part == "poll_id":
+                found[part] = self.first(Poll.objects.filter(year=self.year))
+            elif part == "nomination_id":
+                found[part] = self.nomination()
+            elif part == "person_id":
+                found[part] = self.person()
+            else:
+                raise AssertionError(f"say which object {name} points at ({part})")
+        return found
+
+    def criterion(self) -> int:
+        return self.first(Criterion.objects.filter(table__year=self.year))
+
+    def article(self) -> int:
+        return self.first(NewsArticle.objects.filter(year=self.year))
+
+    def published_article(self) -> int:
+        return self.first(NewsArticle.objects.filter(year=self.year, published_at__isnull=False))
+
+    def nomination(self) -> int:
+        """Lai Châu's nomination that has evidence attached."""
+        return self.first(
+            Nomination.objects.filter(year=self.year, unit=self.unit, files__isnull=False)
+        )
+
+    def person(self) -> int:
+        return self.first(Person.objects.filter(positions__organization=self.unit))
+
+
+def _pattern_of(name: str) -> str:
+    def search(patterns: list[Any], prefix: str, namespace: str) -> str | None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace or ""
+                full = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+                found = search(pattern.url_patterns, prefix + str(pattern.pattern), full)
+                if found is not None:
+                    return found
+            elif isinstance(pattern, URLPattern):
+                full = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                if full == name:
+                    return prefix + str(pattern.pattern)
+        return None
+
+    found = search(get_resolver().url_patterns, "", "")
+    assert found is not None, name
+    return found
+
+
+def answer(response: Any) -> str:
+    status = response.status_code
+    if status == 302 and "/login/" in response["Location"]:
+        return "login"  # ours, or the admin's own login page
+    if status in (401, 403, 404, 405, 422, 500):
+        return str(status)
+    return "ok"
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield World(play())
+        transaction.set_rollback(True)
+
+
+def client_for(world: World, persona: str) -> Client:
+    client = Client(raise_request_exception=False)
+    user = world.users[persona]
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def ask(world: World, persona: str, name: str, method: str, client: Client) -> str:
+    headers = {}
+    if world.users[persona] is not None and name.startswith("api:"):
+        headers["Authorization"] = f"Bearer {world.tokens[persona]}"
+    url = reverse(name, kwargs=world.kwargs(name))
+    with transaction.atomic():
+        if method == "GET":
+            response = client.get(url, headers=headers)
+        elif name in API_BODIES:
+            response = client.post(
+                url, API_BODIES[name], content_type="application/json", headers=headers
+            )
+        else:
+            response = client.post(url, headers=headers)
+        transaction.set_rollback(True)
+    return answer(response)
+
+
+def test_every_url_has_a_decision_for_every_persona() -> None:
+    table = expected_table()
+    missing = [
+        f"{name} {method}"
+        for name in url_names()
+        for method in ("GET", "POST")
+        if (name, method) not in table
+    ]
+    stale = [f"{name} {method}" for name, method in table if name not in url_names()]
+    assert not missing, "add these to EXPECTED, deciding who may open them:\n" + "\n".join(missing)
+    assert not stale, "these URLs are gone; remove them from EXPECTED:\n" + "\n".join(stale)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_persona_gets_exactly_the_expected_answers(world: World, persona: str) -> None:
+    table = expected_table()
+    shared = client_for(world, persona)
+    wrong = []
+    # URLs the table does not list yet fail the test above, not each persona's.
+    for name in sorted({name for name, _method in table} & set(url_names())):
+        for method in ("GET", "POST"):
+            # A fresh client each time: logging out or changing language must not carry over.
+            client = client_for(world, persona) if name in ("logout", "set_language") else shared
+            expected = table.get((name, method), {}).get(persona, "?")
+            got = ask(world, persona, name, method, client)
+            if got != expected:
+                wrong.append(f"{name:34} {method:5} expected {expected:6} got {got}")
+    assert not wrong, f"{persona}:\n" + "\n".join(wrong)
