@@ -1,0 +1,192 @@
+"""Benchmark b: importing a 100,000-row award-history workbook.
+
+    .venv/bin/python -m bench.importing --scale 1 [--rows 100000] [--engine postgres]
+
+The workbook is made from the dataset with a seed: newcomers with ten years of titles,
+people already on record (only those a name and year of birth single out) with this
+year's title, and every agency's collective title. Measured: `do_import_history`, the
+action the import page and `thidua import_history` call, checks and writes included; its
+transaction is rolled back after each run so every run imports the same file.
+Baseline, in the same run: the fastest reader available (python-calamine) reading the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common
+from bench.generate import CURRENT_YEAR, FAMILY, GIVEN, MIDDLE
+
+
+def make_workbook(rows: int, seed: int) -> bytes:
+    """A workbook of `rows` award-history rows that the dataset accepts whole."""
+    from django.db.models import Count
+    from openpyxl import Workbook
+
+    from thidua.awards.importing import COLUMNS
+    from thidua.awards.models import AwardType
+    from thidua.orgs.models import Organization, Person
+
+    rng = random.Random(seed)
+    names = dict(AwardType.objects.values_list("code", "name"))
+    units = list(
+        Organization.objects.filter(archived=False, memberships__isnull=False)
+        .distinct()
+        .values_list("pk", "name")
+    )
+    unit_name = dict(units)
+    lines: list[list[Any]] = []
+
+    def line(name: str, born: Any, gender: str, unit: str, award: str, year: int) -> None:
+        decided = f"{rng.randint(1, 28):02d}/{rng.randint(1, 3):02d}/{year + 1}"
+        lines.append(
+            [name, born, gender, unit, names[award], year, f"{rng.randint(1, 9999)}/QĐ-UBND",
+             decided, f"Chủ tịch UBND {unit[-20:]}"]
+        )  # fmt: skip
+
+    for _pk, name in units:  # every agency's collective title of this year
+        line("", "", "", name, "tt_ldtt", CURRENT_YEAR)
+    # People on record that a name and a year of birth single out: this year's title.
+    unique = (
+        Person.objects.values("name_key", "birth_year")
+        .annotate(n=Count("pk"))
+        .filter(n=1)
+        .values_list("name_key", "birth_year")
+    )
+    single = set(unique)
+    known = [
+        (name, born, unit)
+        for name, key, born, unit in Person.objects.filter(positions__isnull=False)
+        .order_by("pk")
+        .values_list("full_name", "name_key", "birth_year", "positions__organization_id")
+        if (key, born) in single and unit in unit_name
+    ]
+    rng.shuffle(known)
+    newcomers = (rows - len(lines)) // 20  # half the rows: ten years each
+    for name, born, unit in known[: rows - len(lines) - newcomers * 10]:
+        gender = "Nữ" if " Thị " in name else "Nam"
+        line(name, born, gender, unit_name[unit], "giay_khen", CURRENT_YEAR)
+    for index in range(newcomers):
+        name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)} Mới {index}"
+        unit = rng.choice(units)[1]
+        born = rng.randint(1970, 2000)
+        for year in range(CURRENT_YEAR - 10, CURRENT_YEAR):
+            line(name, born, "Nam", unit, "ldtt", year)
+    rng.shuffle(lines)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(list(COLUMNS))
+    for row in lines[:rows]:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def read_baseline(content: bytes) -> int:
+    from python_calamine import CalamineWorkbook
+
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
+    return len(sheet.to_python(skip_empty_area=False))
+
+
+def import_once(content: bytes, user: Any) -> int:
+    """Import the file for real, then roll the transaction back."""
+    from django.db import transaction
+
+    from thidua.awards.actions import do_import_history
+
+    with transaction.atomic():
+        batch = do_import_history(content, file_name="bench.xlsx", acting_user=user)
+        transaction.set_rollback(True)
+    return batch.rows
+
+
+def phases(content: bytes, user: Any) -> dict[str, float]:
+    """Where the import's time goes: the same steps the action takes, one by one."""
+    import time
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from thidua.awards import importing
+    from thidua.awards.models import HistoryImport
+
+    spent: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal started
+        now = time.perf_counter()
+        spent[name] = round(now - started, 4)
+        started = now
+
+    table = importing.read_sheet(content)
+    lap("read (safety check and calamine)")
+    rows, _problems = importing.check_rows(table, importing.load_lookups(timezone.localdate()))
+    lap("check every row")
+    people, _ambiguous = importing.match_people(rows)
+    lap("match people on record")
+    with transaction.atomic():
+        batch = HistoryImport.objects.create(file_name="bench.xlsx", rows=1, imported_by=user)
+        importing.store(rows, people, batch.pk)
+        lap("write people and records")
+        transaction.set_rollback(True)
+    return spent
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    common.add_dataset_arguments(parser)
+    parser.add_argument("--rows", type=int, help="rows in the workbook (default 100,000 × scale)")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    common.open_dataset(args)
+    from django.utils import translation
+
+    from thidua.orgs.models import User
+
+    translation.activate("vi")
+    rows = args.rows or max(int(100_000 * args.scale), 1000)
+    path = common.DATA_DIR / f"import-{rows}-seed{args.seed}.xlsx"
+    if not path.exists():
+        path.write_bytes(make_workbook(rows, args.seed))
+    content = path.read_bytes()
+    print(f"bench b: importing {rows:,} rows ({len(content) / 1e6:.1f} MB) from {path.name}")
+    user = User.objects.get(username="bench-admin")
+    base, read = common.measure(lambda: read_baseline(content), args.repeat)
+    common.show(f"baseline: python-calamine reads {read - 1:,} rows", base)
+    took, imported = common.measure(lambda: import_once(content, user), args.repeat)
+    common.show(f"do_import_history: {imported:,} rows checked and stored", took)
+    ratio = took.median / base.median
+    print(f"  ratio to baseline: {ratio:.2f}x wall, {took.cpu_median / base.cpu_median:.2f}x cpu")
+    spent = phases(content, user)
+    for name, seconds in spent.items():
+        print(f"    {name:<40} {seconds * 1000:>9.1f} ms")
+    common.write_result(
+        "importing",
+        args,
+        {
+            "rows": imported,
+            "file_bytes": len(content),
+            "baseline": base.as_json(),
+            "import": took.as_json(),
+            "ratio": round(ratio, 2),
+            "cpu_ratio": round(took.cpu_median / base.cpu_median, 2),
+            "phases_s": spent,
+            "goal": "within 2x of reading the file",
+            "met": ratio <= 2,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()

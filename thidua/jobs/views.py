@@ -1,0 +1,59 @@
+"""A job's page and its progress fragment, which htmx polls while the job runs."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from .models import Job
+from .progress import read_progress
+
+
+def _own_job(request: HttpRequest, pk: str) -> Job:
+    """The job, for the user who started it (or the operator); 404 for anyone else."""
+    try:
+        job = Job.objects.get(pk=pk)
+    except (Job.DoesNotExist, ValueError):
+        raise Http404 from None
+    if job.created_by_id != request.user.pk and not request.user.is_superuser:
+        raise Http404
+    return job
+
+
+def _context(request: HttpRequest, job: Job) -> dict[str, object]:
+    done, total = job.done, job.total
+    if not job.finished:
+        last = read_progress(job.pk)
+        if last is not None:
+            done, total = last["done"], last["total"]
+    percent = 100 if job.status == Job.Status.DONE else (100 * done // total if total else 0)
+    # Wherever these pages are mounted (awards:jobs, jobs ...), links stay among them.
+    namespace = request.resolver_match.namespace if request.resolver_match else "jobs"
+    return {
+        "job": job,
+        "done": done,
+        "total": total,
+        "percent": percent,
+        "progress_url": reverse(f"{namespace}:progress", kwargs={"pk": job.pk}),
+        "output_url": reverse(f"{namespace}:output", kwargs={"pk": job.pk}),
+    }
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    return render(request, "jobs/job.html", _context(request, _own_job(request, pk)))
+
+
+@login_required
+def job_progress(request: HttpRequest, pk: str) -> HttpResponse:
+    return render(request, "jobs/_progress.html", _context(request, _own_job(request, pk)))
+
+
+@login_required
+def job_output(request: HttpRequest, pk: str) -> FileResponse:
+    job = _own_job(request, pk)
+    if not job.output:
+        raise Http404
+    return FileResponse(job.output.open("rb"), as_attachment=True, filename=job.output_name)
