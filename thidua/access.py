@@ -228,6 +228,20 @@ rules.add_perm("voting.cast", is_member_leader)
 # supervisor decides and keeps the catalogue.
 # --- awards: permissions go here ---
 @rules.predicate
+def supervises_membership(user: Any, membership: Membership) -> bool:
+    return roles_in_year(user, membership.year).supervisor
+
+
+# A nomination's dossier (evidence files, achievement report) holds personal data: its own
+# unit, the secretariat that compiles it and the supervisor who decides read it; other
+# members see only the list and the verdicts. Object: the nominating unit's Membership.
+rules.add_perm(
+    "awards.view_dossier",
+    acts_for_unit | is_secretariat_of_membership | supervises_membership | is_admin,
+)
+
+
+@rules.predicate
 def supervises_a_cluster(user: Any) -> bool:
     """The user's organisation (or one it continues) supervises some cluster."""
     from thidua.orgs.models import Cluster
@@ -248,6 +262,9 @@ rules.add_perm("awards.manage_history", supervises_a_cluster | is_admin)
 
 # --- scoring: more permissions go here ---
 # --- conference: permissions go here ---
+# The national summary and the national eligibility check read every cluster of a year:
+# the supervising departments and the operator.
+rules.add_perm("conference.national_report", supervises_a_cluster | is_admin)
 # Conference: the secretariat runs the conference, the report, the documents and the news;
 # staff of every member unit comment on the draft; the supervisor reads everything.
 rules.add_perm("conference.view", can_view_year)

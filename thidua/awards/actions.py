@@ -7,15 +7,16 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua import access
 from thidua.audit.record import record, snapshot
+from thidua.concurrency import require_version, version_of
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused
-from thidua.lib.text import fold, normalize, strip_accents
+from thidua.lib.text import fold, normalize, same_text, strip_accents
 from thidua.orgs.models import Organization, Person, PersonPosition
 
 from . import importing, rules
@@ -144,6 +145,7 @@ def do_register_person(
     unit: Organization,
     position: str = "",
     since: dt.date | None = None,
+    until: dt.date | None = None,
     year: EmulationYear | None = None,
     acting_user: Any,
 ) -> Person:
@@ -152,14 +154,83 @@ def do_register_person(
     name = normalize(full_name)
     if not name:
         raise ActionRefused(_("Enter the person's full name."))
+    if birth_year is not None and not rules.plausible_birth_year(birth_year, timezone.localdate()):
+        raise ActionRefused(
+            _("%(year)s is not a plausible year of birth.") % {"year": birth_year},
+            code="bad_birth_year",
+        )
+    _check_period(since, until)
     person = Person(full_name=name, birth_year=birth_year, gender=gender)
     person.full_clean()
     person.save()
-    PersonPosition.objects.create(
-        person=person, organization=unit, title=normalize(position), valid_from=since
+    held = PersonPosition.objects.create(
+        person=person,
+        organization=unit,
+        title=normalize(position),
+        valid_from=since,
+        valid_to=until,
     )
-    record("person.create", person, actor=acting_user, year=year, after=snapshot(person))
+    after = {**snapshot(person), "position": snapshot(held)}
+    record("person.create", person, actor=acting_user, year=year, after=after)
     return person
+
+
+def _check_period(since: dt.date | None, until: dt.date | None) -> None:
+    if since is not None and until is not None and until < since:
+        raise ActionRefused(
+            _("The position ends (%(until)s) before it starts (%(since)s).")
+            % {"until": until.strftime("%d/%m/%Y"), "since": since.strftime("%d/%m/%Y")},
+            code="bad_period",
+        )
+
+
+def _require_current(person: Person) -> None:
+    if person.merged_into_id is not None:
+        raise ActionRefused(
+            _("%(name)s was merged into another record; enter the history there.")
+            % {"name": person.full_name},
+            code="merged",
+        )
+
+
+@transaction.atomic
+def do_add_position(
+    person: Person,
+    *,
+    unit: Organization,
+    position: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    acting_user: Any,
+) -> PersonPosition:
+    """Record a post the person held (or holds) in a unit, between two dates."""
+    access.require(acting_user, "awards.manage_history")
+    _require_current(person)
+    _check_period(since, until)
+    title = normalize(position)
+    if PersonPosition.objects.filter(
+        person=person, organization=unit, title=title, valid_from=since, valid_to=until
+    ).exists():
+        raise ActionRefused(_("This position is already recorded."), code="duplicate")
+    held = PersonPosition.objects.create(
+        person=person, organization=unit, title=title, valid_from=since, valid_to=until
+    )
+    record("person.position", person, actor=acting_user, after=snapshot(held))
+    return held
+
+
+def people_like(full_name: str, *, exclude: int | None = None) -> list[Person]:
+    """People already registered under the same name (any Unicode form or tone placement)."""
+    found = (
+        Person.objects.filter(name_key=fold(normalize(full_name)), merged_into__isnull=True)
+        .prefetch_related(
+            Prefetch("positions", queryset=PersonPosition.objects.select_related("organization"))
+        )
+        .order_by("birth_year", "pk")
+    )
+    if exclude is not None:
+        found = found.exclude(pk=exclude)
+    return list(found)
 
 
 def possible_duplicates(people: Iterable[Person]) -> list[tuple[Person, Person]]:
@@ -228,6 +299,20 @@ def _pairs(pairs: Iterable[tuple[Any, Any]], a: str, b: str) -> Q:
 # --- history ---------------------------------------------------------------------------------
 
 
+def _require_one_nominee(person: Person | None, organization: Organization | None) -> None:
+    if (person is None) == (organization is None):
+        raise ActionRefused(_("Choose either a person or a unit."), code="nominee")
+    if person is not None:
+        _require_current(person)
+
+
+def _require_history_year(year: int) -> None:
+    if not rules.history_year_in_range(year, timezone.localdate()):
+        raise ActionRefused(
+            _("%(year)s is not a year the history can hold.") % {"year": year}, code="bad_year"
+        )
+
+
 @transaction.atomic
 def do_record_award(
     *,
@@ -243,25 +328,59 @@ def do_record_award(
 ) -> AwardRecord:
     """Enter a title or award granted earlier, as written on its decision."""
     access.require(acting_user, "awards.manage_history")
+    _require_one_nominee(person, organization)
+    _require_history_year(year)
+    kind = NomineeKind.INDIVIDUAL if person is not None else NomineeKind.COLLECTIVE
+    if award_type.nominee_kind not in (kind, NomineeKind.BOTH):
+        raise ActionRefused(
+            _("%(award)s is not granted to this kind of nominee.") % {"award": award_type.name},
+            code="kind",
+        )
     if decision_date > timezone.localdate():
         raise ActionRefused(_("The decision date is in the future."))
+    if decision_date.year < year:
+        raise ActionRefused(
+            _("A decision dated %(date)s cannot grant a title or award for %(year)s.")
+            % {"date": decision_date.strftime("%d/%m/%Y"), "year": year},
+            code="bad_date",
+        )
+    number, issuer = normalize(decision_number), normalize(issuer_name)
+    if not number or not issuer:
+        raise ActionRefused(_("Enter the decision's number and its issuer."), code="missing")
+    if not unit_name and person is not None:
+        positions = [
+            rules.Post(p.organization.name, p.valid_from, p.valid_to)
+            for p in person.positions.select_related("organization")
+        ]
+        unit_name = rules.unit_in_year(positions, year)
+    nominee = person or organization
+    if AwardRecord.objects.filter(
+        person=person, organization=organization, award_type=award_type, year=year
+    ).exists():
+        raise ActionRefused(
+            _("%(name)s already has %(award)s for %(year)s in the history.")
+            % {"name": nominee, "award": award_type.name, "year": year},
+            code="duplicate",
+        )
     rec = AwardRecord(
         person=person,
         organization=organization,
         award_type=award_type,
         year=year,
-        decision_number=normalize(decision_number),
+        decision_number=number,
         decision_date=decision_date,
-        issuer_name=normalize(issuer_name),
+        issuer_name=issuer,
         unit_name=normalize(unit_name or (organization.name if organization else "")),
         source=AwardRecord.Source.MANUAL,
     )
     try:
         with transaction.atomic():
             rec.save()
-    except IntegrityError:
+    except IntegrityError:  # entered at the same moment by someone else
         raise ActionRefused(
-            _("This award for %(year)s is already recorded.") % {"year": year}, code="duplicate"
+            _("%(name)s already has %(award)s for %(year)s in the history.")
+            % {"name": nominee, "award": award_type.name, "year": year},
+            code="duplicate",
         ) from None
     record("award_record.create", rec, actor=acting_user, after=snapshot(rec))
     return rec
@@ -274,18 +393,38 @@ def do_record_rating(
     rating: str,
     person: Person | None = None,
     organization: Organization | None = None,
+    replace: bool = False,
     acting_user: Any,
 ) -> TaskRating:
-    """Record a person's or a unit's task rating for a year (replacing an earlier entry)."""
+    """Record a person's or a unit's task rating for a year; a different one only replaces
+    the stored rating when asked to (a correction), the same one twice is refused."""
     access.require(acting_user, "awards.manage_history")
-    if (person is None) == (organization is None):
-        raise ActionRefused(_("Choose either a person or a unit."))
-    existing = TaskRating.objects.filter(
-        year=year, person=person, organization=organization
-    ).first()
+    _require_one_nominee(person, organization)
+    _require_history_year(year)
+    value = TaskRating.Rating(rating).value
+    existing = (
+        TaskRating.objects.select_for_update()
+        .filter(year=year, person=person, organization=organization)
+        .first()
+    )
+    if existing is not None and existing.rating == value:
+        raise ActionRefused(
+            _("The task rating of %(year)s is already recorded: %(rating)s.")
+            % {"year": year, "rating": existing.get_rating_display()},
+            code="duplicate",
+        )
+    if existing is not None and not replace:
+        raise ActionRefused(
+            _(
+                "The task rating of %(year)s is already recorded as %(rating)s; "
+                "tick “correct the stored rating” to replace it."
+            )
+            % {"year": year, "rating": existing.get_rating_display()},
+            code="exists",
+        )
     before = snapshot(existing) if existing else None
     entry = existing or TaskRating(year=year, person=person, organization=organization)
-    entry.rating = TaskRating.Rating(rating).value
+    entry.rating = value
     entry.save()
     record("task_rating.set", entry, actor=acting_user, before=before, after=snapshot(entry))
     return entry
@@ -295,9 +434,22 @@ def do_record_rating(
 def do_record_initiative(
     person: Person, *, title: str, level: str, year: int, acting_user: Any
 ) -> Initiative:
+    """Record an initiative recognised for the person in a year (the same title once)."""
     access.require(acting_user, "awards.manage_history")
+    _require_current(person)
+    _require_history_year(year)
+    text = normalize(title)
+    if not text:
+        raise ActionRefused(_("Enter the initiative's title."), code="missing")
+    titles = Initiative.objects.filter(person=person, year=year).values_list("title", flat=True)
+    if any(same_text(text, other) for other in titles):
+        raise ActionRefused(
+            _("%(name)s already has the initiative “%(title)s” in %(year)s.")
+            % {"name": person.full_name, "title": text, "year": year},
+            code="duplicate",
+        )
     initiative = Initiative(
-        person=person, title=normalize(title), level=Initiative.Level(level).value, year=year
+        person=person, title=text, level=Initiative.Level(level).value, year=year
     )
     try:
         with transaction.atomic():
@@ -375,15 +527,28 @@ def do_draft_nomination(
     return nomination
 
 
+def nomination_version(nomination: Nomination) -> str:
+    return version_of(nomination)
+
+
 @transaction.atomic
 def do_update_nomination(
-    nomination: Nomination, *, summary: str, clean_record: bool | None, acting_user: Any
+    nomination: Nomination,
+    *,
+    summary: str,
+    clean_record: bool | None,
+    version: str | None = None,
+    acting_user: Any,
 ) -> Nomination:
-    """Correct a draft or a returned nomination; a returned one becomes a draft again."""
+    """Correct a draft or a returned nomination; a returned one becomes a draft again.
+
+    `version` is `nomination_version` of the nomination the user edited; a newer one is kept.
+    """
     access.require(acting_user, "awards.draft", _membership(nomination.year, nomination.unit))
     year = _locked(nomination.year)
     _require_proposals_phase(year)
     nomination = _reload(nomination)
+    require_version(version, nomination_version(nomination), what=_("The nomination"))
     _require_status(nomination, Status.DRAFT, Status.RETURNED)
     before = snapshot(nomination)
     nomination.summary = "\n".join(normalize(line) for line in summary.strip().splitlines())
@@ -408,9 +573,14 @@ def do_attach_evidence(nomination: Nomination, *, upload: Any, acting_user: Any)
     year = _locked(nomination.year)
     _require_proposals_phase(year)
     _require_status(_reload(nomination), Status.DRAFT, Status.RETURNED)
-    evidence = EvidenceFile.objects.create(
-        nomination=nomination, file=upload, name=normalize(upload.name)
-    )
+    name = rules.safe_file_name(normalize(upload.name or ""))
+    if rules.evidence_type(name) is None:
+        raise ActionRefused(
+            _("Evidence must be a PDF, JPEG, PNG, Word or Excel file."), code="file_type"
+        )
+    if not upload.size or upload.size > rules.MAX_EVIDENCE_BYTES:
+        raise ActionRefused(_("An evidence file must be between 1 byte and 20 MB."), code="size")
+    evidence = EvidenceFile.objects.create(nomination=nomination, file=upload, name=name)
     after = {"nomination": nomination.pk, "name": evidence.name, "file": evidence.file.name}
     record("nomination.evidence", evidence, actor=acting_user, year=year, after=after)
     return evidence
@@ -581,103 +751,42 @@ def do_record_decision(
 
 
 @transaction.atomic
-def do_import_history(content: bytes, *, file_name: str, acting_user: Any) -> HistoryImport:
-    """Import award history from Excel: every row, or none (each problem named)."""
+def do_import_history(
+    content: bytes,
+    *,
+    file_name: str,
+    acting_user: Any,
+    progress: importing.Progress | None = None,
+) -> HistoryImport:
+    """Import award history from Excel: every row, or none (each problem named).
+
+    `progress(done, total)` hears how many rows are written (the import page's bar).
+    """
     access.require(acting_user, "awards.manage_history")
     table = importing.read_sheet(content)
-    awards: dict[str, int] = {}
-    for pk, code, name in AwardType.objects.values_list("pk", "code", "name"):
-        awards[fold(code)] = pk
-        awards[fold(name)] = pk
-    organizations: dict[str, list[int]] = {}
-    for pk, name in Organization.objects.values_list("pk", "name"):
-        organizations.setdefault(fold(name), []).append(pk)
-    lookups = importing.Lookups(awards, organizations, timezone.localdate())
-    rows, problems = importing.check_rows(table, lookups)
-
-    # People: one query for every name in the file; a name may match one person only.
-    keys = {r.person_key for r in rows if r.person_key is not None}
-    people: dict[tuple[str, int | None], list[int]] = {}
-    for pk, key, born in Person.objects.filter(
-        name_key__in={k for k, _born in keys}, merged_into__isnull=True
-    ).values_list("pk", "name_key", "birth_year"):
-        if (key, born) in keys:
-            people.setdefault((key, born), []).append(pk)
-    for r in rows:
-        if r.person_key is not None and len(people.get(r.person_key, [])) > 1:
-            problems.append(importing.ambiguous_person(r.number, r.full_name))
-
-    # Duplicates of records already stored: one query per kind of nominee.
-    known_people = {pks[0] for pks in people.values() if len(pks) == 1}
-    stored_people = set(
-        AwardRecord.objects.filter(person_id__in=known_people).values_list(
-            "person_id", "award_type_id", "year"
-        )
-    )
-    stored_units = set(
-        AwardRecord.objects.filter(
-            organization_id__in={r.organization_id for r in rows if r.person_key is None}
-        ).values_list("organization_id", "award_type_id", "year")
-    )
-    for r in rows:
-        if r.person_key is None:
-            clash = (r.organization_id, r.award_id, r.year) in stored_units
-        else:
-            pks = people.get(r.person_key, [])
-            clash = len(pks) == 1 and (pks[0], r.award_id, r.year) in stored_people
-        if clash:
-            problems.append(importing.duplicate_of_existing(r.number, r.year))
+    rows, problems = importing.check_rows(table, importing.load_lookups(timezone.localdate()))
+    people, ambiguous = importing.match_people(rows)
+    problems += ambiguous
     if problems:
-        raise importing.ImportRefused(problems)
+        raise importing.ImportRefused(problems + importing.duplicates(rows, people))
 
     batch = HistoryImport.objects.create(
         file_name=normalize(file_name)[:255], rows=len(rows), imported_by=acting_user
     )
-    new_people: dict[tuple[str, int | None], tuple[Person, int]] = {}
-    for r in rows:
-        if (
-            r.person_key is not None
-            and r.person_key not in people
-            and r.person_key not in new_people
-        ):
-            new_people[r.person_key] = (
-                Person(
-                    full_name=r.full_name,
-                    name_key=r.person_key[0],
-                    birth_year=r.birth_year,
-                    gender=r.gender,
-                ),
-                r.organization_id,
-            )
-    created = Person.objects.bulk_create([p for p, _unit in new_people.values()], batch_size=500)
-    PersonPosition.objects.bulk_create(
-        [PersonPosition(person=p, organization_id=unit) for p, unit in new_people.values()],
-        batch_size=500,
-    )
-    for person_key, person in zip(new_people, created, strict=True):
-        people[person_key] = [person.pk]
-    AwardRecord.objects.bulk_create(
-        [
-            AwardRecord(
-                person_id=people[r.person_key][0] if r.person_key is not None else None,
-                organization_id=r.organization_id if r.person_key is None else None,
-                award_type_id=r.award_id,
-                year=r.year,
-                decision_number=r.decision_number,
-                decision_date=r.decision_date,
-                issuer_name=r.issuer_name,
-                unit_name=r.unit_name,
-                source=AwardRecord.Source.IMPORT,
-                history_import=batch,
-            )
-            for r in rows
-        ],
-        batch_size=500,
-    )
+    # Written first, checked by the unique constraints: a clash (rare: the file repeats what
+    # is on record) undoes the writes, and only then is the history searched for the rows.
+    try:
+        with transaction.atomic():
+            created = importing.store(rows, people, batch.pk, progress)
+    except IntegrityError:
+        raise importing.ImportRefused(
+            importing.duplicates(rows, people)
+            or [_("The file repeats an award already in the history; nothing was imported.")]
+        ) from None
     record(
         "award_history.import",
         batch,
         actor=acting_user,
-        after={**snapshot(batch), "people_created": len(created)},
+        after={**snapshot(batch), "people_created": created},
     )
     return batch

@@ -1,8 +1,10 @@
 """The demo's 2016 nominations: 29 collectives and 161 individuals, judged against history.
 
 The supervisor imports the units' prior award history (2011–2016 grassroots titles) from an
-Excel file built here and enters ratings and initiatives; each unit's officer drafts its
-nominations and its leader submits them; the secretariat compiles the cluster's proposal.
+Excel file built here and enters ratings and initiatives; Lai Châu's officer registers a
+newcomer by hand and the supervisor enters her history from her decisions; each unit's
+officer drafts its nominations, attaches a file to one, and its leader submits them; the
+secretariat compiles the cluster's proposal.
 Everything below the totals is ILLUSTRATIVE (see data/demo-2016.json).
 """
 
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from thidua.demo.play import Demo
@@ -25,6 +28,14 @@ from thidua.orgs.models import Organization, Person
 from . import actions, importing
 from .catalogue import ensure_catalogue
 from .models import AwardType
+
+# A one-page PDF standing in for the report a unit attaches as evidence.
+SAMPLE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def load_data() -> dict[str, Any]:
@@ -212,6 +223,7 @@ def proposals(demo: Demo) -> None:
         actions.do_record_rating(
             year=2016, rating=rating, organization=division, acting_user=demo.supervisor
         )
+    enter_by_hand(demo, data["entered_by_hand"])
     for unit in units:
         officer, leader = demo.officers[unit], demo.leaders[unit]
         drafted = []
@@ -240,6 +252,43 @@ def proposals(demo: Demo) -> None:
                     acting_user=officer,
                 )
             )
+        actions.do_attach_evidence(
+            drafted[0],
+            upload=SimpleUploadedFile(data["evidence"]["name"], SAMPLE_PDF, "application/pdf"),
+            acting_user=officer,
+        )
         for nomination in drafted:
             actions.do_submit_nomination(nomination, acting_user=leader)
     actions.do_compile_proposal(demo.year, acting_user=demo.secretariat)
+
+
+def enter_by_hand(demo: Demo, entry: dict[str, Any]) -> Person:
+    """A unit's officer registers a newcomer; the supervisor enters her history by hand."""
+    person = actions.do_register_person(
+        full_name=entry["full_name"],
+        birth_year=entry["birth_year"],
+        gender=entry["gender"],
+        unit=demo.departments[entry["unit"]],
+        position=entry["position"],
+        since=dt.date.fromisoformat(entry["since"]),
+        year=demo.year,
+        acting_user=demo.officers[entry["unit"]],
+    )
+    awards = {a.code: a for a in AwardType.objects.all()}
+    for title in entry["titles"]:
+        actions.do_record_award(
+            award_type=awards[title["award"]],
+            year=title["year"],
+            person=person,
+            decision_number=title["number"],
+            decision_date=dt.date.fromisoformat(title["date"]),
+            issuer_name=title["issuer"],
+            acting_user=demo.supervisor,
+        )
+    for year, rating in entry["ratings"].items():
+        actions.do_record_rating(
+            year=int(year), rating=rating, person=person, acting_user=demo.supervisor
+        )
+    for initiative in entry["initiatives"]:
+        actions.do_record_initiative(person, acting_user=demo.supervisor, **initiative)
+    return person

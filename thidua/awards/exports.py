@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from typing import Any
 
 from django.utils.translation import pgettext
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from thidua.cycle.models import EmulationYear
+from thidua.lib import xlsx
 from thidua.lib.text import sort_key
 
 from .eligibility import judge_year
@@ -23,13 +21,6 @@ PROPOSED = (
     Nomination.Status.APPROVED,
     Nomination.Status.DECIDED,
 )
-
-
-def safe(value: Any) -> Any:
-    """A cell value that a spreadsheet will never run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def proposed(year: EmulationYear) -> list[Nomination]:
@@ -55,73 +46,64 @@ def counts(nominations: list[Nomination]) -> dict[str, Counter[str]]:
 def proposal_workbook(year: EmulationYear) -> bytes:
     nominations = proposed(year)
     judgements = judge_year(year)
-    book = Workbook()
-    collectives = book.active
-    assert collectives is not None
-    collectives.title = pgettext("awards", "Collectives")
-    individuals = book.create_sheet(pgettext("awards", "Individuals"))
-    header = [
-        pgettext("awards", "No."),
-        pgettext("awards", "Name"),
-        pgettext("awards", "Year of birth"),
-        pgettext("awards", "Unit"),
-        pgettext("awards", "Award"),
-        pgettext("awards", "Status"),
-        pgettext("awards", "Eligibility"),
+    book = xlsx.new_book()
+    columns = [
+        xlsx.Column(pgettext("awards", "No."), 6),
+        xlsx.Column(pgettext("awards", "Name"), 40),
+        xlsx.Column(pgettext("awards", "Year of birth"), 12),
+        xlsx.Column(pgettext("awards", "Unit"), 40),
+        xlsx.Column(pgettext("awards", "Award"), 40),
+        xlsx.Column(pgettext("awards", "Status"), 16),
+        xlsx.Column(pgettext("awards", "Eligibility"), 24),
     ]
-    for sheet in (collectives, individuals):
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-    numbers = {"c": 0, "i": 0}
+    lines: dict[str, list[list[Any]]] = {"collective": [], "individual": []}
     for n in nominations:
-        sheet, key = (collectives, "c") if n.collective_id else (individuals, "i")
-        numbers[key] += 1
-        sheet.append(
+        kind = lines["collective" if n.collective_id else "individual"]
+        kind.append(
             [
-                numbers[key],
-                safe(n.nominee_name),
+                len(kind) + 1,
+                n.nominee_name,
                 n.person.birth_year if n.person else None,
-                safe(n.unit.name),
-                safe(n.award_type.name),
+                n.unit.name,
+                n.award_type.name,
                 str(n.get_status_display()),
                 str(VERDICT_LABELS[judgements[n.pk].verdict]),
             ]
         )
-    summary = book.create_sheet(pgettext("awards", "Summary"))
-    summary.append(
-        [
-            pgettext("awards", "Unit or award"),
-            pgettext("awards", "Collectives"),
-            pgettext("awards", "Individuals"),
-        ]
-    )
-    for cell in summary[1]:
-        cell.font = Font(bold=True)
+    xlsx.add_sheet(book, pgettext("awards", "Collectives"), columns, lines["collective"])
+    xlsx.add_sheet(book, pgettext("awards", "Individuals"), columns, lines["individual"])
     tallies = counts(nominations)
     units = sorted({n.unit.name for n in nominations}, key=sort_key)
-    awards = []
+    awards: list[str] = []
     for n in nominations:
         if n.award_type.name not in awards:
             awards.append(n.award_type.name)
-    for name in units:
-        by_unit = tallies["unit"]
-        summary.append([safe(name), by_unit[f"{name}|collective"], by_unit[f"{name}|individual"]])
-    summary.append([])
-    for name in sorted(
-        awards, key=lambda a: next(n.award_type.rank for n in nominations if n.award_type.name == a)
-    ):
-        by_award = tallies["award"]
-        summary.append([safe(name), by_award[f"{name}|collective"], by_award[f"{name}|individual"]])
-    summary.append([])
+    awards.sort(
+        key=lambda a: next(n.award_type.rank for n in nominations if n.award_type.name == a)
+    )
+    blank = [None, None, None]
+    summary: list[list[Any]] = []
+    summary += [
+        [name, tallies["unit"][f"{name}|collective"], tallies["unit"][f"{name}|individual"]]
+        for name in units
+    ]
+    summary.append(blank)
+    summary += [
+        [name, tallies["award"][f"{name}|collective"], tallies["award"][f"{name}|individual"]]
+        for name in awards
+    ]
+    summary.append(blank)
     summary.append(
         [pgettext("awards", "Total"), tallies["kind"]["collective"], tallies["kind"]["individual"]]
     )
-    for sheet in (collectives, individuals, summary):
-        sheet.column_dimensions["B"].width = 40
-        sheet.column_dimensions["A"].width = 40 if sheet is summary else 6
-        sheet.column_dimensions["D"].width = 40
-        sheet.column_dimensions["E"].width = 40
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    xlsx.add_sheet(
+        book,
+        pgettext("awards", "Summary"),
+        [
+            xlsx.Column(pgettext("awards", "Unit or award"), 40),
+            xlsx.Column(pgettext("awards", "Collectives"), 14),
+            xlsx.Column(pgettext("awards", "Individuals"), 14),
+        ],
+        summary,
+    )
+    return xlsx.to_bytes(book)

@@ -205,6 +205,8 @@ class AwardRecord(models.Model):
                 name="award_record_year_in_range", condition=Q(year__gte=1945) & Q(year__lte=2100)
             ),
         ]
+        # Eligibility reads a collective's members' titles of one year (see eligibility.py).
+        indexes = [models.Index(fields=["year", "person"], name="award_record_year_person")]
 
     def __str__(self) -> str:
         return f"{self.award_type} {self.year}"

@@ -15,12 +15,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
+
+from thidua.lib.text import fold
 
 
 class Verdict(StrEnum):
@@ -475,14 +478,40 @@ def judge(nominee: Nominee, versions: Iterable[RuleVersion]) -> Judgement:
     return Judgement(verdict, tuple(reasons), rule, frozenset(initiatives))
 
 
+def batch_order(n: Nominee) -> tuple[int, tuple[int, int, str]]:
+    """Earlier years first, then in the order nominations were made (their keys)."""
+    key = n.key
+    if isinstance(key, int) and not isinstance(key, bool):
+        return n.year, (0, key, "")
+    return n.year, (1, 0, repr(key))
+
+
+def without_initiatives(n: Nominee, taken: set[int]) -> Nominee:
+    """The nominee with the initiatives in `taken` marked as used."""
+    if not any(i.id in taken and not i.used for i in n.initiatives):
+        return n
+    marked = tuple(dataclasses.replace(i, used=True) if i.id in taken else i for i in n.initiatives)
+    return dataclasses.replace(n, initiatives=marked)
+
+
 def judge_batch(
     nominees: Sequence[Nominee],
     versions: Mapping[str, Sequence[RuleVersion]],
     *,
     member_count: int = 0,
 ) -> dict[Hashable, Judgement]:
-    """Judge many nominations at once; quotas are counted over the batch."""
-    judgements = {n.key: judge(n, versions.get(n.award, ())) for n in nominees}
+    """Judge many nominations at once; quotas are counted over the batch.
+
+    An initiative counts for one nomination only: the nominations are judged in
+    `batch_order`, and what one that may be granted uses up is used for the ones after it.
+    """
+    judgements: dict[Hashable, Judgement] = {}
+    taken: set[int] = set()
+    for n in sorted(nominees, key=batch_order):
+        j = judge(without_initiatives(n, taken), versions.get(n.award, ()))
+        if j.verdict != Verdict.NOT_ELIGIBLE:
+            taken |= j.initiatives
+        judgements[n.key] = j
     proposed: Counter[str] = Counter(
         n.award for n in nominees if judgements[n.key].verdict != Verdict.NOT_ELIGIBLE
     )
@@ -640,3 +669,109 @@ def awards_named(reqs: Iterable[Requirement]) -> set[str]:
         elif hasattr(r, "award"):
             names.add(r.award)
     return names
+
+
+# --- history entered by hand -----------------------------------------------------------------
+
+FIRST_HISTORY_YEAR = 1945  # the first emulation titles; the history holds nothing earlier
+YOUNGEST_WORKING_AGE = 15
+
+
+def history_year_in_range(year: int, today: dt.date) -> bool:
+    """A title, rating or initiative belongs to a year between 1945 and this one."""
+    return FIRST_HISTORY_YEAR <= year <= today.year
+
+
+def plausible_birth_year(year: int, today: dt.date) -> bool:
+    """Someone working in a unit was born after 1900 and is at least 15."""
+    return 1900 <= year <= today.year - YOUNGEST_WORKING_AGE
+
+
+@dataclass(frozen=True)
+class Post:
+    """A position held in a unit, open-ended where a date is unknown."""
+
+    unit: str
+    since: dt.date | None = None
+    until: dt.date | None = None
+    title: str = ""
+    holder: str = ""
+
+    def covers(self, year: int) -> bool:
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        return (self.since is None or self.since <= last) and (
+            self.until is None or self.until >= first
+        )
+
+
+def post_in_year(posts: Iterable[Post], year: int) -> Post | None:
+    """The post held during `year` that began last (None if none covers it)."""
+    covering = [p for p in posts if p.covers(year)]
+    return max(covering, key=lambda p: p.since or dt.date.min, default=None)
+
+
+def unit_in_year(posts: Iterable[Post], year: int) -> str:
+    """The unit someone worked in during `year`; "" if no post covers it."""
+    post = post_in_year(posts, year)
+    return post.unit if post is not None else ""
+
+
+# How the titles of a unit's head begin or end; a deputy's ("Phó ...") never counts.
+_HEAD_STARTS = ("trưởng", "giám đốc", "chánh", "chủ tịch", "thủ trưởng")
+_HEAD_ENDS = ("trưởng",)
+
+
+def is_head(title: str) -> bool:
+    """Whether a title is a unit head's: "Trưởng phòng", "Chi cục trưởng", "Giám đốc"."""
+    words = fold(title)
+    if not words or words.startswith("phó"):
+        return False
+    return words.startswith(_HEAD_STARTS) or words.endswith(_HEAD_ENDS)
+
+
+def head_in_year(posts: Iterable[Post], year: int) -> str:
+    """Who held the unit's head post during `year`; "" when none is recorded."""
+    return next(
+        (
+            p.holder
+            for p in sorted(posts, key=lambda p: p.since or dt.date.min, reverse=True)
+            if p.covers(year) and is_head(p.title)
+        ),
+        "",
+    )
+
+
+# --- evidence files --------------------------------------------------------------------------
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+EVIDENCE_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_UNSAFE = re.compile(r'["*:<>?|;]+')
+
+
+def safe_file_name(name: str, *, fallback: str = "tep-dinh-kem") -> str:
+    """A file name safe to show and to send: no folders, quotes or control characters."""
+    base = re.split(r"[/\\]", name)[-1]
+    cleaned = " ".join(_UNSAFE.sub("", _CONTROL.sub(" ", base)).split()).strip(". ")
+    if not cleaned:
+        return fallback
+    if len(cleaned) > 200:
+        _stem, dot, suffix = cleaned.rpartition(".")
+        keep = f".{suffix}" if dot and len(suffix) <= 10 else ""
+        cleaned = cleaned[: 200 - len(keep)].rstrip() + keep
+    return cleaned
+
+
+def evidence_type(name: str) -> str | None:
+    """The content type an evidence file is sent with, from its suffix; None: not accepted."""
+    _stem, dot, suffix = name.rpartition(".")
+    return EVIDENCE_TYPES.get(f".{suffix.lower()}") if dot else None

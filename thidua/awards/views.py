@@ -8,8 +8,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,10 +18,12 @@ from django.views.decorators.http import require_POST
 from thidua import access
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused
-from thidua.lib.text import sort_key
+from thidua.jobs.actions import do_start_job
+from thidua.jobs.models import Job
+from thidua.lib.text import slugify_vi, sort_key
 from thidua.orgs.models import Organization, Person, PersonPosition
 
-from . import actions, exports, importing, rules
+from . import achievement, actions, exports, importing, rules
 from .eligibility import judge_year
 from .forms import (
     DecisionForm,
@@ -34,7 +37,7 @@ from .forms import (
     RuleVersionForm,
     clean_record_choice,
 )
-from .models import AwardRule, AwardType, Nomination
+from .models import AwardRule, AwardType, EvidenceFile, Nomination
 from .reasons import VERDICT_LABELS, describe
 
 
@@ -107,6 +110,9 @@ def rule_new(request: HttpRequest, code: str) -> HttpResponse:
 # --- nominations -----------------------------------------------------------------------------
 
 
+NOMINATIONS_PER_PAGE = 50
+
+
 def _member_units(year: EmulationYear) -> Any:
     return Organization.objects.filter(memberships__year=year).order_by("name")
 
@@ -131,9 +137,20 @@ def nominations(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             found = found.filter(search_key__contains=actions.search_key(data["q"]))
     judgements = judge_year(emulation_year)
     names = award_names()
-    listed = sorted(found, key=lambda n: (sort_key(n.unit.name), n.award_type.rank, n.pk))
-    rows = [{"nomination": n, "verdict": explain(judgements[n.pk], names)} for n in listed]
-    totals = rules.tally(judgements[n.pk] for n in listed)
+    # Sorted and counted from three columns; only the page shown is loaded whole.
+    unit_keys: dict[str, Any] = {}
+    keys = []
+    for pk, unit_name, rank in found.order_by().values_list("pk", "unit__name", "award_type__rank"):
+        if unit_name not in unit_keys:
+            unit_keys[unit_name] = sort_key(unit_name)
+        keys.append((unit_keys[unit_name], rank, pk))
+    listed = [pk for _unit, _rank, pk in sorted(keys)]
+    totals = rules.tally(judgements[pk] for pk in listed)
+    page = Paginator(listed, NOMINATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    loaded = found.in_bulk(list(page))
+    rows = [{"nomination": loaded[pk], "verdict": explain(judgements[pk], names)} for pk in page]
+    filters = request.GET.copy()
+    filters.pop("page", None)
     return render(
         request,
         "awards/nominations.html",
@@ -141,6 +158,8 @@ def nominations(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             emulation_year,
             form=form,
             rows=rows,
+            page=page,
+            filters=filters.urlencode(),
             totals={VERDICT_LABELS[v]: c for v, c in totals.items()},
             can_draft=roles.own_member_org_id is not None
             and emulation_year.phase == Phase.PROPOSALS,
@@ -204,6 +223,7 @@ def nomination_detail(request: HttpRequest, slug: str, year: int, pk: int) -> Ht
     in_phase = emulation_year.phase == Phase.PROPOSALS
     can_edit = in_phase and editable and user.has_perm("awards.draft", membership)
     judgement = judge_year(emulation_year)[nomination.pk]
+    can_read_dossier = user.has_perm("awards.view_dossier", membership)
     return render(
         request,
         "awards/nomination.html",
@@ -211,11 +231,13 @@ def nomination_detail(request: HttpRequest, slug: str, year: int, pk: int) -> Ht
             emulation_year,
             nomination=nomination,
             verdict=explain(judgement, award_names()),
-            files=nomination.files.all(),
+            files=nomination.files.order_by("pk") if can_read_dossier else [],
+            can_read_dossier=can_read_dossier,
             edit_form=NominationEditForm(
                 initial={
                     "summary": nomination.summary,
                     "clean_record": clean_record_choice(nomination.clean_record),
+                    "version": actions.nomination_version(nomination),
                 }
             )
             if can_edit
@@ -334,6 +356,10 @@ def proposal_list(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 # --- history and people ----------------------------------------------------------------------
 
+# Files up to this size (about 4,000 rows) are imported while the page waits; larger ones
+# go to the background worker and their page shows a progress bar.
+IMPORT_INLINE_BYTES = 256 * 1024
+
 
 @login_required
 def history_import(request: HttpRequest) -> HttpResponse:
@@ -342,6 +368,10 @@ def history_import(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["upload"]
+        if upload.size > IMPORT_INLINE_BYTES:
+            # A large file (thousands of rows) is imported in the background, with a bar.
+            job = do_start_job(Job.Kind.IMPORT_HISTORY, acting_user=request.user, upload=upload)
+            return redirect("awards:jobs:detail", pk=job.pk)
         try:
             batch = actions.do_import_history(
                 upload.read(), file_name=upload.name, acting_user=request.user
@@ -394,3 +424,45 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     )
     pairs = actions.possible_duplicates(people.filter(Q(name_key__in=list(keys))))
     return render(request, "awards/duplicates.html", {"pairs": pairs})
+
+
+# --- a nomination's dossier: evidence files and the achievement report -----------------------
+
+
+def _dossier(request: HttpRequest, slug: str, year: int, pk: int) -> Nomination:
+    """The nomination, if the user may read its dossier (404 outsiders, 403 other members)."""
+    nomination = _nomination(request, slug, year, pk)
+    membership = Membership.objects.select_related("year__cluster").get(
+        year=nomination.year, organization=nomination.unit
+    )
+    access.require(request.user, "awards.view_dossier", membership)
+    return nomination
+
+
+@login_required
+def evidence(request: HttpRequest, slug: str, year: int, pk: int, file_pk: int) -> FileResponse:
+    nomination = _dossier(request, slug, year, pk)
+    attached = get_object_or_404(EvidenceFile, pk=file_pk, nomination=nomination)
+    name = rules.safe_file_name(attached.name)
+    try:
+        content = attached.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        content,
+        as_attachment=True,
+        filename=name,
+        content_type=rules.evidence_type(name) or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def achievement_report(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+    nomination = _dossier(request, slug, year, pk)
+    content = achievement.lay_out(achievement.load(nomination))
+    response = HttpResponse(content, content_type=achievement.DOCX_TYPE)
+    name = f"bao-cao-thanh-tich-{slugify_vi(nomination.nominee_name)}-{year}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

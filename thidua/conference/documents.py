@@ -16,6 +16,7 @@ import jinja2
 from django.utils.translation import gettext as _
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from thidua.lib import docformat
 from thidua.lib.dates import place_date
@@ -83,13 +84,20 @@ def context_of(content: DocContent, story: Story) -> dict[str, Any]:
 ALLOWED = PLACEHOLDERS | {"place_date"}
 
 
+def sandbox() -> jinja2.Environment:
+    """Where a user's template runs: it can fill placeholders, never reach Python's internals.
+
+    Autoescape: "Sở KH&ĐT" must reach the XML as text, not as a broken entity.
+    """
+    return ImmutableSandboxedEnvironment(autoescape=True)
+
+
 def render(content: DocContent, story: Story, template: bytes | None = None) -> bytes:
     """The document: the user's template if one is in use, else the default layout."""
     if template is None:
         return lay_out(content)
     doc = DocxTemplate(io.BytesIO(template))
-    # Autoescape: "Sở KH&ĐT" must reach the XML as text, not as a broken entity.
-    doc.render(context_of(content, story), autoescape=True)
+    doc.render(context_of(content, story), jinja_env=sandbox())
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -103,7 +111,7 @@ def template_problems(data: bytes, sample: dict[str, Any]) -> list[str]:
     )
     try:
         doc = DocxTemplate(io.BytesIO(data))
-        found = doc.get_undeclared_template_variables()
+        found = doc.get_undeclared_template_variables(jinja_env=sandbox())
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):
         return [broken]
     except jinja2.TemplateSyntaxError as error:
@@ -118,7 +126,7 @@ def template_problems(data: bytes, sample: dict[str, Any]) -> list[str]:
             % {"unknown": ", ".join(unknown), "known": ", ".join(sorted(ALLOWED))}
         ]
     try:
-        DocxTemplate(io.BytesIO(data)).render(sample, autoescape=True)
+        DocxTemplate(io.BytesIO(data)).render(sample, jinja_env=sandbox())
     except jinja2.TemplateError as error:
         return [_("The template cannot be filled in: %(error)s") % {"error": error}]
     return []

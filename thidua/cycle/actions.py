@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from thidua import access
 from thidua.audit.record import record, snapshot
+from thidua.concurrency import require_version, version_of
 from thidua.errors import ActionRefused
 from thidua.lib.text import normalize
 from thidua.orgs.models import Cluster, Organization
@@ -91,13 +92,18 @@ def do_set_movement(
     launched_on: dt.date,
     goals: str,
     targets: str = "",
+    version: str | None = None,
     acting_user: Any,
 ) -> Movement:
-    """Launch (or, while the year is being set up, correct) the year's emulation movement."""
+    """Launch (or, while the year is being set up, correct) the year's emulation movement.
+
+    `version` is `movement_version` of the movement the user edited; a newer one is kept.
+    """
     access.require(acting_user, "cycle.edit_setup", year)
     year = _locked(year)
     _require_phase(year, Phase.SETUP)
     movement = Movement.objects.filter(year=year).first()
+    require_version(version, movement_version(movement), what=_("The emulation movement"))
     before = snapshot(movement) if movement else None
     if movement is None:
         movement = Movement(year=year)
@@ -118,6 +124,15 @@ def do_set_movement(
     return movement
 
 
+def movement_version(movement: Movement | None) -> str:
+    return version_of(movement)
+
+
+def pledge_version(pledge: Pledge | None) -> str:
+    articles = list(pledge.articles.values_list("text", flat=True)) if pledge else []
+    return version_of(pledge, articles)
+
+
 def normalize_block(text: str) -> str:
     """Normalise each line of a multi-line text, keeping the lines."""
     return "\n".join(normalize(line) for line in text.strip().splitlines())
@@ -130,9 +145,13 @@ def do_set_pledge(
     title: str,
     preamble: str,
     articles: Sequence[str],
+    version: str | None = None,
     acting_user: Any,
 ) -> Pledge:
-    """Write the pledge's title and articles; fixed once the pledge phase opens."""
+    """Write the pledge's title and articles; fixed once the pledge phase opens.
+
+    `version` is `pledge_version` of the pledge the user edited; a newer one is kept.
+    """
     access.require(acting_user, "cycle.edit_setup", year)
     year = _locked(year)
     _require_phase(year, Phase.SETUP)
@@ -140,6 +159,7 @@ def do_set_pledge(
     if not texts:
         raise ActionRefused(_("A pledge needs at least one article."))
     pledge = Pledge.objects.filter(year=year).first()
+    require_version(version, pledge_version(pledge), what=_("The emulation pledge"))
     before = None
     if pledge is None:
         pledge = Pledge(year=year)
@@ -224,11 +244,11 @@ def do_move_phase(year: EmulationYear, *, target: str, acting_user: Any) -> Emul
 
 
 @transaction.atomic
-def do_sign_pledge(pledge: Pledge, *, unit: Organization, acting_user: Any) -> Signature:
+def do_sign_pledge(pledge: Pledge, *, unit: Organization | None, acting_user: Any) -> Signature:
     """The unit's leader signs the pledge, once, during the pledge phase."""
     year = _locked(pledge.year)
     access.require(acting_user, "cycle.sign_pledge", year)
-    if acting_user.organization_id != unit.pk:
+    if unit is None or acting_user.organization_id != unit.pk:
         raise ActionRefused(_("A leader can only sign for the unit he or she leads."))
     _require_phase(year, Phase.PLEDGE)
     if Signature.objects.filter(pledge=pledge, organization=unit).exists():

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from thidua.concurrency import VersionField
 from thidua.orgs.models import Organization
 
 from .models import Phase
@@ -19,6 +20,7 @@ class MovementForm(forms.Form):
     targets = forms.CharField(
         label=_("Targets"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    version = VersionField()
 
 
 class PledgeForm(forms.Form):
@@ -31,6 +33,7 @@ class PledgeForm(forms.Form):
         help_text=_("One article per paragraph; separate articles with an empty line."),
         widget=forms.Textarea(attrs={"rows": 10}),
     )
+    version = VersionField()
 
     def clean_articles(self) -> list[str]:
         text = self.cleaned_data["articles"].replace("\r\n", "\n")

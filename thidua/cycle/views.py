@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from thidua import access
 from thidua.audit.models import AuditEntry
+from thidua.concurrency import STALE
 from thidua.errors import ActionRefused
 from thidua.lib.text import sort_key
 from thidua.orgs.models import User
@@ -160,20 +162,22 @@ def move_phase(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 def movement_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "cycle.edit_setup")
     movement = Movement.objects.filter(year=emulation_year).first()
-    initial = {}
+    initial: dict[str, object] = {"version": actions.movement_version(movement)}
     if movement is not None:
-        initial = {
+        initial |= {
             "title": movement.title,
             "launched_on": movement.launched_on,
             "goals": movement.goals,
             "targets": movement.targets,
         }
     form = MovementForm(request.POST or None, initial=initial)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_set_movement(emulation_year, acting_user=request.user, **form.cleaned_data)
         except ActionRefused as refused:
             form.add_error(None, refused.message)
+            status = _refusal_status(refused)
         else:
             messages.success(request, _("The emulation movement is saved."))
             return redirect("year_dashboard", slug=slug, year=year)
@@ -181,27 +185,34 @@ def movement_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         request,
         "cycle/movement_form.html",
         {"year": emulation_year, "cluster": emulation_year.cluster, "form": form},
-        status=400 if form.errors else 200,
+        status=status,
     )
+
+
+def _refusal_status(refused: ActionRefused) -> int:
+    """409 when someone else saved first (the form keeps what this user typed), else 400."""
+    return 409 if refused.code == STALE else 400
 
 
 @login_required
 def pledge_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "cycle.edit_setup")
     pledge = Pledge.objects.filter(year=emulation_year).first()
-    initial = {}
+    initial = {"version": actions.pledge_version(pledge)}
     if pledge is not None:
-        initial = {
+        initial |= {
             "title": pledge.title,
             "preamble": pledge.preamble,
             "articles": "\n\n".join(a.text for a in pledge.articles.all()),
         }
     form = PledgeForm(request.POST or None, initial=initial)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_set_pledge(emulation_year, acting_user=request.user, **form.cleaned_data)
         except ActionRefused as refused:
             form.add_error(None, refused.message)
+            status = _refusal_status(refused)
         else:
             messages.success(request, _("The pledge is saved."))
             return redirect("pledge", slug=slug, year=year)
@@ -209,7 +220,7 @@ def pledge_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         request,
         "cycle/pledge_form.html",
         {"year": emulation_year, "cluster": emulation_year.cluster, "form": form},
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 
@@ -225,9 +236,12 @@ def pledge(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             messages.error(request, _("The pledge has not been written yet."))
             status = 400
         else:
+            user = request.user
+            assert isinstance(user, User)
+            if user.organization is None:
+                # The administrator passes every permission check but leads no unit.
+                raise PermissionDenied("cycle.sign_pledge")
             try:
-                user = request.user
-                assert isinstance(user, User) and user.organization is not None
                 actions.do_sign_pledge(the_pledge, unit=user.organization, acting_user=user)
             except ActionRefused as refused:
                 messages.error(request, refused.message)

@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from thidua.lib.numbers import format_number, parse_number
+from thidua.lib.safe_zip import UnsafeFile, check_office_file
 from thidua.lib.text import normalize, same_text
 
 from . import rules
@@ -148,6 +149,10 @@ def read(
         )
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise WorkbookError([_("The file is not a readable Excel workbook (.xlsx).")])
+    try:
+        check_office_file(content)
+    except UnsafeFile as unsafe:
+        raise WorkbookError([unsafe.message]) from None
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
     except Exception:  # calamine raises several unrelated types for a damaged file

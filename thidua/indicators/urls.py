@@ -12,6 +12,7 @@ urlpatterns = [
     path("copy/", views.copy_previous, name="copy"),
     path("i/<str:code>/", views.indicator_edit, name="edit"),
     path("matrix/", views.matrix, name="matrix"),
+    path("matrix.xlsx", views.matrix_export, name="matrix_export"),
     path("matrix/remind/", views.remind, name="remind"),
     path("results/", views.results, name="results"),
     path("unit/<int:org_id>/", views.unit, name="unit"),

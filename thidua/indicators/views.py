@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 from thidua import access
 from thidua.cycle.models import EmulationYear
 from thidua.errors import ActionRefused
+from thidua.lib import xlsx
 from thidua.lib.text import slugify_vi
 
-from . import actions, excel, figures, rules
+from . import actions, excel, exports, figures, rules
 from .forms import IndicatorForm, RemindForm, ResultsTemplateForm, UploadForm, ValuesForm
 from .models import Indicator, IndicatorValue
 
@@ -137,6 +138,15 @@ def matrix(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         late=len(gaps),
         can_remind=can_remind,
     )
+
+
+@login_required
+def matrix_export(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
+    response = HttpResponse(exports.matrix_workbook(emulation_year), content_type=xlsx.CONTENT_TYPE)
+    name = f"gia-tri-chi-tieu-{emulation_year.cluster.slug}-{emulation_year.year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required

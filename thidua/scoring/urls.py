@@ -27,4 +27,5 @@ urlpatterns = [
     path("cross-check/", views.cross_check, name="cross_check"),
     path("disputes/<int:pk>/settle/", views.dispute_settle, name="dispute_settle"),
     path("ranking/", views.ranking, name="ranking"),
+    path("ranking.xlsx", views.ranking_export, name="ranking_export"),
 ]

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_POST
 from thidua import access
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused
+from thidua.lib import xlsx
 from thidua.lib.numbers import format_percent
 from thidua.lib.text import sort_key
 
-from . import actions, rules, standings
+from . import actions, exports, rules, standings
 from .forms import (
     AssignForm,
     BandsForm,
@@ -651,3 +652,17 @@ def ranking(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             },
         }
     return render(request, "scoring/ranking.html", context)
+
+
+@login_required
+def ranking_export(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
+    result = standings.ranking(emulation_year)
+    if result is None:
+        raise Http404
+    response = HttpResponse(
+        exports.ranking_workbook(emulation_year, result), content_type=xlsx.CONTENT_TYPE
+    )
+    name = f"xep-hang-{emulation_year.cluster.slug}-{emulation_year.year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

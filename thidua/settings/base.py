@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "thidua.orgs",
     "thidua.cycle",
     "thidua.audit",
@@ -36,7 +38,12 @@ INSTALLED_APPS = [
     "thidua.maintenance",
     "thidua.api",
     "thidua.demo",
+    "thidua.jobs",
 ]
+
+# Long work (imports, the national report, a batch eligibility check) runs as a task, stored
+# in the database and run by `thidua db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

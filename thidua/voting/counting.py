@@ -138,10 +138,21 @@ def shown(poll: Poll, result: rules.Result, candidates: Sequence[Candidate]) -> 
         ballots_cast=result.ballots_cast if full else None,
         blank_ballots=result.blank_ballots if full else None,
         rows=rows,
-        winners=[labels[key] for key in result.elected],
+        # The elected come in vote order; without full counts that order would leak the
+        # ranking, so they are listed in the ballot's order instead.
+        winners=[labels[key] for key in result.elected]
+        if full
+        else [labels[c.pk] for c in candidates if c.pk in set(result.elected)],
         tie=[labels[key] for key in result.tie],
         needs_runoff=result.needs_runoff,
-        problems=[describe(p, labels) for p in result.problems],
+        # A problem's wording may quote ballot counts; without full counts say only that
+        # there is one.
+        problems=[describe(p, labels) for p in result.problems]
+        if full
+        else [
+            _("The count reported a problem whose details this disclosure setting does not show.")
+        ]
+        * bool(result.problems),
     )
 
 

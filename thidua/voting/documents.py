@@ -1,7 +1,10 @@
 """Word documents of a poll: the numbered paper ballots and the minutes of the count.
 
-A4, Times New Roman, the heading block of an administrative document (Decree 30/2020/NĐ-CP).
-The minutes take the count through `counting.shown`, so the disclosure setting holds here too.
+The minutes are an administrative document and are laid out by `thidua.lib.docformat`
+(Decree 30/2020/NĐ-CP). A ballot paper is not one: it has no number, national title or
+signature, and a page number would mark each ballot; it keeps the decree's page, margins and
+font only. The minutes take the count through `counting.shown`, so the disclosure setting
+holds here too.
 """
 
 from __future__ import annotations
@@ -13,32 +16,38 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Mm, Pt
 
 from thidua.cycle.models import Membership
-from thidua.lib.dates import place_date
+from thidua.lib import docformat
 from thidua.lib.numbers import format_number
 
-from .counting import Shown
+from .counting import Row, Shown
 from .models import Candidate, Poll
 
-FONT = "Times New Roman"
 
-
-def _new_document() -> DocumentObject:
+def _ballot_document() -> DocumentObject:
+    """An empty A4 document with the decree's margins and font, and no page numbers."""
     document = Document()
     section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin = section.bottom_margin = Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width = Mm(docformat.PAGE_WIDTH_MM)
+    section.page_height = Mm(docformat.PAGE_HEIGHT_MM)
+    section.top_margin = Mm(docformat.MARGINS_MM["top"])
+    section.bottom_margin = Mm(docformat.MARGINS_MM["bottom"])
+    section.left_margin = Mm(docformat.MARGINS_MM["left"])
+    section.right_margin = Mm(docformat.MARGINS_MM["right"])
     style = document.styles["Normal"]
-    style.font.name = FONT
+    style.font.name = docformat.FONT
     style.font.size = Pt(13)
-    # East Asian fallback font, so Word does not substitute another face for Vietnamese.
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    # Word picks the font per script; naming it for each keeps Vietnamese in Times New Roman.
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), docformat.FONT)
     return document
 
 
@@ -61,22 +70,6 @@ def _paragraph(
         run.font.size = Pt(size)
 
 
-def _heading_block(document: DocumentObject, poll: Poll) -> None:
-    table = document.add_table(rows=1, cols=2)
-    left, right = table.rows[0].cells
-    left.text = ""
-    right.text = ""
-    lp = left.paragraphs[0]
-    lp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    lp.add_run(poll.year.cluster.name.upper()).bold = True
-    rp = right.paragraphs[0]
-    rp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    rp.add_run(_("SOCIALIST REPUBLIC OF VIETNAM")).bold = True
-    motto = right.add_paragraph()
-    motto.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    motto.add_run(_("Independence - Freedom - Happiness")).bold = True
-
-
 def _save(document: DocumentObject) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
@@ -86,7 +79,7 @@ def _save(document: DocumentObject) -> bytes:
 def ballot_papers(poll: Poll, candidates: Sequence[Candidate]) -> bytes:
     """One numbered ballot paper per member entitled to vote, one per page."""
     count = poll.entitled or Membership.objects.filter(year=poll.year).count()
-    document = _new_document()
+    document = _ballot_document()
     for number in range(1, count + 1):
         _paragraph(document, poll.year.cluster.name.upper(), bold=True, center=True, size=12)
         _paragraph(document, _("BALLOT PAPER"), bold=True, center=True, size=16)
@@ -121,88 +114,89 @@ def ballot_papers(poll: Poll, candidates: Sequence[Candidate]) -> bytes:
     return _save(document)
 
 
+def outcome_label(row: Row) -> str:
+    if row.elected:
+        return _("Elected")
+    if row.tied:
+        return _("Tied")
+    if row.passed:
+        return _("Passed")
+    return _("Not passed")
+
+
 def minutes(poll: Poll, shown: Shown) -> bytes:
-    """The minutes of the count (biên bản kiểm phiếu), within the poll's disclosure setting."""
-    document = _new_document()
-    _heading_block(document, poll)
+    """The minutes of the count (biên bản kiểm phiếu), within the poll's disclosure setting.
+
+    Laid out by `thidua.lib.docformat`, so they pass `docformat.check_format`.
+    """
     head = (
         Membership.objects.filter(year=poll.year, role=Membership.Role.HEAD)
         .select_related("organization")
         .first()
     )
     closed = timezone.localtime(poll.closed_at or timezone.now()).date()
-    place = head.organization.province if head and head.organization.province else ""
-    date_line = place_date(place, closed, official=True) if place else ""
-    _paragraph(document, date_line, italic=True, center=False)
-    _paragraph(document, _("MINUTES OF THE COUNT"), bold=True, center=True, size=14)
-    _paragraph(document, poll.title, bold=True, center=True)
-    if poll.round > 1:
-        _paragraph(document, _("Round %(round)s") % {"round": poll.round}, center=True)
-    _paragraph(
+    document = docformat.new_document()
+    docformat.add_letterhead(
         document,
-        _("Members entitled to vote: %(n)s.") % {"n": format_number(shown.entitled)},
+        docformat.Letterhead(
+            authority=poll.year.cluster.name,
+            number="",
+            place=head.organization.province if head else "",
+            date=closed,
+        ),
+    )
+    summary = poll.title
+    if poll.round > 1:
+        summary = _("%(poll)s — round %(round)s") % {"poll": poll.title, "round": poll.round}
+    docformat.add_title(document, _("MINUTES OF THE COUNT"), summary)
+    docformat.add_paragraph(
+        document, _("Members entitled to vote: %(n)s.") % {"n": format_number(shown.entitled)}
     )
     if shown.full:
         assert shown.ballots_cast is not None and shown.blank_ballots is not None
-        _paragraph(document, _("Ballots cast: %(n)s.") % {"n": format_number(shown.ballots_cast)})
-        _paragraph(document, _("Blank ballots: %(n)s.") % {"n": format_number(shown.blank_ballots)})
+        docformat.add_paragraph(
+            document, _("Ballots cast: %(n)s.") % {"n": format_number(shown.ballots_cast)}
+        )
+        docformat.add_paragraph(
+            document, _("Blank ballots: %(n)s.") % {"n": format_number(shown.blank_ballots)}
+        )
     else:
-        _paragraph(
+        docformat.add_paragraph(
             document,
             _("By the poll's disclosure setting, only whether each candidate passed is shown."),
             italic=True,
         )
-    _paragraph(document, _("Result for each candidate:"), bold=True)
-    columns = [_("Candidate")]
+    docformat.add_heading(document, _("Result for each candidate:"))
+    header = [_("No."), _("Candidate")]
     if shown.full:
-        columns += [_("Votes"), _("Share")]
-    columns += [_("Outcome")]
-    table = document.add_table(rows=1, cols=len(columns))
-    table.style = "Table Grid"
-    for cell, title in zip(table.rows[0].cells, columns, strict=True):
-        cell.text = title
-    for row in shown.rows:
-        values = [row.label]
+        header += [_("Votes"), _("Share")]
+    header.append(_("Outcome"))
+    rows = []
+    for number, row in enumerate(shown.rows, 1):
+        values = [str(number), row.label]
         if shown.full:
             values += [format_number(row.votes or 0), row.percent or ""]
-        if row.elected:
-            outcome = _("Elected")
-        elif row.tied:
-            outcome = _("Tied")
-        elif row.passed:
-            outcome = _("Passed")
-        else:
-            outcome = _("Not passed")
-        values.append(outcome)
-        for cell, value in zip(table.add_row().cells, values, strict=True):
-            cell.text = value
+        values.append(outcome_label(row))
+        rows.append(values)
+    # The text is 160 mm wide (A4 less the 30 and 20 mm margins).
+    widths = (12, 78, 20, 20, 30) if shown.full else (12, 108, 40)
+    docformat.add_table(document, header, rows, widths_mm=widths)
     if shown.winners:
-        _paragraph(
-            document,
-            _("Elected by the members: %(names)s.") % {"names": ", ".join(shown.winners)},
-            bold=True,
-        )
+        winners = _("Elected by the members: %(names)s.") % {"names": ", ".join(shown.winners)}
+        docformat.add_paragraph(document, winners)
     else:
-        _paragraph(document, _("Nobody was elected in this round."), bold=True)
+        docformat.add_paragraph(document, _("Nobody was elected in this round."))
     if shown.needs_runoff:
-        _paragraph(
+        docformat.add_paragraph(
             document,
             _("Tie among %(names)s: a runoff round among them follows.")
             % {"names": ", ".join(shown.tie)},
         )
+    # `shown` already words the problems as the disclosure setting allows.
     for problem in shown.problems:
-        _paragraph(document, problem, italic=True)
-    _paragraph(document, _("The count committee"), bold=True)
-    signatures = document.add_table(rows=2, cols=2)
-    labels = (_("HEAD OF THE COUNT COMMITTEE"), _("MEMBER OF THE COUNT COMMITTEE"))
-    for cell, label in zip(signatures.rows[0].cells, labels, strict=True):
-        cell.text = ""
-        paragraph = cell.paragraphs[0]
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.add_run(label).bold = True
-    for cell in signatures.rows[1].cells:
-        cell.text = ""
-        paragraph = cell.paragraphs[0]
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.add_run(_("(signature and full name)")).italic = True
+        docformat.add_paragraph(document, problem, italic=True)
+    # The head of the count committee signs by hand; the name is written in at the count.
+    docformat.add_closing(
+        document, docformat.SignatureBlock(position=_("HEAD OF THE COUNT COMMITTEE"), name="")
+    )
     return _save(document)

@@ -9,6 +9,7 @@ app_name = "voting"
 urlpatterns = [
     path("", views.poll_list, name="polls"),
     path("new/", views.poll_create, name="poll_create"),
+    path("results.xlsx", views.results_export, name="results_export"),
     path("<int:poll_id>/", views.poll_detail, name="poll"),
     path("<int:poll_id>/edit/", views.poll_edit, name="poll_edit"),
     path("<int:poll_id>/vote/", views.vote, name="vote"),

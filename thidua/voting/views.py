@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from thidua import access
 from thidua.cycle.models import EmulationYear, Phase
 from thidua.errors import ActionRefused
+from thidua.lib import xlsx
 from thidua.lib.text import sort_key
 
-from . import actions, counting, documents
+from . import actions, counting, documents, exports
 from .forms import BallotForm, PaperCountForm, PollForm, ReceiptForm
 from .models import Poll
 
@@ -58,6 +59,7 @@ def poll_list(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             rows=rows,
             members=members,
             is_leader=roles.leader,
+            any_closed=any(poll.status == Poll.Status.CLOSED for poll in polls),
             can_create=can_manage and emulation_year.phase in actions.PREPARE_PHASES,
         ),
     )
@@ -333,4 +335,17 @@ def ballot_papers(request: HttpRequest, slug: str, year: int, poll_id: int) -> H
     content = documents.ballot_papers(poll, counting.candidates_of(poll))
     response = HttpResponse(content, content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="phieu-bau-{poll.pk}.docx"'
+    return response
+
+
+@login_required
+def results_export(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
+    # A closed paper poll whose count is not confirmed yet is left out, as on its page.
+    results = exports.results_of(emulation_year)
+    response = HttpResponse(
+        exports.results_workbook(emulation_year, results), content_type=xlsx.CONTENT_TYPE
+    )
+    name = f"ket-qua-bo-phieu-{emulation_year.cluster.slug}-{emulation_year.year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -8,11 +8,12 @@ from django.core.management import call_command
 
 from thidua.awards import demo as awards_demo
 from thidua.awards.eligibility import judge_year
-from thidua.awards.models import Nomination
+from thidua.awards.models import EvidenceFile, Nomination
 from thidua.awards.rules import Verdict
 from thidua.cycle.hooks import facts_of
 from thidua.cycle.models import EmulationYear, Phase
 from thidua.demo import play
+from thidua.orgs.models import Person
 
 
 def counts(year):
@@ -43,6 +44,21 @@ def test_the_units_propose_29_collectives_and_161_individuals(played):
     facts = facts_of(played.year)
     assert facts["awards.counts"] == {"collectives": 29, "individuals": 161}  # F5
     assert sum(len(p["nominees"]) for p in facts["awards.proposals"]) == 190
+
+
+def test_a_newcomer_is_registered_and_her_history_entered_by_hand(played):
+    person = Person.objects.get(full_name="Lò Thị Phương")
+    assert person.positions.get().organization == played.departments["lai-chau"]
+    assert sorted(person.award_records.values_list("year", "source")) == [
+        (2014, "manual"),
+        (2015, "manual"),
+    ]
+    assert person.task_ratings.count() == 2
+    assert person.initiatives.count() == 1
+
+
+def test_each_unit_attaches_one_evidence_file(played):
+    assert EvidenceFile.objects.filter(nomination__year=played.year).count() == 7
 
 
 def test_every_kind_of_verdict_appears(played):

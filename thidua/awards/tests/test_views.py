@@ -231,7 +231,9 @@ def test_proposal_list_is_an_excel_file_with_counts_and_safe_cells(
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
     individuals, collectives, summary = book["Cá nhân"], book["Tập thể"], book["Tổng hợp"]
-    assert individuals["B2"].value == '\'=HYPERLINK("x")'
+    # Shown as typed, kept as text: never a formula (see thidua/lib/xlsx.py).
+    assert individuals["B2"].value == '=HYPERLINK("x")'
+    assert individuals["B2"].data_type == "s" and individuals["B2"].quotePrefix
     assert collectives["B2"].value == "Văn phòng Sở Kế hoạch và Đầu tư tỉnh Lai Châu"
     rows = {r[0]: r[1:] for r in summary.iter_rows(min_row=2, values_only=True) if r[0]}
     assert rows["Sở Kế hoạch và Đầu tư tỉnh Lai Châu"] == (1, 1)
@@ -273,8 +275,11 @@ def test_officer_attaches_evidence_and_corrects_the_draft_but_another_unit_canno
     response = as_user(proposals.lai_chau_officer).post(url + "evidence/", {"upload": upload})
     assert response.status_code == 302
     assert draft.files.get().name == "bao-cao-thanh-tich.pdf"
+    page = as_user(proposals.lai_chau_officer).get(url)
+    version = page.context["edit_form"]["version"].value()
     response = as_user(proposals.lai_chau_officer).post(
-        url + "update/", {"summary": "Bổ sung thành tích.", "clean_record": "yes"}
+        url + "update/",
+        {"summary": "Bổ sung thành tích.", "clean_record": "yes", "version": version},
     )
     assert response.status_code == 302
     draft.refresh_from_db()

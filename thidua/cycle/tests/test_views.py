@@ -83,7 +83,8 @@ def test_refused_phase_move_shows_why(as_user, world):
 
 def test_secretariat_edits_the_movement(as_user, world):
     client = as_user(world.son_la_officer)
-    assert client.get(world.url + "movement/").status_code == 200
+    form = client.get(world.url + "movement/")
+    assert form.status_code == 200
     response = client.post(
         world.url + "movement/",
         {
@@ -91,6 +92,7 @@ def test_secretariat_edits_the_movement(as_user, world):
             "launched_on": "2016-03-18",
             "goals": "Hoàn thành tốt nhiệm vụ",
             "targets": "",
+            "version": form.context["form"]["version"].value(),
         },
     )
     assert response.status_code == 302
@@ -112,12 +114,15 @@ def test_movement_form_names_a_missing_field(as_user, world):
 
 
 def test_secretariat_writes_the_pledge_articles(as_user, world):
-    response = as_user(world.son_la_officer).post(
+    client = as_user(world.son_la_officer)
+    form = client.get(world.url + "pledge/edit/")
+    response = client.post(
         world.url + "pledge/edit/",
         {
             "title": "Giao ước thi đua năm 2016",
             "preamble": "",
             "articles": "Điều một.\r\n\r\nĐiều hai.\r\n\r\n",
+            "version": form.context["form"]["version"].value(),
         },
     )
     assert response.status_code == 302

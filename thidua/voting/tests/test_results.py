@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from thidua.errors import ActionRefused
+from thidua.lib import docformat
 from thidua.voting import actions, counting, documents, rules
 from thidua.voting.models import Poll
 
@@ -117,9 +118,7 @@ def test_minutes_of_the_count_state_the_result(voting_world):
     assert "66,7%" in text
     assert "Sơn La, ngày" in text
     assert "TRƯỞNG BAN KIỂM PHIẾU" in text
-    document = Document(io.BytesIO(content))
-    assert document.styles["Normal"].font.name == "Times New Roman"
-    assert round(document.sections[0].page_width.cm, 1) == 21.0
+    assert docformat.check_format(io.BytesIO(content)) == []
 
 
 def test_minutes_honour_outcome_only_disclosure(voting_world):
@@ -128,10 +127,33 @@ def test_minutes_honour_outcome_only_disclosure(voting_world):
     cast(voting_world, poll, "lai_chau", "son_la")
     poll = close(voting_world, poll)
     candidates = counting.candidates_of(poll)
-    text = docx_text(documents.minutes(poll, counting.shown(poll, result_of(poll), candidates)))
+    content = documents.minutes(poll, counting.shown(poll, result_of(poll), candidates))
+    text = docx_text(content)
     assert "Số phiếu bầu" not in text
     assert "%" not in text
     assert "Trúng cử" in text
+    assert docformat.check_format(io.BytesIO(content)) == []
+
+
+def test_outcome_only_minutes_name_the_elected_in_list_order_not_by_votes(voting_world):
+    poll = open_poll(
+        voting_world,
+        disclosure="outcome_only",
+        max_choices=2,
+        seats=2,
+        allow_self_vote=True,
+        purpose="certificate",
+        threshold_base="entitled",
+        threshold=Fraction(1, 4),
+    )
+    cast(voting_world, poll, "son_la", "lai_chau", "cao_bang")
+    cast(voting_world, poll, "cao_bang", "lai_chau")
+    cast(voting_world, poll, "lai_chau", "lai_chau")
+    poll = close(voting_world, poll)
+    candidates = counting.candidates_of(poll)
+    text = docx_text(documents.minutes(poll, counting.shown(poll, result_of(poll), candidates)))
+    # Lai Châu has more votes, but Cao Bằng comes first on the list.
+    assert "tỉnh Cao Bằng, Sở Kế hoạch và Đầu tư tỉnh Lai Châu." in text
 
 
 def paper_poll(world):
@@ -148,6 +170,11 @@ def test_paper_ballots_are_numbered_one_per_page(voting_world):
     document = Document(io.BytesIO(content))
     breaks = document.element.body.xml.count('w:type="page"')
     assert breaks == 2
+    # A ballot paper is no administrative document (no national title, motto or page
+    # number, which would mark each ballot); it keeps the decree's page, margins and font.
+    not_for_a_ballot = ("the national title", "the motto", "there is no page", "the first page")
+    problems = docformat.check_format(io.BytesIO(content))
+    assert [p for p in problems if not p.startswith(not_for_a_ballot)] == []
 
 
 def test_paper_count_counts_only_once_another_person_confirms(voting_world):
@@ -253,3 +280,28 @@ def test_property_paper_counts_never_give_more_votes_than_ballots_allow(cast_n, 
         ballots = rules.paper_ballots(settings, counts, cast_n, blank)
         assert len(ballots) == cast_n
         assert sum(len(b) for b in ballots) == votes <= cast_n - blank
+
+
+def test_outcome_only_results_list_the_elected_in_ballot_order_not_by_votes():
+    from thidua.voting import counting
+    from thidua.voting import rules as voting_rules
+    from thidua.voting.models import Candidate, Poll
+
+    poll = Poll(disclosure=Poll.Disclosure.OUTCOME_ONLY)
+    first, second = (
+        Candidate(pk=1, person_name="Nguyễn Văn A"),
+        Candidate(pk=2, person_name="Lê Thị B"),
+    )
+    settings = voting_rules.PollSettings(
+        candidates=(1, 2),
+        max_choices=2,
+        allow_self_vote=True,
+        threshold_base=voting_rules.ThresholdBase.CAST,
+        seats=None,
+    )
+    # The second on the ballot has more votes: a vote-ordered list would put it first.
+    result = voting_rules.tally(settings, [(1, 2), (2,), (1, 2)], entitled=3)
+    assert list(result.elected) == [2, 1]
+    shown = counting.shown(poll, result, [first, second])
+    assert shown.winners == ["Nguyễn Văn A", "Lê Thị B"]
+    assert shown.ballots_cast is None and all(row.votes is None for row in shown.rows)

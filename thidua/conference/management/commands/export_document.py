@@ -1,7 +1,12 @@
-"""`thidua export_document KIND --cluster SLUG --year YYYY --output PATH`."""
+"""`thidua export_document KIND --cluster SLUG --year YYYY --output PATH`.
+
+KIND is a conference document (.docx), the ballot papers (.docx), or one of the workbooks
+the pages offer for download (.xlsx): indicators-xlsx, scores-xlsx, votes-xlsx.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +19,30 @@ from thidua.conference import dossier
 from thidua.conference.models import DocumentKind
 from thidua.cycle.models import EmulationYear
 from thidua.errors import ActionRefused
+from thidua.indicators import exports as indicator_exports
+from thidua.scoring import exports as scoring_exports
+from thidua.scoring import standings
 from thidua.voting import counting
 from thidua.voting import documents as voting_documents
+from thidua.voting import exports as voting_exports
 from thidua.voting.models import Poll
 
-KINDS = [*DocumentKind.values, "ballots"]
+
+def scores_workbook(year: EmulationYear) -> bytes:
+    ranking = standings.ranking(year)
+    if ranking is None:
+        raise CommandError(_("The year has no ranking before the cross-check."))
+    return scoring_exports.ranking_workbook(year, ranking)
+
+
+WORKBOOKS: dict[str, Callable[[EmulationYear], bytes]] = {
+    "indicators-xlsx": indicator_exports.matrix_workbook,
+    "scores-xlsx": scores_workbook,
+    "votes-xlsx": lambda year: voting_exports.results_workbook(
+        year, voting_exports.results_of(year)
+    ),
+}
+KINDS = [*DocumentKind.values, "ballots", *WORKBOOKS]
 
 
 def ballots(year: EmulationYear) -> list[bytes]:
@@ -28,7 +52,7 @@ def ballots(year: EmulationYear) -> list[bytes]:
 
 
 class Command(BaseCommand):
-    help = "Write one document of a cluster's year as a .docx file."
+    help = "Write one document (.docx) or workbook (.xlsx) of a cluster's year."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=KINDS)
@@ -52,6 +76,11 @@ class Command(BaseCommand):
                 _("The cluster %(cluster)s has no year %(year)s.")
                 % {"cluster": cluster, "year": number}
             ) from None
+        if kind in WORKBOOKS:
+            data = WORKBOOKS[kind](year)
+            output.write_bytes(data)
+            self.stdout.write(str(output))
+            return
         if kind == "ballots":
             files = ballots(year)
             if not files:

@@ -1,0 +1,253 @@
+"""Pages of award history entered by hand: people, their posts, titles, ratings, initiatives.
+
+The supervisor keeps everyone's history; a member unit's officer registers the unit's own
+people in the year's pages (to nominate them), as `actions.do_register_person` allows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from thidua import access
+from thidua.errors import ActionRefused
+from thidua.lib.text import fold, sort_key
+from thidua.orgs.models import Organization, Person, PersonPosition
+
+from . import actions
+from .forms import (
+    AwardRecordForm,
+    InitiativeForm,
+    PeopleSearchForm,
+    PersonForm,
+    PositionForm,
+    RatingForm,
+)
+from .models import AwardRecord, Initiative, NomineeKind, TaskRating
+
+LISTED = 100  # people shown at most on one page; the search narrows them
+
+
+def _units() -> Any:
+    return Organization.objects.filter(archived=False).order_by("name")
+
+
+def _positions() -> Prefetch:
+    return Prefetch(
+        "positions",
+        queryset=PersonPosition.objects.select_related("organization").order_by("valid_from"),
+    )
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "awards.manage_history")
+    form = PeopleSearchForm(request.GET or None)
+    query = fold(form.cleaned_data["q"]) if form.is_valid() else ""
+    found = (
+        Person.objects.filter(merged_into__isnull=True)
+        .prefetch_related(_positions())
+        .annotate(records=Count("award_records"))
+        .order_by("name_key", "birth_year", "pk")
+    )
+    units: list[Organization] = []
+    if query:
+        found = found.filter(name_key__contains=query)
+        units = sorted(
+            (u for u in _units().only("pk", "name", "short_name") if query in fold(u.name)),
+            key=lambda u: sort_key(u.name),
+        )
+    listed = sorted(found[: LISTED + 1], key=lambda p: (sort_key(p.full_name), p.pk))
+    return render(
+        request,
+        "awards/people.html",
+        {"form": form, "people": listed[:LISTED], "more": len(listed) > LISTED, "units": units},
+    )
+
+
+def _register(
+    request: HttpRequest, form: PersonForm, *, year: Any = None
+) -> tuple[Person | None, list[Person]]:
+    """Register the person in a valid form, unless people by that name need a look first."""
+    data = form.cleaned_data
+    similar = actions.people_like(data["full_name"])
+    if similar and not data["confirm_new"]:
+        form.add_error(
+            None,
+            _(
+                "People with this name are already registered (below). If one of them is this "
+                "person, use that record; otherwise tick the last box to register anyway."
+            ),
+        )
+        return None, similar
+    try:
+        person = actions.do_register_person(
+            full_name=data["full_name"],
+            birth_year=data["birth_year"],
+            gender=data["gender"],
+            unit=data["unit"],
+            position=data["position"],
+            since=data["since"],
+            until=data["until"],
+            year=year,
+            acting_user=request.user,
+        )
+    except ActionRefused as refused:
+        form.add_error(None, refused.message)
+        return None, similar
+    messages.success(request, _("%(name)s is registered.") % {"name": person.full_name})
+    return person, similar
+
+
+@login_required
+def person_new(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "awards.manage_history")
+    form = PersonForm(request.POST or None, units=_units())
+    similar: list[Person] = []
+    if request.method == "POST" and form.is_valid():
+        person, similar = _register(request, form)
+        if person is not None:
+            return redirect("awards:person", pk=person.pk)
+    return render(
+        request,
+        "awards/person_form.html",
+        {"form": form, "similar": similar, "can_merge": True},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def year_person_new(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """A member unit's officer registers one of the unit's people, to nominate them."""
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
+    unit_id = access.roles_in_year(request.user, emulation_year).own_member_org_id
+    if unit_id is None:  # the supervisor registers people in the history pages instead
+        raise PermissionDenied("awards.draft")
+    membership = access.get_membership_for(request.user, emulation_year, unit_id, "awards.draft")
+    unit = membership.organization
+    units = Organization.objects.filter(Q(pk=unit.pk) | Q(parent=unit)).order_by("name")
+    form = PersonForm(request.POST or None, units=units, initial={"unit": unit.pk})
+    similar: list[Person] = []
+    if request.method == "POST" and form.is_valid():
+        person, similar = _register(request, form, year=emulation_year)
+        if person is not None:
+            return redirect("awards:nomination_new", slug=slug, year=year)
+    return render(
+        request,
+        "awards/person_form.html",
+        {
+            "form": form,
+            "similar": similar,
+            "can_merge": False,
+            "unit": unit,
+            "year": emulation_year,
+            "cluster": emulation_year.cluster,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- one person's or one unit's history ------------------------------------------------------
+
+
+def _history_forms(kind: str, data: Any = None, what: str = "") -> dict[str, Any]:
+    def bound(name: str) -> Any:
+        return data if what == name else None
+
+    forms: dict[str, Any] = {
+        "award": AwardRecordForm(bound("award"), kind=kind, prefix="award"),
+        "rating": RatingForm(bound("rating"), prefix="rating"),
+    }
+    if kind == NomineeKind.INDIVIDUAL:
+        forms["initiative"] = InitiativeForm(bound("initiative"), prefix="initiative")
+        forms["position"] = PositionForm(bound("position"), units=_units(), prefix="position")
+    return forms
+
+
+def _save(what: str, form: Any, subject: Person | Organization, user: Any) -> str:
+    """Call the action for one valid form; the message to show on success."""
+    data = dict(form.cleaned_data)
+    nominee: dict[str, Any] = (
+        {"person": subject} if isinstance(subject, Person) else {"organization": subject}
+    )
+    if what == "award":
+        actions.do_record_award(acting_user=user, **nominee, **data)
+        return _("The title or award is added to the history.")
+    if what == "rating":
+        actions.do_record_rating(acting_user=user, **nominee, **data)
+        return _("The task rating is recorded.")
+    if what == "initiative":
+        assert isinstance(subject, Person)
+        actions.do_record_initiative(subject, acting_user=user, **data)
+        return _("The initiative is recorded.")
+    assert isinstance(subject, Person)
+    actions.do_add_position(subject, acting_user=user, **data)
+    return _("The position is recorded.")
+
+
+def _history_page(
+    request: HttpRequest,
+    subject: Person | Organization,
+    kind: str,
+    what: str | None,
+    *,
+    page: str,
+) -> HttpResponse:
+    forms = _history_forms(kind)
+    status = 200
+    if request.method == "POST":
+        if what not in forms:
+            status = 404
+        else:
+            forms = _history_forms(kind, request.POST, what)
+            form = forms[what]
+            if not form.is_valid():
+                status = 400
+            else:
+                try:
+                    done = _save(what, form, subject, request.user)
+                except ActionRefused as refused:
+                    form.add_error(None, refused.message)
+                    status = 409
+                else:
+                    messages.success(request, done)
+                    return redirect(page, pk=subject.pk)
+    person = subject if isinstance(subject, Person) else None
+    lookup: dict[str, Any] = {"person": person} if person else {"organization": subject}
+    context = {
+        "subject": subject,
+        "person": person,
+        "forms": forms,
+        "records": AwardRecord.objects.filter(**lookup)
+        .select_related("award_type")
+        .order_by("-year", "award_type__rank"),
+        "ratings": TaskRating.objects.filter(**lookup).order_by("-year"),
+        "initiatives": Initiative.objects.filter(person=person)
+        .select_related("used_by__award_type")
+        .order_by("-year", "pk")
+        if person
+        else [],
+        "similar": actions.people_like(person.full_name, exclude=person.pk) if person else [],
+    }
+    return render(request, "awards/history.html", context, status=status)
+
+
+@login_required
+def person_history(request: HttpRequest, pk: int, what: str | None = None) -> HttpResponse:
+    access.require(request.user, "awards.manage_history")
+    person = get_object_or_404(Person.objects.prefetch_related(_positions()), pk=pk)
+    return _history_page(request, person, NomineeKind.INDIVIDUAL, what, page="awards:person")
+
+
+@login_required
+def unit_history(request: HttpRequest, pk: int, what: str | None = None) -> HttpResponse:
+    access.require(request.user, "awards.manage_history")
+    unit = get_object_or_404(Organization, pk=pk)
+    return _history_page(request, unit, NomineeKind.COLLECTIVE, what, page="awards:unit_history")
