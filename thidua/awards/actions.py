@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from thidua import access
 from thidua.audit.record import record, snapshot
 from thidua.concurrency import require_version, version_of
+from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused
 from thidua.lib.text import fold, normalize, same_text, strip_accents
@@ -41,10 +42,6 @@ Status = Nomination.Status
 def search_key(name: str) -> str:
     """What a name is searched by: folded, without accents (Hòa, hoà and hoa all meet)."""
     return strip_accents(fold(name))
-
-
-def _locked(year: EmulationYear) -> EmulationYear:
-    return EmulationYear.objects.select_for_update().select_related("cluster").get(pk=year.pk)
 
 
 def _require_proposals_phase(year: EmulationYear) -> None:
@@ -477,7 +474,7 @@ def do_draft_nomination(
 ) -> Nomination:
     """A unit's officer proposes one of the unit's people or collectives for an award."""
     access.require(acting_user, "awards.draft", _membership(year, unit))
-    year = _locked(year)
+    year = lock_year(year)
     _require_proposals_phase(year)
     if (person is None) == (collective is None):
         raise ActionRefused(_("Choose either a person or a collective."))
@@ -545,7 +542,7 @@ def do_update_nomination(
     `version` is `nomination_version` of the nomination the user edited; a newer one is kept.
     """
     access.require(acting_user, "awards.draft", _membership(nomination.year, nomination.unit))
-    year = _locked(nomination.year)
+    year = lock_year(nomination.year)
     _require_proposals_phase(year)
     nomination = _reload(nomination)
     require_version(version, nomination_version(nomination), what=_("The nomination"))
@@ -570,7 +567,7 @@ def do_update_nomination(
 @transaction.atomic
 def do_attach_evidence(nomination: Nomination, *, upload: Any, acting_user: Any) -> EvidenceFile:
     access.require(acting_user, "awards.draft", _membership(nomination.year, nomination.unit))
-    year = _locked(nomination.year)
+    year = lock_year(nomination.year)
     _require_proposals_phase(year)
     _require_status(_reload(nomination), Status.DRAFT, Status.RETURNED)
     name = rules.safe_file_name(normalize(upload.name or ""))
@@ -598,7 +595,7 @@ def _move(
     reason: str = "",
 ) -> Nomination:
     access.require(acting_user, perm, perm_obj)
-    year = _locked(nomination.year)
+    year = lock_year(nomination.year)
     _require_proposals_phase(year)
     nomination = _reload(nomination)
     _require_status(nomination, *allowed)
@@ -689,7 +686,7 @@ def do_record_decision(
 ) -> Decision:
     """A decision grants every approved nomination: each becomes award history."""
     access.require(acting_user, "awards.decide", year)
-    year = _locked(year)
+    year = lock_year(year)
     _require_proposals_phase(year)
     if date > timezone.localdate():
         raise ActionRefused(_("The decision date is in the future."))

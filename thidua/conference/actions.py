@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from thidua import access
 from thidua.audit.record import record, snapshot
-from thidua.cycle.actions import _locked, _require_phase, normalize_block
+from thidua.cycle.actions import lock_year, normalize_block, require_phase
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused
 from thidua.lib.text import normalize
@@ -54,8 +54,8 @@ def do_set_conference(
 ) -> Conference:
     """Record (or correct) when and where the conference is, its agenda and its decisions."""
     access.require(acting_user, "conference.manage", year)
-    year = _locked(year)
-    _require_phase(year, *OPEN_PHASES)
+    year = lock_year(year)
+    require_phase(year, *OPEN_PHASES)
     if ends_on < starts_on:
         raise ActionRefused(_("The conference cannot end before it starts."))
     if not Membership.objects.filter(year=year, organization=host).exists():
@@ -95,8 +95,8 @@ def do_add_attendee(
 ) -> Attendee:
     """Add someone to the conference's attendance, with the position held that day."""
     access.require(acting_user, "conference.manage", conference.year)
-    year = _locked(conference.year)
-    _require_phase(year, *OPEN_PHASES)
+    year = lock_year(conference.year)
+    require_phase(year, *OPEN_PHASES)
     if role == Attendee.Role.CHAIR and conference.attendees.filter(role=role).exists():
         raise ActionRefused(_("The conference already has a chair."))
     attendee = Attendee(
@@ -119,8 +119,8 @@ def do_add_attendee(
 @transaction.atomic
 def do_remove_attendee(attendee: Attendee, *, acting_user: Any) -> None:
     access.require(acting_user, "conference.manage", attendee.conference.year)
-    year = _locked(attendee.conference.year)
-    _require_phase(year, *OPEN_PHASES)
+    year = lock_year(attendee.conference.year)
+    require_phase(year, *OPEN_PHASES)
     # Recorded before the row goes, so the entry names it; the trail keeps what was there.
     record(
         "conference.attendee_remove",
@@ -161,8 +161,8 @@ def _new_version(report: Report, sections: rules.Sections, note: str, user: Any)
 def do_generate_report(year: EmulationYear, *, acting_user: Any) -> ReportVersion:
     """A new version generated from the year's data; sections rewritten by hand are kept."""
     access.require(acting_user, "conference.manage", year)
-    year = _locked(year)
-    _require_phase(year, *DRAFTING)
+    year = lock_year(year)
+    require_phase(year, *DRAFTING)
     report = _open_report(year)
     generated = content.report_sections(load(year))
     previous = latest_version(year)
@@ -192,8 +192,8 @@ def do_revise_report(
 ) -> ReportVersion:
     """The secretariat's revision: a new version with the sections' new texts."""
     access.require(acting_user, "conference.manage", report.year)
-    year = _locked(report.year)
-    _require_phase(year, *DRAFTING)
+    year = lock_year(report.year)
+    require_phase(year, *DRAFTING)
     report = _open_report(year)
     previous = latest_version(year)
     if previous is None:
@@ -225,9 +225,9 @@ def do_comment(
     version: ReportVersion, *, section: str, kind: str, text: str, acting_user: Any
 ) -> Comment:
     """A member unit comments on a section of the current draft, or proposes an addition."""
-    year = _locked(version.report.year)
+    year = lock_year(version.report.year)
     access.require(acting_user, "conference.comment", year)
-    _require_phase(year, *DRAFTING)
+    require_phase(year, *DRAFTING)
     _open_report(year)
     latest = latest_version(year)
     if latest is None or latest.pk != version.pk:
@@ -262,8 +262,8 @@ def do_comment(
 def do_finalise_report(report: Report, *, acting_user: Any) -> Report:
     """Lock the latest version as the final report: nothing can change it afterwards."""
     access.require(acting_user, "conference.manage", report.year)
-    year = _locked(report.year)
-    _require_phase(year, *DRAFTING)
+    year = lock_year(report.year)
+    require_phase(year, *DRAFTING)
     report = _open_report(year)
     latest = latest_version(year)
     if latest is None:
@@ -294,8 +294,8 @@ def do_upload_template(
     A refused template stores nothing: the previous one stays in use.
     """
     access.require(acting_user, "conference.manage", year)
-    year = _locked(year)
-    _require_phase(year, *OPEN_PHASES)
+    year = lock_year(year)
+    require_phase(year, *OPEN_PHASES)
     if kind not in DocumentKind.values:
         raise ActionRefused(_("Unknown document: %(kind)s.") % {"kind": kind})
     if len(data) > MAX_TEMPLATE_BYTES:
@@ -325,8 +325,8 @@ def do_upload_template(
 def do_reset_template(year: EmulationYear, *, kind: str, acting_user: Any) -> int:
     """Go back to thidua's own layout for `kind`; the uploaded files are kept, retired."""
     access.require(acting_user, "conference.manage", year)
-    year = _locked(year)
-    _require_phase(year, *OPEN_PHASES)
+    year = lock_year(year)
+    require_phase(year, *OPEN_PHASES)
     retired = DocumentTemplate.objects.filter(
         cluster=year.cluster, kind=kind, retired_at__isnull=True
     ).update(retired_at=timezone.now())
@@ -347,8 +347,8 @@ def do_reset_template(year: EmulationYear, *, kind: str, acting_user: Any) -> in
 def do_draft_conference_article(year: EmulationYear, *, acting_user: Any) -> NewsArticle:
     """thidua writes the conference's article from the data, as a draft to edit."""
     access.require(acting_user, "conference.manage", year)
-    year = _locked(year)
-    _require_phase(year, *OPEN_PHASES)
+    year = lock_year(year)
+    require_phase(year, *OPEN_PHASES)
     story = load(year)
     if story.conference is None:
         raise ActionRefused(_("The conference has not been recorded yet."))
@@ -382,8 +382,8 @@ def do_save_article(
 ) -> NewsArticle:
     """Write a new article of the cluster or edit one (published ones stay published)."""
     access.require(acting_user, "conference.manage", year)
-    year = _locked(year)
-    _require_phase(year, *OPEN_PHASES)
+    year = lock_year(year)
+    require_phase(year, *OPEN_PHASES)
     if article is not None and article.year_id != year.pk:
         raise ActionRefused(_("The article belongs to another year."))
     before = snapshot(article) if article else None
@@ -408,8 +408,8 @@ def do_publish_article(
 ) -> NewsArticle:
     """Put the article on the cluster's public news page, or take it off."""
     access.require(acting_user, "conference.manage", article.year)
-    year = _locked(article.year)
-    _require_phase(year, *OPEN_PHASES)
+    year = lock_year(article.year)
+    require_phase(year, *OPEN_PHASES)
     before = snapshot(article)
     if publish:
         article.status = NewsArticle.Status.PUBLISHED

@@ -22,12 +22,12 @@ from .models import EmulationYear, Membership, Movement, Phase, Pledge, PledgeAr
 from .problems import describe
 
 
-def _locked(year: EmulationYear) -> EmulationYear:
+def lock_year(year: EmulationYear) -> EmulationYear:
     """The year re-read under a row lock, so phase checks and writes cannot interleave."""
     return EmulationYear.objects.select_for_update().select_related("cluster").get(pk=year.pk)
 
 
-def _require_phase(year: EmulationYear, *phases: Phase) -> None:
+def require_phase(year: EmulationYear, *phases: Phase) -> None:
     if year.phase == Phase.CLOSED:
         raise ActionRefused(_("The year is closed and can no longer be changed."), code="closed")
     if year.phase not in phases:
@@ -100,8 +100,8 @@ def do_set_movement(
     `version` is `movement_version` of the movement the user edited; a newer one is kept.
     """
     access.require(acting_user, "cycle.edit_setup", year)
-    year = _locked(year)
-    _require_phase(year, Phase.SETUP)
+    year = lock_year(year)
+    require_phase(year, Phase.SETUP)
     movement = Movement.objects.filter(year=year).first()
     require_version(version, movement_version(movement), what=_("The emulation movement"))
     before = snapshot(movement) if movement else None
@@ -153,8 +153,8 @@ def do_set_pledge(
     `version` is `pledge_version` of the pledge the user edited; a newer one is kept.
     """
     access.require(acting_user, "cycle.edit_setup", year)
-    year = _locked(year)
-    _require_phase(year, Phase.SETUP)
+    year = lock_year(year)
+    require_phase(year, Phase.SETUP)
     texts = [normalize_block(a) for a in articles if a.strip()]
     if not texts:
         raise ActionRefused(_("A pledge needs at least one article."))
@@ -222,7 +222,7 @@ def phase_problems(year: EmulationYear, target: str) -> list[str]:
 def do_move_phase(year: EmulationYear, *, target: str, acting_user: Any) -> EmulationYear:
     """Move the year to its next phase, if everything that phase needs is in place."""
     access.require(acting_user, "cycle.change_phase", year)
-    year = _locked(year)
+    year = lock_year(year)
     problems = phase_problems(year, target)
     if problems:
         raise ActionRefused(" ".join(problems), code="phase_refused")
@@ -246,11 +246,11 @@ def do_move_phase(year: EmulationYear, *, target: str, acting_user: Any) -> Emul
 @transaction.atomic
 def do_sign_pledge(pledge: Pledge, *, unit: Organization | None, acting_user: Any) -> Signature:
     """The unit's leader signs the pledge, once, during the pledge phase."""
-    year = _locked(pledge.year)
+    year = lock_year(pledge.year)
     access.require(acting_user, "cycle.sign_pledge", year)
     if unit is None or acting_user.organization_id != unit.pk:
         raise ActionRefused(_("A leader can only sign for the unit he or she leads."))
-    _require_phase(year, Phase.PLEDGE)
+    require_phase(year, Phase.PLEDGE)
     if Signature.objects.filter(pledge=pledge, organization=unit).exists():
         raise ActionRefused(
             _("%(unit)s has already signed the pledge.") % {"unit": unit.display_name},

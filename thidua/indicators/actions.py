@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from thidua import access
 from thidua.audit.record import record, snapshot
+from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused
 from thidua.lib.text import normalize
@@ -37,11 +38,6 @@ class WorkbookRefused(ActionRefused):
             code="workbook_refused",
         )
         self.errors = errors
-
-
-def _locked(year: EmulationYear) -> EmulationYear:
-    """The year re-read under a row lock, so phase checks and writes cannot interleave."""
-    return EmulationYear.objects.select_for_update().select_related("cluster").get(pk=year.pk)
 
 
 def _require_phase(year: EmulationYear, phases: Sequence[str], refusal: str) -> None:
@@ -97,7 +93,7 @@ def do_save_indicator(
 ) -> Indicator:
     """Add an indicator to the year, or change one, while the year is being prepared."""
     access.require(acting_user, "indicators.manage", year)
-    year = _locked(year)
+    year = lock_year(year)
     _refuse_defining(year)
     code = normalize(spec.code).upper()
     if not _CODE.fullmatch(code):
@@ -175,7 +171,7 @@ def do_save_indicator(
 def do_copy_indicators(year: EmulationYear, *, acting_user: Any) -> list[Indicator]:
     """Copy last year's indicators whose code this year does not have yet."""
     access.require(acting_user, "indicators.manage", year)
-    year = _locked(year)
+    year = lock_year(year)
     _refuse_defining(year)
     source = figures.previous_year(year)
     if source is None:
@@ -342,7 +338,7 @@ def do_report_values(
 ) -> int:
     """The unit's officer or leader enters its values; all are stored, or none."""
     access.require(acting_user, "indicators.report", membership)
-    _refuse_reporting(_locked(membership.year))
+    _refuse_reporting(lock_year(membership.year))
     return _store(membership, entries, source=IndicatorValue.Source.FORM, acting_user=acting_user)
 
 
@@ -352,7 +348,7 @@ def do_import_workbook(
 ) -> int:
     """The unit uploads its filled-in workbook; any problem refuses the whole file."""
     access.require(acting_user, "indicators.report", membership)
-    _refuse_reporting(_locked(membership.year))
+    _refuse_reporting(lock_year(membership.year))
     try:
         entries = excel.read(
             content,
@@ -404,7 +400,7 @@ def do_remind_late(
 ) -> list[Reminder]:
     """Remind the members (all late ones, or those given) that still have values to report."""
     access.require(acting_user, "indicators.manage", year)
-    year = _locked(year)
+    year = lock_year(year)
     _refuse_reporting(year)
     gaps = figures.load(year).gaps()
     wanted = gaps.keys() if organization_ids is None else set(organization_ids) & gaps.keys()
@@ -439,7 +435,7 @@ def do_remind_late(
 def do_set_results_template(year: EmulationYear, *, text: str, acting_user: Any) -> ResultsTemplate:
     """Save the wording of the results paragraph, once every placeholder names an indicator."""
     access.require(acting_user, "indicators.manage", year)
-    year = _locked(year)
+    year = lock_year(year)
     if year.phase == Phase.CLOSED:
         raise ActionRefused(_("The year is closed and can no longer be changed."), code="closed")
     text = "\n".join(normalize(line) for line in text.strip().splitlines()).strip()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from thidua import access
 from thidua.audit.record import record, snapshot
+from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused
 from thidua.lib.text import normalize
@@ -56,10 +57,6 @@ EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 }
 
 
-def _locked(year: EmulationYear) -> EmulationYear:
-    return EmulationYear.objects.select_for_update().select_related("cluster").get(pk=year.pk)
-
-
 def _require_phase(year: EmulationYear, *phases: Phase) -> None:
     if year.phase == Phase.CLOSED:
         raise ActionRefused(_("The year is closed and can no longer be changed."), code="closed")
@@ -72,7 +69,7 @@ def _require_phase(year: EmulationYear, *phases: Phase) -> None:
 
 def _editable_table(table: CriteriaTable, acting_user: Any) -> EmulationYear:
     access.require(acting_user, "scoring.manage", table.year)
-    year = _locked(table.year)
+    year = lock_year(table.year)
     _require_phase(year, *EDIT_PHASES)
     table.refresh_from_db(fields=["locked_at"])
     if table.is_locked:
@@ -107,7 +104,7 @@ def do_create_table(
 ) -> CriteriaTable:
     """Start the year's table, empty or as a copy of an earlier year's table and bands."""
     access.require(acting_user, "scoring.manage", year)
-    year = _locked(year)
+    year = lock_year(year)
     _require_phase(year, *EDIT_PHASES)
     if CriteriaTable.objects.filter(year=year).exists():
         raise ActionRefused(_("The year already has a criteria table."), code="exists")
@@ -398,7 +395,7 @@ class ScoreInput:
 
 def _open_assessment(membership: Membership, acting_user: Any, perm: str) -> SelfAssessment:
     access.require(acting_user, perm, membership)
-    year = _locked(membership.year)
+    year = lock_year(membership.year)
     _require_phase(year, Phase.SELF_ASSESSMENT)
     table = standings.table_of(year)
     assert table is not None  # the phase check guarantees it
@@ -591,7 +588,7 @@ def do_assign_reviewers(
 ) -> list[ReviewAssignment]:
     """Set who cross-checks whom (reviewed membership id -> reviewer id), one reviewer each."""
     access.require(acting_user, "scoring.manage", year)
-    year = _locked(year)
+    year = lock_year(year)
     _require_phase(year, *ASSIGN_PHASES)
     members = {m.pk: m for m in Membership.objects.filter(year=year).select_related("organization")}
     if set(plan) != set(members) or not set(plan.values()) <= set(members):
@@ -668,7 +665,7 @@ def do_save_review(
     """The assigned reviewer confirms or adjusts self-scores; a changed figure needs a reason."""
     reviewed = assignment.reviewed
     access.require(acting_user, "scoring.review", reviewed)
-    year = _locked(reviewed.year)
+    year = lock_year(reviewed.year)
     roles = access.roles_in_year(acting_user, year)
     if roles.own_member_org_id != assignment.reviewer.organization_id:
         raise ActionRefused(_("Only the assigned reviewer can cross-check this member."))
@@ -733,7 +730,7 @@ def do_raise_dispute(score: Score, *, reason: str, acting_user: Any) -> Dispute:
     """The reviewed member contests the review of one leaf, with its reason."""
     membership = score.assessment.membership
     access.require(acting_user, "scoring.dispute", membership)
-    year = _locked(membership.year)
+    year = lock_year(membership.year)
     _require_phase(year, Phase.CROSS_CHECK)
     reason = normalize_block(reason)
     if not reason:
@@ -763,7 +760,7 @@ def do_settle_dispute(
     score = dispute.score
     membership = score.assessment.membership
     access.require(acting_user, "scoring.settle", membership)
-    year = _locked(membership.year)
+    year = lock_year(membership.year)
     _require_phase(year, Phase.CROSS_CHECK)
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     if dispute.is_settled:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from thidua import access
 from thidua.audit.record import record, snapshot
+from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused
 from thidua.lib.text import normalize
@@ -59,10 +60,6 @@ class PollSpec:
     tie_rule: str = Poll.TieRule.RUNOFF
     disclosure: str = Poll.Disclosure.FULL
     closes_at: dt.datetime | None = None
-
-
-def _locked_year(year: EmulationYear) -> EmulationYear:
-    return EmulationYear.objects.select_for_update().select_related("cluster").get(pk=year.pk)
 
 
 def _locked_poll(poll: Poll) -> Poll:
@@ -157,7 +154,7 @@ def _poll_after(poll: Poll) -> dict[str, Any]:
 def do_create_poll(year: EmulationYear, *, spec: PollSpec, acting_user: Any) -> Poll:
     """Prepare a poll: its purpose, candidates and rules. It opens later."""
     access.require(acting_user, "voting.manage", year)
-    year = _locked_year(year)
+    year = lock_year(year)
     _require_phase(year, *PREPARE_PHASES)
     _check_spec(year, spec)
     poll = Poll(year=year)
@@ -173,7 +170,7 @@ def do_create_poll(year: EmulationYear, *, spec: PollSpec, acting_user: Any) -> 
 def do_update_poll(poll: Poll, *, spec: PollSpec, acting_user: Any) -> Poll:
     """Change a poll's candidates or rules; refused once the poll has opened."""
     access.require(acting_user, "voting.manage", poll.year)
-    year = _locked_year(poll.year)
+    year = lock_year(poll.year)
     _require_phase(year, *PREPARE_PHASES)
     poll = _locked_poll(poll)
     _require_status(
@@ -197,7 +194,7 @@ def do_update_poll(poll: Poll, *, spec: PollSpec, acting_user: Any) -> Poll:
 def do_open_poll(poll: Poll, *, acting_user: Any) -> Poll:
     """Open the poll for ballots; its settings and the number of voters are fixed from now."""
     access.require(acting_user, "voting.manage", poll.year)
-    year = _locked_year(poll.year)
+    year = lock_year(poll.year)
     _require_phase(year, Phase.VOTING)
     poll = _locked_poll(poll)
     _require_status(poll, Poll.Status.DRAFT, _("The poll has already been opened."))
@@ -223,7 +220,7 @@ def do_open_poll(poll: Poll, *, acting_user: Any) -> Poll:
 def do_close_poll(poll: Poll, *, acting_user: Any) -> Poll:
     """Close the poll; from now on its results can be counted and shown."""
     access.require(acting_user, "voting.manage", poll.year)
-    year = _locked_year(poll.year)
+    year = lock_year(poll.year)
     _require_phase(year, Phase.VOTING)
     poll = _locked_poll(poll)
     _require_status(poll, Poll.Status.OPEN, _("Only an open poll can be closed."))
@@ -271,7 +268,7 @@ def do_cast_ballot(poll: Poll, *, choices: Sequence[int], acting_user: Any) -> s
     The poll row is locked, so two submissions by the same unit run one after the other and
     the second finds the register entry; the register's unique constraint is the last guard.
     """
-    year = _locked_year(poll.year)
+    year = lock_year(poll.year)
     unit = _voting_unit(year, acting_user)
     _require_phase(year, Phase.VOTING)
     poll = _locked_poll(poll)
@@ -342,7 +339,7 @@ def do_enter_paper_count(
 ) -> PaperCount:
     """Enter the counts read from the paper ballots; they count once another person confirms."""
     access.require(acting_user, "voting.manage", poll.year)
-    year = _locked_year(poll.year)
+    year = lock_year(poll.year)
     _require_phase(year, Phase.VOTING)
     poll = _locked_poll(poll)
     if not poll.is_paper:
@@ -400,7 +397,7 @@ def do_enter_paper_count(
 def do_confirm_paper_count(poll: Poll, *, acting_user: Any) -> PaperCount:
     """A second member of the secretariat confirms the entered paper count."""
     access.require(acting_user, "voting.manage", poll.year)
-    year = _locked_year(poll.year)
+    year = lock_year(poll.year)
     _require_phase(year, Phase.VOTING)
     poll = _locked_poll(poll)
     paper = counting.paper_count_of(poll)
@@ -432,7 +429,7 @@ def do_confirm_paper_count(poll: Poll, *, acting_user: Any) -> PaperCount:
 def do_create_runoff(poll: Poll, *, acting_user: Any) -> Poll:
     """Prepare the runoff round among the candidates tied in a closed poll."""
     access.require(acting_user, "voting.manage", poll.year)
-    year = _locked_year(poll.year)
+    year = lock_year(poll.year)
     _require_phase(year, Phase.VOTING)
     poll = _locked_poll(poll)
     if Poll.objects.filter(parent=poll).exists():
