@@ -12,18 +12,33 @@ national batch of tens of thousands never sends their ids back and forth.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from itertools import repeat
+from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
-from django.db.models import Count, IntegerField, Q, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast, Concat
 
 from thidua.cycle.models import EmulationYear, Membership
+from thidua.lib.batch import collector_paused
+from thidua.lib.sql import JoinedText
 from thidua.orgs import rules as org_rules
 from thidua.orgs.models import PersonPosition, Succession
 
@@ -34,6 +49,7 @@ from .models import AwardRecord, AwardRule, AwardType, Initiative, Nomination, T
 # query carries more ids than a database accepts.
 CHUNK = 5000
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 _NO_AWARDS: frozenset[str] = frozenset()
 
 
@@ -102,6 +118,13 @@ def judge_nominations(
     nominations: Sequence[Nomination], *, member_count: int | None = None
 ) -> dict[int, rules.Judgement]:
     """The verdict on each nomination, by id. Nominations need `award_type` loaded."""
+    with collector_paused():
+        return _judge_nominations(nominations, member_count=member_count)
+
+
+def _judge_nominations(
+    nominations: Sequence[Nomination], *, member_count: int | None
+) -> dict[int, rules.Judgement]:
     calendar = dict(
         EmulationYear.objects.filter(pk__in={n.year_id for n in nominations}).values_list(
             "pk", "year"
@@ -124,10 +147,11 @@ def judge_scope(
     progress: Progress | None = None,
 ) -> dict[int, rules.Judgement]:
     """The verdict on every nomination of a query (a year, every cluster's year ...)."""
-    batch = entries(scope)
-    versions = rule_versions()
-    nominees = load_nominees(batch, versions, scope=scope)
-    return _judge(batch, nominees, versions, member_count=member_count, progress=progress)
+    with collector_paused():
+        batch = entries(scope)
+        versions = rule_versions()
+        nominees = load_nominees(batch, versions, scope=scope)
+        return _judge(batch, nominees, versions, member_count=member_count, progress=progress)
 
 
 def judge_year(year: EmulationYear) -> dict[int, rules.Judgement]:
@@ -174,7 +198,7 @@ def load_nominees(
     *,
     scope: QuerySet[Nomination] | None = None,
 ) -> list[rules.Nominee]:
-    """The entries as `rules.Nominee`s, with the history their rules look at, in six queries.
+    """The entries as `rules.Nominee`s, with the history their rules look at, in a few queries.
 
     `scope`, when given, is a query returning exactly these nominations.
     """
@@ -188,68 +212,62 @@ def load_nominees(
     }
     all_orgs = set().union(*lineage.values()) if lineage else set()
     years = {e.year for e in batch}
-    members = _members(lineage.keys(), years)
-    person_ids = {e.person_id for e in batch if e.person_id is not None}
-    own_records = {e.record_id for e in batch if e.record_id is not None}
 
     # Whose history is wanted: nominees' and units', all of it (ratings: as far back as a
-    # rule looks); members', their year's, and only where the award's rule looks at them.
+    # rule looks); of a collective's members, only what the award's rule looks at.
     needs = Needs.of(versions)
     first_rated = min(years) - needs.ratings_years + 1 if needs.ratings_years else 1900
-    member_awards = {e.collective_id for e in batch if e.award in needs.member_awards}
-    member_ratings = {e.collective_id for e in batch if e.award in needs.member_ratings}
-    nominees: Any = person_ids
-    staff: dict[bool, Any] = {}
-    if scope is None:
-        for wanted, collectives in ((True, member_awards), (False, member_ratings)):
-            staff[wanted] = {
-                p for c in collectives for ps in members.get(c, {}).values() for p in ps
-            }
-    else:
+    staffed = needs.member_awards | needs.member_ratings
+    nominees: Any = {e.person_id for e in batch if e.person_id is not None}
+    collectives: dict[int, Any] = {  # whose staff counts: collective -> award, by year
+        year: {e.collective_id: e.award for e in batch if e.year == year and e.award in staffed}
+        for year in years
+    }
+    # The nominations' own records (made by their decisions) never count toward them.
+    own = Q(pk__in={e.record_id for e in batch if e.record_id is not None})
+    if scope is not None:  # let the database find them: nothing sent back and forth
         nominees = scope.filter(person__isnull=False).values("person_id")
-        for wanted, codes in ((True, needs.member_awards), (False, needs.member_ratings)):
-            staff[wanted] = PersonPosition.objects.filter(
-                organization_id__in=scope.filter(
-                    collective__isnull=False, award_type__code__in=codes
-                ).values("collective_id")
-            ).values("person_id")
+        collectives = {
+            year: scope.filter(
+                year__year=year, collective__isnull=False, award_type__code__in=staffed
+            ).values("collective_id")
+            for year in years
+        }
+        own = Q(pk__in=scope.filter(record__isnull=False).values("record_id"))
 
-    def union(model: Any, fields: Sequence[str], parts: list[tuple[int, Q]]) -> Any:
-        # One query of simple parts (UNION ALL): each part reads through its own index,
-        # which a single OR of them does not always manage.
-        queries = [
-            model.objects.filter(where)
-            .order_by()
-            .annotate(part=Value(part, IntegerField()))
-            .values_list("part", *fields)
-            for part, where in parts
-        ]
-        return queries[0].union(*queries[1:], all=True)
-
+    members = {
+        year: _started(
+            scope.db if scope is not None else DEFAULT_DB_ALIAS,
+            partial(_member_rows, year, wanted, needs, ~own, scope),
+        )
+        for year, wanted in collectives.items()
+        if any(e.year == year and e.award in staffed for e in batch if e.collective_id)
+    }
     history = History(dict(AwardType.objects.values_list("pk", "code")))
     history.read_records(
         _rows(
-            union(
+            _grouped(
                 AwardRecord,
-                ("pk", "person_id", "organization_id", "award_type_id", "year"),
+                F("award_type_id") * RECORD_KEY + F("year"),
                 [
-                    (NOMINEES, Q(person_id__in=nominees)),
-                    (UNITS, Q(organization_id__in=all_orgs)),
-                    (MEMBERS, Q(person_id__in=staff[True], year__in=years)),
+                    (NOMINEES, "person_id", Q(person_id__in=nominees) & ~own),
+                    (UNITS, "organization_id", Q(organization_id__in=all_orgs) & ~own),
                 ],
             )
-        ),
-        skip=own_records,
+        )
     )
     history.read_ratings(
         _rows(
-            union(
+            _grouped(
                 TaskRating,
-                ("person_id", "organization_id", "year", "rating"),
+                Concat("rating", Value(":"), Cast("year", CharField())),
                 [
-                    (NOMINEES, Q(person_id__in=nominees, year__gte=first_rated)),
-                    (UNITS, Q(organization_id__in=all_orgs, year__gte=first_rated)),
-                    (MEMBERS, Q(person_id__in=staff[False], year__in=years)),
+                    (NOMINEES, "person_id", Q(person_id__in=nominees, year__gte=first_rated)),
+                    (
+                        UNITS,
+                        "organization_id",
+                        Q(organization_id__in=all_orgs, year__gte=first_rated),
+                    ),
                 ],
             )
         )
@@ -259,7 +277,9 @@ def load_nominees(
         .order_by()
         .values_list("pk", "person_id", "year", "level", "used_by_id")
     ):
-        history.initiatives[person_id].append((pk, year, rules.Level(level), used_by))
+        history.read_initiative(pk, person_id, year, level, used_by)
+    for year, rows in members.items():
+        history.read_members(year, *rows())
 
     result = []
     for e in batch:
@@ -269,14 +289,9 @@ def load_nominees(
                 key=e.pk,
                 award=e.award,
                 year=year,
-                held=tuple(history.by_person.get(e.person_id, ())),
+                held=history.by_person.get(e.person_id, ()),
                 ratings=history.person_ratings.get(e.person_id, {}),
-                initiatives=tuple(
-                    rules.InitiativeFact(
-                        pk, y, level, used_by is not None and used_by != e.record_id
-                    )
-                    for pk, y, level, used_by in history.initiatives.get(e.person_id, ())
-                ),
+                initiatives=history.initiatives_for(e.person_id, e.record_id),
                 clean_record=e.clean_record,
             )
         else:
@@ -288,16 +303,108 @@ def load_nominees(
                 year=year,
                 held=tuple(h for org in orgs for h in history.by_org.get(org, ())),
                 ratings=_lineage_ratings(orgs, history.org_ratings),
-                members=history.member_facts(
-                    e.collective_id, year, members[e.collective_id].get(year, set())
-                ),
+                members=history.members.get((e.collective_id, year))
+                if e.award in staffed
+                else None,
                 clean_record=e.clean_record,
             )
         result.append(nominee)
     return result
 
 
-NOMINEES, UNITS, MEMBERS = 1, 2, 3  # the parts of the history read
+def _grouped(model: Any, fact: Any, parts: list[tuple[int, str, Q]]) -> QuerySet[Any, Any]:
+    """(part, holder, "fact,fact,…") rows: each holder's facts joined by the database.
+
+    A national batch reads a million facts as a hundred thousand strings. Each part is a
+    simple query that reads through its own index (UNION ALL), which a single OR of them
+    does not always manage.
+    """
+    queries = [
+        model.objects.filter(where)
+        .order_by()
+        .values(holder)
+        .annotate(part=Value(part, IntegerField()), facts=JoinedText(fact))
+        .values_list("part", holder, "facts")
+        for part, holder, where in parts
+    ]
+    return queries[0].union(*queries[1:], all=True)
+
+
+def _member_rows(
+    year: int,
+    collectives: Any,
+    needs: Needs,
+    counted: Q,
+    scope: QuerySet[Nomination] | None,
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """Who worked in each collective during `year`, with what the award's rule looks at:
+    their titles and awards of that year (`counted` ones) and their task rating.
+
+    (collective, "person,person,…"), (person, "award type,…") and (person, rating) rows.
+    """
+    staff = (
+        PersonPosition.objects.filter(organization_id__in=collectives)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=dt.date(year, 12, 31)))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date(year, 1, 1)))
+        .order_by()
+    )
+    wanted: dict[bool, Any] = {}
+    for titles, codes in ((True, needs.member_awards), (False, needs.member_ratings)):
+        if scope is None:
+            wanted[titles] = staff.filter(
+                organization_id__in=[c for c, award in collectives.items() if award in codes]
+            ).values("person_id")
+        else:
+            wanted[titles] = staff.filter(
+                organization_id__in=collectives.filter(award_type__code__in=codes)
+            ).values("person_id")
+    people = (
+        staff.values("organization_id")
+        .annotate(people=JoinedText("person_id"))
+        .values_list("organization_id", "people")
+    )
+    awards = (
+        AwardRecord.objects.filter(counted, year=year, person_id__in=wanted[True])
+        .order_by()
+        .values("person_id")
+        .annotate(codes=JoinedText("award_type_id"))
+        .values_list("person_id", "codes")
+    )
+    ratings = (
+        TaskRating.objects.filter(year=year, person_id__in=wanted[False])
+        .order_by()
+        .values_list("person_id", "rating")
+    )
+    return list(_rows(people)), list(_rows(awards)), list(_rows(ratings))
+
+
+def _started(alias: str, work: Callable[[], T]) -> Callable[[], T]:
+    """Start `work` on a second connection where that is safe; call the result for its result.
+
+    A batch's queries are independent: while one connection reads a part of the history,
+    this one reads the rest and builds, so the database and Python use both cores. Safe
+    only in autocommit (each query then sees the latest committed rows anyway); inside a
+    transaction, or on a private in-memory database, the work runs here when asked.
+    """
+    connection = connections[alias]
+    in_memory = isinstance(connection, SQLiteWrapper) and connection.is_in_memory_db()
+    if connection.in_atomic_block or in_memory:
+        return work
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eligibility")
+    future = pool.submit(_on_own_connection, work)
+    pool.shutdown(wait=False)
+    return future.result
+
+
+def _on_own_connection(work: Callable[[], T]) -> T:
+    try:
+        return work()
+    finally:
+        connections.close_all()  # this thread's connections only
+
+
+NOMINEES, UNITS = 1, 2  # the parts of the history read
+RECORD_KEY = 10_000  # a title or award read as award type × RECORD_KEY + year
 
 # Requirements that read neither ratings nor members; any other kind makes the loader
 # read everything, so a new kind of requirement is never judged on missing history.
@@ -352,69 +459,104 @@ class Needs:
         return cls(reach, frozenset(awards), frozenset(ratings))
 
 
+class _Interned(dict[str, Any]):
+    """One object per distinct fact, made on first sight by `make`."""
+
+    def __init__(self, make: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, fact: str) -> Any:
+        made = self[fact] = self._make(fact)
+        return made
+
+
 class History:
     """The rows read, sorted by holder; one object per distinct fact, however often it occurs."""
 
     def __init__(self, award_codes: dict[int, str]) -> None:
-        self.by_person: dict[int, list[rules.Held]] = defaultdict(list)
-        self.by_org: dict[int, list[rules.Held]] = defaultdict(list)
+        self.by_person: dict[int, tuple[rules.Held, ...]] = {}
+        self.by_org: dict[int, tuple[rules.Held, ...]] = {}
         self.person_ratings: dict[int, dict[int, rules.Rating]] = defaultdict(dict)
         self.org_ratings: dict[int, dict[int, rules.Rating]] = defaultdict(dict)
-        self.initiatives: dict[int, list[tuple[int, int, rules.Level, int | None]]] = defaultdict(
+        # A person's initiatives as facts, with the record (if any) that used each one.
+        self.initiatives: dict[int, list[tuple[rules.InitiativeFact, int | None]]] = defaultdict(
             list
         )
-        self.awards_in_year: dict[tuple[int, int], set[str]] = defaultdict(set)
+        self._level = {level.value: level for level in rules.Level}
+        # A collective's members in a year, as facts; absent: no member is known.
+        self.members: dict[tuple[int, int], tuple[rules.MemberFact, ...]] = {}
         self._codes = award_codes
-        self._held: dict[tuple[int, int], rules.Held] = {}
         self._rating = {r.value: r for r in rules.Rating}
-        self._facts: dict[tuple[frozenset[str], rules.Rating | None], rules.MemberFact] = {}
-        self._members: dict[tuple[int, int], tuple[rules.MemberFact, ...] | None] = {}
 
-    def read_records(self, rows: Iterable[tuple[Any, ...]], *, skip: set[int]) -> None:
-        """Titles and awards: (part, pk, person, organization, award type, year) rows."""
-        held_of, codes = self._held, self._codes
-        by_person, by_org, in_year = self.by_person, self.by_org, self.awards_in_year
-        for part, pk, person_id, org_id, award_id, year in rows:
-            if pk in skip:
-                continue
-            if part == MEMBERS:
-                in_year[person_id, year].add(codes[award_id])
-                continue
-            held = held_of.get((award_id, year))
-            if held is None:
-                held = held_of[award_id, year] = rules.Held(codes[award_id], year)
-            if part == UNITS:
-                by_org[org_id].append(held)
-            else:
-                by_person[person_id].append(held)
+    def read_records(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Titles and awards: (part, holder, "fact,fact,…") rows, a fact being
+        award type × RECORD_KEY + year."""
+        held = _Interned(self._held_of)
+        for part, holder, facts in rows:
+            found = tuple(map(held.__getitem__, facts.split(",")))
+            (self.by_org if part == UNITS else self.by_person)[holder] = found
+
+    def _held_of(self, fact: str) -> rules.Held:
+        award, year = divmod(int(fact), RECORD_KEY)
+        return rules.Held(self._codes[award], year)
 
     def read_ratings(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        """Task ratings: (part, person, organization, year, rating) rows."""
-        rating_of = self._rating
+        """Task ratings: (part, holder, "htxsnv:2019,httnv:2020,…") rows."""
+        rating = _Interned(self._rating_of)
         of_person, of_org = self.person_ratings, self.org_ratings
-        for part, person_id, org_id, year, value in rows:
-            if part == UNITS:
-                of_org[org_id][year] = rating_of[value]
-            else:
-                of_person[person_id][year] = rating_of[value]
+        for part, holder, facts in rows:
+            (of_org if part == UNITS else of_person)[holder].update(
+                map(rating.__getitem__, facts.split(","))
+            )
 
-    def member_facts(
-        self, collective: int, year: int, staff: set[int]
-    ) -> tuple[rules.MemberFact, ...] | None:
-        """The collective's members in the year, as facts (None: no member is known)."""
-        key = (collective, year)
-        if key not in self._members:
-            facts = []
-            for person in sorted(staff):
-                awards = self.awards_in_year.get((person, year))
-                rating = self.person_ratings.get(person, {}).get(year)
-                fact_key = (frozenset(awards) if awards else _NO_AWARDS, rating)
-                fact = self._facts.get(fact_key)
-                if fact is None:
-                    fact = self._facts[fact_key] = rules.MemberFact(*fact_key)
-                facts.append(fact)
-            self._members[key] = tuple(facts) or None
-        return self._members[key]
+    def _rating_of(self, fact: str) -> tuple[int, rules.Rating]:
+        value, _colon, year = fact.partition(":")
+        return int(year), self._rating[value]
+
+    def read_initiative(
+        self, pk: int, person: int, year: int, level: str, used_by: int | None
+    ) -> None:
+        fact = rules.InitiativeFact(pk, year, self._level[level], used_by is not None)
+        self.initiatives[person].append((fact, used_by))
+
+    def initiatives_for(self, person: int, record: int | None) -> tuple[rules.InitiativeFact, ...]:
+        """A person's initiatives; one that `record` (the nomination's own) used is free."""
+        found = self.initiatives.get(person, ())
+        return tuple(
+            dataclasses.replace(fact, used=False)
+            if used_by is not None and used_by == record
+            else fact
+            for fact, used_by in found
+        )
+
+    def read_members(
+        self,
+        year: int,
+        staff: Iterable[tuple[int, str]],
+        awards: Iterable[tuple[int, str]],
+        ratings: Iterable[tuple[int, str]],
+    ) -> None:
+        """A year's staff of collectives, as (collective, "person,person,…") rows, with the
+        (person, "award type,…") and (person, rating) rows of that year."""
+        held: dict[int, frozenset[str]] = {
+            person: frozenset(self._codes[int(a)] for a in codes.split(","))
+            for person, codes in awards
+        }
+        rated = {person: self._rating[value] for person, value in ratings}
+        facts: dict[tuple[frozenset[str], rules.Rating | None], rules.MemberFact] = {}
+        fact_of: dict[str, rules.MemberFact] = {}
+        for person in held.keys() | rated.keys():
+            key = (held.get(person, _NO_AWARDS), rated.get(person))
+            if key not in facts:
+                facts[key] = rules.MemberFact(*key)
+            fact_of[str(person)] = facts[key]
+        nothing = rules.MemberFact()
+        for collective, people in staff:
+            # A person with two posts in the year is one member.
+            self.members[collective, year] = tuple(
+                map(fact_of.get, set(people.split(",")), repeat(nothing))
+            )
 
 
 def _rows(query: QuerySet[Any, Any]) -> Iterator[tuple[Any, ...]]:
@@ -444,28 +586,3 @@ def _lineage_ratings(
             if year not in merged or rules.RATING_RANK[rating] < rules.RATING_RANK[merged[year]]:
                 merged[year] = rating
     return merged
-
-
-def _members(
-    collectives: Iterable[Hashable], years: set[int]
-) -> dict[Hashable, dict[int, set[int]]]:
-    """The people who worked in each collective during each nomination year.
-
-    One query per nomination year (a batch has one or a few); the database compares the
-    dates, so none crosses over.
-    """
-    wanted = set(collectives)
-    found: dict[Hashable, dict[int, set[int]]] = {c: defaultdict(set) for c in wanted}
-    if not wanted:
-        return found
-    for year in sorted(years):
-        positions = (
-            PersonPosition.objects.filter(organization_id__in=wanted)
-            .order_by()
-            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=dt.date(year, 12, 31)))
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date(year, 1, 1)))
-            .values_list("organization_id", "person_id")
-        )
-        for org_id, person_id in positions.iterator(chunk_size=20_000):
-            found[org_id][year].add(person_id)
-    return found

@@ -216,14 +216,19 @@ class RatingsOverPeriod:
     excellent: int = 0
 
     def check(self, n: Nominee) -> Outcome:
-        window = _window(n.year, self.years)
-        unknown = tuple(y for y in window if y not in n.ratings)
-        below = tuple(
-            y
-            for y in window
-            if y in n.ratings and RATING_RANK[n.ratings[y]] < RATING_RANK[self.minimum]
-        )
-        best = tuple(y for y in window if n.ratings.get(y) == Rating.EXCELLENT)
+        unknown: list[int] = []
+        below: list[int] = []
+        excellent: list[int] = []
+        least, ratings = RATING_RANK[self.minimum], n.ratings
+        for y in range(n.year - self.years + 1, n.year + 1):
+            rating = ratings.get(y)
+            if rating is None:
+                unknown.append(y)
+            elif rating is Rating.EXCELLENT:
+                excellent.append(y)
+            elif RATING_RANK[rating] < least:
+                below.append(y)
+        best = tuple(excellent)
         params = {
             "minimum": self.minimum.value,
             "n": self.years,
@@ -232,13 +237,17 @@ class RatingsOverPeriod:
         }
         if below:
             return Outcome(
-                (Reason(Verdict.NOT_ELIGIBLE, "ratings_below", {**params, "years": below}),)
+                (Reason(Verdict.NOT_ELIGIBLE, "ratings_below", {**params, "years": tuple(below)}),)
             )
         if len(best) + len(unknown) < self.excellent:
             return _outcome(False, "too_few_excellent", **params)
         if unknown:
             return Outcome(
-                (Reason(Verdict.NEEDS_REVIEW, "ratings_unknown", {**params, "years": unknown}),)
+                (
+                    Reason(
+                        Verdict.NEEDS_REVIEW, "ratings_unknown", {**params, "years": tuple(unknown)}
+                    ),
+                )
             )
         return _outcome(True, "ratings", **params)
 
@@ -454,7 +463,11 @@ def rule_in_force(versions: Iterable[RuleVersion], year: int) -> RuleVersion | N
 
 def judge(nominee: Nominee, versions: Iterable[RuleVersion]) -> Judgement:
     """The verdict on one nomination, with every finding that led to it."""
-    rule = rule_in_force(versions, nominee.year)
+    return judge_by(nominee, rule_in_force(versions, nominee.year))
+
+
+def judge_by(nominee: Nominee, rule: RuleVersion | None) -> Judgement:
+    """The verdict on one nomination by the rule in force for it (None: there is none)."""
     if rule is None:
         reason = Reason(Verdict.NEEDS_REVIEW, "no_rule", {"award": nominee.award})
         return Judgement(Verdict.NEEDS_REVIEW, (reason,))
@@ -474,7 +487,13 @@ def judge(nominee: Nominee, versions: Iterable[RuleVersion]) -> Judgement:
         outcome = requirement.check(nominee)
         reasons.extend(outcome.reasons)
         initiatives |= outcome.initiatives
-    verdict = worst(r.effect for r in reasons)
+    verdict = Verdict.ELIGIBLE
+    for reason in reasons:
+        if reason.effect is Verdict.NOT_ELIGIBLE:
+            verdict = Verdict.NOT_ELIGIBLE
+            break
+        if reason.effect is Verdict.NEEDS_REVIEW:
+            verdict = Verdict.NEEDS_REVIEW
     return Judgement(verdict, tuple(reasons), rule, frozenset(initiatives))
 
 
@@ -488,7 +507,11 @@ def batch_order(n: Nominee) -> tuple[int, tuple[int, int, str]]:
 
 def without_initiatives(n: Nominee, taken: set[int]) -> Nominee:
     """The nominee with the initiatives in `taken` marked as used."""
-    if not any(i.id in taken and not i.used for i in n.initiatives):
+    if (
+        not taken
+        or not n.initiatives
+        or not any(i.id in taken and not i.used for i in n.initiatives)
+    ):
         return n
     marked = tuple(dataclasses.replace(i, used=True) if i.id in taken else i for i in n.initiatives)
     return dataclasses.replace(n, initiatives=marked)
@@ -507,8 +530,11 @@ def judge_batch(
     """
     judgements: dict[Hashable, Judgement] = {}
     taken: set[int] = set()
+    in_force: dict[tuple[str, int], RuleVersion | None] = {}
     for n in sorted(nominees, key=batch_order):
-        j = judge(without_initiatives(n, taken), versions.get(n.award, ()))
+        if (n.award, n.year) not in in_force:
+            in_force[n.award, n.year] = rule_in_force(versions.get(n.award, ()), n.year)
+        j = judge_by(without_initiatives(n, taken), in_force[n.award, n.year])
         if j.verdict != Verdict.NOT_ELIGIBLE:
             taken |= j.initiatives
         judgements[n.key] = j

@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from thidua.awards import actions
 from thidua.awards.eligibility import judge_year
@@ -167,3 +169,83 @@ def test_the_number_of_queries_does_not_grow_with_the_nominations(
     add_people(12, 2)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(judge_year(proposals.year)) == 14
+
+
+def _office_staff(proposals, office, count):
+    return [
+        actions.do_register_person(
+            full_name=f"Cán bộ {i}",
+            birth_year=1980 + i,
+            gender="female",
+            unit=office,
+            year=proposals.year,
+            acting_user=proposals.lai_chau_officer,
+        )
+        for i in range(count)
+    ]
+
+
+def test_a_member_with_two_posts_in_the_year_counts_once(proposals, office, award):
+    people = _office_staff(proposals, office, 2)
+    actions.do_add_position(
+        people[0],
+        unit=office,
+        position="Phó Chánh Văn phòng",
+        since=dt.date(2016, 7, 1),
+        acting_user=proposals.supervisor,
+    )
+    grant(proposals, "ldtt", 2016, person=people[0])
+    nomination = nominate(proposals, "tt_ldtt", collective=office, award=award, clean_record=True)
+    share = next(
+        r for r in judge_year(proposals.year)[nomination.pk].reasons if r.code == "member_share"
+    )
+    assert (share.params["count"], share.params["total"]) == (1, 2)
+
+
+def test_a_post_that_ended_before_the_year_does_not_make_a_member(proposals, office, award):
+    people = _office_staff(proposals, office, 1)
+    former = actions.do_register_person(
+        full_name="Cán bộ đã chuyển công tác",
+        birth_year=1975,
+        gender="male",
+        unit=proposals.orgs["lai_chau"],
+        year=proposals.year,
+        acting_user=proposals.lai_chau_officer,
+    )
+    actions.do_add_position(
+        former,
+        unit=office,
+        position="Chuyên viên",
+        since=dt.date(2010, 1, 1),
+        until=dt.date(2015, 12, 31),
+        acting_user=proposals.supervisor,
+    )
+    grant(proposals, "ldtt", 2016, person=people[0])
+    nomination = nominate(proposals, "tt_ldtt", collective=office, award=award, clean_record=True)
+    share = next(
+        r for r in judge_year(proposals.year)[nomination.pk].reasons if r.code == "member_share"
+    )
+    assert (share.params["count"], share.params["total"]) == (1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_members_read_on_a_second_connection_give_the_same_verdicts(
+    proposals, office, lai_chau_person, award, django_assert_num_queries
+):
+    """Outside a transaction the members' history is read on a second connection while
+    this one reads the rest; inside one, everything is read here. Same verdicts."""
+    people = _office_staff(proposals, office, 3)
+    for person in people[:2]:
+        grant(proposals, "ldtt", 2016, person=person)
+    grant(proposals, "cstdcs", 2016, person=lai_chau_person)
+    nominate(proposals, "tt_ldtt", collective=office, award=award, clean_record=True)
+    nominate(proposals, "bk_bo", person=lai_chau_person, award=award)
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as here:
+        in_one = judge_year(proposals.year)
+    with CaptureQueriesContext(connection) as aside:
+        read_aside = judge_year(proposals.year)
+
+    assert read_aside == in_one
+    members_queries = 3  # people, their titles of the year, their ratings of the year
+    assert len(aside) == len(here) - members_queries
