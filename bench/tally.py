@@ -3,9 +3,9 @@
     .venv/bin/python -m bench.tally --scale 1 [--engine postgres]
 
 Measured: `thidua.voting.counting.count(poll)`, what the results page and the minutes
-call: the ballots read back (grouped by their random keys) and `rules.tally`, every ballot
-checked again. Baseline, in the same run: reading the poll's ballot choices alone with
-one raw SQL query.
+call: the database counts the ballots (votes per candidate, blank ballots, the most choices
+on one ballot) and `rules.tally_counts` checks the totals and decides. Baseline, in the same
+run: reading the poll's ballot choices alone with one raw SQL query.
 """
 
 from __future__ import annotations

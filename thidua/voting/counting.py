@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import connections
 from django.utils.translation import gettext as _
 
 from thidua.cycle.models import EmulationYear
@@ -28,8 +29,12 @@ def candidates_of(poll: Poll) -> list[Candidate]:
 
 def settings_of(poll: Poll, candidates: Sequence[Candidate]) -> rules.PollSettings:
     """The poll's rules as the pure functions take them; candidates are keyed by their id."""
+    return _settings(poll, [c.pk for c in candidates])
+
+
+def _settings(poll: Poll, keys: Sequence[int]) -> rules.PollSettings:
     return rules.PollSettings(
-        candidates=tuple(c.pk for c in candidates),
+        candidates=tuple(keys),
         max_choices=poll.max_choices,
         allow_self_vote=poll.allow_self_vote,
         threshold_base=rules.ThresholdBase(poll.threshold_base),
@@ -46,19 +51,56 @@ def receipt_hash(code: str) -> str:
     return hashlib.sha256(cleaned.encode()).hexdigest()
 
 
-def secret_ballots(poll: Poll) -> list[tuple[int, ...]]:
-    """The poll's ballots as tuples of candidate ids.
+# The count of a poll's secret ballots in one statement, one round trip at any size: the
+# database groups and counts, and no ballot's key, receipt or row comes back. Its rows:
+# ("votes", candidate id, ballots choosing it), the blank ballots under a NULL candidate;
+# ("marked", ballots with a choice, the most choices on one ballot); and, unless the caller
+# has read the candidates already, ("candidate", id, position on the list).
+_BALLOTS, _CHOICES = Ballot._meta.db_table, BallotChoice._meta.db_table
+_VOTES = f"""
+    SELECT 'votes', c.candidate_id, COUNT(*)
+    FROM {_BALLOTS} b LEFT JOIN {_CHOICES} c ON c.ballot_id = b.id
+    WHERE b.poll_id = %s
+    GROUP BY c.candidate_id
+"""
+_MARKED = f"""
+    SELECT 'marked', COUNT(*), COALESCE(MAX(per_ballot.choices), 0)
+    FROM (
+        SELECT COUNT(*) AS choices
+        FROM {_BALLOTS} b JOIN {_CHOICES} c ON c.ballot_id = b.id
+        WHERE b.poll_id = %s
+        GROUP BY b.id
+    ) per_ballot
+"""
+_CANDIDATES = f"""
+    SELECT 'candidate', k.id, k.position FROM {Candidate._meta.db_table} k WHERE k.poll_id = %s
+"""
 
-    Grouped by the ballots' random keys; the result's order says nothing about who voted when.
+
+def ballot_counts(poll: Poll, *, with_candidates: bool) -> tuple[list[int], rules.BallotCounts]:
+    """The poll's candidate ids in list order (if asked for) and its ballots, counted.
+
+    Counted by the database, never read one by one: the count needs how many ballots chose
+    each candidate, how many are blank and the most choices on one ballot; a candidate twice
+    on one ballot is what the one_choice_per_candidate_per_ballot constraint rules out.
     """
-    chosen: dict[Any, list[int]] = {
-        ballot_id: [] for ballot_id in Ballot.objects.filter(poll=poll).values_list("id", flat=True)
-    }
-    for ballot_id, candidate_id in BallotChoice.objects.filter(ballot__poll=poll).values_list(
-        "ballot_id", "candidate_id"
-    ):
-        chosen[ballot_id].append(candidate_id)
-    return [tuple(sorted(choices)) for _key, choices in sorted(chosen.items())]
+    parts = [_VOTES, _MARKED] + ([_CANDIDATES] if with_candidates else [])
+    with connections[Ballot.objects.db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), [poll.pk] * len(parts))
+        rows = cursor.fetchall()
+    votes: dict[rules.CandidateKey, int] = {}
+    marked = largest = 0
+    listed: list[tuple[int, int]] = []
+    for kind, key, number in rows:
+        if kind == "votes":
+            votes[key] = number
+        elif kind == "marked":
+            marked, largest = key, number
+        else:
+            listed.append((number, key))
+    blank = votes.pop(None, 0)
+    counts = rules.BallotCounts(cast=marked + blank, blank=blank, largest=largest, votes=votes)
+    return [key for _position, key in sorted(listed)], counts
 
 
 def paper_count_of(poll: Poll) -> PaperCount | None:
@@ -73,16 +115,18 @@ def count(poll: Poll, candidates: Sequence[Candidate] | None = None) -> rules.Re
     """
     if poll.status != Poll.Status.CLOSED or poll.entitled is None:
         return None
-    candidates = candidates if candidates is not None else candidates_of(poll)
-    settings = settings_of(poll, candidates)
-    if poll.is_paper:
-        paper = paper_count_of(poll)
-        if paper is None or not paper.is_confirmed:
-            return None
-        votes = {line.candidate_id: line.votes for line in paper.lines.all()}
-        ballots = rules.paper_ballots(settings, votes, paper.ballots_cast, paper.blank_ballots)
-        return rules.tally(settings, ballots, poll.entitled)
-    return rules.tally(settings, secret_ballots(poll), poll.entitled)
+    if not poll.is_paper:
+        keys, counts = ballot_counts(poll, with_candidates=candidates is None)
+        if candidates is not None:
+            keys = [c.pk for c in candidates]
+        return rules.tally_counts(_settings(poll, keys), counts, poll.entitled)
+    paper = paper_count_of(poll)
+    if paper is None or not paper.is_confirmed:
+        return None
+    settings = settings_of(poll, candidates if candidates is not None else candidates_of(poll))
+    votes = {line.candidate_id: line.votes for line in paper.lines.all()}
+    ballots = rules.paper_ballots(settings, votes, paper.ballots_cast, paper.blank_ballots)
+    return rules.tally(settings, ballots, poll.entitled)
 
 
 @dataclass(frozen=True)

@@ -322,8 +322,11 @@ def check_ballot(
 # ---------------------------------------------------------------------------
 
 
-def _meets(share: Fraction, threshold: Fraction, strict: bool) -> bool:
-    return share > threshold if strict else share >= threshold
+def _meets(votes: int, base: int, threshold: Fraction, strict: bool) -> bool:
+    """Whether ``votes`` of ``base`` meet the threshold, compared exactly in integers."""
+    needed = threshold.numerator * base
+    reached = votes * threshold.denominator
+    return reached > needed if strict else reached >= needed
 
 
 def tally(
@@ -347,9 +350,7 @@ def tally(
         codes = ", ".join(p.code for p in settings_problems)
         raise ValueError(f"invalid poll settings: {codes}")
 
-    candidates = settings.candidates
-    position = {key: index for index, key in enumerate(candidates)}
-    votes = dict.fromkeys(candidates, 0)
+    votes = dict.fromkeys(settings.candidates, 0)
     cast = 0
     blank = 0
     for number, ballot in enumerate(ballots, start=1):
@@ -362,7 +363,99 @@ def tally(
             blank += 1
         for key in ballot:
             votes[key] += 1
+    return _decide(settings, entitled, cast=cast, blank=blank, votes=votes)
 
+
+@dataclass(frozen=True, kw_only=True)
+class BallotCounts:
+    """A poll's ballots summed up without reading any one of them, for :func:`tally_counts`.
+
+    * ``cast``: every ballot received, blank ones included.
+    * ``blank``: ballots with no choice.
+    * ``largest``: the most choices found on one ballot (0 when every ballot is blank).
+    * ``votes``: for each key chosen on at least one ballot, how many ballots chose it; a
+      key that is not a candidate is kept, so that the count can refuse it.
+
+    A candidate chosen twice on one ballot cannot be told from these figures (beyond
+    having more votes than there are marked ballots): whoever counts must make that
+    impossible, as voting's ``one_choice_per_candidate_per_ballot`` constraint does.
+    """
+
+    cast: int
+    blank: int
+    largest: int
+    votes: Mapping[CandidateKey, int]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "votes", MappingProxyType(dict(self.votes)))
+
+
+def count_ballots(ballots: Iterable[Sequence[CandidateKey]]) -> BallotCounts:
+    """The :class:`BallotCounts` of ``ballots``, as a database counts them without reading them."""
+    votes: dict[CandidateKey, int] = {}
+    cast = blank = largest = 0
+    for ballot in ballots:
+        cast += 1
+        blank += not ballot
+        largest = max(largest, len(ballot))
+        for key in ballot:
+            votes[key] = votes.get(key, 0) + 1
+    return BallotCounts(cast=cast, blank=blank, largest=largest, votes=votes)
+
+
+def counts_problems(settings: PollSettings, counts: BallotCounts) -> list[Problem]:
+    """Why ``counts`` cannot come from valid ballots of ``settings`` (empty: they can).
+
+    The checks :func:`check_ballot` makes of each ballot, made on the whole: no ballot with
+    more than ``max_choices`` choices and no key that is not a candidate.
+    """
+    if any(n < 0 for n in (counts.cast, counts.blank, counts.largest, *counts.votes.values())):
+        raise ValueError("ballot counts cannot be negative")
+    problems: list[Problem] = []
+    if counts.largest > settings.max_choices:
+        problems.append(
+            Problem(
+                TOO_MANY_CHOICES,
+                {"choices": counts.largest, "max_choices": settings.max_choices},
+            )
+        )
+    allowed = set(settings.candidates)
+    problems += [
+        Problem(UNKNOWN_CANDIDATE, {"candidate": key})
+        for key, votes in counts.votes.items()
+        if votes and key not in allowed
+    ]
+    # Figures that ballots of at most ``largest`` distinct choices can give, checked as
+    # paper counts are (a blank ballot count above the cast, a candidate on more ballots
+    # than were marked, more or fewer votes than the marked ballots can hold).
+    largest = replace(settings, max_choices=counts.largest)
+    problems += paper_problems(largest, counts.votes, counts.cast, counts.blank)
+    return problems
+
+
+def tally_counts(settings: PollSettings, counts: BallotCounts, entitled: int) -> Result:
+    """Count the ballots summed up in ``counts``: the same result as :func:`tally` of them.
+
+    Raises ``ValueError`` if the settings are invalid or :func:`counts_problems` finds a
+    problem.  Like :func:`tally`, it cannot re-check the self-vote rule.
+    """
+    settings_problems = validate_settings(settings, entitled)
+    if settings_problems:
+        codes = ", ".join(p.code for p in settings_problems)
+        raise ValueError(f"invalid poll settings: {codes}")
+    problems = counts_problems(settings, counts)
+    if problems:
+        raise ValueError("invalid ballot counts: " + ", ".join(p.code for p in problems))
+    votes = {key: counts.votes.get(key, 0) for key in settings.candidates}
+    return _decide(settings, entitled, cast=counts.cast, blank=counts.blank, votes=votes)
+
+
+def _decide(
+    settings: PollSettings, entitled: int, *, cast: int, blank: int, votes: dict[CandidateKey, int]
+) -> Result:
+    """The result of valid ballots: shares, who passed, who is elected, ties and problems."""
+    candidates = settings.candidates
+    position = {key: index for index, key in enumerate(candidates)}
     base = entitled if settings.threshold_base is ThresholdBase.ENTITLED else cast
     shares = {key: (Fraction(votes[key], base) if base else Fraction(0)) for key in candidates}
 
@@ -380,7 +473,7 @@ def tally(
     if not void and base:
         passed = tuple(
             sorted(
-                (key for key in candidates if _meets(shares[key], threshold, settings.strict)),
+                (key for key in candidates if _meets(votes[key], base, threshold, settings.strict)),
                 key=lambda key: (-votes[key], position[key]),
             )
         )

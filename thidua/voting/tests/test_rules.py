@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from thidua.voting.rules import (
+    BallotCounts,
     CandidateKey,
     DisclosureMode,
     PollSettings,
@@ -20,9 +21,12 @@ from thidua.voting.rules import (
     ThresholdBase,
     TieRule,
     check_ballot,
+    count_ballots,
+    counts_problems,
     disclose,
     runoff_settings,
     tally,
+    tally_counts,
     validate_settings,
 )
 
@@ -625,3 +629,55 @@ def test_property_single_seat_ties(
         assert result.needs_runoff is False
         assert result.elected == ()
         assert [p.code for p in result.problems] == ["unresolved_tie"]
+
+
+# ---------------------------------------------------------------------------
+# Counting from the ballots' counts (what the database groups and counts)
+# ---------------------------------------------------------------------------
+
+
+@given(polls())
+def test_property_the_count_from_counts_equals_the_count_of_the_ballots(
+    case: tuple[PollSettings, list[tuple[str, ...]], int],
+) -> None:
+    settings, ballots, entitled = case
+    counts = count_ballots(ballots)
+    assert counts_problems(settings, counts) == []
+    assert tally_counts(settings, counts, entitled) == tally(settings, ballots, entitled)
+
+
+def test_counts_of_ballots_are_cast_blank_largest_and_votes() -> None:
+    counts = count_ballots([("a", "b"), (), ("b",), ()])
+    assert counts == BallotCounts(cast=4, blank=2, largest=2, votes={"a": 1, "b": 2})
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        (BallotCounts(cast=2, blank=0, largest=2, votes={"a": 2, "b": 1}), ["too_many_choices"]),
+        (
+            BallotCounts(cast=2, blank=0, largest=1, votes={"a": 1, "zz": 1}),
+            ["unknown_candidate", "too_few_votes"],
+        ),
+        (BallotCounts(cast=1, blank=2, largest=0, votes={}), ["blank_exceed_cast"]),
+        # Two votes for "a" on one marked ballot: it was chosen twice.
+        (
+            BallotCounts(cast=2, blank=1, largest=1, votes={"a": 2}),
+            ["votes_exceed_ballots", "too_many_votes"],
+        ),
+        (BallotCounts(cast=2, blank=0, largest=1, votes={"a": 1}), ["too_few_votes"]),
+        (BallotCounts(cast=2, blank=0, largest=0, votes={"a": 1, "b": 1}), ["too_many_votes"]),
+    ],
+)
+def test_counts_no_valid_ballots_can_give_are_refused(
+    counts: BallotCounts, expected: list[str]
+) -> None:
+    settings = poll(("a", "b"))
+    assert codes(counts_problems(settings, counts)) == expected
+    with pytest.raises(ValueError, match="invalid ballot counts"):
+        tally_counts(settings, counts, entitled=7)
+
+
+def test_negative_counts_are_refused() -> None:
+    with pytest.raises(ValueError, match="negative"):
+        tally_counts(poll(("a",)), BallotCounts(cast=1, blank=0, largest=1, votes={"a": -1}), 7)
