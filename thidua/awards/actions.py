@@ -17,6 +17,7 @@ from thidua.concurrency import require_version, version_of
 from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused
+from thidua.lib.batch import collector_paused
 from thidua.lib.text import fold, normalize, same_text, strip_accents
 from thidua.orgs.models import Organization, Person, PersonPosition
 
@@ -760,26 +761,28 @@ def do_import_history(
     `progress(done, total)` hears how many rows are written (the import page's bar).
     """
     access.require(acting_user, "awards.manage_history")
-    table = importing.read_sheet(content)
-    rows, problems = importing.check_rows(table, importing.load_lookups(timezone.localdate()))
-    people, ambiguous = importing.match_people(rows)
-    problems += ambiguous
-    if problems:
-        raise importing.ImportRefused(problems + importing.duplicates(rows, people))
+    with collector_paused():
+        table = importing.read_sheet(content)
+        rows, problems = importing.check_rows(table, importing.load_lookups(timezone.localdate()))
+        del table
+        people, ambiguous = importing.match_people(rows)
+        problems += ambiguous
+        if problems:
+            raise importing.ImportRefused(problems + importing.duplicates(rows, people))
 
-    batch = HistoryImport.objects.create(
-        file_name=normalize(file_name)[:255], rows=len(rows), imported_by=acting_user
-    )
-    # Written first, checked by the unique constraints: a clash (rare: the file repeats what
-    # is on record) undoes the writes, and only then is the history searched for the rows.
-    try:
-        with transaction.atomic():
-            created = importing.store(rows, people, batch.pk, progress)
-    except IntegrityError:
-        raise importing.ImportRefused(
-            importing.duplicates(rows, people)
-            or [_("The file repeats an award already in the history; nothing was imported.")]
-        ) from None
+        batch = HistoryImport.objects.create(
+            file_name=normalize(file_name)[:255], rows=len(rows), imported_by=acting_user
+        )
+        # Written first, checked by the unique constraints: a clash (rare: the file repeats
+        # what is on record) undoes the writes, and only then is the history searched.
+        try:
+            with transaction.atomic():
+                created = importing.store(rows, people, batch.pk, progress)
+        except IntegrityError:
+            raise importing.ImportRefused(
+                importing.duplicates(rows, people)
+                or [_("The file repeats an award already in the history; nothing was imported.")]
+            ) from None
     record(
         "award_history.import",
         batch,

@@ -3,15 +3,23 @@
 The file has one header row with the columns of `COLUMNS`; an individual's row names the
 person (with year of birth), a collective's row leaves the name empty and names the unit.
 Every problem is reported by row and column; one problem refuses the whole file.
+
+A national file has 100,000 rows, so the checks go column by column: a column's cells
+repeat (a few thousand distinct units, dates, years and decision numbers in 100,000 rows),
+and each distinct cell is read, normalised and checked once. Only the rows with a problem
+are then spelled out, by row and column, in the order the columns are read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Mapping, Sequence
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from itertools import compress, repeat
+from operator import attrgetter
+from typing import Any, NamedTuple, TypeVar
 
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
@@ -35,6 +43,8 @@ GENDERS = {"nam": "male", "nữ": "female", "": ""}
 # The longest text each column may hold (the lengths of the fields it is stored in).
 MAX_LENGTHS = {NAME: 150, NUMBER: 50, ISSUER: 255}
 
+T = TypeVar("T")
+
 
 class ImportRefused(Exception):
     """The file is refused whole; `messages` name each problem by row and column."""
@@ -44,8 +54,7 @@ class ImportRefused(Exception):
         self.messages = messages
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One checked row: either a person (by key) or an organisation."""
 
     number: int
@@ -79,9 +88,8 @@ def read_sheet(content: bytes) -> list[list[Any]]:
         raise ImportRefused([unsafe.message]) from None
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        return [
-            list(row) for row in workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        ]
+        table: list[list[Any]] = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        return table
     except Exception:  # calamine raises several kinds for a file that is not a workbook
         raise ImportRefused(
             [_("The file is not an Excel workbook (.xlsx) that can be read.")]
@@ -129,6 +137,62 @@ def _as_date(value: Any) -> dt.date | None:
     return None
 
 
+def _cell(value: Any) -> Any:
+    """A cell as the checks see it: text normalised (NFC, one space), other values as read."""
+    return normalize(value) if isinstance(value, str) else value
+
+
+def _text(value: Any) -> str:
+    return normalize(value) if isinstance(value, str) else str(value)
+
+
+def each_distinct(values: Sequence[Any], convert: Callable[[Any], T]) -> list[T]:
+    """`convert(value)` for every value, computed once for each distinct value.
+
+    Values of different types stay apart: 1, 1.0 and True are equal in Python, not in a cell.
+    """
+    if set(map(type, values)) <= {str}:
+        known = {value: convert(value) for value in set(values)}
+        return list(map(known.__getitem__, values))
+    keys = list(zip(map(type, values), values, strict=True))
+    typed = {key: convert(key[1]) for key in set(keys)}
+    return list(map(typed.__getitem__, keys))
+
+
+def name_folder() -> Callable[[str], str]:
+    """`fold` for normalised names, one word at a time: names share few distinct words.
+
+    Folding (case, NFC, tone placement) never reaches across a space, so a normalised
+    name folds to its words' folds joined by spaces; each distinct word is folded once.
+    """
+    words: dict[str, str] = {}
+
+    def fold_word(word: str) -> str:
+        key = words.get(word)
+        if key is None:
+            key = words[word] = fold(word)
+        return key
+
+    def fold_name(name: str) -> str:
+        return " ".join(map(fold_word, name.split(" ")))
+
+    return fold_name
+
+
+def _columns(body: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """The sheet's rows turned into its first len(COLUMNS) columns (short rows padded)."""
+    width = len(COLUMNS)
+    if min(map(len, body)) < width:
+        body = [list(row) + [""] * (width - len(row)) for row in body]
+    return list(zip(*body, strict=False))[:width]
+
+
+# A problem found in a cell: (column, order in its row's list, text). A row's problems are
+# listed B to I, then the lengths of A, G and I (the order the checks were first written in).
+Problem = tuple[int, int, str] | None
+LENGTH_ORDER = {NAME: 8, NUMBER: 9, ISSUER: 10}
+
+
 def check_rows(table: list[list[Any]], lookups: Lookups) -> tuple[list[Row], list[str]]:
     """Check the header and every row; returns the rows and the problems found."""
     if not table:
@@ -144,116 +208,168 @@ def check_rows(table: list[list[Any]], lookups: Lookups) -> tuple[list[Row], lis
             )
     if problems:
         return [], problems
-    rows: list[Row] = []
-    seen: dict[tuple[Any, ...], int] = {}
-    # Units, awards and many names repeat from row to row: fold each text once.
-    folded: dict[str, str] = {}
-
-    def key_of(text: str) -> str:
-        key = folded.get(text)
-        if key is None:
-            key = folded[text] = fold(text)
-        return key
-
-    normalized: dict[str, str] = {}
-
-    def cell(row: Sequence[Any], index: int) -> Any:
-        value = row[index] if index < len(row) else ""
-        if not isinstance(value, str):
-            return value
-        text = normalized.get(value)
-        if text is None:
-            text = normalized[value] = normalize(value)
-        return text
-
-    for number, raw in enumerate(table[1:], start=2):
-        if all(v in ("", None) for v in raw):
-            continue
-        row_problems: list[str] = []
-
-        def bad(index: int, problem: str, n: int = number, out: list[str] = row_problems) -> None:
-            out.append(_error(n, index, problem))
-
-        name = cell(raw, NAME)
-        name = name if isinstance(name, str) else str(name)
-        born = _as_int(cell(raw, BORN)) if name else None
-        if name and born is None:
-            bad(BORN, _("enter the year of birth of the person."))
-        elif born is not None and not 1900 <= born <= lookups.today.year:
-            bad(BORN, _("the year of birth is not plausible."))
-        gender = GENDERS.get(key_of(str(cell(raw, GENDER))))
-        if gender is None:
-            bad(GENDER, _("write Nam or Nữ, or leave it empty."))
-        unit = str(cell(raw, UNIT))
-        orgs = lookups.organizations.get(key_of(unit), [])
-        if not unit:
-            bad(UNIT, _("enter the unit."))
-        elif not orgs:
-            bad(UNIT, _("unknown unit “%(unit)s”.") % {"unit": unit})
-        elif len(orgs) > 1:
-            bad(UNIT, _("more than one unit is named “%(unit)s”.") % {"unit": unit})
-        award_name = str(cell(raw, AWARD))
-        award = lookups.awards.get(key_of(award_name))
-        if award is None:
-            bad(AWARD, _("unknown award “%(award)s”.") % {"award": award_name})
-        year = _as_int(cell(raw, YEAR))
-        if year is None or not 1945 <= year <= lookups.today.year:
-            bad(YEAR, _("the year must be between 1945 and this year."))
-        decision_number = str(cell(raw, NUMBER))
-        if not decision_number:
-            bad(NUMBER, _("enter the decision number."))
-        decision_date = _as_date(cell(raw, DATE))
-        if decision_date is None:
-            bad(DATE, _("enter the decision date as dd/mm/yyyy."))
-        elif decision_date > lookups.today:
-            bad(DATE, _("the decision date is in the future."))
-        elif year is not None and decision_date.year < year:
-            bad(DATE, _("the decision is dated before the year it rewards."))
-        issuer = str(cell(raw, ISSUER))
-        if not issuer:
-            bad(ISSUER, _("enter the issuing authority."))
-        for index, text in ((NAME, name), (NUMBER, decision_number), (ISSUER, issuer)):
-            if len(text) > MAX_LENGTHS[index]:
-                bad(
-                    index,
-                    _("longer than %(count)s characters.") % {"count": MAX_LENGTHS[index]},
-                )
-        if row_problems:
-            problems.extend(row_problems)
-            continue
-        assert award is not None and year is not None and decision_date is not None
-        person_key = (key_of(name), born) if name and born is not None else None
-        nominee = person_key if person_key is not None else ("unit", orgs[0])
-        key = (nominee, award, year)
-        if key in seen:
-            problems.append(
-                _error(
-                    number,
-                    AWARD,
-                    _("the same award for the same year as row %(row)s.") % {"row": seen[key]},
-                )
-            )
-            continue
-        seen[key] = number
-        rows.append(
-            Row(
-                number=number,
-                person_key=person_key,
-                full_name=name,
-                birth_year=born,
-                gender=gender or "",
-                organization_id=orgs[0],
-                unit_name=unit,
-                award_id=award,
-                year=year,
-                decision_number=decision_number,
-                decision_date=decision_date,
-                issuer_name=issuer,
-            )
-        )
+    # Blank rows (every cell "" or None) are skipped; the others keep their row number.
+    kept = [
+        (number, raw)
+        for number, raw in enumerate(table[1:], start=2)
+        if raw.count("") + raw.count(None) != len(raw)
+    ]
+    if not kept:
+        return [], [_("The file has no rows under its header.")]
+    numbers = [number for number, _raw in kept]
+    cells = _columns([raw for _number, raw in kept])
+    rows, problems = _check_columns(numbers, cells, lookups)
     if not rows and not problems:
         problems.append(_("The file has no rows under its header."))
     return rows, problems
+
+
+def _check_columns(
+    numbers: list[int], cells: list[tuple[Any, ...]], lookups: Lookups
+) -> tuple[list[Row], list[str]]:
+    """The rows of these columns that pass every check, and every problem by row and column."""
+    today = lookups.today
+    checks: list[list[Problem]] = []  # one list per check, one entry per row
+
+    def checked(index: int, convert: Callable[[Any], tuple[Any, Problem]]) -> list[Any]:
+        values, found = zip(*each_distinct(cells[index], convert), strict=True)
+        checks.append(list(found))
+        return list(values)
+
+    def text_of(index: int, required: tuple[int, str] | None = None) -> Callable[[Any], Any]:
+        """Text cells: `required` is (order, problem) when the cell may not be empty."""
+        limit = MAX_LENGTHS[index]
+        too_long = (
+            index,
+            LENGTH_ORDER[index],
+            _("longer than %(count)s characters.") % {"count": limit},
+        )
+
+        def convert(value: Any) -> tuple[str, Problem]:
+            text = _text(value)
+            if required is not None and not text:
+                return text, (index, *required)
+            return text, too_long if len(text) > limit else None
+
+        return convert
+
+    names = checked(NAME, text_of(NAME))
+
+    def born_of(value: Any) -> tuple[int | None, Problem]:
+        born = _as_int(_cell(value))
+        if born is None:
+            return None, (BORN, 0, _("enter the year of birth of the person."))
+        if not 1900 <= born <= today.year:
+            return born, (BORN, 0, _("the year of birth is not plausible."))
+        return born, None
+
+    births = checked(BORN, born_of)
+    # A collective's row (no name) has no year of birth: whatever the cell holds is ignored.
+    births = [born if name else None for name, born in zip(names, births, strict=True)]
+    checks[-1] = [found if name else None for name, found in zip(names, checks[-1], strict=True)]
+
+    def gender_of(value: Any) -> tuple[str | None, Problem]:
+        gender = GENDERS.get(fold(str(_cell(value))))
+        if gender is None:
+            return None, (GENDER, 1, _("write Nam or Nữ, or leave it empty."))
+        return gender, None
+
+    genders = checked(GENDER, gender_of)
+
+    def unit_of(value: Any) -> tuple[tuple[str, int | None], Problem]:
+        unit = str(_cell(value))
+        orgs = lookups.organizations.get(fold(unit), [])
+        if not unit:
+            return (unit, None), (UNIT, 2, _("enter the unit."))
+        if not orgs:
+            return (unit, None), (UNIT, 2, _("unknown unit “%(unit)s”.") % {"unit": unit})
+        if len(orgs) > 1:
+            problem = _("more than one unit is named “%(unit)s”.") % {"unit": unit}
+            return (unit, None), (UNIT, 2, problem)
+        return (unit, orgs[0]), None
+
+    unit_names, organization_ids = zip(*checked(UNIT, unit_of), strict=True)
+
+    def award_of(value: Any) -> tuple[int | None, Problem]:
+        name = str(_cell(value))
+        award = lookups.awards.get(fold(name))
+        if award is None:
+            return None, (AWARD, 3, _("unknown award “%(award)s”.") % {"award": name})
+        return award, None
+
+    awards = checked(AWARD, award_of)
+
+    def year_of(value: Any) -> tuple[int | None, Problem]:
+        year = _as_int(_cell(value))
+        if year is None or not 1945 <= year <= today.year:
+            return year, (YEAR, 4, _("the year must be between 1945 and this year."))
+        return year, None
+
+    years = checked(YEAR, year_of)
+    decision_numbers = checked(NUMBER, text_of(NUMBER, (5, _("enter the decision number."))))
+
+    def date_of(value: Any) -> tuple[dt.date | None, Problem]:
+        day = _as_date(_cell(value))
+        if day is None:
+            return None, (DATE, 6, _("enter the decision date as dd/mm/yyyy."))
+        if day > today:
+            return day, (DATE, 6, _("the decision date is in the future."))
+        return day, None
+
+    dates = checked(DATE, date_of)
+    before = (DATE, 6, _("the decision is dated before the year it rewards."))
+    checks[-1] = [
+        found if found is not None or year is None or day is None or day.year >= year else before
+        for found, day, year in zip(checks[-1], dates, years, strict=True)
+    ]
+    issuers = checked(ISSUER, text_of(ISSUER, (7, _("enter the issuing authority."))))
+
+    # Each row's problems in a row's order; a row with any problem is left out.
+    found_by_row: dict[int, list[tuple[int, int, str]]] = {}
+    for found in checks:
+        for position in compress(range(len(numbers)), found):
+            problem = found[position]
+            assert problem is not None
+            found_by_row.setdefault(position, []).append(problem)
+    spelled: list[tuple[int, str]] = []  # (position, message)
+    for position, row_problems in found_by_row.items():
+        for index, _order, text in sorted(row_problems, key=lambda p: p[1]):
+            spelled.append((position, _error(numbers[position], index, text)))
+    ok = [True] * len(numbers)
+    for position in found_by_row:
+        ok[position] = False
+
+    # People are told apart by folded name and year of birth; a unit by its id.
+    name_keys = each_distinct(names, name_folder())
+    person_keys = [
+        (key, born) if name and ok_row else None
+        for name, key, born, ok_row in zip(names, name_keys, births, ok, strict=True)
+    ]
+    # The same nominee, award and year twice: the later row is refused.
+    nominees = [
+        ((person or ("unit", unit)), award, year)
+        for person, unit, award, year in zip(
+            person_keys, organization_ids, awards, years, strict=True
+        )
+    ]
+    if len(set(compress(nominees, ok))) != sum(ok):
+        seen: dict[tuple[Any, ...], int] = {}
+        for position in compress(range(len(numbers)), ok):
+            first = seen.setdefault(nominees[position], position)
+            if first != position:
+                ok[position] = False
+                twice = _("the same award for the same year as row %(row)s.") % {
+                    "row": numbers[first]
+                }
+                spelled.append((position, _error(numbers[position], AWARD, twice)))
+    spelled.sort(key=lambda p: p[0])  # stable: a row's problems keep their order
+    genders = [gender or "" for gender in genders]
+    columns = (
+        numbers, person_keys, names, births, genders, organization_ids, unit_names, awards,
+        years, decision_numbers, dates, issuers,
+    )  # fmt: skip
+    rows = list(map(Row, *(compress(column, ok) for column in columns)))
+    return rows, [message for _position, message in spelled]
 
 
 def duplicate_of_existing(number: int, year: int) -> str:
@@ -295,30 +411,57 @@ def load_lookups(today: dt.date) -> Lookups:
 
 
 def match_people(rows: Sequence[Row]) -> tuple[dict[PersonKey, list[int]], list[str]]:
-    """The people on record for the file's names (one query); a name may match one only."""
-    from thidua.orgs.models import Person
+    """The people on record for the file's names and years of birth (one query).
 
+    A name and year of birth may match one person only.
+    """
     keys = {r.person_key for r in rows if r.person_key is not None}
     people: dict[PersonKey, list[int]] = {}
-    if keys:
-        found = (
-            Person.objects.filter(
-                name_key__in={k for k, _born in keys},
-                birth_year__in={born for _k, born in keys},
-                merged_into__isnull=True,
-            )
-            .order_by()
-            .values_list("pk", "name_key", "birth_year")
-        )
-        for pk, key, born in found:
-            if (key, born) in keys:
-                people.setdefault((key, born), []).append(pk)
+    for pk, key, born in _people_with_keys(keys):
+        people.setdefault((key, born), []).append(pk)
     problems = [
         ambiguous_person(r.number, r.full_name)
         for r in rows
         if r.person_key is not None and len(people.get(r.person_key, [])) > 1
     ]
     return people, problems
+
+
+def _people_with_keys(keys: Iterable[tuple[str, int]]) -> list[tuple[int, str, int]]:
+    """(pk, name key, year of birth) of the unmerged people with exactly these keys.
+
+    The keys go to the database as one parameter (arrays on PostgreSQL, a JSON list on
+    SQLite) joined to the people by the name key's index: only the pairs that match come
+    back, not everyone who shares a name or a year of birth.
+    """
+    from django.db import connections, router
+
+    from thidua.orgs.models import Person
+
+    pairs = sorted(keys)
+    if not pairs:
+        return []
+    connection = connections[router.db_for_read(Person)]
+    table = connection.ops.quote_name(Person._meta.db_table)
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT p.id, p.name_key, p.birth_year FROM {table} p"
+            " JOIN unnest(%s::text[], %s::integer[]) AS k(name_key, birth_year)"
+            " ON p.name_key = k.name_key AND p.birth_year = k.birth_year"
+            " WHERE p.merged_into_id IS NULL"
+        )
+        params: list[Any] = [[key for key, _born in pairs], [born for _key, born in pairs]]
+    else:
+        sql = (
+            f"SELECT p.id, p.name_key, p.birth_year FROM json_each(%s) k"
+            f" JOIN {table} p ON p.name_key = json_extract(k.value, '$[0]')"
+            " AND p.birth_year = json_extract(k.value, '$[1]')"
+            " WHERE p.merged_into_id IS NULL"
+        )
+        params = [json.dumps(pairs, ensure_ascii=False)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def duplicates(rows: Sequence[Row], people: Mapping[PersonKey, list[int]]) -> list[str]:
@@ -362,31 +505,64 @@ def store(
     """Write the checked rows: newcomers with their posts, then the records in bulk.
 
     Returns how many people were created. The records go in with multi-row statements
-    (COPY on PostgreSQL), not one model object each; the database's unique constraints
-    still stand guard, and a clash raises IntegrityError.
+    (COPY on PostgreSQL), built column by column from plain values, not one model object
+    each; the database's unique constraints still stand guard, and a clash raises
+    IntegrityError.
     """
     from thidua.orgs.models import Person, PersonPosition
 
     from .models import AwardRecord
 
-    newcomers: dict[PersonKey, tuple[Person, int]] = {}
+    newcomers: dict[PersonKey, Row] = {}
     for r in rows:
-        key = r.person_key
-        if key is not None and key not in people and key not in newcomers:
-            person = Person(
-                full_name=r.full_name,
-                name_key=key[0],
-                birth_year=r.birth_year,
-                gender=r.gender,
-            )
-            newcomers[key] = (person, r.organization_id)
-    created = Person.objects.bulk_create([p for p, _unit in newcomers.values()], batch_size=2000)
-    PersonPosition.objects.bulk_create(
-        [PersonPosition(person=p, organization_id=unit) for p, unit in newcomers.values()],
+        if r.person_key is not None and r.person_key not in people:
+            newcomers.setdefault(r.person_key, r)
+    # Model objects here only, for the ids the database gives the newcomers.
+    created = Person.objects.bulk_create(
+        [
+            Person(full_name=r.full_name, name_key=key[0], birth_year=r.birth_year, gender=r.gender)
+            for key, r in newcomers.items()
+        ],
         batch_size=2000,
     )
     for new_key, person in zip(newcomers, created, strict=True):
         people[new_key] = [person.pk]
+    _insert(
+        PersonPosition,
+        ["person", "organization", "title"],
+        [
+            (person.pk, r.organization_id, "")
+            for person, r in zip(created, newcomers.values(), strict=True)
+        ],
+    )
+
+    # Column by column: the holder (a person, or the unit for a collective) and the rest.
+    person_ids = [people[key][0] if key is not None else None for key in _field(rows, "person_key")]
+    unit_ids = [
+        None if key is not None else unit
+        for key, unit in zip(
+            _field(rows, "person_key"), _field(rows, "organization_id"), strict=True
+        )
+    ]
+    day = _date_value()
+    days = {d: day(d) for d in set(_field(rows, "decision_date"))}
+    values = list(
+        zip(
+            person_ids,
+            unit_ids,
+            _field(rows, "award_id"),
+            _field(rows, "year"),
+            _field(rows, "decision_number"),
+            map(days.__getitem__, _field(rows, "decision_date")),
+            _field(rows, "issuer_name"),
+            _field(rows, "unit_name"),
+            repeat(AwardRecord.Source.IMPORT.value),
+            repeat(batch_id),
+            strict=False,  # the two repeats are endless
+        )
+    )
+    # In holder order, so that the indexes are written page after page, not at random.
+    values.sort(key=_holder_order)
     fields = [
         "person",
         "organization",
@@ -399,33 +575,19 @@ def store(
         "source",
         "history_import",
     ]
-    source = AwardRecord.Source.IMPORT.value
-    day = _date_value()
-    # In holder order, so that the indexes are written page after page, not at random.
-    ordered = sorted(rows, key=lambda r: people[r.person_key][0] if r.person_key is not None else 0)
-    for start in range(0, len(ordered), CHUNK):
-        _insert(
-            AwardRecord,
-            fields,
-            [
-                (
-                    people[r.person_key][0] if r.person_key is not None else None,
-                    r.organization_id if r.person_key is None else None,
-                    r.award_id,
-                    r.year,
-                    r.decision_number,
-                    day(r.decision_date),
-                    r.issuer_name,
-                    r.unit_name,
-                    source,
-                    batch_id,
-                )
-                for r in ordered[start : start + CHUNK]
-            ],
-        )
+    for start in range(0, len(values), CHUNK):
+        _insert(AwardRecord, fields, values[start : start + CHUNK])
         if progress is not None:
-            progress(min(start + CHUNK, len(ordered)), len(ordered))
+            progress(min(start + CHUNK, len(values)), len(values))
     return len(created)
+
+
+def _field(rows: Sequence[Row], name: str) -> list[Any]:
+    return list(map(attrgetter(name), rows))
+
+
+def _holder_order(values: tuple[Any, ...]) -> int:
+    return values[0] or 0
 
 
 def _date_value() -> Callable[[dt.date], Any]:
@@ -443,6 +605,8 @@ def _insert(model: Any, fields: Sequence[str], values: list[tuple[Any, ...]]) ->
     """Insert rows of plain values (ints, text, dates as `_date_value` gives) in one go."""
     from django.db import connections, router
 
+    if not values:
+        return
     connection = connections[router.db_for_write(model)]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)

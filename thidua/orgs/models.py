@@ -184,6 +184,15 @@ class Person(models.Model):
                 name="person_not_merged_into_itself", condition=~Q(merged_into=models.F("pk"))
             ),
         ]
+        indexes = [
+            # Matching an imported row to someone on record: (folded name, year of birth)
+            # among the people not merged into another, without reading every namesake.
+            models.Index(
+                fields=["name_key", "birth_year"],
+                name="person_current_name_birth",
+                condition=Q(merged_into__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -2,17 +2,25 @@
 
 import datetime as dt
 import io
+import random
+import unicodedata
+from collections import Counter
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from thidua.audit.models import AuditEntry
 from thidua.awards import actions
-from thidua.awards.importing import COLUMNS, ImportRefused
-from thidua.awards.models import AwardRecord
-from thidua.orgs.models import Person
+from thidua.awards.importing import COLUMNS, GENDERS, ImportRefused, name_folder
+from thidua.awards.models import AwardRecord, AwardType
+from thidua.lib.text import fold, normalize
+from thidua.orgs.models import Organization, Person, PersonPosition
 
 
 def workbook(rows, header=COLUMNS):
@@ -141,3 +149,177 @@ def test_the_import_page_shows_the_problems_and_stores_nothing(client, world):
     assert response.status_code == 400
     assert "Dòng 2, cột E" in response.content.decode()
     assert not AwardRecord.objects.exists()
+
+
+def test_every_problem_of_a_row_is_named_in_the_order_of_its_columns(world):
+    messages = refused(
+        world,
+        [
+            ["x" * 151, "năm", "Khác", "Sở Không Có", "Bằng khen?", 1800, "", "32/13/2016", ""],
+            ["", "", "", "", "Lao động tiên tiến", 2015, "1" * 51, dt.date(2014, 1, 1), "z" * 256],
+            row(born=1850),
+        ],
+    )
+    assert messages == [
+        "Dòng 2, cột B (Năm sinh): cần nhập năm sinh của cá nhân.",
+        "Dòng 2, cột C (Giới tính): ghi Nam hoặc Nữ, hoặc để trống.",
+        "Dòng 2, cột D (Đơn vị): không tìm thấy đơn vị “Sở Không Có”.",
+        f"Dòng 2, cột {AWARD}: không có danh hiệu, hình thức khen thưởng “Bằng khen?”.",
+        "Dòng 2, cột F (Năm): năm phải từ 1945 đến năm hiện tại.",
+        "Dòng 2, cột G (Số quyết định): cần nhập số quyết định.",
+        "Dòng 2, cột H (Ngày quyết định): cần nhập ngày quyết định theo dạng dd/mm/yyyy.",
+        "Dòng 2, cột I (Cơ quan ban hành): cần nhập cơ quan ban hành.",
+        "Dòng 2, cột A (Họ và tên): dài quá 150 ký tự.",
+        "Dòng 3, cột D (Đơn vị): cần nhập đơn vị.",
+        "Dòng 3, cột H (Ngày quyết định): ngày quyết định sớm hơn năm được khen thưởng.",
+        "Dòng 3, cột G (Số quyết định): dài quá 50 ký tự.",
+        "Dòng 3, cột I (Cơ quan ban hành): dài quá 255 ký tự.",
+        "Dòng 4, cột B (Năm sinh): năm sinh không hợp lệ.",
+    ]
+
+
+def test_cells_equal_in_python_but_not_in_a_sheet_are_checked_apart(world):
+    # 2015 and True are equal in Python; a year written TRUE is no year.
+    messages = refused(world, [row(year=2015), row(name="Lê Văn Bình", year=True, date="")])
+    assert messages == [
+        "Dòng 3, cột F (Năm): năm phải từ 1945 đến năm hiện tại.",
+        "Dòng 3, cột H (Ngày quyết định): cần nhập ngày quyết định theo dạng dd/mm/yyyy.",
+    ]
+
+
+def generated_history(rng, units, count):
+    """`count` rows a cluster accepts whole, written the many ways people type them."""
+    family, middle, given = ["Nguyễn", "Trần", "Lê"], ["Văn", "Thị", "Đức"], ["Hòa", "Thủy", "An"]
+    lines, seen = [], set()
+    while len(lines) < count:
+        unit, year = rng.choice(units), rng.randint(2006, 2015)
+        decided = dt.date(year + 1, rng.randint(1, 12), rng.randint(1, 28))
+        collective = rng.random() < 0.1
+        name = (
+            "" if collective else f"{rng.choice(family)} {rng.choice(middle)} {rng.choice(given)}"
+        )
+        born = "" if collective else rng.randint(1960, 1965)
+        holder = unit if collective else (name, born)
+        if (holder, year) in seen:
+            continue
+        seen.add((holder, year))
+        typed = name
+        if rng.random() < 0.3:  # old-style tones, decomposed letters, stray spaces
+            typed = "  " + unicodedata.normalize("NFD", name.replace("Hòa", "Hoà")) + " "
+        lines.append(
+            [
+                typed,
+                float(born) if born and rng.random() < 0.5 else born,
+                "" if collective else rng.choice(["Nam", "nữ", "NỮ", ""]),
+                unit.upper() if rng.random() < 0.2 else unit,
+                "Tập thể lao động tiên tiến" if collective else "Lao động tiên tiến",
+                str(year) if rng.random() < 0.2 else year,
+                f"{rng.randint(1, 999)}/QĐ-UBND",
+                decided.strftime("%d/%m/%Y") if rng.random() < 0.5 else decided,
+                f"Chủ tịch UBND {rng.choice(units)[-8:]}",
+            ]
+        )
+    return lines
+
+
+def as_date(cell):
+    if isinstance(cell, dt.date):
+        return cell
+    day, month, year = map(int, cell.split("/"))
+    return dt.date(year, month, day)
+
+
+def test_a_generated_workbook_writes_exactly_the_rows_it_holds(world):
+    units = [world.orgs[k].name for k in ("son_la", "cao_bang", "lai_chau")]
+    lines = generated_history(random.Random(2016), units, 600)
+    # Some people are on record already, with an award of another year.
+    first = [line for line in lines if line[0].strip() and float(line[5]) == 2006]
+    later = [line for line in lines if line not in first]
+    for part in (first, later):
+        actions.do_import_history(workbook(part), file_name="a.xlsx", acting_user=world.supervisor)
+
+    org = {fold(o.name): o.pk for o in Organization.objects.all()}
+    award = dict(AwardType.objects.values_list("name", "pk"))
+    expected = Counter(
+        (
+            (fold(line[0]), int(line[1])) if line[0].strip() else None,
+            None if line[0].strip() else org[fold(line[3])],
+            award[line[4]],
+            int(line[5]),
+            line[6],
+            as_date(line[7]),
+            line[8],
+            normalize(line[3]),
+            "import",
+        )
+        for line in lines
+    )
+    stored = Counter(
+        (
+            (r.person.name_key, r.person.birth_year) if r.person else None,
+            r.organization_id,
+            r.award_type_id,
+            r.year,
+            r.decision_number,
+            r.decision_date,
+            r.issuer_name,
+            r.unit_name,
+            r.source,
+        )
+        for r in AwardRecord.objects.select_related("person")
+    )
+    assert stored == expected
+    # Each person once, as the first line that names them wrote them, posted to its unit.
+    people = {}
+    for line in first + later:
+        if line[0].strip():
+            people.setdefault((fold(line[0]), int(line[1])), line)
+    assert sorted(
+        Person.objects.values_list("full_name", "name_key", "birth_year", "gender")
+    ) == sorted(
+        (normalize(line[0]), key, born, GENDERS[fold(line[2])])
+        for (key, born), line in people.items()
+    )
+    assert sorted(
+        PersonPosition.objects.values_list(
+            "person__name_key",
+            "person__birth_year",
+            "organization_id",
+            "title",
+            "valid_from",
+            "valid_to",
+        )
+    ) == sorted(
+        (key, born, org[fold(line[3])], "", None, None) for (key, born), line in people.items()
+    )
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            "aAoOuUyYđĐ hHtTqQ\u0300\u0301\u0303\u0309\u0323\u0306\u0302\u031b\t\u00a0ß"
+        ),
+        max_size=30,
+    )
+)
+def test_names_fold_word_by_word_as_a_whole(name):
+    assert name_folder()(normalize(name)) == fold(name)
+
+
+def test_an_import_takes_as_many_queries_for_a_thousand_rows_as_for_ten(
+    world, django_assert_max_num_queries
+):
+    def lines(count, start):
+        return [
+            row(name=f"Cán bộ số {start + i // 5}", born=1970, year=2011 + i % 5)
+            for i in range(count)
+        ]
+
+    with CaptureQueriesContext(connection) as small:
+        actions.do_import_history(
+            workbook(lines(10, 0)), file_name="a.xlsx", acting_user=world.supervisor
+        )
+    with django_assert_max_num_queries(len(small)):
+        actions.do_import_history(
+            workbook(lines(1000, 100)), file_name="b.xlsx", acting_user=world.supervisor
+        )
