@@ -235,17 +235,13 @@ def load_nominees(
         }
         own = Q(pk__in=scope.filter(record__isnull=False).values("record_id"))
 
-    members = {
-        year: _started(
-            scope.db if scope is not None else DEFAULT_DB_ALIAS,
-            partial(_member_rows, year, wanted, needs, ~own, scope),
-        )
-        for year, wanted in collectives.items()
-        if any(e.year == year and e.award in staffed for e in batch if e.collective_id)
-    }
-    history = History(dict(AwardType.objects.values_list("pk", "code")))
-    history.read_records(
-        _rows(
+    # Four independent reads, started together: outside a transaction each runs on its own
+    # connection (`_started`), and this thread builds from each as it arrives.
+    alias = scope.db if scope is not None else DEFAULT_DB_ALIAS
+    records = _started(
+        alias,
+        partial(
+            _fetched,
             _grouped(
                 AwardRecord,
                 F("award_type_id") * RECORD_KEY + F("year"),
@@ -253,11 +249,13 @@ def load_nominees(
                     (NOMINEES, "person_id", Q(person_id__in=nominees) & ~own),
                     (UNITS, "organization_id", Q(organization_id__in=all_orgs) & ~own),
                 ],
-            )
-        )
+            ),
+        ),
     )
-    history.read_ratings(
-        _rows(
+    ratings = _started(
+        alias,
+        partial(
+            _fetched,
             _grouped(
                 TaskRating,
                 Concat("rating", Value(":"), Cast("year", CharField())),
@@ -269,14 +267,27 @@ def load_nominees(
                         Q(organization_id__in=all_orgs, year__gte=first_rated),
                     ),
                 ],
-            )
-        )
+            ),
+        ),
     )
-    for pk, person_id, year, level, used_by in _rows(
-        Initiative.objects.filter(person_id__in=nominees)
-        .order_by()
-        .values_list("pk", "person_id", "year", "level", "used_by_id")
-    ):
+    initiatives = _started(
+        alias,
+        partial(
+            _fetched,
+            Initiative.objects.filter(person_id__in=nominees)
+            .order_by()
+            .values_list("pk", "person_id", "year", "level", "used_by_id"),
+        ),
+    )
+    members = {
+        year: _started(alias, partial(_member_rows, year, wanted, needs, ~own, scope))
+        for year, wanted in collectives.items()
+        if any(e.year == year and e.award in staffed for e in batch if e.collective_id)
+    }
+    history = History(dict(AwardType.objects.values_list("pk", "code")))
+    history.read_records(records())
+    history.read_ratings(ratings())
+    for pk, person_id, year, level, used_by in initiatives():
         history.read_initiative(pk, person_id, year, level, used_by)
     for year, rows in members.items():
         history.read_members(year, *rows())
@@ -375,7 +386,7 @@ def _member_rows(
         .order_by()
         .values_list("person_id", "rating")
     )
-    return list(_rows(people)), list(_rows(awards)), list(_rows(ratings))
+    return _fetched(people), _fetched(awards), _fetched(ratings)
 
 
 def _started(alias: str, work: Callable[[], T]) -> Callable[[], T]:
@@ -394,6 +405,10 @@ def _started(alias: str, work: Callable[[], T]) -> Callable[[], T]:
     future = pool.submit(_on_own_connection, work)
     pool.shutdown(wait=False)
     return future.result
+
+
+def _fetched(query: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    return list(_rows(query))
 
 
 def _on_own_connection(work: Callable[[], T]) -> T:
