@@ -15,6 +15,7 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils.functional import LazyObject, empty
 
 from thidua.orgs import rules as org_rules
 
@@ -39,10 +40,25 @@ class YearRoles:
         return bool(self.member_org_ids) or self.supervisor or self.admin
 
 
+def _itself(user: Any) -> Any:
+    """The user, not the lazy object standing for it (`request.user`).
+
+    Permission checks receive the user itself, views the lazy object: what is cached on the
+    user must live on the same object for both, or each computes it again.
+    """
+    if not isinstance(user, LazyObject):
+        return user
+    lazy: Any = user
+    if lazy._wrapped is empty:
+        lazy._setup()
+    return lazy._wrapped
+
+
 def lineage(user: Any) -> set[int]:
     """The user's organisation and every organisation it continues."""
     from thidua.orgs.models import Succession
 
+    user = _itself(user)
     if not getattr(user, "organization_id", None):
         return set()
     cache = user.__dict__.setdefault("_thidua_lineage", None)
@@ -57,6 +73,7 @@ def roles_in_year(user: Any, year: EmulationYear) -> YearRoles:
     """The roles of `user` in `year`, computed once per user object and year."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return YearRoles()
+    user = _itself(user)
     cache: dict[int, YearRoles] = user.__dict__.setdefault("_thidua_roles", {})
     if year.pk in cache:
         return cache[year.pk]
@@ -64,9 +81,9 @@ def roles_in_year(user: Any, year: EmulationYear) -> YearRoles:
 
     orgs = lineage(user)
     memberships = list(
-        Membership.objects.filter(year=year, organization_id__in=orgs).values_list(
-            "organization_id", "role"
-        )
+        Membership.objects.filter(year=year, organization_id__in=orgs)
+        .order_by()  # no join for the default order: the rows are only looked through
+        .values_list("organization_id", "role")
     )
     member_ids = frozenset(org for org, _role in memberships)
     own = user.organization_id if user.organization_id in member_ids else None
@@ -331,5 +348,6 @@ def get_membership_for(
 
 def forget(user: Any) -> None:
     """Drop the user's cached roles, after a change of membership in the same request."""
+    user = _itself(user)
     user.__dict__.pop("_thidua_roles", None)
     user.__dict__.pop("_thidua_lineage", None)

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,11 +21,10 @@ from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused
 from thidua.jobs.actions import do_start_job
 from thidua.jobs.models import Job
-from thidua.lib.text import slugify_vi, sort_key
+from thidua.lib.text import slugify_vi
 from thidua.orgs.models import Organization, Person, PersonPosition
 
 from . import achievement, actions, exports, importing, rules
-from .eligibility import judge_year
 from .forms import (
     DecisionForm,
     EvidenceForm,
@@ -39,6 +39,7 @@ from .forms import (
 )
 from .models import AwardRule, AwardType, EvidenceFile, Nomination
 from .reasons import VERDICT_LABELS, describe
+from .verdicts import Listed, year_nominations, year_verdicts
 
 
 def award_names() -> dict[str, str]:
@@ -122,33 +123,40 @@ def nominations(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
     roles = access.roles_in_year(request.user, emulation_year)
     form = FilterForm(request.GET or None, units=_member_units(emulation_year))
-    found = Nomination.objects.filter(year=emulation_year).select_related(
-        "unit", "person", "collective", "award_type"
-    )
+    # The year's rows come sorted and judged (kept until the data changes); the filters and
+    # the page are applied to them here.
+    listing = year_nominations(emulation_year)
+    listed: list[Listed] = list(listing.rows)
     if form.is_valid():
         data = form.cleaned_data
         if data["unit"]:
-            found = found.filter(unit=data["unit"])
+            listed = [n for n in listed if n.unit_id == data["unit"].pk]
         if data["award"]:
-            found = found.filter(award_type=data["award"])
+            listed = [n for n in listed if n.award_type_id == data["award"].pk]
         if data["status"]:
-            found = found.filter(status=data["status"])
+            listed = [n for n in listed if n.status == data["status"]]
         if data["q"]:
-            found = found.filter(search_key__contains=actions.search_key(data["q"]))
-    judgements = judge_year(emulation_year)
-    names = award_names()
-    # Sorted and counted from three columns; only the page shown is loaded whole.
-    unit_keys: dict[str, Any] = {}
-    keys = []
-    for pk, unit_name, rank in found.order_by().values_list("pk", "unit__name", "award_type__rank"):
-        if unit_name not in unit_keys:
-            unit_keys[unit_name] = sort_key(unit_name)
-        keys.append((unit_keys[unit_name], rank, pk))
-    listed = [pk for _unit, _rank, pk in sorted(keys)]
-    totals = rules.tally(judgements[pk] for pk in listed)
+            wanted = actions.search_key(data["q"])
+            listed = [n for n in listed if wanted in n.search_key]
+    judgements = listing.verdicts
+    totals = rules.tally(judgements[n.pk] for n in listed)
     page = Paginator(listed, NOMINATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    loaded = found.in_bulk(list(page))
-    rows = [{"nomination": loaded[pk], "verdict": explain(judgements[pk], names)} for pk in page]
+    statuses = dict(Nomination.Status.choices)
+    # A nomination's page is the list's route followed by its id: reversed once, not per row.
+    link = reverse("awards:nomination", args=[slug, year, 0]).removesuffix("0/")
+    # The list shows each verdict's name; its reasons are on the nomination's page.
+    rows = [
+        {
+            "url": f"{link}{n.pk}/",
+            "nominee": n.nominee,
+            "unit": n.unit,
+            "award": n.award,
+            "status": statuses[n.status],
+            "verdict": judgements[n.pk].verdict.value,
+            "label": VERDICT_LABELS[judgements[n.pk].verdict],
+        }
+        for n in page
+    ]
     filters = request.GET.copy()
     filters.pop("page", None)
     return render(
@@ -157,6 +165,13 @@ def nominations(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         _ctx(
             emulation_year,
             form=form,
+            # The filters' choices, from the rows kept: the form only checks what is sent.
+            choices={
+                "unit": [(str(pk), name) for pk, name in listing.units],
+                "award": [(str(pk), name) for pk, name in listing.awards],
+                "status": form.fields["status"].choices,  # type: ignore[attr-defined]
+            },
+            chosen={name: str(form[name].value() or "") for name in ("unit", "award", "status")},
             rows=rows,
             page=page,
             filters=filters.urlencode(),
@@ -222,7 +237,7 @@ def nomination_detail(request: HttpRequest, slug: str, year: int, pk: int) -> Ht
     editable = nomination.status in (Nomination.Status.DRAFT, Nomination.Status.RETURNED)
     in_phase = emulation_year.phase == Phase.PROPOSALS
     can_edit = in_phase and editable and user.has_perm("awards.draft", membership)
-    judgement = judge_year(emulation_year)[nomination.pk]
+    judgement = year_verdicts(emulation_year)[nomination.pk]
     can_read_dossier = user.has_perm("awards.view_dossier", membership)
     return render(
         request,

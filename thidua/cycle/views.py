@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua import access
 from thidua.audit.models import AuditEntry
+from thidua.audit.stamp import StampedCache
 from thidua.concurrency import STALE
 from thidua.errors import ActionRefused
 from thidua.lib.text import sort_key
@@ -20,7 +25,7 @@ from thidua.orgs.models import User
 
 from . import actions, hooks, rules
 from .forms import MovementForm, OpenYearForm, PhaseForm, PledgeForm
-from .models import Movement, Phase, Pledge, Signature
+from .models import EmulationYear, Movement, Phase, Pledge, Signature
 from .problems import todo_label
 
 
@@ -72,29 +77,36 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def year_dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    emulation_year = access.get_year_for(request.user, slug, year)
-    roles = access.roles_in_year(request.user, emulation_year)
+@dataclass(frozen=True)
+class _YearFigures:
+    """What the dashboard shows of a year, the same for every reader in one language."""
+
+    rows: list[dict[str, Any]]  # one per member, in Vietnamese order of names
+    movement: Movement | None
+    pledge: Pledge | None
+    blockers: list[str]  # what stops the move to the next phase
+
+
+def _read_figures(year: EmulationYear) -> _YearFigures:
     memberships = sorted(
-        emulation_year.memberships.select_related("organization"),
+        year.memberships.select_related("organization"),
         key=lambda m: sort_key(m.organization.name),
     )
-    pledge = Pledge.objects.filter(year=emulation_year).first()
+    pledge = Pledge.objects.filter(year=year).first()
     signed = set()
     if pledge is not None:
         signed = set(pledge.signatures.values_list("organization_id", flat=True))
     # Other areas add their own to-dos (report indicators, self-score, vote ...).
     area_todos: dict[int, list[str]] = {}
     for todos_of in hooks.member_todos:
-        for org_id, todos in todos_of(emulation_year, memberships).items():
+        for org_id, todos in todos_of(year, memberships).items():
             area_todos.setdefault(org_id, []).extend(todos)
     rows = []
     for membership in memberships:
         status = rules.MemberStatus(
             name=membership.organization.name, signed=membership.organization_id in signed
         )
-        todos = [todo_label(code) for code in rules.member_todos(emulation_year.phase, status)]
+        todos = [todo_label(code) for code in rules.member_todos(year.phase, status)]
         rows.append(
             {
                 "membership": membership,
@@ -102,10 +114,37 @@ def year_dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
                 "todos": todos + area_todos.get(membership.organization_id, []),
             }
         )
+    next_phase = rules.next_phase(year.phase)
+    return _YearFigures(
+        rows=rows,
+        movement=Movement.objects.filter(year=year).first(),
+        pledge=pledge,
+        blockers=actions.phase_problems(year, next_phase) if next_phase is not None else [],
+    )
+
+
+# Every change they are read from (members, pledge, signatures, the areas' work behind the
+# to-dos, the phase) appends an audit entry: they are kept per process until the next one.
+_figures: StampedCache[_YearFigures] = StampedCache(size=128)
+
+
+def _year_figures(year: EmulationYear) -> _YearFigures:
+    """The year's figures as of now, in the current language (shared: never changed)."""
+    return _figures.get(
+        (year.pk, get_language()),
+        # Read with the year as it is when the stamp is taken, not as the request found it.
+        lambda: _read_figures(
+            EmulationYear.objects.select_related("cluster", "cluster__supervisor").get(pk=year.pk)
+        ),
+    )
+
+
+@login_required
+def year_dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year)
+    roles = access.roles_in_year(request.user, emulation_year)
+    figures = _year_figures(emulation_year)
     next_phase = rules.next_phase(emulation_year.phase)
-    blockers: list[str] = []
-    if next_phase is not None and roles.secretariat:
-        blockers = actions.phase_problems(emulation_year, next_phase)
     links = [
         link for links_of in hooks.year_links for link in links_of(emulation_year, request.user)
     ]
@@ -113,12 +152,12 @@ def year_dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "year": emulation_year,
         "cluster": emulation_year.cluster,
         "roles": roles,
-        "rows": rows,
-        "movement": Movement.objects.filter(year=emulation_year).first(),
-        "pledge": pledge,
+        "rows": figures.rows,
+        "movement": figures.movement,
+        "pledge": figures.pledge,
         "phases": _phase_steps(emulation_year.phase),
         "next_phase": Phase(next_phase) if next_phase else None,
-        "blockers": blockers,
+        "blockers": figures.blockers if roles.secretariat else [],
         "links": links,
         "can_change_phase": request.user.has_perm("cycle.change_phase", emulation_year),
         "can_edit_setup": request.user.has_perm("cycle.edit_setup", emulation_year)

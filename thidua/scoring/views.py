@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua import access
+from thidua.audit.stamp import StampedCache
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused
 from thidua.lib import xlsx
@@ -612,10 +613,21 @@ def dispute_settle(request: HttpRequest, slug: str, year: int, pk: int) -> HttpR
 # --- ranking ----------------------------------------------------------------------------------
 
 
+# Rankings as read from the years' scores, kept in the process until attributed data changes
+# (every scoring action, phase change and member change appends an audit entry).
+_rankings: StampedCache[standings.Ranking | None] = StampedCache(size=64)
+
+
+def _current_ranking(year: EmulationYear) -> standings.Ranking | None:
+    """The year's ranking as of now (shared by the process's requests: never changed)."""
+    # Read with the year as it is when the stamp is taken, not as the request first found it.
+    return _rankings.get(year.pk, lambda: standings.ranking(EmulationYear.objects.get(pk=year.pk)))
+
+
 @login_required
 def ranking(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
-    result = standings.ranking(emulation_year)
+    result = _current_ranking(emulation_year)
     context = _context(emulation_year, ranking=result)
     if result is not None:
         rows = [

@@ -1,0 +1,76 @@
+"""The dashboard's figures of a year: shared by its readers, read again after any change.
+
+A change "made elsewhere" is one another server process commits: this process learns of it
+only through the audit chain's head, not through its own saves (see `thidua.audit.stamp`).
+"""
+
+from contextlib import contextmanager
+
+import pytest
+from django.conf import settings
+
+from thidua.audit import stamp
+from thidua.cycle.actions import do_sign_pledge
+
+TO_SIGN = "Ký giao ước thi đua"
+
+
+@pytest.fixture
+def elsewhere(monkeypatch):
+    """Make a change as another process would: this process's own saves go unnoticed."""
+
+    @contextmanager
+    def run():
+        generation = stamp._generation
+        yield
+        monkeypatch.setattr(stamp, "_generation", generation)
+
+    return run
+
+
+@pytest.fixture
+def as_user(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def test_a_signature_made_elsewhere_is_seen_on_the_next_request(as_user, world, elsewhere):
+    pledge = world.to_pledge_phase()
+    client = as_user(world.son_la_officer)
+    assert client.get(world.url).content.decode().count(TO_SIGN) == 3
+    with elsewhere():
+        do_sign_pledge(pledge, unit=world.orgs["son_la"], acting_user=world.son_la_leader)
+    assert client.get(world.url).content.decode().count(TO_SIGN) == 2
+
+
+def test_what_stops_the_next_phase_is_shown_to_the_secretariat_only(as_user, world):
+    # A member reads the year first; the secretariat then sees its own part all the same.
+    member = as_user(world.lai_chau_officer).get(world.url)
+    assert member.context["blockers"] == [] and member.context["can_change_phase"] is False
+    secretariat = as_user(world.son_la_officer).get(world.url)
+    assert secretariat.context["blockers"] and secretariat.context["can_change_phase"] is True
+    assert as_user(world.lai_chau_officer).get(world.url).context["blockers"] == []
+
+
+def test_each_language_has_its_own_figures(as_user, world):
+    world.to_pledge_phase()
+    client = as_user(world.son_la_officer)
+    assert TO_SIGN in client.get(world.url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(world.url).content.decode()
+    assert TO_SIGN not in body and "Sign the emulation pledge" in body
+
+
+def test_a_dashboard_read_again_asks_only_for_the_user_the_year_and_the_stamp(
+    as_user, world, django_assert_max_num_queries
+):
+    world.to_pledge_phase()
+    client = as_user(world.son_la_officer)
+    client.get(world.url)
+    # Session, user, year, successions, the user's roles, the stamp, an area's link check,
+    # the user's unit in the page header: the roles are read once for the whole request.
+    with django_assert_max_num_queries(8):
+        assert client.get(world.url).status_code == 200

@@ -1,0 +1,56 @@
+"""The ranking kept for the page: read once, read again after any attributed change.
+
+A change "made elsewhere" is one another server process commits: this process learns of it
+only through the audit chain's head, not through its own saves (see `thidua.audit.stamp`).
+"""
+
+from contextlib import contextmanager
+
+import pytest
+
+from thidua.audit import stamp
+from thidua.cycle.models import Phase
+from thidua.scoring import standings
+
+from .conftest import move
+
+
+@pytest.fixture
+def elsewhere(monkeypatch):
+    """Make a change as another process would: this process's own saves go unnoticed."""
+
+    @contextmanager
+    def run():
+        generation = stamp._generation
+        yield
+        monkeypatch.setattr(stamp, "_generation", generation)
+
+    return run
+
+
+def ranking_url(world):
+    return f"{world.url}scoring/ranking/"
+
+
+def test_the_ranking_frozen_elsewhere_is_seen_on_the_next_request(
+    as_user, cross_checking, elsewhere
+):
+    client = as_user(cross_checking.son_la_officer)
+    assert client.get(ranking_url(cross_checking)).context["ranking"].provisional
+    with elsewhere():
+        move(cross_checking, Phase.CONFERENCE)
+    shown = client.get(ranking_url(cross_checking)).context["ranking"]
+    assert not shown.provisional and shown.snapshot is not None
+    assert shown.standings == standings.ranking(cross_checking.year).standings
+
+
+def test_a_ranking_read_again_is_not_computed_again(
+    as_user, cross_checking, django_assert_max_num_queries
+):
+    client = as_user(cross_checking.lai_chau_officer)
+    first = client.get(ranking_url(cross_checking)).context["ranking"]
+    # Session, user, year, successions, the user's roles, the stamp, the user's unit.
+    with django_assert_max_num_queries(7):
+        again = client.get(ranking_url(cross_checking)).context["ranking"]
+    assert again is first
+    assert again.standings == standings.ranking(cross_checking.year).standings
