@@ -5,10 +5,11 @@
 Measured: `thidua.awards.eligibility.judge_scope` over all of this year's nominations
 (every cluster), the path `thidua check_eligibility --all` and the pages take.
 Baseline, in the same run: reading just the history rows the checks need, with one raw SQL
-query per kind of row and nothing built from them: individual nominees' titles, awards and
-initiatives (all years) and ratings (as far back as a rule looks), collectives' the same
-(with their former names), and their members' titles and ratings of the nomination year
-where the award's rule counts them (`eligibility.Needs` says which).
+query per kind of row and nothing built from them: individual nominees' titles and awards
+(all years), initiatives (where the award's rule counts them) and ratings (as far back as a
+rule looks, where it looks), collectives' the same (with their former names), and their
+members' titles and ratings of the nomination year where the award's rule counts them
+(`eligibility.Needs` says which).
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ UNITS = f"""
     UNION {NOMINATIONS.format(column="collective_id")}
 """
 PEOPLE = NOMINATIONS.format(column="person_id")
+PEOPLE_FOR = """
+    SELECT n.person_id FROM awards_nomination n
+    JOIN cycle_emulationyear y ON y.id = n.year_id
+    JOIN awards_awardtype a ON a.id = n.award_type_id
+    WHERE y.year = %s AND n.person_id IS NOT NULL AND a.code IN ({codes})
+"""
 
 
 def baseline_queries(year: int) -> dict[str, tuple[str, list[Any]]]:
@@ -53,9 +60,14 @@ def baseline_queries(year: int) -> dict[str, tuple[str, list[Any]]]:
     needs = Needs.of(rule_versions())
     first_rated = year - (needs.ratings_years or 100) + 1
 
+    def quoted(codes: frozenset[str]) -> str:
+        return ", ".join(f"'{code}'" for code in sorted(codes)) or "''"
+
     def members(codes: frozenset[str]) -> tuple[str, list[Any]]:
-        quoted = ", ".join(f"'{code}'" for code in sorted(codes)) or "''"
-        return MEMBERS.format(collectives=COLLECTIVES.format(codes=quoted)), [year]
+        return MEMBERS.format(collectives=COLLECTIVES.format(codes=quoted(codes))), [year]
+
+    rated = PEOPLE_FOR.format(codes=quoted(needs.rated))
+    inventive = PEOPLE_FOR.format(codes=quoted(needs.initiatives))
 
     award_staff, award_params = members(needs.member_awards)
     rating_staff, rating_params = members(needs.member_ratings)
@@ -67,12 +79,12 @@ def baseline_queries(year: int) -> dict[str, tuple[str, list[Any]]]:
         ),
         "ratings of nominees": (
             f"SELECT person_id, year, rating FROM awards_taskrating "
-            f"WHERE person_id IN ({PEOPLE}) AND year >= %s",
+            f"WHERE person_id IN ({rated}) AND year >= %s",
             [year, first_rated],
         ),
         "initiatives of nominees": (
             f"SELECT id, person_id, year, level, used_by_id FROM awards_initiative "
-            f"WHERE person_id IN ({PEOPLE})",
+            f"WHERE person_id IN ({inventive})",
             [year],
         ),
         "awards of collectives": (

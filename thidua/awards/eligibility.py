@@ -219,6 +219,8 @@ def load_nominees(
     first_rated = min(years) - needs.ratings_years + 1 if needs.ratings_years else 1900
     staffed = needs.member_awards | needs.member_ratings
     nominees: Any = {e.person_id for e in batch if e.person_id is not None}
+    rated: Any = {e.person_id for e in batch if e.person_id and e.award in needs.rated}
+    inventive: Any = {e.person_id for e in batch if e.person_id and e.award in needs.initiatives}
     collectives: dict[int, Any] = {  # whose staff counts: collective -> award, by year
         year: {e.collective_id: e.award for e in batch if e.year == year and e.award in staffed}
         for year in years
@@ -227,6 +229,8 @@ def load_nominees(
     own = Q(pk__in={e.record_id for e in batch if e.record_id is not None})
     if scope is not None:  # let the database find them: nothing sent back and forth
         nominees = scope.filter(person__isnull=False).values("person_id")
+        rated = nominees.filter(award_type__code__in=needs.rated)
+        inventive = nominees.filter(award_type__code__in=needs.initiatives)
         collectives = {
             year: scope.filter(
                 year__year=year, collective__isnull=False, award_type__code__in=staffed
@@ -260,7 +264,7 @@ def load_nominees(
                 TaskRating,
                 Concat("rating", Value(":"), Cast("year", CharField())),
                 [
-                    (NOMINEES, "person_id", Q(person_id__in=nominees, year__gte=first_rated)),
+                    (NOMINEES, "person_id", Q(person_id__in=rated, year__gte=first_rated)),
                     (
                         UNITS,
                         "organization_id",
@@ -274,7 +278,7 @@ def load_nominees(
         alias,
         partial(
             _fetched,
-            Initiative.objects.filter(person_id__in=nominees)
+            Initiative.objects.filter(person_id__in=inventive)
             .order_by()
             .values_list("pk", "person_id", "year", "level", "used_by_id"),
         ),
@@ -284,6 +288,7 @@ def load_nominees(
         for year, wanted in collectives.items()
         if any(e.year == year and e.award in staffed for e in batch if e.collective_id)
     }
+
     history = History(dict(AwardType.objects.values_list("pk", "code")))
     history.read_records(records())
     history.read_ratings(ratings())
@@ -421,13 +426,13 @@ def _on_own_connection(work: Callable[[], T]) -> T:
 NOMINEES, UNITS = 1, 2  # the parts of the history read
 RECORD_KEY = 10_000  # a title or award read as award type × RECORD_KEY + year
 
-# Requirements that read neither ratings nor members; any other kind makes the loader
-# read everything, so a new kind of requirement is never judged on missing history.
+# Requirements that read only titles and awards (ratings, initiatives and members are read
+# for the awards whose rules name them); any other kind makes the loader read everything,
+# so a new kind of requirement is never judged on missing history.
 _HISTORY_ONLY = (
     rules.ConsecutiveTitles,
     rules.CountInWindow,
     rules.SameYearPrerequisite,
-    rules.InitiativesRequired,
     rules.MinYearsSince,
     rules.NoDisciplineOrOpenComplaint,
     rules.Quota,
@@ -442,18 +447,25 @@ class Needs:
     ratings_years: int | None  # how many years back (with the nomination year); None: all
     member_awards: frozenset[str]  # awards whose rules count members' titles
     member_ratings: frozenset[str]  # awards whose rules count members' ratings
+    rated: frozenset[str] = frozenset()  # awards whose rules look at the nominee's ratings
+    initiatives: frozenset[str] = frozenset()  # awards whose rules count initiatives
 
     @classmethod
     def of(cls, versions: dict[str, list[rules.RuleVersion]]) -> Needs:
         reach: int | None = 1
         awards: set[str] = set()
         ratings: set[str] = set()
+        rated: set[str] = set()
+        initiatives: set[str] = set()
         everything = False
 
         def visit(code: str, requirement: Any) -> None:
             nonlocal reach, everything
             if isinstance(requirement, rules.RatingsOverPeriod):
                 reach = max(reach or 1, requirement.years)
+                rated.add(code)
+            elif isinstance(requirement, rules.InitiativesRequired):
+                initiatives.add(code)
             elif isinstance(requirement, rules.MemberShare | rules.MemberCount):
                 awards.add(code)
             elif isinstance(requirement, rules.MemberRatingShare):
@@ -470,8 +482,14 @@ class Needs:
                     visit(code, requirement)
         if everything:
             every = frozenset(versions)
-            return cls(None, every, every)
-        return cls(reach, frozenset(awards), frozenset(ratings))
+            return cls(None, every, every, every, every)
+        return cls(
+            reach,
+            frozenset(awards),
+            frozenset(ratings),
+            frozenset(rated),
+            frozenset(initiatives),
+        )
 
 
 class _Interned(dict[str, Any]):
