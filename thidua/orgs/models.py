@@ -227,6 +227,14 @@ class PersonPosition(models.Model):
                 | Q(valid_to__gte=models.F("valid_from")),
             ),
         ]
+        indexes = [
+            # A unit's staff in a year (eligibility of collectives): read from the index
+            # alone, without visiting a row per person.
+            models.Index(
+                fields=["organization", "person", "valid_from", "valid_to"],
+                name="position_staff_of_unit",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} — {self.title} ({self.organization})"
