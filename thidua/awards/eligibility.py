@@ -22,6 +22,7 @@ from functools import partial
 from itertools import repeat
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
@@ -242,8 +243,11 @@ def load_nominees(
     # Four independent reads, started together: outside a transaction each runs on its own
     # connection (`_started`), and this thread builds from each as it arrives.
     alias = scope.db if scope is not None else DEFAULT_DB_ALIAS
-    records = _started(
-        alias,
+
+    def aside(work: Callable[[], T]) -> Callable[[], T]:
+        return _started(alias, work, size=len(batch))
+
+    records = aside(
         partial(
             _fetched,
             _grouped(
@@ -256,8 +260,7 @@ def load_nominees(
             ),
         ),
     )
-    ratings = _started(
-        alias,
+    ratings = aside(
         partial(
             _fetched,
             _grouped(
@@ -274,8 +277,7 @@ def load_nominees(
             ),
         ),
     )
-    initiatives = _started(
-        alias,
+    initiatives = aside(
         partial(
             _fetched,
             Initiative.objects.filter(person_id__in=inventive)
@@ -284,7 +286,7 @@ def load_nominees(
         ),
     )
     members = {
-        year: _started(alias, partial(_member_rows, year, wanted, needs, ~own, scope))
+        year: aside(partial(_member_rows, year, wanted, needs, ~own, scope))
         for year, wanted in collectives.items()
         if any(e.year == year and e.award in staffed for e in batch if e.collective_id)
     }
@@ -394,17 +396,19 @@ def _member_rows(
     return _fetched(people), _fetched(awards), _fetched(ratings)
 
 
-def _started(alias: str, work: Callable[[], T]) -> Callable[[], T]:
-    """Start `work` on a second connection where that is safe; call the result for its result.
+def _started(alias: str, work: Callable[[], T], *, size: int) -> Callable[[], T]:
+    """Start `work` on a second connection where that pays; call the result for its result.
 
-    A batch's queries are independent: while one connection reads a part of the history,
-    this one reads the rest and builds, so the database and Python use both cores. Safe
-    only in autocommit (each query then sees the latest committed rows anyway); inside a
+    A large batch's queries are independent: while other connections read parts of the
+    history, this one builds from what has arrived, so the database and Python use both
+    cores. Only for batches of `THIDUA_PARALLEL_READS_FROM` nominations or more (a page's
+    year of a few hundred would pay more for the connections than it saves), and only in
+    autocommit (each query then sees the latest committed rows anyway): inside a
     transaction, or on a private in-memory database, the work runs here when asked.
     """
     connection = connections[alias]
     in_memory = isinstance(connection, SQLiteWrapper) and connection.is_in_memory_db()
-    if connection.in_atomic_block or in_memory:
+    if size < settings.THIDUA_PARALLEL_READS_FROM or connection.in_atomic_block or in_memory:
         return work
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eligibility")
     future = pool.submit(_on_own_connection, work)

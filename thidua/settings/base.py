@@ -158,3 +158,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("THIDUA_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# A batch of this many nominations or more (a national eligibility run) reads its history on
+# several connections at once; smaller ones (a page's year) read it on the request's own.
+THIDUA_PARALLEL_READS_FROM = int(os.environ.get("THIDUA_PARALLEL_READS_FROM", "5000"))

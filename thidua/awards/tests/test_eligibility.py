@@ -229,11 +229,12 @@ def test_a_post_that_ended_before_the_year_does_not_make_a_member(proposals, off
 
 
 @pytest.mark.django_db(transaction=True)
-def test_members_read_on_a_second_connection_give_the_same_verdicts(
-    proposals, office, lai_chau_person, award, django_assert_num_queries
+def test_history_read_on_other_connections_gives_the_same_verdicts(
+    proposals, office, lai_chau_person, award, settings
 ):
-    """Outside a transaction the history is read on other connections while this one
-    builds; inside one, everything is read here. Same verdicts."""
+    """Outside a transaction a large batch's history is read on other connections while
+    this one builds; inside one, everything is read here. Same verdicts."""
+    settings.THIDUA_PARALLEL_READS_FROM = 2  # this batch counts as large
     people = _office_staff(proposals, office, 3)
     for person in people[:2]:
         grant(proposals, "ldtt", 2016, person=person)
@@ -250,3 +251,14 @@ def test_members_read_on_a_second_connection_give_the_same_verdicts(
     # Titles, ratings, initiatives; the members, their titles and ratings of the year.
     history_reads = 6
     assert len(aside) == len(here) - history_reads
+
+
+def test_a_small_batch_reads_its_history_on_its_own_connection(
+    proposals, lai_chau_person, award, settings
+):
+    settings.THIDUA_PARALLEL_READS_FROM = 5000
+    grant(proposals, "cstdcs", 2016, person=lai_chau_person)
+    nominate(proposals, "bk_bo", person=lai_chau_person, award=award)
+    with CaptureQueriesContext(connection) as queries:
+        judge_year(proposals.year)
+    assert any("awards_awardrecord" in q["sql"] for q in queries.captured_queries)
