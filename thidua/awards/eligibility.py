@@ -183,9 +183,11 @@ def _judge(
             .values_list("year_id", "n")
         )
     judged: dict[int, rules.Judgement] = {}
+    memo: dict[Hashable, rules.Judgement] = {}  # alike nominations, judged once
     for year_id, group in by_year.items():
         members = member_count if member_count is not None else counts.get(year_id, 0)
-        for key, judgement in rules.judge_batch(group, versions, member_count=members).items():
+        batch_judged = rules.judge_batch(group, versions, member_count=members, memo=memo)
+        for key, judgement in batch_judged.items():
             if isinstance(key, int):
                 judged[key] = judgement
         if progress is not None:

@@ -150,6 +150,11 @@ def _window(year: int, years: int) -> list[int]:
 
 # --- requirements ----------------------------------------------------------------------------
 
+# Each requirement says what of the nominee its check reads (`inputs`), so that alike
+# nominations are judged once (`memo_key`); BATCHED: not worth keeping, or not the
+# nominee's alone.
+BATCHED: Any = object()
+
 
 @dataclass(frozen=True)
 class ConsecutiveTitles:
@@ -157,6 +162,9 @@ class ConsecutiveTitles:
 
     award: str
     years: int
+
+    def inputs(self, n: Nominee) -> Hashable:
+        return n.year, frozenset(n.years_held(self.award))
 
     def check(self, n: Nominee) -> Outcome:
         held = n.years_held(self.award)
@@ -184,6 +192,9 @@ class CountInWindow:
     count: int
     window: int
 
+    def inputs(self, n: Nominee) -> Hashable:
+        return frozenset(n.years_held(self.award) & set(_window(n.year, self.window)))
+
     def check(self, n: Nominee) -> Outcome:
         years = sorted(n.years_held(self.award) & set(_window(n.year, self.window)))
         return _outcome(
@@ -203,6 +214,9 @@ class SameYearPrerequisite:
 
     award: str
 
+    def inputs(self, n: Nominee) -> Hashable:
+        return n.year in n.years_held(self.award)
+
     def check(self, n: Nominee) -> Outcome:
         return _outcome(n.year in n.years_held(self.award), "same_year", award=self.award)
 
@@ -214,6 +228,9 @@ class RatingsOverPeriod:
     minimum: Rating
     years: int = 1
     excellent: int = 0
+
+    def inputs(self, n: Nominee) -> Hashable:
+        return n.year, tuple(map(n.ratings.get, range(n.year - self.years + 1, n.year + 1)))
 
     def check(self, n: Nominee) -> Outcome:
         unknown: list[int] = []
@@ -260,6 +277,9 @@ class InitiativesRequired:
     level: Level
     window: int = 1
 
+    def inputs(self, n: Nominee) -> Hashable:
+        return BATCHED  # which initiatives are still free depends on the batch
+
     def check(self, n: Nominee) -> Outcome:
         years = set(_window(n.year, self.window))
         fitting = [
@@ -290,6 +310,9 @@ class MinYearsSince:
     award: str
     years: int
 
+    def inputs(self, n: Nominee) -> Hashable:
+        return n.year, max((y for y in n.years_held(self.award) if y < n.year), default=None)
+
     def check(self, n: Nominee) -> Outcome:
         held = [y for y in n.years_held(self.award) if y < n.year]
         if not held:
@@ -312,6 +335,9 @@ class MemberShare:
     award: str
     share: Decimal
 
+    def inputs(self, n: Nominee) -> Hashable:
+        return BATCHED  # a collective's staff is its own
+
     def check(self, n: Nominee) -> Outcome:
         if not n.members:
             return Outcome((Reason(Verdict.NEEDS_REVIEW, "members_unknown"),))
@@ -332,6 +358,9 @@ class MemberRatingShare:
 
     minimum: Rating
     share: Decimal
+
+    def inputs(self, n: Nominee) -> Hashable:
+        return BATCHED  # a collective's staff is its own
 
     def check(self, n: Nominee) -> Outcome:
         if not n.members:
@@ -360,6 +389,9 @@ class MemberCount:
     award: str
     count: int
 
+    def inputs(self, n: Nominee) -> Hashable:
+        return BATCHED  # a collective's staff is its own
+
     def check(self, n: Nominee) -> Outcome:
         if not n.members:
             return Outcome((Reason(Verdict.NEEDS_REVIEW, "members_unknown"),))
@@ -373,6 +405,9 @@ class MemberCount:
 class NoDisciplineOrOpenComplaint:
     """Not under discipline review, investigation or an open complaint; unknown: a human checks."""
 
+    def inputs(self, n: Nominee) -> Hashable:
+        return n.clean_record
+
     def check(self, n: Nominee) -> Outcome:
         if n.clean_record is None:
             return Outcome((Reason(Verdict.NEEDS_REVIEW, "record_unconfirmed"),))
@@ -384,6 +419,9 @@ class Quota:
     """At most `share` of the cluster's members may be proposed for this award in a year."""
 
     share: Decimal
+
+    def inputs(self, n: Nominee) -> Hashable:
+        return ()
 
     def check(self, n: Nominee) -> Outcome:
         # Judged over the whole batch by `judge_batch`; one nomination alone always fits.
@@ -399,6 +437,9 @@ class ManualCheck:
 
     note: str
 
+    def inputs(self, n: Nominee) -> Hashable:
+        return ()
+
     def check(self, n: Nominee) -> Outcome:
         return Outcome((Reason(Verdict.NEEDS_REVIEW, "manual", {"note": self.note}),))
 
@@ -408,6 +449,10 @@ class AnyOf:
     """At least one of the options is met."""
 
     options: tuple[Requirement, ...]
+
+    def inputs(self, n: Nominee) -> Hashable:
+        found = tuple(option.inputs(n) for option in self.options)
+        return BATCHED if BATCHED in found else found
 
     def check(self, n: Nominee) -> Outcome:
         outcomes = [option.check(n) for option in self.options]
@@ -517,16 +562,33 @@ def without_initiatives(n: Nominee, taken: set[int]) -> Nominee:
     return dataclasses.replace(n, initiatives=marked)
 
 
+def memo_key(n: Nominee, rule: RuleVersion | None) -> Hashable | None:
+    """What the judgement of `n` by `rule` depends on; None: it depends on the batch too.
+
+    Two nominations with the same key get the same judgement, so a batch judges each
+    distinct case once (most of a year's nominations for the common titles look alike).
+    """
+    if rule is None:
+        return None, n.award
+    inputs = tuple(requirement.inputs(n) for requirement in rule.requirements)
+    if BATCHED in inputs:
+        return None
+    return id(rule), n.award, n.year, n.year in n.years_held(n.award), inputs
+
+
 def judge_batch(
     nominees: Sequence[Nominee],
     versions: Mapping[str, Sequence[RuleVersion]],
     *,
     member_count: int = 0,
+    memo: dict[Hashable, Judgement] | None = None,
 ) -> dict[Hashable, Judgement]:
     """Judge many nominations at once; quotas are counted over the batch.
 
     An initiative counts for one nomination only: the nominations are judged in
     `batch_order`, and what one that may be granted uses up is used for the ones after it.
+    `memo`, when given, keeps judgements by `memo_key` (across calls with the same
+    `versions`): alike nominations are judged once.
     """
     judgements: dict[Hashable, Judgement] = {}
     taken: set[int] = set()
@@ -534,7 +596,13 @@ def judge_batch(
     for n in sorted(nominees, key=batch_order):
         if (n.award, n.year) not in in_force:
             in_force[n.award, n.year] = rule_in_force(versions.get(n.award, ()), n.year)
-        j = judge_by(without_initiatives(n, taken), in_force[n.award, n.year])
+        rule = in_force[n.award, n.year]
+        key = memo_key(n, rule) if memo is not None else None
+        j = memo.get(key) if memo is not None and key is not None else None
+        if j is None:
+            j = judge_by(without_initiatives(n, taken), rule)
+            if memo is not None and key is not None:
+                memo[key] = j
         if j.verdict != Verdict.NOT_ELIGIBLE:
             taken |= j.initiatives
         judgements[n.key] = j
