@@ -4,6 +4,10 @@ A role is never stored per page. A user belongs to an organisation; that organis
 it continues after a rename or merger) is a member of a cluster for a year; the head and deputy
 of that year are its secretariat; the cluster's supervising organisation supervises it.
 Every view, action and API endpoint asks this module, through the `rules` predicates below.
+
+What the decisions are made from (a year's row, memberships, successions, the user's unit) is
+attributed data: it is kept per process under the audit stamp (`thidua.audit.stamp`) and read
+again after any change; the decision itself is made on every request.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.functional import LazyObject, empty
 
+from thidua.audit.stamp import StampedCache, fresh_copy
 from thidua.orgs import rules as org_rules
 
 if TYPE_CHECKING:
@@ -54,17 +59,37 @@ def _itself(user: Any) -> Any:
     return lazy._wrapped
 
 
-def lineage(user: Any) -> set[int]:
-    """The user's organisation and every organisation it continues."""
-    from thidua.orgs.models import Succession
+# Kept per stamp: an organisation with every one it continues; a year found by its address;
+# the memberships of some organisations in a year. Bounded; entries are never changed.
+_lineages: StampedCache[tuple[Any, frozenset[int]]] = StampedCache(size=512)
+_years: StampedCache[Any] = StampedCache(size=256)
+_memberships: StampedCache[tuple[tuple[int, str], ...]] = StampedCache(size=1024)
 
+
+def _read_lineage(organization_id: int) -> tuple[Any, frozenset[int]]:
+    from thidua.orgs.models import Organization, Succession
+
+    edges = Succession.objects.values_list("predecessor_id", "successor_id")
+    found = {organization_id} | org_rules.predecessors(organization_id, edges)
+    return Organization.objects.filter(pk=organization_id).first(), frozenset(found)
+
+
+def lineage(user: Any) -> set[int]:
+    """The user's organisation and every organisation it continues.
+
+    The user's organisation is read with it (and set on the user: the page header shows it).
+    """
     user = _itself(user)
     if not getattr(user, "organization_id", None):
         return set()
     cache = user.__dict__.setdefault("_thidua_lineage", None)
     if cache is None:
-        edges = Succession.objects.values_list("predecessor_id", "successor_id")
-        cache = {user.organization_id} | org_rules.predecessors(user.organization_id, edges)
+        unit, cache = _lineages.get(
+            user.organization_id, lambda: _read_lineage(user.organization_id)
+        )
+        field = user._meta.get_field("organization")
+        if unit is not None and not field.is_cached(user):
+            field.set_cached_value(user, fresh_copy(unit))
         user.__dict__["_thidua_lineage"] = cache
     return set(cache)
 
@@ -80,10 +105,13 @@ def roles_in_year(user: Any, year: EmulationYear) -> YearRoles:
     from thidua.cycle.models import Membership
 
     orgs = lineage(user)
-    memberships = list(
-        Membership.objects.filter(year=year, organization_id__in=orgs)
-        .order_by()  # no join for the default order: the rows are only looked through
-        .values_list("organization_id", "role")
+    memberships = _memberships.get(
+        (year.pk, frozenset(orgs)),
+        lambda: tuple(
+            Membership.objects.filter(year=year, organization_id__in=orgs)
+            .order_by()  # no join for the default order: the rows are only looked through
+            .values_list("organization_id", "role")
+        ),
     )
     member_ids = frozenset(org for org, _role in memberships)
     own = user.organization_id if user.organization_id in member_ids else None
@@ -299,12 +327,17 @@ def get_year_for(user: Any, slug: str, year: int, perm: str | None = None) -> Em
     """The year if the user may see it (404 otherwise), and may do `perm` on it (403)."""
     from thidua.cycle.models import EmulationYear
 
-    try:
-        obj = EmulationYear.objects.select_related("cluster", "cluster__supervisor").get(
-            cluster__slug=slug, year=year
-        )
-    except EmulationYear.DoesNotExist:
-        raise Http404 from None
+    kept = _years.get(
+        (slug, year),
+        lambda: (
+            EmulationYear.objects.select_related("cluster", "cluster__supervisor")
+            .filter(cluster__slug=slug, year=year)
+            .first()
+        ),
+    )
+    if kept is None:
+        raise Http404
+    obj = fresh_copy(kept)
     if not user.has_perm("cycle.view_year", obj):
         raise Http404
     if perm is not None:

@@ -11,6 +11,11 @@ was committing is at least as new as its stamp, never older.
 Rows written in this process through the ORM without an entry (a test's fixtures, a shell
 session) change the stamp too: any model saved or deleted here starts a new generation. Rows
 written elsewhere without an entry (a data migration, a restore) are seen after a restart.
+
+Within one request the head is read once: a page that keeps several things (the year, the
+user's roles, its figures) reads them all as of the same stamp, the one read first; a save in
+this process during the request (an action recording its entry) starts a new generation and
+the head is read again.
 """
 
 from __future__ import annotations
@@ -20,11 +25,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
+from django.core.signals import request_finished, request_started
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 from .models import ChainHead
 
 V = TypeVar("V")
+M = TypeVar("M", bound=Model)
 
 # Saves that say nothing about the data figures are computed from: a session's expiry, a
 # background job's progress bar.
@@ -42,11 +50,42 @@ post_save.connect(_new_generation, dispatch_uid="thidua.audit.stamp.save")
 post_delete.connect(_new_generation, dispatch_uid="thidua.audit.stamp.delete")
 
 
+class _Request(threading.local):
+    """The stamp read by the request this thread serves, if it serves one."""
+
+    serving = False
+    stamp: tuple[int, str | None] | None = None
+
+
+_request = _Request()
+
+
+def _request_started(**kwargs: Any) -> None:
+    _request.serving, _request.stamp = True, None
+
+
+def _request_finished(**kwargs: Any) -> None:
+    _request.serving, _request.stamp = False, None
+
+
+request_started.connect(_request_started, dispatch_uid="thidua.audit.stamp.started")
+request_finished.connect(_request_finished, dispatch_uid="thidua.audit.stamp.finished")
+
+
 def stamp() -> tuple[int, str | None]:
-    """The version of the attributed data now: this process's generation and the chain's head."""
+    """The version of the attributed data now: this process's generation and the chain's head.
+
+    Read once per request while nothing is saved in this process (see the module's note).
+    """
     generation = _generation  # read first: a save during the query makes the stamp older
+    read = _request.stamp
+    if read is not None and read[0] == generation:
+        return read
     head = ChainHead.objects.filter(pk=1).values_list("last_hash", flat=True).first()
-    return generation, head
+    current = (generation, head)
+    if _request.serving:
+        _request.stamp = current
+    return current
 
 
 class StampedCache(Generic[V]):
@@ -80,3 +119,18 @@ class StampedCache(Generic[V]):
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+def fresh_copy(instance: M) -> M:
+    """A new instance with the same field values and related objects as a kept `instance`.
+
+    Kept rows are shared by the process's requests; a request gets its own copy, which it may
+    change (or cache things on) without another request seeing it.
+    """
+    names = [field.attname for field in instance._meta.concrete_fields]
+    copy = type(instance).from_db(
+        instance._state.db, names, [instance.__dict__[name] for name in names]
+    )
+    for name, related in instance._state.fields_cache.items():
+        copy._state.fields_cache[name] = None if related is None else fresh_copy(related)
+    return copy

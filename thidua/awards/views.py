@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -10,13 +11,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua import access
+from thidua.audit.stamp import StampedCache
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused
 from thidua.jobs.actions import do_start_job
@@ -118,14 +123,19 @@ def _member_units(year: EmulationYear) -> Any:
     return Organization.objects.filter(memberships__year=year).order_by("name")
 
 
-@login_required
-def nominations(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
-    roles = access.roles_in_year(request.user, emulation_year)
-    form = FilterForm(request.GET or None, units=_member_units(emulation_year))
+@dataclass(frozen=True)
+class _Listing:
+    """One page of the nomination list as every reader of the year sees it."""
+
+    rows: list[dict[str, str]]
+    html: str  # the filters, the totals, the rows and the pages (nothing in it is per reader)
+
+
+def _listing(year: EmulationYear, query: QueryDict) -> _Listing:
+    form = FilterForm(query or None, units=_member_units(year))
     # The year's rows come sorted and judged (kept until the data changes); the filters and
     # the page are applied to them here.
-    listing = year_nominations(emulation_year)
+    listing = year_nominations(year)
     listed: list[Listed] = list(listing.rows)
     if form.is_valid():
         data = form.cleaned_data
@@ -140,10 +150,10 @@ def nominations(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             listed = [n for n in listed if wanted in n.search_key]
     judgements = listing.verdicts
     totals = rules.tally(judgements[n.pk] for n in listed)
-    page = Paginator(listed, NOMINATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(listed, NOMINATIONS_PER_PAGE).get_page(query.get("page"))
     statuses = dict(Nomination.Status.choices)
     # A nomination's page is the list's route followed by its id: reversed once, not per row.
-    link = reverse("awards:nomination", args=[slug, year, 0]).removesuffix("0/")
+    link = reverse("awards:nomination", args=[year.cluster.slug, year.year, 0]).removesuffix("0/")
     # The list shows each verdict's name; its reasons are on the nomination's page.
     rows = [
         {
@@ -151,31 +161,53 @@ def nominations(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             "nominee": n.nominee,
             "unit": n.unit,
             "award": n.award,
-            "status": statuses[n.status],
+            "status": str(statuses[n.status]),
             "verdict": judgements[n.pk].verdict.value,
-            "label": VERDICT_LABELS[judgements[n.pk].verdict],
+            "label": str(VERDICT_LABELS[judgements[n.pk].verdict]),
         }
         for n in page
     ]
-    filters = request.GET.copy()
+    filters = query.copy()
     filters.pop("page", None)
+    context = {
+        "form": form,
+        # The filters' choices, from the rows kept: the form only checks what is sent.
+        "choices": {
+            "unit": [(str(pk), name) for pk, name in listing.units],
+            "award": [(str(pk), name) for pk, name in listing.awards],
+            "status": form.fields["status"].choices,  # type: ignore[attr-defined]
+        },
+        "chosen": {name: str(form[name].value() or "") for name in ("unit", "award", "status")},
+        "rows": rows,
+        "page": page,
+        "filters": filters.urlencode(),
+        "totals": {VERDICT_LABELS[v]: c for v, c in totals.items()},
+    }
+    return _Listing(rows=rows, html=render_to_string("awards/_nomination_listing.html", context))
+
+
+# The list below the page's links is the same for every reader of the year: it is rendered
+# once per year, language and query (filters and page) until attributed data changes.
+_listings: StampedCache[_Listing] = StampedCache(size=256)
+
+
+@login_required
+def nominations(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
+    roles = access.roles_in_year(request.user, emulation_year)
+    query = request.GET.copy()
+    # Read with the request's year: it is as of the same stamp as the rows.
+    listing = _listings.get(
+        (emulation_year.pk, get_language(), query.urlencode()),
+        lambda: _listing(emulation_year, query),
+    )
     return render(
         request,
         "awards/nominations.html",
         _ctx(
             emulation_year,
-            form=form,
-            # The filters' choices, from the rows kept: the form only checks what is sent.
-            choices={
-                "unit": [(str(pk), name) for pk, name in listing.units],
-                "award": [(str(pk), name) for pk, name in listing.awards],
-                "status": form.fields["status"].choices,  # type: ignore[attr-defined]
-            },
-            chosen={name: str(form[name].value() or "") for name in ("unit", "award", "status")},
-            rows=rows,
-            page=page,
-            filters=filters.urlencode(),
-            totals={VERDICT_LABELS[v]: c for v, c in totals.items()},
+            listing=mark_safe(listing.html),
+            rows=listing.rows,
             can_draft=roles.own_member_org_id is not None
             and emulation_year.phase == Phase.PROPOSALS,
             can_compile=request.user.has_perm("awards.compile", emulation_year)

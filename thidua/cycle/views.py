@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -82,6 +84,7 @@ class _YearFigures:
     """What the dashboard shows of a year, the same for every reader in one language."""
 
     rows: list[dict[str, Any]]  # one per member, in Vietnamese order of names
+    members_table: str  # the rows as the page shows them (HTML: nothing in it is per reader)
     movement: Movement | None
     pledge: Pledge | None
     blockers: list[str]  # what stops the move to the next phase
@@ -117,6 +120,7 @@ def _read_figures(year: EmulationYear) -> _YearFigures:
     next_phase = rules.next_phase(year.phase)
     return _YearFigures(
         rows=rows,
+        members_table=render_to_string("cycle/_members_table.html", {"rows": rows}),
         movement=Movement.objects.filter(year=year).first(),
         pledge=pledge,
         blockers=actions.phase_problems(year, next_phase) if next_phase is not None else [],
@@ -153,6 +157,7 @@ def year_dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "cluster": emulation_year.cluster,
         "roles": roles,
         "rows": figures.rows,
+        "members_table": mark_safe(figures.members_table),
         "movement": figures.movement,
         "pledge": figures.pledge,
         "phases": _phase_steps(emulation_year.phase),

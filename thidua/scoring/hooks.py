@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from thidua import access
+from thidua.audit.stamp import StampedCache
 from thidua.cycle.hooks import Link
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.lib.numbers import format_number, format_percent
@@ -59,12 +60,21 @@ def member_todos(year: EmulationYear, memberships: Sequence[Membership]) -> dict
     return todos
 
 
+# Whether a year has its criteria table, kept until attributed data changes (creating a table
+# appends an audit entry).
+_tables: StampedCache[bool] = StampedCache(size=256)
+
+
+def _has_table(year: EmulationYear) -> bool:
+    return _tables.get(year.pk, CriteriaTable.objects.filter(year_id=year.pk).exists)
+
+
 def year_links(year: EmulationYear, user: Any) -> list[Link]:
     if not user.has_perm("scoring.view", year):
         return []
     base = {"slug": year.cluster.slug, "year": year.year}
     links = []
-    if CriteriaTable.objects.filter(year=year).exists() or user.has_perm("scoring.manage", year):
+    if _has_table(year) or user.has_perm("scoring.manage", year):
         links.append(Link(_("Criteria table"), reverse("scoring:table", kwargs=base)))
     roles = access.roles_in_year(user, year)
     past_setup = year.phase not in (Phase.SETUP, Phase.PLEDGE, Phase.IN_PROGRESS)

@@ -11,6 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.timezone import get_current_timezone_name
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -624,11 +628,10 @@ def _current_ranking(year: EmulationYear) -> standings.Ranking | None:
     return _rankings.get(year.pk, lambda: standings.ranking(EmulationYear.objects.get(pk=year.pk)))
 
 
-@login_required
-def ranking(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
-    result = _current_ranking(emulation_year)
-    context = _context(emulation_year, ranking=result)
+def _ranking_body(year: EmulationYear) -> str:
+    """The ranking page's content for every reader of `year`, in the current language."""
+    result = _rankings.get(year.pk, lambda: standings.ranking(year))
+    context = _context(year, ranking=result)
     if result is not None:
         rows = [
             {
@@ -663,13 +666,36 @@ def ranking(request: HttpRequest, slug: str, year: int) -> HttpResponse:
                 "max": float(result.max_total),
             },
         }
-    return render(request, "scoring/ranking.html", context)
+    return render_to_string("scoring/_ranking_body.html", context)
+
+
+# The page's content holds nothing of its reader (no form, no link shown by permission): it is
+# rendered once per year, language and time zone until attributed data changes.
+_ranking_bodies: StampedCache[str] = StampedCache(size=64)
+
+
+@login_required
+def ranking(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
+    body = _ranking_bodies.get(
+        (emulation_year.pk, get_language(), get_current_timezone_name()),
+        # Rendered from the year as it is when the stamp is taken.
+        lambda: _ranking_body(
+            EmulationYear.objects.select_related("cluster").get(pk=emulation_year.pk)
+        ),
+    )
+    return render(
+        request,
+        "scoring/ranking.html",
+        _context(emulation_year, ranking=_current_ranking(emulation_year), body=mark_safe(body)),
+    )
 
 
 @login_required
 def ranking_export(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
-    result = standings.ranking(emulation_year)
+    # The page's ranking, kept (read as of this request's stamp, like the year).
+    result = _rankings.get(emulation_year.pk, lambda: standings.ranking(emulation_year))
     if result is None:
         raise Http404
     response = HttpResponse(

@@ -211,3 +211,17 @@ def test_the_list_filters_and_sorts_the_kept_rows_as_the_database_would(client, 
         assert [row["url"] for row in rows] == [f"{base}{n.pk}/" for n in wanted], query
         assert [row["nominee"] for row in rows] == [n.nominee_name for n in wanted], query
     assert len(year_nominations(proposals.year).rows) == 5
+
+
+def test_readers_share_the_kept_list_but_each_sees_only_their_own_links(
+    client, proposals, draft, base
+):
+    listed = base + "nominations/"
+    client.force_login(proposals.lai_chau_officer)
+    member = client.get(listed).content.decode()
+    client.force_login(proposals.son_la_officer)
+    secretariat = client.get(listed).content.decode()
+    assert 'data-testid="compile"' in secretariat
+    assert 'data-testid="compile"' not in member
+    assert member.split('class="filters"')[1] == secretariat.split('class="filters"')[1]
+    assert "Nguyễn Thị Hòa" in member

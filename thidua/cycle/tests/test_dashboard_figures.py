@@ -8,8 +8,10 @@ from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
+from django.utils.html import escape
 
 from thidua.audit import stamp
+from thidua.audit.record import record
 from thidua.cycle.actions import do_sign_pledge
 
 TO_SIGN = "Ký giao ước thi đua"
@@ -74,3 +76,43 @@ def test_a_dashboard_read_again_asks_only_for_the_user_the_year_and_the_stamp(
     # the user's unit in the page header: the roles are read once for the whole request.
     with django_assert_max_num_queries(8):
         assert client.get(world.url).status_code == 200
+
+
+def test_a_supervision_taken_away_elsewhere_is_refused_on_the_next_request(
+    as_user, world, elsewhere
+):
+    client = as_user(world.supervisor)
+    assert client.get(world.url).status_code == 200
+    cluster = world.cluster
+    with elsewhere():
+        cluster.supervisor = world.orgs["yen_bai"]
+        cluster.save()
+        record("cluster.change", cluster, actor=world.admin)
+    assert client.get(world.url).status_code == 404
+
+
+def test_the_header_shows_each_readers_own_unit_and_a_new_name_on_the_next_request(
+    as_user, world, elsewhere
+):
+    def header(user):
+        return as_user(user).get(world.url).content.decode().split("<main")[0]
+
+    son_la, lai_chau = escape(world.orgs["son_la"].display_name), world.orgs["lai_chau"]
+    assert son_la in header(world.son_la_officer)
+    assert escape(lai_chau.display_name) in header(world.lai_chau_officer)
+    assert son_la not in header(world.lai_chau_officer)
+    with elsewhere():
+        lai_chau.short_name = "Sở KH&ĐT Lai Châu (mới)"
+        lai_chau.save()
+        record("organization.change", lai_chau, actor=world.admin)
+    assert "Sở KH&amp;ĐT Lai Châu (mới)" in header(world.lai_chau_officer)
+
+
+def test_a_page_read_again_reads_only_the_session_the_user_and_the_stamp(
+    as_user, world, django_assert_num_queries
+):
+    client = as_user(world.son_la_officer)
+    client.get(world.url)
+    with django_assert_num_queries(3):
+        page = client.get(world.url).content.decode()
+    assert escape(world.orgs["son_la"].display_name) in page

@@ -36,11 +36,15 @@ def test_the_ranking_frozen_elsewhere_is_seen_on_the_next_request(
     as_user, cross_checking, elsewhere
 ):
     client = as_user(cross_checking.son_la_officer)
-    assert client.get(ranking_url(cross_checking)).context["ranking"].provisional
+    before = client.get(ranking_url(cross_checking))
+    assert before.context["ranking"].provisional
+    assert 'class="badge provisional"' in before.content.decode()
     with elsewhere():
         move(cross_checking, Phase.CONFERENCE)
-    shown = client.get(ranking_url(cross_checking)).context["ranking"]
+    after = client.get(ranking_url(cross_checking))
+    shown = after.context["ranking"]
     assert not shown.provisional and shown.snapshot is not None
+    assert 'class="badge snapshot"' in after.content.decode()
     assert shown.standings == standings.ranking(cross_checking.year).standings
 
 
@@ -49,8 +53,8 @@ def test_a_ranking_read_again_is_not_computed_again(
 ):
     client = as_user(cross_checking.lai_chau_officer)
     first = client.get(ranking_url(cross_checking)).context["ranking"]
-    # Session, user, year, successions, the user's roles, the stamp, the user's unit.
-    with django_assert_max_num_queries(7):
+    # Session, user, the stamp: the year, the user's roles and unit and the page are kept.
+    with django_assert_max_num_queries(3):
         again = client.get(ranking_url(cross_checking)).context["ranking"]
     assert again is first
     assert again.standings == standings.ranking(cross_checking.year).standings
