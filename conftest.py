@@ -1,3 +1,3 @@
 """Fixtures shared by every app's tests: the personas and the browser."""
 
-pytest_plugins = ["thidua.testing.personas", "thidua.testing.browser"]
+pytest_plugins = ["thidua.testing.personas", "thidua.testing.browser", "thidua.testing.stamps"]

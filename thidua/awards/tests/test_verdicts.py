@@ -6,12 +6,10 @@ only through the audit chain's head, not through its own saves (see `thidua.audi
 
 import datetime as dt
 import io
-from contextlib import contextmanager
 
 import pytest
 from openpyxl import Workbook
 
-from thidua.audit import stamp
 from thidua.awards import actions
 from thidua.awards.eligibility import judge_year
 from thidua.awards.importing import COLUMNS
@@ -22,19 +20,6 @@ from thidua.lib.text import sort_key
 from .conftest import grant, rate
 
 Status = Nomination.Status
-
-
-@pytest.fixture
-def elsewhere(monkeypatch):
-    """Make a change as another process would: this process's own saves go unnoticed."""
-
-    @contextmanager
-    def run():
-        generation = stamp._generation
-        yield
-        monkeypatch.setattr(stamp, "_generation", generation)
-
-    return run
 
 
 @pytest.fixture

@@ -4,30 +4,14 @@ A change "made elsewhere" is one another server process commits: this process le
 only through the audit chain's head, not through its own saves (see `thidua.audit.stamp`).
 """
 
-from contextlib import contextmanager
-
 import pytest
 from django.conf import settings
 from django.utils.html import escape
 
-from thidua.audit import stamp
 from thidua.audit.record import record
 from thidua.cycle.actions import do_sign_pledge
 
 TO_SIGN = "Ký giao ước thi đua"
-
-
-@pytest.fixture
-def elsewhere(monkeypatch):
-    """Make a change as another process would: this process's own saves go unnoticed."""
-
-    @contextmanager
-    def run():
-        generation = stamp._generation
-        yield
-        monkeypatch.setattr(stamp, "_generation", generation)
-
-    return run
 
 
 @pytest.fixture

@@ -4,28 +4,10 @@ A change "made elsewhere" is one another server process commits: this process le
 only through the audit chain's head, not through its own saves (see `thidua.audit.stamp`).
 """
 
-from contextlib import contextmanager
-
-import pytest
-
-from thidua.audit import stamp
 from thidua.cycle.models import Phase
 from thidua.scoring import standings
 
 from .conftest import move
-
-
-@pytest.fixture
-def elsewhere(monkeypatch):
-    """Make a change as another process would: this process's own saves go unnoticed."""
-
-    @contextmanager
-    def run():
-        generation = stamp._generation
-        yield
-        monkeypatch.setattr(stamp, "_generation", generation)
-
-    return run
 
 
 def ranking_url(world):
