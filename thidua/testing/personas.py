@@ -8,11 +8,12 @@ Emulation and Commendation Department.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from thidua.cycle import actions as cycle_actions
@@ -162,3 +163,14 @@ def _vietnamese() -> Iterator[None]:
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
+
+
+@pytest.fixture
+def as_user(client: Client) -> Callable[[User], Client]:
+    """The test client, logged in as the user given."""
+
+    def login(user: User) -> Client:
+        client.force_login(user)
+        return client
+
+    return login

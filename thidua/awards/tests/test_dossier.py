@@ -15,15 +15,6 @@ from thidua.orgs.actions import do_create_organization
 from .conftest import grant, rate
 
 
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path

@@ -17,15 +17,6 @@ from .conftest import grant
 
 
 @pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
-@pytest.fixture
 def hoa(world):
     """Nguyễn Thị Hòa of Lai Châu, registered by the supervisor."""
     return actions.do_register_person(

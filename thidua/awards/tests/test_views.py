@@ -12,15 +12,6 @@ from .conftest import grant
 
 
 @pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
-@pytest.fixture
 def base(proposals):
     return f"/awards/c/{proposals.cluster.slug}/2016/"
 

@@ -125,12 +125,3 @@ def at_conference(world: World) -> World:
     to_phase(world, Phase.CONFERENCE)
     record_conference(world)
     return world
-
-
-@pytest.fixture
-def as_user(client: Any) -> Any:
-    def login(user: Any) -> Any:
-        client.force_login(user)
-        return client
-
-    return login

@@ -4,7 +4,6 @@ A change "made elsewhere" is one another server process commits: this process le
 only through the audit chain's head, not through its own saves (see `thidua.audit.stamp`).
 """
 
-import pytest
 from django.conf import settings
 from django.utils.html import escape
 
@@ -12,15 +11,6 @@ from thidua.audit.record import record
 from thidua.cycle.actions import do_sign_pledge
 
 TO_SIGN = "Ký giao ước thi đua"
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
 
 
 def test_a_signature_made_elsewhere_is_seen_on_the_next_request(as_user, world, elsewhere):

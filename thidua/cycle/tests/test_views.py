@@ -1,18 +1,8 @@
 """Each page with an allowed persona and a refused one: outsiders 404, read-only users 403."""
 
-import pytest
 from django.utils.html import escape
 
 from thidua.cycle.models import Movement, Phase, Signature
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
 
 
 def test_anonymous_visitor_is_sent_to_log_in(client, world):

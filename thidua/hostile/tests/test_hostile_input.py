@@ -94,15 +94,6 @@ def nothing_imported():
 
 
 @pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
-@pytest.fixture
 def catalogue(db):
     ensure_catalogue()
 

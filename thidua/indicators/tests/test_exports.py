@@ -5,22 +5,12 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
 from .conftest import report
 
 D = Decimal
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
 
 
 def _url(world):

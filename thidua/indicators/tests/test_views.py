@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
@@ -15,15 +14,6 @@ from thidua.indicators.models import Indicator, IndicatorValue, Reminder, Result
 from .conftest import report
 
 D = Decimal
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
 
 
 def _url(world, rest=""):

@@ -128,12 +128,3 @@ def assignment_of(world: World, key: str) -> ReviewAssignment:
     return ReviewAssignment.objects.select_related(
         "reviewed__year", "reviewed__organization", "reviewer__organization"
     ).get(reviewed__organization=world.orgs[key], reviewed__year=world.year)
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login

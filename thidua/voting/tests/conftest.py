@@ -55,12 +55,3 @@ def cast(world: World, poll: Poll, leader_key: str, *chosen: str) -> str:
 def voting_world(world: World) -> World:
     to_phase(world, Phase.VOTING)
     return world
-
-
-@pytest.fixture
-def as_user(client: Any) -> Any:
-    def login(user: Any) -> Any:
-        client.force_login(user)
-        return client
-
-    return login
