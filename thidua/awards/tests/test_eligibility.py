@@ -185,6 +185,14 @@ def _office_staff(proposals, office, count):
     ]
 
 
+def _members_holding_and_counted(proposals, office, award):
+    """The office's members holding the title, and all its members, as its verdict says."""
+    nomination = nominate(proposals, "tt_ldtt", collective=office, award=award, clean_record=True)
+    reasons = judge_year(proposals.year)[nomination.pk].reasons
+    share = next(r for r in reasons if r.code == "member_share")
+    return share.params["count"], share.params["total"]
+
+
 def test_a_member_with_two_posts_in_the_year_counts_once(proposals, office, award):
     people = _office_staff(proposals, office, 2)
     actions.do_add_position(
@@ -195,11 +203,7 @@ def test_a_member_with_two_posts_in_the_year_counts_once(proposals, office, awar
         acting_user=proposals.supervisor,
     )
     grant(proposals, "ldtt", 2016, person=people[0])
-    nomination = nominate(proposals, "tt_ldtt", collective=office, award=award, clean_record=True)
-    share = next(
-        r for r in judge_year(proposals.year)[nomination.pk].reasons if r.code == "member_share"
-    )
-    assert (share.params["count"], share.params["total"]) == (1, 2)
+    assert _members_holding_and_counted(proposals, office, award) == (1, 2)
 
 
 def test_a_post_that_ended_before_the_year_does_not_make_a_member(proposals, office, award):
@@ -221,11 +225,7 @@ def test_a_post_that_ended_before_the_year_does_not_make_a_member(proposals, off
         acting_user=proposals.supervisor,
     )
     grant(proposals, "ldtt", 2016, person=people[0])
-    nomination = nominate(proposals, "tt_ldtt", collective=office, award=award, clean_record=True)
-    share = next(
-        r for r in judge_year(proposals.year)[nomination.pk].reasons if r.code == "member_share"
-    )
-    assert (share.params["count"], share.params["total"]) == (1, 1)
+    assert _members_holding_and_counted(proposals, office, award) == (1, 1)
 
 
 @pytest.mark.django_db(transaction=True)
