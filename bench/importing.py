@@ -117,7 +117,7 @@ def phases(content: bytes, user: Any) -> dict[str, float]:
     from django.db import transaction
     from django.utils import timezone
 
-    from thidua.awards import importing
+    from thidua.awards import import_store, importing
     from thidua.awards.models import HistoryImport
 
     spent: dict[str, float] = {}
@@ -131,13 +131,13 @@ def phases(content: bytes, user: Any) -> dict[str, float]:
 
     table = importing.read_sheet(content)
     lap("read (safety check and calamine)")
-    rows, _problems = importing.check_rows(table, importing.load_lookups(timezone.localdate()))
+    rows, _problems = importing.check_rows(table, import_store.load_lookups(timezone.localdate()))
     lap("check every row")
-    people, _ambiguous = importing.match_people(rows)
+    people, _ambiguous = import_store.match_people(rows)
     lap("match people on record")
     with transaction.atomic():
         batch = HistoryImport.objects.create(file_name="bench.xlsx", rows=1, imported_by=user)
-        importing.store(rows, people, batch.pk)
+        import_store.store(rows, people, batch.pk)
         lap("write people and records")
         transaction.set_rollback(True)
     return spent

@@ -21,7 +21,7 @@ from thidua.lib.batch import collector_paused
 from thidua.lib.text import fold, normalize, same_text, strip_accents
 from thidua.orgs.models import Organization, Person, PersonPosition
 
-from . import importing, rules
+from . import import_store, importing, rules
 from .eligibility import judge_nominations
 from .models import (
     AwardRecord,
@@ -754,7 +754,7 @@ def do_import_history(
     *,
     file_name: str,
     acting_user: Any,
-    progress: importing.Progress | None = None,
+    progress: import_store.Progress | None = None,
 ) -> HistoryImport:
     """Import award history from Excel: every row, or none (each problem named).
 
@@ -763,12 +763,14 @@ def do_import_history(
     access.require(acting_user, "awards.manage_history")
     with collector_paused():
         table = importing.read_sheet(content)
-        rows, problems = importing.check_rows(table, importing.load_lookups(timezone.localdate()))
+        rows, problems = importing.check_rows(
+            table, import_store.load_lookups(timezone.localdate())
+        )
         del table
-        people, ambiguous = importing.match_people(rows)
+        people, ambiguous = import_store.match_people(rows)
         problems += ambiguous
         if problems:
-            raise importing.ImportRefused(problems + importing.duplicates(rows, people))
+            raise importing.ImportRefused(problems + import_store.duplicates(rows, people))
 
         batch = HistoryImport.objects.create(
             file_name=normalize(file_name)[:255], rows=len(rows), imported_by=acting_user
@@ -777,10 +779,10 @@ def do_import_history(
         # what is on record) undoes the writes, and only then is the history searched.
         try:
             with transaction.atomic():
-                created = importing.store(rows, people, batch.pk, progress)
+                created = import_store.store(rows, people, batch.pk, progress)
         except IntegrityError:
             raise importing.ImportRefused(
-                importing.duplicates(rows, people)
+                import_store.duplicates(rows, people)
                 or [_("The file repeats an award already in the history; nothing was imported.")]
             ) from None
     record(
