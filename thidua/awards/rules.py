@@ -156,6 +156,13 @@ def _window(year: int, years: int) -> list[int]:
 BATCHED: Any = object()
 
 
+class _OfStaff:
+    """A requirement on a collective's members: its staff is its own, never shared."""
+
+    def inputs(self, n: Nominee) -> Hashable:
+        return BATCHED
+
+
 @dataclass(frozen=True)
 class ConsecutiveTitles:
     """Held `award` in each of the `years` consecutive years up to the nomination year."""
@@ -329,14 +336,11 @@ class MinYearsSince:
 
 
 @dataclass(frozen=True)
-class MemberShare:
+class MemberShare(_OfStaff):
     """At least `share` of the collective's members hold `award` in the nomination year."""
 
     award: str
     share: Decimal
-
-    def inputs(self, n: Nominee) -> Hashable:
-        return BATCHED  # a collective's staff is its own
 
     def check(self, n: Nominee) -> Outcome:
         if not n.members:
@@ -353,14 +357,11 @@ class MemberShare:
 
 
 @dataclass(frozen=True)
-class MemberRatingShare:
+class MemberRatingShare(_OfStaff):
     """At least `share` of the collective's members were rated `minimum` or better."""
 
     minimum: Rating
     share: Decimal
-
-    def inputs(self, n: Nominee) -> Hashable:
-        return BATCHED  # a collective's staff is its own
 
     def check(self, n: Nominee) -> Outcome:
         if not n.members:
@@ -383,14 +384,11 @@ class MemberRatingShare:
 
 
 @dataclass(frozen=True)
-class MemberCount:
+class MemberCount(_OfStaff):
     """At least `count` members hold `award` in the nomination year."""
 
     award: str
     count: int
-
-    def inputs(self, n: Nominee) -> Hashable:
-        return BATCHED  # a collective's staff is its own
 
     def check(self, n: Nominee) -> Outcome:
         if not n.members:
