@@ -165,11 +165,23 @@ class AwardRecord(models.Model):
         MANUAL = "manual", _("Entered by hand")
         DECISION = "decision", pgettext_lazy("awards", "Decision")
 
+    # A holder's records are found through the unique constraints' indexes, which begin with
+    # the holder: a second index on the holder alone would only slow every write.
     person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="award_records"
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="award_records",
+        db_index=False,
     )
     organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="award_records"
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="award_records",
+        db_index=False,
     )
     award_type = models.ForeignKey(AwardType, on_delete=models.PROTECT, related_name="records")
     year = models.PositiveSmallIntegerField(_("year"))
@@ -179,7 +191,12 @@ class AwardRecord(models.Model):
     unit_name = models.CharField(_("unit at the time"), max_length=255, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     decision = models.ForeignKey(
-        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="records"
+        Decision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+        db_index=False,  # indexed below where set: history rows have none
     )
     history_import = models.ForeignKey(
         HistoryImport, null=True, blank=True, on_delete=models.PROTECT, related_name="records"
@@ -205,8 +222,20 @@ class AwardRecord(models.Model):
                 name="award_record_year_in_range", condition=Q(year__gte=1945) & Q(year__lte=2100)
             ),
         ]
-        # Eligibility reads a collective's members' titles of one year (see eligibility.py).
-        indexes = [models.Index(fields=["year", "person"], name="award_record_year_person")]
+        indexes = [
+            # Eligibility reads a collective's members' titles of one year (see eligibility.py).
+            models.Index(fields=["year", "person"], name="award_record_year_person"),
+            models.Index(
+                fields=["decision"],
+                condition=Q(decision__isnull=False),
+                name="award_record_decision",
+            ),
+            models.Index(
+                fields=["organization"],
+                condition=Q(organization__isnull=False),
+                name="award_record_unit",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.award_type} {self.year}"
