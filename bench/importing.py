@@ -129,9 +129,9 @@ def phases(content: bytes, user: Any) -> dict[str, float]:
         spent[name] = round(now - started, 4)
         started = now
 
-    table = importing.read_sheet(content)
-    lap("read (safety check and calamine)")
-    rows, _problems = importing.check_rows(table, import_store.load_lookups(timezone.localdate()))
+    sheet = importing.read_sheet(content)
+    lap("read (calamine in the limited child)")
+    rows, _problems = importing.check_rows(sheet, import_store.load_lookups(timezone.localdate()))
     lap("check every row")
     people, _ambiguous = import_store.match_people(rows)
     lap("match people on record")

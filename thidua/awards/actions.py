@@ -762,11 +762,11 @@ def do_import_history(
     """
     access.require(acting_user, "awards.manage_history")
     with collector_paused():
-        table = importing.read_sheet(content)
+        sheet = importing.read_sheet(content)
         rows, problems = importing.check_rows(
-            table, import_store.load_lookups(timezone.localdate())
+            sheet, import_store.load_lookups(timezone.localdate())
         )
-        del table
+        del sheet
         people, ambiguous = import_store.match_people(rows)
         problems += ambiguous
         if problems:

@@ -6,23 +6,25 @@ Every problem is reported by row and column; one problem refuses the whole file.
 
 A national file has 100,000 rows, so the checks go column by column: a column's cells
 repeat (a few thousand distinct units, dates, years and decision numbers in 100,000 rows),
-and each distinct cell is read, normalised and checked once. Only the rows with a problem
-are then spelled out, by row and column, in the order the columns are read.
+and the sheet comes from the reader as each column's distinct values with a code per cell
+(`thidua.lib.sheet_reader`): each distinct cell is read, normalised and checked once. Only
+the rows with a problem are then spelled out, by row and column, in the order the columns
+are read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from typing import Any, NamedTuple, TypeVar
 
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
 
-from thidua.lib.safe_zip import UnsafeFile, check_office_file
+from thidua.lib import sheet_reader
+from thidua.lib.safe_zip import UnsafeFile
+from thidua.lib.sheet_reader import Column, Sheet
 from thidua.lib.text import fold, normalize
 
 COLUMNS = (
@@ -78,17 +80,13 @@ class Lookups:
     today: dt.date
 
 
-def read_sheet(content: bytes) -> list[list[Any]]:
-    """The first sheet's rows as Python values; an unreadable file is refused."""
+def read_sheet(content: bytes) -> Sheet:
+    """The first sheet, by column; an unreadable or oversized file is refused."""
     try:
-        check_office_file(content)
+        return sheet_reader.read_sheet(content)
     except UnsafeFile as unsafe:
         raise ImportRefused([unsafe.message]) from None
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        table: list[list[Any]] = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        return table
-    except Exception:  # calamine raises several kinds for a file that is not a workbook
+    except sheet_reader.UnreadableSheet:
         raise ImportRefused(
             [_("The file is not an Excel workbook (.xlsx) that can be read.")]
         ) from None
@@ -144,17 +142,10 @@ def _text(value: Any) -> str:
     return normalize(value) if isinstance(value, str) else str(value)
 
 
-def each_distinct(values: Sequence[Any], convert: Callable[[Any], T]) -> list[T]:
-    """`convert(value)` for every value, computed once for each distinct value.
-
-    Values of different types stay apart: 1, 1.0 and True are equal in Python, not in a cell.
-    """
-    if set(map(type, values)) <= {str}:
-        known = {value: convert(value) for value in set(values)}
-        return list(map(known.__getitem__, values))
-    keys = list(zip(map(type, values), values, strict=True))
-    typed = {key: convert(key[1]) for key in set(keys)}
-    return list(map(typed.__getitem__, keys))
+def each_distinct(values: Sequence[str], convert: Callable[[str], T]) -> list[T]:
+    """`convert(value)` for every text, computed once for each distinct text."""
+    known = {value: convert(value) for value in set(values)}
+    return list(map(known.__getitem__, values))
 
 
 def name_folder() -> Callable[[str], str]:
@@ -177,25 +168,17 @@ def name_folder() -> Callable[[str], str]:
     return fold_name
 
 
-def _columns(body: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
-    """The sheet's rows turned into its first len(COLUMNS) columns (short rows padded)."""
-    width = len(COLUMNS)
-    if min(map(len, body)) < width:
-        body = [list(row) + [""] * (width - len(row)) for row in body]
-    return list(zip(*body, strict=False))[:width]
-
-
 # A problem found in a cell: (column, order in its row's list, text). A row's problems are
 # listed B to I, then the lengths of A, G and I (the order the checks were first written in).
 Problem = tuple[int, int, str] | None
 LENGTH_ORDER = {NAME: 8, NUMBER: 9, ISSUER: 10}
 
 
-def check_rows(table: list[list[Any]], lookups: Lookups) -> tuple[list[Row], list[str]]:
+def check_rows(sheet: Sheet, lookups: Lookups) -> tuple[list[Row], list[str]]:
     """Check the header and every row; returns the rows and the problems found."""
-    if not table:
+    if not sheet.height:
         return [], [_("The file is empty.")]
-    header = [normalize(str(h)) for h in table[0]]
+    header = [normalize(str(h)) for h in sheet.row(0)]
     problems: list[str] = []
     for index, expected in enumerate(COLUMNS):
         found = header[index] if index < len(header) else ""
@@ -207,30 +190,38 @@ def check_rows(table: list[list[Any]], lookups: Lookups) -> tuple[list[Row], lis
     if problems:
         return [], problems
     # Blank rows (every cell "" or None) are skipped; the others keep their row number.
-    kept = [
-        (number, raw)
-        for number, raw in enumerate(table[1:], start=2)
-        if raw.count("") + raw.count(None) != len(raw)
-    ]
+    kept = [row for row in range(1, sheet.height) if row not in sheet.blank_rows]
     if not kept:
         return [], [_("The file has no rows under its header.")]
-    numbers = [number for number, _raw in kept]
-    cells = _columns([raw for _number, raw in kept])
+    numbers = [row + 1 for row in kept]
+    every = len(kept) == sheet.height - 1  # no blank row: the codes from row 2 on, as a slice
+    cells = _Cells(sheet.columns[: len(COLUMNS)], slice(1, None) if every else kept)
     rows, problems = _check_columns(numbers, cells, lookups)
     if not rows and not problems:
         problems.append(_("The file has no rows under its header."))
     return rows, problems
 
 
+@dataclass(frozen=True)
+class _Cells:
+    """The kept rows' cells of each column, converted once per distinct value."""
+
+    columns: Sequence[Column]
+    rows: list[int] | slice
+
+    def each(self, index: int, convert: Callable[[Any], T]) -> list[T]:
+        return self.columns[index].each(convert, self.rows)
+
+
 def _check_columns(
-    numbers: list[int], cells: list[tuple[Any, ...]], lookups: Lookups
+    numbers: list[int], cells: _Cells, lookups: Lookups
 ) -> tuple[list[Row], list[str]]:
     """The rows of these columns that pass every check, and every problem by row and column."""
     today = lookups.today
     checks: list[list[Problem]] = []  # one list per check, one entry per row
 
     def checked(index: int, convert: Callable[[Any], tuple[Any, Problem]]) -> list[Any]:
-        values, found = zip(*each_distinct(cells[index], convert), strict=True)
+        values, found = zip(*cells.each(index, convert), strict=True)
         checks.append(list(found))
         return list(values)
 

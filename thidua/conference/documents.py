@@ -20,6 +20,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from thidua.lib import docformat
 from thidua.lib.dates import place_date
+from thidua.lib.safe_zip import UnsafeFile, check_office_file
 
 from . import rules
 from .content import PLACEHOLDERS, DocContent, DocSection, Story
@@ -109,6 +110,10 @@ def template_problems(data: bytes, sample: dict[str, Any]) -> list[str]:
         "The file is not a Word document (.docx) or it is damaged. Save it in Word as"
         " “Word Document (*.docx)” and upload it again."
     )
+    try:
+        check_office_file(data)  # a zip that unpacks to gigabytes never reaches the parser
+    except UnsafeFile as unsafe:
+        return [unsafe.message]
     try:
         doc = DocxTemplate(io.BytesIO(data))
         found = doc.get_undeclared_template_variables(jinja_env=sandbox())

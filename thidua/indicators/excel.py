@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import python_calamine
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from thidua.lib import sheet_reader
 from thidua.lib.numbers import format_number, parse_number
-from thidua.lib.safe_zip import UnsafeFile, check_office_file
+from thidua.lib.safe_zip import UnsafeFile
 from thidua.lib.text import normalize, same_text
 
 from . import rules
@@ -149,23 +149,26 @@ def read(
         )
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise WorkbookError([_("The file is not a readable Excel workbook (.xlsx).")])
+    name = SHEET
     try:
-        check_office_file(content)
+        try:
+            sheet = sheet_reader.read_sheet(content, sheet=name)
+        except sheet_reader.MissingSheet as missing:
+            # The sheet's name as typed: another case or tone placement is the same sheet.
+            name = next((n for n in missing.names if same_text(n, SHEET)), "")
+            if not name:
+                raise WorkbookError(
+                    [
+                        _("The workbook has no sheet named “%(sheet)s” (it has: %(found)s).")
+                        % {"sheet": SHEET, "found": ", ".join(missing.names) or "—"}
+                    ]
+                ) from None
+            sheet = sheet_reader.read_sheet(content, sheet=name)
     except UnsafeFile as unsafe:
         raise WorkbookError([unsafe.message]) from None
-    try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except Exception:  # calamine raises several unrelated types for a damaged file
+    except sheet_reader.UnreadableSheet:
         raise WorkbookError([_("The file is not a readable Excel workbook (.xlsx).")]) from None
-    name = next((n for n in book.sheet_names if same_text(n, SHEET)), None)
-    if name is None:
-        raise WorkbookError(
-            [
-                _("The workbook has no sheet named “%(sheet)s” (it has: %(found)s).")
-                % {"sheet": SHEET, "found": ", ".join(book.sheet_names) or "—"}
-            ]
-        )
-    cells: list[list[Any]] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    cells: list[list[Any]] = sheet.rows()
     if len(cells) > MAX_ROWS:
         raise WorkbookError([_("The sheet has more than %(count)s rows.") % {"count": MAX_ROWS}])
     errors = _formulas(content, name)

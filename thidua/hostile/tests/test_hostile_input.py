@@ -29,7 +29,7 @@ from thidua.conference import documents
 from thidua.cycle.actions import do_move_phase
 from thidua.cycle.models import EmulationYear, Movement, Phase, Pledge
 from thidua.indicators import excel
-from thidua.lib.safe_zip import UnsafeFile, check_office_file
+from thidua.lib.safe_zip import UnsafeFile, check_archive, check_office_file
 from thidua.orgs.models import Person
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -41,8 +41,17 @@ MARKUP = ["script_tag", "img_onerror", "attribute_break", "template_syntax"]
 FORMULAS = ["formula_equals", "formula_plus", "formula_minus", "formula_at", "formula_tab"]
 
 
-def sheet_bomb(last_row: int = 1_048_576) -> bytes:
-    """A 2 KB workbook with one cell in A1 and one at the far corner: billions of cells."""
+# The far corner of a sheet, written two ways: a cell named XFD1048576; a cell without a
+# reference in row 1048576 (the reader puts it in column A of that row) below one in XFD2.
+BOMBS = {
+    "corner": b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+    "unnamed-cell": b'<row r="2"><c r="XFD2"><v>1</v></c></row>'
+    b'<row r="1048576"><c><v>1</v></c></row>',
+}
+
+
+def sheet_bomb(rows: bytes = BOMBS["corner"]) -> bytes:
+    """A 2 KB workbook with a header in row 1 and `rows` after it: billions of cells."""
     book = Workbook()
     book.active.append(list(COLUMNS))
     out = io.BytesIO()
@@ -53,11 +62,7 @@ def sheet_bomb(last_row: int = 1_048_576) -> bytes:
         for name in source.namelist():
             data = source.read(name)
             if name == "xl/worksheets/sheet1.xml":
-                data = data.replace(
-                    b"</sheetData>",
-                    b'<row r="%d"><c r="XFD%d"><v>1</v></c></row></sheetData>'
-                    % (last_row, last_row),
-                )
+                data = data.replace(b"</sheetData>", rows + b"</sheetData>")
             target.writestr(name, data)
     return bomb.getvalue()
 
@@ -193,21 +198,51 @@ def test_a_malformed_workbook_is_refused_whole_with_a_message(as_user, world, ca
     assert nothing_imported()
 
 
-def test_a_workbook_bomb_is_refused_before_it_is_opened(as_user, world, catalogue):
-    bomb = sheet_bomb()
-    assert len(bomb) < 10_000
+@pytest.mark.parametrize("bomb", sorted(BOMBS))
+def test_a_workbook_bomb_is_refused_and_the_server_reads_on(as_user, world, catalogue, bomb):
+    content = sheet_bomb(BOMBS[bomb])
+    assert len(content) < 10_000
     with pytest.raises(ImportRefused) as refused:
-        award_actions.do_import_history(bomb, file_name="bom.xlsx", acting_user=world.supervisor)
-    assert "1.048.576" in refused.value.messages[0]
+        award_actions.do_import_history(content, file_name="bom.xlsx", acting_user=world.supervisor)
+    assert refused.value.messages == [
+        "Trang tính quá lớn để đọc một lần (hoặc bị hỏng); chỉ giữ lại bảng cần nhập."
+    ]
+    assert nothing_imported()
+    # The reader that failed was the child's: this process reads the next file as before.
+    good = history_file([history_row(world)])
+    batch = award_actions.do_import_history(good, file_name="a.xlsx", acting_user=world.supervisor)
+    assert batch.rows == 1
+
+
+def test_a_sheet_larger_than_the_limit_is_refused_with_its_size(world, catalogue):
+    content = sheet_bomb(b'<row r="300000"><c r="J300000"><v>1</v></c></row>')
+    with pytest.raises(ImportRefused) as refused:
+        award_actions.do_import_history(content, file_name="to.xlsx", acting_user=world.supervisor)
+    assert "300.000 dòng và 10 cột" in refused.value.messages[0]
     assert nothing_imported()
 
 
-def test_a_workbook_that_unzips_beyond_the_budget_is_refused():
+def unzips_to(name: str, size: int) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/worksheets/sheet1.xml", b" " * (101 * 1024 * 1024))
+        archive.writestr(name, b" " * size)
+    return out.getvalue()
+
+
+def test_a_workbook_that_unzips_beyond_the_budget_is_refused():
     with pytest.raises(UnsafeFile):
-        check_office_file(out.getvalue())
+        check_office_file(unzips_to("xl/worksheets/sheet1.xml", 101 * 1024 * 1024))
+
+
+def test_a_zip_whose_directory_understates_its_size_is_refused_once_unpacked():
+    content = bytearray(unzips_to("word/document.xml", 101 * 1024 * 1024))
+    # The member's uncompressed size, in its local header (offset 22) and in the directory.
+    directory = content.rindex(b"PK\x01\x02")
+    for offset in (22, directory + 24):
+        content[offset : offset + 4] = (1024).to_bytes(4, "little")
+    check_archive(bytes(content))  # the directory alone believes it
+    with pytest.raises(UnsafeFile):
+        check_office_file(bytes(content))
 
 
 @pytest.mark.parametrize(
@@ -297,10 +332,13 @@ def test_a_malformed_indicator_workbook_is_refused_with_a_message(name):
     assert refused.value.errors
 
 
-def test_an_indicator_workbook_bomb_is_refused_before_it_is_opened():
+@pytest.mark.parametrize("bomb", sorted(BOMBS))
+def test_an_indicator_workbook_bomb_is_refused(bomb):
     with pytest.raises(excel.WorkbookError) as refused:
-        excel.read(sheet_bomb(), filename="chi-tieu.xlsx", unit_name="Sở", year=2016, rows=[])
-    assert "1.048.576" in refused.value.errors[0]
+        excel.read(
+            sheet_bomb(BOMBS[bomb]), filename="chi-tieu.xlsx", unit_name="Sở", year=2016, rows=[]
+        )
+    assert refused.value.errors
 
 
 # --- the Word template upload ----------------------------------------------------------------
@@ -317,6 +355,11 @@ def docx_with(text: str) -> bytes:
 @pytest.mark.parametrize("name", MALFORMED_DOCUMENTS)
 def test_a_malformed_word_template_is_refused_with_a_message(name):
     assert documents.template_problems((CORPUS / name).read_bytes(), {})
+
+
+def test_a_word_template_that_unzips_beyond_the_budget_is_refused(catalogue):
+    problems = documents.template_problems(unzips_to("word/document.xml", 101 * 1024 * 1024), {})
+    assert problems == ["Tệp quá lớn khi giải nén; vui lòng chia thành các tệp nhỏ hơn."]
 
 
 @pytest.mark.parametrize(

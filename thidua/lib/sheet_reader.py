@@ -1,0 +1,192 @@
+"""Reading a sheet of an uploaded workbook in a child process that the system keeps small.
+
+A spreadsheet reader builds a sheet as a dense grid from A1 to its last cell. A 2 KB file
+can name a cell at XFD1048576 — or leave a cell's reference out in a row numbered a million,
+which puts it there all the same — and ask for seventeen billion cells: python-calamine then
+fails to allocate and aborts the whole process, which no ``except`` can catch. Predicting
+the grid by re-reading the XML would mean copying the reader's addressing rules (and paying
+for a second pass over a 66 MB sheet); instead the reader runs in a child process
+(`thidua.lib.sheet_child`) with a limit on its memory and CPU time. A file that asks for too
+much ends the child, never the server, and is refused with a message.
+
+The child sends the sheet back column by column, as each column's distinct values and one
+code per cell: a national history file's 900,000 cells hold a few tens of thousands of
+distinct values, so the transfer is small and the checks convert each distinct value once.
+The limits contain a file's demands on the machine; the child is not a barrier against code
+execution (it runs as the same user).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import pickle
+import subprocess
+import sys
+from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.utils.translation import gettext as _
+
+from thidua.lib.numbers import format_number
+from thidua.lib.safe_zip import MAX_CELLS, UnsafeFile, check_archive
+
+log = logging.getLogger(__name__)
+
+MEMORY_LIMIT = 1536 * 1024 * 1024  # address space of the child: a 2,000,000-cell sheet fits
+CPU_SECONDS = 60
+WAIT_SECONDS = 120
+T = TypeVar("T")
+
+
+class UnreadableSheet(Exception):
+    """The file is a zip but not a workbook the reader understands."""
+
+
+class MissingSheet(Exception):
+    """The workbook has no sheet of the name asked for; `names` are the sheets it has."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its distinct values and, for each cell from row 1 down, a value's index."""
+
+    values: list[Any]
+    codes: array[int]
+
+    def cells(self) -> list[Any]:
+        return list(map(self.values.__getitem__, self.codes))
+
+    def each(
+        self, convert: Callable[[Any], T], rows: Sequence[int] | slice = slice(None)
+    ) -> list[T]:
+        """`convert(cell)` for the cells of `rows` (all by default), once per distinct value."""
+        converted = list(map(convert, self.values))
+        codes: Sequence[int] = (
+            self.codes[rows] if isinstance(rows, slice) else list(map(self.codes.__getitem__, rows))
+        )
+        return list(map(converted.__getitem__, codes))
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet from A1 to its last cell, by column; rows and columns count from 0."""
+
+    height: int
+    width: int
+    columns: list[Column]
+    blank_rows: frozenset[int]  # rows whose every cell is empty
+
+    def cell(self, row: int, column: int) -> Any:
+        """The value at (row, column); "" outside the sheet."""
+        if row >= self.height or column >= self.width:
+            return ""
+        found = self.columns[column]
+        return found.values[found.codes[row]]
+
+    def row(self, row: int) -> list[Any]:
+        return [self.cell(row, column) for column in range(self.width)]
+
+    def rows(self) -> list[list[Any]]:
+        """Every row as a list (for small sheets: a national file is better read by column)."""
+        cells = [column.cells() for column in self.columns]
+        return [list(row) for row in zip(*cells, strict=True)] if cells else []
+
+
+def too_many_cells(rows: int, columns: int) -> str:
+    return _(
+        "The sheet spans %(rows)s rows and %(columns)s columns, more than thidua reads at once; "
+        "keep only the table to import."
+    ) % {"rows": format_number(rows), "columns": format_number(columns)}
+
+
+def read_sheet(content: bytes, *, sheet: int | str = 0, max_cells: int = MAX_CELLS) -> Sheet:
+    """The sheet at index `sheet` (or named `sheet`) of the workbook in `content`.
+
+    Raises UnsafeFile (with a message for the user) for a file that is not a zip, unpacks
+    beyond the budget, spans more than `max_cells` cells or takes the child past its limits;
+    UnreadableSheet for a zip that is not a workbook; MissingSheet for a name not found.
+    """
+    check_archive(content)
+    which = f"name:{sheet}" if isinstance(sheet, str) else f"index:{sheet}"
+    command = [
+        sys.executable,
+        "-m",
+        "thidua.lib.sheet_child",
+        str(MEMORY_LIMIT),
+        str(CPU_SECONDS),
+        str(max_cells),
+        which,
+    ]
+    try:
+        done = subprocess.run(
+            command,
+            input=content,
+            capture_output=True,
+            timeout=WAIT_SECONDS,
+            check=False,
+            env={**os.environ, "RUST_BACKTRACE": "0"},  # one line in the log, not a page
+        )
+    except subprocess.TimeoutExpired:
+        log.warning("reading a sheet took longer than %s s; refused", WAIT_SECONDS)
+        raise UnsafeFile(_too_large()) from None
+    if done.returncode != 0:
+        log.warning(
+            "the sheet reader ended with %s: %s",
+            done.returncode,
+            done.stderr[-300:].decode(errors="replace").strip(),
+        )
+        raise UnsafeFile(_too_large())
+    answer = _answer_of(done.stdout)
+    kind = answer[0]
+    if kind == "sheet":
+        _kind, height, width, columns, blank = answer
+        return Sheet(
+            height,
+            width,
+            [Column(values, _codes(packed)) for values, packed in columns],
+            frozenset(blank),
+        )
+    if kind == "too_many_cells":
+        raise UnsafeFile(too_many_cells(answer[1], answer[2]))
+    if kind == "no_sheet":
+        raise MissingSheet(list(answer[1]))
+    raise UnreadableSheet()
+
+
+def _too_large() -> str:
+    return _("The sheet is too large to read at once (or damaged); keep only the table to import.")
+
+
+def _codes(packed: bytes) -> array[int]:
+    codes = array("I")
+    codes.frombytes(packed)
+    return codes
+
+
+class _Loader(pickle.Unpickler):
+    """Unpickles plain values only: the child's answer may hold cells of these types."""
+
+    ALLOWED = {("datetime", name) for name in ("date", "datetime", "time", "timedelta")}
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
+        return super().find_class(module, name)
+
+
+def _answer_of(data: bytes) -> tuple[Any, ...]:
+    try:
+        answer = _Loader(io.BytesIO(data)).load()
+    except Exception:
+        raise UnsafeFile(_too_large()) from None
+    if not isinstance(answer, tuple) or not answer:
+        raise UnsafeFile(_too_large())
+    return answer
