@@ -38,7 +38,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat
 
 from thidua.cycle.models import EmulationYear, Membership
-from thidua.lib.batch import collector_paused
+from thidua.lib.batch import can_fork, collector_paused, forked
 from thidua.lib.sql import JoinedText
 from thidua.orgs import rules as org_rules
 from thidua.orgs.models import PersonPosition, Succession
@@ -147,12 +147,72 @@ def judge_scope(
     member_count: int | None = None,
     progress: Progress | None = None,
 ) -> dict[int, rules.Judgement]:
-    """The verdict on every nomination of a query (a year, every cluster's year ...)."""
+    """The verdict on every nomination of a query (a year, every cluster's year ...).
+
+    A large batch outside a transaction is judged in several processes, each over a share
+    of the cluster-years (a cluster-year is judged as a whole: quotas and initiatives are
+    counted within it); see `_shares`.
+    """
     with collector_paused():
-        batch = entries(scope)
-        versions = rule_versions()
-        nominees = load_nominees(batch, versions, scope=scope)
-        return _judge(batch, nominees, versions, member_count=member_count, progress=progress)
+        shares = _shares(scope) if member_count is None else []
+        if len(shares) < 2:
+            return _judge_scope(scope, member_count=member_count, progress=progress)
+        total = scope.count()
+        others = [
+            forked(partial(_judge_scope, scope.filter(year_id__in=share), side_reads=False))
+            for share in shares[1:]
+        ]
+
+        def share_progress(done: int, _of: int) -> None:
+            if progress is not None:
+                progress(done, total)
+
+        judged = _judge_scope(
+            scope.filter(year_id__in=shares[0]), progress=share_progress, side_reads=False
+        )
+        for other in others:
+            judged.update(other())
+        if progress is not None:
+            progress(len(judged), total)
+        return judged
+
+
+def _judge_scope(
+    scope: QuerySet[Nomination],
+    *,
+    member_count: int | None = None,
+    progress: Progress | None = None,
+    side_reads: bool = True,
+) -> dict[int, rules.Judgement]:
+    batch = entries(scope)
+    versions = rule_versions()
+    nominees = load_nominees(batch, versions, scope=scope, side_reads=side_reads)
+    return _judge(batch, nominees, versions, member_count=member_count, progress=progress)
+
+
+def _shares(scope: QuerySet[Nomination]) -> list[list[int]]:
+    """The scope's cluster-years in `THIDUA_JUDGE_PROCESSES` shares of about as many
+    nominations each, when the batch is worth more processes: `THIDUA_PARALLEL_READS_FROM`
+    nominations or more, outside a transaction (other processes see committed rows only), on
+    a database file or server (not a private in-memory one). Empty otherwise.
+    """
+    processes = settings.THIDUA_JUDGE_PROCESSES
+    connection = connections[scope.db]
+    in_memory = isinstance(connection, SQLiteWrapper) and connection.is_in_memory_db()
+    if processes < 2 or connection.in_atomic_block or in_memory or not can_fork():
+        return []
+    sizes = dict(
+        scope.order_by().values("year_id").annotate(n=Count("pk")).values_list("year_id", "n")
+    )
+    if sum(sizes.values()) < settings.THIDUA_PARALLEL_READS_FROM:
+        return []
+    shares: list[list[int]] = [[] for _ in range(min(processes, len(sizes)))]
+    counts = [0] * len(shares)
+    for year_id, size in sorted(sizes.items(), key=lambda item: (-item[1], item[0])):
+        lightest = counts.index(min(counts))  # the largest years first, to the lightest share
+        shares[lightest].append(year_id)
+        counts[lightest] += size
+    return shares
 
 
 def judge_year(year: EmulationYear) -> dict[int, rules.Judgement]:
@@ -200,10 +260,13 @@ def load_nominees(
     versions: dict[str, list[rules.RuleVersion]],
     *,
     scope: QuerySet[Nomination] | None = None,
+    side_reads: bool = True,
 ) -> list[rules.Nominee]:
     """The entries as `rules.Nominee`s, with the history their rules look at, in a few queries.
 
-    `scope`, when given, is a query returning exactly these nominations.
+    `scope`, when given, is a query returning exactly these nominations. `side_reads=False`
+    keeps every read on this thread's connection (a process judging one share of a batch:
+    the other processes keep the other cores busy).
     """
     if not batch:
         return []
@@ -247,7 +310,7 @@ def load_nominees(
     alias = scope.db if scope is not None else DEFAULT_DB_ALIAS
 
     def aside(work: Callable[[], T]) -> Callable[[], T]:
-        return _started(alias, work, size=len(batch))
+        return _started(alias, work, size=len(batch)) if side_reads else work
 
     records = aside(
         partial(

@@ -162,3 +162,5 @@ LOGGING = {
 # A batch of this many nominations or more (a national eligibility run) reads its history on
 # several connections at once; smaller ones (a page's year) read it on the request's own.
 THIDUA_PARALLEL_READS_FROM = int(os.environ.get("THIDUA_PARALLEL_READS_FROM", "5000"))
+# Processes that judge a batch that large (each over a share of its cluster-years); 1: one.
+THIDUA_JUDGE_PROCESSES = int(os.environ.get("THIDUA_JUDGE_PROCESSES", "2"))

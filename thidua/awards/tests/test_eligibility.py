@@ -262,3 +262,74 @@ def test_a_small_batch_reads_its_history_on_its_own_connection(
     with CaptureQueriesContext(connection) as queries:
         judge_year(proposals.year)
     assert any("awards_awardrecord" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_batch_is_judged_in_two_processes_with_the_same_verdicts(
+    proposals, office, lai_chau_person, award, settings, monkeypatch, caplog
+):
+    """Outside a transaction a large batch is split by cluster-year between this process
+    and a forked one; inside a transaction it is judged here alone. Same verdicts."""
+    from thidua.awards import eligibility
+    from thidua.awards.models import Nomination
+    from thidua.cycle.actions import do_open_year
+    from thidua.cycle.models import EmulationYear, Phase
+    from thidua.orgs.actions import do_create_cluster
+
+    settings.THIDUA_PARALLEL_READS_FROM = 2
+    settings.THIDUA_JUDGE_PROCESSES = 2
+    grant(proposals, "cstdcs", 2016, person=lai_chau_person)
+    nominate(proposals, "bk_bo", person=lai_chau_person, award=award)
+    nominate(proposals, "tt_ldtt", collective=office, award=award, clean_record=True)
+    # A second cluster's year, with a nomination of its own.
+    yen_bai = proposals.orgs["yen_bai"]
+    neighbour = do_create_organization(
+        name="Sở Kế hoạch và Đầu tư tỉnh Điện Biên", acting_user=proposals.admin
+    )
+    cluster = do_create_cluster(
+        slug="tay-bac",
+        name="Cụm Tây Bắc",
+        supervisor=proposals.orgs["supervisor"],
+        acting_user=proposals.admin,
+    )
+    other_year = do_open_year(
+        cluster,
+        year=2016,
+        members=[yen_bai, neighbour],
+        head=yen_bai,
+        deputy=neighbour,
+        acting_user=proposals.supervisor,
+    )
+    EmulationYear.objects.filter(pk=other_year.pk).update(phase=Phase.PROPOSALS)
+    other_year.refresh_from_db()
+    someone = actions.do_register_person(
+        full_name="Trần Văn Bình",
+        birth_year=1975,
+        gender="male",
+        unit=yen_bai,
+        position="Chuyên viên",
+        year=other_year,
+        acting_user=proposals.outsider,
+    )
+    grant(proposals, "ldtt", 2016, person=someone)
+    actions.do_draft_nomination(
+        other_year,
+        unit=yen_bai,
+        award_type=award("cstdcs"),
+        summary="Hoàn thành tốt.",
+        person=someone,
+        acting_user=proposals.outsider,
+    )
+
+    scope = Nomination.objects.all()
+    with transaction.atomic():
+        here = eligibility.judge_scope(scope)
+    children = []
+    real = eligibility.forked
+    monkeypatch.setattr(eligibility, "forked", lambda work: children.append(work) or real(work))
+    split = eligibility.judge_scope(scope)
+
+    assert len(children) == 1
+    assert "failed" not in caplog.text  # the child's verdicts came back, not a rerun here
+    assert split == here
+    assert len(here) == 3

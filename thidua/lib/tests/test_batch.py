@@ -1,0 +1,61 @@
+"""Work in a forked child process: its answer, its failures, and this process's connection."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+
+from thidua.lib.batch import can_fork, forked
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),  # the child sees committed rows only
+    pytest.mark.skipif(not can_fork(), reason="this system cannot fork"),
+]
+
+
+def group_names() -> list[str]:
+    return sorted(Group.objects.values_list("name", flat=True))
+
+
+def test_the_child_answers_from_the_database_with_its_own_connection():
+    Group.objects.create(name="Tổ thẩm định")
+    child = forked(lambda: (os.getpid(), group_names()))
+    pid, names = child()
+    assert pid != os.getpid()
+    assert names == ["Tổ thẩm định"]
+
+
+def test_this_process_keeps_its_database_session_after_the_child_ends():
+    Group.objects.create(name="Tổ thư ký")
+    with connection.cursor() as cursor:  # the session the child inherits a copy of
+        cursor.execute("SELECT 1")
+    assert forked(group_names)() == ["Tổ thư ký"]
+    assert forked(group_names)() == ["Tổ thư ký"]
+    Group.objects.create(name="Tổ kiểm phiếu")  # this session still works
+    assert group_names() == ["Tổ kiểm phiếu", "Tổ thư ký"]
+
+
+def test_a_child_that_fails_leaves_the_work_to_this_process(caplog):
+    here = os.getpid()
+
+    def work() -> int:
+        if os.getpid() != here:
+            raise ValueError("only in the child")
+        return 7
+
+    assert forked(work)() == 7
+    assert "only in the child" in caplog.text
+
+
+def test_a_child_that_dies_leaves_the_work_to_this_process():
+    here = os.getpid()
+
+    def work() -> str:
+        if os.getpid() != here:
+            os._exit(3)
+        return "done here"
+
+    assert forked(work)() == "done here"
