@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Router, Status
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from thidua import access
 from thidua.audit.models import AuditEntry
@@ -24,7 +24,7 @@ from thidua.errors import ActionRefused
 from thidua.lib.text import sort_key
 from thidua.orgs.models import Organization, Succession
 
-from . import awards, indicators, schemas, scoring, voting
+from . import awards, errors, indicators, schemas, scoring, voting
 from .auth import TokenAuth
 from .schemas import ERRORS, Id, Slug
 
@@ -43,12 +43,12 @@ def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return _error(request, "Not found.", 404)
+    return _error(request, errors.not_found(), 404)
 
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return _error(request, "You may not do this.", 403)
+    return _error(request, errors.forbidden(), 403)
 
 
 @api.exception_handler(ActionRefused)
@@ -58,12 +58,17 @@ def refused(request: HttpRequest, exc: ActionRefused) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return _error(request, "A valid API token is required.", 401)
+    return _error(request, errors.unauthenticated(), 401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, errors.of_status(exc.status_code, exc.message), exc.status_code)
 
 
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return _error(request, "The request is not valid: " + str(exc.errors)[:500], 422)
+    return _error(request, errors.invalid(exc.errors), 422)
 
 
 core = Router(tags=["organisations and clusters"])

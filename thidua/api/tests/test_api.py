@@ -10,7 +10,9 @@ from thidua.errors import ActionRefused
 def test_a_request_without_a_token_is_refused(client, world):
     response = client.get("/api/v1/clusters")
     assert response.status_code == 401
-    assert response.json() == {"detail": "A valid API token is required."}
+    assert response.json() == {"detail": "Cần một mã truy cập API hợp lệ."}
+    english = client.get("/api/v1/clusters", HTTP_COOKIE="django_language=en")
+    assert english.json() == {"detail": "A valid API token is required."}
 
 
 def test_a_session_alone_does_not_open_the_api(client, world):
@@ -34,7 +36,9 @@ def test_outsider_gets_404_for_the_cluster_and_its_year(api, world):
     client = api(world.outsider)
     assert client.get("/api/v1/clusters").json() == []
     assert client.get(f"/api/v1/clusters/{world.cluster.slug}").status_code == 404
-    assert client.get(f"/api/v1/clusters/{world.cluster.slug}/years/2016").status_code == 404
+    response = client.get(f"/api/v1/clusters/{world.cluster.slug}/years/2016")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Không tìm thấy, hoặc bạn không có quyền xem."}
 
 
 def test_secretariat_moves_the_phase_and_a_member_gets_403(api, world):
@@ -114,3 +118,25 @@ def test_another_users_token_cannot_be_revoked(client, world):
     assert client.post(f"/account/tokens/{token.pk}/revoke/").status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "detail"),
+    [
+        ("{not json", 400, "body: nội dung gửi lên không phải JSON hợp lệ."),
+        ("{}", 422, "body.target: bắt buộc phải có."),
+        (
+            '{"target": 123}',
+            422,
+            "body.target: phải là một trong các giá trị: 'setup', 'pledge', 'in_progress', "
+            "'self_assessment', 'cross_check', 'conference', 'voting', 'proposals', 'closed'.",
+        ),
+    ],
+)
+def test_an_invalid_body_is_refused_naming_the_field_in_the_users_language(
+    api, world, body, status, detail
+):
+    url = f"/api/v1/clusters/{world.cluster.slug}/years/2016/phase"
+    response = api(world.son_la_officer).post(url, body, content_type="application/json")
+    assert response.status_code == status
+    assert response.json() == {"detail": "Yêu cầu không hợp lệ: " + detail}

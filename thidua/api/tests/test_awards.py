@@ -53,7 +53,12 @@ def test_nominations_filter_by_unit_award_status_and_name(api, proposals, made):
     assert awards(unit=proposals.orgs["son_la"].pk) == []
     assert awards(status="draft") == ["cstdcs", "ldtt", "tt_ldtt"]
     assert awards(status="submitted") == []
-    assert client.get(url, {"status": "unknown"}).status_code == 422
+    refused = client.get(url, {"status": "unknown", "unit": "Sơn La"})
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == (
+        "Yêu cầu không hợp lệ: query.unit: phải là số nguyên. query.status: phải là một "
+        "trong các giá trị: 'draft', 'submitted', 'compiled', 'approved', 'returned', 'decided'."
+    )
 
 
 def test_one_nomination_with_its_verdict_and_reasons(api, proposals, made):

@@ -1,0 +1,106 @@
+"""The API's error answers, in the caller's language like every page (Vietnamese by default).
+
+An invalid request names each field it refuses and why, in words an officer writing a script
+can act on ("query.status: phải là một trong: draft, eligible"), not the validator's English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+
+def not_found() -> str:
+    return _("Not found, or not yours to see.")
+
+
+def forbidden() -> str:
+    return _("You may not do this.")
+
+
+def unauthenticated() -> str:
+    return _("A valid API token is required.")
+
+
+def of_status(status: int, message: str) -> str:
+    """The words for an error the API framework raises itself (`message` is its English)."""
+    if status == 400:  # the only 400 it raises: a body that is not JSON
+        return _("The request is not valid: %(problems)s") % {
+            "problems": "body: " + _("the body is not valid JSON.")
+        }
+    if status == 429:
+        return _("Too many requests; wait a moment and try again.")
+    return message
+
+
+# Each kind of problem the validator reports (its error "type"), in the user's words; the
+# validator's context (limits, choices) fills the placeholders.
+_PROBLEMS: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "missing": lambda ctx: _("is required."),
+    "json_invalid": lambda ctx: _("the body is not valid JSON."),
+    "int_parsing": lambda ctx: _("must be a whole number."),
+    "int_type": lambda ctx: _("must be a whole number."),
+    "int_from_float": lambda ctx: _("must be a whole number."),
+    "float_parsing": lambda ctx: _("must be a number."),
+    "float_type": lambda ctx: _("must be a number."),
+    "decimal_parsing": lambda ctx: _("must be a number."),
+    "bool_parsing": lambda ctx: _("must be true or false."),
+    "bool_type": lambda ctx: _("must be true or false."),
+    "string_type": lambda ctx: _("must be text."),
+    "date_parsing": lambda ctx: _("must be a date written YYYY-MM-DD."),
+    "date_from_datetime_parsing": lambda ctx: _("must be a date written YYYY-MM-DD."),
+    "date_type": lambda ctx: _("must be a date written YYYY-MM-DD."),
+    "list_type": lambda ctx: _("must be a list."),
+    "dict_type": lambda ctx: _("must be an object."),
+    "model_type": lambda ctx: _("must be an object."),
+    "model_attributes_type": lambda ctx: _("must be an object."),
+    "string_too_long": lambda ctx: (
+        _("must be at most %(count)s characters.") % {"count": ctx.get("max_length")}
+    ),
+    "string_too_short": lambda ctx: (
+        _("must be at least %(count)s characters.") % {"count": ctx.get("min_length")}
+    ),
+    "string_pattern_mismatch": lambda ctx: _("holds characters that are not accepted."),
+    "greater_than_equal": lambda ctx: _("must be at least %(limit)s.") % {"limit": ctx.get("ge")},
+    "greater_than": lambda ctx: _("must be more than %(limit)s.") % {"limit": ctx.get("gt")},
+    "less_than_equal": lambda ctx: _("must be at most %(limit)s.") % {"limit": ctx.get("le")},
+    "less_than": lambda ctx: _("must be less than %(limit)s.") % {"limit": ctx.get("lt")},
+    "literal_error": lambda ctx: _("must be one of: %(choices)s.") % {"choices": _choices(ctx)},
+    "enum": lambda ctx: _("must be one of: %(choices)s.") % {"choices": _choices(ctx)},
+    "extra_forbidden": lambda ctx: _("is not a field of this request."),
+}
+
+
+def _choices(ctx: Mapping[str, Any]) -> str:
+    """The validator's "'a', 'b' or 'c'" as "'a', 'b', 'c'": no English word in it."""
+    return re.sub(r",? or ", ", ", str(ctx.get("expected", "")))
+
+
+def invalid(errors: Sequence[Mapping[str, Any]]) -> str:
+    """One sentence naming every refused field of a request and what it must be."""
+    problems = [f"{_field(error.get('loc', ()))}: {_problem(error)}" for error in errors[:10]]
+    if len(errors) > 10:
+        problems.append(_("and %(count)s more.") % {"count": len(errors) - 10})
+    return _("The request is not valid: %(problems)s") % {"problems": " ".join(problems)}
+
+
+def _field(location: Sequence[Any]) -> str:
+    """`query.status`, `body.target`: where the value was, then its name (ninja adds the
+    name of the endpoint's body parameter, which the caller never wrote)."""
+    parts = [str(part) for part in location]
+    if len(parts) > 2 and parts[0] in {"body", "form"}:
+        parts = [parts[0], *parts[2:]]
+    return ".".join(parts) if parts else _("the request")
+
+
+def _problem(error: Mapping[str, Any]) -> str:
+    kind = str(error.get("type", ""))
+    spell = _PROBLEMS.get(kind)
+    if spell is not None:
+        return spell(error.get("ctx") or {})
+    if kind == "value_error":  # raised by thidua's own validators, already translated
+        return str(error.get("msg", "")).removeprefix("Value error, ")
+    return _("is not accepted.")
