@@ -79,9 +79,9 @@ def match_people(rows: Sequence[Row]) -> tuple[dict[PersonKey, list[int]], list[
 def _people_with_keys(keys: Iterable[tuple[str, int]]) -> list[tuple[int, str, int]]:
     """(pk, name key, year of birth) of the unmerged people with exactly these keys.
 
-    The keys go to the database as one parameter (arrays on PostgreSQL, a JSON list on
-    SQLite) joined to the people by the name key's index: only the pairs that match come
-    back, not everyone who shares a name or a year of birth.
+    The keys go to the database as one parameter (two arrays on PostgreSQL, a JSON list on
+    SQLite) matched to the people by the name key: only the pairs that match come back,
+    not everyone who shares a name or a year of birth.
     """
     from django.db import connections, router
 
@@ -93,11 +93,12 @@ def _people_with_keys(keys: Iterable[tuple[str, int]]) -> list[tuple[int, str, i
     connection = connections[router.db_for_read(Person)]
     table = connection.ops.quote_name(Person._meta.db_table)
     if connection.vendor == "postgresql":
+        # A semi-join (IN) lets the planner hash the pairs; a join on the same pairs is
+        # planned as a merge join that sorts every person by name (0.6 s against 0.3 s).
         sql = (
             f"SELECT p.id, p.name_key, p.birth_year FROM {table} p"
-            " JOIN unnest(%s::text[], %s::integer[]) AS k(name_key, birth_year)"
-            " ON p.name_key = k.name_key AND p.birth_year = k.birth_year"
-            " WHERE p.merged_into_id IS NULL"
+            " WHERE p.merged_into_id IS NULL AND (p.name_key, p.birth_year) IN"
+            " (SELECT * FROM unnest(%s::text[], %s::integer[]))"
         )
         params: list[Any] = [[key for key, _born in pairs], [born for _key, born in pairs]]
     else:
