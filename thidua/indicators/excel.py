@@ -197,11 +197,18 @@ def _cell(cells: list[list[Any]], row: int, column: int) -> Any:
 
 
 def _formulas(content: bytes, sheet_name: str) -> list[str]:
+    """Cells holding a formula, among those thidua reads: columns A to E, MAX_ROWS rows.
+
+    The sheet's own size (its `<dimension>` element) is not trusted: a 2 KB file can claim
+    A1:XFD1048576, and every row would be padded to 16,384 cells.
+    """
     book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     try:
+        sheet = book[sheet_name]
+        sheet.reset_dimensions()
         return [
             _at(cell.row, cell.column, _("the cell holds a formula; enter the number itself."))
-            for row in book[sheet_name].iter_rows()
+            for row in sheet.iter_rows(max_row=MAX_ROWS, max_col=len(HEADER))
             for cell in row
             if getattr(cell, "data_type", None) == "f"
         ]

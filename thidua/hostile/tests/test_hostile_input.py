@@ -325,6 +325,39 @@ def test_formula_prefixes_in_names_leave_the_export_as_plain_text(as_user, world
 # --- the indicator workbook ----------------------------------------------------------------
 
 
+def claiming_the_whole_sheet(content: bytes) -> bytes:
+    """The workbook with its sheet's <dimension> saying A1:XFD1048576 (cells unchanged)."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name.startswith("xl/worksheets/"):
+                start = data.index(b"<dimension ")
+                end = data.index(b"/>", start) + 2
+                data = data[:start] + b'<dimension ref="A1:XFD1048576"/>' + data[end:]
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_an_indicator_workbook_is_read_by_its_cells_not_the_size_it_claims():
+    book = Workbook()
+    sheet = book.active
+    sheet.title = excel.SHEET
+    for row in range(1, 900):
+        sheet.cell(row, 1, "x")
+    sheet["B899"] = "=1+1"
+    out = io.BytesIO()
+    book.save(out)
+    claimed = claiming_the_whole_sheet(out.getvalue())
+    with pytest.raises(excel.WorkbookError) as honest:
+        excel.read(out.getvalue(), filename="a.xlsx", unit_name="Sở", year=2016, rows=[])
+    with pytest.raises(excel.WorkbookError) as claiming:
+        excel.read(claimed, filename="a.xlsx", unit_name="Sở", year=2016, rows=[])
+    assert claiming.value.errors == honest.value.errors
+    assert any(e.startswith("Dòng 899, cột B:") for e in honest.value.errors)  # the formula
+
+
 @pytest.mark.parametrize("name", MALFORMED_WORKBOOKS)
 def test_a_malformed_indicator_workbook_is_refused_with_a_message(name):
     with pytest.raises(excel.WorkbookError) as refused:
