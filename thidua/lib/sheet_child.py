@@ -21,6 +21,9 @@ from collections.abc import Sequence
 from typing import Any
 
 NUMBERS = {bool, int, float}
+# The largest answer sent back (a national file's is 4 MB): the cells' distinct texts can be
+# long, and the server process should not hold more than this of them.
+MAX_ANSWER_BYTES = 128 * 1024 * 1024
 
 
 def limit(memory: int, seconds: int) -> None:
@@ -52,7 +55,8 @@ def read(content: bytes, sheet: int | str, max_cells: int) -> tuple[Any, ...]:
       `columns` are `coded` columns, `blank_rows` the 0-based rows whose cells are all empty;
     * ``("too_many_cells", height, width)`` — the sheet is larger than `max_cells`;
     * ``("no_sheet", names)`` — no sheet by that name; `names` are the workbook's sheets;
-    * ``("unreadable",)`` — not a workbook the reader understands.
+    * ``("unreadable",)`` — not a workbook the reader understands;
+    * ``("too_large",)`` (from `main`) — the answer would exceed `MAX_ANSWER_BYTES`.
     """
     from python_calamine import CalamineWorkbook
 
@@ -90,7 +94,10 @@ def main(argv: Sequence[str]) -> None:
     content = sys.stdin.buffer.read()
     kind, _colon, which = sheet.partition(":")
     answer = read(content, int(which) if kind == "index" else which, int(max_cells))
-    sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+    if len(data) > MAX_ANSWER_BYTES:
+        data = pickle.dumps(("too_large",), protocol=pickle.HIGHEST_PROTOCOL)
+    sys.stdout.buffer.write(data)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ import os
 import pickle
 import subprocess
 import sys
+import tempfile
+import threading
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,12 +35,17 @@ from django.utils.translation import gettext as _
 
 from thidua.lib.numbers import format_number
 from thidua.lib.safe_zip import MAX_CELLS, UnsafeFile, check_archive
+from thidua.lib.sheet_child import MAX_ANSWER_BYTES
 
 log = logging.getLogger(__name__)
 
 MEMORY_LIMIT = 1536 * 1024 * 1024  # address space of the child: a 2,000,000-cell sheet fits
-CPU_SECONDS = 60
-WAIT_SECONDS = 120
+# A 2,000,000-cell sheet reads in about 5 s; a page that waits for a small file is answered
+# before the web server gives up on it (gunicorn: 30 s).
+CPU_SECONDS = 20
+WAIT_SECONDS = 25
+# What the child may pass on to it: never the server's secrets (DATABASE_URL, keys).
+PASSED_ENVIRONMENT = ("PATH", "PYTHONPATH", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR")
 T = TypeVar("T")
 
 
@@ -116,35 +123,7 @@ def read_sheet(content: bytes, *, sheet: int | str = 0, max_cells: int = MAX_CEL
     """
     check_archive(content)
     which = f"name:{sheet}" if isinstance(sheet, str) else f"index:{sheet}"
-    command = [
-        sys.executable,
-        "-m",
-        "thidua.lib.sheet_child",
-        str(MEMORY_LIMIT),
-        str(CPU_SECONDS),
-        str(max_cells),
-        which,
-    ]
-    try:
-        done = subprocess.run(
-            command,
-            input=content,
-            capture_output=True,
-            timeout=WAIT_SECONDS,
-            check=False,
-            env={**os.environ, "RUST_BACKTRACE": "0"},  # one line in the log, not a page
-        )
-    except subprocess.TimeoutExpired:
-        log.warning("reading a sheet took longer than %s s; refused", WAIT_SECONDS)
-        raise UnsafeFile(_too_large()) from None
-    if done.returncode != 0:
-        log.warning(
-            "the sheet reader ended with %s: %s",
-            done.returncode,
-            done.stderr[-300:].decode(errors="replace").strip(),
-        )
-        raise UnsafeFile(_too_large())
-    answer = _answer_of(done.stdout)
+    answer = _answer_of(_run_child(content, [str(max_cells), which]))
     kind = answer[0]
     if kind == "sheet":
         _kind, height, width, columns, blank = answer
@@ -158,7 +137,62 @@ def read_sheet(content: bytes, *, sheet: int | str = 0, max_cells: int = MAX_CEL
         raise UnsafeFile(too_many_cells(answer[1], answer[2]))
     if kind == "no_sheet":
         raise MissingSheet(list(answer[1]))
+    if kind == "too_large":
+        raise UnsafeFile(_too_large())
     raise UnreadableSheet()
+
+
+def _run_child(content: bytes, arguments: list[str]) -> bytes:
+    """Run the child on `content`; its answer, or UnsafeFile if it fails or overruns.
+
+    The answer is read up to `MAX_ANSWER_BYTES` (the child refuses a larger one itself);
+    past `WAIT_SECONDS` the child is killed.
+    """
+    command = [sys.executable, "-m", "thidua.lib.sheet_child", str(MEMORY_LIMIT)]
+    command += [str(CPU_SECONDS), *arguments]
+    environment = {name: os.environ[name] for name in PASSED_ENVIRONMENT if name in os.environ}
+    environment["RUST_BACKTRACE"] = "0"  # one line in the log, not a page
+    with (
+        tempfile.TemporaryFile() as errors,
+        subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            env=environment,
+        ) as child,
+    ):
+        assert child.stdin is not None and child.stdout is not None
+        overran = threading.Event()
+
+        def stop() -> None:
+            overran.set()
+            child.kill()
+
+        timer = threading.Timer(WAIT_SECONDS, stop)
+        timer.start()
+        try:
+            try:
+                child.stdin.write(content)
+                child.stdin.close()
+            except BrokenPipeError:  # it ended before reading all: its exit says why
+                pass
+            answer = child.stdout.read(MAX_ANSWER_BYTES + 1)
+            if len(answer) > MAX_ANSWER_BYTES:
+                child.kill()
+            status = child.wait()
+        finally:
+            timer.cancel()
+        if status != 0 or len(answer) > MAX_ANSWER_BYTES:
+            errors.seek(0)
+            log.warning(
+                "the sheet reader ended with %s%s: %s",
+                status,
+                f" after {WAIT_SECONDS} s" if overran.is_set() else "",
+                errors.read()[-300:].decode(errors="replace").strip(),
+            )
+            raise UnsafeFile(_too_large())
+    return answer
 
 
 def _too_large() -> str:

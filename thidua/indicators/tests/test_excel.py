@@ -100,6 +100,14 @@ def test_wrong_sheet_is_refused(reporting):
     ]
 
 
+def test_a_sheet_named_in_another_case_is_the_same_sheet(reporting):
+    book = _fill(_workbook(reporting), GRDP=10125)
+    sheet = book[excel.SHEET]
+    sheet.title = "tạm"  # openpyxl would add a "1" to a name it holds already in any case
+    sheet.title = "CHỈ TIÊU"
+    assert _upload(reporting, book) == 1
+
+
 def test_wrong_header_is_refused_naming_the_cell(reporting):
     book = _fill(_workbook(reporting), GRDP=1)
     book[excel.SHEET].cell(excel.HEADER_ROW, excel.VALUE_COL).value = "Số liệu"

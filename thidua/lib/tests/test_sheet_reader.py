@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import pickle
 import zipfile
 
 import pytest
@@ -98,3 +100,38 @@ def test_a_child_that_takes_too_long_is_stopped(monkeypatch, large):
     monkeypatch.setattr(sheet_reader, "WAIT_SECONDS", 0.01)
     with pytest.raises(UnsafeFile):
         sheet_reader.read_sheet(large)
+
+
+def test_a_child_past_its_cpu_time_ends_and_the_file_is_refused(monkeypatch, large):
+    monkeypatch.setattr(sheet_reader, "CPU_SECONDS", 0)
+    with pytest.raises(UnsafeFile):
+        sheet_reader.read_sheet(large)
+
+
+def test_an_answer_beyond_the_limit_is_refused_unread(monkeypatch, large):
+    monkeypatch.setattr(sheet_reader, "MAX_ANSWER_BYTES", 64 * 1024)
+    with pytest.raises(UnsafeFile):
+        sheet_reader.read_sheet(large)
+
+
+def test_the_answer_may_hold_cell_values_only():
+    harmful = pickle.dumps(("sheet", 1, 1, [([os.system], b"")], []))
+    with pytest.raises(UnsafeFile):
+        sheet_reader._answer_of(harmful)
+    dated = pickle.dumps(("sheet", 1, 1, [([dt.date(2016, 1, 5)], b"\0\0\0\0")], []))
+    assert sheet_reader._answer_of(dated)[3][0][0] == [dt.date(2016, 1, 5)]
+
+
+def test_the_child_is_not_given_the_servers_secrets(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://secret@db/thidua")
+    seen = {}
+
+    def popen(command, **options):
+        seen.update(options["env"])
+        raise OSError("not started")
+
+    monkeypatch.setattr(sheet_reader.subprocess, "Popen", popen)
+    with pytest.raises(OSError):
+        sheet_reader.read_sheet(workbook(("S", [["a"]])))
+    assert "DATABASE_URL" not in seen
+    assert seen["RUST_BACKTRACE"] == "0"
