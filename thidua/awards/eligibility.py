@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -38,7 +39,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat
 
 from thidua.cycle.models import EmulationYear, Membership
-from thidua.lib.batch import can_fork, collector_paused, forked
+from thidua.lib.batch import Forked, can_fork, collector_paused
 from thidua.lib.sql import JoinedText
 from thidua.orgs import rules as org_rules
 from thidua.orgs.models import PersonPosition, Succession
@@ -158,23 +159,36 @@ def judge_scope(
         if len(shares) < 2:
             return _judge_scope(scope, member_count=member_count, progress=progress)
         total = scope.count()
+        started = time.monotonic()
         others = [
-            forked(partial(_judge_scope, scope.filter(year_id__in=share), side_reads=False))
+            Forked(partial(_judge_scope, scope.filter(year_id__in=share), side_reads=False))
             for share in shares[1:]
         ]
-
-        def share_progress(done: int, _of: int) -> None:
-            if progress is not None:
-                progress(done, total)
-
-        judged = _judge_scope(
-            scope.filter(year_id__in=shares[0]), progress=share_progress, side_reads=False
-        )
-        for other in others:
-            judged.update(other())
+        try:
+            mine = scope.filter(year_id__in=shares[0])
+            judged = _judge_scope(mine, progress=_scaled(progress, total), side_reads=False)
+            # The shares are alike: another share takes about as long as this one did.
+            patience = 60 + 2 * (time.monotonic() - started)
+            for other in others:
+                judged.update(other.result(timeout=patience))
+        finally:
+            for other in others:
+                other.cancel()
         if progress is not None:
             progress(len(judged), total)
         return judged
+
+
+def _scaled(progress: Progress | None, total: int) -> Progress | None:
+    """This process's progress over its share, shown for the whole batch: the shares are
+    about equal and judged at the same pace."""
+    if progress is None:
+        return None
+
+    def report(done: int, of: int) -> None:
+        progress(min(total, round(total * done / of)) if of else 0, total)
+
+    return report
 
 
 def _judge_scope(
@@ -192,19 +206,15 @@ def _judge_scope(
 
 def _shares(scope: QuerySet[Nomination]) -> list[list[int]]:
     """The scope's cluster-years in `THIDUA_JUDGE_PROCESSES` shares of about as many
-    nominations each, when the batch is worth more processes: `THIDUA_PARALLEL_READS_FROM`
-    nominations or more, outside a transaction (other processes see committed rows only), on
-    a database file or server (not a private in-memory one). Empty otherwise.
-    """
+    nominations each, when the batch may go to other processes (`_on_other_connections`);
+    empty otherwise."""
     processes = settings.THIDUA_JUDGE_PROCESSES
-    connection = connections[scope.db]
-    in_memory = isinstance(connection, SQLiteWrapper) and connection.is_in_memory_db()
-    if processes < 2 or connection.in_atomic_block or in_memory or not can_fork():
+    if processes < 2 or not can_fork() or not _on_other_connections(scope.db, size=None):
         return []
     sizes = dict(
         scope.order_by().values("year_id").annotate(n=Count("pk")).values_list("year_id", "n")
     )
-    if sum(sizes.values()) < settings.THIDUA_PARALLEL_READS_FROM:
+    if not _on_other_connections(scope.db, size=sum(sizes.values())):
         return []
     shares: list[list[int]] = [[] for _ in range(min(processes, len(sizes)))]
     counts = [0] * len(shares)
@@ -471,14 +481,23 @@ def _started(alias: str, work: Callable[[], T], *, size: int) -> Callable[[], T]
     autocommit (each query then sees the latest committed rows anyway): inside a
     transaction, or on a private in-memory database, the work runs here when asked.
     """
-    connection = connections[alias]
-    in_memory = isinstance(connection, SQLiteWrapper) and connection.is_in_memory_db()
-    if size < settings.THIDUA_PARALLEL_READS_FROM or connection.in_atomic_block or in_memory:
+    if not _on_other_connections(alias, size=size):
         return work
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eligibility")
     future = pool.submit(_on_own_connection, work)
     pool.shutdown(wait=False)
     return future.result
+
+
+def _on_other_connections(alias: str, *, size: int | None) -> bool:
+    """Whether work on a batch of `size` nominations may go to other connections (threads
+    or processes): a batch of `THIDUA_PARALLEL_READS_FROM` or more (None: not counted yet),
+    outside a transaction (the others see committed rows only), on a database file or
+    server (not a private in-memory one)."""
+    connection = connections[alias]
+    in_memory = isinstance(connection, SQLiteWrapper) and connection.is_in_memory_db()
+    large = size is None or size >= settings.THIDUA_PARALLEL_READS_FROM
+    return large and not connection.in_atomic_block and not in_memory
 
 
 def _fetched(query: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:

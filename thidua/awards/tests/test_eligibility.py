@@ -325,8 +325,8 @@ def test_a_large_batch_is_judged_in_two_processes_with_the_same_verdicts(
     with transaction.atomic():
         here = eligibility.judge_scope(scope)
     children = []
-    real = eligibility.forked
-    monkeypatch.setattr(eligibility, "forked", lambda work: children.append(work) or real(work))
+    real = eligibility.Forked
+    monkeypatch.setattr(eligibility, "Forked", lambda work: children.append(work) or real(work))
     split = eligibility.judge_scope(scope)
 
     assert len(children) == 1

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 
-from thidua.lib.batch import can_fork, forked
+from thidua.lib.batch import Forked, can_fork
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),  # the child sees committed rows only
@@ -22,8 +23,8 @@ def group_names() -> list[str]:
 
 def test_the_child_answers_from_the_database_with_its_own_connection():
     Group.objects.create(name="Tổ thẩm định")
-    child = forked(lambda: (os.getpid(), group_names()))
-    pid, names = child()
+    child = Forked(lambda: (os.getpid(), group_names()))
+    pid, names = child.result()
     assert pid != os.getpid()
     assert names == ["Tổ thẩm định"]
 
@@ -32,8 +33,8 @@ def test_this_process_keeps_its_database_session_after_the_child_ends():
     Group.objects.create(name="Tổ thư ký")
     with connection.cursor() as cursor:  # the session the child inherits a copy of
         cursor.execute("SELECT 1")
-    assert forked(group_names)() == ["Tổ thư ký"]
-    assert forked(group_names)() == ["Tổ thư ký"]
+    assert Forked(group_names).result() == ["Tổ thư ký"]
+    assert Forked(group_names).result() == ["Tổ thư ký"]
     Group.objects.create(name="Tổ kiểm phiếu")  # this session still works
     assert group_names() == ["Tổ kiểm phiếu", "Tổ thư ký"]
 
@@ -46,7 +47,7 @@ def test_a_child_that_fails_leaves_the_work_to_this_process(caplog):
             raise ValueError("only in the child")
         return 7
 
-    assert forked(work)() == 7
+    assert Forked(work).result() == 7
     assert "only in the child" in caplog.text
 
 
@@ -58,4 +59,23 @@ def test_a_child_that_dies_leaves_the_work_to_this_process():
             os._exit(3)
         return "done here"
 
-    assert forked(work)() == "done here"
+    assert Forked(work).result() == "done here"
+
+
+def test_a_child_that_does_not_answer_in_time_is_ended_and_the_work_runs_here():
+    here = os.getpid()
+
+    def work() -> str:
+        if os.getpid() != here:
+            time.sleep(60)
+        return "done here"
+
+    child = Forked(work)
+    assert child.result(timeout=0.5) == "done here"
+    assert not child._child.is_alive()
+
+
+def test_a_cancelled_child_is_ended():
+    child = Forked(lambda: time.sleep(60))
+    child.cancel()
+    assert not child._child.is_alive()
