@@ -31,8 +31,8 @@ def of_status(status: int, message: str) -> str:
         return _("The request is not valid: %(problems)s") % {
             "problems": "body: " + _("the body is not valid JSON.")
         }
-    if status == 429:
-        return _("Too many requests; wait a moment and try again.")
+    if status == 403:
+        return forbidden()
     return message
 
 

@@ -20,7 +20,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from thidua.lib import docformat
 from thidua.lib.dates import place_date
-from thidua.lib.safe_zip import UnsafeFile, check_office_file
+from thidua.lib.safe_zip import UnsafeFile, check_archive
 
 from . import rules
 from .content import PLACEHOLDERS, DocContent, DocSection, Story
@@ -111,7 +111,7 @@ def template_problems(data: bytes, sample: dict[str, Any]) -> list[str]:
         " “Word Document (*.docx)” and upload it again."
     )
     try:
-        check_office_file(data)  # a zip that unpacks to gigabytes never reaches the parser
+        check_archive(data)  # a zip that unpacks to gigabytes never reaches the parser
     except UnsafeFile as unsafe:
         return [unsafe.message]
     try:
