@@ -74,7 +74,8 @@ def main() -> None:
         f"{machine.get('ram_mib', 0) // 1024} GiB RAM; Python {machine.get('python')}, "
         f"Django {machine.get('django')}, SQLite {machine.get('sqlite')}, "
         f"PostgreSQL {machine.get('postgresql', '—')}. "
-        "Times are medians (wall, with the CPU time of this process and its finished children in brackets); "
+        "Times are medians (wall, with the CPU time of this process and its finished "
+        "children in brackets); "
         "`load` is the machine's 1-minute load average when the run ended."
     )
     for kind in ("eligibility", "importing", "tally", "reports", "pages"):

@@ -20,7 +20,7 @@ from thidua.lib.dates import short_date
 from thidua.orgs import rules as org_rules
 from thidua.orgs.models import Organization, PersonPosition, Succession, User
 
-from . import rules
+from .manual_history import Post, head_in_year, post_in_year
 from .models import AwardRecord, Initiative, Nomination, TaskRating
 
 RECENT_YEARS = 5  # the ratings shown: the nomination year and the four before it
@@ -67,10 +67,10 @@ def load(nomination: Nomination) -> Achievement:
     if nomination.person is not None:
         person = nomination.person
         posts = [
-            rules.Post(p.organization.name, p.valid_from, p.valid_to, p.title)
+            Post(p.organization.name, p.valid_from, p.valid_to, p.title)
             for p in person.positions.select_related("organization")
         ]
-        post = rules.post_in_year(posts, year)
+        post = post_in_year(posts, year)
         details = (
             (_("Full name"), person.full_name),
             (_("Year of birth"), str(person.birth_year or "")),
@@ -86,10 +86,10 @@ def load(nomination: Nomination) -> Achievement:
         edges = Succession.objects.values_list("predecessor_id", "successor_id")
         lineage = {collective.pk} | org_rules.predecessors(collective.pk, edges)
         posts = [
-            rules.Post(collective.name, p.valid_from, p.valid_to, p.title, p.person.full_name)
+            Post(collective.name, p.valid_from, p.valid_to, p.title, p.person.full_name)
             for p in PersonPosition.objects.filter(organization=collective).select_related("person")
         ]
-        head = rules.head_in_year(posts, year)
+        head = head_in_year(posts, year)
         if not head and collective.pk == unit.pk and leader is not None:
             head = str(leader)
         members = len({p.holder for p in posts if p.covers(year)})

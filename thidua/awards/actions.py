@@ -21,7 +21,7 @@ from thidua.lib.batch import collector_paused
 from thidua.lib.text import fold, normalize, same_text, strip_accents
 from thidua.orgs.models import Organization, Person, PersonPosition
 
-from . import import_store, importing, rules
+from . import evidence_files, import_store, importing, manual_history, rule_data, rules
 from .eligibility import judge_nominations
 from .models import (
     AwardRecord,
@@ -96,8 +96,8 @@ def do_save_rule_version(
     access.require(acting_user, "awards.manage_catalogue")
     codes = set(AwardType.objects.values_list("code", flat=True))
     try:
-        rules.requirements_from_data(requirements, awards=codes)
-    except rules.RuleDataError as error:
+        rule_data.requirements_from_data(requirements, awards=codes)
+    except rule_data.RuleDataError as error:
         raise ActionRefused(describe_data_error(error), code="bad_rule") from None
     if AwardRule.objects.filter(award_type=award_type, effective_from=effective_from).exists():
         raise ActionRefused(
@@ -152,7 +152,9 @@ def do_register_person(
     name = normalize(full_name)
     if not name:
         raise ActionRefused(_("Enter the person's full name."))
-    if birth_year is not None and not rules.plausible_birth_year(birth_year, timezone.localdate()):
+    if birth_year is not None and not manual_history.plausible_birth_year(
+        birth_year, timezone.localdate()
+    ):
         raise ActionRefused(
             _("%(year)s is not a plausible year of birth.") % {"year": birth_year},
             code="bad_birth_year",
@@ -305,7 +307,7 @@ def _require_one_nominee(person: Person | None, organization: Organization | Non
 
 
 def _require_history_year(year: int) -> None:
-    if not rules.history_year_in_range(year, timezone.localdate()):
+    if not manual_history.history_year_in_range(year, timezone.localdate()):
         raise ActionRefused(
             _("%(year)s is not a year the history can hold.") % {"year": year}, code="bad_year"
         )
@@ -347,10 +349,10 @@ def do_record_award(
         raise ActionRefused(_("Enter the decision's number and its issuer."), code="missing")
     if not unit_name and person is not None:
         positions = [
-            rules.Post(p.organization.name, p.valid_from, p.valid_to)
+            manual_history.Post(p.organization.name, p.valid_from, p.valid_to)
             for p in person.positions.select_related("organization")
         ]
-        unit_name = rules.unit_in_year(positions, year)
+        unit_name = manual_history.unit_in_year(positions, year)
     nominee = person or organization
     if AwardRecord.objects.filter(
         person=person, organization=organization, award_type=award_type, year=year
@@ -571,12 +573,12 @@ def do_attach_evidence(nomination: Nomination, *, upload: Any, acting_user: Any)
     year = lock_year(nomination.year)
     _require_proposals_phase(year)
     _require_status(_reload(nomination), Status.DRAFT, Status.RETURNED)
-    name = rules.safe_file_name(normalize(upload.name or ""))
-    if rules.evidence_type(name) is None:
+    name = evidence_files.safe_file_name(normalize(upload.name or ""))
+    if evidence_files.evidence_type(name) is None:
         raise ActionRefused(
             _("Evidence must be a PDF, JPEG, PNG, Word or Excel file."), code="file_type"
         )
-    if not upload.size or upload.size > rules.MAX_EVIDENCE_BYTES:
+    if not upload.size or upload.size > evidence_files.MAX_EVIDENCE_BYTES:
         raise ActionRefused(_("An evidence file must be between 1 byte and 20 MB."), code="size")
     evidence = EvidenceFile.objects.create(nomination=nomination, file=upload, name=name)
     after = {"nomination": nomination.pk, "name": evidence.name, "file": evidence.file.name}

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from thidua.cycle.models import EmulationYear
 from thidua.orgs.models import Organization, Person
 
-from . import rules
+from . import rule_data, rules
 from .reasons import describe_data_error
 
 
@@ -90,15 +90,15 @@ class AwardRule(models.Model):
     def clean(self) -> None:
         codes = AwardType.objects.values_list("code", flat=True)
         try:
-            rules.requirements_from_data(self.requirements, awards=codes)
-        except rules.RuleDataError as error:
+            rule_data.requirements_from_data(self.requirements, awards=codes)
+        except rule_data.RuleDataError as error:
             raise ValidationError({"requirements": describe_data_error(error)}) from None
 
     def as_version(self, code: str) -> rules.RuleVersion:
         return rules.RuleVersion(
             award=code,
             effective_from=self.effective_from,
-            requirements=rules.requirements_from_data(self.requirements),
+            requirements=rule_data.requirements_from_data(self.requirements),
             status=rules.RuleStatus(self.status),
         )
 

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from thidua.lib.numbers import format_percent
 
-from .rules import Reason, RuleDataError, Verdict
+from .rule_data import RuleDataError
+from .rules import Reason, Verdict
 
 VERDICT_LABELS = {
     Verdict.ELIGIBLE: pgettext_lazy("awards", "Eligible"),

@@ -29,7 +29,7 @@ from thidua.jobs.models import Job
 from thidua.lib.text import slugify_vi
 from thidua.orgs.models import Organization, Person, PersonPosition
 
-from . import achievement, actions, exports, importing, rules
+from . import achievement, actions, evidence_files, exports, importing, rules
 from .forms import (
     DecisionForm,
     EvidenceForm,
@@ -490,7 +490,7 @@ def _dossier(request: HttpRequest, slug: str, year: int, pk: int) -> Nomination:
 def evidence(request: HttpRequest, slug: str, year: int, pk: int, file_pk: int) -> FileResponse:
     nomination = _dossier(request, slug, year, pk)
     attached = get_object_or_404(EvidenceFile, pk=file_pk, nomination=nomination)
-    name = rules.safe_file_name(attached.name)
+    name = evidence_files.safe_file_name(attached.name)
     try:
         content = attached.file.open("rb")
     except FileNotFoundError:
@@ -499,7 +499,7 @@ def evidence(request: HttpRequest, slug: str, year: int, pk: int, file_pk: int) 
         content,
         as_attachment=True,
         filename=name,
-        content_type=rules.evidence_type(name) or "application/octet-stream",
+        content_type=evidence_files.evidence_type(name) or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

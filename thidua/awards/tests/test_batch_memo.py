@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from thidua.awards.catalogue import catalogue
+from thidua.awards.rule_data import requirements_from_data
 from thidua.awards.rules import (
     AnyOf,
     ConsecutiveTitles,
@@ -24,7 +25,6 @@ from thidua.awards.rules import (
     SameYearPrerequisite,
     judge_batch,
     memo_key,
-    requirements_from_data,
     rule_in_force,
 )
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from thidua.awards import actions
-from thidua.awards.rules import safe_file_name
+from thidua.awards.evidence_files import safe_file_name
 from thidua.errors import ActionRefused
 from thidua.lib import docformat
 from thidua.orgs.actions import do_create_organization

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 
 from thidua.audit.models import AuditEntry
 from thidua.awards import actions
+from thidua.awards.manual_history import Post, head_in_year, is_head, unit_in_year
 from thidua.awards.models import AwardRecord, Initiative, TaskRating
-from thidua.awards.rules import Post, head_in_year, is_head, unit_in_year
 from thidua.errors import ActionRefused
 from thidua.orgs.models import Person, PersonPosition
 

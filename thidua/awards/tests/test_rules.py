@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from thidua.awards.rule_data import RuleDataError, requirements_from_data, requirements_to_data
 from thidua.awards.rules import (
     AnyOf,
     ConsecutiveTitles,
@@ -26,15 +27,12 @@ from thidua.awards.rules import (
     Quota,
     Rating,
     RatingsOverPeriod,
-    RuleDataError,
     RuleStatus,
     RuleVersion,
     SameYearPrerequisite,
     Verdict,
     judge,
     judge_batch,
-    requirements_from_data,
-    requirements_to_data,
     rule_in_force,
 )
 
