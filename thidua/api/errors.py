@@ -42,21 +42,12 @@ _PROBLEMS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "missing": lambda ctx: _("is required."),
     "json_invalid": lambda ctx: _("the body is not valid JSON."),
     "int_parsing": lambda ctx: _("must be a whole number."),
-    "int_type": lambda ctx: _("must be a whole number."),
-    "int_from_float": lambda ctx: _("must be a whole number."),
     "float_parsing": lambda ctx: _("must be a number."),
-    "float_type": lambda ctx: _("must be a number."),
-    "decimal_parsing": lambda ctx: _("must be a number."),
     "bool_parsing": lambda ctx: _("must be true or false."),
-    "bool_type": lambda ctx: _("must be true or false."),
     "string_type": lambda ctx: _("must be text."),
     "date_parsing": lambda ctx: _("must be a date written YYYY-MM-DD."),
-    "date_from_datetime_parsing": lambda ctx: _("must be a date written YYYY-MM-DD."),
-    "date_type": lambda ctx: _("must be a date written YYYY-MM-DD."),
     "list_type": lambda ctx: _("must be a list."),
     "dict_type": lambda ctx: _("must be an object."),
-    "model_type": lambda ctx: _("must be an object."),
-    "model_attributes_type": lambda ctx: _("must be an object."),
     "string_too_long": lambda ctx: (
         _("must be at most %(count)s characters.") % {"count": ctx.get("max_length")}
     ),
@@ -71,6 +62,20 @@ _PROBLEMS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "literal_error": lambda ctx: _("must be one of: %(choices)s.") % {"choices": _choices(ctx)},
     "enum": lambda ctx: _("must be one of: %(choices)s.") % {"choices": _choices(ctx)},
     "extra_forbidden": lambda ctx: _("is not a field of this request."),
+}
+
+
+# Other types the validator uses for the same problem.
+_SAME_AS = {
+    "int_type": "int_parsing",
+    "int_from_float": "int_parsing",
+    "float_type": "float_parsing",
+    "decimal_parsing": "float_parsing",
+    "bool_type": "bool_parsing",
+    "date_from_datetime_parsing": "date_parsing",
+    "date_type": "date_parsing",
+    "model_type": "dict_type",
+    "model_attributes_type": "dict_type",
 }
 
 
@@ -98,7 +103,7 @@ def _field(location: Sequence[Any]) -> str:
 
 def _problem(error: Mapping[str, Any]) -> str:
     kind = str(error.get("type", ""))
-    spell = _PROBLEMS.get(kind)
+    spell = _PROBLEMS.get(_SAME_AS.get(kind, kind))
     if spell is not None:
         return spell(error.get("ctx") or {})
     if kind == "value_error":  # raised by thidua's own validators, already translated

@@ -76,10 +76,9 @@ def judge_scope(
     counted within it); see `_shares`.
     """
     with collector_paused():
-        shares = _shares(scope) if member_count is None else []
+        shares, total = _shares(scope) if member_count is None else ([], 0)
         if len(shares) < 2:
             return _judge_scope(scope, member_count=member_count, progress=progress)
-        total = scope.count()
         started = time.monotonic()
         others = [
             Forked(partial(_judge_scope, scope.filter(year_id__in=share), side_reads=False))
@@ -125,25 +124,25 @@ def _judge_scope(
     return _judge(batch, nominees, versions, member_count=member_count, progress=progress)
 
 
-def _shares(scope: QuerySet[Nomination]) -> list[list[int]]:
+def _shares(scope: QuerySet[Nomination]) -> tuple[list[list[int]], int]:
     """The scope's cluster-years in `THIDUA_JUDGE_PROCESSES` shares of about as many
-    nominations each, when the batch may go to other processes (`on_other_connections`);
-    empty otherwise."""
+    nominations each, and the batch's size, when the batch may go to other processes
+    (`on_other_connections`); no shares otherwise."""
     processes = settings.THIDUA_JUDGE_PROCESSES
     if processes < 2 or not can_fork() or not on_other_connections(scope.db, size=None):
-        return []
+        return [], 0
     sizes = dict(
         scope.order_by().values("year_id").annotate(n=Count("pk")).values_list("year_id", "n")
     )
     if not on_other_connections(scope.db, size=sum(sizes.values())):
-        return []
+        return [], 0
     shares: list[list[int]] = [[] for _ in range(min(processes, len(sizes)))]
     counts = [0] * len(shares)
     for year_id, size in sorted(sizes.items(), key=lambda item: (-item[1], item[0])):
         lightest = counts.index(min(counts))  # the largest years first, to the lightest share
         shares[lightest].append(year_id)
         counts[lightest] += size
-    return shares
+    return shares, sum(sizes.values())
 
 
 def judge_year(year: EmulationYear) -> dict[int, rules.Judgement]:

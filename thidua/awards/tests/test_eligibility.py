@@ -124,17 +124,7 @@ def test_the_version_in_force_for_the_year_judges_it(proposals, collective_rule,
 
 
 def test_a_collective_is_judged_by_its_members_history(proposals, office, award):
-    people = [
-        actions.do_register_person(
-            full_name=f"Cán bộ {i}",
-            birth_year=1980 + i,
-            gender="male",
-            unit=office,
-            year=proposals.year,
-            acting_user=proposals.lai_chau_officer,
-        )
-        for i in range(4)
-    ]
+    people = _office_staff(proposals, office, 4)
     for person in people[:3]:
         grant(proposals, "ldtt", 2016, person=person)
     actions.do_record_rating(
