@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import repeat
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -68,10 +67,11 @@ def match_people(rows: Sequence[Row]) -> tuple[dict[PersonKey, list[int]], list[
     people: dict[PersonKey, list[int]] = {}
     for pk, key, born in _people_with_keys(keys):
         people.setdefault((key, born), []).append(pk)
+    ambiguous = {key for key, pks in people.items() if len(pks) > 1}
     problems = [
         ambiguous_person(r.number, r.full_name)
-        for r in rows
-        if r.person_key is not None and len(people.get(r.person_key, [])) > 1
+        for r in (rows if ambiguous else ())
+        if r.person_key in ambiguous
     ]
     return people, problems
 
@@ -154,12 +154,12 @@ def store(
 ) -> int:
     """Write the checked rows: newcomers with their posts, then the records in bulk.
 
-    Returns how many people were created. The records go in with multi-row statements
-    (COPY on PostgreSQL), built column by column from plain values, not one model object
-    each; the database's unique constraints still stand guard, and a clash raises
-    IntegrityError.
+    Returns how many people were created. Everything goes in as plain values, not one model
+    object per row: the newcomers by one statement, the records by multi-row statements
+    (COPY on PostgreSQL). The database's unique constraints still stand guard, and a clash
+    raises IntegrityError.
     """
-    from thidua.orgs.models import Person, PersonPosition
+    from thidua.orgs.models import PersonPosition
 
     from .models import AwardRecord
 
@@ -167,52 +167,34 @@ def store(
     for r in rows:
         if r.person_key is not None and r.person_key not in people:
             newcomers.setdefault(r.person_key, r)
-    # Model objects here only, for the ids the database gives the newcomers.
-    created = Person.objects.bulk_create(
-        [
-            Person(full_name=r.full_name, name_key=key[0], birth_year=r.birth_year, gender=r.gender)
-            for key, r in newcomers.items()
-        ],
-        batch_size=2000,
-    )
-    for new_key, person in zip(newcomers, created, strict=True):
-        people[new_key] = [person.pk]
+    created = _create_people(newcomers)
+    for key, pk in created.items():
+        people[key] = [pk]
     _insert(
         PersonPosition,
         ["person", "organization", "title"],
-        [
-            (person.pk, r.organization_id, "")
-            for person, r in zip(created, newcomers.values(), strict=True)
-        ],
+        [(pk, newcomers[key].organization_id, "") for key, pk in created.items()],
     )
 
-    # Column by column: the holder (a person, or the unit for a collective) and the rest.
-    person_ids = [people[key][0] if key is not None else None for key in _field(rows, "person_key")]
-    unit_ids = [
-        None if key is not None else unit
-        for key, unit in zip(
-            _field(rows, "person_key"), _field(rows, "organization_id"), strict=True
-        )
-    ]
     day = _date_value()
-    days = {d: day(d) for d in set(_field(rows, "decision_date"))}
-    values = list(
-        zip(
-            person_ids,
-            unit_ids,
-            _field(rows, "award_id"),
-            _field(rows, "year"),
-            _field(rows, "decision_number"),
-            map(days.__getitem__, _field(rows, "decision_date")),
-            _field(rows, "issuer_name"),
-            _field(rows, "unit_name"),
-            repeat(AwardRecord.Source.IMPORT.value),
-            repeat(batch_id),
-            strict=False,  # the two repeats are endless
-        )
-    )
+    days = {d: day(d) for d in {r.decision_date for r in rows}}
+    source = AwardRecord.Source.IMPORT.value
+    # The holder (a person, or the unit for a collective), then the rest, in field order.
+    by_person = [
+        (people[r.person_key][0], None, r.award_id, r.year, r.decision_number,
+         days[r.decision_date], r.issuer_name, r.unit_name, source, batch_id)
+        for r in rows
+        if r.person_key is not None
+    ]  # fmt: skip
     # In holder order, so that the indexes are written page after page, not at random.
-    values.sort(key=_holder_order)
+    by_person.sort(key=itemgetter(0))
+    by_unit = [
+        (None, r.organization_id, r.award_id, r.year, r.decision_number,
+         days[r.decision_date], r.issuer_name, r.unit_name, source, batch_id)
+        for r in rows
+        if r.person_key is None
+    ]  # fmt: skip
+    values = by_unit + by_person
     fields = [
         "person",
         "organization",
@@ -232,12 +214,34 @@ def store(
     return len(created)
 
 
-def _field(rows: Sequence[Row], name: str) -> list[Any]:
-    return list(map(attrgetter(name), rows))
+def _create_people(newcomers: Mapping[PersonKey, Row]) -> dict[PersonKey, int]:
+    """Create a person for each key (its row gives the name and gender) by one statement.
 
+    Returns each newcomer's id by key: the statement gives back the keys with the ids
+    (RETURNING: PostgreSQL, and SQLite from 3.35).
+    """
+    from django.db import connections, router
 
-def _holder_order(values: tuple[Any, ...]) -> int:
-    return values[0] or 0
+    from thidua.orgs.models import Person
+
+    if not newcomers:
+        return {}
+    values = [(r.full_name, key, born, r.gender) for (key, born), r in newcomers.items()]
+    connection = connections[router.db_for_write(Person)]
+    table = connection.ops.quote_name(Person._meta.db_table)
+    columns = _columns(connection, Person, ["full_name", "name_key", "birth_year", "gender"])
+    returning = f"RETURNING {_columns(connection, Person, ['id', 'name_key', 'birth_year'])}"
+    if connection.vendor == "postgresql":
+        source = "unnest(%s::text[], %s::text[], %s::integer[], %s::text[])"
+        sql = f"INSERT INTO {table} ({columns}) SELECT * FROM {source} {returning}"
+        params: list[Any] = [list(column) for column in zip(*values, strict=True)]
+    else:
+        parts = ", ".join(f"json_extract(value, '$[{index}]')" for index in range(4))
+        sql = f"INSERT INTO {table} ({columns}) SELECT {parts} FROM json_each(%s) {returning}"
+        params = [json.dumps(values, ensure_ascii=False)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(key, born): pk for pk, key, born in cursor.fetchall()}
 
 
 def _date_value() -> Callable[[dt.date], Any]:
@@ -259,7 +263,7 @@ def _insert(model: Any, fields: Sequence[str], values: list[tuple[Any, ...]]) ->
         return
     connection = connections[router.db_for_write(model)]
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
+    columns = _columns(connection, model, fields)
     with connection.cursor() as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -268,3 +272,8 @@ def _insert(model: Any, fields: Sequence[str], values: list[tuple[Any, ...]]) ->
             return
         marks = ", ".join(["%s"] * len(fields))
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
+
+
+def _columns(connection: Any, model: Any, fields: Sequence[str]) -> str:
+    """The quoted columns of these fields, comma-separated."""
+    return ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)

@@ -117,6 +117,25 @@ def test_a_record_already_in_the_history_is_a_duplicate(world):
     assert AwardRecord.objects.count() == 1
 
 
+def test_a_name_and_year_of_birth_shared_on_record_is_refused_until_merged(world):
+    for _twice in range(2):
+        Person.objects.create(
+            full_name="Nguyễn Văn An", name_key=fold("Nguyễn Văn An"), birth_year=1980
+        )
+    Person.objects.create(
+        full_name="Nguyễn Văn An", name_key=fold("Nguyễn Văn An"), birth_year=1981
+    )
+    rows = [row(born=1981), row(year=2014), row(name="Lò Văn Bình", born=1979)]
+    with pytest.raises(ImportRefused) as error:
+        actions.do_import_history(workbook(rows), file_name="a.xlsx", acting_user=world.supervisor)
+    assert error.value.messages == [
+        "Dòng 3, cột A (Họ và tên): có nhiều hơn một người tên Nguyễn Văn An với năm sinh này;"
+        " vui lòng hợp nhất trước."
+    ]
+    assert not AwardRecord.objects.exists()
+    assert Person.objects.count() == 3
+
+
 def test_a_file_that_is_not_a_workbook_is_refused(world):
     with pytest.raises(ImportRefused):
         actions.do_import_history(b"not excel", file_name="x.xlsx", acting_user=world.supervisor)
