@@ -1,4 +1,13 @@
-"""The one exception an action raises when the rules of the work refuse a change."""
+"""The one exception an action raises when the rules of the work refuse a change,
+and how a page tells the user about it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.contrib import messages
+from django.http import HttpRequest
 
 
 class ActionRefused(Exception):
@@ -8,3 +17,21 @@ class ActionRefused(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+@contextmanager
+def refusal_told(request: HttpRequest) -> Iterator[None]:
+    """Run the block; if the rules refuse its action, the next page tells the user why.
+
+    The rest of the block runs only when the action went through, so it is where the
+    success message goes::
+
+        with refusal_told(request):
+            actions.do_remove_attendee(attendee, acting_user=request.user)
+            messages.success(request, _("The attendee is removed."))
+        return redirect(...)
+    """
+    try:
+        yield
+    except ActionRefused as refused:
+        messages.error(request, refused.message)

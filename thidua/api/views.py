@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, refusal_told
 from thidua.orgs.models import User
 
 from .actions import do_create_token, do_revoke_token
@@ -58,10 +58,7 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     token = ApiToken.objects.filter(pk=pk, user=_user(request)).first()
     if token is None:
         raise Http404
-    try:
+    with refusal_told(request):
         do_revoke_token(token, acting_user=request.user)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
         messages.success(request, _("The token %(name)s is revoked.") % {"name": token.name})
     return redirect("api_tokens")

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from thidua import access
 from thidua.audit.stamp import StampedCache
 from thidua.cycle.models import EmulationYear, Membership, Phase
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, refusal_told
 from thidua.jobs.actions import do_start_job
 from thidua.jobs.models import Job
 from thidua.lib.text import slugify_vi
@@ -349,11 +349,8 @@ def nomination_act(
 @require_POST
 def compile_proposal(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "awards.compile")
-    try:
+    with refusal_told(request):
         compiled = actions.do_compile_proposal(emulation_year, acting_user=request.user)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
         messages.success(
             request,
             _("%(count)s nominations are in the cluster's proposal.") % {"count": len(compiled)},
@@ -444,15 +441,12 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = MergeForm(request.POST)
         if form.is_valid():
-            try:
+            with refusal_told(request):
                 actions.do_merge_people(
                     form.cleaned_data["keep"],
                     form.cleaned_data["duplicate"],
                     acting_user=request.user,
                 )
-            except ActionRefused as refused:
-                messages.error(request, refused.message)
-            else:
                 messages.success(request, _("The two records are merged."))
         return redirect("awards:duplicates")
     people = (

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from thidua import access
 from thidua.cycle.models import EmulationYear
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, refusal_told
 from thidua.orgs.models import Organization
 
 from . import actions, documents, dossier, pdf, rules
@@ -110,10 +110,8 @@ def attendee_add(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Fill in the name, the position and the unit."))
         return redirect(_url("detail", emulation_year))
-    try:
+    with refusal_told(request):
         actions.do_add_attendee(conference, acting_user=request.user, **form.cleaned_data)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
     return redirect(_url("detail", emulation_year))
 
 
@@ -122,10 +120,8 @@ def attendee_add(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 def attendee_remove(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
     attendee = get_object_or_404(Attendee, pk=pk, conference__year=emulation_year)
-    try:
+    with refusal_told(request):
         actions.do_remove_attendee(attendee, acting_user=request.user)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
     return redirect(_url("detail", emulation_year))
 
 
@@ -198,11 +194,8 @@ def report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 @require_POST
 def report_generate(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
-    try:
+    with refusal_told(request):
         version = actions.do_generate_report(emulation_year, acting_user=request.user)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
         messages.success(
             request, _("Version %(number)s of the draft is ready.") % {"number": version.number}
         )
@@ -285,11 +278,8 @@ def report_compare(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 def report_finalise(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
     the_report = get_object_or_404(Report, year=emulation_year)
-    try:
+    with refusal_told(request):
         actions.do_finalise_report(the_report, acting_user=request.user)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
         messages.success(request, _("The report is final."))
     return redirect(_url("report", emulation_year))
 
@@ -390,10 +380,8 @@ def starter(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 @require_POST
 def template_reset(request: HttpRequest, slug: str, year: int, kind: str) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
-    try:
+    with refusal_told(request):
         actions.do_reset_template(emulation_year, kind=kind, acting_user=request.user)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
     return redirect(_url("documents", emulation_year))
 
 
@@ -455,11 +443,8 @@ def article_publish(request: HttpRequest, slug: str, year: int, pk: int) -> Http
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
     article = get_object_or_404(NewsArticle, pk=pk, year=emulation_year)
     publish = request.POST.get("publish") != "0"
-    try:
+    with refusal_told(request):
         actions.do_publish_article(article, publish=publish, acting_user=request.user)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
         messages.success(
             request, _("The article is published.") if publish else _("The article is withdrawn.")
         )

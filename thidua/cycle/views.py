@@ -21,7 +21,7 @@ from thidua import access
 from thidua.audit.models import AuditEntry
 from thidua.audit.stamp import StampedCache
 from thidua.concurrency import STALE
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, refusal_told
 from thidua.lib.text import sort_key
 from thidua.orgs.models import User
 
@@ -187,13 +187,10 @@ def move_phase(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose the phase to move to."))
     else:
-        try:
+        with refusal_told(request):
             actions.do_move_phase(
                 emulation_year, target=form.cleaned_data["target"], acting_user=request.user
             )
-        except ActionRefused as refused:
-            messages.error(request, refused.message)
-        else:
             messages.success(
                 request,
                 _("The year has moved to the %(phase)s phase.")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from thidua import access
 from thidua.cycle.models import EmulationYear
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, refusal_told
 from thidua.lib import xlsx
 from thidua.lib.text import slugify_vi
 
@@ -91,11 +91,8 @@ def indicator_edit(
 @require_POST
 def copy_previous(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.manage")
-    try:
+    with refusal_told(request):
         created = actions.do_copy_indicators(emulation_year, acting_user=request.user)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
         messages.success(
             request,
             _("%(count)s indicators were copied from last year.") % {"count": len(created)},
@@ -155,15 +152,12 @@ def remind(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.manage")
     form = RemindForm(request.POST)
     org = form.cleaned_data.get("organization") if form.is_valid() else None
-    try:
+    with refusal_told(request):
         sent = actions.do_remind_late(
             emulation_year,
             organization_ids=[org] if org else None,
             acting_user=request.user,
         )
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
         messages.success(request, _("%(count)s members were reminded.") % {"count": len(sent)})
     return redirect("indicators:matrix", slug=slug, year=year)
 

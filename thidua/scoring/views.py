@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from thidua import access
 from thidua.audit.stamp import StampedCache
 from thidua.cycle.models import EmulationYear, Membership, Phase
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, refusal_told
 from thidua.lib import xlsx
 from thidua.lib.numbers import format_percent
 from thidua.lib.text import sort_key
@@ -52,10 +52,6 @@ from .problems import describe, label, points
 
 def _context(year: EmulationYear, **extra: Any) -> dict[str, Any]:
     return {"year": year, "cluster": year.cluster, **extra}
-
-
-def _refused(request: HttpRequest, refused: ActionRefused) -> None:
-    messages.error(request, refused.message)
 
 
 # --- the criteria table ---------------------------------------------------------------------
@@ -114,16 +110,13 @@ def table_create(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     copy_from = (
         actions.previous_table(emulation_year) if form.cleaned_data["copy_previous"] else None
     )
-    try:
+    with refusal_told(request):
         actions.do_create_table(
             emulation_year,
             title=form.cleaned_data["title"],
             copy_from=copy_from,
             acting_user=request.user,
         )
-    except ActionRefused as refused:
-        _refused(request, refused)
-    else:
         messages.success(request, _("The criteria table is created."))
     return redirect("scoring:table", slug=slug, year=year)
 
@@ -146,13 +139,10 @@ def criterion_add(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("scoring:table", slug=slug, year=year)
     parent = next((s for s in sections if s.pk == form.cleaned_data["parent"]), None)
-    try:
+    with refusal_told(request):
         actions.do_add_criterion(
             the_table, parent=parent, data=_criterion_input(form), acting_user=request.user
         )
-    except ActionRefused as refused:
-        _refused(request, refused)
-    else:
         messages.success(request, _("The criterion is added."))
     return redirect("scoring:table", slug=slug, year=year)
 
@@ -198,11 +188,8 @@ def criterion_edit(request: HttpRequest, slug: str, year: int, pk: int) -> HttpR
 @require_POST
 def criterion_remove(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
     criterion = _criterion_for(request, slug, year, pk)
-    try:
+    with refusal_told(request):
         actions.do_remove_criterion(criterion, acting_user=request.user)
-    except ActionRefused as refused:
-        _refused(request, refused)
-    else:
         messages.success(request, _("The criterion is removed."))
     return redirect("scoring:table", slug=slug, year=year)
 
@@ -211,12 +198,10 @@ def criterion_remove(request: HttpRequest, slug: str, year: int, pk: int) -> Htt
 @require_POST
 def criterion_move(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
     criterion = _criterion_for(request, slug, year, pk)
-    try:
+    with refusal_told(request):
         actions.do_move_criterion(
             criterion, up=request.POST.get("direction") == "up", acting_user=request.user
         )
-    except ActionRefused as refused:
-        _refused(request, refused)
     return redirect("scoring:table", slug=slug, year=year)
 
 
@@ -231,11 +216,8 @@ def bands_set(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Enter a threshold for each classification."))
         return redirect("scoring:table", slug=slug, year=year)
-    try:
+    with refusal_told(request):
         actions.do_set_bands(the_table, thresholds=form.thresholds(), acting_user=request.user)
-    except ActionRefused as refused:
-        _refused(request, refused)
-    else:
         messages.success(request, _("The classification thresholds are saved."))
     return redirect("scoring:table", slug=slug, year=year)
 
@@ -361,11 +343,8 @@ def assessment_submit(
     request: HttpRequest, slug: str, year: int, organization_id: int
 ) -> HttpResponse:
     membership = _membership(request, slug, year, organization_id, "scoring.submit")
-    try:
+    with refusal_told(request):
         actions.do_submit_assessment(membership, acting_user=request.user)
-    except ActionRefused as refused:
-        _refused(request, refused)
-    else:
         messages.success(request, _("The self-assessment is submitted."))
     return redirect("scoring:assessment", slug=slug, year=year, organization_id=organization_id)
 
@@ -385,16 +364,13 @@ def evidence_upload(
         ).first()
         if criterion is None:
             raise Http404
-        try:
+        with refusal_told(request):
             actions.do_add_evidence(
                 membership,
                 criterion=criterion,
                 upload=form.cleaned_data["file"],
                 acting_user=request.user,
             )
-        except ActionRefused as refused:
-            _refused(request, refused)
-        else:
             messages.success(request, _("The evidence file is attached."))
     return redirect("scoring:assessment", slug=slug, year=year, organization_id=organization_id)
 
@@ -435,13 +411,10 @@ def dispute_raise(
     if not form.is_valid():
         messages.error(request, _("Give the reason for the dispute."))
     else:
-        try:
+        with refusal_told(request):
             actions.do_raise_dispute(
                 score, reason=form.cleaned_data["reason"], acting_user=request.user
             )
-        except ActionRefused as refused:
-            _refused(request, refused)
-        else:
             messages.success(request, _("The dispute is sent to the secretariat."))
     return redirect("scoring:assessment", slug=slug, year=year, organization_id=organization_id)
 
@@ -600,16 +573,13 @@ def dispute_settle(request: HttpRequest, slug: str, year: int, pk: int) -> HttpR
     if not form.is_valid():
         messages.error(request, _("Enter the settled points and the reason."))
     else:
-        try:
+        with refusal_told(request):
             actions.do_settle_dispute(
                 dispute,
                 points_settled=form.cleaned_data["points"],
                 reason=form.cleaned_data["reason"],
                 acting_user=request.user,
             )
-        except ActionRefused as refused:
-            _refused(request, refused)
-        else:
             messages.success(request, _("The dispute is settled."))
     return redirect("scoring:cross_check", slug=slug, year=year)
 

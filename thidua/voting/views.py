@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from thidua import access
 from thidua.cycle.models import EmulationYear, Phase
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, refusal_told
 from thidua.lib import xlsx
 from thidua.lib.text import sort_key
 
@@ -196,11 +196,8 @@ def _manage_action(
 ) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
     poll = _poll_of(emulation_year, poll_id)
-    try:
+    with refusal_told(request):
         changed = action(poll, acting_user=request.user)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
         messages.success(request, done)
         if isinstance(changed, Poll):
             poll = changed
