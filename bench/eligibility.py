@@ -9,7 +9,7 @@ query per kind of row and nothing built from them: individual nominees' titles a
 (all years), initiatives (where the award's rule counts them) and ratings (as far back as a
 rule looks, where it looks), collectives' the same (with their former names), and their
 members' titles and ratings of the nomination year where the award's rule counts them
-(`history_reads.Needs` says which).
+(`history_facts.Needs` says which).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ PEOPLE_FOR = """
 def baseline_queries(year: int) -> dict[str, tuple[str, list[Any]]]:
     """The rows the rules look at, as plain SQL: what `Needs` says they need, no more."""
     from thidua.awards.eligibility import rule_versions
-    from thidua.awards.history_reads import Needs
+    from thidua.awards.history_facts import Needs
 
     needs = Needs.of(rule_versions())
     first_rated = year - (needs.ratings_years or 100) + 1
