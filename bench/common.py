@@ -178,9 +178,12 @@ class Timing:
         }
 
 
-def measure(fn: Callable[[], Any], repeat: int = 3) -> tuple[Timing, Any]:
+def measure(
+    fn: Callable[[], Any], repeat: int = 3, *, after: Callable[[], None] | None = None
+) -> tuple[Timing, Any]:
     """Time `repeat` runs of `fn` (wall, and CPU: this process's and its finished children's,
-    such as the sheet reader's); and the last result."""
+    such as the sheet reader's); and the last result. `after`, untimed, follows each run
+    (to put back what a run that commits has changed)."""
     timing = Timing([], [])
     result = None
     for _ in range(repeat):
@@ -188,6 +191,8 @@ def measure(fn: Callable[[], Any], repeat: int = 3) -> tuple[Timing, Any]:
         result = fn()
         timing.wall.append(time.perf_counter() - start)
         timing.cpu.append(_cpu() - cpu)
+        if after is not None:
+            after()
     return timing, result
 
 
