@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from thidua.audit.models import AuditEntry
 from thidua.awards import actions
 from thidua.awards.importing import COLUMNS, GENDERS, ImportRefused, name_folder
-from thidua.awards.models import AwardRecord, AwardType
+from thidua.awards.models import AwardRecord, AwardType, HistoryImport
 from thidua.lib.text import fold, normalize
 from thidua.orgs.models import Organization, Person, PersonPosition
 
@@ -115,6 +115,9 @@ def test_a_record_already_in_the_history_is_a_duplicate(world):
         f"Dòng 3, cột {AWARD}: đã có trong lịch sử khen thưởng năm 2015."
     ]
     assert AwardRecord.objects.count() == 1
+    # Nothing of the refused file is kept: no empty batch, no audit entry of its own.
+    assert HistoryImport.objects.count() == 1
+    assert AuditEntry.objects.filter(action="award_history.import").count() == 1
 
 
 def test_a_name_and_year_of_birth_shared_on_record_is_refused_until_merged(world):
