@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any
 
@@ -40,6 +41,11 @@ def ambiguous_person(number: int, name: str) -> str:
 PersonKey = tuple[str, int | None]
 Progress = Callable[[int, int], None]
 CHUNK = 5000  # rows written per statement (and per progress step)
+# SQLite's page cache while an import writes (its default is 2 MiB): the records' and
+# people's indexes are written at random places, and with 64 MiB the pages they touch stay
+# in memory (writing a national file: 1.45 s → 1.25 s). Only then: reading a large part of
+# the history through a cache this size was slower than through the small one.
+WRITE_CACHE_KIB = 64 * 1024
 
 
 def load_lookups(today: dt.date) -> Lookups:
@@ -159,6 +165,20 @@ def store(
     (COPY on PostgreSQL). The database's unique constraints still stand guard, and a clash
     raises IntegrityError.
     """
+    from django.db import connections, router
+
+    from .models import AwardRecord
+
+    with _page_cache(connections[router.db_for_write(AwardRecord)], WRITE_CACHE_KIB):
+        return _store(rows, people, batch_id, progress)
+
+
+def _store(
+    rows: Sequence[Row],
+    people: dict[PersonKey, list[int]],
+    batch_id: int,
+    progress: Progress | None,
+) -> int:
     from thidua.orgs.models import PersonPosition
 
     from .models import AwardRecord
@@ -277,3 +297,20 @@ def _insert(model: Any, fields: Sequence[str], values: list[tuple[Any, ...]]) ->
 def _columns(connection: Any, model: Any, fields: Sequence[str]) -> str:
     """The quoted columns of these fields, comma-separated."""
     return ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
+
+
+@contextmanager
+def _page_cache(connection: Any, kib: int) -> Iterator[None]:
+    """SQLite: a page cache of `kib` KiB on this connection while the block runs."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from thidua.audit.models import AuditEntry
-from thidua.awards import actions
+from thidua.awards import actions, import_store
 from thidua.awards.importing import COLUMNS, GENDERS, ImportRefused, name_folder
 from thidua.awards.models import AwardRecord, AwardType, HistoryImport
 from thidua.lib.text import fold, normalize
@@ -345,3 +345,23 @@ def test_an_import_takes_as_many_queries_for_a_thousand_rows_as_for_ten(
         actions.do_import_history(
             workbook(lines(1000, 100)), file_name="b.xlsx", acting_user=world.supervisor
         )
+
+
+def test_an_import_writes_with_a_wide_page_cache_and_gives_the_connection_back_as_it_was(
+    world, monkeypatch
+):
+    if connection.vendor != "sqlite":
+        pytest.skip("a page cache of SQLite's")
+
+    def cache_size():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    before = cache_size()
+    seen = []
+    write = import_store._store
+    monkeypatch.setattr(import_store, "_store", lambda *a: seen.append(cache_size()) or write(*a))
+    actions.do_import_history(workbook([row()]), file_name="a.xlsx", acting_user=world.supervisor)
+    assert seen == [-import_store.WRITE_CACHE_KIB]
+    assert cache_size() == before != seen[0]
