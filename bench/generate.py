@@ -768,9 +768,9 @@ class Generator:
                 n = min(round(remaining * share), len(staff))
                 picks.extend((code, person) for person in rng.sample(staff, n))
             while len(picks) < wanted:  # rounding: top up with ldtt for people not yet named
-                person = rng.choice(staff)
-                if ("ldtt", person) not in picks:
-                    picks.append(("ldtt", person))
+                chosen = rng.choice(staff)
+                if ("ldtt", chosen) not in picks:
+                    picks.append(("ldtt", chosen))
             for code, person in picks[:wanted]:
                 name = org.name if person is None else self.person_name[person - self.first_person]
                 status = rng.choices(STATUSES, STATUS_WEIGHTS)[0]

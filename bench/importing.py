@@ -78,10 +78,10 @@ def make_workbook(rows: int, seed: int) -> bytes:
         line(name, born, gender, unit_name[unit], "giay_khen", CURRENT_YEAR)
     for index in range(newcomers):
         name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)} Mới {index}"
-        unit = rng.choice(units)[1]
+        posted_to = rng.choice(units)[1]
         born = rng.randint(1970, 2000)
         for year in range(CURRENT_YEAR - 10, CURRENT_YEAR):
-            line(name, born, "Nam", unit, "ldtt", year)
+            line(name, born, "Nam", posted_to, "ldtt", year)
     rng.shuffle(lines)
     book = Workbook(write_only=True)
     sheet = book.create_sheet()

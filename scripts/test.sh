@@ -138,7 +138,7 @@ banner() { printf '\n==================== %s ====================\n' "$*"; }
 stage_lint() {
     local rc=0
     "$VENV/bin/ruff" check . || rc=1
-    "$VENV/bin/mypy" thidua || rc=1
+    "$VENV/bin/mypy" thidua bench || rc=1
     return "$rc"
 }
 
