@@ -188,11 +188,13 @@ def measure(
     result = None
     for _ in range(repeat):
         start, cpu = time.perf_counter(), _cpu()
-        result = fn()
-        timing.wall.append(time.perf_counter() - start)
-        timing.cpu.append(_cpu() - cpu)
-        if after is not None:
-            after()
+        try:
+            result = fn()
+            timing.wall.append(time.perf_counter() - start)
+            timing.cpu.append(_cpu() - cpu)
+        finally:  # an interrupted run is put back too
+            if after is not None:
+                after()
     return timing, result
 
 

@@ -110,7 +110,8 @@ def import_once(content: bytes, user: Any) -> int:
 class Undo:
     """Deletes what imports wrote since it was made: the batches' records, the people they
     created with their posts, and the batches (by raw SQL: the models refuse a delete that
-    the history still points at)."""
+    the history still points at). The audit entries stay (the audit chain is never cut), so
+    a dataset's audit grows by one entry per import run."""
 
     def __init__(self) -> None:
         from django.db.models import Max
@@ -127,32 +128,33 @@ class Undo:
         from thidua.awards.models import AwardRecord, HistoryImport
         from thidua.orgs.models import Person, PersonPosition
 
-        def table(model: Any) -> str:
-            return connection.ops.quote_name(model._meta.db_table)
-
+        quote = connection.ops.quote_name
+        after: list[tuple[Any, str, int]] = [
+            (AwardRecord, "history_import", self.batch),
+            (PersonPosition, "person", self.person),
+            (Person, "id", self.person),
+            (HistoryImport, "id", self.batch),
+        ]
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {table(AwardRecord)} WHERE history_import_id > %s", [self.batch]
-            )
-            cursor.execute(
-                f"DELETE FROM {table(PersonPosition)} WHERE person_id > %s", [self.person]
-            )
-            cursor.execute(f"DELETE FROM {table(Person)} WHERE id > %s", [self.person])
-            cursor.execute(f"DELETE FROM {table(HistoryImport)} WHERE id > %s", [self.batch])
+            for model, field, last in after:
+                table = quote(model._meta.db_table)
+                column = quote(model._meta.get_field(field).column)
+                cursor.execute(f"DELETE FROM {table} WHERE {column} > %s", [last])
 
 
 def tidy_up() -> None:
-    """After the runs: PostgreSQL vacuums the records' table, so that the benchmarks that
-    follow do not meet the deleted rows (or autovacuum meet them while they measure)."""
+    """After the runs: PostgreSQL vacuums the tables the imports wrote and `Undo` emptied
+    again, so that the benchmarks that follow do not meet the deleted rows (or autovacuum
+    meet them while they measure). SQLite reuses the freed pages as they are."""
     from django.db import connection
 
-    from thidua.awards.models import AwardRecord
+    from thidua.awards.models import AwardRecord, HistoryImport
+    from thidua.orgs.models import Person, PersonPosition
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"VACUUM ANALYZE {connection.ops.quote_name(AwardRecord._meta.db_table)}"
-            )
+            for model in (AwardRecord, PersonPosition, Person, HistoryImport):
+                cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def store_alone(content: bytes, user: Any) -> Any:
