@@ -9,6 +9,7 @@ class AwardsConfig(AppConfig):
     def ready(self) -> None:
         from thidua.cycle import hooks
 
+        from . import checks  # noqa: F401  (registers the system checks)
         from . import hooks as awards_hooks
 
         hooks.year_links.append(awards_hooks.year_links)

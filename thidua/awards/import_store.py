@@ -188,6 +188,7 @@ def _store(
         if r.person_key is not None and r.person_key not in people:
             newcomers.setdefault(r.person_key, r)
     created = _create_people(newcomers)
+    assert len(created) == len(newcomers), "each newcomer comes back with its id"
     for key, pk in created.items():
         people[key] = [pk]
     _insert(

@@ -1,0 +1,30 @@
+"""The system check that stops thidua on a SQLite too old for its imports."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.db import connection
+
+from thidua.awards import checks
+
+
+def test_this_database_passes():
+    assert checks.sqlite_returns_rows(databases=["default"]) == []
+
+
+def test_a_sqlite_older_than_3_35_is_refused_with_what_to_do(monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("a check of SQLite's version")
+    monkeypatch.setattr(checks, "SQLITE_RETURNING", (99, 0))
+    (error,) = checks.sqlite_returns_rows(databases=["default"])
+    assert error.id == "awards.E001"
+    assert "3.35 or newer" in error.msg
+    with pytest.raises(SystemCheckError, match=r"awards\.E001"):
+        call_command("check", "--database", "default")
+
+
+def test_postgresql_is_never_refused(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's case")
+    monkeypatch.setattr(checks, "SQLITE_RETURNING", (99, 0))
+    assert checks.sqlite_returns_rows(databases=["default"]) == []
