@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from django.contrib import messages
-from django.http import HttpRequest
+if TYPE_CHECKING:  # actions and models raise the exception; only pages tell it
+    from django.http import HttpRequest
 
 
 class ActionRefused(Exception):
@@ -27,10 +28,12 @@ def refusal_told(request: HttpRequest) -> Iterator[None]:
     success message goes::
 
         with refusal_told(request):
-            actions.do_remove_attendee(attendee, acting_user=request.user)
-            messages.success(request, _("The attendee is removed."))
+            actions.do_finalise_report(report, acting_user=request.user)
+            messages.success(request, _("The report is final."))
         return redirect(...)
     """
+    from django.contrib import messages
+
     try:
         yield
     except ActionRefused as refused:
