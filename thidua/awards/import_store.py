@@ -11,7 +11,6 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from operator import itemgetter
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -201,21 +200,16 @@ def _store(
     days = {d: day(d) for d in {r.decision_date for r in rows}}
     source = AwardRecord.Source.IMPORT.value
     # The holder (a person, or the unit for a collective), then the rest, in field order.
-    by_person = [
-        (people[r.person_key][0], None, r.award_id, r.year, r.decision_number,
-         days[r.decision_date], r.issuer_name, r.unit_name, source, batch_id)
+    values = [
+        (people[r.person_key][0] if r.person_key is not None else None,
+         None if r.person_key is not None else r.organization_id,
+         r.award_id, r.year, r.decision_number, days[r.decision_date], r.issuer_name,
+         r.unit_name, source, batch_id)
         for r in rows
-        if r.person_key is not None
     ]  # fmt: skip
-    # In holder order, so that the indexes are written page after page, not at random.
-    by_person.sort(key=itemgetter(0))
-    by_unit = [
-        (None, r.organization_id, r.award_id, r.year, r.decision_number,
-         days[r.decision_date], r.issuer_name, r.unit_name, source, batch_id)
-        for r in rows
-        if r.person_key is None
-    ]  # fmt: skip
-    values = by_unit + by_person
+    # In holder order (the units' rows first), so that the indexes are written page after
+    # page, not at random.
+    values.sort(key=_holder_order)
     fields = [
         "person",
         "organization",
@@ -233,6 +227,10 @@ def _store(
         if progress is not None:
             progress(min(start + CHUNK, len(values)), len(values))
     return len(created)
+
+
+def _holder_order(values: tuple[Any, ...]) -> int:
+    return values[0] or 0
 
 
 def _create_people(newcomers: Mapping[PersonKey, Row]) -> dict[PersonKey, int]:
