@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,7 +35,11 @@ def collector_paused() -> Iterator[None]:
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Whether forking is possible here and safe now: the system forks, and this process
+    runs one thread. A child forked while another thread holds a lock (logging's, a database
+    driver's) starts with that lock held and nobody to release it; a threaded web worker
+    therefore judges its batch in one process, as a batch inside a transaction does."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 class Forked(Generic[T]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 import pytest
@@ -79,3 +80,15 @@ def test_a_cancelled_child_is_ended():
     child = Forked(lambda: time.sleep(60))
     child.cancel()
     assert not child._child.is_alive()
+
+
+def test_a_process_with_another_thread_running_does_not_fork():
+    release = threading.Event()
+    other = threading.Thread(target=release.wait, name="a web worker's other request")
+    other.start()
+    try:
+        assert not can_fork()
+    finally:
+        release.set()
+        other.join()
+    assert can_fork()
