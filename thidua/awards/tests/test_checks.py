@@ -3,18 +3,17 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
-from django.db import connection
 
 from thidua.awards import checks
+from thidua.testing.engines import only_on
 
 
 def test_this_database_passes():
     assert checks.sqlite_returns_rows(databases=["default"]) == []
 
 
+@only_on("sqlite")
 def test_a_sqlite_older_than_3_35_is_refused_with_what_to_do(monkeypatch):
-    if connection.vendor != "sqlite":
-        pytest.skip("a check of SQLite's version")
     monkeypatch.setattr(checks, "SQLITE_RETURNING", (99, 0))
     (error,) = checks.sqlite_returns_rows(databases=["default"])
     assert error.id == "awards.E001"
@@ -23,8 +22,7 @@ def test_a_sqlite_older_than_3_35_is_refused_with_what_to_do(monkeypatch):
         call_command("check", "--database", "default")
 
 
+@only_on("postgresql")
 def test_postgresql_is_never_refused(monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's case")
     monkeypatch.setattr(checks, "SQLITE_RETURNING", (99, 0))
     assert checks.sqlite_returns_rows(databases=["default"]) == []

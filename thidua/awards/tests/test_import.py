@@ -21,6 +21,7 @@ from thidua.awards.importing import COLUMNS, GENDERS, ImportRefused, name_folder
 from thidua.awards.models import AwardRecord, AwardType, HistoryImport
 from thidua.lib.text import fold, normalize
 from thidua.orgs.models import Organization, Person, PersonPosition
+from thidua.testing.engines import only_on
 
 
 def workbook(rows, header=COLUMNS):
@@ -351,12 +352,10 @@ def test_an_import_takes_as_many_queries_for_a_thousand_rows_as_for_ten(
         )
 
 
+@only_on("sqlite")
 def test_an_import_writes_with_a_wide_page_cache_and_gives_the_connection_back_as_it_was(
     world, monkeypatch
 ):
-    if connection.vendor != "sqlite":
-        pytest.skip("a page cache of SQLite's")
-
     def cache_size():
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size")
