@@ -6,6 +6,7 @@ The database comes from DATABASE_URL, set by each bench script to its own file o
 from thidua.settings.base import *  # noqa: F403
 from thidua.settings.base import STATIC_ROOT, STORAGES, VAR_DIR
 
+THIDUA_DEMO_ALLOWED = True
 DEBUG = False
 SECRET_KEY = "bench-only-not-secret-thidua"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]

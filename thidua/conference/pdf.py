@@ -7,12 +7,20 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
+
 TIMEOUT_SECONDS = 120
 
 
 def converter() -> str | None:
-    """The path of LibreOffice's `soffice`, or None where it is not installed."""
-    return shutil.which("soffice")
+    """The path of LibreOffice's `soffice`, or None where it is not installed or turned off.
+
+    THIDUA_SOFFICE names it; unset, it is looked up on PATH; empty, PDF copies are off.
+    """
+    configured = settings.THIDUA_SOFFICE
+    if configured is None:
+        return shutil.which("soffice")
+    return configured or None
 
 
 def to_pdf(docx: bytes) -> bytes | None:

@@ -4,13 +4,39 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("THIDUA_VAR_DIR", BASE_DIR.parent / "var"))
+# A clone of the repository (make demo, make test), as opposed to an installed package.
+SOURCE_CHECKOUT = (BASE_DIR.parent / "pyproject.toml").is_file()
+
+
+def _var_dir() -> Path:
+    """The data folder: uploaded files, collected static files, the SQLite database.
+
+    In a clone it defaults to var/ beside the package. An installed package has no such place
+    (it would be inside site-packages), so there it must be named.
+    """
+    configured = os.environ.get("THIDUA_VAR_DIR", "")
+    if configured:
+        return Path(configured)
+    if SOURCE_CHECKOUT:
+        return BASE_DIR.parent / "var"
+    raise ImproperlyConfigured(
+        "Set THIDUA_VAR_DIR to the folder where thidua keeps its data (for example "
+        "/var/lib/thidua), and DJANGO_SETTINGS_MODULE=thidua.settings.production for a "
+        "shared deployment: see docs/deploy.md."
+    )
+
+
+VAR_DIR = _var_dir()
 
 SECRET_KEY = os.environ.get("THIDUA_SECRET_KEY", "")
 DEBUG = False
+# The demo's accounts share a published password: `load_demo` runs only where a setting for
+# one machine (dev, test, bench) allows it.
+THIDUA_DEMO_ALLOWED = False
 ALLOWED_HOSTS = [h for h in os.environ.get("THIDUA_ALLOWED_HOSTS", "").split(",") if h]
 
 INSTALLED_APPS = [
@@ -44,6 +70,10 @@ INSTALLED_APPS = [
 # Long work (imports, the national report, a batch eligibility check) runs as a task, stored
 # in the database and run by `thidua db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# LibreOffice's soffice, which makes the PDF copies: unset, looked up on PATH; empty, off.
+THIDUA_SOFFICE = os.environ.get("THIDUA_SOFFICE")
+# /healthz fails its worker check when no worker has recorded a heartbeat for this long.
+THIDUA_WORKER_STALE_AFTER = int(os.environ.get("THIDUA_WORKER_STALE_AFTER", "60"))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -3,6 +3,7 @@
 from .base import *  # noqa: F403
 from .base import STATIC_ROOT, STORAGES, VAR_DIR
 
+THIDUA_DEMO_ALLOWED = True
 DEBUG = True
 SECRET_KEY = "dev-only-not-secret-thidua"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]

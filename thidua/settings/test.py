@@ -5,6 +5,7 @@ import os
 from .base import *  # noqa: F403
 from .base import DATABASES, STATIC_ROOT, STORAGES, VAR_DIR
 
+THIDUA_DEMO_ALLOWED = True
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-thidua"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
@@ -14,6 +15,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "test-media"
+# The suite answers the same whether or not LibreOffice is on this machine: PDF copies are off
+# unless a test turns them on (and then it asks for the installed soffice by name).
+THIDUA_SOFFICE = ""
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it to exist
 

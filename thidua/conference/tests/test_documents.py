@@ -90,8 +90,9 @@ def test_the_minutes_are_refused_before_the_conference_is_recorded(world):
         dossier.build(world.year, "minutes")
 
 
-def test_every_document_converts_to_pdf_where_libreoffice_is_installed(dossier_world):
+def test_every_document_converts_to_pdf_where_libreoffice_is_installed(dossier_world, settings):
     """With soffice on PATH each file converts; without it thidua says so (None), never fails."""
+    settings.THIDUA_SOFFICE = None  # looked up on PATH, as a server does by default
     installed = shutil.which("soffice") is not None
     assert (pdf.converter() is not None) == installed
     for kind in KINDS:
@@ -171,3 +172,9 @@ def test_going_back_to_the_standard_layout_keeps_the_uploaded_file(dossier_world
     actions.do_reset_template(world.year, kind="minutes", acting_user=world.son_la_officer)
     assert "Mẫu riêng" not in _text(dossier.build(world.year, "minutes"))
     assert DocumentTemplate.objects.filter(retired_at__isnull=False).count() == 1
+
+
+def test_pdf_copies_are_off_when_thidua_soffice_is_empty(dossier_world, settings):
+    settings.THIDUA_SOFFICE = ""
+    assert pdf.converter() is None
+    assert pdf.to_pdf(dossier.build(dossier_world.year, "report")) is None

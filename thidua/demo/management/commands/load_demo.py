@@ -22,6 +22,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.THIDUA_DEMO_ALLOWED:
+            raise CommandError(
+                "The demo is not loaded under these settings "
+                f"({settings.SETTINGS_MODULE}): its accounts share a published password. "
+                "Load it only with the settings of one machine (thidua.settings.dev)."
+            )
         data = load_data()
         if not database_is_empty():
             if options["if_empty"]:
