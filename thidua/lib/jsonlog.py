@@ -43,8 +43,14 @@ class JsonFormatter(logging.Formatter):
             entry["message"] = "access"
             for atom, field in ACCESS_FIELDS.items():
                 value = record.args.get(atom)
+                if isinstance(value, str):
+                    # gunicorn escapes quotes for its own text format; JSON escapes its own.
+                    value = value.replace('\\"', '"')
                 if value not in (None, "-", ""):
                     entry[field] = _number(value) if atom in "sBM" else value
+            forwarded = record.args.get("{x-forwarded-for}i")
+            if forwarded not in (None, "-", ""):
+                entry["forwarded_for"] = forwarded
         else:
             entry["message"] = record.getMessage()
         request = getattr(record, "request", None)
