@@ -155,6 +155,9 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_VERBOSE = False
 AXES_RESET_ON_SUCCESS = True
+# The client's address as seen through the trusted proxies (THIDUA_TRUSTED_PROXIES below), not
+# the proxy's own: behind nginx every client would otherwise share 127.0.0.1.
+AXES_CLIENT_IP_CALLABLE = "thidua.lib.client_address.of_request"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -194,3 +197,39 @@ LOGGING = {
 THIDUA_PARALLEL_READS_FROM = int(os.environ.get("THIDUA_PARALLEL_READS_FROM", "5000"))
 # Processes that judge a batch that large (each over a share of its cluster-years); 1: one.
 THIDUA_JUDGE_PROCESSES = int(os.environ.get("THIDUA_JUDGE_PROCESSES", "2"))
+
+# --- Uploads and the client's address (behind a proxy) ---
+import ipaddress  # noqa: E402  (kept inside the block it serves)
+
+
+def _megabytes(name: str, default: str) -> int:
+    """An upload limit from the environment, in MB (decimals allowed), as bytes."""
+    return round(float(os.environ.get(name, default)) * 1024 * 1024)
+
+
+# The largest file each kind of upload accepts; a larger one is refused before it is stored
+# (thidua.lib.uploads). The web server's own limit must let the largest through.
+THIDUA_UPLOAD_LIMITS = {
+    "history": _megabytes("THIDUA_UPLOAD_MAX_HISTORY_MB", "20"),
+    "workbook": _megabytes("THIDUA_UPLOAD_MAX_WORKBOOK_MB", "1"),
+    "template": _megabytes("THIDUA_UPLOAD_MAX_TEMPLATE_MB", "5"),
+    "scoring_evidence": _megabytes("THIDUA_UPLOAD_MAX_SCORING_EVIDENCE_MB", "10"),
+    "nomination_evidence": _megabytes("THIDUA_UPLOAD_MAX_NOMINATION_EVIDENCE_MB", "20"),
+}
+# Small files stay in memory; larger ones are spooled to disk only up to the largest limit.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "thidua.lib.uploads.LimitedTemporaryFileUploadHandler",
+]
+# Every form takes one file; a few more leave room without inviting hundreds in one request.
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# A file a full disk cut short is removed instead of left under MEDIA_ROOT.
+STORAGES = {**STORAGES, "default": {"BACKEND": "thidua.lib.uploads.FileSystemStorage"}}
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
+# empty: none, the client is REMOTE_ADDR. Read by thidua.lib.client_address, axes included.
+THIDUA_TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(entry.strip(), strict=False))
+    for entry in os.environ.get("THIDUA_TRUSTED_PROXIES", "").split(",")
+    if entry.strip()
+]
