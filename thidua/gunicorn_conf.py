@@ -17,6 +17,9 @@ graceful_timeout = 30
 max_requests = 2000
 max_requests_jitter = 200
 # Only the local reverse proxy may say which scheme and client a request came with.
+# gunicorn's runtime control socket would live in the service account's home, which systemd
+# keeps read-only; thidua is managed through systemctl instead.
+control_socket_disable = True
 forwarded_allow_ips = os.environ.get("THIDUA_TRUSTED_PROXIES", "127.0.0.1,::1")
 
 logconfig_dict = {
@@ -35,6 +38,7 @@ logconfig_dict = {
             "stream": "ext://sys.stderr",
         },
     },
+    "root": {"level": "INFO", "handlers": ["error"]},
     "loggers": {
         "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
         "gunicorn.error": {"level": "INFO", "handlers": ["error"], "propagate": False},

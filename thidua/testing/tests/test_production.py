@@ -54,7 +54,7 @@ def thidua(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 def test_production_refuses_to_start_without_a_required_variable(tmp_path, variable):
     result = thidua(production_env(tmp_path, **{variable: ""}), "check")
     assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
+    assert "the settings are incomplete" in result.stderr
     assert variable in result.stderr
     # Never a silent fallback: no SQLite file appears where the database was not named.
     assert not (tmp_path / "thidua.sqlite3").exists()
@@ -160,3 +160,12 @@ def test_an_unhandled_error_is_mailed_to_the_admins_over_smtp(tmp_path):
         received = server.communicate(timeout=10)[0]
     assert "quantri@example.gov.vn" in received
     assert "[thidua] ERROR: Internal Server Error: /x" in received
+
+
+def test_an_unreachable_database_is_said_in_one_message(tmp_path):
+    port = free_port()  # nothing listens there
+    env = production_env(tmp_path, DATABASE_URL=f"postgres://thidua:pw@127.0.0.1:{port}/thidua")
+    result = thidua(env, "migrate", "--no-input")
+    assert result.returncode == 1
+    assert "the database cannot be used" in result.stderr and "DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
