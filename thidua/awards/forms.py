@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from thidua.concurrency import VersionField
+from thidua.lib.uploads import UploadField
 from thidua.orgs.models import Organization, Person
 
 from . import rules
@@ -88,7 +89,7 @@ class NominationEditForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    upload = forms.FileField(label=pgettext_lazy("awards", "Evidence file"))
+    upload = UploadField(kind="nomination_evidence", label=pgettext_lazy("awards", "Evidence file"))
 
 
 class ReturnForm(forms.Form):
@@ -157,7 +158,7 @@ class RuleVersionForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    upload = forms.FileField(label=_("Excel file (.xlsx)"))
+    upload = UploadField(kind="history", label=_("Excel file (.xlsx)"))
 
 
 class MergeForm(forms.Form):

@@ -26,6 +26,7 @@ from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused, refusal_told
 from thidua.jobs.actions import do_start_job
 from thidua.jobs.models import Job
+from thidua.lib import uploads
 from thidua.lib.text import slugify_vi
 from thidua.orgs.models import Organization, Person, PersonPosition
 
@@ -330,10 +331,11 @@ def nomination_act(
         elif action == "evidence":
             evidence = EvidenceForm(request.POST, request.FILES)
             if not evidence.is_valid():
-                raise ActionRefused(_("Choose a file to attach."))
-            actions.do_attach_evidence(
-                nomination, upload=evidence.cleaned_data["upload"], acting_user=user
-            )
+                raise ActionRefused(uploads.refused(evidence) or _("Choose a file to attach."))
+            with uploads.storing():
+                actions.do_attach_evidence(
+                    nomination, upload=evidence.cleaned_data["upload"], acting_user=user
+                )
             messages.success(request, _("The file is attached."))
         else:
             raise Http404
@@ -412,16 +414,21 @@ def history_import(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["upload"]
-        if upload.size > IMPORT_INLINE_BYTES:
-            # A large file (thousands of rows) is imported in the background, with a bar.
-            job = do_start_job(Job.Kind.IMPORT_HISTORY, acting_user=request.user, upload=upload)
-            return redirect("awards:jobs:detail", pk=job.pk)
         try:
-            batch = actions.do_import_history(
-                upload.read(), file_name=upload.name, acting_user=request.user
-            )
+            with uploads.storing():
+                if upload.size > IMPORT_INLINE_BYTES:
+                    # A large file (thousands of rows) is imported in the background, with a bar.
+                    job = do_start_job(
+                        Job.Kind.IMPORT_HISTORY, acting_user=request.user, upload=upload
+                    )
+                    return redirect("awards:jobs:detail", pk=job.pk)
+                batch = actions.do_import_history(
+                    upload.read(), file_name=upload.name, acting_user=request.user
+                )
         except importing.ImportRefused as refused:
             errors = refused.messages
+        except ActionRefused as refused:
+            errors = [refused.message]
         else:
             messages.success(
                 request, _("%(count)s award records imported.") % {"count": batch.rows}

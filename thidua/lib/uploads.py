@@ -179,6 +179,15 @@ class UploadField(forms.FileField):
         return super().clean(data, initial)
 
 
+def refused(form: forms.Form) -> str | None:
+    """The message of a file the form refused for its size or a full disk, if it did."""
+    for errors in form.errors.as_data().values():
+        for error in errors:
+            if error.code in (TOO_LARGE, NO_ROOM):
+                return " ".join(error.messages)
+    return None
+
+
 @contextmanager
 def storing() -> Iterator[None]:
     """Run an action that stores an upload; a full disk refuses it like the rules would.

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import errno
-import io
-import os
 from decimal import Decimal
 
 import pytest
 from django import forms
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.test import RequestFactory
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,6 +16,8 @@ from hypothesis import strategies as st
 from thidua.errors import ActionRefused
 from thidua.lib import uploads
 from thidua.lib.uploads import KB, MB, format_size
+
+from . import full_disk
 
 LIMITS = {"small": 100 * KB, "large": 300 * KB}
 
@@ -102,27 +101,8 @@ def test_past_the_largest_limit_nothing_is_kept_and_the_rest_of_the_form_still_a
     assert "lớn hơn 100 KB" in form.errors["file"][0]
 
 
-class FullDisk(io.RawIOBase):
-    """A temporary file on a disk that fills up after `room` bytes."""
-
-    def __init__(self, room: int) -> None:
-        self.room = room
-
-    def write(self, data) -> int:
-        if len(data) > self.room:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        self.room -= len(data)
-        return len(data)
-
-
 def test_a_full_temporary_disk_refuses_the_file_with_a_clear_message(limits, monkeypatch):
-    real_new_file = TemporaryFileUploadHandler.new_file
-
-    def new_file(handler, *args, **kwargs):
-        real_new_file(handler, *args, **kwargs)
-        handler.file.file.file = FullDisk(room=10 * KB)  # under NamedTemporaryFile's wrapper
-
-    monkeypatch.setattr(TemporaryFileUploadHandler, "new_file", new_file)
+    full_disk.while_spooling(monkeypatch, room=10 * KB)
     _request, files, _post = parsed(b"x" * (50 * KB))
     refused = files["file"]
     assert refused.refusal == uploads.NO_ROOM
@@ -143,20 +123,7 @@ def test_a_full_disk_while_an_action_stores_becomes_a_refusal():
 
 def test_storage_removes_the_file_a_full_disk_cut_short(tmp_path, monkeypatch):
     storage = uploads.FileSystemStorage(location=tmp_path)
-    real_fdopen = os.fdopen
-
-    def fdopen(fd, *args, **kwargs):
-        file = real_fdopen(fd, *args, **kwargs)
-        file.write(b"half of it")
-        file.flush()
-
-        def full(_data):
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-        file.write = full
-        return file
-
-    monkeypatch.setattr(os, "fdopen", fdopen)
+    full_disk.while_storing(monkeypatch)
     with pytest.raises(OSError):
         storage.save("a/tep.pdf", ContentFile(b"x" * 1000))
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
