@@ -39,9 +39,12 @@ class Job(models.Model):
     total = models.PositiveIntegerField(_("total"), default=0)
     message = models.CharField(_("message"), max_length=500, blank=True)
     problems = models.JSONField(_("problems"), default=list, blank=True)
+    # Deleted (and this emptied) when the job ends, unless a retry may need it: see tasks.py.
     upload = models.FileField(_("file given"), upload_to="jobs/in/%Y/", blank=True)
     output = models.FileField(_("file produced"), upload_to="jobs/out/%Y/", blank=True)
     output_name = models.CharField(_("name of the file produced"), max_length=255, blank=True)
+    # The worker running the job (its id in django_tasks_db), whose heartbeat is its lease.
+    worker = models.CharField(_("worker"), max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jobs"
     )
@@ -72,3 +75,13 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def takes_input(self) -> bool:
+        """Whether the work reads a file the user gave (and cannot be done without it)."""
+        return self.kind == self.Kind.IMPORT_HISTORY
+
+    @property
+    def retryable(self) -> bool:
+        """Whether to offer a retry: the job failed, and kept its file if it takes one."""
+        return self.status == self.Status.FAILED and (not self.takes_input or bool(self.upload))

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<uuid:pk>/", views.job_detail, name="detail"),
     path("<uuid:pk>/progress/", views.job_progress, name="progress"),
     path("<uuid:pk>/file/", views.job_output, name="output"),
+    path("<uuid:pk>/retry/", views.job_retry, name="retry"),
 ]

@@ -1,12 +1,19 @@
-"""A job's page and its progress fragment, which htmx polls while the job runs."""
+"""A job's page, its progress fragment (which htmx polls while the job runs), its file, and
+trying it again when it failed."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from thidua.errors import refusal_told
+
+from .actions import do_retry_job
 from .models import Job
 from .progress import read_progress
 
@@ -22,6 +29,11 @@ def _own_job(request: HttpRequest, pk: str) -> Job:
     return job
 
 
+def _namespace(request: HttpRequest) -> str:
+    # Wherever these pages are mounted (awards:jobs, jobs ...), links stay among them.
+    return request.resolver_match.namespace if request.resolver_match else "jobs"
+
+
 def _context(request: HttpRequest, job: Job) -> dict[str, object]:
     done, total = job.done, job.total
     if not job.finished:
@@ -29,8 +41,7 @@ def _context(request: HttpRequest, job: Job) -> dict[str, object]:
         if last is not None:
             done, total = last["done"], last["total"]
     percent = 100 if job.status == Job.Status.DONE else (100 * done // total if total else 0)
-    # Wherever these pages are mounted (awards:jobs, jobs ...), links stay among them.
-    namespace = request.resolver_match.namespace if request.resolver_match else "jobs"
+    namespace = _namespace(request)
     return {
         "job": job,
         "done": done,
@@ -38,6 +49,7 @@ def _context(request: HttpRequest, job: Job) -> dict[str, object]:
         "percent": percent,
         "progress_url": reverse(f"{namespace}:progress", kwargs={"pk": job.pk}),
         "output_url": reverse(f"{namespace}:output", kwargs={"pk": job.pk}),
+        "retry_url": reverse(f"{namespace}:retry", kwargs={"pk": job.pk}),
     }
 
 
@@ -57,3 +69,13 @@ def job_output(request: HttpRequest, pk: str) -> FileResponse:
     if not job.output:
         raise Http404
     return FileResponse(job.output.open("rb"), as_attachment=True, filename=job.output_name)
+
+
+@login_required
+@require_POST
+def job_retry(request: HttpRequest, pk: str) -> HttpResponse:
+    job = _own_job(request, pk)
+    with refusal_told(request):
+        do_retry_job(job, acting_user=request.user)
+        messages.success(request, _("The job is queued again."))
+    return redirect(f"{_namespace(request)}:detail", pk=job.pk)

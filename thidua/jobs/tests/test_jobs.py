@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from thidua.awards.importing import COLUMNS
 from thidua.awards.models import AwardRecord
+from thidua.jobs.health import worker_beats
 from thidua.jobs.models import Job
 from thidua.jobs.progress import FileProgress, TerminalBar, read_progress
 from thidua.jobs.tasks import run_job
@@ -171,14 +172,17 @@ def test_the_import_command_draws_a_bar_and_imports(world, tmp_path, capsys):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_runs_a_queued_job():
+def test_the_worker_runs_a_queued_job(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     world = build_world()
     from thidua.jobs.actions import do_start_job
 
     job = do_start_job(
         Job.Kind.NATIONAL_REPORT, acting_user=world.supervisor, params={"year": 2016}
     )
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("worker", "--batch", "--no-startup-delay", "--worker-id", "w1", verbosity=0)
     job.refresh_from_db()
     assert job.status == Job.Status.DONE, job.message
+    assert job.worker == "w1"
     assert job.output.name.endswith(".docx")
+    assert worker_beats()["w1"].stopped
