@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thidua.lib.numbers import format_number, parse_number
 from thidua.lib.text import normalize
+from thidua.lib.uploads import UploadField
 
 from . import excel, rules
 from .actions import IndicatorSpec
@@ -151,7 +152,7 @@ class ValuesForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    workbook = forms.FileField(label=_("Filled-in workbook (.xlsx)"))
+    workbook = UploadField(kind="workbook", label=_("Filled-in workbook (.xlsx)"))
 
 
 class RemindForm(forms.Form):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from thidua import access
 from thidua.cycle.models import EmulationYear
 from thidua.errors import ActionRefused, refusal_told
-from thidua.lib import xlsx
+from thidua.lib import uploads, xlsx
 from thidua.lib.text import slugify_vi
 
 from . import actions, excel, exports, figures, rules
@@ -237,27 +237,24 @@ def upload(request: HttpRequest, slug: str, year: int, org_id: int) -> HttpRespo
     errors: list[str] = []
     status = 400
     if not form.is_valid():
-        errors = [_("Choose the filled-in workbook (.xlsx) to upload.")]
+        errors = [uploads.refused(form) or _("Choose the filled-in workbook (.xlsx) to upload.")]
     else:
         file = form.cleaned_data["workbook"]
-        if file.size > excel.MAX_BYTES:
-            errors = [_("The file is larger than %(size)s KB.") % {"size": excel.MAX_BYTES // 1024}]
+        try:
+            changed = actions.do_import_workbook(
+                membership, content=file.read(), filename=file.name, acting_user=request.user
+            )
+        except actions.WorkbookRefused as refused:
+            errors = [refused.message, *refused.errors]
+        except ActionRefused as refused:
+            errors = [refused.message]
+            status = 409
         else:
-            try:
-                changed = actions.do_import_workbook(
-                    membership, content=file.read(), filename=file.name, acting_user=request.user
-                )
-            except actions.WorkbookRefused as refused:
-                errors = [refused.message, *refused.errors]
-            except ActionRefused as refused:
-                errors = [refused.message]
-                status = 409
-            else:
-                messages.success(
-                    request,
-                    _("The workbook was imported: %(count)s values changed.") % {"count": changed},
-                )
-                return redirect("indicators:unit", slug=slug, year=year, org_id=org_id)
+            messages.success(
+                request,
+                _("The workbook was imported: %(count)s values changed.") % {"count": changed},
+            )
+            return redirect("indicators:unit", slug=slug, year=year, org_id=org_id)
     return _page(
         request,
         "upload_refused.html",
