@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from thidua.lib.uploads import UploadField
 from thidua.orgs.models import Organization
 
 from .models import Attendee, Comment, DocumentKind
@@ -88,7 +89,7 @@ class RevisionForm(forms.Form):
 
 class TemplateForm(forms.Form):
     kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
-    file = forms.FileField(label=_("Word template (.docx)"))
+    file = UploadField(kind="template", label=_("Word template (.docx)"))
 
 
 class ArticleForm(forms.Form):
