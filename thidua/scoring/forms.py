@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thidua.cycle.models import Membership
 from thidua.lib.numbers import parse_number
+from thidua.lib.uploads import UploadField
 
 from . import rules
 from .actions import ReviewInput, ScoreInput
@@ -151,7 +152,7 @@ class ReviewForm(_LeavesForm):
 
 class EvidenceForm(forms.Form):
     criterion = forms.IntegerField(widget=forms.HiddenInput)
-    file = forms.FileField(label=_("Evidence file"))
+    file = UploadField(kind="scoring_evidence", label=_("Evidence file"))
 
 
 class AssignForm(forms.Form):

@@ -22,7 +22,7 @@ from thidua import access
 from thidua.audit.stamp import StampedCache
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused, refusal_told
-from thidua.lib import xlsx
+from thidua.lib import uploads, xlsx
 from thidua.lib.numbers import format_percent
 from thidua.lib.text import sort_key
 
@@ -357,14 +357,14 @@ def evidence_upload(
     membership = _membership(request, slug, year, organization_id, "scoring.self_score")
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Choose a criterion and a file."))
+        messages.error(request, uploads.refused(form) or _("Choose a criterion and a file."))
     else:
         criterion = Criterion.objects.filter(
             pk=form.cleaned_data["criterion"], table__year=membership.year
         ).first()
         if criterion is None:
             raise Http404
-        with refusal_told(request):
+        with refusal_told(request), uploads.storing():
             actions.do_add_evidence(
                 membership,
                 criterion=criterion,
