@@ -207,6 +207,8 @@ conference:starter                 GET   ok     ok     ok     ok     ok     ok  
 conference:starter                 POST  ok     ok     ok     ok     ok     ok     404    login
 conference:template_reset          GET   405    405    405    405    405    405    405    login
 conference:template_reset          POST  ok     403    ok     403    403    403    404    login
+healthz                            GET   ok     ok     ok     ok     ok     ok     ok     ok
+healthz                            POST  405    405    405    405    405    405    405    405
 home                               GET   ok     ok     ok     ok     ok     ok     ok     ok
 home                               POST  ok     ok     ok     ok     ok     ok     ok     ok
 indicators:add                     GET   ok     403    ok     403    403    403    404    login
