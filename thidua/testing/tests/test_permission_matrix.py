@@ -141,6 +141,8 @@ awards:jobs:output                 GET   404    404    404    404    404    404 
 awards:jobs:output                 POST  404    404    404    404    404    404    404    login
 awards:jobs:progress               GET   404    404    404    404    404    404    404    login
 awards:jobs:progress               POST  404    404    404    404    404    404    404    login
+awards:jobs:retry                  GET   405    405    405    405    405    405    405    login
+awards:jobs:retry                  POST  404    404    404    404    404    404    404    login
 awards:national                    GET   ok     ok     403    403    403    403    403    login
 awards:national                    POST  ok     ok     403    403    403    403    403    login
 awards:nomination                  GET   ok     ok     ok     ok     ok     ok     404    login
@@ -438,6 +440,7 @@ class World:
             "awards:jobs:detail": lambda: {"pk": NO_JOB},
             "awards:jobs:output": lambda: {"pk": NO_JOB},
             "awards:jobs:progress": lambda: {"pk": NO_JOB},
+            "awards:jobs:retry": lambda: {"pk": NO_JOB},
             "organization_detail": lambda: {"pk": self.unit.pk},
             "cluster_detail": lambda: {"slug": self.slug},
             "api_token_revoke": lambda: {"pk": self.own_token.pk},
