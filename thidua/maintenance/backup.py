@@ -283,10 +283,18 @@ def restore(path: Path) -> Summary:
             f"MEDIA_ROOT ({media_root}) is a mount point, which cannot be swapped for the "
             "restored folder: mount its parent folder instead. Nothing was changed."
         )
-    media_root.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(dir=media_root.parent, prefix=f".{media_root.name}.restore-"))
     try:
-        summary = _unpack(path, work, vendor)
+        media_root.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(dir=media_root.parent, prefix=f".{media_root.name}.restore-"))
+    except OSError as error:
+        raise BackupError(f"No folder to unpack the backup in: {error}.") from error
+    try:
+        try:
+            summary = _unpack(path, work, vendor)
+        except OSError as error:
+            raise BackupError(
+                f"The backup could not be unpacked into {work} ({error}). Nothing was changed."
+            ) from error
         _restore_database(vendor, work / DATABASE_MEMBERS[vendor])
         summary.new_chain_head = _record_restore(path, summary)
         _swap(work / "media", media_root, work / "replaced")
@@ -355,7 +363,6 @@ def _target(work: Path, info: tarfile.TarInfo, path: Path, vendor: str) -> Path:
             or relative.is_absolute()
             or not relative.parts
             or any(part in ("", ".", "..") for part in relative.parts)
-            or "\\" in name
             or "\x00" in name
         ):
             raise BackupError(f"{path} holds a file at an unsafe path, {name!r}: refused.")
@@ -452,6 +459,7 @@ def _swap(staged: Path, media_root: Path, replaced: Path) -> None:
     """Put the unpacked files in MEDIA_ROOT's place: two renames on one filesystem."""
     try:
         if media_root.exists():
+            _take_owner(staged, media_root)
             os.rename(media_root, replaced)
         try:
             os.rename(staged, media_root)
@@ -464,6 +472,18 @@ def _swap(staged: Path, media_root: Path, replaced: Path) -> None:
             f"The database was restored, but the uploaded files could not be put in place "
             f"({error}); MEDIA_ROOT ({media_root}) still holds the files it held before."
         ) from error
+
+
+def _take_owner(staged: Path, media_root: Path) -> None:
+    """Give the unpacked files MEDIA_ROOT's mode and owner, so that the site can still write
+    there when the restore ran as root."""
+    shutil.copymode(media_root, staged)
+    owner = media_root.stat()
+    if os.geteuid() != 0 or (owner.st_uid, owner.st_gid) == (0, 0):
+        return
+    for folder, dirs, files in os.walk(staged):
+        for name in [".", *dirs, *files]:
+            os.chown(os.path.join(folder, name), owner.st_uid, owner.st_gid)
 
 
 def _restore_database_only(path: Path, magic: bytes, vendor: str) -> Summary:

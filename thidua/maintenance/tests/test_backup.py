@@ -4,7 +4,9 @@ import errno
 import hashlib
 import io
 import json
+import os
 import sqlite3
+import stat
 import tarfile
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from thidua.testing.engines import only_on
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+NOBODY = 65534
 NEW_UNIT = "Một đơn vị mới sau khi sao lưu"
 
 
@@ -91,6 +94,9 @@ def _change_everything(media: Path) -> None:
 
 def test_backup_and_restore_round_trip_the_database_and_every_uploaded_file(demo, tmp_path):
     before, files = _every_table(), _every_file(demo)
+    demo.chmod(0o750)
+    if os.geteuid() == 0:  # the site's user owns MEDIA_ROOT; root runs the restore
+        os.chown(demo, NOBODY, NOBODY)
     path = tmp_path / "thidua.tar"
     told = _backup(path)
     count = Evidence.objects.count() + EvidenceFile.objects.count() + 1  # + the job's input
@@ -115,6 +121,9 @@ def test_backup_and_restore_round_trip_the_database_and_every_uploaded_file(demo
     for evidence in [*Evidence.objects.all(), *EvidenceFile.objects.all()]:
         assert evidence.file.read().startswith(b"%PDF-1")
     assert not list(demo.parent.glob(".media.restore-*"))
+    assert stat.S_IMODE(demo.stat().st_mode) == 0o750
+    if os.geteuid() == 0:
+        assert {p.stat().st_uid for p in [demo, *demo.rglob("*")]} == {NOBODY}
 
 
 def test_the_archive_is_a_tar_with_a_manifest_of_every_member(demo, tmp_path):
