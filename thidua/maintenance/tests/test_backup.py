@@ -26,7 +26,6 @@ from thidua.maintenance import backup as backup_module
 from thidua.orgs import actions
 from thidua.orgs.models import Organization, User
 from thidua.scoring.models import Evidence
-from thidua.testing.engines import only_on
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -295,21 +294,33 @@ def test_a_backup_of_the_other_engine_is_refused(backed_up, demo, tmp_path):
 
     path = _rewrite(backed_up[0], tmp_path / "other-engine.tar", to_other_engine)
     _refused(path, "restored only into the same kind of database", backed_up, demo)
+    old = tmp_path / "old-other-engine.backup"  # a database alone, as older thiduas wrote
+    magic = backup_module.PG_MAGIC if ours.endswith("sqlite3") else backup_module.SQLITE_MAGIC
+    old.write_bytes(magic + bytes(4096))
+    _refused(old, "restored only into the same kind of database", backed_up, demo)
 
 
-@only_on("sqlite")
+def _old_backup(path: Path) -> None:
+    """A backup as thidua wrote it before it kept the uploaded files: the database alone."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        copy = sqlite3.connect(path)
+        connection.connection.backup(copy)
+        copy.close()
+    else:
+        backup_module._run(["pg_dump", "--format=custom", "--no-owner", "--file", str(path)])
+
+
 def test_an_old_backup_of_the_database_alone_is_still_restored(demo, tmp_path):
-    path = tmp_path / "old.sqlite3"
-    connection.ensure_connection()
-    copy = sqlite3.connect(path)
-    connection.connection.backup(copy)
-    copy.close()
+    path = tmp_path / "old.backup"
+    _old_backup(path)
     _change_everything(demo)
     files = _every_file(demo)
     told = _restore(path)
     assert "the database alone" in told
     assert not Organization.objects.filter(name=NEW_UNIT).exists()
     assert _every_file(demo) == files
+    assert AuditEntry.objects.order_by("id").last().action == "maintenance.restore"
     call_command("verify_audit", stdout=io.StringIO())
 
 
