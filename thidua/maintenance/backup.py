@@ -7,8 +7,7 @@ A backup is one uncompressed tar archive, so that an administrator can inspect i
     media/<path>                          every file under MEDIA_ROOT, as it is stored there
     manifest.json                         last: what the archive holds, with checksums
 
-The database is copied first, then the files: thidua never deletes an uploaded file, so every
-file the copied database names is already on disk when the files are read. SQLite is copied
+The database is copied first, then the files, which thidua adds and never changes. SQLite is copied
 by the online backup API, PostgreSQL by pg_dump from a snapshot exported by a transaction
 that also reads the audit chain's head, so the manifest gives the head of the very copy.
 
@@ -16,6 +15,9 @@ A restore reads the whole archive into a folder beside MEDIA_ROOT, checking ever
 against the manifest, before it replaces anything; it then restores the database, records an
 audit entry (which gives the chain a head no running process has seen, so every figure kept
 per stamp is computed again, see thidua/audit/stamp.py) and swaps the folders.
+
+The files are read after the database is copied, so every file the copy names is on disk,
+unless `thidua prune_jobs` removed it in between (a job's file old enough to be pruned).
 """
 
 from __future__ import annotations
@@ -48,9 +50,11 @@ MANIFEST = "manifest.json"
 MEDIA = "media/"
 DATABASE_MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-# Left out of a backup: a running job's progress bar (thidua/jobs/progress.py), rewritten
-# twice a second while the job runs and meaningless once it ends; a restored job is not running.
-TRANSIENT = ("jobs/progress/",)
+# The running processes' state, not data: a running job's progress bar (thidua/jobs/progress.py)
+# and the workers' heartbeats (thidua/jobs/heartbeat.py), rewritten every few seconds. A backup
+# leaves them out (an old heartbeat restored would tell of a worker dead or alive that is not);
+# a restore keeps the ones the running processes wrote.
+TRANSIENT = ("jobs/progress/", "jobs/workers/")
 MAX_MANIFEST_BYTES = 256 * 1024 * 1024
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -236,7 +240,10 @@ def _media_files(media_root: Path) -> tuple[list[tuple[str, Path]], list[str]]:
                 files.append((relative, file))
     left_out = []
     if transient:
-        left_out.append(f"{transient} progress file(s) of running jobs (jobs/progress/)")
+        left_out.append(
+            f"{transient} progress or heartbeat file(s) of running jobs and workers "
+            "(jobs/progress/, jobs/workers/)"
+        )
     if links:
         left_out.append(f"{links} symbolic link(s) or special file(s), which thidua never writes")
     return files, left_out
@@ -456,9 +463,14 @@ def _other_engine(path: Path, engine: str, vendor: str) -> str:
 
 
 def _swap(staged: Path, media_root: Path, replaced: Path) -> None:
-    """Put the unpacked files in MEDIA_ROOT's place: two renames on one filesystem."""
+    """Put the unpacked files in MEDIA_ROOT's place, with the running processes' own files
+    (TRANSIENT) carried over: renames on one filesystem."""
     try:
         if media_root.exists():
+            for folder in TRANSIENT:
+                if (media_root / folder).is_dir():
+                    (staged / folder).parent.mkdir(parents=True, exist_ok=True)
+                    os.rename(media_root / folder, staged / folder)
             _take_owner(staged, media_root)
             os.rename(media_root, replaced)
         try:

@@ -68,6 +68,8 @@ def demo(media) -> Path:
     (media / "jobs" / "in" / "2016" / "danh sách.xlsx").write_bytes(b"PK\x03\x04 a workbook")
     (media / "jobs" / "progress").mkdir(parents=True)
     (media / "jobs" / "progress" / "7.json").write_text('{"done": 1, "total": 2}')
+    (media / "jobs" / "workers").mkdir(parents=True)
+    (media / "jobs" / "workers" / "w1.json").write_text('{"beat": "at backup time"}')
     return media
 
 
@@ -89,6 +91,7 @@ def _change_everything(media: Path) -> None:
     for evidence in [*Evidence.objects.all(), *EvidenceFile.objects.all()]:
         Path(evidence.file.path).write_bytes(b"%PDF- overwritten after the backup")
     (media / "after-the-backup.pdf").write_bytes(b"%PDF- new")
+    (media / "jobs" / "workers" / "w1.json").write_text('{"beat": "after the backup"}')
 
 
 def test_backup_and_restore_round_trip_the_database_and_every_uploaded_file(demo, tmp_path):
@@ -99,7 +102,9 @@ def test_backup_and_restore_round_trip_the_database_and_every_uploaded_file(demo
     path = tmp_path / "thidua.tar"
     told = _backup(path)
     count = Evidence.objects.count() + EvidenceFile.objects.count() + 1  # + the job's input
-    assert f"uploaded files: {count} file(s)" in told and "left out: 1 progress file" in told
+    assert (
+        f"uploaded files: {count} file(s)" in told and "left out: 2 progress or heartbeat" in told
+    )
     _change_everything(demo)
     assert _every_table() != before and _every_file(demo) != files
 
@@ -115,7 +120,8 @@ def test_backup_and_restore_round_trip_the_database_and_every_uploaded_file(demo
     assert not Organization.objects.filter(name=NEW_UNIT).exists()
     template = DocumentTemplate.objects.get()  # its content is compared with the tables'
     assert template.filename == "mẫu biên bản.docx" and bytes(template.content)[:2] == b"PK"
-    del files["jobs/progress/7.json"]  # transient: a running job's progress bar
+    # A running worker's heartbeat and job's progress are theirs, not the backup's.
+    files["jobs/workers/w1.json"] = b'{"beat": "after the backup"}'
     assert _every_file(demo) == files
     for evidence in [*Evidence.objects.all(), *EvidenceFile.objects.all()]:
         assert evidence.file.read().startswith(b"%PDF-1")
@@ -135,7 +141,7 @@ def test_the_archive_is_a_tar_with_a_manifest_of_every_member(demo, tmp_path):
     database = "database.sqlite3" if connection.vendor == "sqlite" else "database.pgdump"
     assert names[0] == database and names[-1] == "manifest.json"
     assert "media/jobs/in/2016/danh sách.xlsx" in names
-    assert not [name for name in names if "progress" in name]
+    assert not [name for name in names if "progress" in name or "workers" in name]
     assert manifest["database"]["engine"] == connection.vendor
     assert manifest["thidua_version"] == backup_module.version()
     assert manifest["created_at"].endswith("+00:00")
