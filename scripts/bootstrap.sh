@@ -35,6 +35,7 @@ ensure_system_packages() {
     [[ -x "${THIDUA_CHROMIUM:-/usr/bin/chromium}" ]] || missing+=(chromium)
     command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
     command -v make >/dev/null 2>&1 || missing+=(make)
+    command -v curl >/dev/null 2>&1 || missing+=(curl)        # docs/deploy.md's health check
 
     if ((${#missing[@]} == 0)); then
         return 0

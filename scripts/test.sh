@@ -6,6 +6,8 @@
 #   3. pytest, non-browser tests, SQLite
 #   4. pytest, non-browser tests, a private throwaway PostgreSQL 15
 #   5. pytest, browser tests (Playwright + Chromium), SQLite
+#   6. deploy: docs/deploy.md played on a fresh copy (scripts/deploy_check.py):
+#      pip install, a private PostgreSQL, gunicorn, the worker, checks over HTTP
 #
 # Stages 2-5 all run even when an earlier one fails; a summary is printed at
 # the end and the exit status is non-zero if any stage failed. A pytest exit
@@ -216,6 +218,12 @@ run() {
     pytest_sqlite -m browser "$@"
     rc=$?
     record "pytest browser" "$rc" $((SECONDS - start))
+
+    banner "deploy: docs/deploy.md on a fresh copy"
+    start=$SECONDS
+    "$VENV/bin/python" "$ROOT/scripts/deploy_check.py"
+    rc=$?
+    record "deploy (docs/deploy.md)" "$rc" $((SECONDS - start))
 
     print_summary
     ((ANY_FAILED == 0))

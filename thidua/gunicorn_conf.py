@@ -16,7 +16,8 @@ timeout = 60
 graceful_timeout = 30
 max_requests = 2000
 max_requests_jitter = 200
-# Only the local reverse proxy may say which scheme and client a request came with.
+# Only the reverse proxies thidua trusts (docs/deploy.md) may say which scheme a request came
+# with; unset, gunicorn's own default: the local host.
 # gunicorn's runtime control socket would live in the service account's home, which systemd
 # keeps read-only; thidua is managed through systemctl instead.
 control_socket_disable = True

@@ -68,10 +68,14 @@ INSTALLED_APPS = [
 ]
 
 # Long work (imports, the national report, a batch eligibility check) runs as a task, stored
-# in the database and run by `thidua db_worker`.
+# in the database and run by `thidua worker` (thidua.jobs.worker: django-tasks-db's worker with
+# a heartbeat, which fails the jobs of a worker that died).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # LibreOffice's soffice, which makes the PDF copies: unset, looked up on PATH; empty, off.
 THIDUA_SOFFICE = os.environ.get("THIDUA_SOFFICE")
+# A worker renews its heartbeat this often; its jobs are failed once it misses its lease.
+THIDUA_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("THIDUA_WORKER_HEARTBEAT_SECONDS", "5"))
+THIDUA_WORKER_LEASE_SECONDS = float(os.environ.get("THIDUA_WORKER_LEASE_SECONDS", "30"))
 # /healthz fails its worker check when no worker has recorded a heartbeat for this long.
 THIDUA_WORKER_STALE_AFTER = int(os.environ.get("THIDUA_WORKER_STALE_AFTER", "60"))
 
