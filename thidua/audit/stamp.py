@@ -10,7 +10,8 @@ was committing is at least as new as its stamp, never older.
 
 Rows written in this process through the ORM without an entry (a test's fixtures, a shell
 session) change the stamp too: any model saved or deleted here starts a new generation. Rows
-written elsewhere without an entry (a data migration, a restore) are seen after a restart.
+written elsewhere without an entry (a data migration) are seen after a restart; `thidua
+restore` appends an entry once the database is back, so a restore is seen at once.
 
 Within one request the head is read once: a page that keeps several things (the year, the
 user's roles, its figures) reads them all as of the same stamp, the one read first; a save in
