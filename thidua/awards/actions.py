@@ -17,6 +17,7 @@ from thidua.concurrency import require_version, version_of
 from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused
+from thidua.lib import uploads
 from thidua.lib.batch import collector_paused
 from thidua.lib.text import fold, normalize, same_text, strip_accents
 from thidua.orgs.models import Organization, Person, PersonPosition
@@ -578,8 +579,9 @@ def do_attach_evidence(nomination: Nomination, *, upload: Any, acting_user: Any)
         raise ActionRefused(
             _("Evidence must be a PDF, JPEG, PNG, Word or Excel file."), code="file_type"
         )
-    if not upload.size or upload.size > evidence_files.MAX_EVIDENCE_BYTES:
-        raise ActionRefused(_("An evidence file must be between 1 byte and 20 MB."), code="size")
+    problem = uploads.size_problem(name, upload.size, "nomination_evidence")
+    if problem:
+        raise ActionRefused(problem, code="size")
     evidence = EvidenceFile.objects.create(nomination=nomination, file=upload, name=name)
     after = {"nomination": nomination.pk, "name": evidence.name, "file": evidence.file.name}
     record("nomination.evidence", evidence, actor=acting_user, year=year, after=after)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 EVIDENCE_TYPES = {
     ".pdf": "application/pdf",
     ".jpg": "image/jpeg",

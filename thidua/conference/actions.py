@@ -15,6 +15,7 @@ from thidua.audit.record import record, snapshot
 from thidua.cycle.actions import lock_year, normalize_block, require_phase
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused
+from thidua.lib import uploads
 from thidua.lib.text import normalize
 from thidua.orgs.models import Organization
 
@@ -33,7 +34,6 @@ from .story import latest_version, load
 
 OPEN_PHASES = tuple(p for p in Phase if p != Phase.CLOSED)
 DRAFTING = (Phase.CONFERENCE, Phase.VOTING, Phase.PROPOSALS)
-MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
 
 # --- the conference ---------------------------------------------------------------------------
@@ -298,8 +298,9 @@ def do_upload_template(
     require_phase(year, *OPEN_PHASES)
     if kind not in DocumentKind.values:
         raise ActionRefused(_("Unknown document: %(kind)s.") % {"kind": kind})
-    if len(data) > MAX_TEMPLATE_BYTES:
-        raise ActionRefused(_("The template is larger than 5 MB."))
+    problem = uploads.size_problem(filename, len(data), "template")
+    if problem:
+        raise ActionRefused(problem, code="size")
     problems = documents.template_problems(data, dossier.sample_context(year, kind))
     if problems:
         raise ActionRefused(" ".join(problems), code="bad_template")

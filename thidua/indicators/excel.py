@@ -23,7 +23,7 @@ from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from thidua.lib import sheet_reader
+from thidua.lib import sheet_reader, uploads
 from thidua.lib.numbers import format_number, parse_number
 from thidua.lib.safe_zip import UnsafeFile
 from thidua.lib.text import normalize, same_text
@@ -37,7 +37,6 @@ UNIT_ROW, YEAR_ROW, HELP_ROW, HEADER_ROW = 1, 2, 3, 4
 FIRST_ROW = HEADER_ROW + 1
 HEADER = ("Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị tính", "Giá trị", "Ghi chú")
 CODE_COL, NAME_COL, UNIT_COL, VALUE_COL, NOTE_COL = 1, 2, 3, 4, 5
-MAX_BYTES = 1024 * 1024
 MAX_ROWS = 1000
 NOTE_LENGTH = 500
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -143,10 +142,9 @@ def read(
     """The entries of a filled-in workbook, by indicator code; WorkbookError lists every problem."""
     if not filename.lower().endswith(".xlsx"):
         raise WorkbookError([_("Only an Excel workbook (.xlsx) can be uploaded.")])
-    if len(content) > MAX_BYTES:
-        raise WorkbookError(
-            [_("The file is larger than %(size)s KB.") % {"size": MAX_BYTES // 1024}]
-        )
+    problem = uploads.size_problem(filename, len(content), "workbook")
+    if problem:
+        raise WorkbookError([problem])
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise WorkbookError([_("The file is not a readable Excel workbook (.xlsx).")])
     name = SHEET

@@ -73,6 +73,19 @@ def too_large_message(name: str, size_limit: int) -> str:
     }
 
 
+def size_problem(name: str, size: int | None, kind: str) -> str | None:
+    """Why an action cannot take a file of this size for `kind` (empty, too large), or None.
+
+    The forms refuse first (`UploadField`); the actions check again for their other callers
+    (the API, commands, the demo) against the same configured limit.
+    """
+    if not size:
+        return _("The file “%(name)s” is empty.") % {"name": name}
+    if size > limit(kind):
+        return too_large_message(name, limit(kind))
+    return None
+
+
 def no_room_message() -> str:
     return _(
         "The server has no room left to store the file, so nothing was saved or changed. "

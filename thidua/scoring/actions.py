@@ -18,6 +18,7 @@ from thidua.audit.record import record, snapshot
 from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused
+from thidua.lib import uploads
 from thidua.lib.text import normalize
 
 from . import rules, standings
@@ -39,7 +40,6 @@ from .problems import describe, points
 EDIT_PHASES = (Phase.SETUP, Phase.PLEDGE, Phase.IN_PROGRESS)
 ASSIGN_PHASES = (Phase.SELF_ASSESSMENT, Phase.CROSS_CHECK)
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 # Extension -> (content type, the bytes such a file starts with).
 EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".pdf": ("application/pdf", (b"%PDF-",)),
@@ -478,7 +478,7 @@ def normalize_block(text: str) -> str:
 def do_add_evidence(
     membership: Membership, *, criterion: Criterion, upload: UploadedFile, acting_user: Any
 ) -> Evidence:
-    """Attach a file (PDF, image, Word, Excel; at most 10 MB) to a self-score."""
+    """Attach a file (PDF, image, Word, Excel; within its configured limit) to a self-score."""
     assessment = _open_assessment(membership, acting_user, "scoring.self_score")
     tree = standings.load_tree(assessment.table)
     criterion = _leaf(tree, criterion.pk)
@@ -489,8 +489,9 @@ def do_add_evidence(
             _("Evidence must be a PDF, JPEG, PNG, Word (.docx) or Excel (.xlsx) file."),
             code="file_type",
         )
-    if upload.size is None or upload.size == 0 or upload.size > MAX_EVIDENCE_BYTES:
-        raise ActionRefused(_("An evidence file must be between 1 byte and 10 MB."), code="size")
+    problem = uploads.size_problem(upload.name or "", upload.size, "scoring_evidence")
+    if problem:
+        raise ActionRefused(problem, code="size")
     content_type, signatures = EVIDENCE_TYPES[suffix]
     upload.seek(0)
     head = upload.read(16)
@@ -512,7 +513,7 @@ def do_add_evidence(
         score=score,
         original_name=name[:255],
         content_type=content_type,
-        size=upload.size,
+        size=upload.size or 0,  # not empty: size_problem refused that above
         uploaded_by=acting_user,
         uploaded_at=timezone.now(),
     )

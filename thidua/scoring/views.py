@@ -322,6 +322,7 @@ def assessment(request: HttpRequest, slug: str, year: int, organization_id: int)
         else None,
         can_submit=editable and request.user.has_perm("scoring.submit", membership),
         evidence_form=EvidenceForm() if editable else None,
+        evidence_limit=uploads.format_size(uploads.limit("scoring_evidence")),
         leaves=tree.leaves,
         can_dispute=emulation_year.phase == Phase.CROSS_CHECK
         and request.user.has_perm("scoring.dispute", membership),

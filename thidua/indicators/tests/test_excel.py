@@ -12,6 +12,7 @@ from openpyxl.workbook import Workbook
 from thidua.audit.models import AuditEntry
 from thidua.indicators import actions, excel
 from thidua.indicators.models import IndicatorValue
+from thidua.lib import uploads
 
 from .conftest import membership
 
@@ -167,8 +168,10 @@ def test_only_an_xlsx_file_is_accepted(reporting):
 
 
 def test_too_large_a_file_is_refused(reporting):
-    content = b"PK" + b"0" * excel.MAX_BYTES
-    assert _refused(reporting, content) == ["Tệp lớn hơn 1024 KB."]
+    content = b"PK" + b"0" * uploads.limit("workbook")
+    assert _refused(reporting, content) == [
+        "Tệp “chi-tieu.xlsx” lớn hơn 1 MB, vượt quá dung lượng cho phép tải lên."
+    ]
 
 
 def test_vietnamese_number_typed_as_text_is_read(reporting):

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from thidua.cycle.models import Phase
 from thidua.errors import ActionRefused
+from thidua.lib import uploads
 from thidua.scoring import actions
 from thidua.scoring.demo import SAMPLE_PDF
 from thidua.scoring.models import Evidence, Score
@@ -114,7 +115,7 @@ def test_evidence_is_stored_and_checked_for_type_and_size(self_assessing, settin
             upload=SimpleUploadedFile("fake.pdf", b"hello", "application/pdf"),
             acting_user=self_assessing.lai_chau_officer,
         )
-    big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * actions.MAX_EVIDENCE_BYTES)
+    big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * uploads.limit("scoring_evidence"))
     with pytest.raises(ActionRefused):
         actions.do_add_evidence(
             unit, criterion=item, upload=big, acting_user=self_assessing.lai_chau_officer
