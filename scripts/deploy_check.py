@@ -610,7 +610,7 @@ def check_over_http(places: Places) -> None:
         raise Failed(f"the home page answered {status} or does not name the account")
     say("the home page, logged in: 200")
 
-    manage(
+    unit = manage(
         places,
         "shell",
         "--no-imports",
@@ -618,10 +618,10 @@ def check_over_http(places: Places) -> None:
         (
             "from thidua.orgs.actions import do_create_organization; "
             "from thidua.orgs.models import User; "
-            "do_create_organization(name='Sở Kế hoạch và Đầu tư tỉnh Thử Nghiệm', "
-            f"acting_user=User.objects.get(username='{ADMIN[0]}'))"
+            "print(do_create_organization(name='Sở Kế hoạch và Đầu tư tỉnh Thử Nghiệm', "
+            f"acting_user=User.objects.get(username='{ADMIN[0]}')).pk)"
         ),
-    )
+    ).strip()
     rows = 9000
     _status, _headers, page = browser.get("/awards/history/import/")
     content = history_workbook(rows)
@@ -669,11 +669,44 @@ def check_over_http(places: Places) -> None:
     if left:
         raise Failed(f"the job's input file was kept after it ended: {left}")
 
+    check_restore_seen_by_running_servers(places, browser, unit)
+
     status, _headers, body = browser.get("/healthz")
     health = json.loads(body)
     if status != 200 or health["status"] != "ok":
         raise Failed(f"/healthz answered {status}: {health}")
     say(f"/healthz: 200 {json.dumps(health['checks'])}")
+
+
+def check_restore_seen_by_running_servers(places: Places, browser: Browser, unit: str) -> None:
+    """Restore the doc's first backup under the running gunicorn and worker: they serve it."""
+    status, _headers, _ = browser.get(f"/orgs/{unit}/")
+    if status != 200:
+        raise Failed(f"the new unit's page answered {status} before the restore")
+    backup = places.work / "backups" / "thidua-first.tar"
+    said = manage(places, "restore", str(backup))
+    say(f"restored {backup.name} under the running services: {said.strip().splitlines()[-1]}")
+    # The backup was taken before this account logged in: its session is gone with the rest.
+    _status, _headers, page = browser.get("/accounts/login/")
+    status, _headers, _ = browser.post_form(
+        "/accounts/login/",
+        {"csrfmiddlewaretoken": csrf_token(page), "username": ADMIN[0], "password": ADMIN[1]},
+    )
+    for _attempt in range(6):  # each gunicorn worker in turn
+        status, _headers, _ = browser.get(f"/orgs/{unit}/")
+        if status != 404:
+            raise Failed(f"a running server still shows the unit made after the backup ({status})")
+    counted = manage(
+        places,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from thidua.awards.models import AwardRecord; print(AwardRecord.objects.count())",
+    ).strip()
+    if counted != "0":
+        raise Failed(f"{counted} award records remain after restoring a backup that had none")
+    verified = manage(places, "verify_audit").strip().splitlines()[-1]
+    say(f"after the restore the running servers answer 404 for the newer unit; {verified}")
 
 
 def check_logs(places: Places) -> None:
@@ -721,6 +754,24 @@ def check_installed_package(places: Places) -> None:
         say(f"check --deploy --fail-level WARNING with THIDUA_SSL_REDIRECT={redirect}: no warning")
 
 
+def check_units(places: Places) -> None:
+    """systemd's own reading of the unit files the doc installed (where systemd-analyze is)."""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        say("systemd-analyze is not installed: the unit files were only played, not verified")
+        return
+    folder = places.work / "units"
+    folder.mkdir()
+    for unit in (places.work / "etc" / "systemd").glob("thidua-*"):
+        (folder / unit.name).write_text(places.rewrite(unit.read_text("utf-8")), "utf-8")
+    done = subprocess.run(
+        [analyze, "verify", *sorted(map(str, folder.iterdir()))], capture_output=True, text=True
+    )
+    if done.returncode or done.stderr.strip():
+        raise Failed(f"systemd-analyze verify: {done.stdout}{done.stderr}")
+    say(f"systemd-analyze verify: {len(list(folder.iterdir()))} unit files, no finding")
+
+
 def with_setting(places: Places, name: str, value: str) -> Path:
     lines = [
         line
@@ -750,6 +801,7 @@ def main() -> int:
         pg_start(places)
         run_doc(places)
         check_installed_package(places)
+        check_units(places)
         check_over_http(places)
         check_logs(places)
     except Failed as failure:
