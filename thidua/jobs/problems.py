@@ -19,6 +19,13 @@ def input_missing() -> str:
     )
 
 
+def no_worker() -> str:
+    return _(
+        "No background worker is running, so this work waits until one starts. "
+        "Tell the administrator (the worker is started by thidua worker)."
+    )
+
+
 def not_failed() -> str:
     return _("Only a job that failed can be tried again.")
 

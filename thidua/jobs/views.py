@@ -3,17 +3,21 @@ trying it again when it failed."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua.errors import refusal_told
 
+from . import problems
 from .actions import do_retry_job
+from .health import last_worker_heartbeat
 from .models import Job
 from .progress import read_progress
 
@@ -44,6 +48,7 @@ def _context(request: HttpRequest, job: Job) -> dict[str, object]:
     namespace = _namespace(request)
     return {
         "job": job,
+        "no_worker": problems.no_worker() if _waits_for_no_worker(job) else "",
         "done": done,
         "total": total,
         "percent": percent,
@@ -51,6 +56,15 @@ def _context(request: HttpRequest, job: Job) -> dict[str, object]:
         "output_url": reverse(f"{namespace}:output", kwargs={"pk": job.pk}),
         "retry_url": reverse(f"{namespace}:retry", kwargs={"pk": job.pk}),
     }
+
+
+def _waits_for_no_worker(job: Job) -> bool:
+    """A job waits, and no worker has beaten lately: say so rather than wait in silence."""
+    if job.status != Job.Status.QUEUED:
+        return False
+    seen = last_worker_heartbeat()
+    stale = settings.THIDUA_WORKER_STALE_AFTER
+    return seen is None or (timezone.now() - seen).total_seconds() > stale
 
 
 @login_required
