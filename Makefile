@@ -21,7 +21,7 @@ test:
 lint:
 	bash scripts/bootstrap.sh --python-only
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy thidua bench
+	$(VENV)/bin/mypy thidua bench scripts
 
 messages:
 	bash scripts/bootstrap.sh

@@ -610,6 +610,9 @@ def check_over_http(places: Places) -> None:
         raise Failed(f"the home page answered {status} or does not name the account")
     say("the home page, logged in: 200")
 
+    crawled = crawl(browser, "/", limit=80)
+    say(f"every page linked from the home page and the admin, {crawled} in all: none answered 500")
+
     unit = manage(
         places,
         "shell",
@@ -676,6 +679,24 @@ def check_over_http(places: Places) -> None:
     if status != 200 or health["status"] != "ok":
         raise Failed(f"/healthz answered {status}: {health}")
     say(f"/healthz: 200 {json.dumps(health['checks'])}")
+
+
+def crawl(browser: Browser, start: str, limit: int) -> int:
+    """GET the site's own pages reachable from `start` and the admin (Browser fails on a 500)."""
+    skip = ("/accounts/logout", "/i18n/", "/static/", "/media/", "/api/")
+    seen: set[str] = set()
+    queue = [start, "/admin/"]
+    while queue and len(seen) < limit:
+        path = queue.pop(0)
+        if path in seen or path.startswith(skip) or "/delete/" in path:
+            continue
+        seen.add(path)
+        status, headers, body = browser.get(path)
+        if status != 200 or "text/html" not in headers.get("content-type", ""):
+            continue
+        for link in re.findall(rb'href="(/[^"#?]*)', body):
+            queue.append(link.decode())
+    return len(seen)
 
 
 def check_restore_seen_by_running_servers(places: Places, browser: Browser, unit: str) -> None:

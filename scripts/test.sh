@@ -140,7 +140,7 @@ banner() { printf '\n==================== %s ====================\n' "$*"; }
 stage_lint() {
     local rc=0
     "$VENV/bin/ruff" check . || rc=1
-    "$VENV/bin/mypy" thidua bench || rc=1
+    "$VENV/bin/mypy" thidua bench scripts || rc=1
     return "$rc"
 }
 
