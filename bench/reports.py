@@ -4,10 +4,10 @@
 
 Measured: `thidua.conference.national.summary` + `report_docx` (what the national report
 job and `thidua national_report` run: every cluster's figures and one national eligibility
-batch, then the Decree 30 document), and `national.proposal_list` (every proposal of the
-year, 60,000 rows at national scale, with its verdict; what `check_eligibility --all
---output` and the national eligibility job write). Also `awards.exports.proposal_workbook`
-for one cluster's year, the list a secretariat downloads.
+batch, then the Decree 30 document), and `awards.exports.national_proposal_list` (every
+proposal of the year, 60,000 rows at national scale, with its verdict; what
+`check_eligibility --all --output` and the national eligibility job write). Also
+`awards.exports.proposal_workbook` for one cluster's year, the list a secretariat downloads.
 Baselines, in the same run: the eligibility batch alone (which both reports contain), a
 bare python-docx document with the same tables, and openpyxl's write-only mode writing the
 same rows with no styling (the fastest writer available).
@@ -90,8 +90,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     plain, _ = common.measure(lambda: bare_xlsx(rows), args.repeat)
     common.show(f"baseline: openpyxl write-only, {len(rows):,} bare rows", plain)
-    listed, book = common.measure(lambda: national.proposal_list(CURRENT_YEAR), args.repeat)
-    common.show(f"national.proposal_list: {count:,} rows ({len(book) / 1e6:.1f} MB)", listed)
+    listed, book = common.measure(lambda: exports.national_proposal_list(CURRENT_YEAR), args.repeat)
+    common.show(f"national_proposal_list: {count:,} rows ({len(book) / 1e6:.1f} MB)", listed)
     year = EmulationYear.objects.filter(year=CURRENT_YEAR).order_by("pk").first()
     assert year is not None
     cluster, _ = common.measure(lambda: exports.proposal_workbook(year), args.repeat)

@@ -15,3 +15,4 @@ class AwardsConfig(AppConfig):
         hooks.year_links.append(awards_hooks.year_links)
         hooks.member_todos.append(awards_hooks.member_todos)
         hooks.report_facts.append(awards_hooks.report_facts)
+        awards_hooks.register_jobs()

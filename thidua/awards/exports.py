@@ -1,17 +1,24 @@
-"""The cluster's proposal lists (danh sách đề nghị) as an Excel workbook."""
+"""The proposal lists (danh sách đề nghị) as Excel workbooks: a cluster's, and the nation's."""
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from thidua.cycle.models import EmulationYear
 from thidua.lib import xlsx
 from thidua.lib.text import sort_key
 
-from .eligibility import judge_year
+from .eligibility import Progress, judge_scope, judge_year
 from .models import Nomination
 from .reasons import VERDICT_LABELS
 
@@ -107,3 +114,93 @@ def proposal_workbook(year: EmulationYear) -> bytes:
         summary,
     )
     return xlsx.to_bytes(book)
+
+
+def national_proposal_list(year: int, progress: Progress | None = None) -> bytes:
+    """Every proposal of the year, all clusters, as one workbook with its verdict."""
+    scope = Nomination.objects.filter(year__year=year)
+    judged = judge_scope(scope, progress=progress)
+    rows = (
+        scope.order_by()
+        .values_list(
+            "pk",
+            "year__cluster__name",
+            "unit__name",
+            "person__full_name",
+            "person__birth_year",
+            "collective__name",
+            "award_type__name",
+            "award_type__rank",
+            "status",
+        )
+        .iterator(chunk_size=10_000)
+    )
+    statuses = dict(Nomination.Status.choices)
+    keys: dict[str, Any] = {}  # a hundred clusters and a thousand units: each key once
+
+    def key_of(name: str) -> Any:
+        if name not in keys:
+            keys[name] = sort_key(name)
+        return keys[name]
+
+    lines: list[list[Any]] = [
+        [
+            cluster,
+            unit,
+            person or collective,
+            born,
+            award,
+            str(statuses[status]),
+            str(VERDICT_LABELS[judged[pk].verdict]),
+        ]
+        for pk, cluster, unit, person, born, collective, award, _rank, status in sorted(
+            rows, key=lambda r: (key_of(r[1]), key_of(r[2]), r[7], r[0])
+        )
+    ]
+    columns = [
+        xlsx.Column(pgettext("national", "Cluster"), 24),
+        xlsx.Column(pgettext("national", "Unit"), 40),
+        xlsx.Column(pgettext("national", "Name"), 32),
+        xlsx.Column(pgettext("national", "Year of birth"), 10),
+        xlsx.Column(pgettext("national", "Award"), 36),
+        xlsx.Column(pgettext("national", "Status"), 18),
+        xlsx.Column(pgettext("national", "Eligibility"), 22),
+    ]
+    return _streamed_workbook(_("Proposals %(year)s") % {"year": year}, columns, lines)
+
+
+def _streamed_workbook(title: str, columns: list[xlsx.Column], lines: list[list[Any]]) -> bytes:
+    """A one-sheet workbook written row by row (openpyxl's write-only mode).
+
+    Tens of thousands of rows: no cell objects are kept. The rules of `thidua.lib.xlsx` hold:
+    text is never a formula (quote prefix), a bold frozen header, readable widths.
+    """
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(xlsx.sheet_name(title))
+    for index, column in enumerate(columns, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "B2"
+    bold = Font(bold=True)
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=column.title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for line in lines:
+        sheet.append([_value(sheet, value) for value in line])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _value(sheet: Any, value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not xlsx.is_risky(text):
+        return text
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # a string is never evaluated; the prefix keeps it text when edited
+    cell.quotePrefix = True
+    return cell

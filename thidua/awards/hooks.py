@@ -1,4 +1,5 @@
-"""What the awards area adds to a year: dashboard links, units' to-dos, report facts."""
+"""What the awards area adds to a year (dashboard links, units' to-dos, report facts) and the
+background jobs it registers (the award-history import, the national eligibility check)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,23 @@ from typing import Any
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from thidua.cycle.hooks import Link
 from thidua.cycle.models import EmulationYear, Membership, Phase
+from thidua.jobs.models import Job
+from thidua.jobs.progress import Progress
+from thidua.jobs.registry import Outcome, WorkRefused, register
+from thidua.lib.numbers import format_number
 
+from .actions import do_import_history
+from .exports import PROPOSED, national_proposal_list
+from .importing import ImportRefused
 from .models import Nomination
+
+# The kinds of job awards registers (the values stored in Job.kind).
+IMPORT_HISTORY = "import_history"
+CHECK_ELIGIBILITY = "check_eligibility"
 
 
 def year_links(year: EmulationYear, user: Any) -> list[Link]:
@@ -43,8 +56,6 @@ def member_todos(year: EmulationYear, memberships: Sequence[Membership]) -> dict
 
 def report_facts(year: EmulationYear) -> dict[str, Any]:
     """The proposals sent up (submitted or later): counts and the lists per award."""
-    from .exports import PROPOSED
-
     nominations = list(
         Nomination.objects.filter(year=year, status__in=PROPOSED)
         .select_related("award_type", "person", "collective", "unit")
@@ -73,3 +84,44 @@ def report_facts(year: EmulationYear) -> dict[str, Any]:
         },
         "awards.proposals": list(lists.values()),
     }
+
+
+def import_history(job: Job, progress: Progress) -> Outcome:
+    with job.upload.open("rb") as upload:
+        content = upload.read()
+    try:
+        batch = do_import_history(
+            content,
+            file_name=job.params.get("file_name", "import.xlsx"),
+            acting_user=job.created_by,
+            progress=progress,
+        )
+    except ImportRefused as refusal:
+        raise WorkRefused(_("Nothing was imported."), refusal.messages) from None
+    return Outcome(_("%(count)s award records imported.") % {"count": format_number(batch.rows)})
+
+
+def check_eligibility(job: Job, progress: Progress) -> Outcome:
+    year = int(job.params["year"])
+    return Outcome(
+        _("Every proposal of %(year)s is checked; the list is ready.") % {"year": year},
+        national_proposal_list(year, progress=progress),
+        f"xet-dieu-kien-{year}.xlsx",
+    )
+
+
+def register_jobs() -> None:
+    register(
+        IMPORT_HISTORY,
+        label=gettext_lazy("Award history import"),
+        permission="awards.manage_history",
+        work=import_history,
+        takes_input=True,
+    )
+    # Every cluster's proposals of a year: the national page's, as the national report.
+    register(
+        CHECK_ELIGIBILITY,
+        label=gettext_lazy("Eligibility check"),
+        permission="conference.national_report",
+        work=check_eligibility,
+    )

@@ -10,6 +10,8 @@ class ConferenceConfig(AppConfig):
         from thidua.cycle import hooks
 
         from . import dashboard
+        from . import hooks as conference_hooks
 
         hooks.year_links.append(dashboard.year_links)
         hooks.member_todos.append(dashboard.member_todos)
+        conference_hooks.register_jobs()

@@ -29,20 +29,13 @@ from thidua.audit.record import record
 from thidua.errors import ActionRefused
 from thidua.lib.text import normalize
 
-from . import problems, rules
+from . import problems, registry, rules
 from .health import heartbeat_folder, worker_beats
 from .heartbeat import Beat
 from .models import Job
 from .progress import progress_path, read_progress
 
 log = logging.getLogger(__name__)
-
-# Who may start each kind of job (and try it again).
-PERMISSIONS = {
-    Job.Kind.IMPORT_HISTORY: "awards.manage_history",
-    Job.Kind.CHECK_ELIGIBILITY: "conference.national_report",
-    Job.Kind.NATIONAL_REPORT: "conference.national_report",
-}
 
 RUN_JOB = "thidua.jobs.tasks.run_job"
 # What a task result failed for want of its worker says it failed of.
@@ -60,7 +53,7 @@ def do_start_job(
     """Queue a job of `kind`; the worker (`thidua worker`) runs it."""
     from .tasks import run_job
 
-    access.require(acting_user, PERMISSIONS[Job.Kind(kind)])
+    access.require(acting_user, registry.get(kind).permission)
     params = {**(params or {}), "language": get_language() or "vi"}
     if upload is not None:
         params["file_name"] = normalize(upload.name or "")[:255]
@@ -78,7 +71,7 @@ def do_retry_job(job: Job, *, acting_user: Any) -> Job:
     """Queue a failed job again, on the file it was given if it takes one."""
     from .tasks import has_input, run_job
 
-    access.require(acting_user, PERMISSIONS[Job.Kind(job.kind)])
+    access.require(acting_user, registry.get(job.kind).permission)
     if job.created_by_id != acting_user.pk and not acting_user.is_superuser:
         raise PermissionDenied("jobs.retry")
     job = Job.objects.select_for_update().get(pk=job.pk)

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from . import registry
+
 
 class Job(models.Model):
     """One piece of long work a user started: what, by whom, how far, and what came of it.
@@ -17,10 +19,8 @@ class Job(models.Model):
     read to show the progress bar, the outcome and the file produced.
     """
 
-    class Kind(models.TextChoices):
-        IMPORT_HISTORY = "import_history", _("Award history import")
-        CHECK_ELIGIBILITY = "check_eligibility", _("Eligibility check")
-        NATIONAL_REPORT = "national_report", _("National summary report")
+    # The kinds are the areas' (see registry.py); Job.Kind.X names the registered kind "x".
+    Kind = registry.names
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")
@@ -30,7 +30,7 @@ class Job(models.Model):
 
     # A random key: the address of a job's page says nothing about other jobs.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=registry.choices)
     params = models.JSONField(_("parameters"), default=dict)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
@@ -79,7 +79,8 @@ class Job(models.Model):
     @property
     def takes_input(self) -> bool:
         """Whether the work reads a file the user gave (and cannot be done without it)."""
-        return self.kind == self.Kind.IMPORT_HISTORY
+        kind = registry.KINDS.get(self.kind)
+        return kind is not None and kind.takes_input
 
     @property
     def retryable(self) -> bool:

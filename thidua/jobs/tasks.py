@@ -21,13 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_tasks import task
 
-from thidua.awards.importing import ImportRefused
 from thidua.errors import ActionRefused
 
-from . import problems, rules
+from . import problems, registry, rules
 from .models import Job
 from .progress import FileProgress, read_progress
-from .work import WORK
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +60,10 @@ def run_job(job_id: str) -> str:
             job.status, job.message, refused = Job.Status.FAILED, problems.input_missing(), True
         else:
             try:
-                outcome = WORK[job.kind](job, progress)
-            except ImportRefused as refusal:
-                job.status, job.problems, refused = Job.Status.FAILED, refusal.messages, True
-                job.message = _("Nothing was imported.")
+                outcome = registry.get(job.kind).work(job, progress)
+            except registry.WorkRefused as refusal:
+                job.status, job.problems, refused = Job.Status.FAILED, refusal.problems, True
+                job.message = refusal.message
             except ActionRefused as refusal:
                 job.status, job.message, refused = Job.Status.FAILED, refusal.message, True
             except Exception:

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from thidua.awards import actions
 from thidua.awards.catalogue import ensure_catalogue
+from thidua.awards.exports import national_proposal_list
 from thidua.awards.models import AwardType
 from thidua.conference import national
 from thidua.cycle.actions import do_move_phase
@@ -78,7 +79,7 @@ def test_the_report_is_a_document_in_the_state_format_stating_the_figures(propos
 
 
 def test_the_list_has_every_proposal_and_a_name_like_a_formula_stays_text(proposed):
-    book = load_workbook(io.BytesIO(national.proposal_list(2016)))
+    book = load_workbook(io.BytesIO(national_proposal_list(2016)))
     sheet = book.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 4  # the header and three proposals

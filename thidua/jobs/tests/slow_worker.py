@@ -4,6 +4,7 @@ so that a test can stop the worker in the middle of the import's transaction."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
@@ -16,12 +17,14 @@ def main() -> None:
     django.setup()
     from django.core.management import execute_from_command_line
 
+    from thidua.jobs import registry
     from thidua.jobs.models import Job
     from thidua.jobs.progress import Progress
-    from thidua.jobs.work import WORK, Outcome
+    from thidua.jobs.registry import Outcome
 
     pause = float(os.environ.get("THIDUA_TEST_PAUSE", "600"))
-    import_history = WORK[Job.Kind.IMPORT_HISTORY]
+    kind = registry.get(Job.Kind.IMPORT_HISTORY)
+    import_history = kind.work
 
     def slow_import(job: Job, progress: Progress) -> Outcome:
         def step(done: int, total: int) -> None:
@@ -31,7 +34,7 @@ def main() -> None:
 
         return import_history(job, step)
 
-    WORK[Job.Kind.IMPORT_HISTORY] = slow_import
+    registry.KINDS[kind.kind] = dataclasses.replace(kind, work=slow_import)
     execute_from_command_line(["thidua", *sys.argv[1:]])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from pathlib import Path
@@ -17,6 +18,7 @@ from thidua.audit.models import AuditEntry
 from thidua.awards.importing import COLUMNS
 from thidua.awards.models import AwardRecord
 from thidua.errors import ActionRefused
+from thidua.jobs import registry
 from thidua.jobs.actions import do_fail_abandoned_jobs, do_retry_job, do_start_job
 from thidua.jobs.models import Job
 from thidua.jobs.tasks import run_job
@@ -167,13 +169,15 @@ def test_a_file_gone_before_the_worker_came_fails_the_job_plainly(world, caplog)
     assert "Traceback" not in caplog.text
 
 
-def test_an_error_of_the_server_keeps_the_file_for_a_retry(world, monkeypatch):
-    from thidua.jobs import work
+def replace_work(monkeypatch, kind: str, work) -> None:
+    monkeypatch.setitem(registry.KINDS, kind, dataclasses.replace(registry.get(kind), work=work))
 
+
+def test_an_error_of_the_server_keeps_the_file_for_a_retry(world, monkeypatch):
     def broken(job, progress):
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setitem(work.WORK, Job.Kind.IMPORT_HISTORY, broken)
+    replace_work(monkeypatch, Job.Kind.IMPORT_HISTORY, broken)
     job = start_import(world)
     run_job.call(str(job.pk))
     job.refresh_from_db()
@@ -193,17 +197,17 @@ def test_a_job_is_never_started_twice(world):
 
 def test_a_worker_judged_gone_does_not_overwrite_the_retry(world, monkeypatch):
     """A worker whose lease ran out while it lived ends its job after the user retried it."""
-    from thidua.jobs import tasks, work
+    from thidua.jobs import tasks
 
     job = start_import(world)
-    real = work.WORK[Job.Kind.IMPORT_HISTORY]
+    real = registry.get(Job.Kind.IMPORT_HISTORY).work
 
     def retried_meanwhile(job, progress):
         lose_worker(job)
         do_retry_job(job, acting_user=world.supervisor)
         return real(job, progress)
 
-    monkeypatch.setitem(work.WORK, Job.Kind.IMPORT_HISTORY, retried_meanwhile)
+    replace_work(monkeypatch, Job.Kind.IMPORT_HISTORY, retried_meanwhile)
     token = tasks.current_worker.set("w1")
     try:
         run_job.call(str(job.pk))

@@ -16,10 +16,10 @@ from django.utils import translation
 
 from thidua.awards import rules
 from thidua.awards.eligibility import judge_scope, judge_year
+from thidua.awards.exports import national_proposal_list
 from thidua.awards.models import Nomination
 from thidua.awards.reasons import VERDICT_LABELS, describe
 from thidua.awards.views import award_names
-from thidua.conference import national
 from thidua.cycle.models import EmulationYear
 from thidua.jobs.progress import TerminalBar
 
@@ -88,7 +88,7 @@ class Command(BaseCommand):
         bar = TerminalBar(f"{year}", stream=sys.stderr)
         with translation.override(options["language"]):
             if options["output"]:
-                content = national.proposal_list(year, progress=bar)
+                content = national_proposal_list(year, progress=bar)
                 with open(options["output"], "wb") as out:
                     out.write(content)
                 self.stdout.write(f"written {options['output']}")
