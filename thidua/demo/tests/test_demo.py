@@ -14,8 +14,7 @@ PROVINCES = ["Lạng Sơn", "Lai Châu", "Lào Cai", "Hà Giang", "Cao Bằng", 
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
+def demo(demo_module, db):
     return EmulationYear.objects.select_related("cluster__supervisor").get(
         cluster__slug="mien-nui-bien-gioi-phia-bac", year=2016
     )

@@ -1,9 +1,6 @@
 """The demo's 2016 indicator values aggregate to the reference facts F7-F11."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from thidua.cycle.models import EmulationYear
 from thidua.indicators.figures import results_paragraph
@@ -11,8 +8,7 @@ from thidua.indicators.models import IndicatorValue
 
 
 @pytest.fixture
-def demo_year(db):
-    call_command("load_demo", stdout=io.StringIO())
+def demo_year(demo_module, db):
     return EmulationYear.objects.get(cluster__slug="mien-nui-bien-gioi-phia-bac", year=2016)
 
 

@@ -1,9 +1,6 @@
 """The demo scores 2016 through the actions: Sơn La first, every member 'tốt' or better (F6)."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.db.models import F
 
 from thidua.cycle.models import EmulationYear
@@ -12,9 +9,7 @@ from thidua.scoring.models import CriteriaTable, Dispute, Evidence, Review
 
 
 @pytest.fixture
-def demo_year(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo", stdout=io.StringIO())
+def demo_year(demo_module, db):
     return EmulationYear.objects.select_related("cluster").get(year=2016)
 
 
