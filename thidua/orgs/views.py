@@ -6,25 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from thidua.cycle.models import Membership
-
+from . import hooks, rules
 from .models import Organization, Succession
 
 
 @login_required
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    # Agencies and their reorganisations are public administrative facts; the clusters they
-    # were in are shown only where the user may open the year.
+    # Agencies and their reorganisations are public administrative facts; what the other
+    # areas add (the clusters it was in, for those who may open the year) is theirs to decide.
     org = get_object_or_404(Organization.objects.select_related("parent"), pk=pk)
-    links = list(Succession.objects.select_related("predecessor", "successor"))
-    chain = _lineage_rows(org, links)
-    memberships = [
-        m
-        for m in Membership.objects.filter(organization=org).select_related(
-            "year__cluster__supervisor"
-        )
-        if request.user.has_perm("cycle.view_year", m.year)
-    ]
+    chain = _lineage_rows(org, list(Succession.objects.select_related("predecessor", "successor")))
+    sections = [section(request, org) for section in hooks.organization_sections]
     return render(
         request,
         "orgs/organization_detail.html",
@@ -32,30 +24,23 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "org": org,
             "before": chain["before"],
             "after": chain["after"],
-            "memberships": memberships,
+            "sections": [section for section in sections if section],
         },
     )
 
 
 def _lineage_rows(org: Organization, links: list[Succession]) -> dict[str, list[Succession]]:
     """The successions leading into `org` and out of it, followed through every step."""
-    before: list[Succession] = []
-    frontier = {org.pk}
-    seen = set(frontier)
-    while frontier:
-        step = [s for s in links if s.successor_id in frontier]
-        before.extend(step)
-        frontier = {s.predecessor_id for s in step} - seen
-        seen |= frontier
-    after: list[Succession] = []
-    frontier = {org.pk}
-    seen = set(frontier)
-    while frontier:
-        step = [s for s in links if s.predecessor_id in frontier]
-        after.extend(step)
-        frontier = {s.successor_id for s in step} - seen
-        seen |= frontier
+    edges = [(s.predecessor_id, s.successor_id) for s in links]
+    continued = {org.pk} | rules.predecessors(org.pk, edges)
+    continuing = {org.pk} | rules.successors(org.pk, edges)
     return {
-        "before": sorted(before, key=lambda s: s.effective, reverse=True),
-        "after": sorted(after, key=lambda s: s.effective),
+        "before": sorted(
+            (s for s in links if s.successor_id in continued),
+            key=lambda s: s.effective,
+            reverse=True,
+        ),
+        "after": sorted(
+            (s for s in links if s.predecessor_id in continuing), key=lambda s: s.effective
+        ),
     }
