@@ -2,7 +2,7 @@
 #   make demo      set up and serve the demo on http://127.0.0.1:8000/ (SQLite)
 #   make test      the whole test suite (lint, SQLite, PostgreSQL, browser);
 #                  PYTEST_ARGS="-x -k name" is passed to every pytest call
-#   make lint      ruff check + mypy only
+#   make lint      ruff check, ruff format --check, mypy (also a pre-commit hook)
 #   make messages  refresh the vi/en catalogues and compile them
 #   make clean     remove caches and generated files (keeps .venv, databases, .mo files)
 
@@ -21,6 +21,7 @@ test:
 lint:
 	bash scripts/bootstrap.sh --python-only
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy thidua bench scripts
 
 messages:

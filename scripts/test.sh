@@ -2,7 +2,7 @@
 # The whole thidua test suite, starting from nothing:
 #
 #   1. bootstrap (system packages, virtualenv, catalogues)
-#   2. lint: ruff check + mypy
+#   2. lint: ruff check, ruff format --check, mypy
 #   3. pytest, non-browser tests, SQLite
 #   4. pytest, non-browser tests, a private throwaway PostgreSQL 15
 #   5. pytest, browser tests (Playwright + Chromium), SQLite
@@ -140,6 +140,7 @@ banner() { printf '\n==================== %s ====================\n' "$*"; }
 stage_lint() {
     local rc=0
     "$VENV/bin/ruff" check . || rc=1
+    "$VENV/bin/ruff" format --check . || rc=1
     "$VENV/bin/mypy" thidua bench scripts || rc=1
     return "$rc"
 }
