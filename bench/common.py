@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import platform
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -63,6 +64,26 @@ def database_url(engine: str, name: str, pg: str = DEFAULT_PG) -> str:
     return pg.rstrip("/") + "/" + name
 
 
+def exists(engine: str, name: str, pg: str = DEFAULT_PG) -> bool:
+    """Whether the dataset was generated completely (a marker table row says so)."""
+    if engine == "sqlite":
+        path = DATA_DIR / f"{name}.sqlite3"
+        if not path.exists():
+            return False
+        with sqlite3.connect(path) as db:
+            try:
+                return bool(db.execute("SELECT 1 FROM bench_generated").fetchone())
+            except sqlite3.Error:
+                return False
+    import psycopg
+
+    try:
+        with psycopg.connect(pg.rstrip("/") + "/" + name, connect_timeout=5) as db:
+            return bool(db.execute("SELECT 1 FROM bench_generated").fetchone())
+    except psycopg.Error:
+        return False
+
+
 def setup_django(url: str) -> None:
     """Point Django at the dataset's database, with the benchmark settings."""
     os.environ["DATABASE_URL"] = url
@@ -76,11 +97,9 @@ def setup_django(url: str) -> None:
 
 def open_dataset(args: argparse.Namespace) -> str:
     """Set Django up on the dataset of these arguments, generating it first if it is missing."""
-    from bench import generate
-
     name = dataset_name(args.scale, args.seed)
     url = database_url(args.engine, name, args.pg)
-    if not generate.exists(args.engine, name, args.pg):
+    if not exists(args.engine, name, args.pg):
         print(f"bench: generating {name} on {args.engine} first", flush=True)
         subprocess.run(
             [

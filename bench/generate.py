@@ -20,7 +20,6 @@ import datetime as dt
 import hashlib
 import os
 import random
-import sqlite3
 import sys
 import time
 import uuid
@@ -229,26 +228,6 @@ INDIVIDUAL_AWARDS = (
     ("cstd_bo", 0.02),
     ("bk_ttg", 0.01),
 )
-
-
-def exists(engine: str, name: str, pg: str = common.DEFAULT_PG) -> bool:
-    """Whether the dataset was generated completely (a marker table row says so)."""
-    if engine == "sqlite":
-        path = common.DATA_DIR / f"{name}.sqlite3"
-        if not path.exists():
-            return False
-        with sqlite3.connect(path) as db:
-            try:
-                return bool(db.execute("SELECT 1 FROM bench_generated").fetchone())
-            except sqlite3.Error:
-                return False
-    import psycopg
-
-    try:
-        with psycopg.connect(pg.rstrip("/") + "/" + name, connect_timeout=5) as db:
-            return bool(db.execute("SELECT 1 FROM bench_generated").fetchone())
-    except psycopg.Error:
-        return False
 
 
 def create_database(engine: str, name: str, pg: str) -> str:
