@@ -317,9 +317,32 @@ rules.add_perm("conference.manage", is_secretariat | is_admin)
 rules.add_perm("conference.comment", is_member_staff)
 
 
-def require(user: User | Any, perm: str, obj: Any = None) -> None:
-    """Refuse with 403 unless `user` has `perm` on `obj`; for actions and views alike."""
-    if not user.has_perm(perm, obj):
+def _granted(user: Any) -> set[tuple[str, str, Any]]:
+    # What the page's lookups (get_*_for) found this user may do: the user object lives for
+    # one request, so the action the page then calls does not decide it a second time.
+    granted: set[tuple[str, str, Any]] = _itself(user).__dict__.setdefault("_thidua_granted", set())
+    return granted
+
+
+def _key(perm: str, obj: Any) -> tuple[str, str, Any]:
+    return (perm, obj._meta.label, obj.pk) if obj is not None else (perm, "", None)
+
+
+def _allowed(user: Any, perm: str, obj: Any, *, remember: bool) -> bool:
+    if _key(perm, obj) in _granted(user):
+        return True
+    allowed = bool(user.has_perm(perm, obj))
+    if allowed and remember:
+        _granted(user).add(_key(perm, obj))
+    return allowed
+
+
+def require(user: User | Any, perm: str, obj: Any = None, *, remember: bool = False) -> None:
+    """Refuse with 403 unless `user` has `perm` on `obj`; for actions and views alike.
+
+    Decided once per request: a permission a page's lookup granted is not decided again.
+    """
+    if not _allowed(user, perm, obj, remember=remember):
         raise PermissionDenied(perm)
 
 
@@ -338,10 +361,10 @@ def get_year_for(user: Any, slug: str, year: int, perm: str | None = None) -> Em
     if kept is None:
         raise Http404
     obj = fresh_copy(kept)
-    if not user.has_perm("cycle.view_year", obj):
+    if not _allowed(user, "cycle.view_year", obj, remember=True):
         raise Http404
     if perm is not None:
-        require(user, perm, obj)
+        require(user, perm, obj, remember=True)
     return obj
 
 
@@ -372,11 +395,24 @@ def get_membership_for(
         )
     except Membership.DoesNotExist:
         raise Http404 from None
-    if not user.has_perm("cycle.view_year", year):
+    if not _allowed(user, "cycle.view_year", year, remember=True):
         raise Http404
     if perm is not None:
-        require(user, perm, membership)
+        require(user, perm, membership, remember=True)
+    _itself(user).__dict__.setdefault("_thidua_memberships", {})[year.pk, organization_id] = (
+        membership
+    )
     return membership
+
+
+def membership_of(user: Any, year: EmulationYear, organization_id: int) -> Membership | None:
+    """A unit's membership of a year: the one this request's lookup read, or read now."""
+    from thidua.cycle.models import Membership
+
+    kept = _itself(user).__dict__.get("_thidua_memberships", {}).get((year.pk, organization_id))
+    if kept is not None:
+        return kept
+    return Membership.objects.filter(year=year, organization_id=organization_id).first()
 
 
 def forget(user: Any) -> None:
@@ -384,3 +420,5 @@ def forget(user: Any) -> None:
     user = _itself(user)
     user.__dict__.pop("_thidua_roles", None)
     user.__dict__.pop("_thidua_lineage", None)
+    user.__dict__.pop("_thidua_granted", None)
+    user.__dict__.pop("_thidua_memberships", None)

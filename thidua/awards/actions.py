@@ -57,8 +57,9 @@ def _require_proposals_phase(year: EmulationYear) -> None:
         )
 
 
-def _membership(year: EmulationYear, unit: Organization) -> Membership:
-    membership = Membership.objects.filter(year=year, organization=unit).first()
+def _membership(year: EmulationYear, unit: Organization, acting_user: Any) -> Membership:
+    # The membership the page's access check read, if it read it: read once per request.
+    membership = access.membership_of(acting_user, year, unit.pk)
     if membership is None:
         raise ActionRefused(
             _("%(unit)s is not a member of the cluster this year.") % {"unit": unit.name}
@@ -132,7 +133,7 @@ def _require_people_access(
         access.require(acting_user, "awards.manage_history")
         return
     member = unit.parent if unit.parent is not None else unit
-    access.require(acting_user, "awards.draft", _membership(year, member))
+    access.require(acting_user, "awards.draft", _membership(year, member, acting_user))
 
 
 @transaction.atomic
@@ -477,7 +478,7 @@ def do_draft_nomination(
     acting_user: Any,
 ) -> Nomination:
     """A unit's officer proposes one of the unit's people or collectives for an award."""
-    access.require(acting_user, "awards.draft", _membership(year, unit))
+    access.require(acting_user, "awards.draft", _membership(year, unit, acting_user))
     year = lock_year(year)
     _require_proposals_phase(year)
     if (person is None) == (collective is None):
@@ -545,7 +546,9 @@ def do_update_nomination(
 
     `version` is `nomination_version` of the nomination the user edited; a newer one is kept.
     """
-    access.require(acting_user, "awards.draft", _membership(nomination.year, nomination.unit))
+    access.require(
+        acting_user, "awards.draft", _membership(nomination.year, nomination.unit, acting_user)
+    )
     year = lock_year(nomination.year)
     _require_proposals_phase(year)
     nomination = _reload(nomination)
@@ -570,7 +573,9 @@ def do_update_nomination(
 
 @transaction.atomic
 def do_attach_evidence(nomination: Nomination, *, upload: Any, acting_user: Any) -> EvidenceFile:
-    access.require(acting_user, "awards.draft", _membership(nomination.year, nomination.unit))
+    access.require(
+        acting_user, "awards.draft", _membership(nomination.year, nomination.unit, acting_user)
+    )
     year = lock_year(nomination.year)
     _require_proposals_phase(year)
     _require_status(_reload(nomination), Status.DRAFT, Status.RETURNED)
@@ -619,7 +624,7 @@ def do_submit_nomination(nomination: Nomination, *, acting_user: Any) -> Nominat
     return _move(
         nomination,
         perm="awards.submit",
-        perm_obj=_membership(nomination.year, nomination.unit),
+        perm_obj=_membership(nomination.year, nomination.unit, acting_user),
         allowed=[Status.DRAFT],
         target=Status.SUBMITTED,
         action="nomination.submit",
