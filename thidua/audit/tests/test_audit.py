@@ -12,6 +12,7 @@ def test_every_action_records_who_what_and_the_values(world):
     entry = AuditEntry.objects.get(action="movement.set")
     assert entry.actor == world.son_la_officer
     assert entry.before is None
+    assert entry.after is not None
     assert entry.after["title"] == "Phong trào thi đua năm 2016"
     assert entry.year == world.year and entry.cluster == world.cluster
 
@@ -29,6 +30,7 @@ def test_a_correction_keeps_the_value_before(world):
         acting_user=world.cao_bang_officer,
     )
     entry = AuditEntry.objects.filter(action="movement.set").order_by("-id").first()
+    assert entry is not None and entry.before is not None and entry.after is not None
     assert entry.before["title"] == "Phong trào thi đua năm 2016"
     assert entry.after["title"] == "Phong trào thi đua yêu nước năm 2016"
     assert entry.actor == world.cao_bang_officer
@@ -47,6 +49,7 @@ def test_audit_entries_form_an_unbroken_hash_chain(world):
 
 def test_audit_entries_cannot_be_changed_or_deleted(world):
     entry = AuditEntry.objects.first()
+    assert entry is not None
     entry.action = "forged"
     with pytest.raises(RuntimeError):
         entry.save()

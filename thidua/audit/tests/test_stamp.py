@@ -6,6 +6,7 @@ from django.db import close_old_connections
 
 from thidua.audit.record import record
 from thidua.audit.stamp import StampedCache, fresh_copy, stamp
+from thidua.cycle.models import EmulationYear
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +59,8 @@ def test_the_next_request_reads_the_head_again(world, django_assert_num_queries)
 
 
 def test_a_kept_row_is_given_as_a_copy_of_its_own(world):
-    kept = StampedCache[object](size=1)
-    year = kept.get("year", lambda: type(world.year).objects.select_related("cluster").get())
+    kept = StampedCache[EmulationYear](size=1)
+    year = kept.get("year", lambda: EmulationYear.objects.select_related("cluster").get())
     copy = fresh_copy(year)
     copy.phase = "closed"
     copy.cluster.name = "Khác"

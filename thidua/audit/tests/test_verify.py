@@ -40,6 +40,7 @@ def test_a_row_removed_in_the_middle_is_caught_at_the_next_one(world):
 def test_rows_removed_from_the_end_are_caught(world):
     world.to_pledge_phase()
     last = AuditEntry.objects.order_by("-id").first()
+    assert last is not None
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [last.pk])
     broken = first_break()

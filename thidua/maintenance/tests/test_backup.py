@@ -37,12 +37,24 @@ def _every_table() -> dict[str, list[tuple]]:
     tables = {}
     for model in apps.get_models():
         fields = [f.attname for f in model._meta.concrete_fields]
-        tables[model._meta.db_table] = list(model.objects.order_by("pk").values_list(*fields))
+        rows = model._default_manager.order_by("pk").values_list(*fields)
+        tables[model._meta.db_table] = list(rows)
     return tables
 
 
 def _every_file(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _uploads() -> list[Evidence | EvidenceFile]:
+    return [*Evidence.objects.all(), *EvidenceFile.objects.all()]
+
+
+def _member(tar: tarfile.TarFile, member: str | tarfile.TarInfo) -> bytes:
+    """The bytes of a regular file in the archive."""
+    file = tar.extractfile(member)
+    assert file is not None, f"{member} is not a regular file"
+    return file.read()
 
 
 @pytest.fixture
@@ -88,7 +100,7 @@ def _restore(path: Path) -> str:
 def _change_everything(media: Path) -> None:
     admin = User.objects.get(username="admin")
     actions.do_create_organization(name=NEW_UNIT, acting_user=admin)
-    for evidence in [*Evidence.objects.all(), *EvidenceFile.objects.all()]:
+    for evidence in _uploads():
         Path(evidence.file.path).write_bytes(b"%PDF- overwritten after the backup")
     (media / "after-the-backup.pdf").write_bytes(b"%PDF- new")
     (media / "jobs" / "workers" / "w1.json").write_text('{"beat": "after the backup"}')
@@ -123,7 +135,7 @@ def test_backup_and_restore_round_trip_the_database_and_every_uploaded_file(demo
     # A running worker's heartbeat and job's progress are theirs, not the backup's.
     files["jobs/workers/w1.json"] = b'{"beat": "after the backup"}'
     assert _every_file(demo) == files
-    for evidence in [*Evidence.objects.all(), *EvidenceFile.objects.all()]:
+    for evidence in _uploads():
         assert evidence.file.read().startswith(b"%PDF-1")
     assert not list(demo.parent.glob(".media.restore-*"))
     assert stat.S_IMODE(demo.stat().st_mode) == 0o750
@@ -136,8 +148,8 @@ def test_the_archive_is_a_tar_with_a_manifest_of_every_member(demo, tmp_path):
     _backup(path)
     with tarfile.open(path) as tar:
         names = tar.getnames()
-        manifest = json.load(tar.extractfile("manifest.json"))
-        contents = {name: tar.extractfile(name).read() for name in names[:-1]}
+        manifest = json.loads(_member(tar, "manifest.json"))
+        contents = {name: _member(tar, name) for name in names[:-1]}
     database = "database.sqlite3" if connection.vendor == "sqlite" else "database.pgdump"
     assert names[0] == database and names[-1] == "manifest.json"
     assert "media/jobs/in/2016/danh sách.xlsx" in names
@@ -185,7 +197,7 @@ def _rewrite(source: Path, target: Path, change) -> Path:
     """A copy of the archive with its members passed through `change(info, data)`."""
     with tarfile.open(source) as old, tarfile.open(target, "w") as new:
         for info in old:
-            data = old.extractfile(info).read()
+            data = _member(old, info)
             for info2, data2 in change(info, data):
                 info2.size = len(data2) if data2 is not None else 0
                 new.addfile(info2, io.BytesIO(data2) if data2 is not None else None)
@@ -326,7 +338,8 @@ def test_an_old_backup_of_the_database_alone_is_still_restored(demo, tmp_path):
     assert "the database alone" in told
     assert not Organization.objects.filter(name=NEW_UNIT).exists()
     assert _every_file(demo) == files
-    assert AuditEntry.objects.order_by("id").last().action == "maintenance.restore"
+    last = AuditEntry.objects.order_by("id").last()
+    assert last is not None and last.action == "maintenance.restore"
     call_command("verify_audit", stdout=io.StringIO())
 
 
@@ -341,6 +354,7 @@ def test_a_restore_gives_the_chain_a_new_head_and_keeps_it_intact(demo, tmp_path
     first = ChainHead.objects.get().last_hash
     _restore(path)  # the same backup again: the same head before, yet a new head after
     second = AuditEntry.objects.order_by("id").last()
+    assert second is not None
     assert second.action == "maintenance.restore" and second.previous_hash == backed_up_head
     assert len({backed_up_head, first, second.entry_hash}) == 3
     assert ChainHead.objects.get().last_hash == second.entry_hash
