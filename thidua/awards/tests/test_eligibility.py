@@ -1,6 +1,7 @@
 """Eligibility against the stored history: lineage of units, rule versions, batch queries."""
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 from django.db import connection, transaction
@@ -119,6 +120,7 @@ def test_the_version_in_force_for_the_year_judges_it(proposals, collective_rule,
     grant(proposals, "tt_ldxs", 2016, organization=office)
     nomination = nominate(proposals, "co_bo", collective=office, award=award)
     judgement = judge_year(proposals.year)[nomination.pk]
+    assert judgement.rule is not None
     assert judgement.rule.effective_from == dt.date(2016, 1, 1)
     assert judgement.verdict == Verdict.NOT_ELIGIBLE
 
@@ -314,9 +316,14 @@ def test_a_large_batch_is_judged_in_two_processes_with_the_same_verdicts(
     scope = Nomination.objects.all()
     with transaction.atomic():
         here = eligibility.judge_scope(scope)
-    children = []
+    children: list[Callable[[], object]] = []
     real = eligibility.Forked
-    monkeypatch.setattr(eligibility, "Forked", lambda work: children.append(work) or real(work))
+
+    def forked(work: Callable[[], object]) -> eligibility.Forked[object]:
+        children.append(work)
+        return real(work)
+
+    monkeypatch.setattr(eligibility, "Forked", forked)
     split = eligibility.judge_scope(scope)
 
     assert len(children) == 1

@@ -5,6 +5,7 @@ import io
 import random
 import unicodedata
 from collections import Counter
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -37,6 +38,9 @@ def workbook(rows, header=COLUMNS):
 
 UNIT = "Sở Kế hoạch và Đầu tư tỉnh Lai Châu"
 AWARD = "E (Danh hiệu, hình thức khen thưởng)"
+
+# A row of the sheet as people type it: each cell a str, int, float or date, read by column.
+Line = list[Any]
 
 
 def row(name="Nguyễn Văn An", born=1980, award="Lao động tiên tiến", year=2015, **kw):
@@ -214,10 +218,11 @@ def test_cells_equal_in_python_but_not_in_a_sheet_are_checked_apart(world):
     ]
 
 
-def generated_history(rng, units, count):
+def generated_history(rng: random.Random, units: list[str], count: int) -> list[Line]:
     """`count` rows a cluster accepts whole, written the many ways people type them."""
     family, middle, given = ["Nguyễn", "Trần", "Lê"], ["Văn", "Thị", "Đức"], ["Hòa", "Thủy", "An"]
-    lines, seen = [], set()
+    lines: list[Line] = []
+    seen: set[tuple[object, int]] = set()
     while len(lines) < count:
         unit, year = rng.choice(units), rng.randint(2006, 2015)
         decided = dt.date(year + 1, rng.randint(1, 12), rng.randint(1, 28))
@@ -297,7 +302,7 @@ def test_a_generated_workbook_writes_exactly_the_rows_it_holds(world):
     )
     assert stored == expected
     # Each person once, as the first line that names them wrote them, posted to its unit.
-    people = {}
+    people: dict[tuple[str, int], Line] = {}
     for line in first + later:
         if line[0].strip():
             people.setdefault((fold(line[0]), int(line[1])), line)
@@ -362,9 +367,14 @@ def test_an_import_writes_with_a_wide_page_cache_and_gives_the_connection_back_a
             return cursor.fetchone()[0]
 
     before = cache_size()
-    seen = []
+    seen: list[int] = []
     write = import_store._store
-    monkeypatch.setattr(import_store, "_store", lambda *a: seen.append(cache_size()) or write(*a))
+
+    def store(*args: Any) -> int:
+        seen.append(cache_size())
+        return write(*args)
+
+    monkeypatch.setattr(import_store, "_store", store)
     actions.do_import_history(workbook([row()]), file_name="a.xlsx", acting_user=world.supervisor)
     assert seen == [-import_store.WRITE_CACHE_KIB]
     assert cache_size() == before != seen[0]

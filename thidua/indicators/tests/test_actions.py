@@ -116,6 +116,7 @@ def test_copy_last_years_indicators_keeps_the_ratio_and_its_total(reporting):
     copied = actions.do_copy_indicators(next_year, acting_user=world.son_la_officer)
     assert sorted(i.code for i in copied) == sorted(code for code, *_ in SPECS)
     ratio = Indicator.objects.get(year=next_year, code="XA_CO_DUONG")
+    assert ratio.denominator_indicator is not None
     assert ratio.denominator_indicator.year == next_year
     assert ratio.denominator_indicator.code == "TONG_SO_XA"
     with pytest.raises(ActionRefused):
@@ -141,6 +142,7 @@ def test_unit_officer_reports_its_values_and_they_are_recorded(reporting):
         world.lai_chau_officer,
     )
     entry = AuditEntry.objects.get(action="indicator.report")
+    assert entry.after is not None
     assert entry.after["GRDP"]["value"] == "10125"
 
 

@@ -6,6 +6,7 @@ It must give exactly what reading the ballots one by one and tallying them gives
 import itertools
 import secrets
 from fractions import Fraction
+from uuid import UUID
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -71,7 +72,8 @@ def closed_poll_with(world, spec, ballots, extra_entitled):
 
 def counted_one_by_one(poll):
     """The straightforward count: every ballot read back with its choices, then tallied."""
-    chosen = {key: [] for key in Ballot.objects.filter(poll=poll).values_list("id", flat=True)}
+    ids = Ballot.objects.filter(poll=poll).values_list("id", flat=True)
+    chosen: dict[UUID, list[int]] = {key: [] for key in ids}
     for ballot, candidate in BallotChoice.objects.filter(ballot__poll=poll).values_list(
         "ballot_id", "candidate_id"
     ):
@@ -108,6 +110,7 @@ def test_the_count_is_one_query_that_reads_no_ballot(voting_world, django_assert
         result = counting.count(poll, candidates)
     with django_assert_num_queries(1), CaptureQueriesContext(connection) as queries:
         assert counting.count(poll) == result
+    assert result is not None
     assert (result.ballots_cast, result.blank_ballots) == (3, 1)
     # Only counts come back: no ballot's key and no receipt.
     assert "receipt_hash" not in queries[0]["sql"]
