@@ -20,6 +20,7 @@ from thidua.awards.rules import (
     Nominee,
     Rating,
     RatingsOverPeriod,
+    Requirement,
     RuleStatus,
     RuleVersion,
     SameYearPrerequisite,
@@ -43,7 +44,7 @@ VERSIONS = {
 }
 # And one award per kind of requirement the catalogue only uses beside initiatives (whose
 # nominations are never kept), as a supervisor may define them.
-EXTRA = {
+EXTRA: dict[str, Requirement] = {
     "test_consecutive": ConsecutiveTitles("cstdcs", 2),
     "test_window": CountInWindow("cstdcs", 2, 4),
     "test_same_year": SameYearPrerequisite("cstdcs"),

@@ -175,6 +175,7 @@ def test_the_list_filters_and_sorts_the_kept_rows_as_the_database_would(client, 
         person = register(proposals, f"Trần Văn Đức {i}", unit=unit)
         nominate(proposals, person, ("ldtt", "cstdcs")[i % 2], unit=unit)
     first = Nomination.objects.filter(year=proposals.year).order_by("pk").first()
+    assert first is not None
     actions.do_submit_nomination(first, acting_user=proposals.lai_chau_leader)
     client.force_login(proposals.cao_bang_officer)
     base = f"/awards/c/{proposals.cluster.slug}/2016/nominations/"

@@ -76,4 +76,5 @@ def test_an_attendee_entered_by_mistake_is_removed_and_the_trail_keeps_it(at_con
     actions.do_remove_attendee(attendee, acting_user=at_conference.son_la_officer)
     assert not Attendee.objects.filter(name="Lê Thị Mai").exists()
     entry = AuditEntry.objects.get(action="conference.attendee_remove")
+    assert entry.before is not None
     assert entry.before["name"] == "Lê Thị Mai"

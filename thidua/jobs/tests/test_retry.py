@@ -63,7 +63,8 @@ def test_a_job_whose_worker_is_gone_is_failed_and_keeps_its_file(world):
     assert Path(job.upload.path).exists()
     assert job.retryable
     entry = AuditEntry.objects.get(action="job.fail")
-    assert entry.actor is None and entry.after["reason"] == "worker_lost"
+    assert entry.actor is None and entry.after is not None
+    assert entry.after["reason"] == "worker_lost"
 
 
 def test_try_again_runs_the_failed_job_on_its_file_and_then_deletes_it(

@@ -29,7 +29,7 @@ def workbook(*sheets: tuple[str, list[list[object]]]) -> bytes:
 
 
 def test_a_sheet_comes_back_by_column_with_each_cell_as_written():
-    rows = [
+    rows: list[list[object]] = [
         ["Tên", "Số", "Ngày"],
         ["An", 1, dt.date(2016, 1, 5)],
         [None, None, None],

@@ -34,5 +34,7 @@ def test_demo_cross_check_has_a_reasoned_adjustment_and_a_settled_dispute(demo_y
     changed = Review.objects.exclude(score__points=F("points"))
     assert changed.exists() and all(r.reason for r in changed)
     dispute = Dispute.objects.get()
-    assert dispute.is_settled and dispute.settled_by.organization.province == "Sơn La"
+    assert dispute.is_settled and dispute.settled_by is not None
+    assert dispute.settled_by.organization is not None
+    assert dispute.settled_by.organization.province == "Sơn La"
     assert Evidence.objects.filter(original_name__endswith=".pdf").count() == 1

@@ -55,6 +55,7 @@ def test_member_downloads_settled_points_totals_rank_and_classification(
     assert [first[n] for n in ("I.1", "I.2", "B", "P")] == [10, 8, 2, 0]
     assert (first["Tiêu chí"], first["Điểm thưởng"], first["Tổng điểm"]) == (18, 2, 20)
     expected = standings.ranking(cross_checking.year)
+    assert expected is not None
     assert [r["Tổng điểm"] for r in rows] == [int(s.total) for s in expected.standings]
     assert [r["Xếp loại"] for r in rows] == [label(s.classification) for s in expected.standings]
     assert rows[2]["Điểm trừ"] == -1

@@ -29,4 +29,4 @@ def test_demo_polls_state_the_flag_certificates_head_and_deputy(db):
         assert poll.ballots.count() == 7
     votes = AuditEntry.objects.filter(action="poll.vote").select_related("actor")
     assert votes.count() == 28
-    assert all(entry.actor.is_leader for entry in votes)
+    assert all(entry.actor is not None and entry.actor.is_leader for entry in votes)

@@ -96,6 +96,7 @@ def test_settings_change_before_the_poll_opens(voting_world):
     assert poll.threshold == Fraction(2, 3)
     assert poll.candidates.count() == 2
     entry = AuditEntry.objects.get(action="poll.update")
+    assert entry.before is not None and entry.after is not None
     assert len(entry.before["candidates"]) == 3 and len(entry.after["candidates"]) == 2
 
 
@@ -128,4 +129,5 @@ def test_secretariat_closes_an_open_poll_once(voting_world):
     assert poll.status == Poll.Status.CLOSED
     with pytest.raises(ActionRefused):
         actions.do_close_poll(poll, acting_user=voting_world.son_la_officer)
-    assert AuditEntry.objects.get(action="poll.close").after["units_voted"] == 0
+    closed = AuditEntry.objects.get(action="poll.close")
+    assert closed.after is not None and closed.after["units_voted"] == 0
