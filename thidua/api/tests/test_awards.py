@@ -146,5 +146,6 @@ def test_a_units_history_includes_the_units_it_continues(api, proposals, made):
 
 def test_a_nomination_of_another_year_is_not_found(api, proposals, made):
     other = Nomination.objects.filter(year=proposals.year).first()
+    assert other is not None
     url = f"/api/v1/clusters/{proposals.cluster.slug}/years/2015/nominations/{other.pk}"
     assert api(proposals.son_la_officer).get(url).status_code == 404
