@@ -18,9 +18,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from thidua.audit.record import snapshot
-from thidua.errors import ActionRefused
-
-STALE = "stale"
+from thidua.errors import ActionRefused, Refusal
 
 
 def version_of(obj: models.Model | None, *parts: Any) -> str:
@@ -44,7 +42,7 @@ def require_version(expected: str | None, current: str, *, what: str) -> None:
             "to see the changes, then make yours again."
         )
         % {"what": what},
-        code=STALE,
+        kind=Refusal.STALE,
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -20,7 +21,7 @@ from thidua import access
 from thidua.audit.models import AuditEntry
 from thidua.cycle import actions as cycle_actions
 from thidua.cycle.models import Movement, Pledge
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, Refusal
 from thidua.lib.text import sort_key
 from thidua.orgs.models import Organization, Succession
 
@@ -53,7 +54,8 @@ def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(ActionRefused)
 def refused(request: HttpRequest, exc: ActionRefused) -> HttpResponse:
-    return _error(request, exc.message, 409)
+    """The status of the refusal's kind, the one a page answers with for the same refusal."""
+    return _error(request, exc.message, exc.status)
 
 
 @api.exception_handler(AuthenticationError)
@@ -200,7 +202,7 @@ def sign_pledge(request: HttpRequest, slug: Slug, year: int) -> Any:
     emulation_year = access.get_year_for(request.user, slug, year, "cycle.sign_pledge")
     pledge = Pledge.objects.filter(year=emulation_year).first()
     if pledge is None:
-        raise ActionRefused("The pledge has not been written yet.")
+        raise ActionRefused(_("The pledge has not been written yet."), kind=Refusal.NOTHING)
     user: Any = request.user
     signature = cycle_actions.do_sign_pledge(pledge, unit=user.organization, acting_user=user)
     return Status(

@@ -240,7 +240,8 @@ def report_values(request: HttpRequest, slug: Slug, year: int, org_id: Id, body:
     """The unit's officer or leader reports its values: all are stored, or none.
 
     The action checks them as the page's form does (known codes, allowed range, decimals)
-    and refuses the whole report with a 409 and its reasons in Vietnamese.
+    and refuses the whole report with a 400 and its reasons in Vietnamese; a closed year or a
+    phase that takes no values is a 409.
     """
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
     membership = access.get_membership_for(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from thidua.errors import ActionRefused, refusal_told
+from thidua.errors import refusal_told, run_form_action
 from thidua.orgs.models import User
 
 from .actions import do_create_token, do_revoke_token
@@ -32,13 +32,16 @@ class TokenForm(forms.Form):
 def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_key = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            _token, new_key = do_create_token(
-                name=form.cleaned_data["name"], acting_user=request.user
-            )
-        except ActionRefused as refused:
-            form.add_error("name", refused.message)
+    status = 200
+    if request.method == "POST":
+        outcome = run_form_action(
+            form,
+            lambda: do_create_token(name=form.cleaned_data["name"], acting_user=request.user),
+            field="name",
+        )
+        if outcome.result is not None:
+            _token, new_key = outcome.result
+        status = outcome.status
     return render(
         request,
         "api/tokens.html",
@@ -47,7 +50,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             "new_key": new_key,
             "tokens": ApiToken.objects.filter(user=_user(request)),
         },
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 

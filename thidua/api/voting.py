@@ -16,7 +16,6 @@ from pydantic import Field
 
 from thidua import access
 from thidua.cycle.models import EmulationYear
-from thidua.errors import ActionRefused
 from thidua.lib.text import sort_key
 from thidua.voting import actions, counting
 from thidua.voting.models import Candidate, Poll
@@ -230,11 +229,7 @@ def cast_ballot(request: HttpRequest, slug: Slug, year: int, poll_id: Id, body: 
     """The unit's leader casts its secret ballot while the poll is open, once."""
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     poll = _poll_of(emulation_year, poll_id)
-    try:
-        receipt = actions.do_cast_ballot(poll, choices=body.choices, acting_user=request.user)
-    except ActionRefused as refused:
-        # As on the page: not being the unit's leader is a 403, any other refusal a 409.
-        return Status(403 if refused.code == "not_a_voter" else 409, {"detail": refused.message})
+    receipt = actions.do_cast_ballot(poll, choices=body.choices, acting_user=request.user)
     return Status(201, {"poll_id": poll.pk, "receipt": receipt})
 
 

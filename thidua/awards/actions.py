@@ -16,7 +16,7 @@ from thidua.audit.record import record, snapshot
 from thidua.concurrency import require_version, version_of
 from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, Refusal
 from thidua.lib import uploads
 from thidua.lib.batch import collector_paused
 from thidua.lib.text import fold, normalize, same_text, strip_accents
@@ -48,12 +48,14 @@ def search_key(name: str) -> str:
 
 def _require_proposals_phase(year: EmulationYear) -> None:
     if year.phase == Phase.CLOSED:
-        raise ActionRefused(_("The year is closed and can no longer be changed."), code="closed")
+        raise ActionRefused(
+            _("The year is closed and can no longer be changed."), kind=Refusal.CLOSED
+        )
     if year.phase != Phase.PROPOSALS:
         raise ActionRefused(
             _("Nominations are handled in the proposals phase; the year is in %(phase)s.")
             % {"phase": year.get_phase_display()},
-            code="wrong_phase",
+            kind=Refusal.WRONG_PHASE,
         )
 
 
@@ -62,7 +64,8 @@ def _membership(year: EmulationYear, unit: Organization, acting_user: Any) -> Me
     membership = access.membership_of(acting_user, year, unit.pk)
     if membership is None:
         raise ActionRefused(
-            _("%(unit)s is not a member of the cluster this year.") % {"unit": unit.name}
+            _("%(unit)s is not a member of the cluster this year.") % {"unit": unit.name},
+            kind=Refusal.INVALID,
         )
     return membership
 
@@ -72,7 +75,7 @@ def _require_status(nomination: Nomination, *allowed: str) -> None:
         raise ActionRefused(
             _("This cannot be done to a nomination that is %(status)s.")
             % {"status": nomination.get_status_display().lower()},
-            code="wrong_status",
+            kind=Refusal.WRONG_STATUS,
         )
 
 
@@ -100,12 +103,12 @@ def do_save_rule_version(
     try:
         rule_data.requirements_from_data(requirements, awards=codes)
     except rule_data.RuleDataError as error:
-        raise ActionRefused(describe_data_error(error), code="bad_rule") from None
+        raise ActionRefused(describe_data_error(error), kind=Refusal.BAD_RULE) from None
     if AwardRule.objects.filter(award_type=award_type, effective_from=effective_from).exists():
         raise ActionRefused(
             _("%(award)s already has a version in force from %(date)s; choose another date.")
             % {"award": award_type.name, "date": effective_from.strftime("%d/%m/%Y")},
-            code="exists",
+            kind=Refusal.EXISTS,
         )
     rule = AwardRule.objects.create(
         award_type=award_type,
@@ -153,13 +156,13 @@ def do_register_person(
     _require_people_access(acting_user, year, unit)
     name = normalize(full_name)
     if not name:
-        raise ActionRefused(_("Enter the person's full name."))
+        raise ActionRefused(_("Enter the person's full name."), kind=Refusal.MISSING)
     if birth_year is not None and not manual_history.plausible_birth_year(
         birth_year, timezone.localdate()
     ):
         raise ActionRefused(
             _("%(year)s is not a plausible year of birth.") % {"year": birth_year},
-            code="bad_birth_year",
+            kind=Refusal.BAD_BIRTH_YEAR,
         )
     _check_period(since, until)
     person = Person(full_name=name, birth_year=birth_year, gender=gender)
@@ -182,7 +185,7 @@ def _check_period(since: dt.date | None, until: dt.date | None) -> None:
         raise ActionRefused(
             _("The position ends (%(until)s) before it starts (%(since)s).")
             % {"until": until.strftime("%d/%m/%Y"), "since": since.strftime("%d/%m/%Y")},
-            code="bad_period",
+            kind=Refusal.BAD_PERIOD,
         )
 
 
@@ -191,7 +194,7 @@ def _require_current(person: Person) -> None:
         raise ActionRefused(
             _("%(name)s was merged into another record; enter the history there.")
             % {"name": person.full_name},
-            code="merged",
+            kind=Refusal.MERGED,
         )
 
 
@@ -213,7 +216,7 @@ def do_add_position(
     if PersonPosition.objects.filter(
         person=person, organization=unit, title=title, valid_from=since, valid_to=until
     ).exists():
-        raise ActionRefused(_("This position is already recorded."), code="duplicate")
+        raise ActionRefused(_("This position is already recorded."), kind=Refusal.DUPLICATE)
     held = PersonPosition.objects.create(
         person=person, organization=unit, title=title, valid_from=since, valid_to=until
     )
@@ -259,7 +262,9 @@ def do_merge_people(keep: Person, duplicate: Person, *, acting_user: Any) -> Per
     """Move the duplicate's history to `keep`; the duplicate stays, pointing at `keep`."""
     access.require(acting_user, "awards.manage_history")
     if keep.pk == duplicate.pk or duplicate.merged_into_id is not None:
-        raise ActionRefused(_("Choose two different people who have not been merged yet."))
+        raise ActionRefused(
+            _("Choose two different people who have not been merged yet."), kind=Refusal.INVALID
+        )
     clash = AwardRecord.objects.filter(person=keep).values_list("award_type_id", "year")
     if (
         AwardRecord.objects.filter(person=duplicate)
@@ -267,12 +272,14 @@ def do_merge_people(keep: Person, duplicate: Person, *, acting_user: Any) -> Per
         .exists()
     ):
         raise ActionRefused(
-            _("Both records hold the same award in the same year; correct the history first.")
+            _("Both records hold the same award in the same year; correct the history first."),
+            kind=Refusal.DUPLICATE,
         )
     years = TaskRating.objects.filter(person=keep).values_list("year", flat=True)
     if TaskRating.objects.filter(person=duplicate, year__in=list(years)).exists():
         raise ActionRefused(
-            _("Both records have a task rating for the same year; correct the history first.")
+            _("Both records have a task rating for the same year; correct the history first."),
+            kind=Refusal.DUPLICATE,
         )
     before = {
         "records": list(AwardRecord.objects.filter(person=duplicate).values_list("pk", flat=True))
@@ -303,7 +310,7 @@ def _pairs(pairs: Iterable[tuple[Any, Any]], a: str, b: str) -> Q:
 
 def _require_one_nominee(person: Person | None, organization: Organization | None) -> None:
     if (person is None) == (organization is None):
-        raise ActionRefused(_("Choose either a person or a unit."), code="nominee")
+        raise ActionRefused(_("Choose either a person or a unit."), kind=Refusal.NOMINEE)
     if person is not None:
         _require_current(person)
 
@@ -311,7 +318,8 @@ def _require_one_nominee(person: Person | None, organization: Organization | Non
 def _require_history_year(year: int) -> None:
     if not manual_history.history_year_in_range(year, timezone.localdate()):
         raise ActionRefused(
-            _("%(year)s is not a year the history can hold.") % {"year": year}, code="bad_year"
+            _("%(year)s is not a year the history can hold.") % {"year": year},
+            kind=Refusal.BAD_YEAR,
         )
 
 
@@ -336,19 +344,19 @@ def do_record_award(
     if award_type.nominee_kind not in (kind, NomineeKind.BOTH):
         raise ActionRefused(
             _("%(award)s is not granted to this kind of nominee.") % {"award": award_type.name},
-            code="kind",
+            kind=Refusal.KIND,
         )
     if decision_date > timezone.localdate():
-        raise ActionRefused(_("The decision date is in the future."))
+        raise ActionRefused(_("The decision date is in the future."), kind=Refusal.BAD_DATE)
     if decision_date.year < year:
         raise ActionRefused(
             _("A decision dated %(date)s cannot grant a title or award for %(year)s.")
             % {"date": decision_date.strftime("%d/%m/%Y"), "year": year},
-            code="bad_date",
+            kind=Refusal.BAD_DATE,
         )
     number, issuer = normalize(decision_number), normalize(issuer_name)
     if not number or not issuer:
-        raise ActionRefused(_("Enter the decision's number and its issuer."), code="missing")
+        raise ActionRefused(_("Enter the decision's number and its issuer."), kind=Refusal.MISSING)
     if not unit_name and person is not None:
         positions = [
             manual_history.Post(p.organization.name, p.valid_from, p.valid_to)
@@ -362,7 +370,7 @@ def do_record_award(
         raise ActionRefused(
             _("%(name)s already has %(award)s for %(year)s in the history.")
             % {"name": nominee, "award": award_type.name, "year": year},
-            code="duplicate",
+            kind=Refusal.DUPLICATE,
         )
     rec = AwardRecord(
         person=person,
@@ -382,7 +390,7 @@ def do_record_award(
         raise ActionRefused(
             _("%(name)s already has %(award)s for %(year)s in the history.")
             % {"name": nominee, "award": award_type.name, "year": year},
-            code="duplicate",
+            kind=Refusal.DUPLICATE,
         ) from None
     record("award_record.create", rec, actor=acting_user, after=snapshot(rec))
     return rec
@@ -413,7 +421,7 @@ def do_record_rating(
         raise ActionRefused(
             _("The task rating of %(year)s is already recorded: %(rating)s.")
             % {"year": year, "rating": existing.get_rating_display()},
-            code="duplicate",
+            kind=Refusal.DUPLICATE,
         )
     if existing is not None and not replace:
         raise ActionRefused(
@@ -422,7 +430,7 @@ def do_record_rating(
                 "tick “correct the stored rating” to replace it."
             )
             % {"year": year, "rating": existing.get_rating_display()},
-            code="exists",
+            kind=Refusal.EXISTS,
         )
     before = snapshot(existing) if existing else None
     entry = existing or TaskRating(year=year, person=person, organization=organization)
@@ -442,13 +450,13 @@ def do_record_initiative(
     _require_history_year(year)
     text = normalize(title)
     if not text:
-        raise ActionRefused(_("Enter the initiative's title."), code="missing")
+        raise ActionRefused(_("Enter the initiative's title."), kind=Refusal.MISSING)
     titles = Initiative.objects.filter(person=person, year=year).values_list("title", flat=True)
     if any(same_text(text, other) for other in titles):
         raise ActionRefused(
             _("%(name)s already has the initiative “%(title)s” in %(year)s.")
             % {"name": person.full_name, "title": text, "year": year},
-            code="duplicate",
+            kind=Refusal.DUPLICATE,
         )
     initiative = Initiative(
         person=person, title=text, level=Initiative.Level(level).value, year=year
@@ -457,7 +465,9 @@ def do_record_initiative(
         with transaction.atomic():
             initiative.save()
     except IntegrityError:
-        raise ActionRefused(_("This initiative is already recorded."), code="duplicate") from None
+        raise ActionRefused(
+            _("This initiative is already recorded."), kind=Refusal.DUPLICATE
+        ) from None
     record("initiative.create", initiative, actor=acting_user, after=snapshot(initiative))
     return initiative
 
@@ -482,11 +492,12 @@ def do_draft_nomination(
     year = lock_year(year)
     _require_proposals_phase(year)
     if (person is None) == (collective is None):
-        raise ActionRefused(_("Choose either a person or a collective."))
+        raise ActionRefused(_("Choose either a person or a collective."), kind=Refusal.NOMINEE)
     kind = NomineeKind.INDIVIDUAL if person is not None else NomineeKind.COLLECTIVE
     if award_type.nominee_kind not in (kind, NomineeKind.BOTH):
         raise ActionRefused(
-            _("%(award)s is not granted to this kind of nominee.") % {"award": award_type.name}
+            _("%(award)s is not granted to this kind of nominee.") % {"award": award_type.name},
+            kind=Refusal.NOMINEE,
         )
     if person is not None:
         units = {unit.pk, *unit.children.values_list("pk", flat=True)}
@@ -495,16 +506,18 @@ def do_draft_nomination(
             or not person.positions.filter(organization_id__in=units).exists()
         ):
             raise ActionRefused(
-                _("%(name)s does not work in %(unit)s.") % {"name": person, "unit": unit.name}
+                _("%(name)s does not work in %(unit)s.") % {"name": person, "unit": unit.name},
+                kind=Refusal.NOMINEE,
             )
     if collective is not None and collective.pk != unit.pk and collective.parent_id != unit.pk:
         raise ActionRefused(
             _("%(name)s is not a collective of %(unit)s.")
-            % {"name": collective.name, "unit": unit.name}
+            % {"name": collective.name, "unit": unit.name},
+            kind=Refusal.NOMINEE,
         )
     text = "\n".join(normalize(line) for line in summary.strip().splitlines())
     if not text:
-        raise ActionRefused(_("Summarise the achievements."))
+        raise ActionRefused(_("Summarise the achievements."), kind=Refusal.MISSING)
     nominee = person or collective
     nomination = Nomination(
         year=year,
@@ -523,7 +536,7 @@ def do_draft_nomination(
         raise ActionRefused(
             _("%(name)s is already nominated for %(award)s this year.")
             % {"name": nominee, "award": award_type.name},
-            code="duplicate",
+            kind=Refusal.DUPLICATE,
         ) from None
     record("nomination.draft", nomination, actor=acting_user, year=year, after=snapshot(nomination))
     return nomination
@@ -582,11 +595,11 @@ def do_attach_evidence(nomination: Nomination, *, upload: Any, acting_user: Any)
     name = evidence_files.safe_file_name(normalize(upload.name or ""))
     if evidence_files.evidence_type(name) is None:
         raise ActionRefused(
-            _("Evidence must be a PDF, JPEG, PNG, Word or Excel file."), code="file_type"
+            _("Evidence must be a PDF, JPEG, PNG, Word or Excel file."), kind=Refusal.FILE_TYPE
         )
     problem = uploads.size_problem(name, upload.size, "nomination_evidence")
     if problem:
-        raise ActionRefused(problem, code="size")
+        raise ActionRefused(problem, kind=Refusal.SIZE)
     evidence = EvidenceFile.objects.create(nomination=nomination, file=upload, name=name)
     after = {"nomination": nomination.pk, "name": evidence.name, "file": evidence.file.name}
     record("nomination.evidence", evidence, actor=acting_user, year=year, after=after)
@@ -638,7 +651,7 @@ def do_compile_proposal(year: EmulationYear, *, acting_user: Any) -> list[Nomina
     access.require(acting_user, "awards.compile", year)
     submitted = list(year.nominations.filter(status=Status.SUBMITTED).order_by("pk"))
     if not submitted:
-        raise ActionRefused(_("No unit has submitted a nomination yet."), code="nothing")
+        raise ActionRefused(_("No unit has submitted a nomination yet."), kind=Refusal.NOTHING)
     return [
         _move(
             n,
@@ -671,7 +684,7 @@ def do_return_nomination(nomination: Nomination, *, reason: str, acting_user: An
     """The supervisor sends a nomination back to its unit, saying why."""
     text = normalize(reason)
     if not text:
-        raise ActionRefused(_("Say why the nomination is returned."), code="no_reason")
+        raise ActionRefused(_("Say why the nomination is returned."), kind=Refusal.NO_REASON)
     return _move(
         nomination,
         perm="awards.decide",
@@ -699,7 +712,7 @@ def do_record_decision(
     year = lock_year(year)
     _require_proposals_phase(year)
     if date > timezone.localdate():
-        raise ActionRefused(_("The decision date is in the future."))
+        raise ActionRefused(_("The decision date is in the future."), kind=Refusal.BAD_DATE)
     approved = list(
         Nomination.objects.select_for_update(of=("self",))
         .filter(year=year, status=Status.APPROVED)
@@ -707,7 +720,7 @@ def do_record_decision(
         .order_by("pk")
     )
     if not approved:
-        raise ActionRefused(_("No nomination has been approved."), code="nothing")
+        raise ActionRefused(_("No nomination has been approved."), kind=Refusal.NOTHING)
     try:
         with transaction.atomic():
             decision = Decision.objects.create(
@@ -721,7 +734,7 @@ def do_record_decision(
     except IntegrityError:
         raise ActionRefused(
             _("The decision %(number)s is already recorded.") % {"number": number},
-            code="duplicate",
+            kind=Refusal.DUPLICATE,
         ) from None
     judgements = judge_nominations(approved)
     for nomination in approved:

@@ -6,6 +6,7 @@ people in the year's pages (to nominate them), as `actions.do_register_person` a
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from thidua import access
-from thidua.errors import ActionRefused
+from thidua.errors import FormOutcome, run_form_action
 from thidua.lib.text import fold, sort_key
 from thidua.orgs.models import Organization, Person, PersonPosition
 
@@ -74,11 +75,10 @@ def people(request: HttpRequest) -> HttpResponse:
 
 def _register(
     request: HttpRequest, form: PersonForm, *, year: Any = None
-) -> tuple[Person | None, list[Person]]:
-    """Register the person in a valid form, unless people by that name need a look first."""
-    data = form.cleaned_data
-    similar = actions.people_like(data["full_name"])
-    if similar and not data["confirm_new"]:
+) -> tuple[FormOutcome[Person], list[Person]]:
+    """Register the person in the form, unless people by that name need a look first."""
+    similar = actions.people_like(form.cleaned_data["full_name"]) if form.is_valid() else []
+    if similar and not form.cleaned_data["confirm_new"]:
         form.add_error(
             None,
             _(
@@ -86,24 +86,25 @@ def _register(
                 "person, use that record; otherwise tick the last box to register anyway."
             ),
         )
-        return None, similar
-    try:
-        person = actions.do_register_person(
-            full_name=data["full_name"],
-            birth_year=data["birth_year"],
-            gender=data["gender"],
-            unit=data["unit"],
-            position=data["position"],
-            since=data["since"],
-            until=data["until"],
+        return FormOutcome(HTTPStatus.BAD_REQUEST), similar
+    outcome = run_form_action(
+        form,
+        lambda: actions.do_register_person(
+            full_name=form.cleaned_data["full_name"],
+            birth_year=form.cleaned_data["birth_year"],
+            gender=form.cleaned_data["gender"],
+            unit=form.cleaned_data["unit"],
+            position=form.cleaned_data["position"],
+            since=form.cleaned_data["since"],
+            until=form.cleaned_data["until"],
             year=year,
             acting_user=request.user,
-        )
-    except ActionRefused as refused:
-        form.add_error(None, refused.message)
-        return None, similar
-    messages.success(request, _("%(name)s is registered.") % {"name": person.full_name})
-    return person, similar
+        ),
+    )
+    if outcome.result is not None:
+        name = outcome.result.full_name
+        messages.success(request, _("%(name)s is registered.") % {"name": name})
+    return outcome, similar
 
 
 @login_required
@@ -111,15 +112,17 @@ def person_new(request: HttpRequest) -> HttpResponse:
     access.require(request.user, "awards.manage_history")
     form = PersonForm(request.POST or None, units=_units())
     similar: list[Person] = []
-    if request.method == "POST" and form.is_valid():
-        person, similar = _register(request, form)
-        if person is not None:
-            return redirect("awards:person", pk=person.pk)
+    status = 200
+    if request.method == "POST":
+        outcome, similar = _register(request, form)
+        if outcome.result is not None:
+            return redirect("awards:person", pk=outcome.result.pk)
+        status = outcome.status
     return render(
         request,
         "awards/person_form.html",
         {"form": form, "similar": similar, "can_merge": True},
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 
@@ -135,10 +138,12 @@ def year_person_new(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     units = Organization.objects.filter(Q(pk=unit.pk) | Q(parent=unit)).order_by("name")
     form = PersonForm(request.POST or None, units=units, initial={"unit": unit.pk})
     similar: list[Person] = []
-    if request.method == "POST" and form.is_valid():
-        person, similar = _register(request, form, year=emulation_year)
-        if person is not None:
+    status = 200
+    if request.method == "POST":
+        outcome, similar = _register(request, form, year=emulation_year)
+        if outcome.done:
             return redirect("awards:nomination_new", slug=slug, year=year)
+        status = outcome.status
     return render(
         request,
         "awards/person_form.html",
@@ -150,7 +155,7 @@ def year_person_new(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             "year": emulation_year,
             "cluster": emulation_year.cluster,
         },
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 
@@ -208,17 +213,11 @@ def _history_page(
         else:
             forms = _history_forms(kind, request.POST, what)
             form = forms[what]
-            if not form.is_valid():
-                status = 400
-            else:
-                try:
-                    done = _save(what, form, subject, request.user)
-                except ActionRefused as refused:
-                    form.add_error(None, refused.message)
-                    status = 409
-                else:
-                    messages.success(request, done)
-                    return redirect(page, pk=subject.pk)
+            outcome = run_form_action(form, lambda: _save(what, form, subject, request.user))
+            if outcome.done and outcome.result is not None:
+                messages.success(request, outcome.result)
+                return redirect(page, pk=subject.pk)
+            status = outcome.status
     person = subject if isinstance(subject, Person) else None
     lookup: dict[str, Any] = {"person": person} if person else {"organization": subject}
     context = {

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from django.utils.translation import gettext as _
 
+from thidua.errors import ActionRefused, Refusal
 from thidua.lib import sheet_reader
 from thidua.lib.safe_zip import UnsafeFile
 from thidua.lib.sheet_reader import Column, Sheet
@@ -46,12 +47,15 @@ MAX_LENGTHS = {NAME: 150, NUMBER: 50, ISSUER: 255}
 T = TypeVar("T")
 
 
-class ImportRefused(Exception):
+class ImportRefused(ActionRefused):
     """The file is refused whole; `messages` name each problem by row and column."""
 
     def __init__(self, messages: list[str]) -> None:
-        super().__init__("; ".join(messages[:3]))
+        super().__init__(_("Nothing was imported."), kind=Refusal.INVALID, details=messages)
         self.messages = messages
+
+    def __str__(self) -> str:
+        return "; ".join(self.messages[:3])
 
 
 class Row(NamedTuple):

@@ -29,7 +29,17 @@ urlpatterns = [
         views.achievement_report,
         name="achievement_report",
     ),
-    path(YEAR + "nominations/<int:pk>/<slug:action>/", views.nomination_act, name="nomination_act"),
+    path(YEAR + "nominations/<int:pk>/submit/", views.nomination_submit, name="nomination_submit"),
+    path(
+        YEAR + "nominations/<int:pk>/approve/", views.nomination_approve, name="nomination_approve"
+    ),
+    path(YEAR + "nominations/<int:pk>/return/", views.nomination_return, name="nomination_return"),
+    path(YEAR + "nominations/<int:pk>/update/", views.nomination_update, name="nomination_update"),
+    path(
+        YEAR + "nominations/<int:pk>/evidence/",
+        views.nomination_evidence,
+        name="nomination_evidence",
+    ),
     path(YEAR + "compile/", views.compile_proposal, name="compile"),
     path(YEAR + "decision/", views.decision, name="decision"),
     path(YEAR + "proposal-list.xlsx", views.proposal_list, name="proposal_list"),

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from thidua import access
 from thidua.audit.stamp import StampedCache
 from thidua.cycle.models import EmulationYear, Membership, Phase
-from thidua.errors import ActionRefused, refusal_told
+from thidua.errors import refusal_told, run_form_action
 from thidua.jobs.actions import do_start_job
 from thidua.jobs.models import Job
 from thidua.lib import uploads
@@ -43,7 +43,7 @@ from .forms import (
     RuleVersionForm,
     clean_record_choice,
 )
-from .models import AwardRule, AwardType, EvidenceFile, Nomination
+from .models import AwardRule, AwardType, EvidenceFile, HistoryImport, Nomination
 from .reasons import VERDICT_LABELS, describe
 from .verdicts import Listed, year_nominations, year_verdicts
 
@@ -98,20 +98,19 @@ def rule_new(request: HttpRequest, code: str) -> HttpResponse:
             "requirements": json.dumps(current.requirements, ensure_ascii=False, indent=1),
         }
     form = RuleVersionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_save_rule_version(award, acting_user=request.user, **form.cleaned_data)
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
+    status = 200
+    if request.method == "POST":
+        outcome = run_form_action(
+            form,
+            lambda: actions.do_save_rule_version(
+                award, acting_user=request.user, **form.cleaned_data
+            ),
+        )
+        if outcome.done:
             messages.success(request, _("The new version of the rule is saved."))
             return redirect("awards:catalogue")
-    return render(
-        request,
-        "awards/rule_form.html",
-        {"award": award, "form": form},
-        status=400 if form.errors else 200,
-    )
+        status = outcome.status
+    return render(request, "awards/rule_form.html", {"award": award, "form": form}, status=status)
 
 
 # --- nominations -----------------------------------------------------------------------------
@@ -233,21 +232,23 @@ def nomination_new(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     membership = _own_membership(request, emulation_year)
     unit = membership.organization
     form = NominationForm(request.POST or None, unit=unit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            nomination = actions.do_draft_nomination(
+    status = 200
+    if request.method == "POST":
+        outcome = run_form_action(
+            form,
+            lambda: actions.do_draft_nomination(
                 emulation_year, unit=unit, acting_user=request.user, **form.cleaned_data
-            )
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
+            ),
+        )
+        if outcome.done and outcome.result is not None:
             messages.success(request, _("The nomination is saved as a draft."))
-            return redirect("awards:nomination", slug=slug, year=year, pk=nomination.pk)
+            return redirect("awards:nomination", slug=slug, year=year, pk=outcome.result.pk)
+        status = outcome.status
     return render(
         request,
         "awards/nomination_form.html",
         _ctx(emulation_year, form=form, unit=unit),
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 
@@ -263,7 +264,19 @@ def _nomination(request: HttpRequest, slug: str, year: int, pk: int) -> Nominati
 
 @login_required
 def nomination_detail(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
-    nomination = _nomination(request, slug, year, pk)
+    return _nomination_page(request, _nomination(request, slug, year, pk))
+
+
+def _nomination_page(
+    request: HttpRequest,
+    nomination: Nomination,
+    *,
+    status: int = 200,
+    edit_form: NominationEditForm | None = None,
+    evidence_form: EvidenceForm | None = None,
+    return_form: ReturnForm | None = None,
+) -> HttpResponse:
+    """The nomination's page; a form given is one just refused, shown with its errors."""
     emulation_year = nomination.year
     membership = Membership.objects.get(year=emulation_year, organization=nomination.unit)
     user = request.user
@@ -272,6 +285,14 @@ def nomination_detail(request: HttpRequest, slug: str, year: int, pk: int) -> Ht
     can_edit = in_phase and editable and user.has_perm("awards.draft", membership)
     judgement = year_verdicts(emulation_year)[nomination.pk]
     can_read_dossier = user.has_perm("awards.view_dossier", membership)
+    if can_edit and edit_form is None:
+        edit_form = NominationEditForm(
+            initial={
+                "summary": nomination.summary,
+                "clean_record": clean_record_choice(nomination.clean_record),
+                "version": actions.nomination_version(nomination),
+            }
+        )
     return render(
         request,
         "awards/nomination.html",
@@ -281,16 +302,8 @@ def nomination_detail(request: HttpRequest, slug: str, year: int, pk: int) -> Ht
             verdict=explain(judgement, award_names()),
             files=nomination.files.order_by("pk") if can_read_dossier else [],
             can_read_dossier=can_read_dossier,
-            edit_form=NominationEditForm(
-                initial={
-                    "summary": nomination.summary,
-                    "clean_record": clean_record_choice(nomination.clean_record),
-                    "version": actions.nomination_version(nomination),
-                }
-            )
-            if can_edit
-            else None,
-            evidence_form=EvidenceForm() if can_edit else None,
+            edit_form=edit_form,
+            evidence_form=evidence_form or (EvidenceForm() if can_edit else None),
             can_submit=in_phase
             and nomination.status == Nomination.Status.DRAFT
             and user.has_perm("awards.submit", membership),
@@ -298,53 +311,95 @@ def nomination_detail(request: HttpRequest, slug: str, year: int, pk: int) -> Ht
             and nomination.status in (Nomination.Status.COMPILED, Nomination.Status.APPROVED)
             and user.has_perm("awards.decide", emulation_year),
             can_approve=nomination.status == Nomination.Status.COMPILED,
-            return_form=ReturnForm(),
+            return_form=return_form or ReturnForm(),
         ),
+        status=status,
+    )
+
+
+# Each step of a nomination has its own page to post to. The action checks the permission;
+# a refusal shows the nomination again, with the refusal's status.
+
+
+@login_required
+@require_POST
+def nomination_submit(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+    nomination = _nomination(request, slug, year, pk)
+    with refusal_told(request) as told:
+        actions.do_submit_nomination(nomination, acting_user=request.user)
+        messages.success(request, _("The nomination is submitted to the cluster."))
+        return redirect("awards:nomination", slug=slug, year=year, pk=pk)
+    return _nomination_page(request, _nomination(request, slug, year, pk), status=told.status)
+
+
+@login_required
+@require_POST
+def nomination_approve(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+    nomination = _nomination(request, slug, year, pk)
+    with refusal_told(request) as told:
+        actions.do_approve_nomination(nomination, acting_user=request.user)
+        messages.success(request, _("The nomination is approved."))
+        return redirect("awards:nomination", slug=slug, year=year, pk=pk)
+    return _nomination_page(request, _nomination(request, slug, year, pk), status=told.status)
+
+
+@login_required
+@require_POST
+def nomination_return(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+    nomination = _nomination(request, slug, year, pk)
+    form = ReturnForm(request.POST)
+    outcome = run_form_action(
+        form,
+        lambda: actions.do_return_nomination(
+            nomination, reason=form.cleaned_data["reason"], acting_user=request.user
+        ),
+    )
+    if outcome.done:
+        messages.success(request, _("The nomination is returned to its unit."))
+        return redirect("awards:nomination", slug=slug, year=year, pk=pk)
+    return _nomination_page(
+        request, _nomination(request, slug, year, pk), status=outcome.status, return_form=form
     )
 
 
 @login_required
 @require_POST
-def nomination_act(
-    request: HttpRequest, slug: str, year: int, pk: int, action: str
-) -> HttpResponse:
+def nomination_update(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
     nomination = _nomination(request, slug, year, pk)
-    user = request.user
-    try:
-        if action == "submit":
-            actions.do_submit_nomination(nomination, acting_user=user)
-            messages.success(request, _("The nomination is submitted to the cluster."))
-        elif action == "approve":
-            actions.do_approve_nomination(nomination, acting_user=user)
-            messages.success(request, _("The nomination is approved."))
-        elif action == "return":
-            form = ReturnForm(request.POST)
-            reason = form.data.get("reason", "")
-            actions.do_return_nomination(nomination, reason=str(reason), acting_user=user)
-            messages.success(request, _("The nomination is returned to its unit."))
-        elif action == "update":
-            edit = NominationEditForm(request.POST)
-            if not edit.is_valid():
-                raise ActionRefused(_("Summarise the achievements."))
-            actions.do_update_nomination(nomination, acting_user=user, **edit.cleaned_data)
-            messages.success(request, _("The nomination is saved."))
-        elif action == "evidence":
-            evidence = EvidenceForm(request.POST, request.FILES)
-            if not evidence.is_valid():
-                raise ActionRefused(uploads.refused(evidence) or _("Choose a file to attach."))
-            with uploads.storing():
-                actions.do_attach_evidence(
-                    nomination, upload=evidence.cleaned_data["upload"], acting_user=user
-                )
-            messages.success(request, _("The file is attached."))
-        else:
-            raise Http404
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-        response = nomination_detail(request, slug, year, pk)
-        response.status_code = 409
-        return response
-    return redirect("awards:nomination", slug=slug, year=year, pk=pk)
+    form = NominationEditForm(request.POST)
+    outcome = run_form_action(
+        form,
+        lambda: actions.do_update_nomination(
+            nomination, acting_user=request.user, **form.cleaned_data
+        ),
+    )
+    if outcome.done:
+        messages.success(request, _("The nomination is saved."))
+        return redirect("awards:nomination", slug=slug, year=year, pk=pk)
+    return _nomination_page(
+        request, _nomination(request, slug, year, pk), status=outcome.status, edit_form=form
+    )
+
+
+@login_required
+@require_POST
+def nomination_evidence(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+    nomination = _nomination(request, slug, year, pk)
+    form = EvidenceForm(request.POST, request.FILES)
+
+    def attach() -> EvidenceFile:
+        with uploads.storing():
+            return actions.do_attach_evidence(
+                nomination, upload=form.cleaned_data["upload"], acting_user=request.user
+            )
+
+    outcome = run_form_action(form, attach, field="upload")
+    if outcome.done:
+        messages.success(request, _("The file is attached."))
+        return redirect("awards:nomination", slug=slug, year=year, pk=pk)
+    return _nomination_page(
+        request, _nomination(request, slug, year, pk), status=outcome.status, evidence_form=form
+    )
 
 
 @login_required
@@ -365,16 +420,18 @@ def decision(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "awards.decide")
     approved = emulation_year.nominations.filter(status=Nomination.Status.APPROVED)
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_record_decision(
+    status = 200
+    if request.method == "POST":
+        outcome = run_form_action(
+            form,
+            lambda: actions.do_record_decision(
                 emulation_year, acting_user=request.user, **form.cleaned_data
-            )
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
+            ),
+        )
+        if outcome.done:
             messages.success(request, _("The decision is recorded in the award history."))
             return redirect("awards:nominations", slug=slug, year=year)
+        status = outcome.status
     return render(
         request,
         "awards/decision_form.html",
@@ -383,7 +440,7 @@ def decision(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             form=form,
             approved=approved.select_related("person", "collective", "award_type", "unit"),
         ),
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 
@@ -411,34 +468,34 @@ IMPORT_INLINE_BYTES = 256 * 1024
 def history_import(request: HttpRequest) -> HttpResponse:
     access.require(request.user, "awards.manage_history")
     form = ImportForm(request.POST or None, request.FILES or None)
-    errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["upload"]
-        try:
+    status = 200
+    if request.method == "POST":
+
+        def start() -> Job | HistoryImport:
+            upload = form.cleaned_data["upload"]
             with uploads.storing():
                 if upload.size > IMPORT_INLINE_BYTES:
                     # A large file (thousands of rows) is imported in the background, with a bar.
-                    job = do_start_job(
+                    return do_start_job(
                         Job.Kind.IMPORT_HISTORY, acting_user=request.user, upload=upload
                     )
-                    return redirect("awards:jobs:detail", pk=job.pk)
-                batch = actions.do_import_history(
+                return actions.do_import_history(
                     upload.read(), file_name=upload.name, acting_user=request.user
                 )
-        except importing.ImportRefused as refused:
-            errors = refused.messages
-        except ActionRefused as refused:
-            errors = [refused.message]
-        else:
-            messages.success(
-                request, _("%(count)s award records imported.") % {"count": batch.rows}
-            )
+
+        outcome = run_form_action(form, start)
+        if isinstance(outcome.result, Job):
+            return redirect("awards:jobs:detail", pk=outcome.result.pk)
+        if outcome.result is not None:
+            count = outcome.result.rows
+            messages.success(request, _("%(count)s award records imported.") % {"count": count})
             return redirect("awards:history_import")
+        status = outcome.status
     return render(
         request,
         "awards/import.html",
-        {"form": form, "errors": errors, "columns": importing.COLUMNS},
-        status=400 if errors or form.errors else 200,
+        {"form": form, "columns": importing.COLUMNS},
+        status=status,
     )
 
 

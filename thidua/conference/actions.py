@@ -14,7 +14,7 @@ from thidua import access
 from thidua.audit.record import record, snapshot
 from thidua.cycle.actions import lock_year, normalize_block, require_phase
 from thidua.cycle.models import EmulationYear, Membership, Phase
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, Refusal
 from thidua.lib import uploads
 from thidua.lib.text import normalize
 from thidua.orgs.models import Organization
@@ -57,9 +57,13 @@ def do_set_conference(
     year = lock_year(year)
     require_phase(year, *OPEN_PHASES)
     if ends_on < starts_on:
-        raise ActionRefused(_("The conference cannot end before it starts."))
+        raise ActionRefused(
+            _("The conference cannot end before it starts."), kind=Refusal.BAD_PERIOD
+        )
     if not Membership.objects.filter(year=year, organization=host).exists():
-        raise ActionRefused(_("The host must be a member of the cluster this year."))
+        raise ActionRefused(
+            _("The host must be a member of the cluster this year."), kind=Refusal.INVALID
+        )
     conference = Conference.objects.filter(year=year).first()
     before = snapshot(conference) if conference else None
     if conference is None:
@@ -98,7 +102,7 @@ def do_add_attendee(
     year = lock_year(conference.year)
     require_phase(year, *OPEN_PHASES)
     if role == Attendee.Role.CHAIR and conference.attendees.filter(role=role).exists():
-        raise ActionRefused(_("The conference already has a chair."))
+        raise ActionRefused(_("The conference already has a chair."), kind=Refusal.EXISTS)
     attendee = Attendee(
         conference=conference,
         name=normalize(name),
@@ -138,7 +142,9 @@ def do_remove_attendee(attendee: Attendee, *, acting_user: Any) -> None:
 def _open_report(year: EmulationYear) -> Report:
     report, _created = Report.objects.get_or_create(year=year)
     if report.is_final:
-        raise ActionRefused(_("The report is final and can no longer be changed."), code="final")
+        raise ActionRefused(
+            _("The report is final and can no longer be changed."), kind=Refusal.FINAL
+        )
     return report
 
 
@@ -168,7 +174,9 @@ def do_generate_report(year: EmulationYear, *, acting_user: Any) -> ReportVersio
     previous = latest_version(year)
     sections = rules.carry_edits(previous.sections if previous else [], generated)
     if previous is not None and sections == previous.sections:
-        raise ActionRefused(_("The data has not changed since the last version."), code="same")
+        raise ActionRefused(
+            _("The data has not changed since the last version."), kind=Refusal.SAME
+        )
     note = _("Generated from the year's data.")
     version = _new_version(report, sections, note, acting_user)
     record(
@@ -197,17 +205,17 @@ def do_revise_report(
     report = _open_report(year)
     previous = latest_version(year)
     if previous is None:
-        raise ActionRefused(_("Generate the draft first."))
+        raise ActionRefused(_("Generate the draft first."), kind=Refusal.NOTHING)
     if previous.number != based_on:
         raise ActionRefused(
             _("Version %(number)s was saved meanwhile: open it and revise that one.")
             % {"number": previous.number},
-            code="stale",
+            kind=Refusal.STALE,
         )
     sections = rules.revise(previous.sections, {k: normalize_block(v) for k, v in texts.items()})
     changed = rules.changed_keys(previous.sections, sections)
     if not changed:
-        raise ActionRefused(_("Nothing was changed."), code="same")
+        raise ActionRefused(_("Nothing was changed."), kind=Refusal.SAME)
     version = _new_version(report, sections, note, acting_user)
     record(
         "report.revise",
@@ -232,15 +240,17 @@ def do_comment(
     latest = latest_version(year)
     if latest is None or latest.pk != version.pk:
         raise ActionRefused(
-            _("A newer version of the draft exists: comment on that one."), code="stale"
+            _("A newer version of the draft exists: comment on that one."), kind=Refusal.STALE
         )
     if section not in {s["key"] for s in version.sections}:
-        raise ActionRefused(_("The draft has no such section."))
+        raise ActionRefused(_("The draft has no such section."), kind=Refusal.INVALID)
     text = normalize_block(text)
     if not text:
-        raise ActionRefused(_("Write the comment first."))
+        raise ActionRefused(_("Write the comment first."), kind=Refusal.MISSING)
     if kind not in Comment.Kind.values:
-        raise ActionRefused(_("Choose whether this is a comment or a proposed addition."))
+        raise ActionRefused(
+            _("Choose whether this is a comment or a proposed addition."), kind=Refusal.MISSING
+        )
     unit_id = access.roles_in_year(acting_user, year).own_member_org_id
     assert unit_id is not None  # conference.comment is granted to member staff only
     unit = Organization.objects.get(pk=unit_id)
@@ -267,7 +277,7 @@ def do_finalise_report(report: Report, *, acting_user: Any) -> Report:
     report = _open_report(year)
     latest = latest_version(year)
     if latest is None:
-        raise ActionRefused(_("Generate the draft first."))
+        raise ActionRefused(_("Generate the draft first."), kind=Refusal.NOTHING)
     report.final_version = latest
     report.finalised_at = timezone.now()
     report.finalised_by = acting_user
@@ -297,13 +307,13 @@ def do_upload_template(
     year = lock_year(year)
     require_phase(year, *OPEN_PHASES)
     if kind not in DocumentKind.values:
-        raise ActionRefused(_("Unknown document: %(kind)s.") % {"kind": kind})
+        raise ActionRefused(_("Unknown document: %(kind)s.") % {"kind": kind}, kind=Refusal.INVALID)
     problem = uploads.size_problem(filename, len(data), "template")
     if problem:
-        raise ActionRefused(problem, code="size")
+        raise ActionRefused(problem, kind=Refusal.SIZE)
     problems = documents.template_problems(data, dossier.sample_context(year, kind))
     if problems:
-        raise ActionRefused(" ".join(problems), code="bad_template")
+        raise ActionRefused(" ".join(problems), kind=Refusal.BAD_TEMPLATE)
     template = DocumentTemplate.objects.create(
         cluster=year.cluster,
         kind=kind,
@@ -352,7 +362,7 @@ def do_draft_conference_article(year: EmulationYear, *, acting_user: Any) -> New
     require_phase(year, *OPEN_PHASES)
     story = load(year)
     if story.conference is None:
-        raise ActionRefused(_("The conference has not been recorded yet."))
+        raise ActionRefused(_("The conference has not been recorded yet."), kind=Refusal.NOTHING)
     title, paragraphs = content.conference_article(story)
     article = NewsArticle.objects.create(
         year=year,
@@ -386,14 +396,14 @@ def do_save_article(
     year = lock_year(year)
     require_phase(year, *OPEN_PHASES)
     if article is not None and article.year_id != year.pk:
-        raise ActionRefused(_("The article belongs to another year."))
+        raise ActionRefused(_("The article belongs to another year."), kind=Refusal.INVALID)
     before = snapshot(article) if article else None
     if article is None:
         article = NewsArticle(year=year, cluster=year.cluster, created_by=acting_user)
     article.title = normalize(title)
     article.body = _clean_body(body)
     if not article.title or not article.body:
-        raise ActionRefused(_("An article needs a title and a text."))
+        raise ActionRefused(_("An article needs a title and a text."), kind=Refusal.MISSING)
     article.updated_at = timezone.now()
     article.full_clean(exclude=["year", "cluster", "created_by"])
     article.save()

@@ -16,7 +16,7 @@ from importlib import resources
 from typing import Any
 
 from thidua.demo.play import Demo
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, Refusal
 
 from . import actions
 from .models import Attendee, Report
@@ -88,7 +88,7 @@ def proposals(demo: Demo) -> None:
     try:
         actions.do_generate_report(demo.year, acting_user=secretariat)
     except ActionRefused as refused:
-        if refused.code != "same":
+        if refused.kind is not Refusal.SAME:
             raise
     report = Report.objects.get(year=demo.year)
     actions.do_finalise_report(report, acting_user=secretariat)

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from thidua.cycle.models import EmulationYear
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, Refusal
 
 from . import content, documents
 from .models import DocumentKind, DocumentTemplate, NewsArticle
@@ -35,12 +35,12 @@ def content_for(year: EmulationYear, kind: str, story: content.Story) -> content
         return content.report_document(story, sections)
     if kind == DocumentKind.PLEDGE:
         if story.pledge is None:
-            raise ActionRefused(_("The pledge has not been written yet."))
+            raise ActionRefused(_("The pledge has not been written yet."), kind=Refusal.NOTHING)
         return content.pledge_document(story, story.pledge)
     if kind == DocumentKind.PROPOSAL:
         return content.proposal_document(story)
     if story.conference is None:
-        raise ActionRefused(_("The conference has not been recorded yet."))
+        raise ActionRefused(_("The conference has not been recorded yet."), kind=Refusal.NOTHING)
     if kind == DocumentKind.MINUTES:
         return content.minutes_document(story)
     if kind == DocumentKind.NEWS:
@@ -49,7 +49,7 @@ def content_for(year: EmulationYear, kind: str, story: content.Story) -> content
             return content.news_document(story, article.title, article.paragraphs)
         title, paragraphs = content.conference_article(story)
         return content.news_document(story, title, paragraphs)
-    raise ActionRefused(_("Unknown document: %(kind)s.") % {"kind": kind})
+    raise ActionRefused(_("Unknown document: %(kind)s.") % {"kind": kind}, kind=Refusal.INVALID)
 
 
 def filename(year: EmulationYear, kind: str) -> str:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from thidua.cycle.models import EmulationYear
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, Refusal
 from thidua.orgs.models import Cluster, Organization
 
 
@@ -112,11 +112,15 @@ class Report(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         # A final report is immutable, whatever path tries to change it.
         if self.pk and Report.objects.filter(pk=self.pk, final_version__isnull=False).exists():
-            raise ActionRefused(gettext("The report is final and can no longer be changed."))
+            raise ActionRefused(
+                gettext("The report is final and can no longer be changed."), kind=Refusal.FINAL
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ActionRefused(gettext("A report with versions cannot be deleted."))
+        raise ActionRefused(
+            gettext("A report with versions cannot be deleted."), kind=Refusal.LOCKED
+        )
 
     @property
     def is_final(self) -> bool:
@@ -152,14 +156,20 @@ class ReportVersion(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ActionRefused(
-                gettext("A report version is kept as written and cannot be changed.")
+                gettext("A report version is kept as written and cannot be changed."),
+                kind=Refusal.FINAL,
             )
         if Report.objects.filter(pk=self.report_id, final_version__isnull=False).exists():
-            raise ActionRefused(gettext("The report is final and can no longer be changed."))
+            raise ActionRefused(
+                gettext("The report is final and can no longer be changed."), kind=Refusal.FINAL
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ActionRefused(gettext("A report version is kept as written and cannot be changed."))
+        raise ActionRefused(
+            gettext("A report version is kept as written and cannot be changed."),
+            kind=Refusal.FINAL,
+        )
 
 
 class Comment(models.Model):
@@ -188,7 +198,9 @@ class Comment(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if Report.objects.filter(versions=self.version_id, final_version__isnull=False).exists():
-            raise ActionRefused(gettext("The report is final and can no longer be changed."))
+            raise ActionRefused(
+                gettext("The report is final and can no longer be changed."), kind=Refusal.FINAL
+            )
         super().save(*args, **kwargs)
 
 

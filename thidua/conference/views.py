@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from thidua import access
 from thidua.cycle.models import EmulationYear
-from thidua.errors import ActionRefused, refusal_told
+from thidua.errors import refusal_told, run_form_action
 from thidua.orgs.models import Organization
 
 from . import actions, documents, dossier, pdf, rules
@@ -26,13 +26,6 @@ from .forms import (
     TemplateForm,
 )
 from .models import Attendee, Comment, Conference, DocumentKind, NewsArticle, Report, ReportVersion
-
-# Refusals about the state of things (phase, final report, a newer version) rather than input.
-STATE_CODES = {"closed", "wrong_phase", "final", "stale"}
-
-
-def _status(refused: ActionRefused) -> int:
-    return 409 if refused.code in STATE_CODES else 400
 
 
 def _base(year: EmulationYear, **extra: Any) -> dict[str, Any]:
@@ -72,19 +65,16 @@ def detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             }
         form = ConferenceForm(request.POST or None, initial=initial, members=members)
         if request.method == "POST":
-            if form.is_valid():
-                try:
-                    actions.do_set_conference(
-                        emulation_year, acting_user=request.user, **form.cleaned_data
-                    )
-                except ActionRefused as refused:
-                    form.add_error(None, refused.message)
-                    status = _status(refused)
-                else:
-                    messages.success(request, _("The conference is saved."))
-                    return redirect(_url("detail", emulation_year))
-            else:
-                status = 400
+            outcome = run_form_action(
+                form,
+                lambda: actions.do_set_conference(
+                    emulation_year, acting_user=request.user, **form.cleaned_data
+                ),
+            )
+            if outcome.done:
+                messages.success(request, _("The conference is saved."))
+                return redirect(_url("detail", emulation_year))
+            status = outcome.status
     attendees = list(conference.attendees.all()) if conference else []
     return render(
         request,
@@ -158,18 +148,14 @@ def report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         access.require(request.user, "conference.comment", emulation_year)
         if latest is None:
             raise Http404
-        comment_form = CommentForm(request.POST, sections=latest.sections)
-        if comment_form.is_valid():
-            try:
-                actions.do_comment(latest, acting_user=request.user, **comment_form.cleaned_data)
-            except ActionRefused as refused:
-                comment_form.add_error(None, refused.message)
-                status = _status(refused)
-            else:
-                messages.success(request, _("Your comment is recorded."))
-                return redirect(_url("report", emulation_year))
-        else:
-            status = 400
+        form = comment_form = CommentForm(request.POST, sections=latest.sections)
+        outcome = run_form_action(
+            form, lambda: actions.do_comment(latest, acting_user=request.user, **form.cleaned_data)
+        )
+        if outcome.done:
+            messages.success(request, _("Your comment is recorded."))
+            return redirect(_url("report", emulation_year))
+        status = outcome.status
     elif can_comment and latest is not None:
         comment_form = CommentForm(sections=latest.sections)
     return render(
@@ -215,27 +201,21 @@ def report_revise(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                version = actions.do_revise_report(
-                    the_report,
-                    texts=form.texts(),
-                    note=form.cleaned_data["note"],
-                    based_on=form.cleaned_data["based_on"],
-                    acting_user=request.user,
-                )
-            except ActionRefused as refused:
-                form.add_error(None, refused.message)
-                status = _status(refused)
-            else:
-                messages.success(
-                    request, _("Version %(number)s is saved.") % {"number": version.number}
-                )
-                return redirect(
-                    f"{_url('compare', emulation_year)}?a={latest.number}&b={version.number}"
-                )
-        else:
-            status = 400
+        outcome = run_form_action(
+            form,
+            lambda: actions.do_revise_report(
+                the_report,
+                texts=form.texts(),
+                note=form.cleaned_data["note"],
+                based_on=form.cleaned_data["based_on"],
+                acting_user=request.user,
+            ),
+        )
+        if outcome.done and outcome.result is not None:
+            number = outcome.result.number
+            messages.success(request, _("Version %(number)s is saved.") % {"number": number})
+            return redirect(f"{_url('compare', emulation_year)}?a={latest.number}&b={number}")
+        status = outcome.status
     comments = Comment.objects.filter(version=latest).select_related("organization")
     return render(
         request,
@@ -298,24 +278,21 @@ def documents_page(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     if can_manage:
         form = TemplateForm(request.POST or None, request.FILES or None)
         if request.method == "POST":
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                try:
-                    actions.do_upload_template(
-                        emulation_year,
-                        kind=form.cleaned_data["kind"],
-                        filename=upload.name,
-                        data=upload.read(),
-                        acting_user=request.user,
-                    )
-                except ActionRefused as refused:
-                    form.add_error("file", refused.message)
-                    status = _status(refused)
-                else:
-                    messages.success(request, _("The template is in use."))
-                    return redirect(_url("documents", emulation_year))
-            else:
-                status = 400
+            outcome = run_form_action(
+                form,
+                lambda: actions.do_upload_template(
+                    emulation_year,
+                    kind=form.cleaned_data["kind"],
+                    filename=form.cleaned_data["file"].name,
+                    data=form.cleaned_data["file"].read(),
+                    acting_user=request.user,
+                ),
+                field="file",
+            )
+            if outcome.done:
+                messages.success(request, _("The template is in use."))
+                return redirect(_url("documents", emulation_year))
+            status = outcome.status
     kinds = [
         {"kind": kind, "template": dossier.active_template(emulation_year.cluster_id, kind.value)}
         for kind in DocumentKind
@@ -345,12 +322,9 @@ def download(request: HttpRequest, slug: str, year: int, kind: str) -> HttpRespo
     emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
     if kind not in DocumentKind.values:
         raise Http404
-    try:
-        data = dossier.build(emulation_year, kind)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-        return redirect(_url("documents", emulation_year))
-    return _docx(data, dossier.filename(emulation_year, kind))
+    with refusal_told(request):
+        return _docx(dossier.build(emulation_year, kind), dossier.filename(emulation_year, kind))
+    return redirect(_url("documents", emulation_year))
 
 
 @login_required
@@ -358,16 +332,14 @@ def download_pdf(request: HttpRequest, slug: str, year: int, kind: str) -> HttpR
     emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
     if kind not in DocumentKind.values or pdf.converter() is None:
         raise Http404
-    try:
+    with refusal_told(request):
         data = pdf.to_pdf(dossier.build(emulation_year, kind))
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-        return redirect(_url("documents", emulation_year))
-    assert data is not None
-    response = HttpResponse(data, content_type="application/pdf")
-    name = dossier.filename(emulation_year, kind).replace(".docx", ".pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+        assert data is not None
+        response = HttpResponse(data, content_type="application/pdf")
+        name = dossier.filename(emulation_year, kind).replace(".docx", ".pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return redirect(_url("documents", emulation_year))
 
 
 @login_required
@@ -403,19 +375,16 @@ def article_edit(request: HttpRequest, slug: str, year: int, pk: int | None = No
     form = ArticleForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.do_save_article(
-                    emulation_year, article=article, acting_user=request.user, **form.cleaned_data
-                )
-            except ActionRefused as refused:
-                form.add_error(None, refused.message)
-                status = _status(refused)
-            else:
-                messages.success(request, _("The article is saved."))
-                return redirect(_url("news", emulation_year))
-        else:
-            status = 400
+        outcome = run_form_action(
+            form,
+            lambda: actions.do_save_article(
+                emulation_year, article=article, acting_user=request.user, **form.cleaned_data
+            ),
+        )
+        if outcome.done:
+            messages.success(request, _("The article is saved."))
+            return redirect(_url("news", emulation_year))
+        status = outcome.status
     return render(
         request,
         "conference/article_form.html",
@@ -428,13 +397,11 @@ def article_edit(request: HttpRequest, slug: str, year: int, pk: int | None = No
 @require_POST
 def article_draft(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
-    try:
+    with refusal_told(request):
         article = actions.do_draft_conference_article(emulation_year, acting_user=request.user)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-        return redirect(_url("news", emulation_year))
-    messages.success(request, _("thidua drafted the conference article: check it and edit it."))
-    return redirect("conference:article_edit", slug=slug, year=year, pk=article.pk)
+        messages.success(request, _("thidua drafted the conference article: check it and edit it."))
+        return redirect("conference:article_edit", slug=slug, year=year, pk=article.pk)
+    return redirect(_url("news", emulation_year))
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from thidua import access
 from thidua.audit.record import record, snapshot
 from thidua.concurrency import require_version, version_of
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, Refusal
 from thidua.lib.text import normalize
 from thidua.orgs.models import Cluster, Organization
 
@@ -29,11 +29,13 @@ def lock_year(year: EmulationYear) -> EmulationYear:
 
 def require_phase(year: EmulationYear, *phases: Phase) -> None:
     if year.phase == Phase.CLOSED:
-        raise ActionRefused(_("The year is closed and can no longer be changed."), code="closed")
+        raise ActionRefused(
+            _("The year is closed and can no longer be changed."), kind=Refusal.CLOSED
+        )
     if year.phase not in phases:
         raise ActionRefused(
             _("This cannot be done in the %(phase)s phase.") % {"phase": year.get_phase_display()},
-            code="wrong_phase",
+            kind=Refusal.WRONG_PHASE,
         )
 
 
@@ -50,13 +52,17 @@ def do_open_year(
     """Open a cluster's year with its members and the head and deputy elected for it."""
     access.require(acting_user, "cycle.open_year", cluster)
     if head == deputy:
-        raise ActionRefused(_("The head and the deputy must be different units."))
+        raise ActionRefused(
+            _("The head and the deputy must be different units."), kind=Refusal.INVALID
+        )
     member_set = {m.pk: m for m in members}
     if head.pk not in member_set or deputy.pk not in member_set:
-        raise ActionRefused(_("The head and the deputy must be members of the cluster."))
+        raise ActionRefused(
+            _("The head and the deputy must be members of the cluster."), kind=Refusal.INVALID
+        )
     if EmulationYear.objects.filter(cluster=cluster, year=year).exists():
         raise ActionRefused(
-            _("The cluster already has the year %(year)s.") % {"year": year}, code="exists"
+            _("The cluster already has the year %(year)s.") % {"year": year}, kind=Refusal.EXISTS
         )
     emulation_year = EmulationYear.objects.create(
         cluster=cluster, year=year, phase=Phase.SETUP, phase_changed_at=timezone.now()
@@ -157,7 +163,7 @@ def do_set_pledge(
     require_phase(year, Phase.SETUP)
     texts = [normalize_block(a) for a in articles if a.strip()]
     if not texts:
-        raise ActionRefused(_("A pledge needs at least one article."))
+        raise ActionRefused(_("A pledge needs at least one article."), kind=Refusal.MISSING)
     pledge = Pledge.objects.filter(year=year).first()
     require_version(version, pledge_version(pledge), what=_("The emulation pledge"))
     before = None
@@ -225,7 +231,7 @@ def do_move_phase(year: EmulationYear, *, target: str, acting_user: Any) -> Emul
     year = lock_year(year)
     problems = phase_problems(year, target)
     if problems:
-        raise ActionRefused(" ".join(problems), code="phase_refused")
+        raise ActionRefused(" ".join(problems), kind=Refusal.PHASE_REFUSED)
     before = year.phase
     year.phase = target
     year.phase_changed_at = timezone.now()
@@ -249,12 +255,14 @@ def do_sign_pledge(pledge: Pledge, *, unit: Organization | None, acting_user: An
     year = lock_year(pledge.year)
     access.require(acting_user, "cycle.sign_pledge", year)
     if unit is None or acting_user.organization_id != unit.pk:
-        raise ActionRefused(_("A leader can only sign for the unit he or she leads."))
+        raise ActionRefused(
+            _("A leader can only sign for the unit he or she leads."), kind=Refusal.NOT_YOURS
+        )
     require_phase(year, Phase.PLEDGE)
     if Signature.objects.filter(pledge=pledge, organization=unit).exists():
         raise ActionRefused(
             _("%(unit)s has already signed the pledge.") % {"unit": unit.display_name},
-            code="already_signed",
+            kind=Refusal.ALREADY_SIGNED,
         )
     try:
         with transaction.atomic():
@@ -269,7 +277,7 @@ def do_sign_pledge(pledge: Pledge, *, unit: Organization | None, acting_user: An
     except IntegrityError:
         raise ActionRefused(
             _("%(unit)s has already signed the pledge.") % {"unit": unit.display_name},
-            code="already_signed",
+            kind=Refusal.ALREADY_SIGNED,
         ) from None
     record("pledge.sign", signature, actor=acting_user, year=year, after=snapshot(signature))
     return signature

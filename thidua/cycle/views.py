@@ -20,8 +20,7 @@ from django.views.decorators.http import require_POST
 from thidua import access
 from thidua.audit.models import AuditEntry
 from thidua.audit.stamp import StampedCache
-from thidua.concurrency import STALE
-from thidua.errors import ActionRefused, refusal_told
+from thidua.errors import ActionRefused, Refusal, refusal_told, run_form_action
 from thidua.lib.text import sort_key
 from thidua.orgs.models import User
 
@@ -48,34 +47,38 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
     years = [y for y in cluster.years.all() if request.user.has_perm("cycle.view_year", y)]
     can_open = request.user.has_perm("cycle.open_year", cluster)
     form = None
+    status = 200
     if can_open:
         latest = cluster.years.order_by("-year").first()
         initial = {}
         if latest is not None:
             initial = {"year": latest.year + 1, "members": list(latest.members.all())}
         form = OpenYearForm(request.POST or None, initial=initial)
-        if request.method == "POST" and form.is_valid():
-            try:
-                year = actions.do_open_year(
+        if request.method == "POST":
+            opening = form
+            outcome = run_form_action(
+                opening,
+                lambda: actions.do_open_year(
                     cluster,
-                    year=form.cleaned_data["year"],
-                    members=list(form.cleaned_data["members"]),
-                    head=form.cleaned_data["head"],
-                    deputy=form.cleaned_data["deputy"],
+                    year=opening.cleaned_data["year"],
+                    members=list(opening.cleaned_data["members"]),
+                    head=opening.cleaned_data["head"],
+                    deputy=opening.cleaned_data["deputy"],
                     acting_user=request.user,
-                )
-            except ActionRefused as refused:
-                form.add_error(None, refused.message)
-            else:
-                messages.success(request, _("The year %(year)s is open.") % {"year": year.year})
-                return redirect("year_dashboard", slug=slug, year=year.year)
+                ),
+            )
+            if outcome.done and outcome.result is not None:
+                opened = outcome.result.year
+                messages.success(request, _("The year %(year)s is open.") % {"year": opened})
+                return redirect("year_dashboard", slug=slug, year=opened)
+            status = outcome.status
     elif request.method == "POST":
         access.require(request.user, "cycle.open_year", cluster)
     return render(
         request,
         "cycle/cluster_detail.html",
         {"cluster": cluster, "years": years, "form": form},
-        status=400 if form is not None and form.errors else 200,
+        status=status,
     )
 
 
@@ -212,27 +215,24 @@ def movement_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             "targets": movement.targets,
         }
     form = MovementForm(request.POST or None, initial=initial)
-    status = 400 if request.method == "POST" else 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_set_movement(emulation_year, acting_user=request.user, **form.cleaned_data)
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-            status = _refusal_status(refused)
-        else:
+    status = 200
+    if request.method == "POST":
+        outcome = run_form_action(
+            form,
+            lambda: actions.do_set_movement(
+                emulation_year, acting_user=request.user, **form.cleaned_data
+            ),
+        )
+        if outcome.done:
             messages.success(request, _("The emulation movement is saved."))
             return redirect("year_dashboard", slug=slug, year=year)
+        status = outcome.status
     return render(
         request,
         "cycle/movement_form.html",
         {"year": emulation_year, "cluster": emulation_year.cluster, "form": form},
         status=status,
     )
-
-
-def _refusal_status(refused: ActionRefused) -> int:
-    """409 when someone else saved first (the form keeps what this user typed), else 400."""
-    return 409 if refused.code == STALE else 400
 
 
 @login_required
@@ -247,16 +247,18 @@ def pledge_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             "articles": "\n\n".join(a.text for a in pledge.articles.all()),
         }
     form = PledgeForm(request.POST or None, initial=initial)
-    status = 400 if request.method == "POST" else 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_set_pledge(emulation_year, acting_user=request.user, **form.cleaned_data)
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-            status = _refusal_status(refused)
-        else:
+    status = 200
+    if request.method == "POST":
+        outcome = run_form_action(
+            form,
+            lambda: actions.do_set_pledge(
+                emulation_year, acting_user=request.user, **form.cleaned_data
+            ),
+        )
+        if outcome.done:
             messages.success(request, _("The pledge is saved."))
             return redirect("pledge", slug=slug, year=year)
+        status = outcome.status
     return render(
         request,
         "cycle/pledge_form.html",
@@ -273,23 +275,18 @@ def pledge(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         access.require(request.user, "cycle.sign_pledge", emulation_year)
-        if the_pledge is None:
-            messages.error(request, _("The pledge has not been written yet."))
-            status = 400
-        else:
-            user = request.user
-            assert isinstance(user, User)
-            if user.organization is None:
-                # The administrator passes every permission check but leads no unit.
-                raise PermissionDenied("cycle.sign_pledge")
-            try:
-                actions.do_sign_pledge(the_pledge, unit=user.organization, acting_user=user)
-            except ActionRefused as refused:
-                messages.error(request, refused.message)
-                status = 409
-            else:
-                messages.success(request, _("Your unit has signed the pledge."))
-                return redirect("pledge", slug=slug, year=year)
+        user = request.user
+        assert isinstance(user, User)
+        if the_pledge is not None and user.organization is None:
+            # The administrator passes every permission check but leads no unit.
+            raise PermissionDenied("cycle.sign_pledge")
+        with refusal_told(request) as told:
+            if the_pledge is None or user.organization is None:
+                raise ActionRefused(_("The pledge has not been written yet."), kind=Refusal.NOTHING)
+            actions.do_sign_pledge(the_pledge, unit=user.organization, acting_user=user)
+            messages.success(request, _("Your unit has signed the pledge."))
+            return redirect("pledge", slug=slug, year=year)
+        status = told.status
     signatures: dict[int, Signature] = {}
     if the_pledge is not None:
         signatures = {

@@ -16,7 +16,7 @@ from thidua import access
 from thidua.audit.record import record, snapshot
 from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, Refusal
 from thidua.lib.text import normalize
 
 from . import excel, figures, rules
@@ -35,16 +35,19 @@ class WorkbookRefused(ActionRefused):
                 "The workbook was not imported and nothing was stored. "
                 "Correct it and upload it again."
             ),
-            code="workbook_refused",
+            kind=Refusal.WORKBOOK_REFUSED,
+            details=errors,
         )
         self.errors = errors
 
 
 def _require_phase(year: EmulationYear, phases: Sequence[str], refusal: str) -> None:
     if year.phase == Phase.CLOSED:
-        raise ActionRefused(_("The year is closed and can no longer be changed."), code="closed")
+        raise ActionRefused(
+            _("The year is closed and can no longer be changed."), kind=Refusal.CLOSED
+        )
     if year.phase not in phases:
-        raise ActionRefused(refusal, code="wrong_phase")
+        raise ActionRefused(refusal, kind=Refusal.WRONG_PHASE)
 
 
 # --- defining indicators (the secretariat) -------------------------------------------
@@ -78,7 +81,8 @@ def _reference(year: EmulationYear, code: str, *, itself: Indicator | None) -> I
     found = Indicator.objects.filter(year=year, code=normalize(code).upper()).first()
     if found is None or (itself is not None and found.pk == itself.pk):
         raise ActionRefused(
-            _("Choose another indicator of the year for %(code)s.") % {"code": code or "—"}
+            _("Choose another indicator of the year for %(code)s.") % {"code": code or "—"},
+            kind=Refusal.INVALID,
         )
     return found
 
@@ -101,41 +105,49 @@ def do_save_indicator(
             _(
                 "The code must start with a capital letter and hold only capital letters "
                 "without accents, digits and underscores (e.g. GRDP_TANG)."
-            )
+            ),
+            kind=Refusal.INVALID,
         )
     if code in rules.RESERVED_PLACEHOLDERS:
-        raise ActionRefused(_("The code %(code)s is reserved.") % {"code": code})
+        raise ActionRefused(
+            _("The code %(code)s is reserved.") % {"code": code}, kind=Refusal.INVALID
+        )
     clash = Indicator.objects.filter(year=year, code=code)
     if indicator is not None:
         clash = clash.exclude(pk=indicator.pk)
     if clash.exists():
         raise ActionRefused(
-            _("The year already has an indicator with the code %(code)s.") % {"code": code}
+            _("The year already has an indicator with the code %(code)s.") % {"code": code},
+            kind=Refusal.EXISTS,
         )
     name = normalize(spec.name)
     if not name:
-        raise ActionRefused(_("Give the indicator a name."))
+        raise ActionRefused(_("Give the indicator a name."), kind=Refusal.MISSING)
     if not 0 <= spec.decimals <= rules.MAX_DECIMALS:
         raise ActionRefused(
-            _("Decimals must be between 0 and %(count)s.") % {"count": rules.MAX_DECIMALS}
+            _("Decimals must be between 0 and %(count)s.") % {"count": rules.MAX_DECIMALS},
+            kind=Refusal.INVALID,
         )
     if (
         spec.min_value is not None
         and spec.max_value is not None
         and spec.min_value > spec.max_value
     ):
-        raise ActionRefused(_("The smallest allowed value is above the largest."))
+        raise ActionRefused(
+            _("The smallest allowed value is above the largest."), kind=Refusal.INVALID
+        )
     method = Indicator.Method(spec.method)
     before = None
     if indicator is None:
         indicator = Indicator(year=year)
     else:
         if indicator.year_id != year.pk:
-            raise ActionRefused(_("This indicator belongs to another year."))
+            raise ActionRefused(_("This indicator belongs to another year."), kind=Refusal.INVALID)
         before = snapshot(indicator)
         if indicator.code != code and indicator.values.exists():
             raise ActionRefused(
-                _("The code of an indicator cannot change once members have reported it.")
+                _("The code of an indicator cannot change once members have reported it."),
+                kind=Refusal.LOCKED,
             )
     indicator.code = code
     indicator.name = name
@@ -175,7 +187,9 @@ def do_copy_indicators(year: EmulationYear, *, acting_user: Any) -> list[Indicat
     _refuse_defining(year)
     source = figures.previous_year(year)
     if source is None:
-        raise ActionRefused(_("The cluster has no earlier year to copy indicators from."))
+        raise ActionRefused(
+            _("The cluster has no earlier year to copy indicators from."), kind=Refusal.NOTHING
+        )
     existing = {i.code: i for i in Indicator.objects.filter(year=year)}
     pending = [
         i
@@ -186,14 +200,17 @@ def do_copy_indicators(year: EmulationYear, *, acting_user: Any) -> list[Indicat
     ]
     if not pending:
         raise ActionRefused(
-            _("Every indicator of %(year)s is already in this year.") % {"year": source.year}
+            _("Every indicator of %(year)s is already in this year.") % {"year": source.year},
+            kind=Refusal.EXISTS,
         )
     created: list[Indicator] = []
     # An indicator refers to its weight or total by code; create those it refers to first.
     while pending:
         ready = [i for i in pending if all(ref in existing for ref in _references(i))]
         if not ready:
-            raise ActionRefused(_("The indicators of the earlier year refer to each other."))
+            raise ActionRefused(
+                _("The indicators of the earlier year refer to each other."), kind=Refusal.REFUSED
+            )
         for old in ready:
             new = Indicator.objects.create(
                 year=year,
@@ -273,7 +290,7 @@ def _store(
                 }
             )
     if errors:
-        raise ActionRefused(" ".join(errors), code="invalid_values")
+        raise ActionRefused(" ".join(errors), kind=Refusal.INVALID_VALUES)
     current = {
         v.indicator_id: v
         for v in IndicatorValue.objects.filter(
@@ -405,7 +422,9 @@ def do_remind_late(
     gaps = figures.load(year).gaps()
     wanted = gaps.keys() if organization_ids is None else set(organization_ids) & gaps.keys()
     if not wanted:
-        raise ActionRefused(_("No member chosen has values left to report."), code="none_late")
+        raise ActionRefused(
+            _("No member chosen has values left to report."), kind=Refusal.NONE_LATE
+        )
     now = timezone.now()
     reminders = Reminder.objects.bulk_create(
         Reminder(
@@ -437,15 +456,17 @@ def do_set_results_template(year: EmulationYear, *, text: str, acting_user: Any)
     access.require(acting_user, "indicators.manage", year)
     year = lock_year(year)
     if year.phase == Phase.CLOSED:
-        raise ActionRefused(_("The year is closed and can no longer be changed."), code="closed")
+        raise ActionRefused(
+            _("The year is closed and can no longer be changed."), kind=Refusal.CLOSED
+        )
     text = "\n".join(normalize(line) for line in text.strip().splitlines()).strip()
     if not text:
-        raise ActionRefused(_("Write the paragraph's template."))
+        raise ActionRefused(_("Write the paragraph's template."), kind=Refusal.MISSING)
     codes = Indicator.objects.filter(year=year).values_list("code", flat=True)
     problems = rules.template_problems(text, codes)
     if problems:
         raise ActionRefused(
-            " ".join(describe_template_problem(p) for p in problems), code="bad_template"
+            " ".join(describe_template_problem(p) for p in problems), kind=Refusal.BAD_TEMPLATE
         )
     stored = ResultsTemplate.objects.filter(year=year).first()
     before = snapshot(stored) if stored else None

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from thidua import access
 from thidua.cycle.models import EmulationYear
-from thidua.errors import ActionRefused, refusal_told
+from thidua.errors import refusal_told, run_form_action
 from thidua.lib import uploads, xlsx
 from thidua.lib.text import slugify_vi
 
@@ -68,20 +68,17 @@ def indicator_edit(
     form = IndicatorForm(request.POST or None, initial=initial, others=others)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                saved = actions.do_save_indicator(
-                    emulation_year, form.spec(), indicator=indicator, acting_user=request.user
-                )
-            except ActionRefused as refused:
-                form.add_error(None, refused.message)
-                status = 409
-            else:
-                messages.success(
-                    request, _("The indicator %(code)s is saved.") % {"code": saved.code}
-                )
-                return redirect("indicators:index", slug=slug, year=year)
+        outcome = run_form_action(
+            form,
+            lambda: actions.do_save_indicator(
+                emulation_year, form.spec(), indicator=indicator, acting_user=request.user
+            ),
+        )
+        if outcome.done and outcome.result is not None:
+            code = outcome.result.code
+            messages.success(request, _("The indicator %(code)s is saved.") % {"code": code})
+            return redirect("indicators:index", slug=slug, year=year)
+        status = outcome.status
     return _page(
         request, "indicator_form.html", emulation_year, status, form=form, indicator=indicator
     )
@@ -184,18 +181,17 @@ def unit(request: HttpRequest, slug: str, year: int, org_id: int) -> HttpRespons
     form = ValuesForm(request.POST or None, indicators=indicators, current=current)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                changed = actions.do_report_values(
-                    membership, entries=form.entries(), acting_user=request.user
-                )
-            except ActionRefused as refused:
-                form.add_error(None, refused.message)
-                status = 409
-            else:
-                messages.success(request, _("%(count)s values were saved.") % {"count": changed})
-                return redirect("indicators:unit", slug=slug, year=year, org_id=org_id)
+        outcome = run_form_action(
+            form,
+            lambda: actions.do_report_values(
+                membership, entries=form.entries(), acting_user=request.user
+            ),
+        )
+        if outcome.done:
+            count = outcome.result
+            messages.success(request, _("%(count)s values were saved.") % {"count": count})
+            return redirect("indicators:unit", slug=slug, year=year, org_id=org_id)
+        status = outcome.status
     return _page(
         request,
         "unit.html",
@@ -234,32 +230,30 @@ def upload(request: HttpRequest, slug: str, year: int, org_id: int) -> HttpRespo
         request.user, emulation_year, org_id, "indicators.report"
     )
     form = UploadForm(request.POST, request.FILES)
-    errors: list[str] = []
-    status = 400
-    if not form.is_valid():
-        errors = [uploads.refused(form) or _("Choose the filled-in workbook (.xlsx) to upload.")]
-    else:
-        file = form.cleaned_data["workbook"]
-        try:
-            changed = actions.do_import_workbook(
-                membership, content=file.read(), filename=file.name, acting_user=request.user
-            )
-        except actions.WorkbookRefused as refused:
-            errors = [refused.message, *refused.errors]
-        except ActionRefused as refused:
-            errors = [refused.message]
-            status = 409
-        else:
-            messages.success(
-                request,
-                _("The workbook was imported: %(count)s values changed.") % {"count": changed},
-            )
-            return redirect("indicators:unit", slug=slug, year=year, org_id=org_id)
+    outcome = run_form_action(
+        form,
+        lambda: actions.do_import_workbook(
+            membership,
+            content=form.cleaned_data["workbook"].read(),
+            filename=form.cleaned_data["workbook"].name,
+            acting_user=request.user,
+        ),
+    )
+    if outcome.done:
+        messages.success(
+            request,
+            _("The workbook was imported: %(count)s values changed.") % {"count": outcome.result},
+        )
+        return redirect("indicators:unit", slug=slug, year=year, org_id=org_id)
+    # The refusal, with each bad row, or else why the file itself was not taken.
+    errors = list(form.non_field_errors()) or [
+        uploads.refused(form) or _("Choose the filled-in workbook (.xlsx) to upload.")
+    ]
     return _page(
         request,
         "upload_refused.html",
         emulation_year,
-        status,
+        outcome.status,
         membership=membership,
         errors=errors,
     )
@@ -280,17 +274,17 @@ def results(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     form = ResultsTemplateForm(request.POST or None, initial={"text": text})
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                actions.do_set_results_template(
-                    emulation_year, text=form.cleaned_data["text"], acting_user=request.user
-                )
-            except ActionRefused as refused:
-                form.add_error("text", refused.message)
-            else:
-                messages.success(request, _("The template of the results paragraph is saved."))
-                return redirect("indicators:results", slug=slug, year=year)
+        outcome = run_form_action(
+            form,
+            lambda: actions.do_set_results_template(
+                emulation_year, text=form.cleaned_data["text"], acting_user=request.user
+            ),
+            field="text",
+        )
+        if outcome.done:
+            messages.success(request, _("The template of the results paragraph is saved."))
+            return redirect("indicators:results", slug=slug, year=year)
+        status = outcome.status
     year_figures = figures.figures(data, previous)
     return _page(
         request,

@@ -31,7 +31,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.utils.translation import gettext as _
 
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, Refusal
 from thidua.lib.numbers import format_number
 
 MB = 1024 * 1024
@@ -213,7 +213,7 @@ def storing() -> Iterator[None]:
     except OSError as error:
         if not is_disk_full(error):
             raise
-        raise ActionRefused(no_room_message(), code=NO_ROOM) from error
+        raise ActionRefused(no_room_message(), kind=Refusal.NO_ROOM) from error
 
 
 class FileSystemStorage(DjangoFileSystemStorage):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from thidua import access
 from thidua.audit.record import record, snapshot
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, Refusal
 from thidua.lib.text import normalize
 
 from .models import Cluster, Organization, Succession
@@ -66,17 +66,20 @@ def do_record_succession(
     """
     _require_admin(acting_user)
     if not predecessors:
-        raise ActionRefused(_("Name at least one unit that the successor continues."))
+        raise ActionRefused(
+            _("Name at least one unit that the successor continues."), kind=Refusal.MISSING
+        )
     if kind == Succession.Kind.RENAME and len(predecessors) != 1:
-        raise ActionRefused(_("A rename continues exactly one unit."))
+        raise ActionRefused(_("A rename continues exactly one unit."), kind=Refusal.INVALID)
     links = []
     for old in predecessors:
         if old.pk == successor.pk:
-            raise ActionRefused(_("A unit cannot succeed itself."))
+            raise ActionRefused(_("A unit cannot succeed itself."), kind=Refusal.INVALID)
         if old.valid_to is not None and old.valid_to < effective - dt.timedelta(days=1):
             raise ActionRefused(
                 _("%(unit)s had already ended on %(date)s.")
-                % {"unit": old.name, "date": old.valid_to.strftime("%d/%m/%Y")}
+                % {"unit": old.name, "date": old.valid_to.strftime("%d/%m/%Y")},
+                kind=Refusal.WRONG_STATUS,
             )
         before = snapshot(old)
         old.valid_to = effective - dt.timedelta(days=1)
@@ -105,7 +108,10 @@ def do_create_cluster(
     """Create an emulation cluster under its supervising organisation."""
     _require_admin(acting_user)
     if Cluster.objects.filter(slug=slug).exists():
-        raise ActionRefused(_("A cluster with the slug %(slug)s exists already.") % {"slug": slug})
+        raise ActionRefused(
+            _("A cluster with the slug %(slug)s exists already.") % {"slug": slug},
+            kind=Refusal.EXISTS,
+        )
     cluster = Cluster(
         slug=slug, name=normalize(name), supervisor=supervisor, description=description.strip()
     )

@@ -17,7 +17,7 @@ from thidua import access
 from thidua.audit.record import record, snapshot
 from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, Refusal
 from thidua.lib import uploads
 from thidua.lib.text import normalize
 
@@ -59,11 +59,13 @@ EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 
 def _require_phase(year: EmulationYear, *phases: Phase) -> None:
     if year.phase == Phase.CLOSED:
-        raise ActionRefused(_("The year is closed and can no longer be changed."), code="closed")
+        raise ActionRefused(
+            _("The year is closed and can no longer be changed."), kind=Refusal.CLOSED
+        )
     if year.phase not in phases:
         raise ActionRefused(
             _("This cannot be done in the %(phase)s phase.") % {"phase": year.get_phase_display()},
-            code="wrong_phase",
+            kind=Refusal.WRONG_PHASE,
         )
 
 
@@ -73,13 +75,13 @@ def _editable_table(table: CriteriaTable, acting_user: Any) -> EmulationYear:
     _require_phase(year, *EDIT_PHASES)
     table.refresh_from_db(fields=["locked_at"])
     if table.is_locked:
-        raise ActionRefused(_("The criteria table is locked."), code="locked")
+        raise ActionRefused(_("The criteria table is locked."), kind=Refusal.LOCKED)
     return year
 
 
 def _refuse(problems: list[rules.Problem]) -> None:
     if problems:
-        raise ActionRefused(" ".join(describe(p) for p in problems), code="invalid")
+        raise ActionRefused(" ".join(describe(p) for p in problems), kind=Refusal.INVALID)
 
 
 # --- the criteria table ---------------------------------------------------------------------
@@ -107,12 +109,14 @@ def do_create_table(
     year = lock_year(year)
     _require_phase(year, *EDIT_PHASES)
     if CriteriaTable.objects.filter(year=year).exists():
-        raise ActionRefused(_("The year already has a criteria table."), code="exists")
+        raise ActionRefused(_("The year already has a criteria table."), kind=Refusal.EXISTS)
     if copy_from is not None and copy_from.year.cluster_id != year.cluster_id:
-        raise ActionRefused(_("Only a table of the same cluster can be copied."))
+        raise ActionRefused(
+            _("Only a table of the same cluster can be copied."), kind=Refusal.INVALID
+        )
     title = normalize(title)
     if not title:
-        raise ActionRefused(_("Give the table a title."))
+        raise ActionRefused(_("Give the table a title."), kind=Refusal.MISSING)
     table = CriteriaTable.objects.create(year=year, title=title, copied_from=copy_from)
     copied = 0
     if copy_from is not None:
@@ -157,9 +161,9 @@ def _clean(data: CriterionInput) -> CriterionInput:
     number = normalize(data.number)
     title = normalize(data.title)
     if not number or not title:
-        raise ActionRefused(_("A criterion needs a number and a title."))
+        raise ActionRefused(_("A criterion needs a number and a title."), kind=Refusal.MISSING)
     if data.kind not in Criterion.Kind.values:
-        raise ActionRefused(_("Choose the kind of criterion."))
+        raise ActionRefused(_("Choose the kind of criterion."), kind=Refusal.MISSING)
     max_points = data.max_points
     if data.kind != Criterion.Kind.SECTION:
         node = rules.CriterionNode(number, title, rules.Kind(data.kind), max_points)
@@ -176,7 +180,7 @@ def _check_number_free(table: CriteriaTable, number: str, exclude: int | None = 
     if clash.exists():
         raise ActionRefused(
             _("The number %(number)s is used twice in the table.") % {"number": number},
-            code="duplicate",
+            kind=Refusal.DUPLICATE,
         )
 
 
@@ -193,11 +197,12 @@ def do_add_criterion(
     data = _clean(data)
     if parent is not None:
         if parent.table_id != table.pk:
-            raise ActionRefused(_("The parent is not in this table."))
+            raise ActionRefused(_("The parent is not in this table."), kind=Refusal.INVALID)
         if parent.is_leaf:
             raise ActionRefused(
                 _("%(number)s is scored directly, so it cannot hold other criteria.")
-                % {"number": parent.number}
+                % {"number": parent.number},
+                kind=Refusal.INVALID,
             )
     _check_number_free(table, data.number)
     siblings = Criterion.objects.filter(table=table, parent=parent)
@@ -227,7 +232,8 @@ def do_change_criterion(
     if data.kind != Criterion.Kind.SECTION and criterion.children.exists():
         raise ActionRefused(
             _("%(number)s holds other criteria, so it must stay a section.")
-            % {"number": criterion.number}
+            % {"number": criterion.number},
+            kind=Refusal.INVALID,
         )
     _check_number_free(criterion.table, data.number, exclude=criterion.pk)
     before = snapshot(criterion)
@@ -253,7 +259,8 @@ def do_remove_criterion(criterion: Criterion, *, acting_user: Any) -> None:
     year = _editable_table(criterion.table, acting_user)
     if criterion.children.exists():
         raise ActionRefused(
-            _("Remove the criteria under %(number)s first.") % {"number": criterion.number}
+            _("Remove the criteria under %(number)s first.") % {"number": criterion.number},
+            kind=Refusal.REFUSED,
         )
     before = snapshot(criterion)
     record("scoring.criterion.remove", criterion, actor=acting_user, year=year, before=before)
@@ -300,7 +307,9 @@ def do_set_bands(
     ]
     _refuse(rules.validate_bands(bands))
     if any(b.classification is rules.Classification.KHONG_HOAN_THANH for b in bands):
-        raise ActionRefused(_("Totals below the last threshold are “did not complete tasks”."))
+        raise ActionRefused(
+            _("Totals below the last threshold are “did not complete tasks”."), kind=Refusal.INVALID
+        )
     before = {b.classification: str(b.min_total) for b in table.bands.all()}
     table.bands.all().delete()
     stored = Band.objects.bulk_create(
@@ -405,7 +414,7 @@ def _open_assessment(membership: Membership, acting_user: Any, perm: str) -> Sel
     if assessment.is_submitted:
         raise ActionRefused(
             _("The self-assessment has been submitted and can no longer be changed."),
-            code="submitted",
+            kind=Refusal.SUBMITTED,
         )
     return assessment
 
@@ -414,7 +423,9 @@ def _leaf(tree: standings.TableTree, criterion_id: int) -> Criterion:
     for row in tree.leaves:
         if row.pk == criterion_id:
             return row
-    raise ActionRefused(_("The criterion is not a scored item of this year's table."))
+    raise ActionRefused(
+        _("The criterion is not a scored item of this year's table."), kind=Refusal.INVALID
+    )
 
 
 @transaction.atomic
@@ -487,11 +498,11 @@ def do_add_evidence(
     if suffix not in EVIDENCE_TYPES:
         raise ActionRefused(
             _("Evidence must be a PDF, JPEG, PNG, Word (.docx) or Excel (.xlsx) file."),
-            code="file_type",
+            kind=Refusal.FILE_TYPE,
         )
     problem = uploads.size_problem(upload.name or "", upload.size, "scoring_evidence")
     if problem:
-        raise ActionRefused(problem, code="size")
+        raise ActionRefused(problem, kind=Refusal.SIZE)
     content_type, signatures = EVIDENCE_TYPES[suffix]
     upload.seek(0)
     head = upload.read(16)
@@ -499,7 +510,7 @@ def do_add_evidence(
     if not head.startswith(signatures):
         raise ActionRefused(
             _("The file %(name)s is not what its name says it is.") % {"name": name},
-            code="file_type",
+            kind=Refusal.FILE_TYPE,
         )
     score = Score.objects.filter(assessment=assessment, criterion=criterion).first()
     if score is None:
@@ -542,7 +553,7 @@ def do_submit_assessment(membership: Membership, *, acting_user: Any) -> SelfAss
         raise ActionRefused(
             _("Score every criterion before submitting; still missing: %(numbers)s.")
             % {"numbers": ", ".join(missing)},
-            code="incomplete",
+            kind=Refusal.INCOMPLETE,
         )
     unexplained = [
         c.number for c in tree.leaves if scores[c.pk].points and not scores[c.pk].explanation
@@ -550,7 +561,7 @@ def do_submit_assessment(membership: Membership, *, acting_user: Any) -> SelfAss
     if unexplained:
         raise ActionRefused(
             _("Explain the points given for: %(numbers)s.") % {"numbers": ", ".join(unexplained)},
-            code="unexplained",
+            kind=Refusal.UNEXPLAINED,
         )
     assessment.submitted_at = timezone.now()
     assessment.submitted_by = acting_user
@@ -593,12 +604,15 @@ def do_assign_reviewers(
     _require_phase(year, *ASSIGN_PHASES)
     members = {m.pk: m for m in Membership.objects.filter(year=year).select_related("organization")}
     if set(plan) != set(members) or not set(plan.values()) <= set(members):
-        raise ActionRefused(_("Choose one reviewer, a member of the cluster, for every member."))
+        raise ActionRefused(
+            _("Choose one reviewer, a member of the cluster, for every member."),
+            kind=Refusal.MISSING,
+        )
     selves = sorted(members[r].organization.display_name for r, by in plan.items() if r == by)
     if selves:
         raise ActionRefused(
             _("A member cannot cross-check itself: %(units)s.") % {"units": ", ".join(selves)},
-            code="self_review",
+            kind=Refusal.SELF_REVIEW,
         )
     current = {a.reviewed_id: a for a in ReviewAssignment.objects.filter(reviewed__year=year)}
     started = set(
@@ -615,7 +629,7 @@ def do_assign_reviewers(
         raise ActionRefused(
             _("The cross-check of %(units)s has started; its reviewer can no longer change.")
             % {"units": ", ".join(frozen)},
-            code="started",
+            kind=Refusal.STARTED,
         )
     now = timezone.now()
     before = {
@@ -669,13 +683,17 @@ def do_save_review(
     year = lock_year(reviewed.year)
     roles = access.roles_in_year(acting_user, year)
     if roles.own_member_org_id != assignment.reviewer.organization_id:
-        raise ActionRefused(_("Only the assigned reviewer can cross-check this member."))
+        raise ActionRefused(
+            _("Only the assigned reviewer can cross-check this member."), kind=Refusal.NOT_YOURS
+        )
     _require_phase(year, Phase.CROSS_CHECK)
     assessment = SelfAssessment.objects.filter(
         membership=reviewed, submitted_at__isnull=False
     ).first()
     if assessment is None:
-        raise ActionRefused(_("The member has not submitted its self-assessment."))
+        raise ActionRefused(
+            _("The member has not submitted its self-assessment."), kind=Refusal.WRONG_STATUS
+        )
     tree = standings.load_tree(assessment.table)
     scores = {
         s.criterion_id: s
@@ -698,7 +716,8 @@ def do_save_review(
         if hasattr(score, "dispute"):
             raise ActionRefused(
                 _("%(number)s is disputed; its review can no longer change.")
-                % {"number": criterion.number}
+                % {"number": criterion.number},
+                kind=Refusal.LOCKED,
             )
         todo.append((score, ReviewInput(entry.points, reason)))
     _refuse(problems)
@@ -735,11 +754,11 @@ def do_raise_dispute(score: Score, *, reason: str, acting_user: Any) -> Dispute:
     _require_phase(year, Phase.CROSS_CHECK)
     reason = normalize_block(reason)
     if not reason:
-        raise ActionRefused(_("Give the reason for the dispute."))
+        raise ActionRefused(_("Give the reason for the dispute."), kind=Refusal.NO_REASON)
     if not Review.objects.filter(score=score).exists():
-        raise ActionRefused(_("Only a reviewed score can be disputed."))
+        raise ActionRefused(_("Only a reviewed score can be disputed."), kind=Refusal.WRONG_STATUS)
     if Dispute.objects.filter(score=score).exists():
-        raise ActionRefused(_("This score is already disputed."), code="exists")
+        raise ActionRefused(_("This score is already disputed."), kind=Refusal.EXISTS)
     dispute = Dispute.objects.create(
         score=score, reason=reason, raised_by=acting_user, raised_at=timezone.now()
     )
@@ -765,15 +784,15 @@ def do_settle_dispute(
     _require_phase(year, Phase.CROSS_CHECK)
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     if dispute.is_settled:
-        raise ActionRefused(_("The dispute has already been settled."), code="settled")
+        raise ActionRefused(_("The dispute has already been settled."), kind=Refusal.SETTLED)
     if access.roles_in_year(acting_user, year).own_member_org_id == membership.organization_id:
         raise ActionRefused(
             _("A unit cannot settle its own dispute; the other secretariat unit settles it."),
-            code="own_dispute",
+            kind=Refusal.OWN_DISPUTE,
         )
     reason = normalize_block(reason)
     if not reason:
-        raise ActionRefused(_("Give the reason for the settlement."))
+        raise ActionRefused(_("Give the reason for the settlement."), kind=Refusal.NO_REASON)
     tree = standings.load_tree(score.assessment.table)
     _refuse([p for p in [rules.check_score(tree.node(score.criterion), points_settled)] if p])
     dispute.settled_points = points_settled

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from thidua import access
 from thidua.audit.stamp import StampedCache
 from thidua.cycle.models import EmulationYear, Membership, Phase
-from thidua.errors import ActionRefused, refusal_told
+from thidua.errors import refusal_told, run_form_action
 from thidua.lib import uploads, xlsx
 from thidua.lib.numbers import format_percent
 from thidua.lib.text import sort_key
@@ -166,21 +166,23 @@ def criterion_edit(request: HttpRequest, slug: str, year: int, pk: int) -> HttpR
     }
     form = CriterionForm(request.POST or None, initial=initial)
     del form.fields["parent"]
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_change_criterion(
+    status = 200
+    if request.method == "POST":
+        outcome = run_form_action(
+            form,
+            lambda: actions.do_change_criterion(
                 criterion, data=_criterion_input(form), acting_user=request.user
-            )
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
+            ),
+        )
+        if outcome.done:
             messages.success(request, _("The criterion is saved."))
             return redirect("scoring:table", slug=slug, year=year)
+        status = outcome.status
     return render(
         request,
         "scoring/criterion_form.html",
         _context(criterion.table.year, form=form, criterion=criterion),
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 
@@ -285,19 +287,20 @@ def assessment(request: HttpRequest, slug: str, year: int, organization_id: int)
     form = None
     status = 200
     if editable:
-        form = ScoresForm(request.POST or None, tree=tree, initial=_initial_scores(the_assessment))
+        scores = form = ScoresForm(
+            request.POST or None, tree=tree, initial=_initial_scores(the_assessment)
+        )
         if request.method == "POST":
-            if form.is_valid():
-                try:
-                    actions.do_save_self_scores(
-                        membership, entries=form.entries(), acting_user=request.user
-                    )
-                except ActionRefused as refused:
-                    form.add_error(None, refused.message)
-                else:
-                    messages.success(request, _("The scores are saved."))
-                    return redirect(request.path)
-            status = 400
+            outcome = run_form_action(
+                scores,
+                lambda: actions.do_save_self_scores(
+                    membership, entries=scores.entries(), acting_user=request.user
+                ),
+            )
+            if outcome.done:
+                messages.success(request, _("The scores are saved."))
+                return redirect(request.path)
+            status = outcome.status
     elif request.method == "POST":
         access.require(request.user, "scoring.self_score", membership)
         messages.error(request, _("The self-assessment can no longer be changed."))
@@ -442,23 +445,22 @@ def cross_check(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         plan = {r: a.reviewer_id for r, a in assignments.items()} or actions.proposed_rotation(
             emulation_year
         )
-        form = AssignForm(
+        assigning = form = AssignForm(
             request.POST or None,
             members=members,
             initial={f"reviewer_{r}": by for r, by in plan.items()},
         )
         if request.method == "POST":
-            if form.is_valid():
-                try:
-                    actions.do_assign_reviewers(
-                        emulation_year, plan=form.plan(), acting_user=request.user
-                    )
-                except ActionRefused as refused:
-                    form.add_error(None, refused.message)
-                else:
-                    messages.success(request, _("The cross-check assignments are saved."))
-                    return redirect("scoring:cross_check", slug=slug, year=year)
-            status = 400
+            outcome = run_form_action(
+                assigning,
+                lambda: actions.do_assign_reviewers(
+                    emulation_year, plan=assigning.plan(), acting_user=request.user
+                ),
+            )
+            if outcome.done:
+                messages.success(request, _("The cross-check assignments are saved."))
+                return redirect("scoring:cross_check", slug=slug, year=year)
+            status = outcome.status
     elif request.method == "POST":
         access.require(request.user, "scoring.manage", emulation_year)
         messages.error(request, _("Reviewers can no longer be assigned in this phase."))
@@ -534,17 +536,18 @@ def review(request: HttpRequest, slug: str, year: int, organization_id: int) -> 
                 % {"phase": emulation_year.get_phase_display()},
             )
             status = 409
-        elif form.is_valid():
-            try:
-                actions.do_save_review(assignment, entries=form.entries(), acting_user=request.user)
-            except ActionRefused as refused:
-                form.add_error(None, refused.message)
-            else:
+        else:
+            review = form
+            outcome = run_form_action(
+                review,
+                lambda: actions.do_save_review(
+                    assignment, entries=review.entries(), acting_user=request.user
+                ),
+            )
+            if outcome.done:
                 messages.success(request, _("The cross-check is saved."))
                 return redirect(request.path)
-            status = 400
-        else:
-            status = 400
+            status = outcome.status
     return render(
         request,
         "scoring/review.html",

@@ -21,7 +21,7 @@ from thidua import access
 from thidua.audit.record import record, snapshot
 from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, Refusal
 from thidua.lib.text import normalize
 from thidua.orgs.models import Organization
 
@@ -69,17 +69,19 @@ def _locked_poll(poll: Poll) -> Poll:
 
 def _require_phase(year: EmulationYear, *phases: Phase) -> None:
     if year.phase == Phase.CLOSED:
-        raise ActionRefused(_("The year is closed and can no longer be changed."), code="closed")
+        raise ActionRefused(
+            _("The year is closed and can no longer be changed."), kind=Refusal.CLOSED
+        )
     if year.phase not in phases:
         raise ActionRefused(
             _("This cannot be done in the %(phase)s phase.") % {"phase": year.get_phase_display()},
-            code="wrong_phase",
+            kind=Refusal.WRONG_PHASE,
         )
 
 
 def _require_status(poll: Poll, status: str, message: str) -> None:
     if poll.status != status:
-        raise ActionRefused(message, code="wrong_status")
+        raise ActionRefused(message, kind=Refusal.WRONG_STATUS)
 
 
 def _apply(poll: Poll, spec: PollSpec) -> None:
@@ -100,20 +102,28 @@ def _apply(poll: Poll, spec: PollSpec) -> None:
 
 def _check_spec(year: EmulationYear, spec: PollSpec) -> None:
     if not normalize(spec.title):
-        raise ActionRefused(_("Give the poll a title."))
+        raise ActionRefused(_("Give the poll a title."), kind=Refusal.MISSING)
     if spec.purpose in (Poll.Purpose.FLAG, Poll.Purpose.HEAD, Poll.Purpose.DEPUTY) and (
         spec.seats != 1
     ):
-        raise ActionRefused(_("This poll elects exactly one candidate: set one seat."))
+        raise ActionRefused(
+            _("This poll elects exactly one candidate: set one seat."), kind=Refusal.SETTINGS
+        )
     if spec.purpose in (Poll.Purpose.HEAD, Poll.Purpose.DEPUTY) and spec.people:
-        raise ActionRefused(_("The head and the deputy are member units, not people."))
+        raise ActionRefused(
+            _("The head and the deputy are member units, not people."), kind=Refusal.SETTINGS
+        )
     if not 0 < spec.threshold <= 1:
-        raise ActionRefused(_("The threshold must be a share above zero and at most the whole."))
+        raise ActionRefused(
+            _("The threshold must be a share above zero and at most the whole."),
+            kind=Refusal.SETTINGS,
+        )
     members = set(year.memberships.values_list("organization_id", flat=True))
     outsiders = [u.display_name for u in spec.units if u.pk not in members]
     if outsiders:
         raise ActionRefused(
-            _("Only member units can be candidates: %(units)s.") % {"units": ", ".join(outsiders)}
+            _("Only member units can be candidates: %(units)s.") % {"units": ", ".join(outsiders)},
+            kind=Refusal.SETTINGS,
         )
     keys: list[object] = [("unit", u.pk) for u in spec.units]
     keys += [("person", normalize(name)) for name in spec.people]
@@ -131,7 +141,7 @@ def _check_spec(year: EmulationYear, spec: PollSpec) -> None:
     labels.update({("person", normalize(n)): normalize(n) for n in spec.people})
     problems = rules.validate_settings(settings, len(members))
     if problems:
-        raise ActionRefused(" ".join(describe(p, labels) for p in problems), code="settings")
+        raise ActionRefused(" ".join(describe(p, labels) for p in problems), kind=Refusal.SETTINGS)
 
 
 def _write_candidates(poll: Poll, spec: PollSpec) -> None:
@@ -177,7 +187,9 @@ def do_update_poll(poll: Poll, *, spec: PollSpec, acting_user: Any) -> Poll:
         poll, Poll.Status.DRAFT, _("The poll has opened: its settings can no longer change.")
     )
     if poll.parent_id is not None:
-        raise ActionRefused(_("A runoff round keeps the settings of the poll it follows."))
+        raise ActionRefused(
+            _("A runoff round keeps the settings of the poll it follows."), kind=Refusal.SETTINGS
+        )
     _check_spec(year, spec)
     before = _poll_after(poll)
     _apply(poll, spec)
@@ -203,10 +215,12 @@ def do_open_poll(poll: Poll, *, acting_user: Any) -> Poll:
     problems = rules.validate_settings(counting.settings_of(poll, candidates), entitled)
     if problems:
         labels: dict[Any, str] = {c.pk: c.label for c in candidates}
-        raise ActionRefused(" ".join(describe(p, labels) for p in problems), code="settings")
+        raise ActionRefused(" ".join(describe(p, labels) for p in problems), kind=Refusal.SETTINGS)
     now = timezone.now()
     if poll.closes_at is not None and poll.closes_at <= now:
-        raise ActionRefused(_("The scheduled close is already past: change it first."))
+        raise ActionRefused(
+            _("The scheduled close is already past: change it first."), kind=Refusal.BAD_DATE
+        )
     before = snapshot(poll)
     poll.status = Poll.Status.OPEN
     poll.opened_at = now
@@ -245,10 +259,10 @@ def _voting_unit(year: EmulationYear, acting_user: Any) -> Organization:
     roles = access.roles_in_year(acting_user, year)
     if roles.own_member_org_id is None:
         raise ActionRefused(
-            _("Only the member units of the cluster vote in its polls."), code="not_a_voter"
+            _("Only the member units of the cluster vote in its polls."), kind=Refusal.NOT_A_VOTER
         )
     if not roles.leader:
-        raise ActionRefused(_("Only the unit's leader casts its ballot."), code="not_a_voter")
+        raise ActionRefused(_("Only the unit's leader casts its ballot."), kind=Refusal.NOT_A_VOTER)
     access.require(acting_user, "voting.cast", year)
     return Organization.objects.get(pk=roles.own_member_org_id)
 
@@ -273,16 +287,16 @@ def do_cast_ballot(poll: Poll, *, choices: Sequence[int], acting_user: Any) -> s
     _require_phase(year, Phase.VOTING)
     poll = _locked_poll(poll)
     if poll.is_paper:
-        raise ActionRefused(_("This poll is held on paper ballots."), code="paper")
+        raise ActionRefused(_("This poll is held on paper ballots."), kind=Refusal.PAPER)
     if poll.status == Poll.Status.DRAFT:
-        raise ActionRefused(_("The poll has not opened yet."), code="not_open")
+        raise ActionRefused(_("The poll has not opened yet."), kind=Refusal.NOT_OPEN)
     if poll.status == Poll.Status.CLOSED or (
         poll.closes_at is not None and timezone.now() >= poll.closes_at
     ):
-        raise ActionRefused(_("The poll is closed."), code="closed")
+        raise ActionRefused(_("The poll is closed."), kind=Refusal.CLOSED)
     already = _("%(unit)s has already voted in this poll.") % {"unit": unit.display_name}
     if VoterRegister.objects.filter(poll=poll, organization=unit).exists():
-        raise ActionRefused(already, code="already_voted")
+        raise ActionRefused(already, kind=Refusal.ALREADY_VOTED)
 
     candidates = counting.candidates_of(poll)
     settings = counting.settings_of(poll, candidates)
@@ -297,13 +311,15 @@ def do_cast_ballot(poll: Poll, *, choices: Sequence[int], acting_user: Any) -> s
         ]
     if problems:
         labels: dict[Any, str] = {c.pk: c.label for c in candidates}
-        raise ActionRefused(" ".join(describe(p, labels) for p in problems), code="bad_ballot")
+        raise ActionRefused(
+            " ".join(describe(p, labels) for p in problems), kind=Refusal.BAD_BALLOT
+        )
 
     try:
         with transaction.atomic():
             entry = VoterRegister.objects.create(poll=poll, organization=unit)
     except IntegrityError:
-        raise ActionRefused(already, code="already_voted") from None
+        raise ActionRefused(already, kind=Refusal.ALREADY_VOTED) from None
     receipt = new_receipt()
     ballot = Ballot.objects.create(poll=poll, receipt_hash=counting.receipt_hash(receipt))
     by_pk = {c.pk: c for c in candidates}
@@ -343,27 +359,37 @@ def do_enter_paper_count(
     _require_phase(year, Phase.VOTING)
     poll = _locked_poll(poll)
     if not poll.is_paper:
-        raise ActionRefused(_("This poll is held online: its ballots are counted by themselves."))
+        raise ActionRefused(
+            _("This poll is held online: its ballots are counted by themselves."),
+            kind=Refusal.WRONG_STATUS,
+        )
     _require_status(poll, Poll.Status.CLOSED, _("Enter the paper count after the poll has closed."))
     existing = counting.paper_count_of(poll)
     if existing is not None and existing.is_confirmed:
-        raise ActionRefused(_("The paper count has been confirmed and can no longer change."))
+        raise ActionRefused(
+            _("The paper count has been confirmed and can no longer change."), kind=Refusal.FINAL
+        )
     assert poll.entitled is not None
     if ballots_cast > poll.entitled:
         raise ActionRefused(
             _("More ballots (%(cast)s) than members entitled to vote (%(entitled)s).")
-            % {"cast": ballots_cast, "entitled": poll.entitled}
+            % {"cast": ballots_cast, "entitled": poll.entitled},
+            kind=Refusal.PAPER_COUNT,
         )
     candidates = counting.candidates_of(poll)
     settings = counting.settings_of(poll, candidates)
     keys = [c.pk for c in candidates]
     unknown = set(votes) - set(keys)
     if unknown or any(v < 0 for v in votes.values()):
-        raise ActionRefused(_("Enter a whole number of votes for each candidate."))
+        raise ActionRefused(
+            _("Enter a whole number of votes for each candidate."), kind=Refusal.PAPER_COUNT
+        )
     problems = rules.paper_problems(settings, votes, ballots_cast, blank_ballots)
     if problems:
         labels: dict[Any, str] = {c.pk: c.label for c in candidates}
-        raise ActionRefused(" ".join(describe(p, labels) for p in problems), code="paper_count")
+        raise ActionRefused(
+            " ".join(describe(p, labels) for p in problems), kind=Refusal.PAPER_COUNT
+        )
 
     before = None
     if existing is None:
@@ -402,13 +428,13 @@ def do_confirm_paper_count(poll: Poll, *, acting_user: Any) -> PaperCount:
     poll = _locked_poll(poll)
     paper = counting.paper_count_of(poll)
     if paper is None:
-        raise ActionRefused(_("No paper count has been entered yet."))
+        raise ActionRefused(_("No paper count has been entered yet."), kind=Refusal.NOTHING)
     if paper.is_confirmed:
-        raise ActionRefused(_("The paper count has already been confirmed."))
+        raise ActionRefused(_("The paper count has already been confirmed."), kind=Refusal.FINAL)
     if paper.entered_by_id == acting_user.pk:
         raise ActionRefused(
             _("The count must be confirmed by someone other than the person who entered it."),
-            code="same_person",
+            kind=Refusal.SAME_PERSON,
         )
     before = snapshot(paper)
     paper.confirmed_by = acting_user
@@ -433,11 +459,13 @@ def do_create_runoff(poll: Poll, *, acting_user: Any) -> Poll:
     _require_phase(year, Phase.VOTING)
     poll = _locked_poll(poll)
     if Poll.objects.filter(parent=poll).exists():
-        raise ActionRefused(_("The runoff round of this poll already exists."))
+        raise ActionRefused(_("The runoff round of this poll already exists."), kind=Refusal.EXISTS)
     candidates = counting.candidates_of(poll)
     result = counting.count(poll, candidates)
     if result is None or not result.needs_runoff:
-        raise ActionRefused(_("This poll does not call for a runoff round."))
+        raise ActionRefused(
+            _("This poll does not call for a runoff round."), kind=Refusal.WRONG_STATUS
+        )
     settings = rules.runoff_settings(result.settings, result)
     by_pk: dict[Any, Candidate] = {c.pk: c for c in candidates}
     runoff = Poll(

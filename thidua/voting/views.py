@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from thidua import access
 from thidua.cycle.models import EmulationYear, Phase
-from thidua.errors import ActionRefused, refusal_told
+from thidua.errors import refusal_told, run_form_action
 from thidua.lib import xlsx
 from thidua.lib.text import sort_key
 
@@ -70,29 +70,31 @@ def _poll_form_page(
 ) -> HttpResponse:
     initial = PollForm.initial_for(poll) if poll else {"title": "", "max_choices": 1, "seats": 1}
     form = PollForm(request.POST or None, initial=initial, year=emulation_year)
-    if request.method == "POST" and form.is_valid():
-        try:
+    status = 200
+    if request.method == "POST":
+
+        def save() -> Poll:
             if poll is None:
-                poll = actions.do_create_poll(
+                return actions.do_create_poll(
                     emulation_year, spec=form.spec(), acting_user=request.user
                 )
-            else:
-                poll = actions.do_update_poll(poll, spec=form.spec(), acting_user=request.user)
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
+            return actions.do_update_poll(poll, spec=form.spec(), acting_user=request.user)
+
+        outcome = run_form_action(form, save)
+        if outcome.done and outcome.result is not None:
             messages.success(request, _("The poll is saved."))
             return redirect(
                 "voting:poll",
                 slug=emulation_year.cluster.slug,
                 year=emulation_year.year,
-                poll_id=poll.pk,
+                poll_id=outcome.result.pk,
             )
+        status = outcome.status
     return render(
         request,
         "voting/poll_form.html",
         _context(emulation_year, form=form, poll=poll),
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 
@@ -174,16 +176,13 @@ def vote(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpRespon
     if not form.is_valid():
         messages.error(request, _("The choice is not a candidate of this poll."))
         return _detail(request, emulation_year, poll, ballot_form=form, status=400)
-    try:
+    with refusal_told(request) as told:
         receipt = actions.do_cast_ballot(poll, choices=form.chosen(), acting_user=request.user)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-        status = 403 if refused.code == "not_a_voter" else 409
-        return _detail(request, emulation_year, poll, ballot_form=form, status=status)
-    # The receipt is rendered once, in this response, and is never stored in clear.
-    return render(
-        request, "voting/receipt.html", _context(emulation_year, poll=poll, receipt=receipt)
-    )
+        # The receipt is rendered once, in this response, and is never stored in clear.
+        return render(
+            request, "voting/receipt.html", _context(emulation_year, poll=poll, receipt=receipt)
+        )
+    return _detail(request, emulation_year, poll, ballot_form=form, status=told.status)
 
 
 def _manage_action(
@@ -257,27 +256,29 @@ def paper_count(request: HttpRequest, slug: str, year: int, poll_id: int) -> Htt
         initial = {"ballots_cast": existing.ballots_cast, "blank_ballots": existing.blank_ballots}
         initial |= {f"votes_{line.candidate_id}": line.votes for line in existing.lines.all()}
     form = PaperCountForm(request.POST or None, initial=initial, candidates=candidates)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_enter_paper_count(
+    status = 200
+    if request.method == "POST":
+        outcome = run_form_action(
+            form,
+            lambda: actions.do_enter_paper_count(
                 poll,
                 ballots_cast=form.cleaned_data["ballots_cast"],
                 blank_ballots=form.cleaned_data["blank_ballots"],
                 votes=form.votes(),
                 acting_user=request.user,
-            )
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
+            ),
+        )
+        if outcome.done:
             messages.success(
                 request, _("The count is entered; another member of the secretariat confirms it.")
             )
             return redirect("voting:poll", slug=slug, year=year, poll_id=poll.pk)
+        status = outcome.status
     return render(
         request,
         "voting/paper_count.html",
         _context(emulation_year, poll=poll, form=form),
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 

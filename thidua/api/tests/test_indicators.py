@@ -110,7 +110,7 @@ def test_a_value_out_of_range_refuses_the_whole_report_in_vietnamese(api, report
         "values": {"GRDP": {"value": 17000}, "TONG_SO_XA": {"value": -3}, "KHONG_CO": {"value": 1}}
     }
     refused = api(reporting.lai_chau_officer).put(url, body, content_type="application/json")
-    assert refused.status_code == 409
+    assert refused.status_code == 400
     detail = refused.json()["detail"]
     assert "Tổng số xã" in detail and "KHONG_CO" in detail
     assert (

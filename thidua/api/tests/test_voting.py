@@ -92,7 +92,7 @@ def test_a_ballot_for_an_unknown_candidate_is_refused_and_nothing_is_stored(api,
     refused = client.post(
         poll_url(voting, poll, "/ballots"), {"choices": [0]}, content_type="application/json"
     )
-    assert refused.status_code == 409
+    assert refused.status_code == 400
     assert refused.json()["detail"] == "Lựa chọn không phải là ứng viên của cuộc bỏ phiếu này."
     assert not VoterRegister.objects.exists()
 

@@ -112,7 +112,7 @@ def test_a_full_disk_while_the_job_stores_its_file_leaves_no_job_and_no_file(
     response = as_user(world.supervisor).post(
         IMPORT, {"upload": SimpleUploadedFile("lich-su.xlsx", content)}
     )
-    assert response.status_code == 400
+    assert response.status_code == 507
     assert "Máy chủ đã hết chỗ lưu trữ nên chưa lưu được tệp" in response.content.decode()
     assert not Job.objects.exists()
     assert not AuditEntry.objects.filter(action="job.start").exists()
@@ -162,7 +162,7 @@ def test_evidence_over_its_limit_is_refused_and_evidence_at_it_is_attached(
     limit(settings, nomination_evidence=300 * 1024)
     client = as_user(proposals.lai_chau_officer)
     response = client.post(evidence_url, {"upload": pdf(300 * 1024 + 1)})
-    assert response.status_code == 409
+    assert response.status_code == 400
     assert "Tệp “bao-cao.pdf” lớn hơn 300 KB, vượt quá dung lượng cho phép tải lên." in (
         response.content.decode()
     )
@@ -179,7 +179,7 @@ def test_evidence_past_every_limit_is_not_spooled_in_full(
 ):
     limit(settings, **dict.fromkeys(settings.THIDUA_UPLOAD_LIMITS, 100 * 1024))
     response = as_user(proposals.lai_chau_officer).post(evidence_url, {"upload": pdf(5 * MB)})
-    assert response.status_code == 409
+    assert response.status_code == 400
     assert "lớn hơn 100 KB" in response.content.decode()
     assert not EvidenceFile.objects.exists()
     assert stored(media) == []
@@ -190,7 +190,7 @@ def test_a_full_disk_while_evidence_is_stored_attaches_nothing(
 ):
     full_disk.while_storing(monkeypatch)
     response = as_user(proposals.lai_chau_officer).post(evidence_url, {"upload": pdf(2048)})
-    assert response.status_code == 409
+    assert response.status_code == 507
     assert "Máy chủ đã hết chỗ lưu trữ" in response.content.decode()
     assert not EvidenceFile.objects.exists()
     assert not AuditEntry.objects.filter(action="nomination.evidence").exists()

@@ -109,7 +109,7 @@ api:report_values                  POST  405    405    405    405    405    405 
 api:results                        GET   ok     ok     ok     ok     ok     ok     404    401
 api:results                        POST  405    405    405    405    405    405    405    405
 api:sign_pledge                    GET   405    405    405    405    405    405    405    405
-api:sign_pledge                    POST  ok     403    403    ok     403    403    404    401
+api:sign_pledge                    POST  403    403    403    ok     403    403    404    401
 api:unit_history                   GET   ok     ok     ok     ok     ok     ok     404    401
 api:unit_history                   POST  405    405    405    405    405    405    405    405
 api:unit_values                    GET   ok     ok     ok     ok     ok     ok     404    401
@@ -147,10 +147,18 @@ awards:national                    GET   ok     ok     403    403    403    403 
 awards:national                    POST  ok     ok     403    403    403    403    403    login
 awards:nomination                  GET   ok     ok     ok     ok     ok     ok     404    login
 awards:nomination                  POST  ok     ok     ok     ok     ok     ok     404    login
-awards:nomination_act              GET   405    405    405    405    405    405    405    login
-awards:nomination_act              POST  ok     ok     ok     ok     ok     ok     404    login
+awards:nomination_approve          GET   405    405    405    405    405    405    405    login
+awards:nomination_approve          POST  ok     ok     403    403    403    403    404    login
+awards:nomination_evidence         GET   405    405    405    405    405    405    405    login
+awards:nomination_evidence         POST  ok     ok     ok     ok     ok     ok     404    login
 awards:nomination_new              GET   403    403    ok     ok     ok     ok     404    login
 awards:nomination_new              POST  403    403    ok     ok     ok     ok     404    login
+awards:nomination_return           GET   405    405    405    405    405    405    405    login
+awards:nomination_return           POST  ok     ok     ok     ok     ok     ok     404    login
+awards:nomination_submit           GET   405    405    405    405    405    405    405    login
+awards:nomination_submit           POST  ok     403    403    ok     403    403    404    login
+awards:nomination_update           GET   405    405    405    405    405    405    405    login
+awards:nomination_update           POST  ok     ok     ok     ok     ok     ok     404    login
 awards:nominations                 GET   ok     ok     ok     ok     ok     ok     404    login
 awards:nominations                 POST  ok     ok     ok     ok     ok     ok     404    login
 awards:people                      GET   ok     ok     403    403    403    403    403    login
@@ -436,7 +444,6 @@ class World:
             "news:article": lambda: {"cluster": self.slug, "pk": self.published_article()},
             "awards:rule_new": lambda: {"code": AwardType.objects.order_by("rank").first().code},  # type: ignore[union-attr]
             "awards:nomination": lambda: {**year, "pk": self.nomination()},
-            "awards:nomination_act": lambda: {**year, "pk": self.nomination(), "action": "update"},
             "awards:jobs:detail": lambda: {"pk": NO_JOB},
             "awards:jobs:output": lambda: {"pk": NO_JOB},
             "awards:jobs:progress": lambda: {"pk": NO_JOB},
