@@ -512,8 +512,8 @@ def _pattern_of(name: str) -> str:
                 if found is not None:
                     return found
             elif isinstance(pattern, URLPattern):
-                full = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                if full == name:
+                named = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                if named == name:
                     return prefix + str(pattern.pattern)
         return None
 
