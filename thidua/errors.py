@@ -135,17 +135,11 @@ class ActionRefused(Exception):
         *,
         kind: Refusal = Refusal.REFUSED,
         details: Sequence[str] = (),
-        code: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.details = list(details)
-        # `code=` is the old spelling of the kind, still accepted from callers not yet moved.
-        self.kind = Refusal(code) if code is not None else kind
-
-    @property
-    def code(self) -> str:
-        return self.kind.value
+        self.kind = kind
 
     @property
     def status(self) -> HTTPStatus:

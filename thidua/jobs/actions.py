@@ -26,7 +26,7 @@ from django_tasks_db.models import DBTaskResult
 
 from thidua import access
 from thidua.audit.record import record
-from thidua.errors import ActionRefused
+from thidua.errors import ActionRefused, Refusal
 from thidua.lib.text import normalize
 
 from . import problems, registry, rules
@@ -76,9 +76,9 @@ def do_retry_job(job: Job, *, acting_user: Any) -> Job:
         raise PermissionDenied("jobs.retry")
     job = Job.objects.select_for_update().get(pk=job.pk)
     if job.status != Job.Status.FAILED:
-        raise ActionRefused(problems.not_failed(), code="not_failed")
+        raise ActionRefused(problems.not_failed(), kind=Refusal.NOT_FAILED)
     if job.takes_input and not has_input(job):
-        raise ActionRefused(problems.input_gone(), code="input_gone")
+        raise ActionRefused(problems.input_gone(), kind=Refusal.INPUT_GONE)
     before = {"status": job.status, "message": job.message, "worker": job.worker}
     job.status, job.message, job.problems = Job.Status.QUEUED, "", []
     job.done = job.total = 0

@@ -229,10 +229,10 @@ def test_the_same_rating_twice_is_refused_and_a_different_one_replaces_only_when
     rate("httnv")
     with pytest.raises(ActionRefused) as same:
         rate("httnv")
-    assert same.value.code == "duplicate"
+    assert same.value.kind == "duplicate"
     with pytest.raises(ActionRefused) as other:
         rate("htxsnv")
-    assert other.value.code == "exists"
+    assert other.value.kind == "exists"
     assert TaskRating.objects.get().rating == "httnv"
     rate("htxsnv", replace=True)
     assert TaskRating.objects.get().rating == "htxsnv"
@@ -254,7 +254,7 @@ def test_the_same_initiative_in_another_spelling_is_refused(world, hoa):
             year=2016,
             acting_user=world.supervisor,
         )
-    assert refused.value.code == "duplicate"
+    assert refused.value.kind == "duplicate"
     assert Initiative.objects.count() == 1
 
 

@@ -87,7 +87,7 @@ def test_the_same_person_cannot_be_nominated_twice_for_one_award(draft, proposal
             person=draft.person,
             acting_user=proposals.lai_chau_officer,
         )
-    assert refused.value.code == "duplicate"
+    assert refused.value.kind == "duplicate"
 
 
 def test_drafting_is_refused_outside_the_proposals_phase(world, award):
@@ -108,7 +108,7 @@ def test_drafting_is_refused_outside_the_proposals_phase(world, award):
             person=person,
             acting_user=world.lai_chau_officer,
         )
-    assert refused.value.code == "wrong_phase"
+    assert refused.value.kind == "wrong_phase"
 
 
 def test_only_the_units_leader_submits(draft, proposals):
@@ -184,7 +184,7 @@ def test_a_decision_needs_approved_nominations(draft, proposals):
             signer_name="Bộ trưởng",
             acting_user=proposals.supervisor,
         )
-    assert refused.value.code == "nothing"
+    assert refused.value.kind == "nothing"
 
 
 def test_possible_duplicates_are_listed_and_merged_only_by_a_human(proposals, lai_chau_person):

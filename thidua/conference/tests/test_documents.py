@@ -162,7 +162,7 @@ def test_a_broken_file_is_refused_with_a_clear_message(dossier_world, data):
 def test_a_template_with_a_broken_placeholder_is_refused(dossier_world):
     with pytest.raises(ActionRefused) as refused:
         _upload(dossier_world, _template_with("{{ year "))
-    assert refused.value.code == "bad_template"
+    assert refused.value.kind == "bad_template"
     assert not DocumentTemplate.objects.exists()
 
 

@@ -97,7 +97,7 @@ def test_regenerating_unchanged_data_is_refused(at_conference):
     actions.do_generate_report(at_conference.year, acting_user=at_conference.son_la_officer)
     with pytest.raises(ActionRefused) as refused:
         actions.do_generate_report(at_conference.year, acting_user=at_conference.son_la_officer)
-    assert refused.value.code == "same"
+    assert refused.value.kind == "same"
 
 
 def test_a_revision_based_on_an_older_version_is_refused(at_conference):
@@ -115,7 +115,7 @@ def test_a_revision_based_on_an_older_version_is_refused(at_conference):
             based_on=draft.number,
             acting_user=world.cao_bang_officer,
         )
-    assert refused.value.code == "stale"
+    assert refused.value.kind == "stale"
     assert report.versions.count() == 2
 
 
@@ -166,7 +166,7 @@ def test_the_draft_is_only_worked_on_from_the_conference_to_the_proposals(world)
     to_phase(world, Phase.CROSS_CHECK)
     with pytest.raises(ActionRefused) as refused:
         actions.do_generate_report(world.year, acting_user=world.son_la_officer)
-    assert refused.value.code == "wrong_phase"
+    assert refused.value.kind == "wrong_phase"
 
 
 def test_the_final_report_refuses_every_change(at_conference):
@@ -223,4 +223,4 @@ def test_a_closed_year_refuses_the_conference_changes(at_conference):
     world.year.refresh_from_db()
     with pytest.raises(ActionRefused) as refused:
         actions.do_generate_report(world.year, acting_user=world.son_la_officer)
-    assert refused.value.code == "closed"
+    assert refused.value.kind == "closed"

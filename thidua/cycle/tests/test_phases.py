@@ -94,4 +94,4 @@ def test_movement_and_pledge_are_fixed_once_the_pledge_phase_opens(world):
         actions.do_set_pledge(
             world.year, title="x", preamble="", articles=["y"], acting_user=world.son_la_officer
         )
-    assert refused.value.code == "wrong_phase"
+    assert refused.value.kind == "wrong_phase"

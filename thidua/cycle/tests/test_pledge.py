@@ -25,7 +25,7 @@ def test_unit_cannot_sign_twice_and_nothing_more_is_recorded(world):
         actions.do_sign_pledge(
             pledge, unit=world.orgs["lai_chau"], acting_user=world.lai_chau_leader
         )
-    assert refused.value.code == "already_signed"
+    assert refused.value.kind == "already_signed"
     assert "đã ký" in refused.value.message
     assert Signature.objects.filter(pledge=pledge).count() == 1
     assert AuditEntry.objects.count() == entries
@@ -39,7 +39,7 @@ def test_signature_outside_the_pledge_phase_is_refused(world):
         actions.do_sign_pledge(
             pledge, unit=world.orgs["lai_chau"], acting_user=world.lai_chau_leader
         )
-    assert refused.value.code == "wrong_phase"
+    assert refused.value.kind == "wrong_phase"
 
 
 def test_signature_before_the_pledge_phase_is_refused(world):

@@ -135,7 +135,7 @@ def test_a_running_job_is_not_tried_again(world):
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, worker="w1")
     with pytest.raises(ActionRefused) as refused:
         do_retry_job(job, acting_user=world.supervisor)
-    assert refused.value.code == "not_failed"
+    assert refused.value.kind == "not_failed"
 
 
 def test_try_again_is_a_post(client, world):
@@ -154,7 +154,7 @@ def test_a_refused_import_deletes_its_file_and_offers_no_retry(client, world):
     assert not job.retryable
     with pytest.raises(ActionRefused) as refused:
         do_retry_job(job, acting_user=world.supervisor)
-    assert refused.value.code == "input_gone"
+    assert refused.value.kind == "input_gone"
 
 
 def test_a_file_gone_before_the_worker_came_fails_the_job_plainly(world, caplog):

@@ -116,7 +116,7 @@ def test_a_full_temporary_disk_refuses_the_file_with_a_clear_message(limits, mon
 def test_a_full_disk_while_an_action_stores_becomes_a_refusal():
     with pytest.raises(ActionRefused) as refused, uploads.storing():
         raise OSError(errno.ENOSPC, "No space left on device")
-    assert refused.value.code == uploads.NO_ROOM
+    assert refused.value.kind == uploads.NO_ROOM
     with pytest.raises(PermissionError), uploads.storing():
         raise PermissionError(errno.EACCES, "Permission denied")  # not ours to explain
 

@@ -170,7 +170,7 @@ def test_two_saves_racing_on_one_version_keep_exactly_one():
             )
             outcomes.append(title)
         except ActionRefused as refused:
-            outcomes.append(refused.code)
+            outcomes.append(refused.kind)
         finally:
             connection.close()
 

@@ -118,8 +118,3 @@ def test_a_refusal_told_as_a_message_keeps_its_kinds_status(rf):
     with refusal_told(request) as told:
         pass
     assert told.status == 200
-
-
-def test_the_old_spelling_of_a_kind_still_names_it():
-    refused = ActionRefused("Đã xong.", code="not_failed")
-    assert (refused.kind, refused.code, refused.status) == (Refusal.NOT_FAILED, "not_failed", 409)

@@ -47,7 +47,7 @@ def test_unit_cannot_vote_twice(voting_world):
     cast(voting_world, poll, "lai_chau", "son_la")
     with pytest.raises(ActionRefused, match="đã bỏ phiếu") as refused:
         cast(voting_world, poll, "lai_chau", "cao_bang")
-    assert refused.value.code == "already_voted"
+    assert refused.value.kind == "already_voted"
     assert Ballot.objects.count() == 1
     assert VoterRegister.objects.count() == 1
 
@@ -56,7 +56,7 @@ def test_ordinary_officer_cannot_cast_the_ballot(voting_world):
     poll = open_poll(voting_world)
     with pytest.raises(ActionRefused, match="lãnh đạo") as refused:
         actions.do_cast_ballot(poll, choices=[], acting_user=voting_world.lai_chau_officer)
-    assert refused.value.code == "not_a_voter"
+    assert refused.value.kind == "not_a_voter"
     assert nothing_recorded()
 
 
@@ -65,7 +65,7 @@ def test_non_member_cannot_cast_a_ballot(voting_world, persona):
     poll = open_poll(voting_world)
     with pytest.raises(ActionRefused, match="thành viên") as refused:
         actions.do_cast_ballot(poll, choices=[], acting_user=getattr(voting_world, persona))
-    assert refused.value.code == "not_a_voter"
+    assert refused.value.kind == "not_a_voter"
     assert nothing_recorded()
 
 
@@ -73,7 +73,7 @@ def test_ballot_before_the_poll_opens_is_refused(voting_world):
     poll = make_poll(voting_world)
     with pytest.raises(ActionRefused, match="chưa mở") as refused:
         cast(voting_world, poll, "lai_chau", "son_la")
-    assert refused.value.code == "not_open"
+    assert refused.value.kind == "not_open"
     assert nothing_recorded()
 
 
@@ -82,7 +82,7 @@ def test_ballot_after_the_close_is_refused(voting_world):
     actions.do_close_poll(poll, acting_user=voting_world.son_la_officer)
     with pytest.raises(ActionRefused, match="đã kết thúc") as refused:
         cast(voting_world, poll, "lai_chau", "son_la")
-    assert refused.value.code == "closed"
+    assert refused.value.kind == "closed"
     assert nothing_recorded()
 
 
@@ -92,7 +92,7 @@ def test_ballot_after_the_scheduled_close_is_refused(voting_world):
     poll.save(update_fields=["closes_at"])  # time has passed: the schedule is now behind us
     with pytest.raises(ActionRefused) as refused:
         cast(voting_world, poll, "lai_chau", "son_la")
-    assert refused.value.code == "closed"
+    assert refused.value.kind == "closed"
     assert nothing_recorded()
 
 
@@ -100,7 +100,7 @@ def test_self_vote_is_refused_where_barred(voting_world):
     poll = open_poll(voting_world)
     with pytest.raises(ActionRefused, match="tự bỏ phiếu cho mình") as refused:
         cast(voting_world, poll, "lai_chau", "lai_chau")
-    assert refused.value.code == "bad_ballot"
+    assert refused.value.kind == "bad_ballot"
     assert nothing_recorded()
 
 
@@ -114,7 +114,7 @@ def test_too_many_choices_are_refused(voting_world):
     poll = open_poll(voting_world, purpose="certificate", max_choices=2, seats=None)
     with pytest.raises(ActionRefused, match="tối đa 2") as refused:
         cast(voting_world, poll, "son_la", "cao_bang", "lai_chau", "son_la")
-    assert refused.value.code == "bad_ballot"
+    assert refused.value.kind == "bad_ballot"
     assert nothing_recorded()
 
 
@@ -133,7 +133,7 @@ def test_online_ballot_is_refused_in_a_paper_poll(voting_world):
     poll = open_poll(voting_world, method="paper")
     with pytest.raises(ActionRefused) as refused:
         cast(voting_world, poll, "lai_chau", "son_la")
-    assert refused.value.code == "paper"
+    assert refused.value.kind == "paper"
     assert nothing_recorded()
 
 

@@ -79,7 +79,7 @@ def test_invalid_settings_are_refused_with_every_reason(voting_world):
             max_choices=4,
             threshold=Fraction(1, 1),
         )
-    assert refused.value.code == "settings"
+    assert refused.value.kind == "settings"
     assert not Poll.objects.exists()
 
 

@@ -52,4 +52,4 @@ def test_two_simultaneous_ballots_of_one_unit_record_exactly_one():
     if connection.vendor == "postgresql":
         # On a real server the second session waits for the lock, then is refused cleanly.
         assert isinstance(refusals[0], actions.ActionRefused)
-        assert refusals[0].code == "already_voted"
+        assert refusals[0].kind == "already_voted"

@@ -191,7 +191,7 @@ def test_paper_count_counts_only_once_another_person_confirms(voting_world):
     assert result_of(poll) is None
     with pytest.raises(ActionRefused) as refused:
         actions.do_confirm_paper_count(poll, acting_user=voting_world.son_la_officer)
-    assert refused.value.code == "same_person"
+    assert refused.value.kind == "same_person"
     assert result_of(poll) is None
     actions.do_confirm_paper_count(poll, acting_user=voting_world.cao_bang_officer)
     result = result_of(poll)
