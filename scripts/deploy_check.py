@@ -525,21 +525,12 @@ def history_workbook(rows: int) -> bytes:
     """An award-history file large enough to go to the worker (over 256 KB)."""
     from openpyxl import Workbook
 
+    # The columns the import reads, from the clone's own code (it imports without settings).
+    from thidua.awards.importing import COLUMNS
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
-    sheet.append(
-        [
-            "Họ và tên",
-            "Năm sinh",
-            "Giới tính",
-            "Đơn vị",
-            "Danh hiệu, hình thức khen thưởng",
-            "Năm",
-            "Số quyết định",
-            "Ngày quyết định",
-            "Cơ quan ban hành",
-        ]
-    )
+    sheet.append(list(COLUMNS))
     import datetime as dt
 
     family = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi"]
