@@ -36,6 +36,8 @@ ensure_system_packages() {
     command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
     command -v make >/dev/null 2>&1 || missing+=(make)
     command -v curl >/dev/null 2>&1 || missing+=(curl)        # docs/deploy.md's health check
+    # docs/deploy.md makes its virtualenv with `python3 -m venv` (the deployment test runs it).
+    python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 
     if ((${#missing[@]} == 0)); then
         return 0
