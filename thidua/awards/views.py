@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -343,23 +345,43 @@ def nomination_approve(request: HttpRequest, slug: str, year: int, pk: int) -> H
     return _nomination_page(request, _nomination(request, slug, year, pk), status=told.status)
 
 
+def _nomination_step(
+    request: HttpRequest,
+    slug: str,
+    year: int,
+    pk: int,
+    *,
+    form: forms.BaseForm,
+    form_name: str,
+    action: Callable[[], object],
+    done: str,
+    field: str | None = None,
+) -> HttpResponse:
+    """Run a step from its form; on a refusal, the nomination again with the form's errors."""
+    outcome = run_form_action(form, action, field=field)
+    if outcome.done:
+        messages.success(request, done)
+        return redirect("awards:nomination", slug=slug, year=year, pk=pk)
+    shown: dict[str, Any] = {form_name: form}  # the refused form, in place of a blank one
+    return _nomination_page(
+        request, _nomination(request, slug, year, pk), status=outcome.status, **shown
+    )
+
+
 @login_required
 @require_POST
 def nomination_return(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
     nomination = _nomination(request, slug, year, pk)
     form = ReturnForm(request.POST)
-    outcome = run_form_action(
-        form,
-        lambda: actions.do_return_nomination(
+    return _nomination_step(
+        request, slug, year, pk,
+        form=form,
+        form_name="return_form",
+        action=lambda: actions.do_return_nomination(
             nomination, reason=form.cleaned_data["reason"], acting_user=request.user
         ),
-    )
-    if outcome.done:
-        messages.success(request, _("The nomination is returned to its unit."))
-        return redirect("awards:nomination", slug=slug, year=year, pk=pk)
-    return _nomination_page(
-        request, _nomination(request, slug, year, pk), status=outcome.status, return_form=form
-    )
+        done=_("The nomination is returned to its unit."),
+    )  # fmt: skip
 
 
 @login_required
@@ -367,18 +389,15 @@ def nomination_return(request: HttpRequest, slug: str, year: int, pk: int) -> Ht
 def nomination_update(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
     nomination = _nomination(request, slug, year, pk)
     form = NominationEditForm(request.POST)
-    outcome = run_form_action(
-        form,
-        lambda: actions.do_update_nomination(
+    return _nomination_step(
+        request, slug, year, pk,
+        form=form,
+        form_name="edit_form",
+        action=lambda: actions.do_update_nomination(
             nomination, acting_user=request.user, **form.cleaned_data
         ),
-    )
-    if outcome.done:
-        messages.success(request, _("The nomination is saved."))
-        return redirect("awards:nomination", slug=slug, year=year, pk=pk)
-    return _nomination_page(
-        request, _nomination(request, slug, year, pk), status=outcome.status, edit_form=form
-    )
+        done=_("The nomination is saved."),
+    )  # fmt: skip
 
 
 @login_required
@@ -393,13 +412,11 @@ def nomination_evidence(request: HttpRequest, slug: str, year: int, pk: int) -> 
                 nomination, upload=form.cleaned_data["upload"], acting_user=request.user
             )
 
-    outcome = run_form_action(form, attach, field="upload")
-    if outcome.done:
-        messages.success(request, _("The file is attached."))
-        return redirect("awards:nomination", slug=slug, year=year, pk=pk)
-    return _nomination_page(
-        request, _nomination(request, slug, year, pk), status=outcome.status, evidence_form=form
-    )
+    return _nomination_step(
+        request, slug, year, pk,
+        form=form, form_name="evidence_form", action=attach, field="upload",
+        done=_("The file is attached."),
+    )  # fmt: skip
 
 
 @login_required
