@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.tally --scale 1 [--engine postgres]
 
-Measured: `thidua.voting.counting.count(poll)`, what the results page and the minutes
+Measured: `thidua.voting.reads.count(poll)`, what the results page and the minutes
 call: the database counts the ballots (votes per candidate, blank ballots, the most choices
 on one ballot) and `rules.tally_counts` checks the totals and decides. Baseline, in the same
 run: reading the poll's ballot choices alone with one raw SQL query.
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
     common.open_dataset(args)
-    from thidua.voting import counting
+    from thidua.voting import reads
     from thidua.voting.models import Poll
 
     poll = Poll.objects.get(title="Bình xét Bằng khen (bench)")
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"bench e: the count of poll {poll.pk} with {ballots:,} ballots")
     base, rows = common.measure(lambda: read_baseline(poll.pk), args.repeat)
     common.show(f"baseline: read {rows:,} ballot rows", base)
-    took, result = common.measure(lambda: counting.count(poll), args.repeat)
+    took, result = common.measure(lambda: reads.count(poll), args.repeat)
     assert result is not None
     common.show(f"counting.count: {result.ballots_cast:,} ballots counted", took)
     ratio = took.median / base.median

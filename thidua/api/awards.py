@@ -22,7 +22,7 @@ from thidua.awards import rules
 from thidua.awards.actions import search_key
 from thidua.awards.eligibility import judge_year
 from thidua.awards.models import AwardRecord, AwardType, Nomination, TaskRating
-from thidua.awards.reasons import VERDICT_LABELS, describe
+from thidua.awards.problems import VERDICT_LABELS, describe
 from thidua.cycle.models import EmulationYear, Membership
 from thidua.lib.text import sort_key
 from thidua.orgs import rules as org_rules

@@ -16,7 +16,7 @@ from pydantic import Field, WithJsonSchema
 
 from thidua import access
 from thidua.cycle.models import Membership
-from thidua.indicators import actions, excel, figures, rules
+from thidua.indicators import actions, excel, reads, rules
 from thidua.indicators.models import Indicator, IndicatorValue
 
 from .schemas import ERRORS, NO_NUL, Error, Id, Slug, number
@@ -162,7 +162,7 @@ def indicator_list(request: HttpRequest, slug: Slug, year: int) -> list[dict[str
 def matrix(request: HttpRequest, slug: Slug, year: int) -> dict[str, Any]:
     """Every member's values, as the matrix page shows them."""
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
-    data = figures.load(emulation_year)
+    data = reads.load(emulation_year)
     gaps = data.gaps()
     return {
         "indicators": [i.code for i in data.indicators],
@@ -213,7 +213,7 @@ def _unit_values(request: HttpRequest, membership: Membership) -> dict[str, Any]
         "organization_id": membership.organization_id,
         "name": membership.organization.name,
         "can_report": request.user.has_perm("indicators.report", membership)
-        and year.phase in figures.REPORTING_PHASES,
+        and year.phase in reads.REPORTING_PHASES,
         "values": [row(i) for i in Indicator.objects.filter(year=year)],
     }
 
@@ -256,9 +256,9 @@ def report_values(request: HttpRequest, slug: Slug, year: int, org_id: Id, body:
 def cluster_figures(request: HttpRequest, slug: Slug, year: int) -> list[dict[str, Any]]:
     """The cluster's figure of each indicator, stated, with last year's where it exists."""
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
-    data = figures.load(emulation_year)
-    before = figures.previous_year(emulation_year)
-    previous = figures.load(before) if before is not None else None
+    data = reads.load(emulation_year)
+    before = reads.previous_year(emulation_year)
+    previous = reads.load(before) if before is not None else None
     return [
         {
             "code": f.indicator.code,
@@ -276,5 +276,5 @@ def cluster_figures(request: HttpRequest, slug: Slug, year: int) -> list[dict[st
             "previous_statement": f.previous_statement,
             "change": f.change,
         }
-        for f in figures.figures(data, previous)
+        for f in reads.figures(data, previous)
     ]

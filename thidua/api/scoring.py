@@ -15,7 +15,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from thidua import access
-from thidua.scoring import standings
+from thidua.scoring import reads
 from thidua.scoring.models import Score, SelfAssessment
 from thidua.scoring.problems import describe, label
 
@@ -108,10 +108,10 @@ def _bands(bands: list[Any]) -> list[dict[str, Any]]:
 def criteria_table(request: HttpRequest, slug: Slug, year: int) -> dict[str, Any]:
     """The year's criteria table in table order, and its classification bands."""
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
-    table = standings.table_of(emulation_year)
+    table = reads.table_of(emulation_year)
     if table is None:
         raise Http404
-    tree = standings.load_tree(table)
+    tree = reads.load_tree(table)
     numbers = {row.pk: row.number for row in tree.rows}
     return {
         "title": table.title,
@@ -185,7 +185,7 @@ def ranking(request: HttpRequest, slug: Slug, year: int) -> dict[str, Any]:
     404 before cross-check, when there is no ranking yet.
     """
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
-    result = standings.ranking(emulation_year)
+    result = reads.ranking(emulation_year)
     if result is None:
         raise Http404
     return {

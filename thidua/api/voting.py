@@ -1,7 +1,7 @@
 """The year's polls in the API: their settings and register, ballots, results and receipts.
 
 Results exist only once a poll is closed (and, on paper, once a second person has confirmed
-the count), and they always pass through `counting.shown`, which applies the poll's
+the count), and they always pass through `reads.shown`, which applies the poll's
 disclosure setting. A receipt code is returned once, in the answer to the ballot.
 """
 
@@ -17,7 +17,7 @@ from pydantic import Field
 from thidua import access
 from thidua.cycle.models import EmulationYear
 from thidua.lib.text import sort_key
-from thidua.voting import actions, counting
+from thidua.voting import actions, reads
 from thidua.voting.models import Candidate, Poll
 
 from .schemas import ERRORS, NO_NUL, Error, Id, Slug
@@ -141,7 +141,7 @@ def poll_list(request: HttpRequest, slug: Slug, year: int) -> list[dict[str, Any
     """The year's polls, with how many units have voted in each."""
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     polls = list(Poll.objects.filter(year=emulation_year).order_by("id"))
-    voted = counting.turnout(polls)
+    voted = reads.turnout(polls)
     own = access.roles_in_year(request.user, emulation_year).own_member_org_id
     return [_summary(poll, voted[poll.pk], own) for poll in polls]
 
@@ -161,8 +161,8 @@ def poll_detail(request: HttpRequest, slug: Slug, year: int, poll_id: Id) -> dic
     """A poll's rules, candidates and register of the units that have voted (never how)."""
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     poll = _poll_of(emulation_year, poll_id)
-    candidates = counting.candidates_of(poll)
-    voted = counting.turnout([poll])[poll.pk]
+    candidates = reads.candidates_of(poll)
+    voted = reads.turnout([poll])[poll.pk]
     own = access.roles_in_year(request.user, emulation_year).own_member_org_id
     memberships = sorted(
         emulation_year.memberships.select_related("organization"),
@@ -187,7 +187,7 @@ def poll_detail(request: HttpRequest, slug: Slug, year: int, poll_id: Id) -> dic
             }
             for m in memberships
         ],
-        "has_results": counting.count(poll, candidates) is not None,
+        "has_results": reads.count(poll, candidates) is not None,
     }
 
 
@@ -196,11 +196,11 @@ def results(request: HttpRequest, slug: Slug, year: int, poll_id: Id) -> dict[st
     """The count as the poll's disclosure setting allows; 404 until the poll has closed."""
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     poll = _poll_of(emulation_year, poll_id)
-    candidates = counting.candidates_of(poll)
-    result = counting.count(poll, candidates)
+    candidates = reads.candidates_of(poll)
+    result = reads.count(poll, candidates)
     if result is None:
         raise Http404
-    shown = counting.shown(poll, result, candidates)
+    shown = reads.shown(poll, result, candidates)
     return {
         "full": shown.full,
         "entitled": shown.entitled,
@@ -244,6 +244,6 @@ def check_receipt(
     """
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     poll = _poll_of(emulation_year, poll_id)
-    if counting.count(poll) is None:
+    if reads.count(poll) is None:
         raise Http404
     return {"counted": actions.receipt_is_counted(poll, body.code)}

@@ -36,7 +36,7 @@ from .models import (
     NomineeKind,
     TaskRating,
 )
-from .reasons import describe_data_error
+from .problems import describe_data_error
 
 Status = Nomination.Status
 

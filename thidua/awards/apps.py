@@ -7,12 +7,9 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Awards")
 
     def ready(self) -> None:
-        from thidua.cycle import hooks
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            hooks,
+        )
 
-        from . import checks  # noqa: F401  (registers the system checks)
-        from . import hooks as awards_hooks
-
-        hooks.year_links.append(awards_hooks.year_links)
-        hooks.member_todos.append(awards_hooks.member_todos)
-        hooks.report_facts.append(awards_hooks.report_facts)
-        awards_hooks.register_jobs()
+        hooks.register()

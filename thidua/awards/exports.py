@@ -20,7 +20,7 @@ from thidua.lib.text import sort_key
 
 from .eligibility import Progress, judge_scope, judge_year
 from .models import Nomination
-from .reasons import VERDICT_LABELS
+from .problems import VERDICT_LABELS
 
 PROPOSED = (
     Nomination.Status.SUBMITTED,

@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from thidua.cycle import hooks
 from thidua.cycle.hooks import Link
 from thidua.cycle.models import EmulationYear, Membership, Phase
+from thidua.jobs import registry
 from thidua.jobs.models import Job
 from thidua.jobs.progress import Progress
-from thidua.jobs.registry import Outcome, WorkRefused, register
+from thidua.jobs.registry import Outcome, WorkRefused
 from thidua.lib.numbers import format_number
 
 from .actions import do_import_history
@@ -110,8 +112,10 @@ def check_eligibility(job: Job, progress: Progress) -> Outcome:
     )
 
 
-def register_jobs() -> None:
-    register(
+def register() -> None:
+    """Plug awards into the year and the background jobs (called from AwardsConfig.ready)."""
+    hooks.register(year_links=year_links, member_todos=member_todos, report_facts=report_facts)
+    registry.register(
         IMPORT_HISTORY,
         label=gettext_lazy("Award history import"),
         permission="awards.manage_history",
@@ -119,7 +123,7 @@ def register_jobs() -> None:
         takes_input=True,
     )
     # Every cluster's proposals of a year: the national page's, as the national report.
-    register(
+    registry.register(
         CHECK_ELIGIBILITY,
         label=gettext_lazy("Eligibility check"),
         permission="conference.national_report",

@@ -13,7 +13,7 @@ from thidua.cycle.models import EmulationYear
 from thidua.orgs.models import Organization, Person
 
 from . import rule_data, rules
-from .reasons import describe_data_error
+from .problems import describe_data_error
 
 
 class AwardLevel(models.TextChoices):

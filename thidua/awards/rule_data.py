@@ -2,7 +2,7 @@
 
 `requirements_from_data` parses and checks what an officer typed or a catalogue file holds
 (every field named, every value of its kind, every award known); a problem is a
-`RuleDataError` with a code that `reasons.describe_data_error` puts into words.
+`RuleDataError` with a code that `problems.describe_data_error` puts into words.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ caller — a person's titles and awards, yearly task ratings, initiatives; a col
 history with its predecessors' (renames, mergers) already merged in, and its members'.
 
 Nothing here touches the database or Django. Every finding is a `Reason` (a code and
-parameters); `thidua.awards.reasons` puts it into the user's words.
+parameters); `thidua.awards.problems` puts it into the user's words.
 """
 
 from __future__ import annotations

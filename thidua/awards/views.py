@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from thidua import access
 from thidua.audit.stamp import StampedCache
 from thidua.cycle.models import EmulationYear, Membership, Phase
+from thidua.cycle.pages import year_context
 from thidua.errors import refusal_told, run_form_action
 from thidua.jobs.actions import do_start_job
 from thidua.jobs.models import Job
@@ -46,7 +47,7 @@ from .forms import (
     clean_record_choice,
 )
 from .models import AwardRule, AwardType, EvidenceFile, HistoryImport, Nomination
-from .reasons import VERDICT_LABELS, describe
+from .problems import VERDICT_LABELS, describe
 from .verdicts import Listed, year_nominations, year_verdicts
 
 
@@ -62,10 +63,6 @@ def explain(judgement: rules.Judgement, names: dict[str, str]) -> dict[str, Any]
             {"effect": r.effect.value, "text": describe(r, names)} for r in judgement.reasons
         ],
     }
-
-
-def _ctx(year: EmulationYear, **extra: Any) -> dict[str, Any]:
-    return {"year": year, "cluster": year.cluster, **extra}
 
 
 # --- the catalogue ---------------------------------------------------------------------------
@@ -206,7 +203,7 @@ def nominations(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return render(
         request,
         "awards/nominations.html",
-        _ctx(
+        year_context(
             emulation_year,
             listing=mark_safe(listing.html),
             rows=listing.rows,
@@ -249,7 +246,7 @@ def nomination_new(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return render(
         request,
         "awards/nomination_form.html",
-        _ctx(emulation_year, form=form, unit=unit),
+        year_context(emulation_year, form=form, unit=unit),
         status=status,
     )
 
@@ -298,7 +295,7 @@ def _nomination_page(
     return render(
         request,
         "awards/nomination.html",
-        _ctx(
+        year_context(
             emulation_year,
             nomination=nomination,
             verdict=explain(judgement, award_names()),
@@ -452,7 +449,7 @@ def decision(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return render(
         request,
         "awards/decision_form.html",
-        _ctx(
+        year_context(
             emulation_year,
             form=form,
             approved=approved.select_related("person", "collective", "award_type", "unit"),

@@ -30,7 +30,7 @@ from .models import (
     Report,
     ReportVersion,
 )
-from .story import latest_version, load
+from .reads import latest_version, load
 
 OPEN_PHASES = tuple(p for p in Phase if p != Phase.CLOSED)
 DRAFTING = (Phase.CONFERENCE, Phase.VOTING, Phase.PROPOSALS)

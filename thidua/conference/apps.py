@@ -7,11 +7,6 @@ class ConferenceConfig(AppConfig):
     verbose_name = _("Review conference")
 
     def ready(self) -> None:
-        from thidua.cycle import hooks
+        from . import hooks
 
-        from . import dashboard
-        from . import hooks as conference_hooks
-
-        hooks.year_links.append(dashboard.year_links)
-        hooks.member_todos.append(dashboard.member_todos)
-        conference_hooks.register_jobs()
+        hooks.register()

@@ -11,7 +11,7 @@ from thidua.errors import ActionRefused, Refusal
 
 from . import content, documents
 from .models import DocumentKind, DocumentTemplate, NewsArticle
-from .story import latest_version, load
+from .reads import latest_version, load
 
 
 def active_template(cluster_id: int, kind: str) -> DocumentTemplate | None:

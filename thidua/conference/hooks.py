@@ -1,15 +1,59 @@
-"""The background job the conference area registers: the national summary report."""
+"""Where the conference plugs in: the year's dashboard and the national report's job."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from thidua.cycle import hooks
+from thidua.cycle.models import EmulationYear, Membership, Phase
+from thidua.jobs import registry
 from thidua.jobs.models import Job
 from thidua.jobs.progress import Progress
-from thidua.jobs.registry import Outcome, register
+from thidua.jobs.registry import Outcome
 
 from . import national
+from .models import Comment, ReportVersion
+
+# The conference can be prepared from the cross-check on; the draft is discussed from the
+# conference phase until the proposals go up.
+SHOWN_FROM = (Phase.CROSS_CHECK, Phase.CONFERENCE, Phase.VOTING, Phase.PROPOSALS, Phase.CLOSED)
+DRAFTING = (Phase.CONFERENCE, Phase.VOTING, Phase.PROPOSALS)
+
+
+def year_links(year: EmulationYear, user: Any) -> list[hooks.Link]:
+    if year.phase not in SHOWN_FROM or not user.has_perm("conference.view", year):
+        return []
+    kwargs = {"slug": year.cluster.slug, "year": year.year}
+    return [
+        hooks.Link(_("Review conference"), reverse("conference:detail", kwargs=kwargs)),
+        hooks.Link(_("Summary report"), reverse("conference:report", kwargs=kwargs)),
+    ]
+
+
+def member_todos(year: EmulationYear, memberships: Sequence[Membership]) -> dict[int, list[str]]:
+    """Members that have not commented on the current draft yet, while it is open."""
+    if year.phase not in DRAFTING:
+        return {}
+    latest = (
+        ReportVersion.objects.filter(report__year=year, report__final_version__isnull=True)
+        .order_by("-number")
+        .first()
+    )
+    if latest is None:
+        return {}
+    commented = set(
+        Comment.objects.filter(version__report=latest.report).values_list(
+            "organization_id", flat=True
+        )
+    )
+    todo = _("Comment on the draft summary report")
+    return {m.organization_id: [todo] for m in memberships if m.organization_id not in commented}
+
 
 # The kind of job conference registers (the value stored in Job.kind).
 NATIONAL_REPORT = "national_report"
@@ -25,8 +69,10 @@ def national_report(job: Job, progress: Progress) -> Outcome:
     )
 
 
-def register_jobs() -> None:
-    register(
+def register() -> None:
+    """Plug the conference into the year and the jobs (called from ConferenceConfig.ready)."""
+    hooks.register(year_links=year_links, member_todos=member_todos)
+    registry.register(
         NATIONAL_REPORT,
         label=gettext_lazy("National summary report"),
         permission="conference.national_report",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from thidua import access
 from thidua.cycle.models import EmulationYear
+from thidua.cycle.pages import year_context
 from thidua.errors import refusal_told, run_form_action
 from thidua.orgs.models import Organization
 
@@ -26,10 +27,6 @@ from .forms import (
     TemplateForm,
 )
 from .models import Attendee, Comment, Conference, DocumentKind, NewsArticle, Report, ReportVersion
-
-
-def _base(year: EmulationYear, **extra: Any) -> dict[str, Any]:
-    return {"year": year, "cluster": year.cluster, **extra}
 
 
 def _url(name: str, year: EmulationYear) -> str:
@@ -79,7 +76,7 @@ def detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return render(
         request,
         "conference/detail.html",
-        _base(
+        year_context(
             emulation_year,
             conference=conference,
             attendees=attendees,
@@ -161,7 +158,7 @@ def report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return render(
         request,
         "conference/report.html",
-        _base(
+        year_context(
             emulation_year,
             report=the_report,
             latest=latest,
@@ -220,7 +217,7 @@ def report_revise(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return render(
         request,
         "conference/revise.html",
-        _base(emulation_year, form=form, latest=latest, comments=comments),
+        year_context(emulation_year, form=form, latest=latest, comments=comments),
         status=status,
     )
 
@@ -243,7 +240,7 @@ def report_compare(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return render(
         request,
         "conference/compare.html",
-        _base(
+        year_context(
             emulation_year,
             left=left,
             right=right,
@@ -300,7 +297,7 @@ def documents_page(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return render(
         request,
         "conference/documents.html",
-        _base(
+        year_context(
             emulation_year,
             kinds=kinds,
             form=form,
@@ -364,7 +361,7 @@ def template_reset(request: HttpRequest, slug: str, year: int, kind: str) -> Htt
 def news(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
     articles = NewsArticle.objects.filter(year=emulation_year).order_by("-updated_at", "-pk")
-    return render(request, "conference/news.html", _base(emulation_year, articles=articles))
+    return render(request, "conference/news.html", year_context(emulation_year, articles=articles))
 
 
 @login_required
@@ -388,7 +385,7 @@ def article_edit(request: HttpRequest, slug: str, year: int, pk: int | None = No
     return render(
         request,
         "conference/article_form.html",
-        _base(emulation_year, form=form, article=article),
+        year_context(emulation_year, form=form, article=article),
         status=status,
     )
 

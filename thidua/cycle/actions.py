@@ -221,7 +221,7 @@ def phase_problems(year: EmulationYear, target: str) -> list[str]:
     if problems:
         # The cycle's own order comes first: other areas' checks assume a valid move.
         return [describe(p) for p in problems]
-    return [message for check in hooks.phase_checks for message in check(year, target)]
+    return [message for check in hooks.phase_problems for message in check(year, target)]
 
 
 @transaction.atomic

@@ -1,7 +1,9 @@
 """Where the other areas plug into the year: phase checks, phase changes, to-dos and links.
 
-Each app registers its functions in its AppConfig.ready(); the cycle calls them without
-knowing the apps. Every function receives loaded objects and answers in the user's words.
+Each area's `hooks.py` has a `register()`, called from its AppConfig.ready(), that hands
+this module its callbacks by their one set of names (`phase_problems`, `phase_changed`,
+`member_todos`, `year_links`, `report_facts`); the cycle calls them without knowing the
+areas. Every callback receives loaded objects and answers in the user's words.
 """
 
 from __future__ import annotations
@@ -36,16 +38,53 @@ YearLinks = Callable[["EmulationYear", Any], list[Link]]
 # proposal and the news draft. Keys are namespaced by area; see docs/report-facts.md.
 ReportFacts = Callable[["EmulationYear"], dict[str, Any]]
 
-phase_checks: list[PhaseCheck] = []
+phase_problems: list[PhaseCheck] = []
 phase_changed: list[PhaseChanged] = []
 member_todos: list[MemberTodos] = []
 year_links: list[YearLinks] = []
 report_facts: list[ReportFacts] = []
 
+_REGISTERED: dict[str, list[Any]] = {
+    "phase_problems": phase_problems,
+    "phase_changed": phase_changed,
+    "member_todos": member_todos,
+    "year_links": year_links,
+    "report_facts": report_facts,
+}
+
+
+def register(
+    *,
+    phase_problems: PhaseCheck | None = None,
+    phase_changed: PhaseChanged | None = None,
+    member_todos: MemberTodos | None = None,
+    year_links: YearLinks | None = None,
+    report_facts: ReportFacts | None = None,
+) -> None:
+    """Plug an area's callbacks into the year; an area passes the ones it has."""
+    given = {
+        "phase_problems": phase_problems,
+        "phase_changed": phase_changed,
+        "member_todos": member_todos,
+        "year_links": year_links,
+        "report_facts": report_facts,
+    }
+    for name, callback in given.items():
+        if callback is not None and callback not in _REGISTERED[name]:
+            _REGISTERED[name].append(callback)
+
+
+class RepeatedFact(Exception):
+    """Two areas state the same fact: one would silently hide the other."""
+
 
 def facts_of(year: EmulationYear) -> dict[str, Any]:
-    """Every area's facts about `year`, merged."""
+    """Every area's facts about `year`, merged; a key stated twice is a programming error."""
     facts: dict[str, Any] = {}
     for provider in report_facts:
-        facts.update(provider(year))
+        stated = provider(year)
+        repeated = facts.keys() & stated.keys()
+        if repeated:
+            raise RepeatedFact(f"facts stated by two areas: {', '.join(sorted(repeated))}")
+        facts.update(stated)
     return facts

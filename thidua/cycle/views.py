@@ -27,6 +27,7 @@ from thidua.orgs.models import User
 from . import actions, hooks, rules
 from .forms import MovementForm, OpenYearForm, PhaseForm, PledgeForm
 from .models import EmulationYear, Movement, Phase, Pledge, Signature
+from .pages import year_context
 from .problems import todo_label
 
 
@@ -230,7 +231,7 @@ def movement_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return render(
         request,
         "cycle/movement_form.html",
-        {"year": emulation_year, "cluster": emulation_year.cluster, "form": form},
+        year_context(emulation_year, form=form),
         status=status,
     )
 
@@ -262,7 +263,7 @@ def pledge_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return render(
         request,
         "cycle/pledge_form.html",
-        {"year": emulation_year, "cluster": emulation_year.cluster, "form": form},
+        year_context(emulation_year, form=form),
         status=status,
     )
 
@@ -329,5 +330,5 @@ def year_history(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return render(
         request,
         "cycle/history.html",
-        {"year": emulation_year, "cluster": emulation_year.cluster, "page": page},
+        year_context(emulation_year, page=page),
     )

@@ -19,7 +19,7 @@ from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused, Refusal
 from thidua.lib.text import normalize
 
-from . import excel, figures, rules
+from . import excel, reads, rules
 from .models import Indicator, IndicatorValue, Reminder, ResultsTemplate
 from .problems import describe_template_problem, describe_value_problem
 
@@ -72,7 +72,7 @@ class IndicatorSpec:
 def _refuse_defining(year: EmulationYear) -> None:
     _require_phase(
         year,
-        figures.DEFINING_PHASES,
+        reads.DEFINING_PHASES,
         _("Indicators can only be defined until the self-assessment starts."),
     )
 
@@ -185,7 +185,7 @@ def do_copy_indicators(year: EmulationYear, *, acting_user: Any) -> list[Indicat
     access.require(acting_user, "indicators.manage", year)
     year = lock_year(year)
     _refuse_defining(year)
-    source = figures.previous_year(year)
+    source = reads.previous_year(year)
     if source is None:
         raise ActionRefused(
             _("The cluster has no earlier year to copy indicators from."), kind=Refusal.NOTHING
@@ -253,7 +253,7 @@ def _references(indicator: Indicator) -> list[str]:
 def _refuse_reporting(year: EmulationYear) -> None:
     _require_phase(
         year,
-        figures.REPORTING_PHASES,
+        reads.REPORTING_PHASES,
         _("Values can be reported only while the year is in progress or in self-assessment."),
     )
 
@@ -419,7 +419,7 @@ def do_remind_late(
     access.require(acting_user, "indicators.manage", year)
     year = lock_year(year)
     _refuse_reporting(year)
-    gaps = figures.load(year).gaps()
+    gaps = reads.load(year).gaps()
     wanted = gaps.keys() if organization_ids is None else set(organization_ids) & gaps.keys()
     if not wanted:
         raise ActionRefused(

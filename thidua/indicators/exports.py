@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from thidua.cycle.models import EmulationYear
 from thidua.lib import xlsx
 
-from . import figures, rules
+from . import reads, rules
 from .models import Indicator
 
 
@@ -25,7 +25,7 @@ def _title(indicator: Indicator) -> str:
 
 def matrix_workbook(year: EmulationYear) -> bytes:
     """One row per member, one column per indicator, then how and to what the cluster adds up."""
-    data = figures.load(year)
+    data = reads.load(year)
     columns = [
         xlsx.Column(_("Unit"), 40),
         *(xlsx.Column(_title(i), 18, xlsx.number_format(i.decimals)) for i in data.indicators),
@@ -37,7 +37,7 @@ def matrix_workbook(year: EmulationYear) -> bytes:
     rows.append([_("Combined by"), *(i.get_method_display() for i in data.indicators)])
     cluster_row: list[Any] = [xlsx.Styled(_("Cluster figure"), bold=True)]
     for indicator in data.indicators:
-        result = figures.compute(data, indicator)
+        result = reads.compute(data, indicator)
         # A ratio's figure is a share of the denominators: 812/921 is 88,2%.
         share = result.method is rules.Method.RATIO
         cluster_row.append(xlsx.Styled(result.value, xlsx.PERCENT if share else None, bold=True))

@@ -11,20 +11,20 @@ from django.views.decorators.http import require_POST
 
 from thidua import access
 from thidua.cycle.models import EmulationYear
+from thidua.cycle.pages import year_context
 from thidua.errors import refusal_told, run_form_action
 from thidua.lib import uploads, xlsx
 from thidua.lib.text import slugify_vi
 
-from . import actions, excel, exports, figures, rules
+from . import actions, excel, exports, reads, rules
 from .forms import IndicatorForm, RemindForm, ResultsTemplateForm, UploadForm, ValuesForm
 from .models import Indicator, IndicatorValue
 
 
-def _page(
+def _render(
     request: HttpRequest, template: str, year: EmulationYear, status: int = 200, **extra: object
 ) -> HttpResponse:
-    context = {"year": year, "cluster": year.cluster, **extra}
-    return render(request, f"indicators/{template}", context, status=status)
+    return render(request, f"indicators/{template}", year_context(year, **extra), status=status)
 
 
 @login_required
@@ -37,14 +37,14 @@ def index(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     )
     roles = access.roles_in_year(request.user, emulation_year)
     can_manage = request.user.has_perm("indicators.manage", emulation_year)
-    return _page(
+    return _render(
         request,
         "index.html",
         emulation_year,
         indicators=indicators,
         own_unit=roles.own_member_org_id,
-        can_define=can_manage and emulation_year.phase in figures.DEFINING_PHASES,
-        has_previous=figures.previous_year(emulation_year) is not None,
+        can_define=can_manage and emulation_year.phase in reads.DEFINING_PHASES,
+        has_previous=reads.previous_year(emulation_year) is not None,
     )
 
 
@@ -79,7 +79,7 @@ def indicator_edit(
             messages.success(request, _("The indicator %(code)s is saved.") % {"code": code})
             return redirect("indicators:index", slug=slug, year=year)
         status = outcome.status
-    return _page(
+    return _render(
         request, "indicator_form.html", emulation_year, status, form=form, indicator=indicator
     )
 
@@ -100,9 +100,9 @@ def copy_previous(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 @login_required
 def matrix(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
-    data = figures.load(emulation_year)
+    data = reads.load(emulation_year)
     gaps = data.gaps()
-    reminders = figures.latest_reminders(emulation_year)
+    reminders = reads.latest_reminders(emulation_year)
     rows = [
         {
             "membership": m,
@@ -121,9 +121,9 @@ def matrix(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     ]
     can_remind = (
         request.user.has_perm("indicators.manage", emulation_year)
-        and emulation_year.phase in figures.REPORTING_PHASES
+        and emulation_year.phase in reads.REPORTING_PHASES
     )
-    return _page(
+    return _render(
         request,
         "matrix.html",
         emulation_year,
@@ -167,7 +167,7 @@ def unit(request: HttpRequest, slug: str, year: int, org_id: int) -> HttpRespons
     )
     can_report = (
         request.user.has_perm("indicators.report", membership)
-        and emulation_year.phase in figures.REPORTING_PHASES
+        and emulation_year.phase in reads.REPORTING_PHASES
     )
     if request.method == "POST":
         access.require(request.user, "indicators.report", membership)
@@ -192,7 +192,7 @@ def unit(request: HttpRequest, slug: str, year: int, org_id: int) -> HttpRespons
             messages.success(request, _("%(count)s values were saved.") % {"count": count})
             return redirect("indicators:unit", slug=slug, year=year, org_id=org_id)
         status = outcome.status
-    return _page(
+    return _render(
         request,
         "unit.html",
         emulation_year,
@@ -249,7 +249,7 @@ def upload(request: HttpRequest, slug: str, year: int, org_id: int) -> HttpRespo
     errors = list(form.non_field_errors()) or [
         uploads.refused(form) or _("Choose the filled-in workbook (.xlsx) to upload.")
     ]
-    return _page(
+    return _render(
         request,
         "upload_refused.html",
         emulation_year,
@@ -267,10 +267,10 @@ def results(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     )
     if request.method == "POST":
         access.require(request.user, "indicators.manage", emulation_year)
-    data = figures.load(emulation_year)
-    before = figures.previous_year(emulation_year)
-    previous = figures.load(before) if before is not None else None
-    text = figures.template_text(emulation_year, data.indicators)
+    data = reads.load(emulation_year)
+    before = reads.previous_year(emulation_year)
+    previous = reads.load(before) if before is not None else None
+    text = reads.template_text(emulation_year, data.indicators)
     form = ResultsTemplateForm(request.POST or None, initial={"text": text})
     status = 200
     if request.method == "POST":
@@ -285,8 +285,8 @@ def results(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             messages.success(request, _("The template of the results paragraph is saved."))
             return redirect("indicators:results", slug=slug, year=year)
         status = outcome.status
-    year_figures = figures.figures(data, previous)
-    return _page(
+    year_figures = reads.figures(data, previous)
+    return _render(
         request,
         "results.html",
         emulation_year,
@@ -294,7 +294,7 @@ def results(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         figures=year_figures,
         charts=[f.chart for f in year_figures],
         previous=before,
-        paragraph=figures.render_paragraph(text, data),
+        paragraph=reads.render_paragraph(text, data),
         form=form,
         can_edit=can_edit,
         placeholders=[(i.code, i.name) for i in data.indicators],

@@ -21,7 +21,7 @@ from thidua.errors import ActionRefused, Refusal
 from thidua.lib import uploads
 from thidua.lib.text import normalize
 
-from . import rules, standings
+from . import reads, rules
 from .models import (
     Band,
     CriteriaTable,
@@ -122,7 +122,7 @@ def do_create_table(
     if copy_from is not None:
         new_ids: dict[int, Criterion] = {}
         # Parents come before children in table order, so each parent exists when needed.
-        for row in standings.load_tree(copy_from).rows:
+        for row in reads.load_tree(copy_from).rows:
             new_ids[row.pk] = Criterion.objects.create(
                 table=table,
                 parent=new_ids[row.parent_id] if row.parent_id else None,
@@ -327,68 +327,35 @@ def do_set_bands(
     return stored
 
 
-# --- phase rules and reactions (registered in apps.py) -----------------------------------------
+# --- what the year's phase changes do to scoring (called from hooks.phase_changed) -------------
 
 
-def phase_problems(year: EmulationYear, target: str) -> list[str]:
-    """What stops the year moving to `target`, as far as scoring is concerned."""
-    problems: list[str] = []
-    if target == Phase.SELF_ASSESSMENT:
-        table = standings.table_of(year)
-        if table is None:
-            return [_("The criteria table has not been written.")]
-        tree = standings.load_tree(table)
-        if not tree.leaves:
-            problems.append(_("The criteria table has no criteria to score."))
-        problems += [describe(p) for p in tree.problems()]
-        problems += [describe(p) for p in rules.validate_bands(tree.bands)]
-    elif year.phase == Phase.SELF_ASSESSMENT:
-        pending = (
-            Membership.objects.filter(year=year)
-            .exclude(self_assessment__submitted_at__isnull=False)
-            .select_related("organization")
-        )
-        names = sorted(m.organization.display_name for m in pending)
-        if names:
-            problems.append(
-                _("These members have not submitted their self-assessment: %(units)s.")
-                % {"units": ", ".join(names)}
-            )
-    elif year.phase == Phase.CROSS_CHECK:
-        open_disputes = Dispute.objects.filter(
-            score__assessment__membership__year=year, settled_at__isnull=True
-        ).count()
-        if open_disputes:
-            problems.append(
-                _("%(count)s disputes are waiting for the secretariat's settlement.")
-                % {"count": open_disputes}
-            )
-    return problems
-
-
-def on_phase_changed(year: EmulationYear, before: str, after: str, acting_user: Any) -> None:
-    """Lock the table when self-assessment opens; freeze the ranking when cross-check closes."""
-    table = standings.table_of(year)
-    if table is None:
+def lock_table(year: EmulationYear, table: CriteriaTable, *, acting_user: Any) -> None:
+    """Lock the table as self-assessment opens; the default bands become the year's, visibly."""
+    if table.is_locked:
         return
-    if after == Phase.SELF_ASSESSMENT and not table.is_locked:
-        tree = standings.load_tree(table)
-        if not tree.stored_bands:  # the defaults become the year's bands, visibly
-            Band.objects.bulk_create(
-                Band(table=table, classification=b.classification.value, min_total=b.min_total)
-                for b in tree.bands
-            )
-        table.locked_at = timezone.now()
-        table.save(update_fields=["locked_at"])
-        record("scoring.table.lock", table, actor=acting_user, year=year, after=snapshot(table))
-    if before == Phase.CROSS_CHECK and not RankingSnapshot.objects.filter(year=year).exists():
-        frozen = RankingSnapshot.objects.create(
-            year=year,
-            taken_at=timezone.now(),
-            taken_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
-            data=standings.snapshot_data(year, standings.load_tree(table)),
+    tree = reads.load_tree(table)
+    if not tree.stored_bands:
+        Band.objects.bulk_create(
+            Band(table=table, classification=b.classification.value, min_total=b.min_total)
+            for b in tree.bands
         )
-        record("scoring.ranking.freeze", frozen, actor=acting_user, year=year, after=frozen.data)
+    table.locked_at = timezone.now()
+    table.save(update_fields=["locked_at"])
+    record("scoring.table.lock", table, actor=acting_user, year=year, after=snapshot(table))
+
+
+def freeze_ranking(year: EmulationYear, table: CriteriaTable, *, acting_user: Any) -> None:
+    """Keep the ranking as the cross-check closes, once: later edits never change it."""
+    if RankingSnapshot.objects.filter(year=year).exists():
+        return
+    frozen = RankingSnapshot.objects.create(
+        year=year,
+        taken_at=timezone.now(),
+        taken_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        data=reads.snapshot_data(year, reads.load_tree(table)),
+    )
+    record("scoring.ranking.freeze", frozen, actor=acting_user, year=year, after=frozen.data)
 
 
 # --- self-assessment --------------------------------------------------------------------------
@@ -406,7 +373,7 @@ def _open_assessment(membership: Membership, acting_user: Any, perm: str) -> Sel
     access.require(acting_user, perm, membership)
     year = lock_year(membership.year)
     _require_phase(year, Phase.SELF_ASSESSMENT)
-    table = standings.table_of(year)
+    table = reads.table_of(year)
     assert table is not None  # the phase check guarantees it
     assessment, _created = SelfAssessment.objects.select_for_update().get_or_create(
         membership=membership, defaults={"table": table}
@@ -419,7 +386,7 @@ def _open_assessment(membership: Membership, acting_user: Any, perm: str) -> Sel
     return assessment
 
 
-def _leaf(tree: standings.TableTree, criterion_id: int) -> Criterion:
+def _leaf(tree: reads.TableTree, criterion_id: int) -> Criterion:
     for row in tree.leaves:
         if row.pk == criterion_id:
             return row
@@ -434,7 +401,7 @@ def do_save_self_scores(
 ) -> SelfAssessment:
     """Save the unit's draft scores (criterion id -> input); nothing is saved if one is wrong."""
     assessment = _open_assessment(membership, acting_user, "scoring.self_score")
-    tree = standings.load_tree(assessment.table)
+    tree = reads.load_tree(assessment.table)
     existing = {s.criterion_id: s for s in assessment.scores.all()}
     problems: list[rules.Problem] = []
     changed: list[tuple[Criterion, ScoreInput]] = []
@@ -491,7 +458,7 @@ def do_add_evidence(
 ) -> Evidence:
     """Attach a file (PDF, image, Word, Excel; within its configured limit) to a self-score."""
     assessment = _open_assessment(membership, acting_user, "scoring.self_score")
-    tree = standings.load_tree(assessment.table)
+    tree = reads.load_tree(assessment.table)
     criterion = _leaf(tree, criterion.pk)
     name = PurePath(normalize(upload.name or "")).name
     suffix = PurePath(name).suffix.lower()
@@ -544,7 +511,7 @@ def do_add_evidence(
 def do_submit_assessment(membership: Membership, *, acting_user: Any) -> SelfAssessment:
     """Submit the self-assessment, once: every leaf scored, non-zero points explained."""
     assessment = _open_assessment(membership, acting_user, "scoring.submit")
-    tree = standings.load_tree(assessment.table)
+    tree = reads.load_tree(assessment.table)
     scores = {s.criterion_id: s for s in assessment.scores.all()}
     missing = [
         c.number for c in tree.leaves if scores.get(c.pk) is None or scores[c.pk].points is None
@@ -694,7 +661,7 @@ def do_save_review(
         raise ActionRefused(
             _("The member has not submitted its self-assessment."), kind=Refusal.WRONG_STATUS
         )
-    tree = standings.load_tree(assessment.table)
+    tree = reads.load_tree(assessment.table)
     scores = {
         s.criterion_id: s
         for s in assessment.scores.select_related("criterion", "review", "dispute")
@@ -793,7 +760,7 @@ def do_settle_dispute(
     reason = normalize_block(reason)
     if not reason:
         raise ActionRefused(_("Give the reason for the settlement."), kind=Refusal.NO_REASON)
-    tree = standings.load_tree(score.assessment.table)
+    tree = reads.load_tree(score.assessment.table)
     _refuse([p for p in [rules.check_score(tree.node(score.criterion), points_settled)] if p])
     dispute.settled_points = points_settled
     dispute.settlement_reason = reason

@@ -14,18 +14,18 @@ from django.utils.translation import gettext as _
 from thidua.cycle.models import EmulationYear, Membership
 from thidua.lib import xlsx
 
-from . import standings
+from . import reads
 from .problems import label
 
 # Points have up to two decimals; Excel's general format shows 10 and 9,5 alike.
 POINTS = "General"
 
 
-def ranking_workbook(year: EmulationYear, ranking: standings.Ranking) -> bytes:
-    table = standings.table_of(year)
-    tree = standings.load_tree(table) if table is not None else None
+def ranking_workbook(year: EmulationYear, ranking: reads.Ranking) -> bytes:
+    table = reads.table_of(year)
+    tree = reads.load_tree(table) if table is not None else None
     leaves = tree.leaves if tree is not None else []
-    settled = standings.leaf_scores(year)
+    settled = reads.leaf_scores(year)
     membership_of = dict(Membership.objects.filter(year=year).values_list("organization_id", "pk"))
     columns = [
         xlsx.Column(_("Rank"), 8),

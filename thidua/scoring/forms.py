@@ -17,7 +17,7 @@ from . import rules
 from .actions import ReviewInput, ScoreInput
 from .models import Classification, Criterion
 from .problems import describe, points
-from .standings import TableTree
+from .reads import TableTree
 
 
 class PointsField(forms.Field):

@@ -1,4 +1,4 @@
-"""What scoring adds to the year's dashboard: to-dos of each member and links to its pages."""
+"""Where scoring plugs into the year: phase checks and reactions, to-dos, links and facts."""
 
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ from django.utils.translation import gettext as _
 
 from thidua import access
 from thidua.audit.stamp import StampedCache
+from thidua.cycle import hooks
 from thidua.cycle.hooks import Link
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.lib.numbers import format_number, format_percent
 
-from . import rules
+from . import actions, reads, rules
 from .models import CriteriaTable, Dispute, Review, ReviewAssignment, SelfAssessment
+from .problems import describe
 from .problems import label as rules_label
-from .standings import RANKING_PHASES
+from .reads import RANKING_PHASES
 
 
 def member_todos(year: EmulationYear, memberships: Sequence[Membership]) -> dict[int, list[str]]:
@@ -97,9 +99,7 @@ def year_links(year: EmulationYear, user: Any) -> list[Link]:
 
 def report_facts(year: EmulationYear) -> dict[str, Any]:
     """The ranking, each member's classification, and the share that did well or better."""
-    from .standings import ranking
-
-    result = ranking(year)
+    result = reads.ranking(year)
     if result is None or not result.standings:
         return {}
     share = result.share_at_least(rules.Classification.TOT) * 100
@@ -120,3 +120,61 @@ def report_facts(year: EmulationYear) -> dict[str, Any]:
         % {"share": format_percent(share, 0)},
         "scoring.provisional": result.provisional,
     }
+
+
+def phase_problems(year: EmulationYear, target: str) -> list[str]:
+    """What stops the year moving to `target`, as far as scoring is concerned."""
+    problems: list[str] = []
+    if target == Phase.SELF_ASSESSMENT:
+        table = reads.table_of(year)
+        if table is None:
+            return [_("The criteria table has not been written.")]
+        tree = reads.load_tree(table)
+        if not tree.leaves:
+            problems.append(_("The criteria table has no criteria to score."))
+        problems += [describe(p) for p in tree.problems()]
+        problems += [describe(p) for p in rules.validate_bands(tree.bands)]
+    elif year.phase == Phase.SELF_ASSESSMENT:
+        pending = (
+            Membership.objects.filter(year=year)
+            .exclude(self_assessment__submitted_at__isnull=False)
+            .select_related("organization")
+        )
+        names = sorted(m.organization.display_name for m in pending)
+        if names:
+            problems.append(
+                _("These members have not submitted their self-assessment: %(units)s.")
+                % {"units": ", ".join(names)}
+            )
+    elif year.phase == Phase.CROSS_CHECK:
+        open_disputes = Dispute.objects.filter(
+            score__assessment__membership__year=year, settled_at__isnull=True
+        ).count()
+        if open_disputes:
+            problems.append(
+                _("%(count)s disputes are waiting for the secretariat's settlement.")
+                % {"count": open_disputes}
+            )
+    return problems
+
+
+def phase_changed(year: EmulationYear, before: str, after: str, acting_user: Any) -> None:
+    """Lock the table when self-assessment opens; freeze the ranking when cross-check closes."""
+    table = reads.table_of(year)
+    if table is None:
+        return
+    if after == Phase.SELF_ASSESSMENT:
+        actions.lock_table(year, table, acting_user=acting_user)
+    if before == Phase.CROSS_CHECK:
+        actions.freeze_ranking(year, table, acting_user=acting_user)
+
+
+def register() -> None:
+    """Plug scoring into the year (called from ScoringConfig.ready)."""
+    hooks.register(
+        phase_problems=phase_problems,
+        phase_changed=phase_changed,
+        member_todos=member_todos,
+        year_links=year_links,
+        report_facts=report_facts,
+    )

@@ -21,12 +21,13 @@ from django.views.decorators.http import require_POST
 from thidua import access
 from thidua.audit.stamp import StampedCache
 from thidua.cycle.models import EmulationYear, Membership, Phase
+from thidua.cycle.pages import year_context
 from thidua.errors import refusal_told, run_form_action
 from thidua.lib import uploads, xlsx
 from thidua.lib.numbers import format_percent
 from thidua.lib.text import sort_key
 
-from . import actions, exports, rules, standings
+from . import actions, exports, reads, rules
 from .forms import (
     AssignForm,
     BandsForm,
@@ -49,21 +50,16 @@ from .models import (
 )
 from .problems import describe, label, points
 
-
-def _context(year: EmulationYear, **extra: Any) -> dict[str, Any]:
-    return {"year": year, "cluster": year.cluster, **extra}
-
-
 # --- the criteria table ---------------------------------------------------------------------
 
 
 @login_required
 def table(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
-    the_table = standings.table_of(emulation_year)
+    the_table = reads.table_of(emulation_year)
     can_manage = request.user.has_perm("scoring.manage", emulation_year)
     editable = can_manage and emulation_year.phase in actions.EDIT_PHASES
-    context = _context(emulation_year, table=the_table, can_manage=can_manage)
+    context = year_context(emulation_year, table=the_table, can_manage=can_manage)
     if the_table is None:
         previous = actions.previous_table(emulation_year)
         context |= {
@@ -78,7 +74,7 @@ def table(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             else None,
         }
         return render(request, "scoring/table.html", context)
-    tree = standings.load_tree(the_table)
+    tree = reads.load_tree(the_table)
     editable = editable and not the_table.is_locked
     sections = [row for row in tree.rows if not row.is_leaf]
     context |= {
@@ -130,7 +126,7 @@ def _criterion_input(form: CriterionForm) -> actions.CriterionInput:
 @require_POST
 def criterion_add(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.manage")
-    the_table = standings.table_of(emulation_year)
+    the_table = reads.table_of(emulation_year)
     if the_table is None:
         raise Http404
     sections = list(Criterion.objects.filter(table=the_table, kind=Criterion.Kind.SECTION))
@@ -181,7 +177,7 @@ def criterion_edit(request: HttpRequest, slug: str, year: int, pk: int) -> HttpR
     return render(
         request,
         "scoring/criterion_form.html",
-        _context(criterion.table.year, form=form, criterion=criterion),
+        year_context(criterion.table.year, form=form, criterion=criterion),
         status=status,
     )
 
@@ -211,7 +207,7 @@ def criterion_move(request: HttpRequest, slug: str, year: int, pk: int) -> HttpR
 @require_POST
 def bands_set(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.manage")
-    the_table = standings.table_of(emulation_year)
+    the_table = reads.table_of(emulation_year)
     if the_table is None:
         raise Http404
     form = BandsForm(request.POST)
@@ -228,7 +224,7 @@ def bands_set(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 def _assessment_rows(
-    tree: standings.TableTree, assessment: SelfAssessment | None, form: Any = None
+    tree: reads.TableTree, assessment: SelfAssessment | None, form: Any = None
 ) -> list[dict[str, Any]]:
     """One row per node of the table with the member's figures; two queries for all leaves."""
     scores: dict[int, Score] = {}
@@ -274,12 +270,12 @@ def assessment(request: HttpRequest, slug: str, year: int, organization_id: int)
     membership = access.get_membership_for(
         request.user, emulation_year, organization_id, "scoring.view_unit"
     )
-    the_table = standings.table_of(emulation_year)
+    the_table = reads.table_of(emulation_year)
     if the_table is None or not the_table.is_locked:
         return render(
-            request, "scoring/assessment.html", _context(emulation_year, membership=membership)
+            request, "scoring/assessment.html", year_context(emulation_year, membership=membership)
         )
-    tree = standings.load_tree(the_table)
+    tree = reads.load_tree(the_table)
     the_assessment = SelfAssessment.objects.filter(membership=membership).first()
     own_unit = request.user.has_perm("scoring.self_score", membership)
     submitted = the_assessment is not None and the_assessment.is_submitted
@@ -309,7 +305,7 @@ def assessment(request: HttpRequest, slug: str, year: int, organization_id: int)
     may_see = own_unit or submitted
     visible = the_assessment if may_see else None
     scored = [s for s in (visible.scores.all() if visible else []) if s.points is not None]
-    context = _context(
+    context = year_context(
         emulation_year,
         membership=membership,
         table=the_table,
@@ -485,7 +481,7 @@ def cross_check(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return render(
         request,
         "scoring/cross_check.html",
-        _context(
+        year_context(
             emulation_year,
             rows=rows,
             form=form,
@@ -519,7 +515,7 @@ def review(request: HttpRequest, slug: str, year: int, organization_id: int) -> 
     if the_assessment is None:
         messages.info(request, _("The member has not submitted its self-assessment yet."))
         return redirect("scoring:cross_check", slug=slug, year=year)
-    tree = standings.load_tree(the_assessment.table)
+    tree = reads.load_tree(the_assessment.table)
     editable = emulation_year.phase == Phase.CROSS_CHECK
     initial = {}
     for score in the_assessment.scores.select_related("review"):
@@ -551,7 +547,7 @@ def review(request: HttpRequest, slug: str, year: int, organization_id: int) -> 
     return render(
         request,
         "scoring/review.html",
-        _context(
+        year_context(
             emulation_year,
             membership=membership,
             assignment=assignment,
@@ -593,19 +589,19 @@ def dispute_settle(request: HttpRequest, slug: str, year: int, pk: int) -> HttpR
 
 # Rankings as read from the years' scores, kept in the process until attributed data changes
 # (every scoring action, phase change and member change appends an audit entry).
-_rankings: StampedCache[standings.Ranking | None] = StampedCache(size=64)
+_rankings: StampedCache[reads.Ranking | None] = StampedCache(size=64)
 
 
-def _current_ranking(year: EmulationYear) -> standings.Ranking | None:
+def _current_ranking(year: EmulationYear) -> reads.Ranking | None:
     """The year's ranking as of now (shared by the process's requests: never changed)."""
     # Read with the year as it is when the stamp is taken, not as the request first found it.
-    return _rankings.get(year.pk, lambda: standings.ranking(EmulationYear.objects.get(pk=year.pk)))
+    return _rankings.get(year.pk, lambda: reads.ranking(EmulationYear.objects.get(pk=year.pk)))
 
 
 def _ranking_body(year: EmulationYear) -> str:
     """The ranking page's content for every reader of `year`, in the current language."""
-    result = _rankings.get(year.pk, lambda: standings.ranking(year))
-    context = _context(year, ranking=result)
+    result = _rankings.get(year.pk, lambda: reads.ranking(year))
+    context = year_context(year, ranking=result)
     if result is not None:
         rows = [
             {
@@ -661,7 +657,9 @@ def ranking(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return render(
         request,
         "scoring/ranking.html",
-        _context(emulation_year, ranking=_current_ranking(emulation_year), body=mark_safe(body)),
+        year_context(
+            emulation_year, ranking=_current_ranking(emulation_year), body=mark_safe(body)
+        ),
     )
 
 
@@ -669,7 +667,7 @@ def ranking(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 def ranking_export(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
     # The page's ranking, kept (read as of this request's stamp, like the year).
-    result = _rankings.get(emulation_year.pk, lambda: standings.ranking(emulation_year))
+    result = _rankings.get(emulation_year.pk, lambda: reads.ranking(emulation_year))
     if result is None:
         raise Http404
     response = HttpResponse(

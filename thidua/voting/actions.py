@@ -25,7 +25,7 @@ from thidua.errors import ActionRefused, Refusal
 from thidua.lib.text import normalize
 from thidua.orgs.models import Organization
 
-from . import counting, rules
+from . import reads, rules
 from .models import (
     Ballot,
     BallotChoice,
@@ -211,8 +211,8 @@ def do_open_poll(poll: Poll, *, acting_user: Any) -> Poll:
     poll = _locked_poll(poll)
     _require_status(poll, Poll.Status.DRAFT, _("The poll has already been opened."))
     entitled = Membership.objects.filter(year=year).count()
-    candidates = counting.candidates_of(poll)
-    problems = rules.validate_settings(counting.settings_of(poll, candidates), entitled)
+    candidates = reads.candidates_of(poll)
+    problems = rules.validate_settings(reads.settings_of(poll, candidates), entitled)
     if problems:
         labels: dict[Any, str] = {c.pk: c.label for c in candidates}
         raise ActionRefused(" ".join(describe(p, labels) for p in problems), kind=Refusal.SETTINGS)
@@ -298,8 +298,8 @@ def do_cast_ballot(poll: Poll, *, choices: Sequence[int], acting_user: Any) -> s
     if VoterRegister.objects.filter(poll=poll, organization=unit).exists():
         raise ActionRefused(already, kind=Refusal.ALREADY_VOTED)
 
-    candidates = counting.candidates_of(poll)
-    settings = counting.settings_of(poll, candidates)
+    candidates = reads.candidates_of(poll)
+    settings = reads.settings_of(poll, candidates)
     own = [c.pk for c in candidates if c.organization_id == unit.pk]
     problems: list[rules.Problem] = []
     voter_keys: list[Any] = own or [None]
@@ -321,7 +321,7 @@ def do_cast_ballot(poll: Poll, *, choices: Sequence[int], acting_user: Any) -> s
     except IntegrityError:
         raise ActionRefused(already, kind=Refusal.ALREADY_VOTED) from None
     receipt = new_receipt()
-    ballot = Ballot.objects.create(poll=poll, receipt_hash=counting.receipt_hash(receipt))
+    ballot = Ballot.objects.create(poll=poll, receipt_hash=reads.receipt_hash(receipt))
     by_pk = {c.pk: c for c in candidates}
     BallotChoice.objects.bulk_create(
         BallotChoice(ballot=ballot, candidate=by_pk[key]) for key in choices
@@ -341,7 +341,7 @@ def receipt_is_counted(poll: Poll, code: str) -> bool:
     """Whether the ballot with this receipt is in the poll's count (only once it is closed)."""
     if poll.status != Poll.Status.CLOSED or not code.strip():
         return False
-    return Ballot.objects.filter(poll=poll, receipt_hash=counting.receipt_hash(code)).exists()
+    return Ballot.objects.filter(poll=poll, receipt_hash=reads.receipt_hash(code)).exists()
 
 
 @transaction.atomic
@@ -364,7 +364,7 @@ def do_enter_paper_count(
             kind=Refusal.WRONG_STATUS,
         )
     _require_status(poll, Poll.Status.CLOSED, _("Enter the paper count after the poll has closed."))
-    existing = counting.paper_count_of(poll)
+    existing = reads.paper_count_of(poll)
     if existing is not None and existing.is_confirmed:
         raise ActionRefused(
             _("The paper count has been confirmed and can no longer change."), kind=Refusal.FINAL
@@ -376,8 +376,8 @@ def do_enter_paper_count(
             % {"cast": ballots_cast, "entitled": poll.entitled},
             kind=Refusal.PAPER_COUNT,
         )
-    candidates = counting.candidates_of(poll)
-    settings = counting.settings_of(poll, candidates)
+    candidates = reads.candidates_of(poll)
+    settings = reads.settings_of(poll, candidates)
     keys = [c.pk for c in candidates]
     unknown = set(votes) - set(keys)
     if unknown or any(v < 0 for v in votes.values()):
@@ -426,7 +426,7 @@ def do_confirm_paper_count(poll: Poll, *, acting_user: Any) -> PaperCount:
     year = lock_year(poll.year)
     _require_phase(year, Phase.VOTING)
     poll = _locked_poll(poll)
-    paper = counting.paper_count_of(poll)
+    paper = reads.paper_count_of(poll)
     if paper is None:
         raise ActionRefused(_("No paper count has been entered yet."), kind=Refusal.NOTHING)
     if paper.is_confirmed:
@@ -460,8 +460,8 @@ def do_create_runoff(poll: Poll, *, acting_user: Any) -> Poll:
     poll = _locked_poll(poll)
     if Poll.objects.filter(parent=poll).exists():
         raise ActionRefused(_("The runoff round of this poll already exists."), kind=Refusal.EXISTS)
-    candidates = counting.candidates_of(poll)
-    result = counting.count(poll, candidates)
+    candidates = reads.candidates_of(poll)
+    result = reads.count(poll, candidates)
     if result is None or not result.needs_runoff:
         raise ActionRefused(
             _("This poll does not call for a runoff round."), kind=Refusal.WRONG_STATUS

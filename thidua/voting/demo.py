@@ -13,7 +13,7 @@ from typing import Any
 
 from thidua.demo.play import Demo
 
-from . import actions, counting
+from . import actions, reads
 from .models import Poll
 
 
@@ -38,9 +38,7 @@ def voting(demo: Demo) -> None:
             acting_user=demo.secretariat,
         )
         actions.do_open_poll(poll, acting_user=demo.secretariat)
-        by_unit = {
-            c.organization_id: c.pk for c in counting.candidates_of(poll) if c.organization_id
-        }
+        by_unit = {c.organization_id: c.pk for c in reads.candidates_of(poll) if c.organization_id}
         for key, chosen in spec["ballots"].items():
             actions.do_cast_ballot(
                 poll,
@@ -52,8 +50,8 @@ def voting(demo: Demo) -> None:
 
 def elected(poll: Poll) -> list[str]:
     """The names of those `poll` elected (for the demo's summary and tests)."""
-    candidates = counting.candidates_of(poll)
-    result = counting.count(poll, candidates)
+    candidates = reads.candidates_of(poll)
+    result = reads.count(poll, candidates)
     if result is None:
         return []
-    return counting.shown(poll, result, candidates).winners
+    return reads.shown(poll, result, candidates).winners

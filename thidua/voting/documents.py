@@ -3,7 +3,7 @@
 The minutes are an administrative document and are laid out by `thidua.lib.docformat`
 (Decree 30/2020/NĐ-CP). A ballot paper is not one: it has no number, national title or
 signature, and a page number would mark each ballot; it keeps the decree's page, margins and
-font only. The minutes take the count through `counting.shown`, so the disclosure setting
+font only. The minutes take the count through `reads.shown`, so the disclosure setting
 holds here too.
 """
 
@@ -26,8 +26,8 @@ from thidua.cycle.models import Membership
 from thidua.lib import docformat
 from thidua.lib.numbers import format_number
 
-from .counting import Row, Shown
 from .models import Candidate, Poll
+from .reads import Row, Shown
 
 
 def _ballot_document() -> DocumentObject:

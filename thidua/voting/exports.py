@@ -1,6 +1,6 @@
 """The year's vote results as an Excel workbook, within each poll's disclosure setting.
 
-Everything written here comes from `counting.shown`, the one place that applies the setting:
+Everything written here comes from `reads.shown`, the one place that applies the setting:
 a poll that shows only who passed gives no vote, share or ballot count to the workbook.
 """
 
@@ -16,24 +16,24 @@ from django.utils.translation import gettext as _
 from thidua.cycle.models import EmulationYear
 from thidua.lib import xlsx
 
-from . import counting
+from . import reads
 from .documents import outcome_label
 from .models import Poll
 
 
-def results_of(year: EmulationYear) -> list[tuple[Poll, counting.Shown]]:
+def results_of(year: EmulationYear) -> list[tuple[Poll, reads.Shown]]:
     """Each closed poll of the year that has a count, with what may be shown of it."""
     found = []
     polls = Poll.objects.filter(year=year, status=Poll.Status.CLOSED).order_by("id")
     for poll in polls:
-        candidates = counting.candidates_of(poll)
-        result = counting.count(poll, candidates)
+        candidates = reads.candidates_of(poll)
+        result = reads.count(poll, candidates)
         if result is not None:
-            found.append((poll, counting.shown(poll, result, candidates)))
+            found.append((poll, reads.shown(poll, result, candidates)))
     return found
 
 
-def _share(poll: Poll, shown: counting.Shown, votes: int | None) -> Decimal | None:
+def _share(poll: Poll, shown: reads.Shown, votes: int | None) -> Decimal | None:
     """A candidate's share of the poll's threshold base, as the minutes state it in percent."""
     if votes is None:
         return None
@@ -41,7 +41,7 @@ def _share(poll: Poll, shown: counting.Shown, votes: int | None) -> Decimal | No
     return Decimal(votes) / Decimal(base) if base else Decimal(0)
 
 
-def results_workbook(year: EmulationYear, results: Sequence[tuple[Poll, counting.Shown]]) -> bytes:
+def results_workbook(year: EmulationYear, results: Sequence[tuple[Poll, reads.Shown]]) -> bytes:
     hidden = _("not disclosed")
     candidates: list[list[Any]] = []
     polls: list[list[Any]] = []

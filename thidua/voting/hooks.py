@@ -11,17 +11,17 @@ from django.utils.translation import gettext as _
 from thidua.cycle import hooks
 from thidua.cycle.models import EmulationYear, Membership, Phase
 
-from . import counting
+from . import reads
 from .models import Poll
 
 SHOWN_FROM = (Phase.CONFERENCE, Phase.VOTING, Phase.PROPOSALS, Phase.CLOSED)
 
 
-def elections(year: EmulationYear) -> tuple[counting.Outcome, counting.Outcome]:
-    return counting.outcome(year, Poll.Purpose.HEAD), counting.outcome(year, Poll.Purpose.DEPUTY)
+def elections(year: EmulationYear) -> tuple[reads.Outcome, reads.Outcome]:
+    return reads.outcome(year, Poll.Purpose.HEAD), reads.outcome(year, Poll.Purpose.DEPUTY)
 
 
-def check_phase(year: EmulationYear, target: str) -> list[str]:
+def phase_problems(year: EmulationYear, target: str) -> list[str]:
     """Polls must be closed before the voting ends, and the election settled before closing."""
     problems: list[str] = []
     if target == Phase.PROPOSALS:
@@ -48,7 +48,7 @@ def check_phase(year: EmulationYear, target: str) -> list[str]:
     return problems
 
 
-def carry_forward(year: EmulationYear, before: str, after: str, acting_user: Any) -> None:
+def phase_changed(year: EmulationYear, before: str, after: str, acting_user: Any) -> None:
     """When a year closes, open the next one with the head and deputy its members elected.
 
     The members stay the same (the secretariat of the new year can change them later). If the
@@ -74,14 +74,14 @@ def carry_forward(year: EmulationYear, before: str, after: str, acting_user: Any
     )
 
 
-def todos(year: EmulationYear, memberships: Sequence[Membership]) -> dict[int, list[str]]:
+def member_todos(year: EmulationYear, memberships: Sequence[Membership]) -> dict[int, list[str]]:
     """Each member unit whose leader has not yet voted in an open online poll."""
     if year.phase != Phase.VOTING:
         return {}
     polls = list(Poll.objects.filter(year=year, status=Poll.Status.OPEN, method=Poll.Method.ONLINE))
     if not polls:
         return {}
-    voted = counting.turnout(polls)
+    voted = reads.turnout(polls)
     result: dict[int, list[str]] = {}
     for membership in memberships:
         for poll in polls:
@@ -92,7 +92,7 @@ def todos(year: EmulationYear, memberships: Sequence[Membership]) -> dict[int, l
     return result
 
 
-def links(year: EmulationYear, user: Any) -> list[hooks.Link]:
+def year_links(year: EmulationYear, user: Any) -> list[hooks.Link]:
     if year.phase not in SHOWN_FROM or not user.has_perm("voting.view", year):
         return []
     url = reverse("voting:polls", kwargs={"slug": year.cluster.slug, "year": year.year})
@@ -100,11 +100,14 @@ def links(year: EmulationYear, user: Any) -> list[hooks.Link]:
 
 
 def register() -> None:
-    hooks.phase_checks.append(check_phase)
-    hooks.phase_changed.append(carry_forward)
-    hooks.member_todos.append(todos)
-    hooks.year_links.append(links)
-    hooks.report_facts.append(report_facts)
+    """Plug voting into the year (called from VotingConfig.ready)."""
+    hooks.register(
+        phase_problems=phase_problems,
+        phase_changed=phase_changed,
+        member_todos=member_todos,
+        year_links=year_links,
+        report_facts=report_facts,
+    )
 
 
 def report_facts(year: EmulationYear) -> dict[str, Any]:
@@ -120,8 +123,8 @@ def report_facts(year: EmulationYear) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
     elected_by_purpose: dict[str, list[str]] = {}
     for poll in finals:
-        candidates = counting.candidates_of(poll)
-        result = counting.count(poll, candidates)
+        candidates = reads.candidates_of(poll)
+        result = reads.count(poll, candidates)
         if result is None:
             continue
         names: dict[Any, str] = {
@@ -149,7 +152,7 @@ def report_facts(year: EmulationYear) -> dict[str, Any]:
         (Poll.Purpose.HEAD, "voting.next_head"),
         (Poll.Purpose.DEPUTY, "voting.next_deputy"),
     ):
-        outcome = counting.outcome(year, purpose)
+        outcome = reads.outcome(year, purpose)
         if outcome.elected is not None:
             facts[key] = outcome.elected.name
     return facts

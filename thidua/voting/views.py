@@ -13,11 +13,12 @@ from django.views.decorators.http import require_POST
 
 from thidua import access
 from thidua.cycle.models import EmulationYear, Phase
+from thidua.cycle.pages import year_context
 from thidua.errors import refusal_told, run_form_action
 from thidua.lib import xlsx
 from thidua.lib.text import sort_key
 
-from . import actions, counting, documents, exports
+from . import actions, documents, exports, reads
 from .forms import BallotForm, PaperCountForm, PollForm, ReceiptForm
 from .models import Poll
 
@@ -31,15 +32,11 @@ def _poll_of(year: EmulationYear, poll_id: int) -> Poll:
         raise Http404 from None
 
 
-def _context(year: EmulationYear, **extra: object) -> dict[str, object]:
-    return {"year": year, "cluster": year.cluster, **extra}
-
-
 @login_required
 def poll_list(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     polls = list(Poll.objects.filter(year=emulation_year).select_related("parent").order_by("id"))
-    voted = counting.turnout(polls)
+    voted = reads.turnout(polls)
     members = emulation_year.memberships.count()
     roles = access.roles_in_year(request.user, emulation_year)
     rows = [
@@ -54,7 +51,7 @@ def poll_list(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return render(
         request,
         "voting/poll_list.html",
-        _context(
+        year_context(
             emulation_year,
             rows=rows,
             members=members,
@@ -93,7 +90,7 @@ def _poll_form_page(
     return render(
         request,
         "voting/poll_form.html",
-        _context(emulation_year, form=form, poll=poll),
+        year_context(emulation_year, form=form, poll=poll),
         status=status,
     )
 
@@ -118,9 +115,9 @@ def _detail(
     ballot_form: BallotForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    candidates = counting.candidates_of(poll)
+    candidates = reads.candidates_of(poll)
     roles = access.roles_in_year(request.user, emulation_year)
-    voted = counting.turnout([poll])[poll.pk]
+    voted = reads.turnout([poll])[poll.pk]
     memberships = sorted(
         emulation_year.memberships.select_related("organization"),
         key=lambda m: sort_key(m.organization.name),
@@ -135,12 +132,12 @@ def _detail(
     if can_vote and ballot_form is None:
         ballot_form = BallotForm(poll=poll, candidates=candidates)
     can_manage = request.user.has_perm("voting.manage", emulation_year)
-    paper = counting.paper_count_of(poll) if poll.is_paper else None
-    result = counting.count(poll, candidates)
+    paper = reads.paper_count_of(poll) if poll.is_paper else None
+    result = reads.count(poll, candidates)
     return render(
         request,
         "voting/poll_detail.html",
-        _context(
+        year_context(
             emulation_year,
             poll=poll,
             candidates=candidates,
@@ -171,7 +168,7 @@ def poll_detail(request: HttpRequest, slug: str, year: int, poll_id: int) -> Htt
 def vote(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     poll = _poll_of(emulation_year, poll_id)
-    candidates = counting.candidates_of(poll)
+    candidates = reads.candidates_of(poll)
     form = BallotForm(request.POST, poll=poll, candidates=candidates)
     if not form.is_valid():
         messages.error(request, _("The choice is not a candidate of this poll."))
@@ -180,7 +177,7 @@ def vote(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpRespon
         receipt = actions.do_cast_ballot(poll, choices=form.chosen(), acting_user=request.user)
         # The receipt is rendered once, in this response, and is never stored in clear.
         return render(
-            request, "voting/receipt.html", _context(emulation_year, poll=poll, receipt=receipt)
+            request, "voting/receipt.html", year_context(emulation_year, poll=poll, receipt=receipt)
         )
     return _detail(request, emulation_year, poll, ballot_form=form, status=told.status)
 
@@ -249,8 +246,8 @@ def confirm_count(request: HttpRequest, slug: str, year: int, poll_id: int) -> H
 def paper_count(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
     poll = _poll_of(emulation_year, poll_id)
-    candidates = counting.candidates_of(poll)
-    existing = counting.paper_count_of(poll)
+    candidates = reads.candidates_of(poll)
+    existing = reads.paper_count_of(poll)
     initial: dict[str, object] = {}
     if existing is not None:
         initial = {"ballots_cast": existing.ballots_cast, "blank_ballots": existing.blank_ballots}
@@ -277,7 +274,7 @@ def paper_count(request: HttpRequest, slug: str, year: int, poll_id: int) -> Htt
     return render(
         request,
         "voting/paper_count.html",
-        _context(emulation_year, poll=poll, form=form),
+        year_context(emulation_year, poll=poll, form=form),
         status=status,
     )
 
@@ -286,9 +283,9 @@ def paper_count(request: HttpRequest, slug: str, year: int, poll_id: int) -> Htt
 def results(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     poll = _poll_of(emulation_year, poll_id)
-    candidates = counting.candidates_of(poll)
-    result = counting.count(poll, candidates)
-    shown = counting.shown(poll, result, candidates) if result is not None else None
+    candidates = reads.candidates_of(poll)
+    result = reads.count(poll, candidates)
+    shown = reads.shown(poll, result, candidates) if result is not None else None
     chart = None
     if shown is not None and shown.full:
         chart = {"labels": [r.label for r in shown.rows], "votes": [r.votes for r in shown.rows]}
@@ -299,7 +296,7 @@ def results(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpRes
     return render(
         request,
         "voting/results.html",
-        _context(
+        year_context(
             emulation_year,
             poll=poll,
             shown=shown,
@@ -314,11 +311,11 @@ def results(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpRes
 def minutes(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     poll = _poll_of(emulation_year, poll_id)
-    candidates = counting.candidates_of(poll)
-    result = counting.count(poll, candidates)
+    candidates = reads.candidates_of(poll)
+    result = reads.count(poll, candidates)
     if result is None:
         raise Http404
-    content = documents.minutes(poll, counting.shown(poll, result, candidates))
+    content = documents.minutes(poll, reads.shown(poll, result, candidates))
     response = HttpResponse(content, content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="bien-ban-kiem-phieu-{poll.pk}.docx"'
     return response
@@ -330,7 +327,7 @@ def ballot_papers(request: HttpRequest, slug: str, year: int, poll_id: int) -> H
     poll = _poll_of(emulation_year, poll_id)
     if not poll.is_paper:
         raise Http404
-    content = documents.ballot_papers(poll, counting.candidates_of(poll))
+    content = documents.ballot_papers(poll, reads.candidates_of(poll))
     response = HttpResponse(content, content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="phieu-bau-{poll.pk}.docx"'
     return response

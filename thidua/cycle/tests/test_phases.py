@@ -61,7 +61,7 @@ def test_only_the_secretariat_moves_the_phase(world, persona):
 def test_a_closed_year_refuses_every_change(world, monkeypatch):
     # The cycle's own rules alone: other areas' phase checks (a criteria table, polls ...)
     # are tested with their areas.
-    monkeypatch.setattr(hooks, "phase_checks", [])
+    monkeypatch.setattr(hooks, "phase_problems", [])
     monkeypatch.setattr(hooks, "phase_changed", [])
     pledge = world.to_pledge_phase()
     world.sign_all(pledge)

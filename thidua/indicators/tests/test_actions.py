@@ -11,7 +11,7 @@ from thidua.audit.models import AuditEntry
 from thidua.cycle.actions import do_open_year
 from thidua.cycle.models import EmulationYear, Phase
 from thidua.errors import ActionRefused
-from thidua.indicators import actions, figures
+from thidua.indicators import actions, reads
 from thidua.indicators.models import Indicator, IndicatorValue, Reminder
 
 from .conftest import SPECS, define, report
@@ -199,7 +199,7 @@ def test_withdrawn_value_is_kept_empty_and_counts_as_missing(reporting):
     report(world, "lai_chau", world.lai_chau_officer, GRDP="100")
     report(world, "lai_chau", world.lai_chau_officer, GRDP=None)
     assert IndicatorValue.objects.get().value is None
-    gaps = figures.load(world.year).gaps()
+    gaps = reads.load(world.year).gaps()
     assert reporting.indicators["GRDP"] in gaps[world.orgs["lai_chau"].pk]
 
 
@@ -257,7 +257,7 @@ def test_results_paragraph_states_the_aggregates(reporting):
         "{XA_CO_DUONG} có đường.",
         acting_user=world.son_la_officer,
     )
-    assert figures.results_paragraph(world.year) == (
+    assert reads.results_paragraph(world.year) == (
         "Năm 2016, 3 tỉnh: tăng gần 8,6%; GRDP gần 158 nghìn tỷ đồng; 812/921 xã có đường."
     )
 
@@ -272,13 +272,13 @@ def test_template_with_an_unknown_placeholder_is_refused(reporting):
         actions.do_set_results_template(
             world.year, text="Tăng {GRDP.", acting_user=world.son_la_officer
         )
-    assert "{GRDP_TANG}" in figures.template_text(world.year, list(Indicator.objects.all()))
+    assert "{GRDP_TANG}" in reads.template_text(world.year, list(Indicator.objects.all()))
 
 
 def test_default_paragraph_names_every_indicator(reporting):
     world = reporting.world
     report(world, "son_la", world.son_la_officer, GRDP="5")
-    text = figures.results_paragraph(world.year)
+    text = reads.results_paragraph(world.year)
     assert "2016" in text
     assert "Tổng sản phẩm trên địa bàn 5 tỷ đồng" in text
     assert "chưa có số liệu" in text

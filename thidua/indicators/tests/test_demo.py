@@ -3,8 +3,8 @@
 import pytest
 
 from thidua.cycle.models import EmulationYear
-from thidua.indicators.figures import results_paragraph
 from thidua.indicators.models import IndicatorValue
+from thidua.indicators.reads import results_paragraph
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from thidua.audit.models import AuditEntry
 from thidua.cycle.models import Phase
 from thidua.errors import ActionRefused
-from thidua.scoring import actions, standings
+from thidua.scoring import actions, reads
 from thidua.scoring.models import Dispute, RankingSnapshot, ReviewAssignment, Score
 
 from .conftest import assignment_of, leaves, membership, move
@@ -41,7 +41,7 @@ def _review(world, key, number, points, reason="", user=None):
 
 
 def _totals(world):
-    result = standings.ranking(world.year)
+    result = reads.ranking(world.year)
     assert result is not None
     return {s.name.rsplit("tỉnh ", 1)[1]: s.total for s in result.standings}
 
@@ -156,10 +156,10 @@ def test_only_a_reviewed_score_can_be_disputed_and_only_once(cross_checking):
 
 def test_leaving_cross_check_freezes_a_labelled_snapshot(cross_checking):
     world = cross_checking
-    live = standings.ranking(world.year)
+    live = reads.ranking(world.year)
     assert live is not None and live.provisional
     move(world, Phase.CONFERENCE)
-    frozen = standings.ranking(world.year)
+    frozen = reads.ranking(world.year)
     assert frozen is not None and not frozen.provisional
     assert frozen.standings == live.standings
     snapshot = RankingSnapshot.objects.get(year=world.year)

@@ -4,7 +4,7 @@ import pytest
 from django.db.models import F
 
 from thidua.cycle.models import EmulationYear
-from thidua.scoring import rules, standings
+from thidua.scoring import reads, rules
 from thidua.scoring.models import CriteriaTable, Dispute, Evidence, Review
 
 
@@ -14,7 +14,7 @@ def demo_year(demo_module, db):
 
 
 def test_demo_ranks_son_la_first_and_everyone_completed_tasks_well(demo_year):
-    result = standings.ranking(demo_year)
+    result = reads.ranking(demo_year)
     assert result is not None
     first = [s for s in result.standings if s.rank == 1]
     assert [s.name for s in first] == ["Sở Kế hoạch và Đầu tư tỉnh Sơn La"]

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from thidua.cycle.models import Phase
-from thidua.scoring import actions, standings
+from thidua.scoring import actions, reads
 from thidua.scoring.problems import label
 
 from .conftest import assignment_of, leaves, move
@@ -54,7 +54,7 @@ def test_member_downloads_settled_points_totals_rank_and_classification(
     # The review's 8 counts for I.2, not the self-score of 9.
     assert [first[n] for n in ("I.1", "I.2", "B", "P")] == [10, 8, 2, 0]
     assert (first["Tiêu chí"], first["Điểm thưởng"], first["Tổng điểm"]) == (18, 2, 20)
-    expected = standings.ranking(cross_checking.year)
+    expected = reads.ranking(cross_checking.year)
     assert expected is not None
     assert [r["Tổng điểm"] for r in rows] == [int(s.total) for s in expected.standings]
     assert [r["Xếp loại"] for r in rows] == [label(s.classification) for s in expected.standings]

@@ -5,7 +5,7 @@ only through the audit chain's head, not through its own saves (see `thidua.audi
 """
 
 from thidua.cycle.models import Phase
-from thidua.scoring import standings
+from thidua.scoring import reads
 
 from .conftest import move
 
@@ -27,7 +27,7 @@ def test_the_ranking_frozen_elsewhere_is_seen_on_the_next_request(
     shown = after.context["ranking"]
     assert not shown.provisional and shown.snapshot is not None
     assert 'class="badge snapshot"' in after.content.decode()
-    expected = standings.ranking(cross_checking.year)
+    expected = reads.ranking(cross_checking.year)
     assert expected is not None
     assert shown.standings == expected.standings
 
@@ -41,6 +41,6 @@ def test_a_ranking_read_again_is_not_computed_again(
     with django_assert_max_num_queries(3):
         again = client.get(ranking_url(cross_checking)).context["ranking"]
     assert again is first
-    expected = standings.ranking(cross_checking.year)
+    expected = reads.ranking(cross_checking.year)
     assert expected is not None
     assert again.standings == expected.standings

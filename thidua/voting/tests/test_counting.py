@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from thidua.voting import actions, counting, rules
+from thidua.voting import actions, reads, rules
 from thidua.voting.models import Ballot, BallotChoice, Poll
 
 from .conftest import cast, open_poll
@@ -57,7 +57,7 @@ def closed_poll_with(world, spec, ballots, extra_entitled):
         **spec,
     )
     poll = actions.do_close_poll(poll, acting_user=world.son_la_officer)
-    keys = [c.pk for c in counting.candidates_of(poll)]
+    keys = [c.pk for c in reads.candidates_of(poll)]
     stored = [Ballot(poll=poll, receipt_hash=secrets.token_hex(32)) for _ in ballots]
     Ballot.objects.bulk_create(stored)
     BallotChoice.objects.bulk_create(
@@ -78,9 +78,9 @@ def counted_one_by_one(poll):
         "ballot_id", "candidate_id"
     ):
         chosen[ballot].append(candidate)
-    candidates = counting.candidates_of(poll)
+    candidates = reads.candidates_of(poll)
     ballots = [tuple(choices) for choices in chosen.values()]
-    return rules.tally(counting.settings_of(poll, candidates), ballots, poll.entitled)
+    return rules.tally(reads.settings_of(poll, candidates), ballots, poll.entitled)
 
 
 @settings(
@@ -94,8 +94,8 @@ def test_the_count_equals_the_ballots_counted_one_by_one(voting_world, case):
     spec, ballots, extra_entitled = case
     poll = closed_poll_with(voting_world, spec, ballots, extra_entitled)
     expected = counted_one_by_one(poll)
-    assert counting.count(poll) == expected
-    assert counting.count(poll, counting.candidates_of(poll)) == expected
+    assert reads.count(poll) == expected
+    assert reads.count(poll, reads.candidates_of(poll)) == expected
 
 
 def test_the_count_is_one_query_that_reads_no_ballot(voting_world, django_assert_num_queries):
@@ -104,12 +104,12 @@ def test_the_count_is_one_query_that_reads_no_ballot(voting_world, django_assert
     cast(voting_world, poll, "cao_bang", "son_la")
     cast(voting_world, poll, "lai_chau")
     poll = actions.do_close_poll(poll, acting_user=voting_world.son_la_officer)
-    candidates = counting.candidates_of(poll)
+    candidates = reads.candidates_of(poll)
 
     with django_assert_num_queries(1):
-        result = counting.count(poll, candidates)
+        result = reads.count(poll, candidates)
     with django_assert_num_queries(1), CaptureQueriesContext(connection) as queries:
-        assert counting.count(poll) == result
+        assert reads.count(poll) == result
     assert result is not None
     assert (result.ballots_cast, result.blank_ballots) == (3, 1)
     # Only counts come back: no ballot's key and no receipt.

@@ -10,14 +10,14 @@ from hypothesis import strategies as st
 
 from thidua.errors import ActionRefused
 from thidua.lib import docformat
-from thidua.voting import actions, counting, documents, rules
+from thidua.voting import actions, documents, reads, rules
 from thidua.voting.models import Poll
 
 from .conftest import candidate, cast, open_poll
 
 
 def result_of(poll):
-    return counting.count(poll)
+    return reads.count(poll)
 
 
 def close(world, poll):
@@ -58,7 +58,7 @@ def test_a_tie_calls_for_a_runoff_among_the_tied(voting_world):
     assert result_of(poll).needs_runoff
     runoff = actions.do_create_runoff(poll, acting_user=voting_world.son_la_officer)
     assert runoff.parent == poll and runoff.round == 2
-    assert [c.organization for c in counting.candidates_of(runoff)] == [
+    assert [c.organization for c in reads.candidates_of(runoff)] == [
         voting_world.orgs["son_la"],
         voting_world.orgs["cao_bang"],
     ]
@@ -85,8 +85,8 @@ def test_outcome_only_disclosure_shows_no_count(voting_world):
     cast(voting_world, poll, "cao_bang", "son_la")
     cast(voting_world, poll, "lai_chau", "son_la")
     poll = close(voting_world, poll)
-    candidates = counting.candidates_of(poll)
-    shown = counting.shown(poll, result_of(poll), candidates)
+    candidates = reads.candidates_of(poll)
+    shown = reads.shown(poll, result_of(poll), candidates)
     assert not shown.full
     assert shown.ballots_cast is None
     assert all(row.votes is None and row.percent is None for row in shown.rows)
@@ -107,8 +107,8 @@ def test_minutes_of_the_count_state_the_result(voting_world):
     cast(voting_world, poll, "lai_chau", "son_la")
     cast(voting_world, poll, "son_la")
     poll = close(voting_world, poll)
-    candidates = counting.candidates_of(poll)
-    content = documents.minutes(poll, counting.shown(poll, result_of(poll), candidates))
+    candidates = reads.candidates_of(poll)
+    content = documents.minutes(poll, reads.shown(poll, result_of(poll), candidates))
     text = docx_text(content)
     assert "BIÊN BẢN KIỂM PHIẾU" in text
     assert "Đề nghị tặng Cờ thi đua" in text
@@ -126,8 +126,8 @@ def test_minutes_honour_outcome_only_disclosure(voting_world):
     cast(voting_world, poll, "cao_bang", "son_la")
     cast(voting_world, poll, "lai_chau", "son_la")
     poll = close(voting_world, poll)
-    candidates = counting.candidates_of(poll)
-    content = documents.minutes(poll, counting.shown(poll, result_of(poll), candidates))
+    candidates = reads.candidates_of(poll)
+    content = documents.minutes(poll, reads.shown(poll, result_of(poll), candidates))
     text = docx_text(content)
     assert "Số phiếu bầu" not in text
     assert "%" not in text
@@ -150,8 +150,8 @@ def test_outcome_only_minutes_name_the_elected_in_list_order_not_by_votes(voting
     cast(voting_world, poll, "cao_bang", "lai_chau")
     cast(voting_world, poll, "lai_chau", "lai_chau")
     poll = close(voting_world, poll)
-    candidates = counting.candidates_of(poll)
-    text = docx_text(documents.minutes(poll, counting.shown(poll, result_of(poll), candidates)))
+    candidates = reads.candidates_of(poll)
+    text = docx_text(documents.minutes(poll, reads.shown(poll, result_of(poll), candidates)))
     # Lai Châu has more votes, but Cao Bằng comes first on the list.
     assert "tỉnh Cao Bằng, Sở Kế hoạch và Đầu tư tỉnh Lai Châu." in text
 
@@ -162,7 +162,7 @@ def paper_poll(world):
 
 def test_paper_ballots_are_numbered_one_per_page(voting_world):
     poll = paper_poll(voting_world)
-    content = documents.ballot_papers(poll, counting.candidates_of(poll))
+    content = documents.ballot_papers(poll, reads.candidates_of(poll))
     text = docx_text(content)
     assert "Phiếu số 1/3" in text and "Phiếu số 3/3" in text
     assert text.count("PHIẾU BẦU") == 3
@@ -222,7 +222,7 @@ def test_impossible_paper_counts_are_refused(voting_world):
             votes={son_la: 2},
             acting_user=voting_world.son_la_officer,
         )
-    assert counting.paper_count_of(poll) is None
+    assert reads.paper_count_of(poll) is None
 
 
 def test_paper_count_is_entered_after_the_close_only(voting_world):
@@ -231,7 +231,7 @@ def test_paper_count_is_entered_after_the_close_only(voting_world):
         actions.do_enter_paper_count(
             poll, ballots_cast=0, blank_ballots=0, votes={}, acting_user=voting_world.son_la_officer
         )
-    assert counting.paper_count_of(poll) is None
+    assert reads.paper_count_of(poll) is None
 
 
 @st.composite
@@ -283,7 +283,7 @@ def test_property_paper_counts_never_give_more_votes_than_ballots_allow(cast_n, 
 
 
 def test_outcome_only_results_list_the_elected_in_ballot_order_not_by_votes():
-    from thidua.voting import counting
+    from thidua.voting import reads
     from thidua.voting import rules as voting_rules
     from thidua.voting.models import Candidate, Poll
 
@@ -302,6 +302,6 @@ def test_outcome_only_results_list_the_elected_in_ballot_order_not_by_votes():
     # The second on the ballot has more votes: a vote-ordered list would put it first.
     result = voting_rules.tally(settings, [(1, 2), (2,), (1, 2)], entitled=3)
     assert list(result.elected) == [2, 1]
-    shown = counting.shown(poll, result, [first, second])
+    shown = reads.shown(poll, result, [first, second])
     assert shown.winners == ["Nguyễn Văn A", "Lê Thị B"]
     assert shown.ballots_cast is None and all(row.votes is None for row in shown.rows)

@@ -87,12 +87,12 @@ def test_dashboard_lists_the_units_that_have_not_voted(voting_world):
     poll = open_poll(voting_world)
     cast(voting_world, poll, "lai_chau", "son_la")
     memberships = list(voting_world.year.memberships.all())
-    todos = hooks.todos(voting_world.year, memberships)
+    todos = hooks.member_todos(voting_world.year, memberships)
     assert set(todos) == {voting_world.orgs["son_la"].pk, voting_world.orgs["cao_bang"].pk}
 
 
 def test_the_year_offers_the_voting_page_to_its_members_only(voting_world):
-    assert [link.url for link in hooks.links(voting_world.year, voting_world.lai_chau_officer)] == [
-        "/c/mien-nui-bien-gioi-phia-bac/2016/voting/"
-    ]
-    assert hooks.links(voting_world.year, voting_world.outsider) == []
+    assert [
+        link.url for link in hooks.year_links(voting_world.year, voting_world.lai_chau_officer)
+    ] == ["/c/mien-nui-bien-gioi-phia-bac/2016/voting/"]
+    assert hooks.year_links(voting_world.year, voting_world.outsider) == []

@@ -18,7 +18,7 @@ from thidua.awards import rules
 from thidua.awards.eligibility import judge_scope, judge_year
 from thidua.awards.exports import national_proposal_list
 from thidua.awards.models import Nomination
-from thidua.awards.reasons import VERDICT_LABELS, describe
+from thidua.awards.problems import VERDICT_LABELS, describe
 from thidua.awards.views import award_names
 from thidua.cycle.models import EmulationYear
 from thidua.jobs.progress import TerminalBar

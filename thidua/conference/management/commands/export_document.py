@@ -21,15 +21,15 @@ from thidua.cycle.models import EmulationYear
 from thidua.errors import ActionRefused
 from thidua.indicators import exports as indicator_exports
 from thidua.scoring import exports as scoring_exports
-from thidua.scoring import standings
-from thidua.voting import counting
+from thidua.scoring import reads as scoring_reads
 from thidua.voting import documents as voting_documents
 from thidua.voting import exports as voting_exports
+from thidua.voting import reads as voting_reads
 from thidua.voting.models import Poll
 
 
 def scores_workbook(year: EmulationYear) -> bytes:
-    ranking = standings.ranking(year)
+    ranking = scoring_reads.ranking(year)
     if ranking is None:
         raise CommandError(_("The year has no ranking before the cross-check."))
     return scoring_exports.ranking_workbook(year, ranking)
@@ -48,7 +48,9 @@ KINDS = [*DocumentKind.values, "ballots", *WORKBOOKS]
 def ballots(year: EmulationYear) -> list[bytes]:
     """The ballot papers of each of the year's polls, as the voting area makes them."""
     polls = Poll.objects.filter(year=year).order_by("pk")
-    return [voting_documents.ballot_papers(poll, counting.candidates_of(poll)) for poll in polls]
+    return [
+        voting_documents.ballot_papers(poll, voting_reads.candidates_of(poll)) for poll in polls
+    ]
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""What the indicators area adds to the year's dashboard: its page and members' to-dos."""
+"""Where indicators plugs into the year: its page, the members' to-dos and its facts."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from thidua.cycle import hooks
 from thidua.cycle.hooks import Link
 from thidua.cycle.models import EmulationYear, Membership
 
-from . import figures
+from . import reads
 from .models import Indicator, IndicatorValue
 
 
@@ -25,7 +26,7 @@ def year_links(year: EmulationYear, user: Any) -> list[Link]:
 
 def member_todos(year: EmulationYear, memberships: Sequence[Membership]) -> dict[int, list[str]]:
     """While values are reported: who still has some to report, and whether it was reminded."""
-    if year.phase not in figures.REPORTING_PHASES:
+    if year.phase not in reads.REPORTING_PHASES:
         return {}
     total = Indicator.objects.filter(year=year).count()
     if not total:
@@ -36,7 +37,7 @@ def member_todos(year: EmulationYear, memberships: Sequence[Membership]) -> dict
         .annotate(n=Count("id", filter=Q(value__isnull=False)))
         .values_list("organization_id", "n")
     )
-    reminders = figures.latest_reminders(year)
+    reminders = reads.latest_reminders(year)
     todos: dict[int, list[str]] = {}
     for membership in memberships:
         org = membership.organization_id
@@ -58,11 +59,16 @@ def report_facts(year: EmulationYear) -> dict[str, Any]:
 
     if not Indicator.objects.filter(year=year).exists():
         return {}
-    data = figures.load(year)
+    data = reads.load(year)
     return {
-        "indicators.results_paragraph": figures.results_paragraph(year),
+        "indicators.results_paragraph": reads.results_paragraph(year),
         "indicators.aggregates": [
             {"code": f.indicator.code, "name": f.indicator.name, "stated": f.statement}
-            for f in figures.figures(data)
+            for f in reads.figures(data)
         ],
     }
+
+
+def register() -> None:
+    """Plug indicators into the year (called from IndicatorsConfig.ready)."""
+    hooks.register(member_todos=member_todos, year_links=year_links, report_facts=report_facts)
