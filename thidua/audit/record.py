@@ -9,7 +9,8 @@ import json
 from typing import Any
 
 from django.db import models, transaction
-from django.utils import timezone
+
+from thidua.lib import clock
 
 from .models import AuditEntry, ChainHead
 
@@ -49,7 +50,7 @@ def entry_digest(previous_hash: str, fields: dict[str, Any]) -> str:
 
 def hashed_fields(entry: AuditEntry) -> dict[str, Any]:
     return {
-        "at": entry.at.isoformat(),
+        "at": entry.at.astimezone(dt.UTC).isoformat(),  # as the database gives it back
         "actor": entry.actor_id,
         "actor_name": entry.actor_name,
         "action": entry.action,
@@ -82,7 +83,7 @@ def record(
     )
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
     entry = AuditEntry(
-        at=timezone.now(),
+        at=clock.now(),
         actor=actor_user,
         actor_name=(str(actor_user) if actor_user else "system")[:150],
         action=action,

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua import access
@@ -17,7 +16,7 @@ from thidua.concurrency import require_version, version_of
 from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused, Refusal
-from thidua.lib import uploads
+from thidua.lib import clock, uploads
 from thidua.lib.batch import collector_paused
 from thidua.lib.text import fold, normalize, same_text, strip_accents
 from thidua.orgs.models import Organization, Person, PersonPosition
@@ -158,7 +157,7 @@ def do_register_person(
     if not name:
         raise ActionRefused(_("Enter the person's full name."), kind=Refusal.MISSING)
     if birth_year is not None and not manual_history.plausible_birth_year(
-        birth_year, timezone.localdate()
+        birth_year, clock.today()
     ):
         raise ActionRefused(
             _("%(year)s is not a plausible year of birth.") % {"year": birth_year},
@@ -316,7 +315,7 @@ def _require_one_nominee(person: Person | None, organization: Organization | Non
 
 
 def _require_history_year(year: int) -> None:
-    if not manual_history.history_year_in_range(year, timezone.localdate()):
+    if not manual_history.history_year_in_range(year, clock.today()):
         raise ActionRefused(
             _("%(year)s is not a year the history can hold.") % {"year": year},
             kind=Refusal.BAD_YEAR,
@@ -346,7 +345,7 @@ def do_record_award(
             _("%(award)s is not granted to this kind of nominee.") % {"award": award_type.name},
             kind=Refusal.KIND,
         )
-    if decision_date > timezone.localdate():
+    if decision_date > clock.today():
         raise ActionRefused(_("The decision date is in the future."), kind=Refusal.BAD_DATE)
     if decision_date.year < year:
         raise ActionRefused(
@@ -711,7 +710,7 @@ def do_record_decision(
     access.require(acting_user, "awards.decide", year)
     year = lock_year(year)
     _require_proposals_phase(year)
-    if date > timezone.localdate():
+    if date > clock.today():
         raise ActionRefused(_("The decision date is in the future."), kind=Refusal.BAD_DATE)
     approved = list(
         Nomination.objects.select_for_update(of=("self",))
@@ -785,9 +784,7 @@ def do_import_history(
     access.require(acting_user, "awards.manage_history")
     with collector_paused():
         sheet = importing.read_sheet(content)
-        rows, problems = importing.check_rows(
-            sheet, import_store.load_lookups(timezone.localdate())
-        )
+        rows, problems = importing.check_rows(sheet, import_store.load_lookups(clock.today()))
         del sheet
         people, ambiguous = import_store.match_people(rows)
         problems += ambiguous

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from thidua.cycle.models import EmulationYear
+from thidua.lib import clock
 from thidua.orgs.models import Organization, Person
 
 from . import rule_data, rules
@@ -68,7 +69,7 @@ class AwardRule(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("award rule")
@@ -111,7 +112,7 @@ class HistoryImport(models.Model):
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("imported at"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("history import")

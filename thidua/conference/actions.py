@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua import access
@@ -15,7 +14,7 @@ from thidua.audit.record import record, snapshot
 from thidua.cycle.actions import lock_year, normalize_block, require_phase
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused, Refusal
-from thidua.lib import uploads
+from thidua.lib import clock, uploads
 from thidua.lib.text import normalize
 from thidua.orgs.models import Organization
 
@@ -157,7 +156,7 @@ def _new_version(report: Report, sections: rules.Sections, note: str, user: Any)
         note=normalize(note)[:500],
         created_by=user,
         author_name=str(user),
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )
     version.save()
     return version
@@ -262,7 +261,7 @@ def do_comment(
         organization=unit,
         author=acting_user,
         author_name=str(acting_user),
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )
     record("report.comment", comment, actor=acting_user, year=year, after=snapshot(comment))
     return comment
@@ -279,7 +278,7 @@ def do_finalise_report(report: Report, *, acting_user: Any) -> Report:
     if latest is None:
         raise ActionRefused(_("Generate the draft first."), kind=Refusal.NOTHING)
     report.final_version = latest
-    report.finalised_at = timezone.now()
+    report.finalised_at = clock.now()
     report.finalised_by = acting_user
     report.save()
     record(
@@ -320,7 +319,7 @@ def do_upload_template(
         filename=normalize(filename)[:255],
         content=data,
         uploaded_by=acting_user,
-        uploaded_at=timezone.now(),
+        uploaded_at=clock.now(),
     )
     record(
         "template.upload",
@@ -340,7 +339,7 @@ def do_reset_template(year: EmulationYear, *, kind: str, acting_user: Any) -> in
     require_phase(year, *OPEN_PHASES)
     retired = DocumentTemplate.objects.filter(
         cluster=year.cluster, kind=kind, retired_at__isnull=True
-    ).update(retired_at=timezone.now())
+    ).update(retired_at=clock.now())
     record(
         "template.reset",
         year,
@@ -371,7 +370,7 @@ def do_draft_conference_article(year: EmulationYear, *, acting_user: Any) -> New
         body="\n\n".join(paragraphs),
         is_conference_article=True,
         created_by=acting_user,
-        updated_at=timezone.now(),
+        updated_at=clock.now(),
     )
     record("news.draft", article, actor=acting_user, year=year, after=snapshot(article))
     return article
@@ -404,7 +403,7 @@ def do_save_article(
     article.body = _clean_body(body)
     if not article.title or not article.body:
         raise ActionRefused(_("An article needs a title and a text."), kind=Refusal.MISSING)
-    article.updated_at = timezone.now()
+    article.updated_at = clock.now()
     article.full_clean(exclude=["year", "cluster", "created_by"])
     article.save()
     record(
@@ -424,7 +423,7 @@ def do_publish_article(
     before = snapshot(article)
     if publish:
         article.status = NewsArticle.Status.PUBLISHED
-        article.published_at = article.published_at or timezone.now()
+        article.published_at = article.published_at or clock.now()
     else:
         article.status = NewsArticle.Status.DRAFT
     article.save(update_fields=["status", "published_at"])

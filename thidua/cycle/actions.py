@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua import access
 from thidua.audit.record import record, snapshot
 from thidua.concurrency import require_version, version_of
 from thidua.errors import ActionRefused, Refusal
+from thidua.lib import clock
 from thidua.lib.text import normalize
 from thidua.orgs.models import Cluster, Organization
 
@@ -65,7 +65,7 @@ def do_open_year(
             _("The cluster already has the year %(year)s.") % {"year": year}, kind=Refusal.EXISTS
         )
     emulation_year = EmulationYear.objects.create(
-        cluster=cluster, year=year, phase=Phase.SETUP, phase_changed_at=timezone.now()
+        cluster=cluster, year=year, phase=Phase.SETUP, phase_changed_at=clock.now()
     )
     roles = {head.pk: Membership.Role.HEAD, deputy.pk: Membership.Role.DEPUTY}
     Membership.objects.bulk_create(
@@ -234,7 +234,7 @@ def do_move_phase(year: EmulationYear, *, target: str, acting_user: Any) -> Emul
         raise ActionRefused(" ".join(problems), kind=Refusal.PHASE_REFUSED)
     before = year.phase
     year.phase = target
-    year.phase_changed_at = timezone.now()
+    year.phase_changed_at = clock.now()
     year.save(update_fields=["phase", "phase_changed_at"])
     for changed in hooks.phase_changed:
         changed(year, before, target, acting_user)
@@ -272,7 +272,7 @@ def do_sign_pledge(pledge: Pledge, *, unit: Organization | None, acting_user: An
                 signed_by=acting_user,
                 signer_name=str(acting_user),
                 signer_title=acting_user.job_title,
-                signed_at=timezone.now(),
+                signed_at=clock.now(),
             )
     except IntegrityError:
         raise ActionRefused(

@@ -15,6 +15,7 @@ from django.db import transaction
 from thidua.cycle import actions as cycle_actions
 from thidua.cycle import rules as cycle_rules
 from thidua.cycle.models import EmulationYear, Phase
+from thidua.lib import clock
 from thidua.orgs import actions as org_actions
 from thidua.orgs.models import Cluster, Organization, Succession, User
 
@@ -91,9 +92,28 @@ def _account(
 
 
 @transaction.atomic
+def moment(data: dict[str, Any], phase: str, step: int = 0) -> dt.datetime:
+    """When the demo plays `step` of `phase`: the calendar's moment, 20 minutes per step."""
+    opens = dt.datetime.fromisoformat(data["year"]["calendar"][phase])
+    return opens + dt.timedelta(minutes=20 * step)
+
+
 def play(data: dict[str, Any] | None = None) -> Demo:
-    """Build the reference cluster and take its 2016 through setup and the pledge."""
+    """Build the reference cluster and play its 2016, each action on its day of the calendar."""
     data = data or load_data()
+    with clock.at(moment(data, "setup")):
+        demo = _set_up(data)
+    _play_the_year(demo)
+    accounts = _reorganise_2025(
+        data["reorganisation_2025"], demo.departments, demo.admin, demo.password
+    )
+    demo.accounts.extend(accounts)
+    demo.year.refresh_from_db()
+    return demo
+
+
+def _set_up(data: dict[str, Any]) -> Demo:
+    """The cluster, its people and its 2016 up to the movement and the pledge's text."""
     password = data["password"]
     accounts: list[Account] = []
     admin = _account(
@@ -146,7 +166,7 @@ def play(data: dict[str, Any] | None = None) -> Demo:
             outsider = _account(
                 f"{member['key']}-canbo",
                 password=password,
-                full_name=f"Cán bộ TĐKT Sở KH&ĐT {province}",
+                full_name=member["officer_name"],
                 org=org,
                 position=User.Position.OFFICER,
                 job_title="Chuyên viên",
@@ -156,7 +176,7 @@ def play(data: dict[str, Any] | None = None) -> Demo:
         leader = _account(
             f"{member['key']}-lanhdao",
             password=password,
-            full_name=member.get("leader_name") or f"Giám đốc Sở KH&ĐT {province}",
+            full_name=member["leader_name"],
             org=org,
             position=User.Position.LEADER,
             job_title="Giám đốc",
@@ -164,7 +184,7 @@ def play(data: dict[str, Any] | None = None) -> Demo:
         officer = _account(
             f"{member['key']}-canbo",
             password=password,
-            full_name=f"Cán bộ TĐKT Sở KH&ĐT {province}",
+            full_name=member["officer_name"],
             org=org,
             position=User.Position.OFFICER,
             job_title="Chuyên viên",
@@ -208,14 +228,18 @@ def play(data: dict[str, Any] | None = None) -> Demo:
         articles=pledge_spec["articles"],
         acting_user=secretariat,
     )
-    cycle_actions.do_move_phase(year, target=Phase.PLEDGE, acting_user=secretariat)
-    for member in data["members"]:
+    with clock.at(moment(data, "pledge")):
+        cycle_actions.do_move_phase(year, target=Phase.PLEDGE, acting_user=secretariat)
+    for step, member in enumerate(data["members"], start=1):
         leader = users[member["key"]]["leader"]
-        cycle_actions.do_sign_pledge(pledge, unit=departments[member["key"]], acting_user=leader)
-    cycle_actions.do_move_phase(year, target=Phase.IN_PROGRESS, acting_user=secretariat)
+        with clock.at(moment(data, "pledge", step)):
+            cycle_actions.do_sign_pledge(
+                pledge, unit=departments[member["key"]], acting_user=leader
+            )
+    with clock.at(moment(data, "in_progress")):
+        cycle_actions.do_move_phase(year, target=Phase.IN_PROGRESS, acting_user=secretariat)
 
-    accounts.extend(_reorganise_2025(data["reorganisation_2025"], departments, admin, password))
-    demo = Demo(
+    return Demo(
         cluster=cluster,
         year=year,
         password=password,
@@ -228,9 +252,6 @@ def play(data: dict[str, Any] | None = None) -> Demo:
         officers={key: u["officer"] for key, u in users.items()},
         data=data,
     )
-    _play_the_year(demo)
-    year.refresh_from_db()
-    return demo
 
 
 def _play_the_year(demo: Demo) -> None:
@@ -249,14 +270,16 @@ def _play_the_year(demo: Demo) -> None:
     demo.year.refresh_from_db()
     phase = demo.year.phase
     while True:
-        for step in steps.get(phase, []):
-            step(demo)
+        for number, step in enumerate(steps.get(phase, []), start=1):
+            with clock.at(moment(demo.data, phase, number)):
+                step(demo)
         if cycle_rules.PHASES.index(phase) >= last:
             return
         demo.year.refresh_from_db()
         next_phase = cycle_rules.next_phase(phase)
         assert next_phase is not None
-        cycle_actions.do_move_phase(demo.year, target=next_phase, acting_user=demo.secretariat)
+        with clock.at(moment(demo.data, next_phase)):
+            cycle_actions.do_move_phase(demo.year, target=next_phase, acting_user=demo.secretariat)
         demo.year.refresh_from_db()
         phase = next_phase
 
@@ -267,6 +290,36 @@ def _reorganise_2025(
     """Record the 2025 mergers, so today's departments see their predecessors' history."""
     finance: dict[str, Organization] = {}
     merged_on = dt.date.fromisoformat(spec["departments_merged"])
+    with clock.at(_morning_of(merged_on)):
+        _merge_departments(spec, departments, finance, admin, merged_on)
+    provinces_on = dt.date.fromisoformat(spec["provinces_merged"])
+    with clock.at(_morning_of(provinces_on)):
+        _merge_provinces(spec, finance, admin, merged_on, provinces_on)
+    account = spec["successor_account"]
+    user = _account(
+        account["username"],
+        password=password,
+        full_name=account["full_name"],
+        org=finance[account["key"]],
+        position=User.Position.OFFICER,
+        job_title="Chuyên viên",
+    )
+    unit = finance[account["key"]]
+    return [Account(user.username, "successor unit officer", str(user), unit.name)]
+
+
+def _morning_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(8), tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+def _merge_departments(
+    spec: dict[str, Any],
+    departments: dict[str, Organization],
+    finance: dict[str, Organization],
+    admin: User,
+    merged_on: dt.date,
+) -> None:
+    """Each Department of Planning and Investment merged into the province's Finance."""
     for key, planning in departments.items():
         org = org_actions.do_create_organization(
             name=f"Sở Tài chính tỉnh {planning.province}",
@@ -285,7 +338,16 @@ def _reorganise_2025(
             acting_user=admin,
         )
         finance[key] = org
-    provinces_on = dt.date.fromisoformat(spec["provinces_merged"])
+
+
+def _merge_provinces(
+    spec: dict[str, Any],
+    finance: dict[str, Organization],
+    admin: User,
+    merged_on: dt.date,
+    provinces_on: dt.date,
+) -> None:
+    """The 2025 merger of provinces: their Finance departments merged in turn."""
     for merger in spec["province_mergers"]:
         province = merger["province"]
         successor = org_actions.do_create_organization(
@@ -317,14 +379,3 @@ def _reorganise_2025(
             acting_user=admin,
         )
         finance[merger["into"]] = successor
-    account = spec["successor_account"]
-    user = _account(
-        account["username"],
-        password=password,
-        full_name=account["full_name"],
-        org=finance[account["key"]],
-        position=User.Position.OFFICER,
-        job_title="Chuyên viên",
-    )
-    unit = finance[account["key"]]
-    return [Account(user.username, "successor unit officer", str(user), unit.name)]

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua import access
@@ -17,6 +16,7 @@ from thidua.audit.record import record, snapshot
 from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused, Refusal
+from thidua.lib import clock
 from thidua.lib.text import normalize
 
 from . import excel, reads, rules
@@ -297,7 +297,7 @@ def _store(
             indicator__year=membership.year, organization_id=membership.organization_id
         )
     }
-    now = timezone.now()
+    now = clock.now()
     new: list[IndicatorValue] = []
     changed: list[IndicatorValue] = []
     before: dict[str, Any] = {}
@@ -425,7 +425,7 @@ def do_remind_late(
         raise ActionRefused(
             _("No member chosen has values left to report."), kind=Refusal.NONE_LATE
         )
-    now = timezone.now()
+    now = clock.now()
     reminders = Reminder.objects.bulk_create(
         Reminder(
             year=year,
@@ -474,7 +474,7 @@ def do_set_results_template(year: EmulationYear, *, text: str, acting_user: Any)
         stored = ResultsTemplate(year=year)
     stored.text = text
     stored.updated_by = acting_user
-    stored.updated_at = timezone.now()
+    stored.updated_at = clock.now()
     stored.save()
     record(
         "indicator.results_template",

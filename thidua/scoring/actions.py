@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua import access
@@ -18,7 +17,7 @@ from thidua.audit.record import record, snapshot
 from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused, Refusal
-from thidua.lib import uploads
+from thidua.lib import clock, uploads
 from thidua.lib.text import normalize
 
 from . import reads, rules
@@ -340,7 +339,7 @@ def lock_table(year: EmulationYear, table: CriteriaTable, *, acting_user: Any) -
             Band(table=table, classification=b.classification.value, min_total=b.min_total)
             for b in tree.bands
         )
-    table.locked_at = timezone.now()
+    table.locked_at = clock.now()
     table.save(update_fields=["locked_at"])
     record("scoring.table.lock", table, actor=acting_user, year=year, after=snapshot(table))
 
@@ -351,7 +350,7 @@ def freeze_ranking(year: EmulationYear, table: CriteriaTable, *, acting_user: An
         return
     frozen = RankingSnapshot.objects.create(
         year=year,
-        taken_at=timezone.now(),
+        taken_at=clock.now(),
         taken_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
         data=reads.snapshot_data(year, reads.load_tree(table)),
     )
@@ -493,7 +492,7 @@ def do_add_evidence(
         content_type=content_type,
         size=upload.size or 0,  # not empty: size_problem refused that above
         uploaded_by=acting_user,
-        uploaded_at=timezone.now(),
+        uploaded_at=clock.now(),
     )
     evidence.file.save(f"{criterion.number}{suffix}", upload, save=False)
     evidence.save()
@@ -530,7 +529,7 @@ def do_submit_assessment(membership: Membership, *, acting_user: Any) -> SelfAss
             _("Explain the points given for: %(numbers)s.") % {"numbers": ", ".join(unexplained)},
             kind=Refusal.UNEXPLAINED,
         )
-    assessment.submitted_at = timezone.now()
+    assessment.submitted_at = clock.now()
     assessment.submitted_by = acting_user
     assessment.save(update_fields=["submitted_at", "submitted_by"])
     total = sum((s.points for s in scores.values() if s.points is not None), Decimal(0))
@@ -598,7 +597,7 @@ def do_assign_reviewers(
             % {"units": ", ".join(frozen)},
             kind=Refusal.STARTED,
         )
-    now = timezone.now()
+    now = clock.now()
     before = {
         members[r].organization.display_name: members[a.reviewer_id].organization.display_name
         for r, a in current.items()
@@ -688,7 +687,7 @@ def do_save_review(
             )
         todo.append((score, ReviewInput(entry.points, reason)))
     _refuse(problems)
-    now = timezone.now()
+    now = clock.now()
     saved, before, after = [], {}, {}
     for score, entry in todo:
         review = getattr(score, "review", None)
@@ -727,7 +726,7 @@ def do_raise_dispute(score: Score, *, reason: str, acting_user: Any) -> Dispute:
     if Dispute.objects.filter(score=score).exists():
         raise ActionRefused(_("This score is already disputed."), kind=Refusal.EXISTS)
     dispute = Dispute.objects.create(
-        score=score, reason=reason, raised_by=acting_user, raised_at=timezone.now()
+        score=score, reason=reason, raised_by=acting_user, raised_at=clock.now()
     )
     record(
         "scoring.dispute.raise",
@@ -765,7 +764,7 @@ def do_settle_dispute(
     dispute.settled_points = points_settled
     dispute.settlement_reason = reason
     dispute.settled_by = acting_user
-    dispute.settled_at = timezone.now()
+    dispute.settled_at = clock.now()
     dispute.save()
     record(
         "scoring.dispute.settle",

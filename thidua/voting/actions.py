@@ -14,7 +14,6 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua import access
@@ -22,6 +21,7 @@ from thidua.audit.record import record, snapshot
 from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused, Refusal
+from thidua.lib import clock
 from thidua.lib.text import normalize
 from thidua.orgs.models import Organization
 
@@ -216,7 +216,7 @@ def do_open_poll(poll: Poll, *, acting_user: Any) -> Poll:
     if problems:
         labels: dict[Any, str] = {c.pk: c.label for c in candidates}
         raise ActionRefused(" ".join(describe(p, labels) for p in problems), kind=Refusal.SETTINGS)
-    now = timezone.now()
+    now = clock.now()
     if poll.closes_at is not None and poll.closes_at <= now:
         raise ActionRefused(
             _("The scheduled close is already past: change it first."), kind=Refusal.BAD_DATE
@@ -240,7 +240,7 @@ def do_close_poll(poll: Poll, *, acting_user: Any) -> Poll:
     _require_status(poll, Poll.Status.OPEN, _("Only an open poll can be closed."))
     before = snapshot(poll)
     poll.status = Poll.Status.CLOSED
-    poll.closed_at = timezone.now()
+    poll.closed_at = clock.now()
     poll.save(update_fields=["status", "closed_at"])
     voted = VoterRegister.objects.filter(poll=poll).count()
     record(
@@ -291,7 +291,7 @@ def do_cast_ballot(poll: Poll, *, choices: Sequence[int], acting_user: Any) -> s
     if poll.status == Poll.Status.DRAFT:
         raise ActionRefused(_("The poll has not opened yet."), kind=Refusal.NOT_OPEN)
     if poll.status == Poll.Status.CLOSED or (
-        poll.closes_at is not None and timezone.now() >= poll.closes_at
+        poll.closes_at is not None and clock.now() >= poll.closes_at
     ):
         raise ActionRefused(_("The poll is closed."), kind=Refusal.CLOSED)
     already = _("%(unit)s has already voted in this poll.") % {"unit": unit.display_name}
@@ -438,7 +438,7 @@ def do_confirm_paper_count(poll: Poll, *, acting_user: Any) -> PaperCount:
         )
     before = snapshot(paper)
     paper.confirmed_by = acting_user
-    paper.confirmed_at = timezone.now()
+    paper.confirmed_at = clock.now()
     paper.save(update_fields=["confirmed_by", "confirmed_at"])
     record(
         "poll.paper_confirm",

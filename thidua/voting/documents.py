@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from thidua.cycle.models import Membership
-from thidua.lib import docformat
+from thidua.lib import clock, docformat
 from thidua.lib.numbers import format_number
 
 from .models import Candidate, Poll
@@ -134,7 +134,7 @@ def minutes(poll: Poll, shown: Shown) -> bytes:
         .select_related("organization")
         .first()
     )
-    closed = timezone.localtime(poll.closed_at or timezone.now()).date()
+    closed = timezone.localtime(poll.closed_at or clock.now()).date()
     document = docformat.new_document()
     docformat.add_letterhead(
         document,

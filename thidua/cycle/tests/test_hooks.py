@@ -1,6 +1,7 @@
 """The year's hooks: every area registers the same way, and no fact is stated twice."""
 
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -9,7 +10,7 @@ from thidua.cycle import hooks
 
 def test_every_area_registers_its_callbacks_once_under_the_shared_names():
     # ready() has run: each area's register() put its callbacks in, named alike.
-    names = {
+    names: dict[str, list[Any]] = {
         "phase_problems": hooks.phase_problems,
         "phase_changed": hooks.phase_changed,
         "member_todos": hooks.member_todos,

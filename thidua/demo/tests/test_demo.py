@@ -72,3 +72,53 @@ def test_load_demo_if_empty_leaves_existing_data_alone(demo, capsys):
     call_command("load_demo", "--if-empty")
     assert "son-la-lanhdao" in capsys.readouterr().out
     assert Cluster.objects.count() == 1
+
+
+# Dates that are not the demo year's: accounts measure real time, and the award rules'
+# validity is the law's (the 2024 Law on Emulation and Commendation took effect 2024-01-01).
+NOT_THE_YEARS = {
+    ("orgs", "user", "date_joined"),
+    ("orgs", "user", "last_login"),
+    ("awards", "awardrule", "effective_from"),
+    ("awards", "awardrule", "effective_to"),
+    ("awards", "awardrule", "created_at"),  # the catalogue is loaded by migrate, not played
+}
+
+
+def test_every_record_of_the_demo_carries_its_2016_or_2017_date(demo):
+    # The demo plays 2016 with the domain's clock set to each step's day, and the 2025
+    # reorganisation on its own days: no record of it says the day the demo was loaded.
+    import datetime as dt
+
+    from django.apps import apps
+    from django.db import models
+
+    allowed = {2016, 2017, 2025}
+    checked = 0
+    for model in apps.get_models():
+        if not model.__module__.startswith("thidua."):
+            continue
+        meta = model._meta
+        for f in meta.concrete_fields:
+            if not isinstance(f, models.DateField):  # DateTimeField is a DateField
+                continue
+            if (meta.app_label, meta.model_name, f.name) in NOT_THE_YEARS:
+                continue
+            for value in model._default_manager.exclude(**{f.name: None}).values_list(
+                f.name, flat=True
+            ):
+                day = value.date() if isinstance(value, dt.datetime) else value
+                assert day.year in allowed or day.year < 2016, (meta.label, f.name, value)
+                checked += 1
+    assert checked > 500  # audit entries, signatures, ballots' polls, reports ...
+    signed = Signature.objects.filter(pledge__year=demo).values_list("signed_at", flat=True)
+    assert {timezone_day(s) for s in signed} == {dt.date(2016, 3, 18)}
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)  # the entries stamped in 2016 still chain
+    assert "intact" in out.getvalue()
+
+
+def timezone_day(moment):
+    from django.utils import timezone
+
+    return timezone.localdate(moment)

@@ -6,10 +6,11 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils import timezone, translation
+from django.utils import translation
 
 from thidua.conference import national
 from thidua.jobs.progress import TerminalBar
+from thidua.lib import clock
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             found = national.summary(
                 options["year"], progress=TerminalBar(str(options["year"]), stream=sys.stderr)
             )
-            content = national.report_docx(found, today=timezone.localdate())
+            content = national.report_docx(found, today=clock.today())
         with open(options["output"], "wb") as out:
             out.write(content)
         self.stdout.write(
