@@ -2,27 +2,35 @@
 
 Every document thidua generates is built here, so the format lives in one place:
 
-* A4 portrait; margins top and bottom 20 mm, left 30 mm, right 20 mm;
-* Times New Roman, black; body text 14 pt, first-line indent 1 cm, 6 pt before;
-* top left: the parent authority (capitals, 13 pt) and the issuing authority (capitals, bold,
-  13 pt), a short rule, then "Số: …" (13 pt);
-* top right: the national title "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" (capitals, bold, 13 pt),
-  the motto "Độc lập - Tự do - Hạnh phúc" (bold, 14 pt) with a rule, then place and date in
-  italics ("Sơn La, ngày 12 tháng 3 năm 2017", days below 10 and months 1-2 zero-padded);
+* A4 portrait; margins top and bottom 20 mm, left 30 mm, right 20 mm (a 160 mm text width);
+* Times New Roman, black, in Vietnamese (vi-VN); body text 14 pt, first-line indent 1 cm;
+* the letterhead, a borderless table of two fixed columns (62 + 98 mm): on the left the
+  managing agency (capitals, 13 pt), the issuing agency (capitals, bold, 13 pt), a centred
+  rule 2/5 as long as the agency's name, then "Số: 12/BC-CTĐ" (13 pt); on the right the
+  national title "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" on one line (capitals, bold, 13 pt), the
+  motto "Độc lập - Tự do - Hạnh phúc" (bold, 14 pt) with a rule as long as the motto, then
+  place and date in italics ("Sơn La, ngày 12 tháng 3 năm 2017", days below 10 and months 1-2
+  zero-padded);
 * the document's kind in bold capitals and its summary in bold, centred;
+* tables in fixed columns, bordered, 12 pt at least, the header row repeated on every page,
+  no row split across pages, number columns centred;
 * recipients ("Nơi nhận:" bold italic 12 pt, items 11 pt) at the bottom left, the signature
   block (capacity prefix such as "TM." or "KT.", the position in bold capitals, the full name
   in bold) at the bottom right;
 * page numbers centred in the top margin, not on the first page.
 
 `check_format` reads a file back and reports every way it departs from the above; tests call
-it on each generated document. Points the decree leaves a range for (12-13 or 13-14 pt) take
-one value here so that checks are exact.
+it on each generated document, and `thidua.lib.tests.test_pages` checks the rendered pages.
+Points the decree leaves a range for (12-13 or 13-14 pt) take one value here so that checks
+are exact.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import statistics
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +40,7 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
@@ -42,25 +50,91 @@ from docx.text.paragraph import Paragraph
 from .dates import place_date
 
 FONT = "Times New Roman"
+LANGUAGE = "vi-VN"
 PAGE_WIDTH_MM = 210
 PAGE_HEIGHT_MM = 297
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 20}
+TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGINS_MM["left"] - MARGINS_MM["right"]
+# The national title is 95 mm long at 13 pt bold: the right column holds it on one line.
+LETTERHEAD_MM = (62.0, 98.0)
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 BODY_PT = 14
 TITLE_PT = 13
 MOTTO_PT = 14
+TABLE_MIN_PT = 12
+# The rule under the issuing agency is this share of the name's longest line (the decree:
+# between a third and a half).
+AGENCY_RULE_SHARE = 0.4
+BLANK_NUMBER = "      "  # left for the clerk, who writes the number in by hand
+NARROW_COLUMN_MM = 11.0
+CELL_PADDING_MM = 3.8  # Word's default cell margins, 1.9 mm each side
+_STT_HEADERS = {"stt", "tt", "số tt", "số thứ tự", "no.", "#"}
+_NUMBER = re.compile(r"^[\d\s.,%/+\-–—]*\d[\d\s.,%/+\-–—]*$")
+
+# Advance widths of Times New Roman Bold (and of Liberation Serif Bold, metric-compatible with
+# it), in thousandths of the font size: enough to lay out the letterhead's lines and rules.
+_BOLD_WIDTHS = dict(
+    zip(
+        " ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-&.,()/:;'ĐđƠơƯư",
+        (
+            250, 722, 667, 722, 722, 667, 611, 778, 778, 389, 500, 778, 667, 944, 722, 778,
+            611, 778, 722, 556, 667, 722, 722, 1000, 722, 722, 667, 500, 556, 444, 556, 444,
+            333, 500, 556, 278, 333, 556, 278, 833, 556, 500, 556, 556, 444, 389, 333, 556,
+            500, 722, 500, 500, 444, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 333,
+            833, 250, 250, 333, 333, 278, 333, 333, 278, 722, 556, 778, 554, 796, 600,
+        ),
+        strict=True,
+    )
+)  # fmt: skip
+_HORNED = {"O": "Ơ", "o": "ơ", "U": "Ư", "u": "ư"}
+
+
+def bold_width_mm(text: str, size: float) -> float:
+    """How long `text` prints in bold Times New Roman at `size` points, in millimetres."""
+    thousandths = 0
+    for char in text:
+        decomposed = unicodedata.normalize("NFD", char)
+        base = decomposed[0]
+        if "\u031b" in decomposed:  # the horn of ơ and ư widens the letter
+            base = _HORNED.get(base, base)
+        thousandths += _BOLD_WIDTHS.get(base, 556)
+    return thousandths / 1000 * size * 25.4 / 72
+
+
+def _wrap(text: str, width_mm: float, size: float) -> list[str]:
+    """`text` broken into lines that fit `width_mm` in bold, keeping the breaks it has."""
+    lines: list[str] = []
+    for given in text.splitlines() or [""]:
+        line = ""
+        for word in given.split():
+            longer = f"{line} {word}" if line else word
+            if line and bold_width_mm(longer, size) > width_mm:
+                lines.append(line)
+                line = word
+            else:
+                line = longer
+        lines.append(line)
+    return lines
 
 
 @dataclass(frozen=True)
 class Letterhead:
     """Who issues the document, its number and symbol, and where and when."""
 
-    authority: str  # e.g. "Sở Kế hoạch và Đầu tư tỉnh Sơn La"
-    number: str  # e.g. "12/BC-SKHĐT"; "" leaves "Số:      /" for the clerk to fill in
+    authority: str  # e.g. "Sở Kế hoạch và Đầu tư tỉnh Sơn La"; a newline breaks the line there
+    number: str  # e.g. "12", or with its symbol "12/BC-SKHĐT"; "" leaves it for the clerk
     place: str  # e.g. "Sơn La"
     date: dt.date | None  # None leaves "ngày    tháng    năm" for the signing day
-    parent_authority: str = ""  # e.g. "UBND tỉnh Sơn La"
+    parent_authority: str = ""  # the managing agency, e.g. "UBND tỉnh Sơn La"
+    symbol: str = ""  # the ký hiệu, e.g. "BC-CTĐ": printed even while the number is blank
+
+    @property
+    def number_line(self) -> str:
+        """The line under the agency: "Số: 12/BC-CTĐ", or "Số:      /BC-CTĐ" in a draft."""
+        if "/" in self.number or (self.number and not self.symbol):
+            return f"Số: {self.number}"
+        return f"Số: {self.number or BLANK_NUMBER}/{self.symbol}"
 
 
 @dataclass(frozen=True)
@@ -78,8 +152,9 @@ class Recipients:
     archive: str = "Lưu: VT."
 
 
-def new_document() -> DocumentObject:
-    """An empty document with the decree's page, margins, font and page numbers."""
+def new_document(*, page_numbers: bool = True) -> DocumentObject:
+    """An empty Vietnamese document with the decree's page, margins, font and page numbers
+    (none on a document that must not carry any, such as ballot papers)."""
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -98,12 +173,32 @@ def new_document() -> DocumentObject:
         style.font.size = Pt(BODY_PT)
         style.font.color.rgb = RGBColor(0, 0, 0)
         _east_asian_font(style.element)
+        _language(style.element.get_or_add_rPr())
+    path = "/".join(qn(tag) for tag in ("w:docDefaults", "w:rPrDefault", "w:rPr"))
+    defaults = document.styles.element.find(path)
+    if defaults is not None:
+        _language(defaults)
+    theme_language = document.settings.element.find(qn("w:themeFontLang"))
+    if theme_language is not None:
+        theme_language.set(qn("w:val"), LANGUAGE)
     normal = document.styles["Normal"].paragraph_format
     normal.space_before = Pt(6)
     normal.space_after = Pt(0)
     normal.line_spacing = 1.15
-    _page_numbers(section)
+    if page_numbers:
+        _page_numbers(section)
     return document
+
+
+def _language(rpr: Any) -> None:
+    """Mark text as Vietnamese, so that Word checks its spelling as Vietnamese."""
+    language = rpr.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        rpr.append(language)
+    for attribute in ("w:val", "w:eastAsia"):
+        language.set(qn(attribute), LANGUAGE)
+    language.set(qn("w:bidi"), "ar-SA")
 
 
 def _east_asian_font(element: Any) -> None:
@@ -169,20 +264,64 @@ def _line(
     return paragraph
 
 
-def _rule(paragraph: Paragraph) -> None:
-    """A short line under a heading line, drawn as the paragraph's bottom border."""
+def _rule(cell: _Cell, column_mm: float, length_mm: float) -> Paragraph:
+    """A centred horizontal line `length_mm` long: the bottom border of an empty paragraph
+    indented to that width."""
+    paragraph = cell.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    layout = paragraph.paragraph_format
+    inset = Mm(max(0.0, (column_mm - length_mm) / 2))
+    layout.left_indent = layout.right_indent = inset
+    layout.first_line_indent = Cm(0)
+    layout.space_before = layout.space_after = Pt(0)
+    layout.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    layout.line_spacing = Pt(3)
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "0"), ("w:color", "000000")):
         bottom.set(qn(key), value)
     borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
+    properties = paragraph._p.get_or_add_pPr()
+    # The schema orders pBdr before the spacing, indentation and alignment.
+    properties.insert_element_before(
+        borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc"
+    )
+    return paragraph
 
 
-def _invisible_table(document: DocumentObject, columns: int) -> Table:
-    table = document.add_table(rows=1, cols=columns)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+def _fixed_columns(table: Table, widths_mm: Sequence[float]) -> None:
+    """Fixed layout, the grid and every cell the same widths, so Word and LibreOffice agree."""
     table.autofit = False
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(width)
+    grid = table._tbl.tblGrid.findall(qn("w:gridCol"))
+    total = sum(int(column.get(qn("w:w"))) for column in grid)
+    properties = table._tbl.tblPr
+    table_width = properties.find(qn("w:tblW"))
+    if table_width is None:
+        table_width = OxmlElement("w:tblW")
+        properties.insert_element_before(table_width, "w:jc", "w:tblInd", "w:tblBorders")
+    table_width.set(qn("w:type"), "dxa")
+    table_width.set(qn("w:w"), str(total))
+
+
+def _no_cell_margins(table: Table) -> None:
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("top", "left", "bottom", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), "0")
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption")
+
+
+def _invisible_table(document: DocumentObject, widths_mm: Sequence[float]) -> Table:
+    table = document.add_table(rows=1, cols=len(widths_mm))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _fixed_columns(table, widths_mm)
     # Cells come with one empty paragraph; the letterhead writes its own.
     for cell in table.rows[0].cells:
         cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
@@ -190,19 +329,22 @@ def _invisible_table(document: DocumentObject, columns: int) -> Table:
 
 
 def add_letterhead(document: DocumentObject, letterhead: Letterhead) -> None:
-    """The two header columns: authority and number on the left, title, motto, date right."""
-    table = _invisible_table(document, 2)
+    """The two header columns: agencies and number on the left, title, motto, date right."""
+    left_mm, right_mm = LETTERHEAD_MM
+    table = _invisible_table(document, LETTERHEAD_MM)
+    _no_cell_margins(table)
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(62), Mm(98)
     if letterhead.parent_authority:
-        _line(left, letterhead.parent_authority.upper(), size=TITLE_PT)
-    authority = _line(left, letterhead.authority.upper(), size=TITLE_PT, bold=True)
-    _rule(authority)
-    number = letterhead.number or "      /"
-    _line(left, f"Số: {number}", size=TITLE_PT, before=6)
+        parent = _wrap(letterhead.parent_authority.upper(), left_mm, TITLE_PT)
+        _line(left, "\n".join(parent), size=TITLE_PT)
+    authority = _wrap(letterhead.authority.upper(), left_mm, TITLE_PT)
+    _line(left, "\n".join(authority), size=TITLE_PT, bold=True)
+    longest = max(bold_width_mm(line, TITLE_PT) for line in authority)
+    _rule(left, left_mm, AGENCY_RULE_SHARE * longest)
+    _line(left, letterhead.number_line, size=TITLE_PT, before=6)
     _line(right, NATIONAL_TITLE, size=TITLE_PT, bold=True)
-    motto = _line(right, MOTTO, size=MOTTO_PT, bold=True)
-    _rule(motto)
+    _line(right, MOTTO, size=MOTTO_PT, bold=True)
+    _rule(right, right_mm, bold_width_mm(MOTTO, MOTTO_PT))
     when = (
         place_date(letterhead.place, letterhead.date, official=True)
         if letterhead.date
@@ -244,29 +386,87 @@ def add_table(
     *,
     widths_mm: Sequence[float] | None = None,
     size: float = 12,
+    centred: Sequence[int] | None = None,
 ) -> Table:
-    """A bordered table with a bold header row; cells are plain text."""
+    """A bordered table in fixed columns with a bold header row repeated on every page.
+
+    `widths_mm` gives each column's width (scaled down to the text width if wider); without
+    it the number columns get what their numbers need (an STT column about 11 mm) and the
+    others share the rest by the length of their text. Number columns (and `centred`) are
+    centred. No row is split across pages; the text is never set below 12 pt.
+    """
+    size = max(size, TABLE_MIN_PT)
+    columns = [[str(row[i]) for row in rows] for i in range(len(header))]
+    numbers = {i for i, values in enumerate(columns) if _is_number_column(header[i], values)}
+    widths = _column_widths(header, columns, numbers, widths_mm, size)
+    centre = numbers if centred is None else set(centred)
     table = document.add_table(rows=1, cols=len(header))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        _cell_text(cell, text, size=size, bold=True)
+        _cell_text(cell, text, size=size, bold=True, centre=True)
     for values in rows:
         cells = table.add_row().cells
-        for cell, text in zip(cells, values, strict=True):
-            _cell_text(cell, text, size=size)
-    if widths_mm:
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths_mm, strict=True):
-                cell.width = Mm(width)
+        for index, (cell, text) in enumerate(zip(cells, values, strict=True)):
+            _cell_text(cell, str(text), size=size, centre=index in centre)
+    _fixed_columns(table, widths)
+    for index, row in enumerate(table.rows):
+        properties = row._tr.get_or_add_trPr()
+        properties.append(OxmlElement("w:cantSplit"))
+        if index == 0:
+            properties.append(OxmlElement("w:tblHeader"))
     return table
 
 
-def _cell_text(cell: _Cell, text: str, *, size: float, bold: bool = False) -> None:
+def _is_number_column(title: str, values: Sequence[str]) -> bool:
+    filled = [value for value in values if value.strip()]
+    if title.strip().casefold() in _STT_HEADERS:
+        return True
+    return bool(filled) and all(_NUMBER.match(value) for value in filled)
+
+
+def _column_widths(
+    header: Sequence[str],
+    columns: Sequence[Sequence[str]],
+    numbers: set[int],
+    given: Sequence[float] | None,
+    size: float,
+) -> list[float]:
+    if given:
+        scale = min(1.0, TEXT_WIDTH_MM / sum(given))
+        return [width * scale for width in given]
+    widths: dict[int, float] = {}
+    for index in numbers:
+        words = [*header[index].split(), *columns[index]]
+        needed = max(bold_width_mm(word, size) for word in words) + CELL_PADDING_MM + 1
+        widths[index] = max(NARROW_COLUMN_MM, needed)
+    texts = [index for index in range(len(header)) if index not in widths]
+    if not texts:
+        scale = TEXT_WIDTH_MM / sum(widths.values())
+        return [widths[index] * scale for index in range(len(header))]
+    weights = {
+        index: max(
+            bold_width_mm(header[index], size),
+            statistics.fmean([bold_width_mm(value, size) for value in columns[index]] or [0]),
+            20.0,
+        )
+        for index in texts
+    }
+    rest = TEXT_WIDTH_MM - sum(widths.values())
+    for index in texts:
+        widths[index] = rest * weights[index] / sum(weights.values())
+    return [widths[index] for index in range(len(header))]
+
+
+def _cell_text(
+    cell: _Cell, text: str, *, size: float, bold: bool = False, centre: bool = False
+) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.paragraph_format.first_line_indent = Cm(0)
     paragraph.paragraph_format.space_before = Pt(2)
-    if bold:
+    paragraph.paragraph_format.space_after = Pt(2)
+    paragraph.paragraph_format.line_spacing = 1.0
+    if centre:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _style_run(paragraph.add_run(text), size=size, bold=bold)
 
@@ -275,9 +475,8 @@ def add_closing(
     document: DocumentObject, signature: SignatureBlock, recipients: Recipients | None = None
 ) -> None:
     """Recipients at the bottom left and the signature block at the bottom right."""
-    table = _invisible_table(document, 2)
+    table = _invisible_table(document, (80, 80))
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(80), Mm(80)
     if recipients is not None:
         _line(
             left,
@@ -318,7 +517,10 @@ def save(document: DocumentObject, target: str | Path | IO[bytes]) -> None:
 
 
 def check_format(source: str | Path | IO[bytes]) -> list[str]:
-    """Every way the document departs from the format above (empty: it conforms)."""
+    """Every way the document departs from the format above (empty: it conforms).
+
+    A document without the national title (a ballot paper) is checked for its page, margins
+    and font only."""
     document = Document(source)  # type: ignore[arg-type]
     problems: list[str] = []
     section = document.sections[0]
@@ -362,6 +564,44 @@ def check_format(source: str | Path | IO[bytes]) -> list[str]:
     in_order = NATIONAL_TITLE in texts and MOTTO in texts
     if in_order and texts.index(MOTTO) != texts.index(NATIONAL_TITLE) + 1:
         problems.append("the motto does not follow the national title")
+    if NATIONAL_TITLE not in texts:
+        return problems  # no administrative document (a ballot paper): no letterhead, no tables
+    language = document.styles.element.find(f"{qn('w:docDefaults')}//{qn('w:lang')}")
+    if language is None or language.get(qn("w:val")) != LANGUAGE:
+        problems.append(f"the document's language is not {LANGUAGE}")
+    if not any(text.startswith("Số:") for text in texts):
+        problems.append('there is no "Số:" line')
+    for number, table in enumerate(document.tables, 1):
+        problems.extend(f"table {number}: {problem}" for problem in _table_problems(table))
+    return problems
+
+
+def _table_problems(table: Table) -> list[str]:
+    problems = []
+    layout = table._tbl.tblPr.find(qn("w:tblLayout"))
+    if layout is None or layout.get(qn("w:type")) != "fixed":
+        problems.append("its layout is not fixed")
+    grid = [int(column.get(qn("w:w"))) for column in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    cells = [round(cell.width.twips) if cell.width else 0 for cell in table.rows[0].cells]
+    if grid != cells:
+        problems.append(f"its grid {grid} does not match its cell widths {cells}")
+    if table.style is None or table.style.name != "Table Grid":
+        return problems  # a borderless layout table: the letterhead or the closing
+    rows = [row._tr for row in table.rows]
+    if rows and rows[0].find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None:
+        problems.append("its header row is not repeated on every page")
+    if any(row.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is None for row in rows):
+        problems.append("a row may split across pages")
+    sizes = {
+        run.font.size.pt
+        for row in table.rows
+        for cell in row.cells
+        for paragraph in cell.paragraphs
+        for run in paragraph.runs
+        if run.font.size is not None and run.text
+    }
+    if sizes and min(sizes) < TABLE_MIN_PT:
+        problems.append(f"its text is {min(sizes):g} pt, below {TABLE_MIN_PT} pt")
     return problems
 
 
@@ -375,6 +615,7 @@ def _all_paragraphs(document: DocumentObject) -> list[Paragraph]:
 
 
 def document_text(source: str | Path | IO[bytes]) -> str:
-    """All the text of a document, paragraphs and table cells, one line each."""
+    """All the text of a document, paragraphs and table cells, one line each (a paragraph's
+    line breaks, such as the letterhead's, read as spaces)."""
     document = Document(source)  # type: ignore[arg-type]
-    return "\n".join(p.text for p in _all_paragraphs(document))
+    return "\n".join(p.text.replace("\n", " ") for p in _all_paragraphs(document))
