@@ -6,17 +6,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from thidua.lib.formfields import DayField
 from thidua.lib.uploads import UploadField
 from thidua.orgs.models import Organization
 
 from .models import Attendee, Comment, DocumentKind
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class ConferenceForm(forms.Form):
-    starts_on = forms.DateField(label=_("First day"), widget=DATE)
-    ends_on = forms.DateField(label=_("Last day"), widget=DATE)
+    starts_on = DayField(label=_("First day"))
+    ends_on = DayField(label=_("Last day"))
     host = forms.ModelChoiceField(label=_("Host unit"), queryset=Organization.objects.none())
     venue = forms.CharField(label=_("Venue"), max_length=300)
     agenda = forms.CharField(

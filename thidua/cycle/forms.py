@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from thidua.concurrency import VersionField
+from thidua.lib.formfields import DayField
 from thidua.orgs.models import Organization
 
 from .models import Phase
@@ -13,9 +14,7 @@ from .models import Phase
 
 class MovementForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500)
-    launched_on = forms.DateField(
-        label=_("Launch date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    launched_on = DayField(label=_("Launch date"))
     goals = forms.CharField(label=_("Goals"), widget=forms.Textarea(attrs={"rows": 4}))
     targets = forms.CharField(
         label=_("Targets"), required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -43,7 +42,19 @@ class PledgeForm(forms.Form):
         return articles
 
 
-class PhaseForm(forms.Form):
+class ConfirmForm(forms.Form):
+    """The ticked box of a step that cannot be undone (templates/_confirm.html)."""
+
+    confirm = forms.BooleanField(
+        error_messages={"required": _("Tick the box to confirm: this step cannot be undone.")}
+    )
+
+    def refusal(self) -> str:
+        """Why the step did not happen, in the user's words; "" when it is confirmed."""
+        return "" if self.is_valid() else " ".join(self.errors.get("confirm", []))
+
+
+class PhaseForm(ConfirmForm):
     target = forms.ChoiceField(choices=Phase.choices)
 
 

@@ -25,7 +25,7 @@ from thidua.lib.text import sort_key
 from thidua.orgs.models import User
 
 from . import actions, hooks, rules
-from .forms import MovementForm, OpenYearForm, PhaseForm, PledgeForm
+from .forms import ConfirmForm, MovementForm, OpenYearForm, PhaseForm, PledgeForm
 from .models import EmulationYear, Movement, Phase, Pledge, Signature
 from .pages import year_context
 from .problems import todo_label
@@ -189,7 +189,7 @@ def move_phase(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "cycle.change_phase")
     form = PhaseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose the phase to move to."))
+        messages.error(request, form.refusal() or _("Choose the phase to move to."))
     else:
         with refusal_told(request):
             actions.do_move_phase(
@@ -281,6 +281,10 @@ def pledge(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         if the_pledge is not None and user.organization is None:
             # The administrator passes every permission check but leads no unit.
             raise PermissionDenied("cycle.sign_pledge")
+        unconfirmed = ConfirmForm(request.POST).refusal()
+        if unconfirmed:
+            messages.error(request, unconfirmed)
+            return redirect("pledge", slug=slug, year=year)
         with refusal_told(request) as told:
             if the_pledge is None or user.organization is None:
                 raise ActionRefused(_("The pledge has not been written yet."), kind=Refusal.NOTHING)
@@ -325,7 +329,11 @@ def pledge(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 @login_required
 def year_history(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "cycle.view_history")
-    entries = AuditEntry.objects.filter(year=emulation_year).order_by("-id")
+    # Votes one by one are left out: the poll's register says who voted, and a vote's time
+    # is nobody's business (docs/security.md, "Ballot secrecy"). The close lists who voted.
+    entries = (
+        AuditEntry.objects.filter(year=emulation_year).exclude(action="poll.vote").order_by("-id")
+    )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from thidua import access
 from thidua.audit.stamp import StampedCache
+from thidua.cycle.forms import ConfirmForm
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.cycle.pages import year_context
 from thidua.errors import refusal_told, run_form_action
@@ -343,6 +344,10 @@ def assessment_submit(
     request: HttpRequest, slug: str, year: int, organization_id: int
 ) -> HttpResponse:
     membership = _membership(request, slug, year, organization_id, "scoring.submit")
+    unconfirmed = ConfirmForm(request.POST).refusal()
+    if unconfirmed:
+        messages.error(request, unconfirmed)
+        return redirect("scoring:assessment", slug=slug, year=year, organization_id=organization_id)
     with refusal_told(request):
         actions.do_submit_assessment(membership, acting_user=request.user)
         messages.success(request, _("The self-assessment is submitted."))

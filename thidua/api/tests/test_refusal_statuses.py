@@ -62,8 +62,8 @@ def test_a_second_signature_is_a_409_on_the_page_and_in_the_api(api, world):
     world.to_pledge_phase()
     leader = world.lai_chau_leader
     pledge_page = reverse("pledge", kwargs={"slug": world.cluster.slug, "year": 2016})
-    assert page(leader).post(pledge_page).status_code == 302
-    refused_page = page(leader).post(pledge_page)
+    assert page(leader).post(pledge_page, {"confirm": "yes"}).status_code == 302
+    refused_page = page(leader).post(pledge_page, {"confirm": "yes"})
     refused_api = api(leader).post(year_url(world) + "/pledge/signatures")
     assert refused_page.status_code == refused_api.status_code == 409
     assert escape(refused_api.json()["detail"]) in refused_page.content.decode()

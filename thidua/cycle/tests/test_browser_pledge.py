@@ -20,6 +20,9 @@ def test_unit_leader_signs_the_pledge_and_sees_it_signed(pledge_world, live_serv
     page.goto(live_server.url + pledge_world.url)
     assert page.get_by_test_id("phase").inner_text() == "Giao ước"
     page.get_by_role("link", name="Xem giao ước và tình hình ký kết").click()
+    page.get_by_test_id("sign-pledge").click()  # not ticked: the browser holds the form back
+    assert Signature.objects.filter(organization=pledge_world.orgs["lai_chau"]).count() == 0
+    page.get_by_test_id("confirm-sign").check()
     page.get_by_test_id("sign-pledge").click()
     page.wait_for_url(f"**{pledge_world.url}pledge/")
     assert "Đơn vị của bạn đã ký giao ước thi đua." in page.content()

@@ -51,15 +51,30 @@ def test_dashboard_query_count_does_not_grow_with_members(
 
 def test_secretariat_moves_the_phase_from_the_dashboard(as_user, world):
     world.launch()
-    response = as_user(world.son_la_officer).post(world.url + "phase/", {"target": "pledge"})
+    response = as_user(world.son_la_officer).post(
+        world.url + "phase/", {"target": "pledge", "confirm": "yes"}
+    )
     assert response.status_code == 302
     world.year.refresh_from_db()
     assert world.year.phase == Phase.PLEDGE
 
 
+def test_the_phase_moves_only_once_the_secretariat_confirms_it_cannot_be_undone(as_user, world):
+    world.launch()
+    client = as_user(world.son_la_officer)
+    dashboard = client.get(world.url).content.decode()
+    assert 'name="confirm"' in dashboard and "không thể chuyển ngược lại" in dashboard
+    response = client.post(world.url + "phase/", {"target": "pledge"}, follow=True)
+    assert "Đánh dấu vào ô xác nhận: bước này không thể hoàn tác." in response.content.decode()
+    world.year.refresh_from_db()
+    assert world.year.phase == Phase.SETUP
+
+
 def test_member_gets_403_moving_the_phase(as_user, world):
     world.launch()
-    response = as_user(world.lai_chau_officer).post(world.url + "phase/", {"target": "pledge"})
+    response = as_user(world.lai_chau_officer).post(
+        world.url + "phase/", {"target": "pledge", "confirm": "yes"}
+    )
     assert response.status_code == 403
     world.year.refresh_from_db()
     assert world.year.phase == Phase.SETUP
@@ -67,7 +82,9 @@ def test_member_gets_403_moving_the_phase(as_user, world):
 
 def test_refused_phase_move_shows_why(as_user, world):
     client = as_user(world.son_la_officer)
-    response = client.post(world.url + "phase/", {"target": "pledge"}, follow=True)
+    response = client.post(
+        world.url + "phase/", {"target": "pledge", "confirm": "yes"}, follow=True
+    )
     assert "Chưa phát động phong trào thi đua" in response.content.decode()
 
 
@@ -128,8 +145,11 @@ def test_leader_signs_the_pledge_from_its_page(as_user, world):
     world.to_pledge_phase()
     client = as_user(world.lai_chau_leader)
     page = client.get(world.url + "pledge/").content.decode()
-    assert 'data-testid="sign-pledge"' in page
-    response = client.post(world.url + "pledge/")
+    assert 'data-testid="sign-pledge"' in page and 'name="confirm"' in page
+    unticked = client.post(world.url + "pledge/", follow=True).content.decode()
+    assert "bước này không thể hoàn tác" in unticked
+    assert not Signature.objects.exists()
+    response = client.post(world.url + "pledge/", {"confirm": "yes"})
     assert response.status_code == 302
     assert Signature.objects.filter(organization=world.orgs["lai_chau"]).exists()
 
@@ -137,8 +157,8 @@ def test_leader_signs_the_pledge_from_its_page(as_user, world):
 def test_second_signature_from_the_page_is_refused_with_a_message(as_user, world):
     world.to_pledge_phase()
     client = as_user(world.lai_chau_leader)
-    client.post(world.url + "pledge/")
-    response = client.post(world.url + "pledge/")
+    client.post(world.url + "pledge/", {"confirm": "yes"})
+    response = client.post(world.url + "pledge/", {"confirm": "yes"})
     assert response.status_code == 409
     assert "đã ký giao ước" in response.content.decode()
     assert Signature.objects.count() == 1

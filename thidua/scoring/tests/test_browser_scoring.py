@@ -36,6 +36,7 @@ def test_unit_officer_self_scores_and_the_secretariat_sees_the_ranking(
             row.locator("textarea").fill("Theo báo cáo tổng kết năm.")
     page.get_by_test_id("save-scores").click()
     assert "Đã lưu điểm." in page.content()
+    page.get_by_test_id("confirm-submit").check()
     page.get_by_test_id("submit-assessment").click()
     assert "Đã gửi bản tự chấm điểm." in page.content()
     assert page.get_by_test_id("scores-form").count() == 0

@@ -125,7 +125,11 @@ def test_leader_submits_and_the_page_becomes_read_only(as_user, self_assessing):
 
     self_score(self_assessing, "lai_chau", FIGURES["lai_chau"])
     client = as_user(self_assessing.lai_chau_leader)
-    assert client.post(unit_url(self_assessing, "lai_chau", "submit/")).status_code == 302
+    unticked = client.post(unit_url(self_assessing, "lai_chau", "submit/"), follow=True)
+    assert "bước này không thể hoàn tác" in unticked.content.decode()
+    assert 'data-testid="scores-form"' in unticked.content.decode()  # still a draft
+    submit = client.post(unit_url(self_assessing, "lai_chau", "submit/"), {"confirm": "yes"})
+    assert submit.status_code == 302
     body = client.get(unit_url(self_assessing, "lai_chau")).content.decode()
     assert 'data-testid="scores-form"' not in body
     item = leaves(self_assessing)["I.1"]
