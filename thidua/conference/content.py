@@ -8,20 +8,36 @@ the minutes, the proposal letter, the pledge and the news article, as plain `Doc
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from thidua.lib.dates import date_range_vi, short_date
-from thidua.lib.numbers import format_number
-from thidua.lib.text import sort_key
+from thidua.lib.dates import date_range_vi, long_date, short_date
+from thidua.lib.numbers import format_number, format_percent
+from thidua.lib.text import fold, sort_key
 
 from . import rules
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+_NUMBERED = re.compile(r"^[IVXLC]+\.\s+")
+
+# The ký hiệu of a cluster's documents (Decree 30/2020, Appendix I, II.3): the document type's
+# abbreviation (Appendix III), then the issuer's: "Cụm thi đua", as the clusters write it.
+CLUSTER_SYMBOL = "CTĐ"
+
+# A nomination's verdict, as `reads` states it (the awards area's eligibility check).
+ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE = "eligible", "needs_review", "not_eligible"
+
+# Column widths in mm; the text is 160 mm wide (A4 less the 30 and 20 mm margins).
+ATTENDEE_WIDTHS = (12, 46, 34, 68)
+COUNT_WIDTHS = (12, 74, 22, 22, 30)
+COUNT_WIDTHS_HIDDEN = (12, 108, 40)
+NOMINEE_WIDTHS = (12, 52, 72, 24)
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,46 @@ class PledgeInfo:
 
 
 @dataclass(frozen=True)
+class CandidateCount:
+    """One candidate's line of a poll's count; votes None when the disclosure hides them."""
+
+    name: str
+    votes: int | None
+    passed: bool
+    elected: bool
+
+
+@dataclass(frozen=True)
+class PollCount:
+    """A closed poll as its disclosure setting lets the minutes state it."""
+
+    title: str
+    entitled: int  # ballots issued: one per member entitled to vote
+    cast: int | None  # ballots returned, all of them valid in thidua's count
+    blank: int | None
+    candidates: tuple[CandidateCount, ...]
+    winners: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Nominee:
+    name: str
+    collective: bool
+    where: str  # an individual's position and unit; a collective's nominating unit
+    verdict: str  # ELIGIBLE, NEEDS_REVIEW or NOT_ELIGIBLE
+
+
+@dataclass(frozen=True)
+class AwardProposal:
+    """The nominations of one award that the members sent up, with their verdicts."""
+
+    award: str
+    grassroots: bool  # decided by the units' own heads: never sent up to the Ministry
+    nominees: tuple[Nominee, ...]
+    state_level: bool = False  # the Prime Minister's or the President's: submitted further up
+
+
+@dataclass(frozen=True)
 class Story:
     """Everything the documents of one cluster year draw on."""
 
@@ -79,6 +135,10 @@ class Story:
     head_place: str
     deputy: str
     head_leader: str
+    ministry: str = ""  # the agency above the supervisor, which grants the awards
+    minister: str = ""  # who decides them: "Bộ trưởng Bộ Kế hoạch và Đầu tư"
+    polls: tuple[PollCount, ...] = ()
+    proposals: tuple[AwardProposal, ...] = ()
     movement_title: str = ""
     movement_launched: dt.date | None = None
     movement_goals: str = ""
@@ -103,6 +163,16 @@ class DocSection:
     paragraphs: tuple[str, ...] = ()
     table_header: tuple[str, ...] = ()
     table_rows: tuple[tuple[str, ...], ...] = ()
+    widths_mm: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A signature block besides the document's own (the minutes' secretary, each member)."""
+
+    position: str
+    name: str
+    capacity: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,8 +189,21 @@ class DocContent:
     signer_name: str
     signer_capacity: str = ""
     number: str = ""
+    symbol: str = ""  # the ký hiệu after "Số: …/", e.g. "BC-CTĐ"
     addressee: str = ""
     recipients: tuple[str, ...] = ()
+    cosigners: tuple[Signer, ...] = ()  # signed beside the signer, left to right
+    appendix_title: str = ""  # the attached list (danh sách kèm theo), on its own pages
+    appendix_note: str = ""
+    appendix: tuple[DocSection, ...] = ()
+    official: bool = True  # False: a news item, without the state header or a signature
+
+    @property
+    def number_line(self) -> str:
+        """What follows "Số:": the register number (blank for the clerk), then the symbol."""
+        if not self.symbol:
+            return self.number
+        return f"{self.number or '      '}/{self.symbol}"
 
     def context(self, story: Story) -> dict[str, Any]:
         """The placeholders a Word template may use (see `PLACEHOLDERS`)."""
@@ -129,7 +212,7 @@ class DocContent:
             "year": story.year,
             "next_year": story.next_year,
             "authority": self.authority,
-            "number": self.number,
+            "number": self.number_line,
             "place": self.place,
             "date": short_date(self.date) if self.date else "",
             "kind": self.kind,
@@ -145,7 +228,7 @@ class DocContent:
                     },
                     "lines": [*s.paragraphs, *(" – ".join(r) for r in s.table_rows)],
                 }
-                for s in self.sections
+                for s in (*self.sections, *self.appendix)
             ],
             "signer_capacity": self.signer_capacity,
             "signer_position": self.signer_position,
@@ -225,9 +308,9 @@ def _ranking_text(facts: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _commendation_text(facts: Mapping[str, Any]) -> str:
+def _commendation_text(story: Story) -> str:
     lines = []
-    counts = facts.get("awards.counts")
+    counts = story.facts.get("awards.counts")
     if counts:
         lines.append(
             _(
@@ -239,21 +322,36 @@ def _commendation_text(facts: Mapping[str, Any]) -> str:
                 "individuals": format_number(counts["individuals"]),
             }
         )
-    lines.extend(_award_votes(facts))
+    lines.extend(_award_votes(story))
     return "\n".join(lines)
 
 
-def _award_votes(facts: Mapping[str, Any]) -> list[str]:
+def flag_name(story: Story) -> str:
+    """The emulation flag with who grants it: "Cờ thi đua của Bộ Kế hoạch và Đầu tư"."""
+    if not story.ministry:
+        return _("the emulation flag")
+    return _("the emulation flag of %(ministry)s") % {"ministry": story.ministry}
+
+
+def certificate_name(story: Story) -> str:
+    """The certificate of merit with who grants it: "Bằng khen của Bộ trưởng Bộ …"."""
+    if not story.minister:
+        return _("the certificate of merit")
+    return _("the certificate of merit of the %(minister)s") % {"minister": story.minister}
+
+
+def _award_votes(story: Story) -> list[str]:
+    facts = story.facts
     lines = []
     if facts.get("voting.flag"):
         lines.append(
-            _("The members voted to propose the emulation flag for %(units)s.")
-            % {"units": _unit_names(facts["voting.flag"])}
+            _("The members voted to propose %(award)s for %(units)s.")
+            % {"award": flag_name(story), "units": _unit_names(facts["voting.flag"])}
         )
     if facts.get("voting.certificates"):
         lines.append(
-            _("The members voted to propose the certificate of merit for %(units)s.")
-            % {"units": _unit_names(facts["voting.certificates"])}
+            _("The members voted to propose %(award)s for %(units)s.")
+            % {"award": certificate_name(story), "units": _unit_names(facts["voting.certificates"])}
         )
     return lines
 
@@ -297,13 +395,7 @@ def report_sections(story: Story) -> rules.Sections:
         ),
     ]
     if story.movement_title:
-        movement = [
-            _("On %(date)s the cluster launched the movement “%(title)s”.")
-            % {
-                "date": short_date(story.movement_launched) if story.movement_launched else "",
-                "title": story.movement_title,
-            }
-        ]
+        movement = [launched(story)]
         movement.extend(rules.lines(story.movement_goals))
         movement.extend(rules.lines(story.movement_targets))
         if story.pledge and story.pledge.signatures:
@@ -318,7 +410,7 @@ def report_sections(story: Story) -> rules.Sections:
         candidates.append(("movement", _("The emulation movement"), "\n".join(movement)))
     candidates.append(("results", _("Results of the political tasks"), _results_text(story.facts)))
     candidates.append(("scores", _("Scores and classification"), _ranking_text(story.facts)))
-    candidates.append(("commendation", _("Commendation"), _commendation_text(story.facts)))
+    candidates.append(("commendation", _("Commendation"), _commendation_text(story)))
     candidates.append(
         (
             "next_year",
@@ -334,10 +426,33 @@ def report_sections(story: Story) -> rules.Sections:
             directions,
         )
     )
-    present = [(key, title, text) for key, title, text in candidates if text.strip()]
+    present = [rules.section(key, title, text.strip()) for key, title, text in candidates]
+    return numbered([s for s in present if s["text"]])
+
+
+def launched(story: Story) -> str:
+    """The launch of the movement; a title that starts "Phong trào …" is not named twice."""
+    when = short_date(story.movement_launched) if story.movement_launched else ""
+    if fold(story.movement_title).startswith(fold(pgettext("title start", "movement"))):
+        return _("On %(date)s the cluster launched the “%(title)s”.") % {
+            "date": when,
+            "title": story.movement_title,
+        }
+    return _("On %(date)s the cluster launched the movement “%(title)s”.") % {
+        "date": when,
+        "title": story.movement_title,
+    }
+
+
+def numbered(sections: Sequence[Mapping[str, Any]]) -> rules.Sections:
+    """The sections numbered I, II, III … in their order, whatever number a title carried.
+
+    A section rewritten by hand keeps the title of its version; when a part the data did not
+    yet give appears before it, its old number would repeat one already used.
+    """
     return [
-        rules.section(key, f"{ROMAN[i]}. {title}", text.strip())
-        for i, (key, title, text) in enumerate(present)
+        {**s, "title": f"{ROMAN[i]}. {_NUMBERED.sub('', s['title'])}"}
+        for i, s in enumerate(sections)
     ]
 
 
@@ -359,6 +474,11 @@ def _recipients(story: Story) -> tuple[str, ...]:
     return (story.supervisor, _("Members of the cluster"))
 
 
+def _symbol(kind: str) -> str:
+    """The ký hiệu of a cluster document of `kind` ("BC"): "BC-CTĐ"."""
+    return f"{kind}-{CLUSTER_SYMBOL}" if kind else CLUSTER_SYMBOL
+
+
 def report_document(story: Story, sections: Sequence[Mapping[str, Any]]) -> DocContent:
     return DocContent(
         kind=_("REPORT"),
@@ -372,8 +492,9 @@ def report_document(story: Story, sections: Sequence[Mapping[str, Any]]) -> DocC
         date=_date(story),
         sections=tuple(
             DocSection(heading=s["title"], paragraphs=tuple(rules.lines(s["text"])))
-            for s in sections
+            for s in numbered(sections)
         ),
+        symbol=_symbol(pgettext("document symbol", "BC")),
         signer_capacity=_("ON BEHALF OF THE CLUSTER"),
         signer_position=_("CLUSTER HEAD"),
         signer_name=story.head_leader,
@@ -489,15 +610,85 @@ def results_summary(story: Story) -> list[str]:
 # --- the minutes ------------------------------------------------------------------------------
 
 
-def _vote_rows(facts: Mapping[str, Any]) -> tuple[tuple[str, ...], ...]:
-    rows = []
-    for result in facts.get("voting.results") or []:
-        chosen = result.get("elected") or result.get("passed") or []
-        outcome = _names(chosen) if chosen else _("nobody")
-        if not result.get("closed", True):
-            outcome = _("the poll is still open")
-        rows.append((result["title"], outcome))
-    return tuple((str(i), title, outcome) for i, (title, outcome) in enumerate(rows, 1))
+def _share(votes: int, valid: int) -> str:
+    return format_percent(Decimal(votes * 100) / valid, 1) if valid else ""
+
+
+def _outcome(candidate: CandidateCount) -> str:
+    if candidate.elected:
+        return pgettext("count", "Elected")
+    if candidate.passed:
+        return pgettext("count", "Passed")
+    return pgettext("count", "Not passed")
+
+
+def poll_sections(story: Story) -> list[DocSection]:
+    """Each closed poll's count, as much of it as the poll's disclosure setting shows."""
+    sections = []
+    for number, poll in enumerate(story.polls, 1):
+        lines = []
+        if poll.cast is not None:
+            lines.append(
+                _(
+                    "Ballots issued: %(issued)s; ballots returned: %(returned)s; valid ballots:"
+                    " %(valid)s, of which %(blank)s blank."
+                )
+                % {
+                    "issued": format_number(poll.entitled),
+                    "returned": format_number(poll.cast),
+                    "valid": format_number(poll.cast),
+                    "blank": format_number(poll.blank or 0),
+                }
+            )
+        else:
+            lines.append(
+                _(
+                    "Ballots issued: %(issued)s. By the poll's disclosure setting, only whether"
+                    " each candidate passed is shown."
+                )
+                % {"issued": format_number(poll.entitled)}
+            )
+        if poll.winners:
+            lines.append(_("Elected: %(names)s.") % {"names": _unit_names(poll.winners)})
+        else:
+            lines.append(_("Nobody was elected in this poll."))
+        full = poll.cast is not None
+        header = (
+            pgettext("document column", "No."),
+            pgettext("document column", "Candidate"),
+            *(
+                (
+                    pgettext("document column", "Votes"),
+                    pgettext("document column", "Share of valid ballots"),
+                )
+                if full
+                else ()
+            ),
+            pgettext("document column", "Result"),
+        )
+        rows = tuple(
+            (
+                str(i),
+                c.name,
+                *(
+                    (format_number(c.votes or 0), _share(c.votes or 0, poll.cast or 0))
+                    if full
+                    else ()
+                ),
+                _outcome(c),
+            )
+            for i, c in enumerate(poll.candidates, 1)
+        )
+        sections.append(
+            DocSection(
+                heading=f"{number}. {poll.title}",
+                paragraphs=tuple(lines),
+                table_header=header,
+                table_rows=rows,
+                widths_mm=COUNT_WIDTHS if full else COUNT_WIDTHS_HIDDEN,
+            )
+        )
+    return sections
 
 
 def minutes_document(story: Story) -> DocContent:
@@ -524,6 +715,7 @@ def minutes_document(story: Story) -> DocContent:
         table_rows=tuple(
             (str(i), a.name, a.position, a.unit) for i, a in enumerate(conference.attendees, 1)
         ),
+        widths_mm=ATTENDEE_WIDTHS,
     )
     content = [
         *(
@@ -539,23 +731,12 @@ def minutes_document(story: Story) -> DocContent:
         attendees,
         DocSection(heading=_("III. Proceedings"), paragraphs=tuple(content)),
     ]
-    votes = [*_award_votes(story.facts), *_next_year_lines(story.facts, story.next_year)]
-    rows = _vote_rows(story.facts)
-    if votes or rows:
+    votes = [*_award_votes(story), *_next_year_lines(story.facts, story.next_year)]
+    if votes or story.polls:
         sections.append(
-            DocSection(
-                heading=_("IV. Results of the secret ballots"),
-                paragraphs=tuple(votes),
-                table_header=(
-                    pgettext("document column", "No."),
-                    pgettext("document column", "Poll"),
-                    pgettext("document column", "Result"),
-                )
-                if rows
-                else (),
-                table_rows=rows,
-            )
+            DocSection(heading=_("IV. Results of the secret ballots"), paragraphs=tuple(votes))
         )
+        sections.extend(poll_sections(story))
     decided = [*conference.decisions]
     if pledge_signed(story):
         decided.append(pledge_signed(story))
@@ -564,10 +745,23 @@ def minutes_document(story: Story) -> DocContent:
             _("Directions and tasks for %(year)s: %(directions)s")
             % {"year": story.next_year, "directions": " ".join(rules.lines(story.directions))}
         )
+    heading = ROMAN[len([s for s in sections if _NUMBERED.match(s.heading)])]
     if decided:
         sections.append(
-            DocSection(heading=_("V. The conference agreed"), paragraphs=tuple(decided))
+            DocSection(
+                heading=_("%(n)s. The conference agreed") % {"n": heading},
+                paragraphs=tuple(decided),
+            )
         )
+    sections.append(
+        DocSection(
+            heading="",
+            paragraphs=(
+                _("The conference ended at      hours      minutes on %(date)s.")
+                % {"date": long_date(conference.ends_on)},
+            ),
+        )
+    )
     chair = conference.with_role("chair")
     return DocContent(
         kind=_("MINUTES"),
@@ -577,16 +771,60 @@ def minutes_document(story: Story) -> DocContent:
         place=_place(story),
         date=conference.ends_on,
         sections=tuple(sections),
+        symbol=_symbol(pgettext("document symbol", "BB")),
         signer_position=_("CHAIR OF THE CONFERENCE"),
         signer_name=chair[0].name if chair else story.head_leader,
+        cosigners=(Signer(position=_("SECRETARY"), name=""),),
+        recipients=_recipients(story),
     )
 
 
 # --- the proposal letter ----------------------------------------------------------------------
 
 
+def _nominee_rows(nominees: Sequence[Nominee]) -> tuple[tuple[str, ...], ...]:
+    return tuple(
+        (
+            str(i),
+            n.name,
+            n.where,
+            _("To be reviewed") if n.verdict == NEEDS_REVIEW else "",
+        )
+        for i, n in enumerate(nominees, 1)
+    )
+
+
+def _sent_up(story: Story) -> list[tuple[AwardProposal, list[Nominee], list[Nominee]]]:
+    """The awards above the grassroots, each with its eligible or to-review collectives and
+    individuals; a nominee judged not eligible is not sent up."""
+    found = []
+    for proposal in story.proposals:
+        if proposal.grassroots:
+            continue
+        kept = [n for n in proposal.nominees if n.verdict != NOT_ELIGIBLE]
+        if kept:
+            found.append(
+                (
+                    proposal,
+                    [n for n in kept if n.collective],
+                    [n for n in kept if not n.collective],
+                )
+            )
+    return found
+
+
+def _counted(collectives: int, individuals: int) -> str:
+    parts = []
+    if collectives:
+        parts.append(_("%(n)s collectives") % {"n": format_number(collectives)})
+    if individuals:
+        parts.append(_("%(n)s individuals") % {"n": format_number(individuals)})
+    return _unit_names(parts)
+
+
 def proposal_document(story: Story) -> DocContent:
-    facts = story.facts
+    symbol = _symbol(pgettext("document symbol", "TTr"))
+    date = _date(story)
     intro = [
         _(
             "Having reviewed the emulation and commendation work of %(year)s, the %(cluster)s"
@@ -595,47 +833,130 @@ def proposal_document(story: Story) -> DocContent:
         % {"year": story.year, "cluster": story.cluster}
     ]
     intro.extend(results_summary(story))
-    intro.extend(_award_votes(facts))
+    intro.extend(_award_votes(story))
     sections = [DocSection(heading=_("I. The cluster's review"), paragraphs=tuple(intro))]
-    for index, proposal in enumerate(facts.get("awards.proposals") or [], 1):
-        nominees = proposal.get("nominees") or []
-        heading = _("%(n)s. %(award)s (%(level)s): %(count)s nominees") % {
-            "n": index,
-            "award": proposal["award"],
-            "level": proposal.get("level", ""),
-            "count": len(nominees),
-        }
-        sections.append(
-            DocSection(
-                heading=heading,
-                table_header=(
-                    pgettext("document column", "No."),
-                    pgettext("document column", "Nominee"),
-                    pgettext("document column", "Collective or individual"),
-                    pgettext("document column", "Unit"),
-                ),
-                table_rows=tuple(
-                    (str(i), n["name"], n.get("kind", ""), n.get("unit", ""))
-                    for i, n in enumerate(nominees, 1)
-                ),
-            )
+    sent = _sent_up(story)
+    proposed = []
+    for proposal, collectives, individuals in sent:
+        proposed.append(
+            _("- %(award)s: %(count)s;")
+            % {"award": proposal.award, "count": _counted(len(collectives), len(individuals))}
         )
+    review = sum(1 for _p, c, i in sent for n in (*c, *i) if n.verdict == NEEDS_REVIEW)
+    withheld = sum(
+        1
+        for p in story.proposals
+        if not p.grassroots
+        for n in p.nominees
+        if n.verdict == NOT_ELIGIBLE
+    )
+    if review:
+        proposed.append(
+            _(
+                "%(n)s of them are marked “to be reviewed”: the check against the award"
+                " history could not confirm every condition."
+            )
+            % {"n": format_number(review)}
+        )
+    if withheld:
+        proposed.append(
+            _(
+                "%(n)s nominations the check against the award history found not eligible are"
+                " not proposed."
+            )
+            % {"n": format_number(withheld)}
+        )
+    if sent:
+        proposed.append(_("The list is attached to this letter."))
+        sections.append(
+            DocSection(heading=_("II. The commendations proposed"), paragraphs=tuple(proposed))
+        )
+    decider = story.minister or story.supervisor
+    if any(proposal.state_level for proposal, _c, _i in sent):
+        request = _(
+            "The %(cluster)s respectfully asks the %(decider)s to consider and decide the"
+            " commendations within the Ministry's competence, and to submit the others to the"
+            " competent authority./."
+        )
+    else:
+        request = _(
+            "The %(cluster)s respectfully asks the %(decider)s to consider and decide the"
+            " commendations./."
+        )
+    sections.append(
+        DocSection(
+            heading="", paragraphs=(request % {"cluster": story.cluster, "decider": decider},)
+        )
+    )
+    appendix = []
+    for index, (proposal, collectives, individuals) in enumerate(sent, 1):
+        appendix.append(DocSection(heading=f"{ROMAN[index - 1]}. {proposal.award}"))
+        for label, nominees, name_column, where_column in (
+            (
+                _("Collectives"),
+                collectives,
+                pgettext("document column", "Collective"),
+                pgettext("document column", "Proposed by"),
+            ),
+            (
+                _("Individuals"),
+                individuals,
+                pgettext("document column", "Full name"),
+                pgettext("document column", "Position and unit"),
+            ),
+        ):
+            if not nominees:
+                continue
+            appendix.append(
+                DocSection(
+                    heading=f"{label} ({format_number(len(nominees))})",
+                    table_header=(
+                        pgettext("document column", "No."),
+                        name_column,
+                        where_column,
+                        pgettext("document column", "Note"),
+                    ),
+                    table_rows=_nominee_rows(nominees),
+                    widths_mm=NOMINEE_WIDTHS,
+                )
+            )
     return DocContent(
         kind=_("PROPOSAL LETTER"),
         summary=_("On the proposal for commendation for %(year)s") % {"year": story.year},
         authority=_authority(story),
         place=_place(story),
-        date=_date(story),
-        addressee=_("To: %(supervisor)s") % {"supervisor": story.supervisor},
+        date=date,
+        addressee=_("To: %(decider)s") % {"decider": decider},
         sections=tuple(sections),
+        symbol=symbol,
         signer_capacity=_("ON BEHALF OF THE CLUSTER"),
         signer_position=_("CLUSTER HEAD"),
         signer_name=story.head_leader,
-        recipients=(_("As addressed"), _("Members of the cluster")),
+        recipients=(_("As addressed"), story.supervisor, _("Members of the cluster")),
+        appendix_title=_(
+            "List of the collectives and individuals proposed for commendation for %(year)s"
+        )
+        % {"year": story.year}
+        if appendix
+        else "",
+        appendix_note=_("(Attached to proposal letter No.      /%(symbol)s of %(date)s)")
+        % {"symbol": symbol, "date": long_date(date) if date else ""}
+        if appendix
+        else "",
+        appendix=tuple(appendix),
     )
 
 
 # --- the pledge -------------------------------------------------------------------------------
+
+
+def pledge_summary(title: str) -> str:
+    """The pledge's title less the words of the document's kind: "Năm 2016"."""
+    kind = _("emulation pledge")
+    if not fold(title).startswith(fold(kind)):
+        return title
+    rest = title[len(kind) :].strip(" :-–")
+    return rest[:1].upper() + rest[1:]
 
 
 def pledge_document(story: Story, pledge: PledgeInfo) -> DocContent:
@@ -645,23 +966,21 @@ def pledge_document(story: Story, pledge: PledgeInfo) -> DocContent:
     ]
     sections.append(
         DocSection(
-            heading=_("Signatures of the members (%(signed)s of %(members)s)")
-            % {"signed": len(pledge.signatures), "members": len(story.members)},
-            table_header=(
-                pgettext("document column", "No."),
-                pgettext("document column", "Unit"),
-                pgettext("document column", "Signed by"),
-                pgettext("document column", "Date"),
-            ),
-            table_rows=tuple(
-                (str(i), unit, f"{name}, {title}" if title else name, short_date(day))
-                for i, (unit, name, title, day) in enumerate(pledge.signatures, 1)
+            heading="",
+            paragraphs=(
+                _("Signed by the leaders of %(signed)s of the %(members)s members.")
+                % {"signed": len(pledge.signatures), "members": len(story.members)},
             ),
         )
     )
+    # Each member's leader signs for the member: the unit, the leader's position, the name.
+    signers = tuple(
+        Signer(capacity=unit, position=title or _("Director"), name=name)
+        for unit, name, title, _day in pledge.signatures
+    )
     return DocContent(
         kind=_("EMULATION PLEDGE"),
-        summary=pledge.title,
+        summary=pledge_summary(pledge.title),
         authority=_authority(story),
         place=story.head_place,
         date=max((s[3] for s in pledge.signatures), default=None),
@@ -669,9 +988,13 @@ def pledge_document(story: Story, pledge: PledgeInfo) -> DocContent:
             DocSection(heading="", paragraphs=tuple(rules.lines(pledge.preamble))),
             *sections,
         ),
-        signer_capacity=_("ON BEHALF OF THE CLUSTER"),
-        signer_position=_("CLUSTER HEAD"),
-        signer_name=story.head_leader,
+        # A pledge is not among the decree's kinds of document (Appendix III): like a công
+        # văn, its ký hiệu is the issuer's alone.
+        symbol=_symbol(""),
+        signer_capacity="",
+        signer_position="",
+        signer_name="",
+        cosigners=signers,
         recipients=_recipients(story),
     )
 
@@ -710,7 +1033,7 @@ def conference_article(story: Story) -> tuple[str, list[str]]:
         )
     if discussion(story):
         paragraphs.append(discussion(story))
-    votes = [*_award_votes(story.facts), *_next_year_lines(story.facts, story.next_year)]
+    votes = [*_award_votes(story), *_next_year_lines(story.facts, story.next_year)]
     if votes:
         paragraphs.append(" ".join(votes))
     closing = [*conference.decisions]
@@ -721,14 +1044,19 @@ def conference_article(story: Story) -> tuple[str, list[str]]:
     return title, paragraphs
 
 
-def news_document(story: Story, title: str, paragraphs: Sequence[str]) -> DocContent:
+def news_document(
+    story: Story, title: str, paragraphs: Sequence[str], published: dt.date | None = None
+) -> DocContent:
+    """A news item: not an administrative document, so no state header, number or signature;
+    dated the day it was published (or the conference's last day for a draft)."""
     return DocContent(
-        kind=_("NEWS"),
+        kind="",
         summary=title,
         authority=_authority(story),
         place=_place(story),
-        date=_date(story),
+        date=published or _date(story),
         sections=(DocSection(heading="", paragraphs=tuple(paragraphs)),),
-        signer_position=_("THE CLUSTER'S SECRETARIAT"),
-        signer_name=story.head,
+        signer_position="",
+        signer_name=_("The secretariat of the %(cluster)s") % {"cluster": story.cluster},
+        official=False,
     )

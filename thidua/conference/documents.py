@@ -14,7 +14,10 @@ from typing import Any
 
 import jinja2
 from django.utils.translation import gettext as _
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
+from docx.shared import Cm, Mm, Pt
 from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -37,30 +40,65 @@ def _bytes(document: Any) -> bytes:
 def lay_out(content: DocContent) -> bytes:
     """The document in the state format, built with docformat."""
     document = docformat.new_document()
+    if not content.official:
+        _news(document, content)
+        return _bytes(document)
     docformat.add_letterhead(
         document,
         docformat.Letterhead(
             authority=content.authority,
-            number=content.number,
+            number=content.number_line,
             place=content.place,
             date=content.date,
         ),
     )
     docformat.add_title(document, content.kind, content.summary)
     if content.addressee:
-        docformat.add_paragraph(document, content.addressee)
+        # "Kính gửi:" stands centred under the summary (Decree 30, Appendix I, II.7).
+        addressee = docformat.add_paragraph(document, content.addressee)
+        addressee.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        addressee.paragraph_format.first_line_indent = Cm(0)
     for section in content.sections:
         _section(document, section)
-    docformat.add_closing(
-        document,
-        docformat.SignatureBlock(
-            position=content.signer_position,
-            name=content.signer_name,
-            capacity=content.signer_capacity,
-        ),
-        docformat.Recipients(items=content.recipients) if content.recipients else None,
+    signature = docformat.SignatureBlock(
+        position=content.signer_position,
+        name=content.signer_name,
+        capacity=content.signer_capacity,
     )
+    recipients = docformat.Recipients(items=content.recipients) if content.recipients else None
+    if content.cosigners:
+        blocks = [
+            *(docformat.SignatureBlock(s.position, s.name, s.capacity) for s in content.cosigners),
+            *([signature] if content.signer_position else []),
+        ]
+        _signatures(document, blocks)
+        if recipients is not None:
+            _recipients(document, recipients)
+    else:
+        docformat.add_closing(document, signature, recipients)
+    if content.appendix:
+        document.add_page_break()
+        docformat.add_title(document, content.appendix_title)
+        note = docformat.add_paragraph(document, content.appendix_note, italic=True)
+        note.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        note.paragraph_format.first_line_indent = Cm(0)
+        for section in content.appendix:
+            _section(document, section)
     return _bytes(document)
+
+
+def _news(document: Any, content: DocContent) -> None:
+    """A news item: its title, the place and day, the text and the byline; no state header."""
+    docformat.add_title(document, content.summary)
+    if content.date:
+        dateline = docformat.add_paragraph(
+            document, place_date(content.place, content.date), italic=True
+        )
+        dateline.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for section in content.sections:
+        _section(document, section)
+    byline = docformat.add_paragraph(document, content.signer_name, italic=True)
+    byline.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 def _section(document: Any, section: DocSection) -> None:
@@ -69,7 +107,64 @@ def _section(document: Any, section: DocSection) -> None:
     for paragraph in section.paragraphs:
         docformat.add_paragraph(document, paragraph)
     if section.table_header:
-        docformat.add_table(document, section.table_header, section.table_rows)
+        docformat.add_table(
+            document,
+            section.table_header,
+            section.table_rows,
+            widths_mm=section.widths_mm or None,
+        )
+
+
+def _signatures(document: Any, blocks: list[docformat.SignatureBlock]) -> None:
+    """Signature blocks side by side, two to a row (the minutes' secretary and chair, each
+    member of a pledge); a block alone on its row stands at the right."""
+    rows = [blocks[i : i + 2] for i in range(0, len(blocks), 2)]
+    table = document.add_table(rows=len(rows), cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for row, pair in zip(table.rows, rows, strict=True):
+        cells = list(row.cells)
+        for cell in cells:
+            cell.width = Mm(80)
+        placed: list[docformat.SignatureBlock | None] = [*pair] if len(pair) == 2 else [None, *pair]
+        for cell, block in zip(cells, placed, strict=True):
+            first = cell.paragraphs[0]
+            if block is None:
+                continue
+            lines = [
+                *([(block.capacity.upper(), True)] if block.capacity else []),
+                (block.position.upper(), True),
+                *([("", False)] * 4),  # room for the signature and the seal
+                (block.name, True),
+            ]
+            for index, (text, bold) in enumerate(lines):
+                paragraph = first if index == 0 else cell.add_paragraph()
+                _signature_line(paragraph, text, bold=bold, before=12 if index == 0 else 0)
+
+
+def _signature_line(paragraph: Any, text: str, *, bold: bool, before: float) -> None:
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.first_line_indent = Cm(0)
+    paragraph.paragraph_format.space_before = Pt(before)
+    paragraph.paragraph_format.space_after = Pt(0)
+    run = paragraph.add_run(text)
+    run.font.name = docformat.FONT
+    run.font.size = Pt(docformat.BODY_PT)
+    run.font.bold = bold
+
+
+def _recipients(document: Any, recipients: docformat.Recipients) -> None:
+    """ "Nơi nhận:" and its list, at the left under the signatures."""
+    heading = document.add_paragraph()
+    heading.paragraph_format.space_before = Pt(12)
+    run = heading.add_run("Nơi nhận:")
+    run.font.size, run.font.bold, run.font.italic = Pt(12), True, True
+    items = [*recipients.items, recipients.archive]
+    for index, item in enumerate(items):
+        end = "." if index == len(items) - 1 else ";"
+        line = document.add_paragraph()
+        line.paragraph_format.space_before = Pt(0)
+        line.add_run(f"- {item.rstrip(';.')}{end}").font.size = Pt(11)
 
 
 def context_of(content: DocContent, story: Story) -> dict[str, Any]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from thidua.cycle.models import EmulationYear
@@ -46,7 +48,8 @@ def content_for(year: EmulationYear, kind: str, story: content.Story) -> content
     if kind == DocumentKind.NEWS:
         article = conference_news(year)
         if article is not None:
-            return content.news_document(story, article.title, article.paragraphs)
+            published = timezone.localdate(article.published_at) if article.published_at else None
+            return content.news_document(story, article.title, article.paragraphs, published)
         title, paragraphs = content.conference_article(story)
         return content.news_document(story, title, paragraphs)
     raise ActionRefused(_("Unknown document: %(kind)s.") % {"kind": kind}, kind=Refusal.INVALID)
@@ -57,9 +60,13 @@ def filename(year: EmulationYear, kind: str) -> str:
 
 
 def build(year: EmulationYear, kind: str) -> bytes:
-    """The .docx of one document of the year, through the cluster's template if it has one."""
-    story = load(year)
-    words = content_for(year, kind, story)
+    """The .docx of one document of the year, through the cluster's template if it has one.
+
+    Always in Vietnamese, whatever the language of the page that asks for it.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        story = load(year)
+        words = content_for(year, kind, story)
     template = active_template(year.cluster_id, kind)
     return documents.render(words, story, bytes(template.content) if template else None)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from thidua.awards import rules as award_rules
 from thidua.awards.eligibility import judge_scope
@@ -27,6 +27,7 @@ from thidua.cycle.models import EmulationYear, Membership
 from thidua.lib import docformat
 from thidua.lib.numbers import format_number
 from thidua.lib.text import sort_key
+from thidua.orgs.models import Organization, User
 
 Progress = Callable[[int, int], None]
 Verdict = award_rules.Verdict
@@ -44,6 +45,17 @@ class ClusterLine:
     verdicts: Counter[str] = field(default_factory=Counter)
 
 
+@dataclass(frozen=True)
+class Issuer:
+    """Who issues and signs the summary: the supervising department, under its ministry."""
+
+    authority: str  # "Vụ Thi đua - Khen thưởng"
+    parent: str = ""  # "Bộ Kế hoạch và Đầu tư"
+    symbol: str = ""  # "TĐKT"
+    signer: str = ""  # "Lê Thị Mai"
+    title: str = ""  # "Phó Vụ trưởng"
+
+
 @dataclass
 class Summary:
     """The year's figures over every cluster."""
@@ -53,6 +65,7 @@ class Summary:
     clusters: list[ClusterLine]
     awards: list[tuple[str, int, int]]  # award name, collectives, individuals
     verdicts: Counter[str]
+    issuer: Issuer = field(default_factory=lambda: Issuer(""))
 
     @property
     def members(self) -> int:
@@ -68,8 +81,10 @@ class Summary:
 
 
 def summary(year: int, progress: Progress | None = None) -> Summary:
-    """Every cluster's figures for `year`: six queries and one eligibility batch."""
-    years = list(EmulationYear.objects.filter(year=year).select_related("cluster__supervisor"))
+    """Every cluster's figures for `year`: seven queries and one eligibility batch."""
+    years = list(
+        EmulationYear.objects.filter(year=year).select_related("cluster__supervisor__parent")
+    )
     members = dict(
         Membership.objects.filter(year__year=year)
         .values_list("year_id")
@@ -105,14 +120,52 @@ def summary(year: int, progress: Progress | None = None) -> Summary:
     verdicts: Counter[str] = Counter()
     for line in lines.values():
         verdicts.update(line.verdicts)
-    authority = years[0].cluster.supervisor.name if years else ""
+    supervisor = years[0].cluster.supervisor if years else None
     return Summary(
         year=year,
-        authority=authority,
+        authority=supervisor.name if supervisor else "",
         clusters=sorted(lines.values(), key=lambda c: sort_key(c.name)),
         awards=awards,
         verdicts=verdicts,
+        issuer=issuer_of(supervisor) if supervisor else Issuer(""),
     )
+
+
+def initials(name: str) -> str:
+    """The issuer's part of a ký hiệu: the capitals of its name less its kind ("Vụ", "Sở")."""
+    words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
+    if words and words[0].lower() in ("vụ", "sở", "cục", "ban", "văn"):
+        words = words[1:]
+    return "".join(w[0].upper() for w in words)
+
+
+def issuer_of(supervisor: Organization) -> Issuer:
+    """The supervisor as a document's issuer: its own name under its parent's, and its leader."""
+    parent = supervisor.parent.name if supervisor.parent else ""
+    own = supervisor.name.removesuffix(f", {parent}") if parent else supervisor.name
+    leader = (
+        User.objects.filter(organization=supervisor, position=User.Position.LEADER)
+        .order_by("pk")
+        .first()
+    )
+    return Issuer(
+        authority=own,
+        parent=parent,
+        symbol=initials(own),
+        signer=leader.full_name if leader else "",
+        title=leader.job_title if leader else "",
+    )
+
+
+def signature(issuer: Issuer) -> docformat.SignatureBlock:
+    """The leader signs as the department's head, or for the head ("KT.") as a deputy."""
+    title = issuer.title or _("Director")
+    head = title.removeprefix("Phó ").strip()
+    if head != title:
+        return docformat.SignatureBlock(
+            capacity=_("KT. %(head)s") % {"head": head}, position=title, name=issuer.signer
+        )
+    return docformat.SignatureBlock(position=title, name=issuer.signer)
 
 
 def _count(value: int) -> str:
@@ -120,11 +173,21 @@ def _count(value: int) -> str:
 
 
 def report_docx(found: Summary, *, today: dt.date | None = None) -> bytes:
-    """The summary as a report in the state format (Decree 30)."""
+    """The summary as a report in the state format (Decree 30); without `today` the date is
+    left for the day it is signed."""
+    issuer = found.issuer
     document = docformat.new_document()
     docformat.add_letterhead(
         document,
-        docformat.Letterhead(authority=found.authority, number="", place="Hà Nội", date=today),
+        docformat.Letterhead(
+            authority=issuer.authority or found.authority,
+            number=f"      /{pgettext('document symbol', 'BC')}-{issuer.symbol}"
+            if issuer.symbol
+            else "",
+            place="Hà Nội",
+            date=today,
+            parent_authority=issuer.parent,
+        ),
     )
     docformat.add_title(
         document,
@@ -134,9 +197,12 @@ def report_docx(found: Summary, *, today: dt.date | None = None) -> bytes:
     docformat.add_heading(document, _("I. OVERVIEW"))
     docformat.add_paragraph(
         document,
-        _(
+        ngettext(
+            "In %(year)s, %(clusters)s emulation cluster with %(members)s member units "
+            "proposed %(collectives)s collectives and %(individuals)s individuals for awards.",
             "In %(year)s, %(clusters)s emulation clusters with %(members)s member units "
-            "proposed %(collectives)s collectives and %(individuals)s individuals for awards."
+            "proposed %(collectives)s collectives and %(individuals)s individuals for awards.",
+            len(found.clusters),
         )
         % {
             "year": found.year,
@@ -182,8 +248,7 @@ def report_docx(found: Summary, *, today: dt.date | None = None) -> bytes:
             ]
             for number, line in enumerate(found.clusters, 1)
         ],
-        widths_mm=(10, 38, 42, 16, 18, 18, 18),
-        size=10,
+        widths_mm=(12, 42, 40, 16, 16, 16, 18),
     )
     docformat.add_heading(document, _("III. BY AWARD"))
     docformat.add_table(
@@ -193,12 +258,21 @@ def report_docx(found: Summary, *, today: dt.date | None = None) -> bytes:
             [str(number), name, _count(collectives), _count(individuals)]
             for number, (name, collectives, individuals) in enumerate(found.awards, 1)
         ],
-        widths_mm=(10, 90, 30, 30),
+        widths_mm=(12, 88, 30, 30),
     )
     docformat.add_closing(
         document,
-        docformat.SignatureBlock(position=_("Director"), name=""),
-        docformat.Recipients(items=(_("The Central Emulation and Commendation Council"),)),
+        signature(issuer),
+        docformat.Recipients(
+            items=(
+                _("The Central Emulation and Commendation Council"),
+                *(
+                    [_("The leaders of %(ministry)s") % {"ministry": issuer.parent}]
+                    if issuer.parent
+                    else []
+                ),
+            )
+        ),
     )
     out = io.BytesIO()
     docformat.save(document, out)

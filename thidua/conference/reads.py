@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
+from thidua.awards.eligibility import judge_year
+from thidua.awards.exports import PROPOSED
+from thidua.awards.models import AwardLevel, Nomination
 from thidua.cycle.hooks import facts_of
 from thidua.cycle.models import EmulationYear, Membership, Movement, Pledge
 from thidua.lib.text import sort_key
-from thidua.orgs.models import User
+from thidua.orgs.models import Organization, PersonPosition, User
+from thidua.voting import reads as voting_reads
+from thidua.voting.models import Poll
 
-from .content import Attendance, ConferenceInfo, PledgeInfo, Remark, Story
+from .content import (
+    Attendance,
+    AwardProposal,
+    CandidateCount,
+    ConferenceInfo,
+    Nominee,
+    PledgeInfo,
+    PollCount,
+    Remark,
+    Story,
+    numbered,
+)
 from .models import Comment, Conference, Report, ReportVersion
 
 
@@ -33,6 +51,103 @@ def pledge_info(pledge: Pledge) -> PledgeInfo:
         articles=tuple(a.text for a in pledge.articles.all()),
         signatures=tuple(signatures),
     )
+
+
+def managing_agency(supervisor: Organization) -> Organization | None:
+    """The agency above a ministry's department (the Ministry), which grants the awards."""
+    if supervisor.kind == Organization.Kind.MINISTRY_DEPARTMENT and supervisor.parent:
+        return supervisor.parent
+    if supervisor.kind in (Organization.Kind.MINISTRY, Organization.Kind.PROVINCIAL_COMMITTEE):
+        return supervisor
+    return None
+
+
+def head_of(agency: Organization) -> str:
+    """Who heads `agency` and signs its decisions: "Bộ trưởng Bộ Kế hoạch và Đầu tư"."""
+    if agency.kind == Organization.Kind.MINISTRY:
+        return f"Bộ trưởng {agency.name}"
+    if agency.kind == Organization.Kind.PROVINCIAL_COMMITTEE:
+        return f"Chủ tịch {agency.name}"
+    return agency.name
+
+
+def poll_counts(year: EmulationYear) -> tuple[PollCount, ...]:
+    """Each closed poll's count, through voting's reads: its disclosure setting holds here."""
+    found = []
+    for poll in Poll.objects.filter(year=year).order_by("pk"):
+        candidates = voting_reads.candidates_of(poll)
+        result = voting_reads.count(poll, candidates)
+        if result is None:
+            continue
+        shown = voting_reads.shown(poll, result, candidates)
+        found.append(
+            PollCount(
+                title=poll.title,
+                entitled=shown.entitled,
+                cast=shown.ballots_cast,
+                blank=shown.blank_ballots,
+                candidates=tuple(
+                    CandidateCount(r.label, r.votes, r.passed, r.elected) for r in shown.rows
+                ),
+                winners=tuple(shown.winners),
+            )
+        )
+    return tuple(found)
+
+
+_VERDICTS = {"eligible", "needs_review", "not_eligible"}
+
+
+def proposals(year: EmulationYear) -> tuple[AwardProposal, ...]:
+    """The nominations the members sent up, by award (catalogue order), collectives first,
+    each with its unit, an individual's position, and the eligibility check's verdict."""
+    nominations = list(
+        Nomination.objects.filter(year=year, status__in=PROPOSED)
+        .select_related("award_type", "person", "collective", "unit")
+        .order_by("award_type__rank", "pk")
+    )
+    if not nominations:
+        return ()
+    verdicts = judge_year(year)
+    end = dt.date(year.year, 12, 31)
+    posts: dict[int, str] = {}  # an individual's post at the end of the year, with its unit
+    for post in (
+        PersonPosition.objects.filter(person__in={n.person_id for n in nominations})
+        .select_related("organization")
+        .order_by("valid_from", "pk")
+    ):
+        if (post.valid_from is None or post.valid_from <= end) and (
+            post.valid_to is None or post.valid_to >= end
+        ):
+            where = post.organization.name
+            posts[post.person_id] = f"{post.title}, {where}" if post.title else where
+    grouped: dict[int, list[Nomination]] = {}
+    for n in nominations:
+        grouped.setdefault(n.award_type_id, []).append(n)
+    found = []
+    for group in grouped.values():
+        award = group[0].award_type
+        nominees = []
+        for n in sorted(group, key=lambda n: (n.person_id is not None, sort_key(n.unit.name))):
+            verdict = str(verdicts[n.pk].verdict)
+            assert verdict in _VERDICTS
+            nominees.append(
+                Nominee(
+                    name=n.nominee_name,
+                    collective=n.collective_id is not None,
+                    where=posts.get(n.person_id or 0, n.unit.name),
+                    verdict=verdict,
+                )
+            )
+        found.append(
+            AwardProposal(
+                award=award.name,
+                grassroots=award.level == AwardLevel.GRASSROOTS,
+                nominees=tuple(nominees),
+                state_level=award.level in (AwardLevel.PRIME_MINISTER, AwardLevel.PRESIDENT),
+            )
+        )
+    return tuple(found)
 
 
 def latest_version(year: EmulationYear) -> ReportVersion | None:
@@ -81,7 +196,7 @@ def load(year: EmulationYear) -> Story:
         latest = latest_version(year)
         versions = report.versions.count()
         if latest is not None:
-            titles = {s["key"]: s["title"] for s in latest.sections}
+            titles = {s["key"]: s["title"] for s in numbered(latest.sections)}
             directions = next(
                 (s["text"] for s in latest.sections if s["key"] == "directions"), directions
             )
@@ -94,10 +209,15 @@ def load(year: EmulationYear) -> Story:
             )
             for c in Comment.objects.filter(version__report=report).select_related("organization")
         )
+    agency = managing_agency(year.cluster.supervisor)
     return Story(
         year=year.year,
         cluster=year.cluster.name,
         supervisor=year.cluster.supervisor.name,
+        ministry=agency.name if agency else "",
+        minister=head_of(agency) if agency else "",
+        polls=poll_counts(year),
+        proposals=proposals(year),
         members=tuple(m.organization.name for m in memberships),
         head=head.name,
         head_place=head.province,

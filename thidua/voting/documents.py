@@ -1,4 +1,4 @@
-"""Word documents of a poll: the numbered paper ballots and the minutes of the count.
+"""Word documents of a poll: the paper ballots and the minutes of the count.
 
 The minutes are an administrative document and are laid out by `thidua.lib.docformat`
 (Decree 30/2020/NĐ-CP). A ballot paper is not one: it has no number, national title or
@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from decimal import Decimal
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
@@ -23,11 +26,15 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from thidua.cycle.models import Membership
-from thidua.lib import clock, docformat
-from thidua.lib.numbers import format_number
+from thidua.lib import docformat
+from thidua.lib.numbers import format_number, format_percent
 
 from .models import Candidate, Poll
 from .reads import Row, Shown
+
+# The ký hiệu's issuer part of a cluster's documents ("Cụm thi đua"), as the conference's.
+CLUSTER_SYMBOL = "CTĐ"
+BALLOT_WIDTHS_MM = (15, 120, 25)
 
 
 def _ballot_document() -> DocumentObject:
@@ -76,42 +83,51 @@ def _save(document: DocumentObject) -> bytes:
     return buffer.getvalue()
 
 
+def ballot_rule(max_choices: int) -> str:
+    """What the voter may tick, worded the same way for one choice or several."""
+    return ngettext(
+        "Tick at most %(n)s candidate. A ballot with no tick is a blank ballot.",
+        "Tick at most %(n)s candidates. A ballot with no tick is a blank ballot.",
+        max_choices,
+    ) % {"n": max_choices}
+
+
 def ballot_papers(poll: Poll, candidates: Sequence[Candidate]) -> bytes:
-    """One numbered ballot paper per member entitled to vote, one per page."""
+    """One ballot paper per member entitled to vote, one per page, all alike: a paper carries
+    no number, which could tell whose it was."""
     count = poll.entitled or Membership.objects.filter(year=poll.year).count()
     document = _ballot_document()
-    for number in range(1, count + 1):
-        _paragraph(document, poll.year.cluster.name.upper(), bold=True, center=True, size=12)
-        _paragraph(document, _("BALLOT PAPER"), bold=True, center=True, size=16)
-        _paragraph(document, poll.title, bold=True, center=True)
-        _paragraph(
-            document,
-            _("Number %(number)s of %(count)s") % {"number": number, "count": count},
-            italic=True,
-            center=True,
-        )
-        if poll.max_choices == 1:
-            rule = _("Tick one candidate at most. A ballot with no tick is a blank ballot.")
-        else:
-            rule = _("Tick %(n)s candidates at most. A ballot with no tick is a blank ballot.") % {
-                "n": poll.max_choices
-            }
-        _paragraph(document, rule, italic=True)
-        table = document.add_table(rows=1, cols=3)
-        table.style = "Table Grid"
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        header = table.rows[0].cells
-        header[0].text = _("No.")
-        header[1].text = _("Candidate")
-        header[2].text = _("Choice")
-        for candidate in candidates:
-            cells = table.add_row().cells
-            cells[0].text = str(candidate.position)
-            cells[1].text = candidate.label
-            cells[2].text = "☐"
-        if number < count:
-            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    with translation.override(settings.LANGUAGE_CODE):
+        for number in range(1, count + 1):
+            _ballot_paper(document, poll, candidates)
+            if number < count:
+                document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     return _save(document)
+
+
+def _ballot_paper(document: DocumentObject, poll: Poll, candidates: Sequence[Candidate]) -> None:
+    _paragraph(document, poll.year.cluster.name.upper(), bold=True, center=True, size=12)
+    _paragraph(document, _("BALLOT PAPER"), bold=True, center=True, size=16)
+    _paragraph(document, poll.title, bold=True, center=True)
+    _paragraph(document, ballot_rule(poll.max_choices), italic=True)
+    table = document.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header = table.rows[0].cells
+    header[0].text = _("No.")
+    header[1].text = _("Candidate")
+    header[2].text = _("Choice")
+    for candidate in candidates:
+        cells = table.add_row().cells
+        cells[0].text = str(candidate.position)
+        cells[1].text = candidate.label
+        cells[2].text = "☐"
+    table.autofit = False
+    for row in table.rows:
+        for cell, width in zip(row.cells, BALLOT_WIDTHS_MM, strict=True):
+            cell.width = Mm(width)
+        for cell in (row.cells[0], row.cells[2]):
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def outcome_label(row: Row) -> str:
@@ -127,20 +143,26 @@ def outcome_label(row: Row) -> str:
 def minutes(poll: Poll, shown: Shown) -> bytes:
     """The minutes of the count (biên bản kiểm phiếu), within the poll's disclosure setting.
 
-    Laid out by `thidua.lib.docformat`, so they pass `docformat.check_format`.
+    Laid out by `thidua.lib.docformat`, so they pass `docformat.check_format`; always in
+    Vietnamese, and dated the day the poll closed.
     """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _minutes(poll, shown)
+
+
+def _minutes(poll: Poll, shown: Shown) -> bytes:
     head = (
         Membership.objects.filter(year=poll.year, role=Membership.Role.HEAD)
         .select_related("organization")
         .first()
     )
-    closed = timezone.localtime(poll.closed_at or clock.now()).date()
+    closed = timezone.localtime(poll.closed_at).date() if poll.closed_at else None
     document = docformat.new_document()
     docformat.add_letterhead(
         document,
         docformat.Letterhead(
             authority=poll.year.cluster.name,
-            number="",
+            number=f"      /{pgettext('document symbol', 'BB')}-{CLUSTER_SYMBOL}",
             place=head.organization.province if head else "",
             date=closed,
         ),
@@ -149,18 +171,26 @@ def minutes(poll: Poll, shown: Shown) -> bytes:
     if poll.round > 1:
         summary = _("%(poll)s — round %(round)s") % {"poll": poll.title, "round": poll.round}
     docformat.add_title(document, _("MINUTES OF THE COUNT"), summary)
-    docformat.add_paragraph(
-        document, _("Members entitled to vote: %(n)s.") % {"n": format_number(shown.entitled)}
-    )
     if shown.full:
         assert shown.ballots_cast is not None and shown.blank_ballots is not None
         docformat.add_paragraph(
-            document, _("Ballots cast: %(n)s.") % {"n": format_number(shown.ballots_cast)}
-        )
-        docformat.add_paragraph(
-            document, _("Blank ballots: %(n)s.") % {"n": format_number(shown.blank_ballots)}
+            document,
+            _(
+                "Ballots issued: %(issued)s; ballots returned: %(returned)s; valid ballots:"
+                " %(valid)s, of which %(blank)s blank."
+            )
+            % {
+                "issued": format_number(shown.entitled),
+                "returned": format_number(shown.ballots_cast),
+                "valid": format_number(shown.ballots_cast),
+                "blank": format_number(shown.blank_ballots),
+            },
         )
     else:
+        docformat.add_paragraph(
+            document,
+            _("Ballots issued: %(issued)s.") % {"issued": format_number(shown.entitled)},
+        )
         docformat.add_paragraph(
             document,
             _("By the poll's disclosure setting, only whether each candidate passed is shown."),
@@ -169,17 +199,19 @@ def minutes(poll: Poll, shown: Shown) -> bytes:
     docformat.add_heading(document, _("Result for each candidate:"))
     header = [_("No."), _("Candidate")]
     if shown.full:
-        header += [_("Votes"), _("Share")]
+        header += [_("Votes"), _("Share of valid ballots")]
     header.append(_("Outcome"))
     rows = []
     for number, row in enumerate(shown.rows, 1):
         values = [str(number), row.label]
         if shown.full:
-            values += [format_number(row.votes or 0), row.percent or ""]
+            votes = row.votes or 0
+            share = Decimal(votes * 100) / shown.ballots_cast if shown.ballots_cast else None
+            values += [format_number(votes), format_percent(share, 1) if share is not None else ""]
         values.append(outcome_label(row))
         rows.append(values)
     # The text is 160 mm wide (A4 less the 30 and 20 mm margins).
-    widths = (12, 78, 20, 20, 30) if shown.full else (12, 108, 40)
+    widths = (12, 74, 22, 22, 30) if shown.full else (12, 108, 40)
     docformat.add_table(document, header, rows, widths_mm=widths)
     if shown.winners:
         winners = _("Elected by the members: %(names)s.") % {"names": ", ".join(shown.winners)}
@@ -197,6 +229,8 @@ def minutes(poll: Poll, shown: Shown) -> bytes:
         docformat.add_paragraph(document, problem, italic=True)
     # The head of the count committee signs by hand; the name is written in at the count.
     docformat.add_closing(
-        document, docformat.SignatureBlock(position=_("HEAD OF THE COUNT COMMITTEE"), name="")
+        document,
+        docformat.SignatureBlock(position=_("HEAD OF THE COUNT COMMITTEE"), name=""),
+        docformat.Recipients(items=(_("Members of the cluster"),)),
     )
     return _save(document)

@@ -2,13 +2,15 @@
 
 import io
 import shutil
+from dataclasses import replace
 
 import pytest
 from docx import Document
 
 from thidua.audit.models import AuditEntry
-from thidua.conference import actions, documents, dossier, pdf
+from thidua.conference import actions, content, documents, dossier, pdf
 from thidua.conference.models import DocumentKind, DocumentTemplate, Report
+from thidua.conference.reads import load
 from thidua.errors import ActionRefused
 from thidua.lib.docformat import check_format, document_text
 
@@ -39,8 +41,11 @@ def _text(data: bytes) -> str:
 def test_each_document_opens_and_follows_the_state_format(dossier_world, kind):
     data = dossier.build(dossier_world.year, kind)
     Document(io.BytesIO(data))  # python-docx opens it
-    assert check_format(io.BytesIO(data)) == []
     text = _text(data)
+    if kind == "news":  # a news item is no administrative document: no state header
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in text
+        return
+    assert check_format(io.BytesIO(data)) == []
     assert "CỤM THI ĐUA SỞ KH&ĐT CÁC TỈNH MIỀN NÚI BIÊN GIỚI PHÍA BẮC" in text
 
 
@@ -64,22 +69,49 @@ def test_the_minutes_state_the_attendees_the_discussion_and_the_votes(dossier_wo
     assert "BIÊN BẢN" in text
     assert "Lê Thị Mai" in text and "Phó Vụ trưởng" in text
     assert "ngày 11 và 12 tháng 3 năm 2017" in text
-    assert "Đề nghị tặng Cờ thi đua" in text  # the poll, from voting.results
+    assert "đề nghị tặng Cờ thi đua cho Sở Kế hoạch và Đầu tư tỉnh Sơn La" in text  # voting.flag
     assert "Sở Kế hoạch và Đầu tư tỉnh Cao Bằng" in text  # who commented
 
 
-def test_the_proposal_lists_the_nominees_of_each_award(dossier_world):
-    text = _text(dossier.build(dossier_world.year, "proposal"))
-    assert "TỜ TRÌNH" in text
-    assert "Bằng khen của Bộ trưởng" in text
+def test_the_proposal_lists_the_nominees_of_each_award_sent_up(dossier_world):
+    story = replace(
+        load(dossier_world.year),
+        minister="Bộ trưởng Bộ Kế hoạch và Đầu tư",
+        proposals=(
+            content.AwardProposal(
+                award="Lao động tiên tiến",
+                grassroots=True,
+                nominees=(
+                    content.Nominee("Trần Văn Bình", False, "Sở KH&ĐT Lai Châu", "eligible"),
+                ),
+            ),
+            content.AwardProposal(
+                award="Bằng khen của Bộ trưởng",
+                grassroots=False,
+                nominees=(
+                    content.Nominee("Nguyễn Văn An", False, "Chuyên viên, Sở KH&ĐT", "eligible"),
+                    content.Nominee("Phòng Tổng hợp", True, "Sở KH&ĐT Sơn La", "needs_review"),
+                    content.Nominee("Lê Văn Cường", False, "Sở KH&ĐT Lai Châu", "not_eligible"),
+                ),
+            ),
+        ),
+    )
+    text = _text(documents.render(content.proposal_document(story), story))
+    assert "TỜ TRÌNH" in text and "Kính gửi: Bộ trưởng Bộ Kế hoạch và Đầu tư" in text
+    assert "Bằng khen của Bộ trưởng: 1 tập thể và 1 cá nhân;" in text
     assert "Nguyễn Văn An" in text and "Phòng Tổng hợp" in text
+    assert "Cần xem xét thêm" in text
+    assert "Lê Văn Cường" not in text  # judged not eligible: not sent up
+    assert "Lao động tiên tiến" not in text and "Trần Văn Bình" not in text  # grassroots
+    assert "1 trường hợp chưa đủ tiêu chuẩn" in text
 
 
 def test_the_pledge_lists_each_signature(dossier_world):
     text = _text(dossier.build(dossier_world.year, "pledge"))
-    assert "Giao ước thi đua năm 2016" in text
+    assert "GIAO ƯỚC THI ĐUA\nNăm 2016" in text  # the kind, then the rest of the title
     assert "Đẩy mạnh cải cách hành chính." in text
-    assert "Lê Hồng Minh, Giám đốc" in text
+    assert "SỞ KẾ HOẠCH VÀ ĐẦU TƯ TỈNH SƠN LA\nGIÁM ĐỐC" in text
+    assert "Lê Hồng Minh" in text
 
 
 def test_the_minutes_are_refused_before_the_conference_is_recorded(world):

@@ -90,7 +90,8 @@ def documents_2016(db):
 
 def test_the_demo_documents_state_every_reference_fact(documents_2016):
     for kind, data in documents_2016.items():
-        assert check_format(io.BytesIO(data)) == [], kind
+        if kind != "news":  # a news item is no administrative document
+            assert check_format(io.BytesIO(data)) == [], kind
     lines = [
         normalize(line)
         for data in documents_2016.values()

@@ -56,15 +56,14 @@ def test_a_tie_calls_for_a_runoff_among_the_tied(voting_world):
     cast(voting_world, poll, "cao_bang", "cao_bang")
     poll = close(voting_world, poll)
     assert result_of(poll).needs_runoff
-    runoff = actions.do_create_runoff(poll, acting_user=voting_world.son_la_officer)
-    assert runoff.parent == poll and runoff.round == 2
+    runoff = actions.do_open_next_round(poll, acting_user=voting_world.son_la_officer)
+    assert runoff.parent == poll and runoff.round == 2 and runoff.status == Poll.Status.OPEN
     assert [c.organization for c in reads.candidates_of(runoff)] == [
         voting_world.orgs["son_la"],
         voting_world.orgs["cao_bang"],
     ]
     with pytest.raises(ActionRefused):
-        actions.do_create_runoff(poll, acting_user=voting_world.son_la_officer)
-    runoff = actions.do_open_poll(runoff, acting_user=voting_world.son_la_officer)
+        actions.do_open_next_round(poll, acting_user=voting_world.son_la_officer)
     cast(voting_world, runoff, "lai_chau", "cao_bang")
     assert result_of(close(voting_world, runoff)).elected == (
         candidate(runoff, "cao_bang", voting_world),
@@ -76,7 +75,7 @@ def test_no_runoff_without_a_tie(voting_world):
     cast(voting_world, poll, "lai_chau", "son_la")
     poll = close(voting_world, poll)
     with pytest.raises(ActionRefused):
-        actions.do_create_runoff(poll, acting_user=voting_world.son_la_officer)
+        actions.do_open_next_round(poll, acting_user=voting_world.son_la_officer)
     assert Poll.objects.count() == 1
 
 
@@ -112,11 +111,13 @@ def test_minutes_of_the_count_state_the_result(voting_world):
     text = docx_text(content)
     assert "BIÊN BẢN KIỂM PHIẾU" in text
     assert "Đề nghị tặng Cờ thi đua" in text
-    assert "Số thành viên có quyền biểu quyết: 3." in text
-    assert "Số phiếu bầu: 3." in text
-    assert "Số phiếu trắng: 1." in text
-    assert "66,7%" in text
-    assert "Sơn La, ngày" in text
+    assert (
+        "Số phiếu phát ra: 3; số phiếu thu về: 3; số phiếu hợp lệ: 3, trong đó 1 phiếu trắng."
+        in text
+    )
+    assert "66,7%" in text  # 2 votes of the 3 valid ballots
+    assert "Số:       /BB-CTĐ" in text
+    assert f"Sơn La, ngày {poll.closed_at.day:02d}" in text  # the day the poll closed
     assert "TRƯỞNG BAN KIỂM PHIẾU" in text
     assert docformat.check_format(io.BytesIO(content)) == []
 
@@ -160,12 +161,14 @@ def paper_poll(world):
     return open_poll(world, method="paper")
 
 
-def test_paper_ballots_are_numbered_one_per_page(voting_world):
+def test_paper_ballots_are_all_alike_one_per_page(voting_world):
     poll = paper_poll(voting_world)
     content = documents.ballot_papers(poll, reads.candidates_of(poll))
     text = docx_text(content)
-    assert "Phiếu số 1/3" in text and "Phiếu số 3/3" in text
+    # No paper carries a number: a numbered paper could tell whose it was.
+    assert "Phiếu số" not in text and "1/3" not in text
     assert text.count("PHIẾU BẦU") == 3
+    assert text.count("Đánh dấu tối đa 1 ứng viên.") == 3
     assert text.count("Sở Kế hoạch và Đầu tư tỉnh Lai Châu") == 3
     document = Document(io.BytesIO(content))
     breaks = document.element.body.xml.count('w:type="page"')
