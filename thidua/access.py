@@ -243,6 +243,7 @@ rules.add_perm("cycle.view_year", can_view_year)
 rules.add_perm("cycle.view_history", can_view_year)
 rules.add_perm("cycle.change_phase", is_secretariat | is_admin)
 rules.add_perm("cycle.edit_setup", is_secretariat | is_admin)
+rules.add_perm("cycle.set_deadlines", is_secretariat | is_admin)
 rules.add_perm("cycle.sign_pledge", is_member_leader)
 
 # Indicators: the secretariat defines them; each unit reports its own values.

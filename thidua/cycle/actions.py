@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua import access
@@ -18,7 +19,16 @@ from thidua.lib.text import normalize
 from thidua.orgs.models import Cluster, Organization
 
 from . import hooks, rules
-from .models import EmulationYear, Membership, Movement, Phase, Pledge, PledgeArticle, Signature
+from .models import (
+    Deadline,
+    EmulationYear,
+    Membership,
+    Movement,
+    Phase,
+    Pledge,
+    PledgeArticle,
+    Signature,
+)
 from .problems import describe
 
 
@@ -128,6 +138,50 @@ def do_set_movement(
         after=snapshot(movement),
     )
     return movement
+
+
+@transaction.atomic
+def do_set_deadline(
+    year: EmulationYear, *, phase: str, due_on: dt.date | None, acting_user: Any
+) -> Deadline | None:
+    """Set (or, with `due_on` None, lift) the day by which the members must finish `phase`."""
+    access.require(acting_user, "cycle.set_deadlines", year)
+    year = lock_year(year)
+    deadlines = {d.phase: d for d in Deadline.objects.filter(year=year)}
+    current = deadlines.get(phase)
+    before = snapshot(current) if current else None
+    if due_on is None:
+        if current is None:
+            raise ActionRefused(_("This phase has no deadline to lift."), kind=Refusal.NOTHING)
+        current.delete()
+        record("deadline.lift", year, actor=acting_user, year=year, before=before)
+        return None
+    problems = rules.deadline_problems(
+        year=year.year,
+        current=year.phase,
+        phase=phase,
+        due_on=due_on,
+        opened_on=timezone.localdate(year.phase_changed_at) if year.phase_changed_at else None,
+        others={p: d.due_on for p, d in deadlines.items()},
+    )
+    if problems:
+        over = problems[0].code in ("year_closed", "phase_over")
+        raise ActionRefused(
+            " ".join(describe(p) for p in problems),
+            kind=Refusal.CLOSED if over else Refusal.BAD_DATE,
+        )
+    deadline = current or Deadline(year=year, phase=phase)
+    deadline.due_on = due_on
+    deadline.save()
+    record(
+        "deadline.set",
+        deadline,
+        actor=acting_user,
+        year=year,
+        before=before,
+        after=snapshot(deadline),
+    )
+    return deadline
 
 
 def movement_version(movement: Movement | None) -> str:

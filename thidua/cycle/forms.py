@@ -51,11 +51,16 @@ class ConfirmForm(forms.Form):
 
     def refusal(self) -> str:
         """Why the step did not happen, in the user's words; "" when it is confirmed."""
-        return "" if self.is_valid() else " ".join(self.errors.get("confirm", []))
+        return "" if self.is_valid() else " ".join(str(e) for e in self.errors.get("confirm", []))
 
 
 class PhaseForm(ConfirmForm):
     target = forms.ChoiceField(choices=Phase.choices)
+
+
+class DeadlineForm(forms.Form):
+    phase = forms.ChoiceField(label=_("Phase"), choices=Phase.choices)
+    due_on = DayField(label=_("Due on"), required=False, help_text=_("Empty lifts the deadline."))
 
 
 class OpenYearForm(forms.Form):

@@ -165,3 +165,21 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} — {self.signer_name}"
+
+
+class Deadline(models.Model):
+    """The day by which the members must finish what a phase asks of them (the secretariat's)."""
+
+    year = models.ForeignKey(EmulationYear, on_delete=models.PROTECT, related_name="deadlines")
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
+    due_on = models.DateField(_("due on"))
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "phase"], name="one_deadline_per_phase"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} — {self.get_phase_display()}: {self.due_on:%d/%m/%Y}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from thidua.lib.dates import short_date
+
 from .models import Phase
 from .rules import Problem
 
@@ -29,6 +31,28 @@ def describe(problem: Problem) -> str:
             return _("The pledge has no articles yet.")
         case "unsigned_members":
             return _("These members have not signed the pledge: %(units)s.") % p
+        case "phase_over":
+            return _("The %(phase)s phase is over; its deadline can no longer be set.") % {
+                "phase": Phase(str(p["phase"])).label
+            }
+        case "deadline_outside_year":
+            return _("A deadline of this year falls in %(year)s or %(next)s.") % p
+        case "deadline_before_opening":
+            return _(
+                "The %(phase)s phase opened on %(opened)s; its deadline cannot be earlier."
+            ) % {
+                "phase": Phase(str(p["phase"])).label,
+                "opened": short_date(p["opened"]),  # type: ignore[arg-type]
+            }
+        case "deadline_out_of_order":
+            return _(
+                "The deadline of %(phase)s must come after the earlier phases' and before the "
+                "later ones'; %(other)s is due on %(day)s."
+            ) % {
+                "phase": Phase(str(p["phase"])).label,
+                "other": Phase(str(p["other"])).label,
+                "day": short_date(p["day"]),  # type: ignore[arg-type]
+            }
     return problem.code
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 PHASES: tuple[str, ...] = (
@@ -83,3 +84,46 @@ def member_todos(phase: str, status: MemberStatus) -> list[str]:
     if phase == "pledge" and not status.signed:
         todos.append("sign_pledge")
     return todos
+
+
+def deadline_problems(
+    *,
+    year: int,
+    current: str,
+    phase: str,
+    due_on: dt.date,
+    opened_on: dt.date | None,
+    others: dict[str, dt.date],
+) -> list[Problem]:
+    """What is wrong with `due_on` as the deadline of `phase` (empty: it may be set).
+
+    `opened_on` is the day the year entered `current`; `others` the other phases' deadlines.
+    A year's work runs from its calendar year into the spring after it.
+    """
+    if current == "closed":
+        return [Problem("year_closed")]
+    if phase == "closed" or PHASES.index(phase) < PHASES.index(current):
+        return [Problem("phase_over", {"phase": phase})]
+    problems: list[Problem] = []
+    if not year <= due_on.year <= year + 1:
+        problems.append(Problem("deadline_outside_year", {"year": year, "next": year + 1}))
+    if phase == current and opened_on is not None and due_on < opened_on:
+        problems.append(Problem("deadline_before_opening", {"phase": phase, "opened": opened_on}))
+    for other, day in others.items():
+        if other == phase:
+            continue
+        earlier = PHASES.index(other) < PHASES.index(phase)
+        if (earlier and day > due_on) or (not earlier and day < due_on):
+            problems.append(
+                Problem("deadline_out_of_order", {"phase": phase, "other": other, "day": day})
+            )
+    return problems
+
+
+def urgency(due_on: dt.date | None, today: dt.date) -> str:
+    """How pressing a deadline is: "overdue", "soon" (within three days), "later" or ""."""
+    if due_on is None:
+        return ""
+    if due_on < today:
+        return "overdue"
+    return "soon" if (due_on - today).days <= 3 else "later"

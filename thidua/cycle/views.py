@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -11,35 +11,43 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua import access
 from thidua.audit.models import AuditEntry
-from thidua.audit.stamp import StampedCache
 from thidua.errors import ActionRefused, Refusal, refusal_told, run_form_action
+from thidua.lib import clock
+from thidua.lib.dates import short_date
 from thidua.lib.text import sort_key
 from thidua.orgs.models import User
 
-from . import actions, hooks, rules
-from .forms import ConfirmForm, MovementForm, OpenYearForm, PhaseForm, PledgeForm
+from . import actions, hooks, reads, rules
+from .forms import (
+    ConfirmForm,
+    DeadlineForm,
+    MovementForm,
+    OpenYearForm,
+    PhaseForm,
+    PledgeForm,
+)
 from .models import EmulationYear, Movement, Phase, Pledge, Signature
 from .pages import year_context
-from .problems import todo_label
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    clusters = []
+    """After login: what the person must do, across clusters and years, then their clusters."""
+    clusters: list[Any] = []
+    inbox: list[reads.InboxItem] = []
     if request.user.is_authenticated:
         clusters = list(
             access.clusters_visible_to(request.user)
             .select_related("supervisor")
             .prefetch_related("years")
         )
-    return render(request, "cycle/home.html", {"clusters": clusters})
+        inbox = reads.inbox(request.user)
+    return render(request, "cycle/home.html", {"clusters": clusters, "inbox": inbox})
 
 
 @login_required
@@ -83,75 +91,11 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@dataclass(frozen=True)
-class _YearFigures:
-    """What the dashboard shows of a year, the same for every reader in one language."""
-
-    rows: list[dict[str, Any]]  # one per member, in Vietnamese order of names
-    members_table: str  # the rows as the page shows them (HTML: nothing in it is per reader)
-    movement: Movement | None
-    pledge: Pledge | None
-    blockers: list[str]  # what stops the move to the next phase
-
-
-def _read_figures(year: EmulationYear) -> _YearFigures:
-    memberships = sorted(
-        year.memberships.select_related("organization"),
-        key=lambda m: sort_key(m.organization.name),
-    )
-    pledge = Pledge.objects.filter(year=year).first()
-    signed = set()
-    if pledge is not None:
-        signed = set(pledge.signatures.values_list("organization_id", flat=True))
-    # Other areas add their own to-dos (report indicators, self-score, vote ...).
-    area_todos: dict[int, list[str]] = {}
-    for todos_of in hooks.member_todos:
-        for org_id, todos in todos_of(year, memberships).items():
-            area_todos.setdefault(org_id, []).extend(todos)
-    rows = []
-    for membership in memberships:
-        status = rules.MemberStatus(
-            name=membership.organization.name, signed=membership.organization_id in signed
-        )
-        todos = [todo_label(code) for code in rules.member_todos(year.phase, status)]
-        rows.append(
-            {
-                "membership": membership,
-                "signed": status.signed,
-                "todos": todos + area_todos.get(membership.organization_id, []),
-            }
-        )
-    next_phase = rules.next_phase(year.phase)
-    return _YearFigures(
-        rows=rows,
-        members_table=render_to_string("cycle/_members_table.html", {"rows": rows}),
-        movement=Movement.objects.filter(year=year).first(),
-        pledge=pledge,
-        blockers=actions.phase_problems(year, next_phase) if next_phase is not None else [],
-    )
-
-
-# Every change they are read from (members, pledge, signatures, the areas' work behind the
-# to-dos, the phase) appends an audit entry: they are kept per process until the next one.
-_figures: StampedCache[_YearFigures] = StampedCache(size=128)
-
-
-def _year_figures(year: EmulationYear) -> _YearFigures:
-    """The year's figures as of now, in the current language (shared: never changed)."""
-    return _figures.get(
-        (year.pk, get_language()),
-        # Read with the year as it is when the stamp is taken, not as the request found it.
-        lambda: _read_figures(
-            EmulationYear.objects.select_related("cluster", "cluster__supervisor").get(pk=year.pk)
-        ),
-    )
-
-
 @login_required
 def year_dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year)
     roles = access.roles_in_year(request.user, emulation_year)
-    figures = _year_figures(emulation_year)
+    figures = reads.year_figures(emulation_year)
     next_phase = rules.next_phase(emulation_year.phase)
     links = [
         link for links_of in hooks.year_links for link in links_of(emulation_year, request.user)
@@ -169,6 +113,11 @@ def year_dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "blockers": figures.blockers if roles.secretariat else [],
         "links": links,
         "can_change_phase": request.user.has_perm("cycle.change_phase", emulation_year),
+        "deadlines": _deadlines(emulation_year, figures.deadlines),
+        "deadline_form": DeadlineForm(initial={"phase": emulation_year.phase})
+        if request.user.has_perm("cycle.set_deadlines", emulation_year)
+        and emulation_year.phase != Phase.CLOSED
+        else None,
         "can_edit_setup": request.user.has_perm("cycle.edit_setup", emulation_year)
         and emulation_year.phase == Phase.SETUP,
     }
@@ -200,6 +149,48 @@ def move_phase(request: HttpRequest, slug: str, year: int) -> HttpResponse:
                 _("The year has moved to the %(phase)s phase.")
                 % {"phase": Phase(form.cleaned_data["target"]).label},
             )
+    return redirect("year_dashboard", slug=slug, year=year)
+
+
+def _deadlines(year: EmulationYear, deadlines: list[tuple[str, dt.date]]) -> list[dict[str, Any]]:
+    today = clock.today()
+    return [
+        {
+            "phase": Phase(phase).label,
+            "due_on": due_on,
+            "current": phase == year.phase,
+            "urgency": rules.urgency(due_on, today) if phase == year.phase else "",
+        }
+        for phase, due_on in deadlines
+    ]
+
+
+@login_required
+@require_POST
+def set_deadline(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    emulation_year = access.get_year_for(request.user, slug, year, "cycle.set_deadlines")
+    form = DeadlineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        with refusal_told(request):
+            deadline = actions.do_set_deadline(
+                emulation_year,
+                phase=form.cleaned_data["phase"],
+                due_on=form.cleaned_data["due_on"],
+                acting_user=request.user,
+            )
+            label = Phase(form.cleaned_data["phase"]).label
+            if deadline is None:
+                messages.success(
+                    request, _("The deadline of %(phase)s is lifted.") % {"phase": label}
+                )
+            else:
+                messages.success(
+                    request,
+                    _("The members must finish %(phase)s by %(day)s.")
+                    % {"phase": label, "day": short_date(deadline.due_on)},
+                )
     return redirect("year_dashboard", slug=slug, year=year)
 
 

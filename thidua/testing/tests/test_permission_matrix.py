@@ -295,6 +295,8 @@ scoring:table                      GET   ok     ok     ok     ok     ok     ok  
 scoring:table                      POST  ok     ok     ok     ok     ok     ok     404    login
 scoring:table_create               GET   405    405    405    405    405    405    405    login
 scoring:table_create               POST  ok     403    ok     403    403    403    404    login
+set_deadline                       GET   405    405    405    405    405    405    405    login
+set_deadline                       POST  ok     403    ok     403    403    403    404    login
 set_language                       GET   ok     ok     ok     ok     ok     ok     ok     ok
 set_language                       POST  ok     ok     ok     ok     ok     ok     ok     ok
 voting:close                       GET   405    405    405    405    405    405    405    login
