@@ -258,6 +258,12 @@ PLACEHOLDERS = frozenset(
 )
 
 
+def _sentence(text: str) -> str:
+    """A line as a sentence, ending with its full stop."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", ":")) else f"{text}."
+
+
 def _names(names: Sequence[str]) -> str:
     return ", ".join(names)
 
@@ -737,7 +743,7 @@ def minutes_document(story: Story) -> DocContent:
             DocSection(heading=_("IV. Results of the secret ballots"), paragraphs=tuple(votes))
         )
         sections.extend(poll_sections(story))
-    decided = [*conference.decisions]
+    decided = [_sentence(d) for d in conference.decisions]
     if pledge_signed(story):
         decided.append(pledge_signed(story))
     if story.directions:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import OxmlElement
 from docx.shared import Cm, Mm, Pt
 from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -123,6 +124,8 @@ def _signatures(document: Any, blocks: list[docformat.SignatureBlock]) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     for row, pair in zip(table.rows, rows, strict=True):
+        # A signature block is never cut by a page break.
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         cells = list(row.cells)
         for cell in cells:
             cell.width = Mm(80)

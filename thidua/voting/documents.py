@@ -122,12 +122,19 @@ def _ballot_paper(document: DocumentObject, poll: Poll, candidates: Sequence[Can
         cells[0].text = str(candidate.position)
         cells[1].text = candidate.label
         cells[2].text = "☐"
+    # Fixed columns, the grid and every cell alike, so that Word and LibreOffice agree.
     table.autofit = False
+    for column, width in zip(table.columns, BALLOT_WIDTHS_MM, strict=True):
+        column.width = Mm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, BALLOT_WIDTHS_MM, strict=True):
             cell.width = Mm(width)
         for cell in (row.cells[0], row.cells[2]):
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for cell in table.rows[0].cells:
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
 
 
 def outcome_label(row: Row) -> str:
