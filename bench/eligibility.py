@@ -138,7 +138,8 @@ def main(argv: list[str] | None = None) -> None:
     common.open_dataset(args)
     from collections import Counter
 
-    from thidua.awards.models import AwardRecord, Nomination
+    from thidua.award_history.models import AwardRecord
+    from thidua.awards.models import Nomination
 
     nominations = Nomination.objects.filter(year__year=CURRENT_YEAR).count()
     records = AwardRecord.objects.count()

@@ -320,7 +320,7 @@ class Generator:
         return key
 
     def search_key(self, name: str) -> str:
-        from thidua.awards.actions import search_key
+        from thidua.awards.reads import search_key
 
         key = self.search_cache.get(name)
         if key is None:
@@ -341,7 +341,8 @@ class Generator:
             self.nominations()
             self.scoring()
             self.poll()
-        from thidua.awards.models import AwardRecord, Initiative, Nomination, TaskRating
+        from thidua.award_history.models import AwardRecord, Initiative, TaskRating
+        from thidua.awards.models import Nomination
         from thidua.orgs.models import Person, PersonPosition
         from thidua.voting.models import Ballot
 
@@ -537,7 +538,7 @@ class Generator:
 
     def history(self) -> None:
         """Ten years of each person's ratings, titles and awards, and initiatives."""
-        from thidua.awards.models import AwardRecord, AwardType, Initiative, TaskRating
+        from thidua.award_history.models import AwardRecord, AwardType, Initiative, TaskRating
 
         self.award_ids = dict(AwardType.objects.values_list("code", "pk"))
         ids = self.award_ids
@@ -669,7 +670,7 @@ class Generator:
         )
 
     def unit_history(self) -> None:
-        from thidua.awards.models import AwardRecord, TaskRating
+        from thidua.award_history.models import AwardRecord, TaskRating
 
         ids = self.award_ids
         rng = self.rng

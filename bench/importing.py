@@ -33,8 +33,8 @@ def make_workbook(rows: int, seed: int) -> bytes:
     from django.db.models import Count
     from openpyxl import Workbook
 
-    from thidua.awards.importing import COLUMNS
-    from thidua.awards.models import AwardType
+    from thidua.award_history.importing import COLUMNS
+    from thidua.award_history.models import AwardType
     from thidua.orgs.models import Organization, Person
 
     rng = random.Random(seed)
@@ -106,7 +106,7 @@ def read_baseline(content: bytes) -> int:
 
 def import_once(content: bytes, user: Any) -> int:
     """Import the file for real, up to its commit."""
-    from thidua.awards.actions import do_import_history
+    from thidua.award_history.actions import do_import_history
 
     return do_import_history(content, file_name="bench.xlsx", acting_user=user).rows
 
@@ -120,7 +120,7 @@ class Undo:
     def __init__(self) -> None:
         from django.db.models import Max
 
-        from thidua.awards.models import HistoryImport
+        from thidua.award_history.models import HistoryImport
         from thidua.orgs.models import Person
 
         self.person = Person.objects.aggregate(last=Max("pk"))["last"] or 0
@@ -129,7 +129,7 @@ class Undo:
     def __call__(self) -> None:
         from django.db import connection, transaction
 
-        from thidua.awards.models import AwardRecord, HistoryImport
+        from thidua.award_history.models import AwardRecord, HistoryImport
         from thidua.orgs.models import Person, PersonPosition
 
         quote = connection.ops.quote_name
@@ -152,7 +152,7 @@ def tidy_up() -> None:
     meet them while they measure). SQLite reuses the freed pages as they are."""
     from django.db import connection
 
-    from thidua.awards.models import AwardRecord, HistoryImport
+    from thidua.award_history.models import AwardRecord, HistoryImport
     from thidua.orgs.models import Person, PersonPosition
 
     if connection.vendor == "postgresql":
@@ -167,8 +167,8 @@ def store_alone(content: bytes, user: Any) -> Any:
     from django.db import transaction
     from django.utils import timezone
 
-    from thidua.awards import import_store, importing
-    from thidua.awards.models import HistoryImport
+    from thidua.award_history import import_store, importing
+    from thidua.award_history.models import HistoryImport
     from thidua.lib.batch import collector_paused
 
     rows, _problems = importing.check_rows(
@@ -192,8 +192,8 @@ def phases(content: bytes, user: Any) -> dict[str, float]:
     from django.db import transaction
     from django.utils import timezone
 
-    from thidua.awards import import_store, importing
-    from thidua.awards.models import HistoryImport
+    from thidua.award_history import import_store, importing
+    from thidua.award_history.models import HistoryImport
     from thidua.lib.batch import collector_paused
 
     spent: dict[str, float] = {}

@@ -18,11 +18,12 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from thidua import access
+from thidua.award_history.models import AwardRecord, AwardType, TaskRating
 from thidua.awards import rules
-from thidua.awards.actions import search_key
 from thidua.awards.eligibility import judge_year
-from thidua.awards.models import AwardRecord, AwardType, Nomination, TaskRating
+from thidua.awards.models import Nomination
 from thidua.awards.problems import VERDICT_LABELS, describe
+from thidua.awards.reads import search_key
 from thidua.cycle.models import EmulationYear, Membership
 from thidua.lib.text import sort_key
 from thidua.orgs import rules as org_rules

@@ -15,13 +15,14 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from docx.document import Document as DocumentObject
 
+from thidua.award_history.models import AwardRecord, Initiative, TaskRating
+from thidua.award_history.rules import Post, head_in_year, post_in_year
 from thidua.lib import docformat
 from thidua.lib.dates import short_date
 from thidua.orgs import rules as org_rules
 from thidua.orgs.models import Organization, PersonPosition, Succession, User
 
-from .manual_history import Post, head_in_year, post_in_year
-from .models import AwardRecord, Initiative, Nomination, TaskRating
+from .models import Nomination
 
 RECENT_YEARS = 5  # the ratings shown: the nomination year and the four before it
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

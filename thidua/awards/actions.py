@@ -1,48 +1,37 @@
-"""Every change to the catalogue, award history and nominations goes through one of these."""
+"""Every change to the catalogue's rules and to nominations goes through one of these; a
+decision also writes the award history it grants."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from thidua import access
 from thidua.audit.record import record, snapshot
+
+# Named from here by the code outside awards that does not import award_history yet.
+from thidua.award_history.actions import do_import_history as do_import_history
+from thidua.award_history.actions import do_register_person as do_register_person
+from thidua.award_history.models import AwardRecord, AwardType, Decision, Initiative, NomineeKind
 from thidua.concurrency import require_version, version_of
 from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused, Refusal
 from thidua.lib import clock, uploads
-from thidua.lib.batch import collector_paused
-from thidua.lib.text import fold, normalize, same_text, strip_accents
-from thidua.orgs.models import Organization, Person, PersonPosition
+from thidua.lib.text import normalize
+from thidua.orgs.models import Organization, Person
 
-from . import evidence_files, import_store, importing, manual_history, rule_data, rules
+from . import evidence_files, rule_data, rules
 from .eligibility import judge_nominations
-from .models import (
-    AwardRecord,
-    AwardRule,
-    AwardType,
-    Decision,
-    EvidenceFile,
-    HistoryImport,
-    Initiative,
-    Nomination,
-    NomineeKind,
-    TaskRating,
-)
+from .models import AwardRule, EvidenceFile, Nomination
 from .problems import describe_data_error
+from .reads import search_key
 
 Status = Nomination.Status
-
-
-def search_key(name: str) -> str:
-    """What a name is searched by: folded, without accents (Hòa, hoà and hoa all meet)."""
-    return strip_accents(fold(name))
 
 
 def _require_proposals_phase(year: EmulationYear) -> None:
@@ -120,355 +109,6 @@ def do_save_rule_version(
     )
     record("award_rule.create", rule, actor=acting_user, after=snapshot(rule))
     return rule
-
-
-# --- people ----------------------------------------------------------------------------------
-
-
-def _require_people_access(
-    acting_user: Any, year: EmulationYear | None, unit: Organization
-) -> None:
-    """The supervisor keeps everyone's history; a unit's officer registers its own people."""
-    if acting_user.has_perm("awards.manage_history"):
-        return
-    if year is None:
-        access.require(acting_user, "awards.manage_history")
-        return
-    member = unit.parent if unit.parent is not None else unit
-    access.require(acting_user, "awards.draft", _membership(year, member, acting_user))
-
-
-@transaction.atomic
-def do_register_person(
-    *,
-    full_name: str,
-    birth_year: int | None,
-    gender: str,
-    unit: Organization,
-    position: str = "",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    year: EmulationYear | None = None,
-    acting_user: Any,
-) -> Person:
-    """Register someone working in `unit` (a member unit or one of its collectives)."""
-    _require_people_access(acting_user, year, unit)
-    name = normalize(full_name)
-    if not name:
-        raise ActionRefused(_("Enter the person's full name."), kind=Refusal.MISSING)
-    if birth_year is not None and not manual_history.plausible_birth_year(
-        birth_year, clock.today()
-    ):
-        raise ActionRefused(
-            _("%(year)s is not a plausible year of birth.") % {"year": birth_year},
-            kind=Refusal.BAD_BIRTH_YEAR,
-        )
-    _check_period(since, until)
-    person = Person(full_name=name, birth_year=birth_year, gender=gender)
-    person.full_clean()
-    person.save()
-    held = PersonPosition.objects.create(
-        person=person,
-        organization=unit,
-        title=normalize(position),
-        valid_from=since,
-        valid_to=until,
-    )
-    after = {**snapshot(person), "position": snapshot(held)}
-    record("person.create", person, actor=acting_user, year=year, after=after)
-    return person
-
-
-def _check_period(since: dt.date | None, until: dt.date | None) -> None:
-    if since is not None and until is not None and until < since:
-        raise ActionRefused(
-            _("The position ends (%(until)s) before it starts (%(since)s).")
-            % {"until": until.strftime("%d/%m/%Y"), "since": since.strftime("%d/%m/%Y")},
-            kind=Refusal.BAD_PERIOD,
-        )
-
-
-def _require_current(person: Person) -> None:
-    if person.merged_into_id is not None:
-        raise ActionRefused(
-            _("%(name)s was merged into another record; enter the history there.")
-            % {"name": person.full_name},
-            kind=Refusal.MERGED,
-        )
-
-
-@transaction.atomic
-def do_add_position(
-    person: Person,
-    *,
-    unit: Organization,
-    position: str = "",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    acting_user: Any,
-) -> PersonPosition:
-    """Record a post the person held (or holds) in a unit, between two dates."""
-    access.require(acting_user, "awards.manage_history")
-    _require_current(person)
-    _check_period(since, until)
-    title = normalize(position)
-    if PersonPosition.objects.filter(
-        person=person, organization=unit, title=title, valid_from=since, valid_to=until
-    ).exists():
-        raise ActionRefused(_("This position is already recorded."), kind=Refusal.DUPLICATE)
-    held = PersonPosition.objects.create(
-        person=person, organization=unit, title=title, valid_from=since, valid_to=until
-    )
-    record("person.position", person, actor=acting_user, after=snapshot(held))
-    return held
-
-
-def people_like(full_name: str, *, exclude: int | None = None) -> list[Person]:
-    """People already registered under the same name (any Unicode form or tone placement)."""
-    found = (
-        Person.objects.filter(name_key=fold(normalize(full_name)), merged_into__isnull=True)
-        .prefetch_related(
-            Prefetch("positions", queryset=PersonPosition.objects.select_related("organization"))
-        )
-        .order_by("birth_year", "pk")
-    )
-    if exclude is not None:
-        found = found.exclude(pk=exclude)
-    return list(found)
-
-
-def possible_duplicates(people: Iterable[Person]) -> list[tuple[Person, Person]]:
-    """Pairs that may be one person: same folded name and birth year, or same name and unit."""
-    by_key: dict[tuple[str, Any], list[Person]] = {}
-    for person in people:
-        if person.merged_into_id is not None:
-            continue
-        units = {p.organization_id for p in person.positions.all()}
-        keys = {(person.name_key, ("born", person.birth_year))} if person.birth_year else set()
-        keys |= {(person.name_key, ("unit", unit)) for unit in units}
-        for key in keys:
-            by_key.setdefault(key, []).append(person)
-    pairs: dict[tuple[int, int], tuple[Person, Person]] = {}
-    for group in by_key.values():
-        group = sorted(group, key=lambda p: p.pk)
-        for later in group[1:]:
-            pairs[(group[0].pk, later.pk)] = (group[0], later)
-    return [pairs[k] for k in sorted(pairs)]
-
-
-@transaction.atomic
-def do_merge_people(keep: Person, duplicate: Person, *, acting_user: Any) -> Person:
-    """Move the duplicate's history to `keep`; the duplicate stays, pointing at `keep`."""
-    access.require(acting_user, "awards.manage_history")
-    if keep.pk == duplicate.pk or duplicate.merged_into_id is not None:
-        raise ActionRefused(
-            _("Choose two different people who have not been merged yet."), kind=Refusal.INVALID
-        )
-    clash = AwardRecord.objects.filter(person=keep).values_list("award_type_id", "year")
-    if (
-        AwardRecord.objects.filter(person=duplicate)
-        .filter(_pairs(clash, "award_type_id", "year"))
-        .exists()
-    ):
-        raise ActionRefused(
-            _("Both records hold the same award in the same year; correct the history first."),
-            kind=Refusal.DUPLICATE,
-        )
-    years = TaskRating.objects.filter(person=keep).values_list("year", flat=True)
-    if TaskRating.objects.filter(person=duplicate, year__in=list(years)).exists():
-        raise ActionRefused(
-            _("Both records have a task rating for the same year; correct the history first."),
-            kind=Refusal.DUPLICATE,
-        )
-    before = {
-        "records": list(AwardRecord.objects.filter(person=duplicate).values_list("pk", flat=True))
-    }
-    for model in (AwardRecord, TaskRating, Initiative, Nomination, PersonPosition):
-        model.objects.filter(person=duplicate).update(person=keep)
-    duplicate.merged_into = keep
-    duplicate.save(update_fields=["merged_into"])
-    record(
-        "person.merge",
-        keep,
-        actor=acting_user,
-        before={"duplicate": duplicate.pk, **before},
-        after={"kept": keep.pk, "merged": duplicate.pk},
-    )
-    return keep
-
-
-def _pairs(pairs: Iterable[tuple[Any, Any]], a: str, b: str) -> Q:
-    q = Q(pk__in=[])
-    for x, y in pairs:
-        q |= Q(**{a: x, b: y})
-    return q
-
-
-# --- history ---------------------------------------------------------------------------------
-
-
-def _require_one_nominee(person: Person | None, organization: Organization | None) -> None:
-    if (person is None) == (organization is None):
-        raise ActionRefused(_("Choose either a person or a unit."), kind=Refusal.NOMINEE)
-    if person is not None:
-        _require_current(person)
-
-
-def _require_history_year(year: int) -> None:
-    if not manual_history.history_year_in_range(year, clock.today()):
-        raise ActionRefused(
-            _("%(year)s is not a year the history can hold.") % {"year": year},
-            kind=Refusal.BAD_YEAR,
-        )
-
-
-@transaction.atomic
-def do_record_award(
-    *,
-    award_type: AwardType,
-    year: int,
-    person: Person | None = None,
-    organization: Organization | None = None,
-    decision_number: str,
-    decision_date: dt.date,
-    issuer_name: str,
-    unit_name: str = "",
-    acting_user: Any,
-) -> AwardRecord:
-    """Enter a title or award granted earlier, as written on its decision."""
-    access.require(acting_user, "awards.manage_history")
-    _require_one_nominee(person, organization)
-    _require_history_year(year)
-    kind = NomineeKind.INDIVIDUAL if person is not None else NomineeKind.COLLECTIVE
-    if award_type.nominee_kind not in (kind, NomineeKind.BOTH):
-        raise ActionRefused(
-            _("%(award)s is not granted to this kind of nominee.") % {"award": award_type.name},
-            kind=Refusal.KIND,
-        )
-    if decision_date > clock.today():
-        raise ActionRefused(_("The decision date is in the future."), kind=Refusal.BAD_DATE)
-    if decision_date.year < year:
-        raise ActionRefused(
-            _("A decision dated %(date)s cannot grant a title or award for %(year)s.")
-            % {"date": decision_date.strftime("%d/%m/%Y"), "year": year},
-            kind=Refusal.BAD_DATE,
-        )
-    number, issuer = normalize(decision_number), normalize(issuer_name)
-    if not number or not issuer:
-        raise ActionRefused(_("Enter the decision's number and its issuer."), kind=Refusal.MISSING)
-    if not unit_name and person is not None:
-        positions = [
-            manual_history.Post(p.organization.name, p.valid_from, p.valid_to)
-            for p in person.positions.select_related("organization")
-        ]
-        unit_name = manual_history.unit_in_year(positions, year)
-    nominee = person or organization
-    if AwardRecord.objects.filter(
-        person=person, organization=organization, award_type=award_type, year=year
-    ).exists():
-        raise ActionRefused(
-            _("%(name)s already has %(award)s for %(year)s in the history.")
-            % {"name": nominee, "award": award_type.name, "year": year},
-            kind=Refusal.DUPLICATE,
-        )
-    rec = AwardRecord(
-        person=person,
-        organization=organization,
-        award_type=award_type,
-        year=year,
-        decision_number=number,
-        decision_date=decision_date,
-        issuer_name=issuer,
-        unit_name=normalize(unit_name or (organization.name if organization else "")),
-        source=AwardRecord.Source.MANUAL,
-    )
-    try:
-        with transaction.atomic():
-            rec.save()
-    except IntegrityError:  # entered at the same moment by someone else
-        raise ActionRefused(
-            _("%(name)s already has %(award)s for %(year)s in the history.")
-            % {"name": nominee, "award": award_type.name, "year": year},
-            kind=Refusal.DUPLICATE,
-        ) from None
-    record("award_record.create", rec, actor=acting_user, after=snapshot(rec))
-    return rec
-
-
-@transaction.atomic
-def do_record_rating(
-    *,
-    year: int,
-    rating: str,
-    person: Person | None = None,
-    organization: Organization | None = None,
-    replace: bool = False,
-    acting_user: Any,
-) -> TaskRating:
-    """Record a person's or a unit's task rating for a year; a different one only replaces
-    the stored rating when asked to (a correction), the same one twice is refused."""
-    access.require(acting_user, "awards.manage_history")
-    _require_one_nominee(person, organization)
-    _require_history_year(year)
-    value = TaskRating.Rating(rating).value
-    existing = (
-        TaskRating.objects.select_for_update()
-        .filter(year=year, person=person, organization=organization)
-        .first()
-    )
-    if existing is not None and existing.rating == value:
-        raise ActionRefused(
-            _("The task rating of %(year)s is already recorded: %(rating)s.")
-            % {"year": year, "rating": existing.get_rating_display()},
-            kind=Refusal.DUPLICATE,
-        )
-    if existing is not None and not replace:
-        raise ActionRefused(
-            _(
-                "The task rating of %(year)s is already recorded as %(rating)s; "
-                "tick “correct the stored rating” to replace it."
-            )
-            % {"year": year, "rating": existing.get_rating_display()},
-            kind=Refusal.EXISTS,
-        )
-    before = snapshot(existing) if existing else None
-    entry = existing or TaskRating(year=year, person=person, organization=organization)
-    entry.rating = value
-    entry.save()
-    record("task_rating.set", entry, actor=acting_user, before=before, after=snapshot(entry))
-    return entry
-
-
-@transaction.atomic
-def do_record_initiative(
-    person: Person, *, title: str, level: str, year: int, acting_user: Any
-) -> Initiative:
-    """Record an initiative recognised for the person in a year (the same title once)."""
-    access.require(acting_user, "awards.manage_history")
-    _require_current(person)
-    _require_history_year(year)
-    text = normalize(title)
-    if not text:
-        raise ActionRefused(_("Enter the initiative's title."), kind=Refusal.MISSING)
-    titles = Initiative.objects.filter(person=person, year=year).values_list("title", flat=True)
-    if any(same_text(text, other) for other in titles):
-        raise ActionRefused(
-            _("%(name)s already has the initiative “%(title)s” in %(year)s.")
-            % {"name": person.full_name, "title": text, "year": year},
-            kind=Refusal.DUPLICATE,
-        )
-    initiative = Initiative(
-        person=person, title=text, level=Initiative.Level(level).value, year=year
-    )
-    try:
-        with transaction.atomic():
-            initiative.save()
-    except IntegrityError:
-        raise ActionRefused(
-            _("This initiative is already recorded."), kind=Refusal.DUPLICATE
-        ) from None
-    record("initiative.create", initiative, actor=acting_user, after=snapshot(initiative))
-    return initiative
 
 
 # --- nominations -----------------------------------------------------------------------------
@@ -764,50 +404,3 @@ def do_record_decision(
         )
     record("decision.create", decision, actor=acting_user, year=year, after=snapshot(decision))
     return decision
-
-
-# --- importing history -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def do_import_history(
-    content: bytes,
-    *,
-    file_name: str,
-    acting_user: Any,
-    progress: import_store.Progress | None = None,
-) -> HistoryImport:
-    """Import award history from Excel: every row, or none (each problem named).
-
-    `progress(done, total)` hears how many rows are written (the import page's bar).
-    """
-    access.require(acting_user, "awards.manage_history")
-    with collector_paused():
-        sheet = importing.read_sheet(content)
-        rows, problems = importing.check_rows(sheet, import_store.load_lookups(clock.today()))
-        del sheet
-        people, ambiguous = import_store.match_people(rows)
-        problems += ambiguous
-        if problems:
-            raise importing.ImportRefused(problems + import_store.duplicates(rows, people))
-
-        batch = HistoryImport.objects.create(
-            file_name=normalize(file_name)[:255], rows=len(rows), imported_by=acting_user
-        )
-        # Written first, checked by the unique constraints: a clash (rare: the file repeats
-        # what is on record) undoes the writes, and only then is the history searched.
-        try:
-            with transaction.atomic():
-                created = import_store.store(rows, people, batch.pk, progress)
-        except IntegrityError:
-            raise importing.ImportRefused(
-                import_store.duplicates(rows, people)
-                or [_("The file repeats an award already in the history; nothing was imported.")]
-            ) from None
-    record(
-        "award_history.import",
-        batch,
-        actor=acting_user,
-        after={**snapshot(batch), "people_created": created},
-    )
-    return batch

@@ -12,7 +12,9 @@ from typing import Any
 
 from django.db import transaction
 
-from .models import AwardRule, AwardType
+from thidua.award_history.models import AwardType
+
+from .models import AwardRule
 
 
 def catalogue() -> dict[str, Any]:

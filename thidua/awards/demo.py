@@ -20,14 +20,16 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
+from thidua.award_history import actions as history
+from thidua.award_history import importing
+from thidua.award_history.models import AwardType
 from thidua.demo.play import Demo
 from thidua.lib.text import fold
 from thidua.orgs import actions as org_actions
 from thidua.orgs.models import Organization, Person
 
-from . import actions, importing
+from . import actions
 from .catalogue import ensure_catalogue
-from .models import AwardType
 
 # A one-page PDF standing in for the report a unit attaches as evidence.
 SAMPLE_PDF = (
@@ -186,7 +188,7 @@ def proposals(demo: Demo) -> None:
                 acting_user=demo.admin,
             )
     staff = staff_of(data, units)
-    actions.do_import_history(
+    history.do_import_history(
         history_workbook(staff, divisions, demo),
         file_name="lich-su-khen-thuong-2011-2016.xlsx",
         acting_user=demo.supervisor,
@@ -203,14 +205,14 @@ def proposals(demo: Demo) -> None:
             excellent = "cstdcs" in s.profile.titles.get(year, ()) or (
                 year == 2016 and s.profile.award == "cstdcs"
             )
-            actions.do_record_rating(
+            history.do_record_rating(
                 year=year,
                 rating="htxsnv" if excellent else "httnv",
                 person=person,
                 acting_user=demo.supervisor,
             )
         for n, (year, level) in enumerate(s.profile.initiatives, 1):
-            actions.do_record_initiative(
+            history.do_record_initiative(
                 person,
                 title=f"Sáng kiến số {n} năm {year} của {s.name}",
                 level=level,
@@ -220,7 +222,7 @@ def proposals(demo: Demo) -> None:
     awards = {a.code: a for a in AwardType.objects.all()}
     for (_unit, k), division in divisions.items():
         rating = "htxsnv" if data["collective_awards"][k] == "tt_ldxs" else "httnv"
-        actions.do_record_rating(
+        history.do_record_rating(
             year=2016, rating=rating, organization=division, acting_user=demo.supervisor
         )
     enter_by_hand(demo, data["entered_by_hand"])
@@ -264,7 +266,7 @@ def proposals(demo: Demo) -> None:
 
 def enter_by_hand(demo: Demo, entry: dict[str, Any]) -> Person:
     """A unit's officer registers a newcomer; the supervisor enters her history by hand."""
-    person = actions.do_register_person(
+    person = history.do_register_person(
         full_name=entry["full_name"],
         birth_year=entry["birth_year"],
         gender=entry["gender"],
@@ -276,7 +278,7 @@ def enter_by_hand(demo: Demo, entry: dict[str, Any]) -> Person:
     )
     awards = {a.code: a for a in AwardType.objects.all()}
     for title in entry["titles"]:
-        actions.do_record_award(
+        history.do_record_award(
             award_type=awards[title["award"]],
             year=title["year"],
             person=person,
@@ -286,9 +288,9 @@ def enter_by_hand(demo: Demo, entry: dict[str, Any]) -> Person:
             acting_user=demo.supervisor,
         )
     for year, rating in entry["ratings"].items():
-        actions.do_record_rating(
+        history.do_record_rating(
             year=int(year), rating=rating, person=person, acting_user=demo.supervisor
         )
     for initiative in entry["initiatives"]:
-        actions.do_record_initiative(person, acting_user=demo.supervisor, **initiative)
+        history.do_record_initiative(person, acting_user=demo.supervisor, **initiative)
     return person

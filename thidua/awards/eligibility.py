@@ -1,6 +1,6 @@
 """Eligibility of nominations: read the history a batch needs, then judge it.
 
-`history_reads` reads the history in a few queries and makes `rules.Nominee`s;
+`reads` reads the history in a few queries and makes `rules.Nominee`s;
 `awards.rules` judges them. A batch is judged year by year (a year is one cluster's), so
 quotas count against that cluster's members; a national batch is judged in several
 processes, each over a share of the cluster-years.
@@ -20,8 +20,8 @@ from thidua.cycle.models import EmulationYear, Membership
 from thidua.lib.batch import Forked, can_fork, collector_paused
 
 from . import rules
-from .history_reads import Entry, entries, load_nominees, on_other_connections
 from .models import AwardRule, Nomination
+from .reads import Entry, entries, load_nominees, on_other_connections
 
 # Past this many nominations, a batch given as objects is loaded in parts, so that no
 # query carries more ids than a database accepts.

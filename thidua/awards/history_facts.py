@@ -1,7 +1,7 @@
 """The history as the rules read it: what a batch must read (`Needs`), and what was read
 (`History`), one object per distinct fact.
 
-`history_reads` runs the queries; this module only says which and turns their rows into
+`reads` runs the queries; this module only says which and turns their rows into
 the facts of `rules`.
 """
 

@@ -1,5 +1,6 @@
-"""What the awards area adds to a year (dashboard links, units' to-dos, report facts) and the
-background jobs it registers (the award-history import, the national eligibility check)."""
+"""What the awards area adds to a year (dashboard links, units' to-dos, report facts), the
+background job it registers (the national eligibility check), and what it does when award
+history merges two records of one person (their nominations follow)."""
 
 from __future__ import annotations
 
@@ -11,22 +12,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from thidua.award_history import hooks as history_hooks
 from thidua.cycle import hooks
 from thidua.cycle.hooks import Link
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.jobs import registry
 from thidua.jobs.models import Job
 from thidua.jobs.progress import Progress
-from thidua.jobs.registry import Outcome, WorkRefused
-from thidua.lib.numbers import format_number
+from thidua.jobs.registry import Outcome
+from thidua.orgs.models import Person
 
-from .actions import do_import_history
 from .exports import PROPOSED, national_proposal_list
-from .importing import ImportRefused
 from .models import Nomination
 
-# The kinds of job awards registers (the values stored in Job.kind).
-IMPORT_HISTORY = "import_history"
+# The kind of job awards registers (the value stored in Job.kind).
 CHECK_ELIGIBILITY = "check_eligibility"
 
 
@@ -88,19 +87,9 @@ def report_facts(year: EmulationYear) -> dict[str, Any]:
     }
 
 
-def import_history(job: Job, progress: Progress) -> Outcome:
-    with job.upload.open("rb") as upload:
-        content = upload.read()
-    try:
-        batch = do_import_history(
-            content,
-            file_name=job.params.get("file_name", "import.xlsx"),
-            acting_user=job.created_by,
-            progress=progress,
-        )
-    except ImportRefused as refusal:
-        raise WorkRefused(_("Nothing was imported."), refusal.messages) from None
-    return Outcome(_("%(count)s award records imported.") % {"count": format_number(batch.rows)})
+def move_nominations(keep: Person, duplicate: Person) -> None:
+    """A merged person's nominations become the kept record's."""
+    Nomination.objects.filter(person=duplicate).update(person=keep)
 
 
 def check_eligibility(job: Job, progress: Progress) -> Outcome:
@@ -113,15 +102,10 @@ def check_eligibility(job: Job, progress: Progress) -> Outcome:
 
 
 def register() -> None:
-    """Plug awards into the year and the background jobs (called from AwardsConfig.ready)."""
+    """Plug awards into the year, the background jobs and award history's merges (called
+    from AwardsConfig.ready)."""
     hooks.register(year_links=year_links, member_todos=member_todos, report_facts=report_facts)
-    registry.register(
-        IMPORT_HISTORY,
-        label=gettext_lazy("Award history import"),
-        permission="awards.manage_history",
-        work=import_history,
-        takes_input=True,
-    )
+    history_hooks.people_merged.append(move_nominations)
     # Every cluster's proposals of a year: the national page's, as the national report.
     registry.register(
         CHECK_ELIGIBILITY,

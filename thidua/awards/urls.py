@@ -1,8 +1,9 @@
-"""Pages of awards: the catalogue, award history, nominations."""
+"""Pages of awards: the catalogue, nominations, the national page; and award history's pages,
+mounted here so that they keep their addresses and `awards:` names."""
 
 from django.urls import include, path
 
-from . import history_views, views, views_national
+from . import views
 
 app_name = "awards"
 
@@ -11,15 +12,7 @@ YEAR = "c/<slug:slug>/<int:year>/"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("catalogue/<slug:code>/rule/", views.rule_new, name="rule_new"),
-    path("history/import/", views.history_import, name="history_import"),
-    path("people/", history_views.people, name="people"),
-    path("people/new/", history_views.person_new, name="person_new"),
-    path("people/duplicates/", views.duplicates, name="duplicates"),
-    path("people/<int:pk>/", history_views.person_history, name="person"),
-    path("people/<int:pk>/<slug:what>/", history_views.person_history, name="person_add"),
-    path("units/<int:pk>/", history_views.unit_history, name="unit_history"),
-    path("units/<int:pk>/<slug:what>/", history_views.unit_history, name="unit_add"),
-    path(YEAR + "people/new/", history_views.year_person_new, name="year_person_new"),
+    path("", include("thidua.award_history.urls")),
     path(YEAR + "nominations/", views.nominations, name="nominations"),
     path(YEAR + "nominations/new/", views.nomination_new, name="nomination_new"),
     path(YEAR + "nominations/<int:pk>/", views.nomination_detail, name="nomination"),
@@ -44,6 +37,6 @@ urlpatterns = [
     path(YEAR + "decision/", views.decision, name="decision"),
     path(YEAR + "proposal-list.xlsx", views.proposal_list, name="proposal_list"),
     # Long work started from these pages (imports, national reports) runs as a job.
-    path("national/", views_national.national, name="national"),
+    path("national/", views.national, name="national"),
     path("jobs/", include("thidua.jobs.urls")),
 ]

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from thidua.audit.stamp import StampedCache
+from thidua.award_history.models import AwardType
 from thidua.cycle.models import EmulationYear
 from thidua.lib.text import sort_key
 from thidua.orgs.models import Organization
 
 from . import rules
 from .eligibility import judge_year
-from .models import AwardType, Nomination
+from .models import Nomination
 
 
 @dataclass(frozen=True, slots=True)

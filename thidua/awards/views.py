@@ -1,4 +1,5 @@
-"""Pages of awards: the catalogue, nominations and their verdicts, decisions, history."""
+"""Pages of awards: the catalogue, nominations and their verdicts, decisions, the dossier, and
+the supervisor's national page."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from thidua import access
 from thidua.audit.stamp import StampedCache
+from thidua.award_history.models import AwardType
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.cycle.pages import year_context
 from thidua.errors import refusal_told, run_form_action
@@ -31,23 +33,25 @@ from thidua.jobs.actions import do_start_job
 from thidua.jobs.models import Job
 from thidua.lib import uploads
 from thidua.lib.text import slugify_vi
-from thidua.orgs.models import Organization, Person, PersonPosition
+from thidua.orgs.models import Organization
 
-from . import achievement, actions, evidence_files, exports, importing, rules
+from . import achievement, actions, evidence_files, exports, rules
 from .forms import (
+    NATIONAL_REPORT,
     DecisionForm,
     EvidenceForm,
     FilterForm,
-    ImportForm,
-    MergeForm,
+    NationalForm,
     NominationEditForm,
     NominationForm,
     ReturnForm,
     RuleVersionForm,
     clean_record_choice,
 )
-from .models import AwardRule, AwardType, EvidenceFile, HistoryImport, Nomination
+from .hooks import CHECK_ELIGIBILITY
+from .models import AwardRule, EvidenceFile, Nomination
 from .problems import VERDICT_LABELS, describe
+from .reads import search_key
 from .verdicts import Listed, year_nominations, year_verdicts
 
 
@@ -145,7 +149,7 @@ def _listing(year: EmulationYear, query: QueryDict) -> _Listing:
         if data["status"]:
             listed = [n for n in listed if n.status == data["status"]]
         if data["q"]:
-            wanted = actions.search_key(data["q"])
+            wanted = search_key(data["q"])
             listed = [n for n in listed if wanted in n.search_key]
     judgements = listing.verdicts
     totals = rules.tally(judgements[n.pk] for n in listed)
@@ -471,78 +475,30 @@ def proposal_list(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return response
 
 
-# --- history and people ----------------------------------------------------------------------
-
-# Files up to this size (about 4,000 rows) are imported while the page waits; larger ones
-# go to the background worker and their page shows a progress bar.
-IMPORT_INLINE_BYTES = 256 * 1024
+# --- the national page: the year's summary report and eligibility list, as jobs --------------
 
 
 @login_required
-def history_import(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, "awards.manage_history")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-
-        def start() -> Job | HistoryImport:
-            upload = form.cleaned_data["upload"]
-            with uploads.storing():
-                if upload.size > IMPORT_INLINE_BYTES:
-                    # A large file (thousands of rows) is imported in the background, with a bar.
-                    return do_start_job(
-                        Job.Kind.IMPORT_HISTORY, acting_user=request.user, upload=upload
-                    )
-                return actions.do_import_history(
-                    upload.read(), file_name=upload.name, acting_user=request.user
-                )
-
-        outcome = run_form_action(form, start)
-        if isinstance(outcome.result, Job):
-            return redirect("awards:jobs:detail", pk=outcome.result.pk)
-        if outcome.result is not None:
-            count = outcome.result.rows
-            messages.success(request, _("%(count)s award records imported.") % {"count": count})
-            return redirect("awards:history_import")
-        status = outcome.status
+def national(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "conference.national_report")
+    form = NationalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        job = do_start_job(
+            form.cleaned_data["kind"],
+            acting_user=request.user,
+            params={"year": form.cleaned_data["year"]},
+        )
+        return redirect("awards:jobs:detail", pk=job.pk)
+    jobs = Job.objects.filter(
+        created_by_id=request.user.pk,
+        kind__in=[NATIONAL_REPORT, CHECK_ELIGIBILITY],
+    )[:10]
     return render(
         request,
-        "awards/import.html",
-        {"form": form, "columns": importing.COLUMNS},
-        status=status,
+        "awards/national.html",
+        {"form": form, "jobs": jobs},
+        status=400 if form.errors else 200,
     )
-
-
-@login_required
-def duplicates(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, "awards.manage_history")
-    if request.method == "POST":
-        form = MergeForm(request.POST)
-        if form.is_valid():
-            with refusal_told(request):
-                actions.do_merge_people(
-                    form.cleaned_data["keep"],
-                    form.cleaned_data["duplicate"],
-                    acting_user=request.user,
-                )
-                messages.success(request, _("The two records are merged."))
-        return redirect("awards:duplicates")
-    people = (
-        Person.objects.filter(merged_into__isnull=True)
-        .prefetch_related(
-            Prefetch("positions", queryset=PersonPosition.objects.select_related("organization"))
-        )
-        .annotate(records=Count("award_records"))
-    )
-    keys = (
-        Person.objects.filter(merged_into__isnull=True)
-        .values("name_key")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .values_list("name_key", flat=True)
-    )
-    pairs = actions.possible_duplicates(people.filter(Q(name_key__in=list(keys))))
-    return render(request, "awards/duplicates.html", {"pairs": pairs})
 
 
 # --- a nomination's dossier: evidence files and the achievement report -----------------------

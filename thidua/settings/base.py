@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "thidua.indicators",
     "thidua.scoring",
     "thidua.voting",
+    "thidua.award_history",
     "thidua.awards",
     "thidua.conference",
     "thidua.maintenance",

@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 
 from thidua.api.actions import do_create_token
+from thidua.award_history import actions as history_actions
+from thidua.award_history.models import AwardType
 from thidua.awards import actions as award_actions
 from thidua.awards.catalogue import ensure_catalogue
-from thidua.awards.models import AwardType, Nomination
+from thidua.awards.models import Nomination
 from thidua.cycle.actions import do_move_phase
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.indicators import actions as indicator_actions
@@ -228,7 +230,7 @@ def nominate(world: World) -> Proposals:
     """Lai Châu proposes one of its officials for two titles and its office for another."""
     ensure_catalogue()
     award = {a.code: a for a in AwardType.objects.all()}
-    person = award_actions.do_register_person(
+    person = history_actions.do_register_person(
         full_name="Nguyễn Thị Hòa",
         birth_year=1980,
         gender="female",
@@ -238,7 +240,7 @@ def nominate(world: World) -> Proposals:
         acting_user=world.lai_chau_officer,
     )
     for code, year in (("ldtt", 2014), ("ldtt", 2015)):
-        award_actions.do_record_award(
+        history_actions.do_record_award(
             award_type=award[code],
             year=year,
             person=person,

@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from thidua.awards import actions
-from thidua.awards.models import AwardType, Nomination
+from thidua.award_history import actions as history_actions
+from thidua.award_history.models import AwardType
+from thidua.awards.models import Nomination
 from thidua.cycle.models import Phase
 from thidua.orgs.actions import do_create_organization, do_record_succession
 from thidua.orgs.models import Organization, Succession
@@ -99,7 +100,7 @@ def test_a_persons_history_lists_titles_in_order(api, proposals, made):
 
 
 def test_the_history_of_someone_outside_the_years_units_is_not_found(api, proposals, made):
-    stranger = actions.do_register_person(
+    stranger = history_actions.do_register_person(
         full_name="Trần Văn Nam",
         birth_year=1975,
         gender="male",
@@ -126,7 +127,7 @@ def test_a_units_history_includes_the_units_it_continues(api, proposals, made):
         effective=dt.date(2010, 1, 1),
         acting_user=proposals.admin,
     )
-    actions.do_record_award(
+    history_actions.do_record_award(
         award_type=AwardType.objects.get(code="tt_ldxs"),
         year=2008,
         organization=before,

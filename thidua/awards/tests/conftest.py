@@ -1,12 +1,13 @@
-"""The awards area's own personas: a cluster year in its proposals phase, with people."""
-
-import datetime as dt
+"""The awards area's own personas: a cluster year in its proposals phase, with people; with
+award history's helpers (the catalogue, titles and ratings entered by hand)."""
 
 import pytest
 
-from thidua.awards import actions
-from thidua.awards.catalogue import ensure_catalogue
-from thidua.awards.models import AwardType
+from thidua.award_history import actions as history
+from thidua.award_history.tests.conftest import _catalogue as _catalogue
+from thidua.award_history.tests.conftest import award as award
+from thidua.award_history.tests.conftest import grant as grant
+from thidua.award_history.tests.conftest import rate as rate
 from thidua.cycle.actions import do_move_phase
 from thidua.cycle.models import EmulationYear, Phase
 from thidua.orgs.actions import do_create_organization
@@ -27,23 +28,6 @@ def to_proposals(world):
     return world
 
 
-@pytest.fixture(autouse=True)
-def _catalogue(request):
-    # A transactional test elsewhere may have flushed the rows migration 0002 wrote.
-    uses_db = request.node.get_closest_marker("django_db") or (
-        {"db", "transactional_db", "world"} & set(request.fixturenames)
-    )
-    if uses_db:
-        transactional = "transactional_db" in request.fixturenames
-        request.getfixturevalue("transactional_db" if transactional else "db")
-        ensure_catalogue()
-
-
-@pytest.fixture
-def award(db):
-    return lambda code: AwardType.objects.get(code=code)
-
-
 @pytest.fixture
 def proposals(world):
     return to_proposals(world)
@@ -51,7 +35,7 @@ def proposals(world):
 
 @pytest.fixture
 def lai_chau_person(proposals):
-    return actions.do_register_person(
+    return history.do_register_person(
         full_name="Nguyễn Thị Hòa",
         birth_year=1980,
         gender="female",
@@ -69,27 +53,4 @@ def office(proposals):
         name="Văn phòng Sở Kế hoạch và Đầu tư tỉnh Lai Châu",
         parent=proposals.orgs["lai_chau"],
         acting_user=proposals.admin,
-    )
-
-
-def grant(world, code, year, *, person=None, organization=None, award=None):
-    return actions.do_record_award(
-        award_type=AwardType.objects.get(code=code),
-        year=year,
-        person=person,
-        organization=organization,
-        decision_number=f"{year}/QĐ-SKHĐT",
-        decision_date=dt.date(year + 1, 1, 15),
-        issuer_name="Sở Kế hoạch và Đầu tư tỉnh Lai Châu",
-        acting_user=world.supervisor,
-    )
-
-
-def rate(world, year, rating, *, person=None, organization=None):
-    return actions.do_record_rating(
-        year=year,
-        rating=rating,
-        person=person,
-        organization=organization,
-        acting_user=world.supervisor,
     )

@@ -5,6 +5,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
+from thidua.award_history import actions as history
 from thidua.awards import actions
 from thidua.awards.eligibility import judge_year
 from thidua.awards.rules import (
@@ -141,7 +142,7 @@ def test_two_nominations_of_one_person_in_the_year_do_not_share_an_initiative(
         ("Phần mềm theo dõi vốn đầu tư công", "ministry_province", 2016),
         ("Sổ tay hướng dẫn thẩm định dự án", "grassroots", 2015),
     ):
-        actions.do_record_initiative(
+        history.do_record_initiative(
             lai_chau_person, title=title, level=level, year=year, acting_user=proposals.supervisor
         )
     first, second = (

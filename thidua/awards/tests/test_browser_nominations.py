@@ -3,6 +3,7 @@ returns it with a reason."""
 
 import pytest
 
+from thidua.award_history import actions as history
 from thidua.awards import actions
 from thidua.awards.models import Nomination
 from thidua.testing.personas import build_world
@@ -15,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def proposals_world():
     world = to_proposals(build_world())
-    person = actions.do_register_person(
+    person = history.do_register_person(
         full_name="Nguyễn Thị Hòa",
         birth_year=1980,
         gender="female",

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from thidua.award_history import actions as history
 from thidua.awards import actions
 from thidua.awards.evidence_files import safe_file_name
 from thidua.errors import ActionRefused
@@ -22,7 +23,7 @@ def _media(settings, tmp_path):
 
 @pytest.fixture
 def son_la_person(proposals):
-    return actions.do_register_person(
+    return history.do_register_person(
         full_name="Nguyễn Thị Hòa",
         birth_year=1980,
         gender="female",
@@ -161,7 +162,7 @@ def test_the_achievement_report_of_a_person_states_the_nominee_the_award_and_the
     for year in (2014, 2015, 2016):
         grant(proposals, "cstdcs", year, person=son_la_person)
     rate(proposals, 2016, "htxsnv", person=son_la_person)
-    actions.do_record_initiative(
+    history.do_record_initiative(
         son_la_person,
         title="Phần mềm theo dõi vốn đầu tư công",
         level="ministry_province",
@@ -202,7 +203,7 @@ def test_the_achievement_report_of_a_collective_names_its_head_and_members(
         acting_user=proposals.admin,
     )
     for name, title in (("Lò Văn Hùng", "Chánh Văn phòng"), ("Lò Thị Mai", "Chuyên viên")):
-        actions.do_register_person(
+        history.do_register_person(
             full_name=name,
             birth_year=1980,
             gender="male",

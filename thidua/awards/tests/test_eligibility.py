@@ -7,6 +7,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from thidua.award_history import actions as history
 from thidua.awards import actions
 from thidua.awards.eligibility import judge_year
 from thidua.awards.models import AwardRule
@@ -35,7 +36,7 @@ def test_three_consecutive_grassroots_titles_and_an_initiative_make_a_person_eli
 ):
     for year in (2014, 2015, 2016):
         grant(proposals, "cstdcs", year, person=lai_chau_person)
-    actions.do_record_initiative(
+    history.do_record_initiative(
         lai_chau_person,
         title="Phần mềm theo dõi vốn đầu tư công",
         level="ministry_province",
@@ -129,7 +130,7 @@ def test_a_collective_is_judged_by_its_members_history(proposals, office, award)
     people = _office_staff(proposals, office, 4)
     for person in people[:3]:
         grant(proposals, "ldtt", 2016, person=person)
-    actions.do_record_rating(
+    history.do_record_rating(
         year=2016, rating="httnv", organization=office, acting_user=proposals.supervisor
     )
     nomination = nominate(proposals, "tt_ldtt", collective=office, award=award, clean_record=True)
@@ -144,7 +145,7 @@ def test_the_number_of_queries_does_not_grow_with_the_nominations(
 ):
     def add_people(count, start):
         for i in range(start, start + count):
-            person = actions.do_register_person(
+            person = history.do_register_person(
                 full_name=f"Người thứ {i}",
                 birth_year=1970 + i % 30,
                 gender="male",
@@ -165,7 +166,7 @@ def test_the_number_of_queries_does_not_grow_with_the_nominations(
 
 def _office_staff(proposals, office, count):
     return [
-        actions.do_register_person(
+        history.do_register_person(
             full_name=f"Cán bộ {i}",
             birth_year=1980 + i,
             gender="female",
@@ -187,7 +188,7 @@ def _members_holding_and_counted(proposals, office, award):
 
 def test_a_member_with_two_posts_in_the_year_counts_once(proposals, office, award):
     people = _office_staff(proposals, office, 2)
-    actions.do_add_position(
+    history.do_add_position(
         people[0],
         unit=office,
         position="Phó Chánh Văn phòng",
@@ -200,7 +201,7 @@ def test_a_member_with_two_posts_in_the_year_counts_once(proposals, office, awar
 
 def test_a_post_that_ended_before_the_year_does_not_make_a_member(proposals, office, award):
     people = _office_staff(proposals, office, 1)
-    former = actions.do_register_person(
+    former = history.do_register_person(
         full_name="Cán bộ đã chuyển công tác",
         birth_year=1975,
         gender="male",
@@ -208,7 +209,7 @@ def test_a_post_that_ended_before_the_year_does_not_make_a_member(proposals, off
         year=proposals.year,
         acting_user=proposals.lai_chau_officer,
     )
-    actions.do_add_position(
+    history.do_add_position(
         former,
         unit=office,
         position="Chuyên viên",
@@ -294,7 +295,7 @@ def test_a_large_batch_is_judged_in_two_processes_with_the_same_verdicts(
     )
     EmulationYear.objects.filter(pk=other_year.pk).update(phase=Phase.PROPOSALS)
     other_year.refresh_from_db()
-    someone = actions.do_register_person(
+    someone = history.do_register_person(
         full_name="Trần Văn Bình",
         birth_year=1975,
         gender="male",

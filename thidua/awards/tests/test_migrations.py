@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from thidua.awards.models import AwardRecord
+from thidua.award_history.models import AwardRecord
 
 BEFORE = ("awards", "0003_award_record_year_person")
 FEWER = ("awards", "0004_award_record_fewer_indexes")

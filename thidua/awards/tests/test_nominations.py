@@ -6,8 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from thidua.audit.models import AuditEntry
+from thidua.award_history import actions as history
+from thidua.award_history import reads as history_reads
+from thidua.award_history.models import AwardRecord, Initiative
 from thidua.awards import actions
-from thidua.awards.models import AwardRecord, Initiative, Nomination
+from thidua.awards.models import Nomination
 from thidua.errors import ActionRefused
 
 from .conftest import grant
@@ -91,7 +94,7 @@ def test_the_same_person_cannot_be_nominated_twice_for_one_award(draft, proposal
 
 
 def test_drafting_is_refused_outside_the_proposals_phase(world, award):
-    person = actions.do_register_person(
+    person = history.do_register_person(
         full_name="Lò Văn Páo",
         birth_year=1979,
         gender="male",
@@ -149,7 +152,7 @@ def test_a_decision_turns_approved_nominations_into_history_and_uses_up_initiati
     person = draft.person
     for year in (2014, 2015, 2016):
         grant(proposals, "cstdcs", year, person=person)
-    initiative = actions.do_record_initiative(
+    initiative = history.do_record_initiative(
         person,
         title="Sáng kiến A",
         level="ministry_province",
@@ -190,7 +193,7 @@ def test_a_decision_needs_approved_nominations(draft, proposals):
 def test_possible_duplicates_are_listed_and_merged_only_by_a_human(proposals, lai_chau_person):
     import unicodedata
 
-    twin = actions.do_register_person(
+    twin = history.do_register_person(
         full_name=unicodedata.normalize("NFD", "Nguyễn Thị Hoà"),
         birth_year=1980,
         gender="female",
@@ -198,7 +201,7 @@ def test_possible_duplicates_are_listed_and_merged_only_by_a_human(proposals, la
         year=proposals.year,
         acting_user=proposals.son_la_officer,
     )
-    other = actions.do_register_person(
+    other = history.do_register_person(
         full_name="Nguyễn Thị Hoa",
         birth_year=1980,
         gender="female",
@@ -208,12 +211,12 @@ def test_possible_duplicates_are_listed_and_merged_only_by_a_human(proposals, la
     )
     from thidua.orgs.models import Person
 
-    pairs = actions.possible_duplicates(Person.objects.prefetch_related("positions"))
+    pairs = history_reads.possible_duplicates(Person.objects.prefetch_related("positions"))
     assert pairs == [(lai_chau_person, twin)]  # "Hoa" differs by its tone: never the same
     grant(proposals, "ldtt", 2015, person=twin)
     with pytest.raises(PermissionDenied):
-        actions.do_merge_people(lai_chau_person, twin, acting_user=proposals.lai_chau_officer)
-    actions.do_merge_people(lai_chau_person, twin, acting_user=proposals.supervisor)
+        history.do_merge_people(lai_chau_person, twin, acting_user=proposals.lai_chau_officer)
+    history.do_merge_people(lai_chau_person, twin, acting_user=proposals.supervisor)
     assert AwardRecord.objects.get().person == lai_chau_person
     twin.refresh_from_db()
     assert twin.merged_into == lai_chau_person

@@ -11,9 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from thidua.audit.models import AuditEntry
-from thidua.awards.importing import COLUMNS
-from thidua.awards.models import AwardRecord, EvidenceFile
-from thidua.awards.views import IMPORT_INLINE_BYTES
+from thidua.award_history.importing import COLUMNS
+from thidua.award_history.models import AwardRecord
+from thidua.award_history.views import IMPORT_INLINE_BYTES
+from thidua.awards.models import EvidenceFile
 from thidua.jobs.models import Job
 from thidua.lib.tests import full_disk
 from thidua.lib.uploads import MB

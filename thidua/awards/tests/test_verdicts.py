@@ -10,10 +10,13 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from thidua.award_history import actions as history
+from thidua.award_history.importing import COLUMNS
+from thidua.award_history.models import AwardType
 from thidua.awards import actions
+from thidua.awards import reads as award_reads
 from thidua.awards.eligibility import judge_year
-from thidua.awards.importing import COLUMNS
-from thidua.awards.models import AwardType, Nomination
+from thidua.awards.models import Nomination
 from thidua.awards.verdicts import year_nominations, year_verdicts
 from thidua.lib.text import sort_key
 
@@ -39,7 +42,7 @@ def nominate(world, person, code, unit="lai_chau"):
 
 
 def register(world, name, unit="lai_chau", born=1980):
-    return actions.do_register_person(
+    return history.do_register_person(
         full_name=name,
         birth_year=born,
         gender="female",
@@ -124,7 +127,7 @@ def test_an_imported_title_is_seen_on_the_next_request(client, proposals, draft,
     out = io.BytesIO()
     book.save(out)
     with elsewhere():
-        actions.do_import_history(
+        history.do_import_history(
             out.getvalue(), file_name="lich-su.xlsx", acting_user=proposals.supervisor
         )
     assert TWO_YEARS not in client.get(page).content.decode()
@@ -186,7 +189,7 @@ def test_the_list_filters_and_sorts_the_kept_rows_as_the_database_would(client, 
         f"unit={proposals.orgs['cao_bang'].pk}": found.filter(unit=proposals.orgs["cao_bang"]),
         f"award={ldtt.pk}": found.filter(award_type=ldtt),
         "status=submitted": found.filter(status=Status.SUBMITTED),
-        "q=duc 3": found.filter(search_key__contains=actions.search_key("duc 3")),
+        "q=duc 3": found.filter(search_key__contains=award_reads.search_key("duc 3")),
     }
     for query, expected in cases.items():
         rows = client.get(f"{base}?{query}").context["rows"]

@@ -5,6 +5,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from thidua.award_history import actions as history
 from thidua.awards import actions
 from thidua.awards.models import AwardRule, Nomination
 
@@ -90,7 +91,7 @@ def test_the_list_query_count_does_not_grow_with_nominations(
 
     def add(count, start):
         for i in range(start, start + count):
-            person = actions.do_register_person(
+            person = history.do_register_person(
                 full_name=f"Người {i}",
                 birth_year=1980,
                 gender="male",
@@ -198,7 +199,7 @@ def test_supervisor_records_a_decision_and_the_secretariat_gets_403(
 def test_proposal_list_is_an_excel_file_with_counts_and_safe_cells(
     as_user, proposals, award, base, office
 ):
-    person = actions.do_register_person(
+    person = history.do_register_person(
         full_name='=HYPERLINK("x")',
         birth_year=1985,
         gender="male",
@@ -238,7 +239,7 @@ def test_history_import_page_is_for_the_supervisor(as_user, world):
 
 
 def test_duplicates_page_lists_pairs_for_the_supervisor(as_user, proposals, lai_chau_person):
-    actions.do_register_person(
+    history.do_register_person(
         full_name="Nguyễn Thị Hoà",
         birth_year=1980,
         gender="female",

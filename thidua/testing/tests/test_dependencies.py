@@ -23,7 +23,7 @@ MAY_IMPORT = """
 # package       may import
 errors
 lib             errors
-audit
+audit           lib
 orgs            access audit errors lib
 cycle           access audit concurrency errors lib orgs
 access          audit cycle orgs
@@ -34,10 +34,11 @@ middleware
 indicators      access audit cycle errors lib orgs
 scoring         access audit cycle demo errors lib
 voting          access audit cycle demo errors lib orgs
-awards          access audit concurrency cycle demo errors jobs lib orgs
+award_history   access audit cycle errors jobs lib orgs
+awards          access audit award_history concurrency cycle demo errors jobs lib orgs
 conference      access audit awards cycle demo errors indicators jobs lib orgs scoring voting
-demo            cycle orgs
-api             access audit awards cycle errors indicators lib orgs scoring voting
+demo            cycle lib orgs
+api             access audit award_history awards cycle errors indicators lib orgs scoring voting
 maintenance     audit
 testing         audit cycle orgs
 urls            health
@@ -52,7 +53,10 @@ INFRASTRUCTURE = {
     "errors", "lib", "audit", "orgs", "cycle", "access", "concurrency", "jobs", "health",
     "middleware",
 }  # fmt: skip
-AREAS = {"indicators", "scoring", "voting", "awards", "conference", "api", "demo", "maintenance"}
+AREAS = {
+    "indicators", "scoring", "voting", "award_history", "awards", "conference", "api", "demo",
+    "maintenance",
+}  # fmt: skip
 
 
 def table() -> dict[str, set[str]]:

@@ -1,7 +1,9 @@
-"""Pages of award history entered by hand: people, their posts, titles, ratings, initiatives.
+"""Pages of award history: people, their posts, titles, ratings and initiatives entered by
+hand, the Excel import, and the merging of duplicate people.
 
 The supervisor keeps everyone's history; a member unit's officer registers the unit's own
-people in the year's pages (to nominate them), as `actions.do_register_person` allows.
+people in the year's pages (to nominate them), as `actions.do_register_person` allows. The
+pages are mounted with awards' (`/awards/`, names `awards:…`): their addresses stay.
 """
 
 from __future__ import annotations
@@ -18,20 +20,26 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from thidua import access
-from thidua.errors import FormOutcome, run_form_action
+from thidua.errors import FormOutcome, refusal_told, run_form_action
+from thidua.jobs.actions import do_start_job
+from thidua.jobs.models import Job
+from thidua.lib import uploads
 from thidua.lib.text import fold, sort_key
 from thidua.orgs.models import Organization, Person, PersonPosition
 
-from . import actions
+from . import actions, importing, reads
 from .forms import (
     AwardRecordForm,
+    ImportForm,
     InitiativeForm,
+    MergeForm,
     PeopleSearchForm,
     PersonForm,
     PositionForm,
     RatingForm,
 )
-from .models import AwardRecord, Initiative, NomineeKind, TaskRating
+from .hooks import IMPORT_HISTORY
+from .models import AwardRecord, HistoryImport, Initiative, NomineeKind, TaskRating
 
 LISTED = 100  # people shown at most on one page; the search narrows them
 
@@ -68,7 +76,7 @@ def people(request: HttpRequest) -> HttpResponse:
     listed = sorted(found[: LISTED + 1], key=lambda p: (sort_key(p.full_name), p.pk))
     return render(
         request,
-        "awards/people.html",
+        "award_history/people.html",
         {"form": form, "people": listed[:LISTED], "more": len(listed) > LISTED, "units": units},
     )
 
@@ -77,7 +85,7 @@ def _register(
     request: HttpRequest, form: PersonForm, *, year: Any = None
 ) -> tuple[FormOutcome[Person], list[Person]]:
     """Register the person in the form, unless people by that name need a look first."""
-    similar = actions.people_like(form.cleaned_data["full_name"]) if form.is_valid() else []
+    similar = reads.people_like(form.cleaned_data["full_name"]) if form.is_valid() else []
     if similar and not form.cleaned_data["confirm_new"]:
         form.add_error(
             None,
@@ -120,7 +128,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
         status = outcome.status
     return render(
         request,
-        "awards/person_form.html",
+        "award_history/person_form.html",
         {"form": form, "similar": similar, "can_merge": True},
         status=status,
     )
@@ -146,7 +154,7 @@ def year_person_new(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         status = outcome.status
     return render(
         request,
-        "awards/person_form.html",
+        "award_history/person_form.html",
         {
             "form": form,
             "similar": similar,
@@ -233,9 +241,9 @@ def _history_page(
         .order_by("-year", "pk")
         if person
         else [],
-        "similar": actions.people_like(person.full_name, exclude=person.pk) if person else [],
+        "similar": reads.people_like(person.full_name, exclude=person.pk) if person else [],
     }
-    return render(request, "awards/history.html", context, status=status)
+    return render(request, "award_history/history.html", context, status=status)
 
 
 @login_required
@@ -250,3 +258,75 @@ def unit_history(request: HttpRequest, pk: int, what: str | None = None) -> Http
     access.require(request.user, "awards.manage_history")
     unit = get_object_or_404(Organization, pk=pk)
     return _history_page(request, unit, NomineeKind.COLLECTIVE, what, page="awards:unit_history")
+
+
+# --- the import and duplicates --------------------------------------------------------------
+
+# Files up to this size (about 4,000 rows) are imported while the page waits; larger ones
+# go to the background worker and their page shows a progress bar.
+IMPORT_INLINE_BYTES = 256 * 1024
+
+
+@login_required
+def history_import(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "awards.manage_history")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+
+        def start() -> Job | HistoryImport:
+            upload = form.cleaned_data["upload"]
+            with uploads.storing():
+                if upload.size > IMPORT_INLINE_BYTES:
+                    # A large file (thousands of rows) is imported in the background, with a bar.
+                    return do_start_job(IMPORT_HISTORY, acting_user=request.user, upload=upload)
+                return actions.do_import_history(
+                    upload.read(), file_name=upload.name, acting_user=request.user
+                )
+
+        outcome = run_form_action(form, start)
+        if isinstance(outcome.result, Job):
+            return redirect("awards:jobs:detail", pk=outcome.result.pk)
+        if outcome.result is not None:
+            count = outcome.result.rows
+            messages.success(request, _("%(count)s award records imported.") % {"count": count})
+            return redirect("awards:history_import")
+        status = outcome.status
+    return render(
+        request,
+        "award_history/import.html",
+        {"form": form, "columns": importing.COLUMNS},
+        status=status,
+    )
+
+
+@login_required
+def duplicates(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "awards.manage_history")
+    if request.method == "POST":
+        form = MergeForm(request.POST)
+        if form.is_valid():
+            with refusal_told(request):
+                actions.do_merge_people(
+                    form.cleaned_data["keep"],
+                    form.cleaned_data["duplicate"],
+                    acting_user=request.user,
+                )
+                messages.success(request, _("The two records are merged."))
+        return redirect("awards:duplicates")
+    people = (
+        Person.objects.filter(merged_into__isnull=True)
+        .prefetch_related(
+            Prefetch("positions", queryset=PersonPosition.objects.select_related("organization"))
+        )
+        .annotate(records=Count("award_records"))
+    )
+    keys = (
+        Person.objects.filter(merged_into__isnull=True)
+        .values("name_key")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("name_key", flat=True)
+    )
+    pairs = reads.possible_duplicates(people.filter(Q(name_key__in=list(keys))))
+    return render(request, "award_history/duplicates.html", {"pairs": pairs})

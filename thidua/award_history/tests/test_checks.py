@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from thidua.awards import checks
+from thidua.award_history import checks
 from thidua.testing.engines import only_on
 
 
@@ -16,9 +16,9 @@ def test_this_database_passes():
 def test_a_sqlite_older_than_3_35_is_refused_with_what_to_do(monkeypatch):
     monkeypatch.setattr(checks, "SQLITE_RETURNING", (99, 0))
     (error,) = checks.sqlite_returns_rows(databases=["default"])
-    assert error.id == "awards.E001"
+    assert error.id == "award_history.E001"
     assert "3.35 or newer" in error.msg
-    with pytest.raises(SystemCheckError, match=r"awards\.E001"):
+    with pytest.raises(SystemCheckError, match=r"award_history\.E001"):
         call_command("check", "--database", "default")
 
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from thidua.audit.models import AuditEntry
-from thidua.awards import actions
-from thidua.awards.manual_history import Post, head_in_year, is_head, unit_in_year
-from thidua.awards.models import AwardRecord, Initiative, TaskRating
+from thidua.award_history import actions, reads
+from thidua.award_history.models import AwardRecord, Initiative, TaskRating
+from thidua.award_history.rules import Post, head_in_year, is_head, unit_in_year
 from thidua.errors import ActionRefused
 from thidua.orgs.models import Person, PersonPosition
 
@@ -146,8 +146,8 @@ def test_the_supervisor_adds_a_later_post_and_the_same_post_twice_is_refused(wor
 
 def test_people_like_a_name_are_found_whatever_its_unicode_form_and_tone_placement(world, hoa):
     decomposed = unicodedata.normalize("NFD", "nguyễn thị hoà")
-    assert actions.people_like(decomposed) == [hoa]
-    assert actions.people_like("Nguyễn Thị Hồ") == []
+    assert reads.people_like(decomposed) == [hoa]
+    assert reads.people_like("Nguyễn Thị Hồ") == []
 
 
 # --- titles, ratings, initiatives ------------------------------------------------------------

@@ -3,8 +3,8 @@ then enters a title from its decision; the same title twice is refused with the 
 
 import pytest
 
-from thidua.awards import actions
-from thidua.awards.models import AwardRecord
+from thidua.award_history import actions
+from thidua.award_history.models import AwardRecord
 from thidua.orgs.models import Person
 from thidua.testing.personas import build_world
 

@@ -1,4 +1,4 @@
-"""System checks of what the awards app needs of the database."""
+"""System checks of what award history needs of the database."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def sqlite_returns_rows(
                 f"SQLite {sqlite3.sqlite_version} is too old for thidua: it needs 3.35 or newer.",
                 hint="Use a Python built with a newer SQLite (as on Debian 12 or Ubuntu 22.04), "
                 "or PostgreSQL.",
-                id="awards.E001",
+                id="award_history.E001",
             )
         )
     return found

@@ -13,8 +13,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from thidua.awards.actions import do_import_history
-from thidua.awards.importing import ImportRefused
+from thidua.award_history.actions import do_import_history
+from thidua.award_history.importing import ImportRefused
 from thidua.errors import ActionRefused
 from thidua.jobs.progress import TerminalBar
 from thidua.orgs.models import User

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from thidua.audit.models import AuditEntry
-from thidua.awards import actions, import_store
-from thidua.awards.importing import COLUMNS, GENDERS, ImportRefused, name_folder
-from thidua.awards.models import AwardRecord, AwardType, HistoryImport
+from thidua.award_history import actions, import_store
+from thidua.award_history.importing import COLUMNS, GENDERS, ImportRefused, name_folder
+from thidua.award_history.models import AwardRecord, AwardType, HistoryImport
 from thidua.lib.text import fold, normalize
 from thidua.orgs.models import Organization, Person, PersonPosition
 from thidua.testing.engines import only_on

@@ -1,4 +1,5 @@
-"""Reading the history a batch of nominations needs, in a fixed number of queries.
+"""What nominations read: the name a nominee is searched by, and the history a batch of
+nominations needs for eligibility, in a fixed number of queries.
 
 However many nominations there are, the history is read with a few queries (units' lineage
 resolved in memory) and turned into `rules.Nominee`s for `eligibility` to judge. Only the
@@ -24,15 +25,22 @@ from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.db.models import CharField, F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 
+from thidua.award_history.models import AwardRecord, AwardType, Initiative, TaskRating
 from thidua.lib.sql import JoinedText
+from thidua.lib.text import fold, strip_accents
 from thidua.orgs import rules as org_rules
 from thidua.orgs.models import PersonPosition, Succession
 
 from . import rules
 from .history_facts import NOMINEES, RECORD_KEY, UNITS, History, Needs, lineage_ratings
-from .models import AwardRecord, AwardType, Initiative, Nomination, TaskRating
+from .models import Nomination
 
 T = TypeVar("T")
+
+
+def search_key(name: str) -> str:
+    """What a name is searched by: folded, without accents (Hòa, hoà and hoa all meet)."""
+    return strip_accents(fold(name))
 
 
 @dataclass(frozen=True, slots=True)
