@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from thidua.lib import docformat
 from thidua.lib.dates import date_range_vi, long_date, short_date
 from thidua.lib.numbers import format_number, format_percent
 from thidua.lib.text import fold, sort_key
@@ -201,9 +202,7 @@ class DocContent:
     @property
     def number_line(self) -> str:
         """What follows "Số:": the register number (blank for the clerk), then the symbol."""
-        if not self.symbol:
-            return self.number
-        return f"{self.number or '      '}/{self.symbol}"
+        return docformat.Letterhead("", self.number, "", None, symbol=self.symbol).number_line
 
     def context(self, story: Story) -> dict[str, Any]:
         """The placeholders a Word template may use (see `PLACEHOLDERS`)."""
@@ -212,7 +211,7 @@ class DocContent:
             "year": story.year,
             "next_year": story.next_year,
             "authority": self.authority,
-            "number": self.number_line,
+            "number": self.number_line.removeprefix("Số: "),
             "place": self.place,
             "date": short_date(self.date) if self.date else "",
             "kind": self.kind,

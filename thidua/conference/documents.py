@@ -48,9 +48,10 @@ def lay_out(content: DocContent) -> bytes:
         document,
         docformat.Letterhead(
             authority=content.authority,
-            number=content.number_line,
+            number=content.number,
             place=content.place,
             date=content.date,
+            symbol=content.symbol,
         ),
     )
     docformat.add_title(document, content.kind, content.summary)

@@ -181,12 +181,13 @@ def report_docx(found: Summary, *, today: dt.date | None = None) -> bytes:
         document,
         docformat.Letterhead(
             authority=issuer.authority or found.authority,
-            number=f"      /{pgettext('document symbol', 'BC')}-{issuer.symbol}"
-            if issuer.symbol
-            else "",
+            number="",
             place="Hà Nội",
             date=today,
             parent_authority=issuer.parent,
+            symbol="-".join((pgettext("document symbol", "BC"), issuer.symbol))
+            if issuer.symbol
+            else "",
         ),
     )
     docformat.add_title(

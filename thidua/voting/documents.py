@@ -169,7 +169,8 @@ def _minutes(poll: Poll, shown: Shown) -> bytes:
         document,
         docformat.Letterhead(
             authority=poll.year.cluster.name,
-            number=f"      /{pgettext('document symbol', 'BB')}-{CLUSTER_SYMBOL}",
+            number="",
+            symbol="-".join((pgettext("document symbol", "BB"), CLUSTER_SYMBOL)),
             place=head.organization.province if head else "",
             date=closed,
         ),
