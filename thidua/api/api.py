@@ -219,7 +219,9 @@ def sign_pledge(request: HttpRequest, slug: Slug, year: int) -> Any:
 @core.get("/clusters/{slug}/years/{year}/history", response={200: schemas.AuditPage, **ERRORS})
 def history(request: HttpRequest, slug: Slug, year: int, page: Query[int] = 1) -> dict[str, Any]:
     emulation_year = access.get_year_for(request.user, slug, year, "cycle.view_history")
-    paginator = Paginator(AuditEntry.objects.filter(year=emulation_year).order_by("-id"), 100)
+    # As the history page: no vote one by one (see `thidua.cycle.views.year_history`).
+    entries = AuditEntry.objects.filter(year=emulation_year).exclude(action="poll.vote")
+    paginator = Paginator(entries.order_by("-id"), 100)
     current = paginator.get_page(page)
     return {
         "count": paginator.count,

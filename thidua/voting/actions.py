@@ -1,19 +1,24 @@
 """Every change to a poll goes through one of these actions.
 
-Casting a ballot is the delicate one: it writes the register row (who voted), the ballot and
-its choices (how, with no link back) and an audit entry that names the register row only.
+Casting a ballot is the delicate one: it writes the register row (who voted), the sealed
+ballot (how, unreadable without the server's secret key) and an audit entry that names the
+register row only. Closing the poll opens the sealed ballots and writes them out in a random
+order, so that nothing written by a vote's transaction stays in the counted box.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from thidua import access
@@ -25,14 +30,18 @@ from thidua.lib import clock
 from thidua.lib.text import normalize
 from thidua.orgs.models import Organization
 
-from . import reads, rules
+from . import box, reads, rules
 from .models import (
+    PERSON_NAME_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
     Ballot,
     BallotChoice,
     Candidate,
     PaperCount,
     PaperCountLine,
     Poll,
+    PublishedBox,
+    SealedBallot,
     VoterRegister,
 )
 from .problems import describe
@@ -59,6 +68,8 @@ class PollSpec:
     strict: bool = True
     tie_rule: str = Poll.TieRule.RUNOFF
     disclosure: str = Poll.Disclosure.FULL
+    next_round: str = Poll.NextRound.NONE
+    next_round_size: int = 2
     closes_at: dt.datetime | None = None
 
 
@@ -97,12 +108,25 @@ def _apply(poll: Poll, spec: PollSpec) -> None:
     poll.strict = spec.strict
     poll.tie_rule = spec.tie_rule
     poll.disclosure = spec.disclosure
+    poll.next_round = spec.next_round
+    poll.next_round_size = spec.next_round_size
     poll.closes_at = spec.closes_at
 
 
 def _check_spec(year: EmulationYear, spec: PollSpec) -> None:
     if not normalize(spec.title):
         raise ActionRefused(_("Give the poll a title."), kind=Refusal.MISSING)
+    if len(normalize(spec.title)) > TITLE_MAX_LENGTH:
+        raise ActionRefused(
+            _("The title is longer than %(limit)s characters.") % {"limit": TITLE_MAX_LENGTH},
+            kind=Refusal.INVALID,
+        )
+    if any(len(normalize(name)) > PERSON_NAME_MAX_LENGTH for name in spec.people):
+        raise ActionRefused(
+            _("A candidate's name is longer than %(limit)s characters.")
+            % {"limit": PERSON_NAME_MAX_LENGTH},
+            kind=Refusal.INVALID,
+        )
     if spec.purpose in (Poll.Purpose.FLAG, Poll.Purpose.HEAD, Poll.Purpose.DEPUTY) and (
         spec.seats != 1
     ):
@@ -136,6 +160,8 @@ def _check_spec(year: EmulationYear, spec: PollSpec) -> None:
         threshold=spec.threshold,
         strict=spec.strict,
         tie_rule=rules.TieRule(spec.tie_rule),
+        next_round=rules.NextRound(spec.next_round),
+        next_round_size=spec.next_round_size,
     )
     labels: dict[object, str] = {("unit", u.pk): u.name for u in spec.units}
     labels.update({("person", normalize(n)): normalize(n) for n in spec.people})
@@ -210,6 +236,10 @@ def do_open_poll(poll: Poll, *, acting_user: Any) -> Poll:
     _require_phase(year, Phase.VOTING)
     poll = _locked_poll(poll)
     _require_status(poll, Poll.Status.DRAFT, _("The poll has already been opened."))
+    return _open(poll, year, acting_user)
+
+
+def _open(poll: Poll, year: EmulationYear, acting_user: Any) -> Poll:
     entitled = Membership.objects.filter(year=year).count()
     candidates = reads.candidates_of(poll)
     problems = rules.validate_settings(reads.settings_of(poll, candidates), entitled)
@@ -230,9 +260,76 @@ def do_open_poll(poll: Poll, *, acting_user: Any) -> Poll:
     return poll
 
 
+def box_keys(poll: Poll) -> list[bytes]:
+    """The keys that may have sealed the poll's ballots: from the server's secret key first,
+    then from each of its fallbacks (so a key rotated during the poll still opens the box)."""
+    secrets_ = [django_settings.SECRET_KEY, *django_settings.SECRET_KEY_FALLBACKS]
+    return [
+        salted_hmac("thidua.voting.box", str(poll.pk), secret=secret, algorithm="sha256").digest()
+        for secret in secrets_
+    ]
+
+
+def sealed_length(poll: Poll) -> int:
+    """The length in bytes of every sealed ballot of `poll`."""
+    return box.sealed_width(poll.max_choices)
+
+
+def _open_the_box(poll: Poll, year: EmulationYear) -> PublishedBox:
+    """Open the sealed ballots, write them out in a random order and publish the box.
+
+    Runs in the close's transaction, under the poll's lock: a ballot cast before the close
+    is in the box, one cast after it is refused, none is lost.
+    """
+    keys = box_keys(poll)
+    try:
+        ballots = [
+            box.decode_ballot(box.unseal(keys, bytes(sealed)))
+            for sealed in SealedBallot.objects.filter(poll=poll).values_list("sealed", flat=True)
+        ]
+    except ValueError:
+        raise ActionRefused(
+            _(
+                "The sealed ballots cannot be opened with this server's secret key: the key "
+                "was changed while the poll was open. Put the former key in the key's fallbacks "
+                "and close the poll again."
+            ),
+            kind=Refusal.REFUSED,
+        ) from None
+    secrets.SystemRandom().shuffle(ballots)
+    rows = [Ballot(poll=poll, receipt_hash=receipt_hash) for receipt_hash, _choices in ballots]
+    Ballot.objects.bulk_create(rows)
+    BallotChoice.objects.bulk_create(
+        BallotChoice(ballot=row, candidate_id=key)
+        for row, (_hash, choices) in zip(rows, ballots, strict=True)
+        for key in choices
+    )
+    SealedBallot.objects.filter(poll=poll).delete()
+    candidates = reads.candidates_of(poll)
+    assert poll.entitled is not None
+    content = box.document(
+        poll={
+            "id": poll.pk,
+            "title": poll.title,
+            "cluster": year.cluster.slug,
+            "year": year.year,
+            "round": poll.round,
+        },
+        settings=reads.settings_of(poll, candidates),
+        entitled=poll.entitled,
+        candidates=[{"name": c.label} for c in candidates],
+        ballots=ballots,
+    )
+    return PublishedBox.objects.create(
+        poll=poll,
+        digest=content["digest"],
+        content=json.dumps(content, ensure_ascii=False, indent=1),
+    )
+
+
 @transaction.atomic
 def do_close_poll(poll: Poll, *, acting_user: Any) -> Poll:
-    """Close the poll; from now on its results can be counted and shown."""
+    """Close the poll; its ballots are opened and counted, and its box is published."""
     access.require(acting_user, "voting.manage", poll.year)
     year = lock_year(poll.year)
     _require_phase(year, Phase.VOTING)
@@ -242,14 +339,23 @@ def do_close_poll(poll: Poll, *, acting_user: Any) -> Poll:
     poll.status = Poll.Status.CLOSED
     poll.closed_at = clock.now()
     poll.save(update_fields=["status", "closed_at"])
-    voted = VoterRegister.objects.filter(poll=poll).count()
+    published = None if poll.is_paper else _open_the_box(poll, year)
+    # Who voted, in the order of their names: the year's history shows no vote one by one.
+    voted = sorted(
+        VoterRegister.objects.filter(poll=poll).values_list("organization__name", flat=True)
+    )
     record(
         "poll.close",
         poll,
         actor=acting_user,
         year=year,
         before=before,
-        after={**snapshot(poll), "units_voted": voted},
+        after={
+            **snapshot(poll),
+            "units_voted": len(voted),
+            "voted": voted,
+            "box_digest": published.digest if published else None,
+        },
     )
     return poll
 
@@ -278,7 +384,8 @@ def new_receipt() -> str:
 def do_cast_ballot(poll: Poll, *, choices: Sequence[int], acting_user: Any) -> str:
     """The leader casts the unit's secret ballot (blank if `choices` is empty).
 
-    Returns the receipt code, which is shown once and stored only as a hash on the ballot.
+    Returns the receipt code, which is shown once and stored only as a hash, sealed with the
+    ballot until the close.
     The poll row is locked, so two submissions by the same unit run one after the other and
     the second finds the register entry; the register's unique constraint is the last guard.
     """
@@ -321,11 +428,8 @@ def do_cast_ballot(poll: Poll, *, choices: Sequence[int], acting_user: Any) -> s
     except IntegrityError:
         raise ActionRefused(already, kind=Refusal.ALREADY_VOTED) from None
     receipt = new_receipt()
-    ballot = Ballot.objects.create(poll=poll, receipt_hash=reads.receipt_hash(receipt))
-    by_pk = {c.pk: c for c in candidates}
-    BallotChoice.objects.bulk_create(
-        BallotChoice(ballot=ballot, candidate=by_pk[key]) for key in choices
-    )
+    ballot = box.encode_ballot(reads.receipt_hash(receipt), choices, poll.max_choices)
+    SealedBallot.objects.create(poll=poll, sealed=box.seal(box_keys(poll)[0], ballot))
     # The audit entry names the register row: that the unit voted, never its ballot.
     record(
         "poll.vote",
@@ -452,21 +556,40 @@ def do_confirm_paper_count(poll: Poll, *, acting_user: Any) -> PaperCount:
 
 
 @transaction.atomic
-def do_create_runoff(poll: Poll, *, acting_user: Any) -> Poll:
-    """Prepare the runoff round among the candidates tied in a closed poll."""
+def do_open_next_round(poll: Poll, *, acting_user: Any) -> Poll:
+    """Prepare and open, in one step, the round the closed poll's count and rules call for.
+
+    A tie under the runoff rule: the runoff among the tied. Seats left empty when the rules
+    say so: a new round between the leading candidates. The new round keeps the poll's rules
+    and opens at once for the same members.
+    """
     access.require(acting_user, "voting.manage", poll.year)
     year = lock_year(poll.year)
     _require_phase(year, Phase.VOTING)
     poll = _locked_poll(poll)
     if Poll.objects.filter(parent=poll).exists():
-        raise ActionRefused(_("The runoff round of this poll already exists."), kind=Refusal.EXISTS)
+        raise ActionRefused(_("The next round of this poll already exists."), kind=Refusal.EXISTS)
     candidates = reads.candidates_of(poll)
     result = reads.count(poll, candidates)
-    if result is None or not result.needs_runoff:
+    if result is None:
+        raise ActionRefused(_("This poll has no count yet."), kind=Refusal.NOTHING)
+    settings = rules.next_round_settings(result.settings, result)
+    if settings is None:
         raise ActionRefused(
-            _("This poll does not call for a runoff round."), kind=Refusal.WRONG_STATUS
+            _("The count and the rules of this poll call for no further round."),
+            kind=Refusal.WRONG_STATUS,
         )
-    settings = rules.runoff_settings(result.settings, result)
+    return _open(_new_round(poll, year, settings, candidates, acting_user), year, acting_user)
+
+
+def _new_round(
+    poll: Poll,
+    year: EmulationYear,
+    settings: rules.PollSettings,
+    candidates: Sequence[Candidate],
+    acting_user: Any,
+) -> Poll:
+    """The draft of the round after `poll`, between `settings.candidates`, audited."""
     by_pk: dict[Any, Candidate] = {c.pk: c for c in candidates}
     runoff = Poll(
         year=year,
@@ -484,6 +607,8 @@ def do_create_runoff(poll: Poll, *, acting_user: Any) -> Poll:
         strict=poll.strict,
         tie_rule=poll.tie_rule,
         disclosure=poll.disclosure,
+        next_round=poll.next_round,
+        next_round_size=poll.next_round_size,
     )
     runoff.save()
     Candidate.objects.bulk_create(

@@ -12,11 +12,11 @@ from thidua.lib.text import normalize, sort_key
 from thidua.orgs.models import Organization
 
 from .actions import PollSpec
-from .models import Candidate, Poll
+from .models import PERSON_NAME_MAX_LENGTH, TITLE_MAX_LENGTH, Candidate, Poll
 
 
 class PollForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Poll.Purpose.choices)
     method = forms.ChoiceField(label=_("Voting method"), choices=Poll.Method.choices)
     units = forms.ModelMultipleChoiceField(
@@ -54,6 +54,18 @@ class PollForm(forms.Form):
     disclosure = forms.ChoiceField(
         label=_("What the results show"), choices=Poll.Disclosure.choices
     )
+    next_round = forms.ChoiceField(
+        label=_("When nobody reaches the threshold"),
+        choices=Poll.NextRound.choices,
+        initial=Poll.NextRound.LEADING,
+    )
+    next_round_size = forms.IntegerField(
+        label=_("Candidates in the new round"),
+        min_value=2,
+        max_value=99,
+        initial=2,
+        help_text=_("The candidates with the most votes who go on to the new round."),
+    )
     closes_at = forms.DateTimeField(
         label=_("Scheduled close"),
         required=False,
@@ -78,8 +90,14 @@ class PollForm(forms.Form):
         return value
 
     def clean_people(self) -> list[str]:
-        lines = self.cleaned_data["people"].splitlines()
-        return [normalize(line) for line in lines if normalize(line)]
+        names = [normalize(line) for line in self.cleaned_data["people"].splitlines()]
+        too_long = [n for n in names if len(n) > PERSON_NAME_MAX_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                _("Each name may have at most %(limit)s characters (one has %(length)s).")
+                % {"limit": PERSON_NAME_MAX_LENGTH, "length": max(len(n) for n in too_long)}
+            )
+        return [name for name in names if name]
 
     def spec(self) -> PollSpec:
         data = self.cleaned_data
@@ -98,6 +116,8 @@ class PollForm(forms.Form):
             strict=data["strict"],
             tie_rule=data["tie_rule"],
             disclosure=data["disclosure"],
+            next_round=data["next_round"],
+            next_round_size=data["next_round_size"],
             closes_at=data["closes_at"],
         )
 
@@ -118,6 +138,8 @@ class PollForm(forms.Form):
             "strict": poll.strict,
             "tie_rule": poll.tie_rule,
             "disclosure": poll.disclosure,
+            "next_round": poll.next_round,
+            "next_round_size": poll.next_round_size,
             "closes_at": poll.closes_at,
         }
 

@@ -1,11 +1,12 @@
 """Polls, their candidates, the secret ballots and the register of who has voted.
 
-Secrecy is built into the tables. A `Ballot` and its `BallotChoice`s carry no voter, no time,
-no sequence: their keys are random UUIDs and nothing orders them. Who has voted is kept apart
-in `VoterRegister`, which holds only the poll and the unit. What the application cannot hide
-is the physical order of rows (SQLite's rowid, PostgreSQL's ctid, the write-ahead log): whoever
-can read the database files can compare it with the audit trail's times. SECRECY.md in this
-app states what is and is not protected.
+Secrecy is built into the tables. Who has voted is kept in `VoterRegister`, which holds only
+the poll and the unit. While a poll is open its ballots are `SealedBallot`s: encrypted under a
+key the database does not hold, all of one length. At the close they are opened and written
+out as `Ballot`s and `BallotChoice`s in a random order, with random keys, in the close's own
+transaction, and published as the poll's `PublishedBox`; so neither the order of the rows,
+nor their keys, nor the transaction that wrote them follows the order of casting.
+SECRECY.md in this app states what is and is not protected.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from thidua.cycle.models import EmulationYear
 from thidua.orgs.models import Organization
+
+TITLE_MAX_LENGTH = 300
+PERSON_NAME_MAX_LENGTH = 200
 
 
 class Poll(models.Model):
@@ -53,8 +57,12 @@ class Poll(models.Model):
         FULL = "full", _("Full counts")
         OUTCOME_ONLY = "outcome_only", _("Passed or not passed only")
 
+    class NextRound(models.TextChoices):
+        NONE = "none", _("No further round: the seats stay empty")
+        LEADING = "leading", _("A new round between the leading candidates")
+
     year = models.ForeignKey(EmulationYear, on_delete=models.PROTECT, related_name="polls")
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
     purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
     method = models.CharField(
         _("voting method"), max_length=10, choices=Method.choices, default=Method.ONLINE
@@ -82,6 +90,13 @@ class Poll(models.Model):
         choices=Disclosure.choices,
         default=Disclosure.FULL,
     )
+    next_round = models.CharField(
+        _("when nobody reaches the threshold"),
+        max_length=10,
+        choices=NextRound.choices,
+        default=NextRound.NONE,
+    )
+    next_round_size = models.PositiveSmallIntegerField(_("candidates in the new round"), default=2)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -133,6 +148,10 @@ class Poll(models.Model):
                 | (Q(parent__isnull=False) & Q(round__gte=2)),
             ),
             models.CheckConstraint(
+                name="poll_next_round_between_several",
+                condition=Q(next_round_size__gte=2),
+            ),
+            models.CheckConstraint(
                 name="poll_single_seat_purposes",
                 condition=~Q(purpose__in=["flag", "head", "deputy"]) | Q(seats=1),
             ),
@@ -163,7 +182,7 @@ class Candidate(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    person_name = models.CharField(_("person"), max_length=200, blank=True)
+    person_name = models.CharField(_("person"), max_length=PERSON_NAME_MAX_LENGTH, blank=True)
 
     class Meta:
         verbose_name = _("candidate")
@@ -197,11 +216,32 @@ class Candidate(models.Model):
         return self.organization.name
 
 
-class Ballot(models.Model):
-    """One secret ballot: a random key, the poll and the hash of the voter's receipt. Nothing else.
+class SealedBallot(models.Model):
+    """A ballot of an open poll: its receipt's hash and choices, padded and encrypted.
 
-    No voter, no time, no autoincrement key and no default ordering: nothing in a row says who
-    cast it or when, nor which ballot came before which.
+    Written in the transaction that registers the vote, so it can be paired with its register
+    row; what it holds cannot be read without the server's secret key. The close opens and
+    deletes every sealed ballot of the poll.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    poll = models.ForeignKey(Poll, on_delete=models.PROTECT, related_name="sealed_ballots")
+    sealed = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("sealed ballot")
+        verbose_name_plural = _("sealed ballots")
+
+    def __str__(self) -> str:
+        return str(_("Sealed ballot"))
+
+
+class Ballot(models.Model):
+    """One counted ballot: a random key, the poll and the hash of the voter's receipt.
+
+    Written only by the close, all of a poll's at once and in a random order. No voter, no
+    time, no autoincrement key and no default ordering: nothing in a row says who cast it or
+    when, nor which ballot came before which.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -234,6 +274,26 @@ class BallotChoice(models.Model):
 
     def __str__(self) -> str:
         return str(_("Choice on a secret ballot"))
+
+
+class PublishedBox(models.Model):
+    """A closed online poll's ballot box as published: each ballot's choices and receipt hash.
+
+    Fixed at the close, with the rules, the result and the SHA-256 digest of the whole
+    (`box.document`); the results page shows the digest and, when the poll discloses full
+    counts, offers the box for anyone entitled to recount with `thidua recount`.
+    """
+
+    poll = models.OneToOneField(Poll, on_delete=models.PROTECT, related_name="published_box")
+    digest = models.CharField(_("digest"), max_length=64)
+    content = models.TextField(_("content"))
+
+    class Meta:
+        verbose_name = _("published ballot box")
+        verbose_name_plural = _("published ballot boxes")
+
+    def __str__(self) -> str:
+        return str(_("Ballot box of %(poll)s") % {"poll": self.poll.title})
 
 
 class VoterRegister(models.Model):

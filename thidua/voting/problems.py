@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from . import rules
+from . import box, rules
 
 
 def describe(problem: rules.Problem, labels: Mapping[Any, str] | None = None) -> str:
@@ -62,6 +62,43 @@ def describe(problem: rules.Problem, labels: Mapping[Any, str] | None = None) ->
             )
         case rules.NO_BALLOTS_CAST:
             return _("No ballot was cast.")
+        case rules.NEXT_ROUND_WITHOUT_SEATS:
+            return _(
+                "A new round between the leading candidates needs a number of seats: when every "
+                "candidate over the threshold wins, choose no further round."
+            )
+        case rules.NEXT_ROUND_TOO_SMALL:
+            return (
+                _(
+                    "The new round must be between more candidates (%(size)s) than there are "
+                    "seats (%(seats)s)."
+                )
+                % p
+            )
+        case box.BOX_MALFORMED:
+            return _("The file is not a ballot box published by thidua, or it is incomplete.")
+        case box.BOX_DIGEST_CHANGED:
+            return (
+                _(
+                    "The ballot box was changed after it was published: its content has the "
+                    "digest %(actual)s, not the %(stated)s it states."
+                )
+                % p
+            )
+        case box.BOX_DIGEST_NOT_PUBLISHED:
+            return (
+                _(
+                    "The ballot box is not the published one: its digest is %(actual)s, the "
+                    "published digest is %(published)s."
+                )
+                % p
+            )
+        case box.BOX_RECEIPT_TWICE:
+            return _("The receipt hash %(receipt_hash)s appears on more than one ballot.") % p
+        case box.BOX_BALLOT_INVALID:
+            return _("Ballot number %(ballot)s (in the file's order) breaks the poll's rules.") % p
+        case box.BOX_RESULT_DIFFERS:
+            return _("The recount differs from the result the ballot box states.")
         case rules.UNRESOLVED_TIE:
             return _("Tie among %(candidates)s, to be settled by the secretariat.") % p
         case rules.BLANK_EXCEED_CAST:

@@ -20,7 +20,7 @@ from thidua.lib.numbers import format_percent
 from thidua.orgs.models import Organization
 
 from . import rules
-from .models import Ballot, BallotChoice, Candidate, PaperCount, Poll
+from .models import Ballot, BallotChoice, Candidate, PaperCount, Poll, PublishedBox
 
 
 def candidates_of(poll: Poll) -> list[Candidate]:
@@ -42,6 +42,8 @@ def _settings(poll: Poll, keys: Sequence[int]) -> rules.PollSettings:
         threshold=poll.threshold,
         strict=poll.strict,
         tie_rule=rules.TieRule(poll.tie_rule),
+        next_round=rules.NextRound(poll.next_round),
+        next_round_size=poll.next_round_size,
     )
 
 
@@ -198,6 +200,35 @@ def shown(poll: Poll, result: rules.Result, candidates: Sequence[Candidate]) -> 
         ]
         * bool(result.problems),
     )
+
+
+def next_round_rule(poll: Poll) -> str:
+    """The poll's rule for when seats stay empty, in one sentence (for the ballot page and
+    the minutes)."""
+    if poll.next_round == Poll.NextRound.LEADING:
+        return _(
+            "If no candidate reaches the threshold, a new round is held between the "
+            "%(size)s candidates with the most votes."
+        ) % {"size": poll.next_round_size}
+    return _("If no candidate reaches the threshold, no further round is held.")
+
+
+def calls_for_next_round(poll: Poll, result: rules.Result) -> bool:
+    """Whether the count and the rules call for a round after `poll` and it is not held yet."""
+    if rules.next_round_settings(result.settings, result) is None:
+        return False
+    return not Poll.objects.filter(parent=poll).exists()
+
+
+def published_box(poll: Poll) -> PublishedBox | None:
+    """The closed online poll's published ballot box (None for paper and before the close)."""
+    return PublishedBox.objects.filter(poll=poll).first()
+
+
+def box_is_public(poll: Poll) -> bool:
+    """Whether the box may be handed out: each ballot's choices show the full counts, so only
+    a poll that discloses them publishes its box."""
+    return poll.status == Poll.Status.CLOSED and poll.disclosure == Poll.Disclosure.FULL
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,16 @@ class TieRule(StrEnum):
     """The candidate earlier on the candidate list wins."""
 
 
+class NextRound(StrEnum):
+    """What follows a count that leaves seats empty without a tie.  Chosen before the poll opens."""
+
+    NONE = "none"
+    """Nothing: the seats stay empty."""
+
+    LEADING = "leading"
+    """A new round between the leading candidates (``PollSettings.next_round_size`` of them)."""
+
+
 class DisclosureMode(StrEnum):
     """How much of a closed count may be shown."""
 
@@ -80,6 +90,8 @@ THRESHOLD_NOT_FRACTION = "threshold_not_fraction"
 THRESHOLD_OUT_OF_RANGE = "threshold_out_of_range"
 THRESHOLD_UNREACHABLE = "threshold_unreachable"
 ENTITLED_BELOW_ONE = "entitled_below_one"
+NEXT_ROUND_WITHOUT_SEATS = "next_round_without_seats"
+NEXT_ROUND_TOO_SMALL = "next_round_too_small"
 
 # check_ballot
 TOO_MANY_CHOICES = "too_many_choices"
@@ -127,6 +139,9 @@ class PollSettings:
     * ``seats``: how many winners at most (1 for the flag, head or deputy);
       None means everyone over the threshold (certificates of merit).
     * ``tie_rule``: how a tie for the last seat is settled.
+    * ``next_round`` / ``next_round_size``: what follows when seats stay empty without a
+      tie (nobody reached the threshold): nothing, or a new round between that many
+      leading candidates.
     """
 
     candidates: tuple[CandidateKey, ...]
@@ -137,6 +152,8 @@ class PollSettings:
     threshold: Fraction = Fraction(1, 2)
     strict: bool = True
     tie_rule: TieRule = TieRule.RUNOFF
+    next_round: NextRound = NextRound.NONE
+    next_round_size: int = 2
 
     def __post_init__(self) -> None:
         # Accept any sequence for convenience but always hold an immutable tuple.
@@ -257,6 +274,15 @@ def validate_settings(settings: PollSettings, entitled_count: int) -> list[Probl
 
     if entitled_count < 1:
         problems.append(Problem(ENTITLED_BELOW_ONE, {"entitled": entitled_count}))
+
+    if settings.next_round is NextRound.LEADING:
+        if seats is None:
+            # Everyone over the threshold wins: no seat is ever left "empty".
+            problems.append(Problem(NEXT_ROUND_WITHOUT_SEATS))
+        elif settings.next_round_size <= seats:
+            problems.append(
+                Problem(NEXT_ROUND_TOO_SMALL, {"size": settings.next_round_size, "seats": seats})
+            )
 
     return problems
 
@@ -549,6 +575,38 @@ def runoff_settings(settings: PollSettings, result: Result) -> PollSettings:
         candidates=result.tie,
         seats=open_seats,
         max_choices=min(settings.max_choices, open_seats),
+    )
+
+
+def next_round_settings(settings: PollSettings, result: Result) -> PollSettings | None:
+    """Settings of the round that must follow ``result``, or None when none is called for.
+
+    A tie under the RUNOFF rule calls for the runoff among the tied (:func:`runoff_settings`).
+    Otherwise, when seats stay empty and the rules say LEADING, the new round is between the
+    ``next_round_size`` candidates with the most votes among those not elected (all those
+    tied with the last of them too), in list order, for the seats left open.
+    """
+    if result.needs_runoff:
+        return runoff_settings(settings, result)
+    if settings.next_round is NextRound.NONE or result.seats_open == 0:
+        return None
+    if result.settings != settings:
+        raise ValueError("result was not counted under these settings")
+    position = {key: index for index, key in enumerate(settings.candidates)}
+    remaining = sorted(
+        (key for key in settings.candidates if key not in result.elected),
+        key=lambda key: (-result.counts[key], position[key]),
+    )
+    if not remaining:
+        return None
+    cut = result.counts[remaining[min(settings.next_round_size, len(remaining)) - 1]]
+    leading = {key for key in remaining if result.counts[key] >= cut}
+    open_seats = result.seats_open
+    return replace(
+        settings,
+        candidates=tuple(key for key in settings.candidates if key in leading),
+        seats=min(open_seats, len(leading)),
+        max_choices=min(settings.max_choices, open_seats, len(leading)),
     )
 
 

@@ -15,10 +15,11 @@ urlpatterns = [
     path("<int:poll_id>/vote/", views.vote, name="vote"),
     path("<int:poll_id>/open/", views.open_poll, name="open"),
     path("<int:poll_id>/close/", views.close_poll, name="close"),
-    path("<int:poll_id>/runoff/", views.create_runoff, name="runoff"),
+    path("<int:poll_id>/runoff/", views.open_next_round, name="runoff"),
     path("<int:poll_id>/count/", views.paper_count, name="paper_count"),
     path("<int:poll_id>/count/confirm/", views.confirm_count, name="confirm_count"),
     path("<int:poll_id>/results/", views.results, name="results"),
+    path("<int:poll_id>/box.json", views.ballot_box, name="box"),
     path("<int:poll_id>/minutes.docx", views.minutes, name="minutes"),
     path("<int:poll_id>/papers.docx", views.ballot_papers, name="papers"),
 ]

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +15,7 @@ from thidua import access
 from thidua.cycle.models import EmulationYear, Phase
 from thidua.cycle.pages import year_context
 from thidua.errors import refusal_told, run_form_action
-from thidua.lib import pdf, xlsx
+from thidua.lib import xlsx
 from thidua.lib.text import sort_key
 
 from . import actions, documents, exports, reads
@@ -150,9 +149,8 @@ def _detail(
             in_voting=emulation_year.phase == Phase.VOTING,
             paper=paper,
             has_result=result is not None,
-            needs_runoff=result is not None
-            and result.needs_runoff
-            and not Poll.objects.filter(parent=poll).exists(),
+            next_round_rule=reads.next_round_rule(poll),
+            next_round=result is not None and reads.calls_for_next_round(poll, result),
         ),
         status=status,
     )
@@ -219,14 +217,14 @@ def close_poll(request: HttpRequest, slug: str, year: int, poll_id: int) -> Http
 
 @login_required
 @require_POST
-def create_runoff(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+def open_next_round(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
     return _manage_action(
         request,
         slug,
         year,
         poll_id,
-        actions.do_create_runoff,
-        _("The runoff round is prepared: open it when the members are ready."),
+        actions.do_open_next_round,
+        _("The next round is open: the members can vote in it now."),
     )
 
 
@@ -304,18 +302,27 @@ def results(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpRes
             chart=chart,
             receipt_form=receipt_form,
             receipt_checked=receipt_checked,
+            published_box=reads.published_box(poll) if result is not None else None,
+            box_is_public=reads.box_is_public(poll),
+            next_round_rule=reads.next_round_rule(poll),
+            next_round=result is not None
+            and request.user.has_perm("voting.manage", emulation_year)
+            and emulation_year.phase == Phase.VOTING
+            and reads.calls_for_next_round(poll, result),
         ),
     )
 
 
-def _document(request: HttpRequest, data: bytes, name: str, back: str) -> HttpResponse:
-    """The .docx, or its PDF copy where the link asks for one (`?format=pdf`)."""
-    if request.GET.get("format") == "pdf":
-        with refusal_told(request):
-            return pdf.response(pdf.pdf_of(data), name.replace(".docx", ".pdf"))
-        return redirect(back)
-    response = HttpResponse(data, content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+@login_required
+def ballot_box(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+    """The closed poll's published ballot box, for `thidua recount`; only under full counts."""
+    emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
+    poll = _poll_of(emulation_year, poll_id)
+    published = reads.published_box(poll)
+    if published is None or not reads.box_is_public(poll):
+        raise Http404
+    response = HttpResponse(published.content, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="hom-phieu-{poll.pk}.json"'
     return response
 
 
@@ -328,8 +335,9 @@ def minutes(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpRes
     if result is None:
         raise Http404
     content = documents.minutes(poll, reads.shown(poll, result, candidates))
-    back = reverse("voting:results", kwargs={"slug": slug, "year": year, "poll_id": poll.pk})
-    return _document(request, content, f"bien-ban-kiem-phieu-{poll.pk}.docx", back)
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="bien-ban-kiem-phieu-{poll.pk}.docx"'
+    return response
 
 
 @login_required
@@ -339,8 +347,9 @@ def ballot_papers(request: HttpRequest, slug: str, year: int, poll_id: int) -> H
     if not poll.is_paper:
         raise Http404
     content = documents.ballot_papers(poll, reads.candidates_of(poll))
-    back = reverse("voting:poll", kwargs={"slug": slug, "year": year, "poll_id": poll.pk})
-    return _document(request, content, f"phieu-bau-{poll.pk}.docx", back)
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="phieu-bau-{poll.pk}.docx"'
+    return response
 
 
 @login_required

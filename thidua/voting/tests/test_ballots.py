@@ -8,15 +8,16 @@ from django.utils import timezone
 
 from thidua.audit.models import AuditEntry
 from thidua.errors import ActionRefused
-from thidua.voting import actions
-from thidua.voting.models import Ballot, BallotChoice, VoterRegister
+from thidua.voting import actions, box
+from thidua.voting.models import Ballot, BallotChoice, SealedBallot, VoterRegister
 
 from .conftest import candidate, cast, make_poll, open_poll
 
 
 def nothing_recorded() -> bool:
     return not (
-        Ballot.objects.exists()
+        SealedBallot.objects.exists()
+        or Ballot.objects.exists()
         or BallotChoice.objects.exists()
         or VoterRegister.objects.exists()
         or AuditEntry.objects.filter(action="poll.vote").exists()
@@ -28,16 +29,23 @@ def test_leader_casts_the_units_ballot_and_gets_a_receipt(voting_world):
     receipt = cast(voting_world, poll, "lai_chau", "son_la")
     assert len(receipt) == 19 and receipt.count("-") == 3
     assert VoterRegister.objects.get(poll=poll).organization == voting_world.orgs["lai_chau"]
+    # Sealed until the close: its content is read only with the server's key.
+    sealed = bytes(SealedBallot.objects.get(poll=poll).sealed)
+    receipt_hash, choices = box.decode_ballot(box.unseal(actions.box_keys(poll), sealed))
+    assert choices == (candidate(poll, "son_la", voting_world),)
+    assert receipt not in receipt_hash
+    assert not Ballot.objects.exists()
+    actions.do_close_poll(poll, acting_user=voting_world.son_la_officer)
     ballot = Ballot.objects.get(poll=poll)
-    assert [c.candidate_id for c in ballot.choices.all()] == [
-        candidate(poll, "son_la", voting_world)
-    ]
-    assert receipt not in ballot.receipt_hash
+    assert [c.candidate_id for c in ballot.choices.all()] == list(choices)
+    assert ballot.receipt_hash == receipt_hash
+    assert not SealedBallot.objects.exists()
 
 
 def test_blank_ballot_is_accepted(voting_world):
     poll = open_poll(voting_world)
     cast(voting_world, poll, "cao_bang")
+    actions.do_close_poll(poll, acting_user=voting_world.son_la_officer)
     assert Ballot.objects.filter(poll=poll).count() == 1
     assert not BallotChoice.objects.exists()
 
@@ -48,7 +56,7 @@ def test_unit_cannot_vote_twice(voting_world):
     with pytest.raises(ActionRefused, match="đã bỏ phiếu") as refused:
         cast(voting_world, poll, "lai_chau", "cao_bang")
     assert refused.value.kind == "already_voted"
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
     assert VoterRegister.objects.count() == 1
 
 
@@ -107,7 +115,7 @@ def test_self_vote_is_refused_where_barred(voting_world):
 def test_self_vote_is_accepted_where_allowed(voting_world):
     poll = open_poll(voting_world, purpose="head", allow_self_vote=True)
     cast(voting_world, poll, "lai_chau", "lai_chau")
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
 
 
 def test_too_many_choices_are_refused(voting_world):

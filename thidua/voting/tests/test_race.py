@@ -12,7 +12,7 @@ from django.db import connection, connections
 from thidua.cycle.models import Phase
 from thidua.testing.personas import build_world
 from thidua.voting import actions
-from thidua.voting.models import Ballot, VoterRegister
+from thidua.voting.models import Ballot, SealedBallot, VoterRegister
 
 from .conftest import open_poll, to_phase
 
@@ -45,7 +45,7 @@ def test_two_simultaneous_ballots_of_one_unit_record_exactly_one():
         thread.join(timeout=30)
 
     assert VoterRegister.objects.filter(poll=poll).count() == 1
-    assert Ballot.objects.filter(poll=poll).count() == 1
+    assert SealedBallot.objects.filter(poll=poll).count() == 1
     receipts = [o for o in outcomes if isinstance(o, str)]
     refusals = [o for o in outcomes if not isinstance(o, str)]
     assert len(receipts) == 1 and len(refusals) == 1
@@ -53,3 +53,51 @@ def test_two_simultaneous_ballots_of_one_unit_record_exactly_one():
         # On a real server the second session waits for the lock, then is refused cleanly.
         assert isinstance(refusals[0], actions.ActionRefused)
         assert refusals[0].kind == "already_voted"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_ballot_cast_as_the_poll_closes_is_counted_or_refused_never_lost():
+    world = build_world()
+    to_phase(world, Phase.VOTING)
+    poll = open_poll(world)
+    leader_pk, officer_pk = world.lai_chau_leader.pk, world.son_la_officer.pk
+    start = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def run(name: str, user_pk: int) -> None:
+        from thidua.orgs.models import User
+
+        try:
+            user = User.objects.get(pk=user_pk)
+            start.wait(timeout=10)
+            if name == "cast":
+                outcomes[name] = actions.do_cast_ballot(poll, choices=[], acting_user=user)
+            else:
+                outcomes[name] = actions.do_close_poll(poll, acting_user=user)
+        except Exception as error:  # the refusal is what this test looks at
+            outcomes[name] = error
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=run, args=("cast", leader_pk)),
+        threading.Thread(target=run, args=("close", officer_pk)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    poll.refresh_from_db()
+    assert poll.status == "closed", outcomes
+    counted = Ballot.objects.filter(poll=poll).count()
+    registered = VoterRegister.objects.filter(poll=poll).count()
+    # Counted and registered together, or refused and neither; nothing left sealed.
+    assert counted == registered
+    assert not SealedBallot.objects.filter(poll=poll).exists()
+    if isinstance(outcomes["cast"], str):
+        assert counted == 1
+        assert actions.receipt_is_counted(poll, outcomes["cast"])
+    else:
+        assert counted == 0
+        assert isinstance(outcomes["cast"], actions.ActionRefused)

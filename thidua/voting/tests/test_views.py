@@ -2,7 +2,7 @@
 
 import pytest
 
-from thidua.voting.models import Ballot, Poll, VoterRegister
+from thidua.voting.models import Poll, SealedBallot, VoterRegister
 
 from .conftest import candidate, cast, make_poll, open_poll
 
@@ -18,6 +18,8 @@ FORM = {
     "strict": "on",
     "tie_rule": "runoff",
     "disclosure": "outcome_only",
+    "next_round": "leading",
+    "next_round_size": "2",
 }
 
 
@@ -108,14 +110,14 @@ def test_second_ballot_through_the_page_is_refused(as_user, voting_world):
     cast(voting_world, poll, "lai_chau")
     response = as_user(voting_world.lai_chau_leader).post(url(voting_world, poll, "vote/"), {})
     assert response.status_code == 409
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
 
 
 def test_officer_gets_403_casting_a_ballot(as_user, voting_world):
     poll = open_poll(voting_world)
     response = as_user(voting_world.lai_chau_officer).post(url(voting_world, poll, "vote/"), {})
     assert response.status_code == 403
-    assert not Ballot.objects.exists()
+    assert not SealedBallot.objects.exists()
 
 
 def test_outsider_gets_404_casting_a_ballot(as_user, voting_world):
@@ -123,7 +125,7 @@ def test_outsider_gets_404_casting_a_ballot(as_user, voting_world):
     assert (
         as_user(voting_world.outsider).post(url(voting_world, poll, "vote/"), {}).status_code == 404
     )
-    assert not Ballot.objects.exists()
+    assert not SealedBallot.objects.exists()
 
 
 def test_secretariat_opens_and_closes_from_the_page(as_user, voting_world):
