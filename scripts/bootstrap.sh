@@ -38,6 +38,14 @@ ensure_system_packages() {
     command -v curl >/dev/null 2>&1 || missing+=(curl)        # docs/deploy.md's health check
     # docs/deploy.md makes its virtualenv with `python3 -m venv` (the deployment test runs it).
     python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+    # PDF copies: LibreOffice Writer; its `uno` module for the system Python, which runs the
+    # resident converter (thidua/lib/pdf.py); Liberation Serif, metric-compatible with Times
+    # New Roman and with every Vietnamese letter, which LibreOffice puts in its place.
+    command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+    [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 \
+        || missing+=(python3-uno)
+    [[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ]] \
+        || missing+=(fonts-liberation2)
 
     if ((${#missing[@]} == 0)); then
         return 0

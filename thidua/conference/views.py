@@ -15,9 +15,10 @@ from thidua import access
 from thidua.cycle.models import EmulationYear
 from thidua.cycle.pages import year_context
 from thidua.errors import refusal_told, run_form_action
+from thidua.lib import pdf
 from thidua.orgs.models import Organization
 
-from . import actions, documents, dossier, pdf, rules
+from . import actions, documents, dossier, rules
 from .forms import (
     ArticleForm,
     AttendeeForm,
@@ -302,7 +303,6 @@ def documents_page(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             kinds=kinds,
             form=form,
             can_manage=can_manage,
-            pdf_available=pdf.converter() is not None,
         ),
         status=status,
     )
@@ -327,15 +327,12 @@ def download(request: HttpRequest, slug: str, year: int, kind: str) -> HttpRespo
 @login_required
 def download_pdf(request: HttpRequest, slug: str, year: int, kind: str) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
-    if kind not in DocumentKind.values or pdf.converter() is None:
+    if kind not in DocumentKind.values:
         raise Http404
     with refusal_told(request):
-        data = pdf.to_pdf(dossier.build(emulation_year, kind))
-        assert data is not None
-        response = HttpResponse(data, content_type="application/pdf")
+        data = pdf.pdf_of(dossier.build(emulation_year, kind))
         name = dossier.filename(emulation_year, kind).replace(".docx", ".pdf")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return pdf.response(data, name)
     return redirect(_url("documents", emulation_year))
 
 

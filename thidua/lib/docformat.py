@@ -27,6 +27,7 @@ are exact.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import statistics
@@ -46,6 +47,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from .dates import place_date
 
@@ -400,21 +402,30 @@ def add_table(
     numbers = {i for i, values in enumerate(columns) if _is_number_column(header[i], values)}
     widths = _column_widths(header, columns, numbers, widths_mm, size)
     centre = numbers if centred is None else set(centred)
-    table = document.add_table(rows=1, cols=len(header))
+    table = document.add_table(rows=2, cols=len(header))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         _cell_text(cell, text, size=size, bold=True, centre=True)
-    for values in rows:
-        cells = table.add_row().cells
-        for index, (cell, text) in enumerate(zip(cells, values, strict=True)):
-            _cell_text(cell, str(text), size=size, centre=index in centre)
+    # One body row is styled through python-docx; the others are copies of it with their own
+    # text (styling each cell anew takes seconds for a few hundred rows).
+    for index, cell in enumerate(table.rows[1].cells):
+        _cell_text(cell, "-", size=size, centre=index in centre)
     _fixed_columns(table, widths)
     for index, row in enumerate(table.rows):
         properties = row._tr.get_or_add_trPr()
         properties.append(OxmlElement("w:cantSplit"))
         if index == 0:
             properties.append(OxmlElement("w:tblHeader"))
+    model = table.rows[1]._tr
+    model.getparent().remove(model)
+    for values in rows:
+        row = copy.deepcopy(model)
+        table._tbl.append(row)
+        for text_element, text in zip(row.iter(qn("w:t")), values, strict=True):
+            text_element.text = ""
+            # The run's text setter turns line breaks and tabs into Word's own elements.
+            Run(text_element.getparent(), table).text = str(text)
     return table
 
 
@@ -432,14 +443,28 @@ def _column_widths(
     given: Sequence[float] | None,
     size: float,
 ) -> list[float]:
+    needs = {
+        index: max(
+            NARROW_COLUMN_MM,
+            max(bold_width_mm(word, size) for word in [*header[index].split(), *columns[index]])
+            + CELL_PADDING_MM
+            + 1,
+        )
+        for index in numbers
+    }
     if given:
         scale = min(1.0, TEXT_WIDTH_MM / sum(given))
-        return [width * scale for width in given]
-    widths: dict[int, float] = {}
-    for index in numbers:
-        words = [*header[index].split(), *columns[index]]
-        needed = max(bold_width_mm(word, size) for word in words) + CELL_PADDING_MM + 1
-        widths[index] = max(NARROW_COLUMN_MM, needed)
+        scaled = [width * scale for width in given]
+        # A number column too narrow for its numbers (an "STT" broken over two lines) takes
+        # what it lacks from the widest other column.
+        for index, need in needs.items():
+            lack = need - scaled[index]
+            widest = max(range(len(scaled)), key=lambda i: -1 if i in needs else scaled[i])
+            if lack > 0 and widest not in needs and scaled[widest] - lack >= 20:
+                scaled[index] += lack
+                scaled[widest] -= lack
+        return scaled
+    widths = dict(needs)
     texts = [index for index in range(len(header)) if index not in widths]
     if not texts:
         scale = TEXT_WIDTH_MM / sum(widths.values())

@@ -74,6 +74,9 @@ INSTALLED_APPS = [
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # LibreOffice's soffice, which makes the PDF copies: unset, looked up on PATH; empty, off.
 THIDUA_SOFFICE = os.environ.get("THIDUA_SOFFICE")
+# The resident PDF converter (unoserver), started on demand and shared by every process;
+# LibreOffice listens on the port below. Empty: each PDF starts LibreOffice afresh.
+THIDUA_PDF_SERVER = os.environ.get("THIDUA_PDF_SERVER", "127.0.0.1:2003")
 # A worker renews its heartbeat this often; its jobs are failed once it misses its lease.
 THIDUA_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("THIDUA_WORKER_HEARTBEAT_SECONDS", "5"))
 THIDUA_WORKER_LEASE_SECONDS = float(os.environ.get("THIDUA_WORKER_LEASE_SECONDS", "30"))

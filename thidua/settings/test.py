@@ -18,6 +18,9 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 # The suite answers the same whether or not LibreOffice is on this machine: PDF copies are off
 # unless a test turns them on (and then it asks for the installed soffice by name).
 THIDUA_SOFFICE = ""
+# A test that turns PDF copies on gets one-shot conversions; thidua.lib.tests.test_pages turns
+# the resident converter on and stops it.
+THIDUA_PDF_SERVER = ""
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it to exist
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,7 @@ from thidua import access
 from thidua.cycle.models import EmulationYear, Phase
 from thidua.cycle.pages import year_context
 from thidua.errors import refusal_told, run_form_action
-from thidua.lib import xlsx
+from thidua.lib import pdf, xlsx
 from thidua.lib.text import sort_key
 
 from . import actions, documents, exports, reads
@@ -326,6 +327,17 @@ def ballot_box(request: HttpRequest, slug: str, year: int, poll_id: int) -> Http
     return response
 
 
+def _document(request: HttpRequest, data: bytes, name: str, back: str) -> HttpResponse:
+    """The .docx, or its PDF copy where the link asks for one (`?format=pdf`)."""
+    if request.GET.get("format") == "pdf":
+        with refusal_told(request):
+            return pdf.response(pdf.pdf_of(data), name.replace(".docx", ".pdf"))
+        return redirect(back)
+    response = HttpResponse(data, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @login_required
 def minutes(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
@@ -335,9 +347,8 @@ def minutes(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpRes
     if result is None:
         raise Http404
     content = documents.minutes(poll, reads.shown(poll, result, candidates))
-    response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="bien-ban-kiem-phieu-{poll.pk}.docx"'
-    return response
+    back = reverse("voting:results", kwargs={"slug": slug, "year": year, "poll_id": poll.pk})
+    return _document(request, content, f"bien-ban-kiem-phieu-{poll.pk}.docx", back)
 
 
 @login_required
@@ -347,9 +358,8 @@ def ballot_papers(request: HttpRequest, slug: str, year: int, poll_id: int) -> H
     if not poll.is_paper:
         raise Http404
     content = documents.ballot_papers(poll, reads.candidates_of(poll))
-    response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="phieu-bau-{poll.pk}.docx"'
-    return response
+    back = reverse("voting:poll", kwargs={"slug": slug, "year": year, "poll_id": poll.pk})
+    return _document(request, content, f"phieu-bau-{poll.pk}.docx", back)
 
 
 @login_required

@@ -106,3 +106,11 @@ def test_table_text_is_never_below_12_pt_and_the_check_says_so_when_it_is():
 def test_widths_wider_than_the_page_are_scaled_to_the_text_width():
     table = _table(["A", "B"], [["x", "y"]], widths_mm=(100, 100))
     assert sum(cell.width.mm for cell in table.rows[0].cells) == pytest.approx(160, abs=0.5)
+
+
+def test_a_given_stt_column_too_narrow_for_its_header_is_widened_from_the_widest():
+    table = _table(["STT", "Đơn vị", "Ghi chú"], [["1", "Sơn La", "x"]], widths_mm=(8, 100, 52))
+    widths = [cell.width.mm for cell in table.rows[0].cells]
+    assert widths[0] >= 11
+    assert widths[2] == pytest.approx(52, abs=0.1)
+    assert sum(widths) == pytest.approx(160, abs=0.5)

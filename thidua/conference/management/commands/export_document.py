@@ -1,7 +1,8 @@
 """`thidua export_document KIND --cluster SLUG --year YYYY --output PATH`.
 
 KIND is a conference document (.docx), the ballot papers (.docx), or one of the workbooks
-the pages offer for download (.xlsx): indicators-xlsx, scores-xlsx, votes-xlsx.
+the pages offer for download (.xlsx): indicators-xlsx, scores-xlsx, votes-xlsx. A PATH that
+ends in .pdf gets the PDF copy, made by LibreOffice.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from thidua.conference.models import DocumentKind
 from thidua.cycle.models import EmulationYear
 from thidua.errors import ActionRefused
 from thidua.indicators import exports as indicator_exports
+from thidua.lib import pdf
 from thidua.scoring import exports as scoring_exports
 from thidua.scoring import reads as scoring_reads
 from thidua.voting import documents as voting_documents
@@ -54,7 +56,7 @@ def ballots(year: EmulationYear) -> list[bytes]:
 
 
 class Command(BaseCommand):
-    help = "Write one document (.docx) or workbook (.xlsx) of a cluster's year."
+    help = "Write one document (.docx) or workbook (.xlsx) of a cluster's year, or its PDF."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=KINDS)
@@ -78,9 +80,10 @@ class Command(BaseCommand):
                 _("The cluster %(cluster)s has no year %(year)s.")
                 % {"cluster": cluster, "year": number}
             ) from None
+        as_pdf = output.suffix.lower() == ".pdf"
         if kind in WORKBOOKS:
             data = WORKBOOKS[kind](year)
-            output.write_bytes(data)
+            output.write_bytes(_as_pdf(data, suffix=".xlsx") if as_pdf else data)
             self.stdout.write(str(output))
             return
         if kind == "ballots":
@@ -96,6 +99,8 @@ class Command(BaseCommand):
                     for i in range(1, len(files) + 1)
                 ]
             )
+            # Every file is made before any is written: nothing half-written.
+            files = [_as_pdf(data) for data in files] if as_pdf else files
             for target, data in zip(targets, files, strict=True):
                 target.write_bytes(data)
                 self.stdout.write(str(target))
@@ -104,5 +109,12 @@ class Command(BaseCommand):
             data = dossier.build(year, kind)
         except ActionRefused as refused:
             raise CommandError(refused.message) from None
-        output.write_bytes(data)
+        output.write_bytes(_as_pdf(data) if as_pdf else data)
         self.stdout.write(str(output))
+
+
+def _as_pdf(data: bytes, *, suffix: str = ".docx") -> bytes:
+    try:
+        return pdf.pdf_of(data, suffix=suffix)
+    except ActionRefused as refused:
+        raise CommandError(refused.message) from None

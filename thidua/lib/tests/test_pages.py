@@ -1,0 +1,227 @@
+"""Documents checked as printed pages: rendered to PDF by the real LibreOffice and read back
+with the positions of their text and rules (thidua.testing.pdfpages).
+
+These tests need LibreOffice, which scripts/bootstrap.sh installs: where it is missing they
+fail, unless THIDUA_SKIP_PDF_TESTS=1 says that a developer chose to go without.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from django.test import override_settings
+from docx.shared import Mm
+
+from thidua.lib import docformat, pdf
+from thidua.testing import pdfpages
+
+LONG_UNIT = "Sở Kế hoạch và Đầu tư tỉnh Điện Biên, đơn vị thành viên Cụm thi đua miền núi phía Bắc"
+
+
+@pytest.fixture(scope="module")
+def soffice() -> Iterator[str]:
+    """The installed LibreOffice, turned on for PDF copies (the test settings turn it off)."""
+    found = shutil.which("soffice")
+    if found is None:
+        if os.environ.get("THIDUA_SKIP_PDF_TESTS") == "1":
+            pytest.skip("LibreOffice is not installed and THIDUA_SKIP_PDF_TESTS=1")
+        pytest.fail("LibreOffice (soffice) is not installed: run scripts/bootstrap.sh as root")
+    with override_settings(THIDUA_SOFFICE=found, THIDUA_PDF_SERVER="127.0.0.1:2003"):
+        yield found
+    pdf.stop_started()
+
+
+def _saved(document) -> bytes:
+    buffer = io.BytesIO()
+    docformat.save(document, buffer)
+    return buffer.getvalue()
+
+
+def _report(*, rows: int = 60, **letterhead: object) -> bytes:
+    document = docformat.new_document()
+    details: dict[str, object] = {
+        "parent_authority": "UBND tỉnh Sơn La",
+        "authority": "Sở Kế hoạch và Đầu tư",
+        "number": "12",
+        "symbol": "BC-SKHĐT",
+        "place": "Sơn La",
+        "date": dt.date(2017, 3, 5),
+        **letterhead,
+    }
+    docformat.add_letterhead(document, docformat.Letterhead(**details))  # type: ignore[arg-type]
+    docformat.add_title(document, "Báo cáo", "Tổng kết công tác thi đua, khen thưởng năm 2016")
+    docformat.add_heading(document, "I. KẾT QUẢ")
+    docformat.add_paragraph(document, "Tốc độ tăng GRDP bình quân của các tỉnh khoảng 8,5%.")
+    # Every third row runs over several lines, so that some row meets the foot of a page.
+    docformat.add_table(
+        document,
+        ["STT", "Họ và tên", "Đơn vị"],
+        [
+            [str(n), f"Nguyễn Văn {n}", LONG_UNIT if n % 3 == 0 else "Sở KH&ĐT Sơn La"]
+            for n in range(1, rows + 1)
+        ],
+    )
+    docformat.add_closing(
+        document,
+        docformat.SignatureBlock(capacity="TM. Cụm thi đua", position="Cụm trưởng", name="Lê Minh"),
+        docformat.Recipients(items=["Vụ TĐKT - Bộ KH&ĐT"]),
+    )
+    return _saved(document)
+
+
+def _pages(docx: bytes) -> list[pdfpages.Page]:
+    data = pdf.to_pdf(docx)
+    assert data is not None and data.startswith(b"%PDF")
+    return pdfpages.read_document(data)
+
+
+def test_the_letterhead_prints_as_the_decree_draws_it(soffice):
+    pages = _pages(_report())
+    assert pdfpages.letterhead_problems(pages) == []
+    title = pdfpages.find(pages, docformat.NATIONAL_TITLE)
+    assert title.size == docformat.TITLE_PT and title.bold
+    parent, agency = (
+        pdfpages.find(pages, "UBND TỈNH SƠN LA"),
+        pdfpages.find(pages, "SỞ KẾ HOẠCH VÀ ĐẦU TƯ"),
+    )
+    assert parent.bottom <= agency.top and not parent.bold and agency.bold
+    assert abs(parent.centre - agency.centre) < 1.5  # each centred in its column
+    assert pdfpages.find(pages, "Số: 12/BC-SKHĐT").x1 <= pdfpages.column_edge()
+    when = pdfpages.find(pages, "Sơn La, ngày 05 tháng 3 năm 2017")
+    assert when.italic and when.x0 >= pdfpages.column_edge()
+
+
+def test_a_long_agency_name_and_a_draft_number_still_print_right(soffice):
+    pages = _pages(
+        _report(
+            rows=3,
+            parent_authority="Bộ Kế hoạch và Đầu tư",
+            authority="Cụm thi đua Sở KH&ĐT các tỉnh miền núi biên giới phía Bắc",
+            number="",
+            symbol="BC-CTĐ",
+            date=None,
+        )
+    )
+    assert pdfpages.letterhead_problems(pages) == []
+    number = next(line for line in pages[0].lines if line.text.startswith("Số:"))
+    assert number.text == "Số:"  # the blank for the clerk, then the symbol on the same line
+    assert any(line.text == "/BC-CTĐ" and abs(line.top - number.top) < 2 for line in pages[0].lines)
+
+
+def test_a_long_table_repeats_its_header_and_never_splits_a_row(soffice):
+    pages = _pages(_report(rows=60))
+    assert len(pages) >= 3
+    assert pdfpages.table_problems(pages) == []
+    assert pdfpages.page_number_problems(pages) == []
+    assert pages[1].tables[0].rows[0] == ["STT", "Họ và tên", "Đơn vị"]
+    rows = [row for page in pages for table in page.tables for row in table.rows[1:]]
+    assert [row[0] for row in rows] == [str(n) for n in range(1, 61)]
+    assert all(row[2] in (LONG_UNIT, "Sở KH&ĐT Sơn La") for row in rows)  # no part-rows
+    stt = pages[0].tables[0]
+    assert stt.rows[1][0] == "1"
+
+
+def test_the_stt_column_is_narrow_and_its_numbers_centred(soffice):
+    pages = _pages(_report(rows=5))
+    one = next(line for line in pages[0].lines if line.text == "1")
+    left = docformat.MARGINS_MM["left"] * pdfpages.MM
+    assert abs(one.centre - left) < 14 * pdfpages.MM / 2 + 1  # inside a column under 14 mm
+    rules = [r for r in pages[0].rules if r.top > one.top - 30]
+    assert any(abs(r.x0 - left) < 1 for r in rules)
+
+
+def test_the_checks_see_a_wrapped_title_a_long_rule_and_a_header_not_repeated(soffice, monkeypatch):
+    """The old layout: equal columns, full-width rules, a plain table."""
+    monkeypatch.setattr(docformat, "LETTERHEAD_MM", (80.0, 80.0))
+    monkeypatch.setattr(docformat, "AGENCY_RULE_SHARE", 1.0)
+    document = docformat.new_document()
+    docformat.add_letterhead(
+        document,
+        docformat.Letterhead(authority="Sở Kế hoạch và Đầu tư", number="", place="", date=None),
+    )
+    table = document.add_table(rows=1, cols=2)
+    table.style = "Table Grid"
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "STT", "Đơn vị"
+    for n in range(1, 80):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = str(n), "Sở KH&ĐT"
+        cells[0].width = Mm(40)
+    pages = pdfpages.read(pdf.to_pdf(_saved(document)) or b"")
+    assert pdfpages.letterhead_problems(pages) == [
+        f"{docformat.NATIONAL_TITLE} is not on one line in bold"
+    ]
+    assert any("header is not repeated" in p for p in pdfpages.table_problems(pages))
+
+
+def test_a_wide_agency_rule_and_a_missing_symbol_are_seen(soffice, monkeypatch):
+    monkeypatch.setattr(docformat, "AGENCY_RULE_SHARE", 0.9)
+    pages = _pages(_report(rows=2, number="", symbol=""))
+    problems = pdfpages.letterhead_problems(pages)
+    assert any("not 1/3-1/2" in p for p in problems)
+    assert any("no ký hiệu" in p for p in problems)
+
+
+# --- every document of the demo ----------------------------------------------------------------
+
+
+def demo_documents() -> dict[str, bytes]:
+    """Every document the demo's 2016 produces, as .docx, named by kind."""
+    from thidua.awards import achievement
+    from thidua.awards.models import Nomination
+    from thidua.conference import dossier, national
+    from thidua.conference.models import DocumentKind
+    from thidua.cycle.models import EmulationYear
+    from thidua.demo.play import load_data
+    from thidua.voting import documents as voting_documents
+    from thidua.voting import reads as voting_reads
+    from thidua.voting.models import Poll
+
+    year = EmulationYear.objects.get(cluster__slug=load_data()["cluster"]["slug"], year=2016)
+    found = {kind: dossier.build(year, kind) for kind in DocumentKind.values}
+    for poll in Poll.objects.filter(year=year).order_by("pk"):
+        candidates = voting_reads.candidates_of(poll)
+        result = voting_reads.count(poll, candidates)
+        if result is not None:
+            shown = voting_reads.shown(poll, result, candidates)
+            found[f"poll-{poll.pk}-minutes"] = voting_documents.minutes(poll, shown)
+        if poll.is_paper:
+            found[f"poll-{poll.pk}-papers"] = voting_documents.ballot_papers(poll, candidates)
+    nomination = Nomination.objects.filter(year=year).order_by("pk").first()
+    assert nomination is not None
+    found["achievement"] = achievement.lay_out(achievement.load(nomination))
+    found["national"] = national.report_docx(national.summary(2016))
+    return found
+
+
+@pytest.fixture(scope="module")
+def demo_pages(soffice, demo_module, django_db_blocker) -> dict[str, list[pdfpages.Page]]:
+    with django_db_blocker.unblock():
+        documents = demo_documents()
+    return {kind: _pages(docx) for kind, docx in documents.items()}
+
+
+def test_every_demo_document_prints_in_the_decree_layout(demo_pages, db):
+    problems = {}
+    for kind, pages in demo_pages.items():
+        # A ballot paper and a news article are no administrative documents: no letterhead.
+        administrative = not kind.endswith("-papers") and kind != "news"
+        found = [
+            # The ký hiệu after "Số:" is the documents' content (thidua issue 16, part B).
+            *(pdfpages.letterhead_problems(pages, symbol=False) if administrative else []),
+            *pdfpages.page_number_problems(pages),
+            *pdfpages.table_problems(pages),
+        ]
+        if found:
+            problems[kind] = found
+    assert problems == {}
+
+
+def test_the_demo_covers_every_kind_of_document(demo_pages, db):
+    kinds = set(demo_pages)
+    assert {"report", "minutes", "proposal", "pledge", "news", "achievement", "national"} <= kinds
+    assert any(kind.endswith("-minutes") for kind in kinds)
