@@ -314,17 +314,6 @@ def results(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpRes
     )
 
 
-def _document(request: HttpRequest, data: bytes, name: str, back: str) -> HttpResponse:
-    """The .docx, or its PDF copy where the link asks for one (`?format=pdf`)."""
-    if request.GET.get("format") == "pdf":
-        with refusal_told(request):
-            return pdf.response(pdf.pdf_of(data), name.replace(".docx", ".pdf"))
-        return redirect(back)
-    response = HttpResponse(data, content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @login_required
 def ballot_box(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
     """The closed poll's published ballot box, for `thidua recount`; only under full counts."""
@@ -335,6 +324,17 @@ def ballot_box(request: HttpRequest, slug: str, year: int, poll_id: int) -> Http
         raise Http404
     response = HttpResponse(published.content, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="hom-phieu-{poll.pk}.json"'
+    return response
+
+
+def _document(request: HttpRequest, data: bytes, name: str, back: str) -> HttpResponse:
+    """The .docx, or its PDF copy where the link asks for one (`?format=pdf`)."""
+    if request.GET.get("format") == "pdf":
+        with refusal_told(request):
+            return pdf.response(pdf.pdf_of(data), name.replace(".docx", ".pdf"))
+        return redirect(back)
+    response = HttpResponse(data, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
