@@ -171,7 +171,7 @@ def do_generate_report(year: EmulationYear, *, acting_user: Any) -> ReportVersio
     report = _open_report(year)
     generated = content.report_sections(load(year))
     previous = latest_version(year)
-    sections = rules.carry_edits(previous.sections if previous else [], generated)
+    sections = content.numbered(rules.carry_edits(previous.sections if previous else [], generated))
     if previous is not None and sections == previous.sections:
         raise ActionRefused(
             _("The data has not changed since the last version."), kind=Refusal.SAME

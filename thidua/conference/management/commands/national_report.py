@@ -10,7 +10,6 @@ from django.utils import translation
 
 from thidua.conference import national
 from thidua.jobs.progress import TerminalBar
-from thidua.lib import clock
 
 
 class Command(BaseCommand):
@@ -26,7 +25,7 @@ class Command(BaseCommand):
             found = national.summary(
                 options["year"], progress=TerminalBar(str(options["year"]), stream=sys.stderr)
             )
-            content = national.report_docx(found, today=clock.today())
+            content = national.report_docx(found)  # dated by the signer, as the job does
         with open(options["output"], "wb") as out:
             out.write(content)
         self.stdout.write(
