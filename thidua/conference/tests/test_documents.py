@@ -8,10 +8,11 @@ import pytest
 from docx import Document
 
 from thidua.audit.models import AuditEntry
-from thidua.conference import actions, content, documents, dossier, pdf
+from thidua.conference import actions, content, documents, dossier
 from thidua.conference.models import DocumentKind, DocumentTemplate, Report
 from thidua.conference.reads import load
 from thidua.errors import ActionRefused
+from thidua.lib import pdf
 from thidua.lib.docformat import check_format, document_text
 
 from .conftest import FACTS
