@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -219,8 +220,8 @@ def recount(
     if published_digest is not None and actual != published_digest.strip().lower():
         other = {"published": published_digest, "actual": actual}
         problems.append(rules.Problem(BOX_DIGEST_NOT_PUBLISHED, other))
-    hashes = [receipt_hash for receipt_hash, _choices in ballots]
-    twice = sorted({h for h in hashes if hashes.count(h) > 1})
+    seen = Counter(receipt_hash for receipt_hash, _choices in ballots)
+    twice = sorted(h for h, times in seen.items() if times > 1)
     problems += [rules.Problem(BOX_RECEIPT_TWICE, {"receipt_hash": h}) for h in twice]
     invalid = [
         number
