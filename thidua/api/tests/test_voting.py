@@ -3,7 +3,7 @@
 import pytest
 
 from thidua.cycle.models import Phase
-from thidua.voting.models import Ballot, Poll, VoterRegister
+from thidua.voting.models import Poll, SealedBallot, VoterRegister
 
 from .conftest import candidate, cast, close, jump, open_poll, year_url
 
@@ -52,7 +52,7 @@ def test_outsider_gets_404_for_the_polls_and_may_not_vote(api, voting, poll):
         assert client.get(poll_url(voting, poll, tail)).status_code == 404
     assert client.get(year_url(voting) + "/polls").status_code == 404
     assert vote(client, voting, poll, "son_la").status_code == 404
-    assert not Ballot.objects.exists()
+    assert not SealedBallot.objects.exists()
 
 
 def test_poll_detail_shows_the_rules_candidates_and_who_has_voted(api, voting, poll):
@@ -76,7 +76,7 @@ def test_a_leader_casts_the_units_ballot_once_and_gets_a_receipt(api, voting, po
     again = vote(client, voting, poll, "cao_bang")
     assert again.status_code == 409
     assert "đã bỏ phiếu" in again.json()["detail"]
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
 
 
 def test_an_officer_and_the_supervisor_get_403_casting_a_ballot(api, voting, poll):

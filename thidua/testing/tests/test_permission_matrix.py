@@ -201,8 +201,8 @@ conference:documents               GET   ok     ok     ok     ok     ok     ok  
 conference:documents               POST  ok     403    ok     403    403    403    404    login
 conference:download                GET   ok     ok     ok     ok     ok     ok     404    login
 conference:download                POST  ok     ok     ok     ok     ok     ok     404    login
-conference:download_pdf            GET   404    404    404    404    404    404    404    login
-conference:download_pdf            POST  404    404    404    404    404    404    404    login
+conference:download_pdf            GET   ok     ok     ok     ok     ok     ok     404    login
+conference:download_pdf            POST  ok     ok     ok     ok     ok     ok     404    login
 conference:news                    GET   ok     403    ok     403    403    403    404    login
 conference:news                    POST  ok     403    ok     403    403    403    404    login
 conference:report                  GET   ok     ok     ok     ok     ok     ok     404    login
@@ -299,6 +299,8 @@ set_deadline                       GET   405    405    405    405    405    405 
 set_deadline                       POST  ok     403    ok     403    403    403    404    login
 set_language                       GET   ok     ok     ok     ok     ok     ok     ok     ok
 set_language                       POST  ok     ok     ok     ok     ok     ok     ok     ok
+voting:box                         GET   ok     ok     ok     ok     ok     ok     404    login
+voting:box                         POST  ok     ok     ok     ok     ok     ok     404    login
 voting:close                       GET   405    405    405    405    405    405    405    login
 voting:close                       POST  ok     403    ok     403    403    403    404    login
 voting:confirm_count               GET   405    405    405    405    405    405    405    login
