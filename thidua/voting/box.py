@@ -10,9 +10,8 @@ keys, and published as a document listing each ballot's choices and receipt hash
 the hash, with the rules, the result and a digest of the whole. `recount` counts such a
 document again and says what does not match.
 
-Pure: no Django. The seal is encrypt-then-MAC built from HMAC-SHA256 alone (the standard
-library has no block cipher): a keystream of HMAC(key, nonce ‖ counter) blocks, and an
-HMAC tag over the nonce and the ciphertext.
+Pure: no Django. The seal is AES-256-GCM (the `cryptography` library), under a key derived
+from the caller's with HMAC-SHA256, with a fresh random nonce per ballot.
 """
 
 from __future__ import annotations
@@ -26,11 +25,14 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 from . import rules
 
 FORMAT = "thidua-ballot-box-1"
-NONCE_BYTES = 16
-TAG_BYTES = 32
+NONCE_BYTES = 12  # AES-GCM's nonce
+TAG_BYTES = 16  # AES-GCM's tag
 _HASH_CHARS = 64  # a receipt's SHA-256, in hexadecimal
 _CHOICE_CHARS = 21  # a candidate key of up to 20 digits and its comma
 
@@ -48,37 +50,24 @@ BOX_RESULT_DIFFERS = "box_result_differs"
 # ---------------------------------------------------------------------------
 
 
-def _subkeys(key: bytes) -> tuple[bytes, bytes]:
-    encrypting = hmac.new(key, b"thidua ballot: encrypt", hashlib.sha256).digest()
-    signing = hmac.new(key, b"thidua ballot: authenticate", hashlib.sha256).digest()
-    return encrypting, signing
-
-
-def _xor_stream(key: bytes, nonce: bytes, data: bytes) -> bytes:
-    blocks = -(-len(data) // 32)
-    stream = b"".join(
-        hmac.new(key, nonce + block.to_bytes(8, "big"), hashlib.sha256).digest()
-        for block in range(blocks)
-    )[: len(data)]
-    return (int.from_bytes(data, "big") ^ int.from_bytes(stream, "big")).to_bytes(len(data), "big")
+def _cipher(key: bytes) -> AESGCM:
+    return AESGCM(hmac.new(key, b"thidua ballot: AES-256-GCM", hashlib.sha256).digest())
 
 
 def seal(key: bytes, plaintext: bytes) -> bytes:
     """`plaintext` encrypted and authenticated under `key`, with a fresh random nonce."""
-    encrypting, signing = _subkeys(key)
     nonce = secrets.token_bytes(NONCE_BYTES)
-    body = nonce + _xor_stream(encrypting, nonce, plaintext)
-    return body + hmac.new(signing, body, hashlib.sha256).digest()
+    return nonce + _cipher(key).encrypt(nonce, plaintext, None)
 
 
 def unseal(keys: Sequence[bytes], sealed: bytes) -> bytes:
     """The plaintext of `sealed`, under whichever of `keys` sealed it; ValueError if none did."""
-    body, tag = sealed[:-TAG_BYTES], sealed[-TAG_BYTES:]
+    nonce, body = sealed[:NONCE_BYTES], sealed[NONCE_BYTES:]
     for key in keys:
-        encrypting, signing = _subkeys(key)
-        if hmac.compare_digest(hmac.new(signing, body, hashlib.sha256).digest(), tag):
-            nonce = body[:NONCE_BYTES]
-            return _xor_stream(encrypting, nonce, body[NONCE_BYTES:])
+        try:
+            return _cipher(key).decrypt(nonce, body, None)
+        except InvalidTag:
+            continue
     raise ValueError("the ballot was not sealed with any of these keys, or was changed")
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from thidua.cycle.models import Phase
 from thidua.testing.personas import build_world
-from thidua.voting.models import Ballot, Poll
+from thidua.voting.models import Ballot, Poll, SealedBallot
 
 from .conftest import open_poll, to_phase
 
@@ -30,13 +30,16 @@ def test_leader_votes_then_secretariat_closes_and_sees_the_result(poll_world, li
     receipt = page.get_by_test_id("receipt").inner_text().strip()
     assert len(receipt) == 19
     assert "Đơn vị của bạn đã bỏ phiếu." in page.content()
-    assert Ballot.objects.filter(poll=poll).count() == 1
+    # Sealed until the close: nothing readable is stored while the poll is open.
+    assert SealedBallot.objects.filter(poll=poll).count() == 1
+    assert not Ballot.objects.filter(poll=poll).exists()
 
     page = login("son-la-canbo")
     page.goto(f"{live_server.url}{world.url}voting/{poll.pk}/")
     assert page.get_by_test_id("poll-status").inner_text() == "Đang mở"
     page.get_by_test_id("close-poll").click()
     assert page.get_by_test_id("poll-status").inner_text() == "Đã kết thúc"
+    assert Ballot.objects.filter(poll=poll).count() == 1 and not SealedBallot.objects.exists()
     page.get_by_test_id("results-link").click()
     assert "Sở Kế hoạch và Đầu tư tỉnh Sơn La" in page.get_by_test_id("winners").inner_text()
     page.wait_for_function("window.Chart && Chart.getChart('result-chart') !== undefined")
