@@ -17,13 +17,9 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
-from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Pt
 
 from thidua.cycle.models import Membership
 from thidua.lib import docformat
@@ -38,23 +34,9 @@ BALLOT_WIDTHS_MM = (15, 120, 25)
 
 
 def _ballot_document() -> DocumentObject:
-    """An empty A4 document with the decree's margins and font, and no page numbers."""
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width = Mm(docformat.PAGE_WIDTH_MM)
-    section.page_height = Mm(docformat.PAGE_HEIGHT_MM)
-    section.top_margin = Mm(docformat.MARGINS_MM["top"])
-    section.bottom_margin = Mm(docformat.MARGINS_MM["bottom"])
-    section.left_margin = Mm(docformat.MARGINS_MM["left"])
-    section.right_margin = Mm(docformat.MARGINS_MM["right"])
-    style = document.styles["Normal"]
-    style.font.name = docformat.FONT
-    style.font.size = Pt(13)
-    # Word picks the font per script; naming it for each keeps Vietnamese in Times New Roman.
-    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attribute), docformat.FONT)
+    """An empty Vietnamese A4 document in the decree's format, without page numbers."""
+    document = docformat.new_document(page_numbers=False)
+    document.styles["Normal"].font.size = Pt(13)
     return document
 
 
@@ -110,31 +92,14 @@ def _ballot_paper(document: DocumentObject, poll: Poll, candidates: Sequence[Can
     _paragraph(document, _("BALLOT PAPER"), bold=True, center=True, size=16)
     _paragraph(document, poll.title, bold=True, center=True)
     _paragraph(document, ballot_rule(poll.max_choices), italic=True)
-    table = document.add_table(rows=1, cols=3)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    header = table.rows[0].cells
-    header[0].text = _("No.")
-    header[1].text = _("Candidate")
-    header[2].text = _("Choice")
-    for candidate in candidates:
-        cells = table.add_row().cells
-        cells[0].text = str(candidate.position)
-        cells[1].text = candidate.label
-        cells[2].text = "☐"
-    # Fixed columns, the grid and every cell alike, so that Word and LibreOffice agree.
-    table.autofit = False
-    for column, width in zip(table.columns, BALLOT_WIDTHS_MM, strict=True):
-        column.width = Mm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, BALLOT_WIDTHS_MM, strict=True):
-            cell.width = Mm(width)
-        for cell in (row.cells[0], row.cells[2]):
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for cell in table.rows[0].cells:
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
+    docformat.add_table(
+        document,
+        [_("No."), _("Candidate"), _("Choice")],
+        [[str(c.position), c.label, "☐"] for c in candidates],
+        widths_mm=BALLOT_WIDTHS_MM,
+        size=13,
+        centred=(0, 2),
+    )
 
 
 def outcome_label(row: Row) -> str:
