@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua import access
+from thidua.cycle.forms import ConfirmForm
 from thidua.cycle.models import EmulationYear, Phase
 from thidua.cycle.pages import year_context
 from thidua.errors import refusal_told, run_form_action
@@ -192,6 +193,10 @@ def _manage_action(
 ) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
     poll = _poll_of(emulation_year, poll_id)
+    unconfirmed = ConfirmForm(request.POST).refusal()
+    if unconfirmed:
+        messages.error(request, unconfirmed)
+        return redirect("voting:poll", slug=slug, year=year, poll_id=poll.pk)
     with refusal_told(request):
         changed = action(poll, acting_user=request.user)
         messages.success(request, done)

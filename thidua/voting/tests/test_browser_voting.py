@@ -37,6 +37,7 @@ def test_leader_votes_then_secretariat_closes_and_sees_the_result(poll_world, li
     page = login("son-la-canbo")
     page.goto(f"{live_server.url}{world.url}voting/{poll.pk}/")
     assert page.get_by_test_id("poll-status").inner_text() == "Đang mở"
+    page.get_by_test_id("confirm-close").check()
     page.get_by_test_id("close-poll").click()
     assert page.get_by_test_id("poll-status").inner_text() == "Đã kết thúc"
     assert Ballot.objects.filter(poll=poll).count() == 1 and not SealedBallot.objects.exists()

@@ -98,7 +98,7 @@ def test_the_secretariat_opens_the_next_round_in_one_step(as_user, voting_world)
     assert member.post(url(voting_world, poll, "runoff/")).status_code == 403
 
     client = as_user(voting_world.son_la_officer)  # one test client: log the secretariat back in
-    response = client.post(url(voting_world, poll, "runoff/"))
+    response = client.post(url(voting_world, poll, "runoff/"), {"confirm": "yes"})
     assert response.status_code == 302
     following = Poll.objects.get(parent=poll)
     assert following.status == Poll.Status.OPEN and following.round == 2

@@ -23,6 +23,9 @@ FORM = {
 }
 
 
+CONFIRMED = {"confirm": "yes"}  # the box a secretariat ticks before an irreversible step
+
+
 def url(world, poll=None, tail=""):
     base = world.url + "voting/"
     return base + (f"{poll.pk}/" if poll else "") + tail
@@ -131,8 +134,8 @@ def test_outsider_gets_404_casting_a_ballot(as_user, voting_world):
 def test_secretariat_opens_and_closes_from_the_page(as_user, voting_world):
     poll = make_poll(voting_world)
     client = as_user(voting_world.son_la_officer)
-    assert client.post(url(voting_world, poll, "open/")).status_code == 302
-    assert client.post(url(voting_world, poll, "close/")).status_code == 302
+    assert client.post(url(voting_world, poll, "open/"), CONFIRMED).status_code == 302
+    assert client.post(url(voting_world, poll, "close/"), CONFIRMED).status_code == 302
     poll.refresh_from_db()
     assert poll.status == Poll.Status.CLOSED
 
@@ -140,7 +143,9 @@ def test_secretariat_opens_and_closes_from_the_page(as_user, voting_world):
 def test_member_gets_403_opening_a_poll(as_user, voting_world):
     poll = make_poll(voting_world)
     assert (
-        as_user(voting_world.lai_chau_leader).post(url(voting_world, poll, "open/")).status_code
+        as_user(voting_world.lai_chau_leader)
+        .post(url(voting_world, poll, "open/"), CONFIRMED)
+        .status_code
         == 403
     )
     poll.refresh_from_db()
@@ -213,7 +218,7 @@ def test_member_downloads_the_minutes(as_user, voting_world):
 def test_receipt_check_on_the_results_page(as_user, voting_world):
     poll = open_poll(voting_world)
     receipt = cast(voting_world, poll, "lai_chau", "son_la")
-    as_user(voting_world.son_la_officer).post(url(voting_world, poll, "close/"))
+    as_user(voting_world.son_la_officer).post(url(voting_world, poll, "close/"), CONFIRMED)
     client = as_user(voting_world.lai_chau_leader)
     response = client.get(url(voting_world, poll, "results/"), {"code": receipt})
     assert response.context["receipt_checked"] is True
@@ -226,15 +231,19 @@ def test_paper_poll_pages(as_user, voting_world):
     secretariat = as_user(voting_world.son_la_officer)
     papers = secretariat.get(url(voting_world, poll, "papers.docx"))
     assert papers.status_code == 200
-    secretariat.post(url(voting_world, poll, "close/"))
+    secretariat.post(url(voting_world, poll, "close/"), CONFIRMED)
     form = {"ballots_cast": "3", "blank_ballots": "0"}
     form |= {f"votes_{c.pk}": "1" for c in poll.candidates.all()}
     assert secretariat.post(url(voting_world, poll, "count/"), form).status_code == 302
-    same = secretariat.post(url(voting_world, poll, "count/confirm/"))
+    same = secretariat.post(url(voting_world, poll, "count/confirm/"), CONFIRMED)
     assert same.status_code == 302
     poll.refresh_from_db()
     assert not poll.paper_count.is_confirmed
-    as_user(voting_world.cao_bang_officer).post(url(voting_world, poll, "count/confirm/"))
+    second = as_user(voting_world.cao_bang_officer)
+    second.post(url(voting_world, poll, "count/confirm/"))  # not ticked: nothing happens
+    poll.paper_count.refresh_from_db()
+    assert not poll.paper_count.is_confirmed
+    second.post(url(voting_world, poll, "count/confirm/"), CONFIRMED)
     poll.paper_count.refresh_from_db()
     assert poll.paper_count.is_confirmed
 
