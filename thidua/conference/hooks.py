@@ -18,6 +18,7 @@ from thidua.jobs.registry import Outcome
 
 from . import national
 from .models import Comment, ReportVersion
+from .problems import ACTIONS
 
 # The conference can be prepared from the cross-check on; the draft is discussed from the
 # conference phase until the proposals go up.
@@ -72,6 +73,7 @@ def national_report(job: Job, progress: Progress) -> Outcome:
 def register() -> None:
     """Plug the conference into the year and the jobs (called from ConferenceConfig.ready)."""
     hooks.register(year_links=year_links, member_todos=member_todos)
+    hooks.describe_actions(gettext_lazy("Review conference"), ACTIONS)
     registry.register(
         NATIONAL_REPORT,
         label=gettext_lazy("National summary report"),

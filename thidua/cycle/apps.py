@@ -7,8 +7,10 @@ class CycleConfig(AppConfig):
     verbose_name = _("Emulation years")
 
     def ready(self) -> None:
-        from thidua.orgs import hooks
+        from thidua.orgs import hooks as org_hooks
 
+        from . import hooks, problems
         from .organization_page import memberships_section
 
-        hooks.organization_sections.append(memberships_section)
+        org_hooks.organization_sections.append(memberships_section)
+        hooks.describe_actions(_("Emulation year"), problems.ACTIONS)

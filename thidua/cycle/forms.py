@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -7,8 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from thidua.concurrency import VersionField
 from thidua.lib.formfields import DayField
+from thidua.orgs.forms import (
+    OrganizationChoiceField,
+    OrganizationMultipleChoiceField,
+    label_for_choice,
+)
 from thidua.orgs.models import Organization
+from thidua.orgs.reads import existing_on
 
+from .hooks import CarryOver
 from .models import Phase
 
 
@@ -64,14 +73,64 @@ class DeadlineForm(forms.Form):
 
 
 class OpenYearForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=1945, max_value=2100)
-    members = forms.ModelMultipleChoiceField(
+    """A year's members, head and deputy, and what to copy into it from the last year.
+
+    The units offered are those that exist on `offered_on` (the year's first day); one no
+    longer offered is still recognised, so that the action says why it cannot be a member.
+    """
+
+    year = forms.IntegerField(
+        label=_("Year"), min_value=1945, max_value=2100, widget=forms.HiddenInput
+    )
+    members = OrganizationMultipleChoiceField(
         label=_("Members"),
         queryset=Organization.objects.filter(archived=False),
         widget=forms.CheckboxSelectMultiple,
     )
-    head = forms.ModelChoiceField(label=_("Cluster head"), queryset=Organization.objects.all())
-    deputy = forms.ModelChoiceField(label=_("Cluster deputy"), queryset=Organization.objects.all())
+    head = OrganizationChoiceField(
+        label=_("Cluster head"),
+        queryset=Organization.objects.filter(archived=False),
+        empty_label=_("Choose a unit"),
+    )
+    deputy = OrganizationChoiceField(
+        label=_("Cluster deputy"),
+        queryset=Organization.objects.filter(archived=False),
+        empty_label=_("Choose a unit"),
+    )
+    carry_over = forms.MultipleChoiceField(
+        label=_("Copy from the last year"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        offered_on: dt.date,
+        carry_overs: Sequence[CarryOver] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        offered = existing_on(offered_on)
+        for name in ("members", "head", "deputy"):
+            self.fields[name].offer(offered)  # type: ignore[attr-defined]
+        if carry_overs:
+            self.fields["carry_over"].choices = [(c.key, c.label) for c in carry_overs]  # type: ignore[attr-defined]
+        else:
+            del self.fields["carry_over"]
+
+    def clean_members(self) -> Any:
+        members = self.cleaned_data["members"]
+        getlist = getattr(self.data, "getlist", None)
+        chosen = [str(v) for v in getlist(self.add_prefix("members"))] if getlist else []
+        twice = {value for value in chosen if chosen.count(value) > 1}
+        for org in members:
+            if str(org.pk) in twice:
+                raise forms.ValidationError(
+                    _("%(unit)s is listed twice among the members.")
+                    % {"unit": label_for_choice(org)}
+                )
+        return members
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -83,3 +142,23 @@ class OpenYearForm(forms.Form):
         if data.get("head") and data.get("head") == data.get("deputy"):
             self.add_error("deputy", _("The head and the deputy must be different units."))
         return data
+
+
+class HistoryFilterForm(forms.Form):
+    """The year's history narrowed to an area, a unit's people and a period."""
+
+    area = forms.TypedChoiceField(label=_("Area"), required=False, coerce=int, empty_value=None)
+    unit = forms.TypedChoiceField(label=_("Unit"), required=False, coerce=int, empty_value=None)
+    since = DayField(label=_("From"), required=False)
+    until = DayField(label=_("To"), required=False)
+
+    def __init__(
+        self, *args: Any, areas: list[str], units: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        self.fields["area"].choices = everything + list(enumerate(areas))  # type: ignore[attr-defined]
+        self.fields["unit"].choices = everything + units  # type: ignore[attr-defined]
+
+    def narrowing(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in ("area", "unit", "since", "until")}

@@ -2,8 +2,9 @@
 
 Each area's `hooks.py` has a `register()`, called from its AppConfig.ready(), that hands
 this module its callbacks by their one set of names (`phase_problems`, `phase_changed`,
-`member_todos`, `year_links`, `report_facts`); the cycle calls them without knowing the
-areas. Every callback receives loaded objects and answers in the user's words.
+`member_todos`, `year_links`, `report_facts`, `carry_overs`, `year_opened`); the cycle calls
+them without knowing the areas. Every callback receives loaded objects and answers in the
+user's words.
 """
 
 from __future__ import annotations
@@ -34,15 +35,33 @@ MemberTodos = Callable[["EmulationYear", Sequence["Membership"]], dict[int, list
 # (year, user) -> the area's pages that this user may open.
 YearLinks = Callable[["EmulationYear", Any], list[Link]]
 
+
+@dataclass(frozen=True)
+class CarryOver:
+    """Something of the last year that an area offers to copy into the next, as a tick box."""
+
+    key: str  # namespaced by area, e.g. "indicators"; what `year_opened` receives when ticked
+    label: str  # "Copy the 12 indicators of 2016"
+
+
 # (year) -> facts an area states about the year, for the summary report, the minutes, the
 # proposal and the news draft. Keys are namespaced by area; see docs/report-facts.md.
 ReportFacts = Callable[["EmulationYear"], dict[str, Any]]
+
+# (last year) -> what the area can copy from it into the next year; empty when nothing.
+CarryOvers = Callable[["EmulationYear"], list[CarryOver]]
+# (last year, new year, the keys the secretariat ticked, acting user) -> what was copied, in
+# the user's words. Runs inside the opening's transaction: a refusal leaves no year behind.
+# The opening's permission (cycle.open_year) covers the copies.
+YearOpened = Callable[["EmulationYear", "EmulationYear", frozenset[str], Any], list[str]]
 
 phase_problems: list[PhaseCheck] = []
 phase_changed: list[PhaseChanged] = []
 member_todos: list[MemberTodos] = []
 year_links: list[YearLinks] = []
 report_facts: list[ReportFacts] = []
+carry_overs: list[CarryOvers] = []
+year_opened: list[YearOpened] = []
 
 _REGISTERED: dict[str, list[Any]] = {
     "phase_problems": phase_problems,
@@ -50,6 +69,8 @@ _REGISTERED: dict[str, list[Any]] = {
     "member_todos": member_todos,
     "year_links": year_links,
     "report_facts": report_facts,
+    "carry_overs": carry_overs,
+    "year_opened": year_opened,
 }
 
 
@@ -60,6 +81,8 @@ def register(
     member_todos: MemberTodos | None = None,
     year_links: YearLinks | None = None,
     report_facts: ReportFacts | None = None,
+    carry_overs: CarryOvers | None = None,
+    year_opened: YearOpened | None = None,
 ) -> None:
     """Plug an area's callbacks into the year; an area passes the ones it has."""
     given = {
@@ -68,10 +91,26 @@ def register(
         "member_todos": member_todos,
         "year_links": year_links,
         "report_facts": report_facts,
+        "carry_overs": carry_overs,
+        "year_opened": year_opened,
     }
     for name, callback in given.items():
         if callback is not None and callback not in _REGISTERED[name]:
             _REGISTERED[name].append(callback)
+
+
+# What each action of the audit trail is called in a sentence ("đã ký giao ước thi đua"),
+# and the area it belongs to, for the year's history and its filter. Filled by the areas'
+# `describe_actions`; an action nobody describes reads "đã thay đổi".
+action_phrases: dict[str, Any] = {}
+action_areas: dict[str, Any] = {}
+
+
+def describe_actions(area: Any, phrases: dict[str, Any]) -> None:
+    """Name an area's actions for the history: `area` and each phrase are lazy translations."""
+    for action, phrase in phrases.items():
+        action_phrases[action] = phrase
+        action_areas[action] = area
 
 
 class RepeatedFact(Exception):

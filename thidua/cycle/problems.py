@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from thidua.lib.dates import short_date
 
@@ -61,3 +62,15 @@ def todo_label(code: str) -> str:
         case "sign_pledge":
             return _("Sign the emulation pledge")
     return code
+
+
+# The year's own actions, as the history tells them (see `hooks.describe_actions`).
+ACTIONS = {
+    "year.open": gettext_lazy("opened the emulation year"),
+    "year.phase": gettext_lazy("moved the year to the next phase"),
+    "movement.set": gettext_lazy("launched the emulation movement"),
+    "pledge.set": gettext_lazy("wrote the emulation pledge"),
+    "pledge.sign": gettext_lazy("signed the emulation pledge"),
+    "deadline.set": gettext_lazy("set a deadline"),
+    "deadline.lift": gettext_lazy("lifted a deadline"),
+}

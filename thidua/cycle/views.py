@@ -23,10 +23,11 @@ from thidua.lib.dates import short_date
 from thidua.lib.text import sort_key
 from thidua.orgs.models import User
 
-from . import actions, hooks, reads, rules
+from . import actions, history, hooks, opening, reads, rules
 from .forms import (
     ConfirmForm,
     DeadlineForm,
+    HistoryFilterForm,
     MovementForm,
     OpenYearForm,
     PhaseForm,
@@ -52,43 +53,62 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The cluster's years and, for who may open one, the next year proposed from the last."""
     cluster = access.get_cluster_for(request.user, slug)
     years = [y for y in cluster.years.all() if request.user.has_perm("cycle.view_year", y)]
-    can_open = request.user.has_perm("cycle.open_year", cluster)
-    form = None
-    status = 200
-    if can_open:
-        latest = cluster.years.order_by("-year").first()
-        initial = {}
-        if latest is not None:
-            initial = {"year": latest.year + 1, "members": list(latest.members.all())}
-        form = OpenYearForm(request.POST or None, initial=initial)
+    if not request.user.has_perm("cycle.open_year", cluster):
         if request.method == "POST":
-            opening = form
-            outcome = run_form_action(
-                opening,
-                lambda: actions.do_open_year(
-                    cluster,
-                    year=opening.cleaned_data["year"],
-                    members=list(opening.cleaned_data["members"]),
-                    head=opening.cleaned_data["head"],
-                    deputy=opening.cleaned_data["deputy"],
-                    acting_user=request.user,
-                ),
-            )
-            if outcome.done and outcome.result is not None:
-                opened = outcome.result.year
-                messages.success(request, _("The year %(year)s is open.") % {"year": opened})
-                return redirect("year_dashboard", slug=slug, year=opened)
-            status = outcome.status
-    elif request.method == "POST":
-        access.require(request.user, "cycle.open_year", cluster)
+            access.require(request.user, "cycle.open_year", cluster)
+        return render(request, "cycle/cluster_detail.html", {"cluster": cluster, "years": years})
+    proposal = opening.propose(cluster, _year_to_open(request, cluster))
+    form = OpenYearForm(
+        request.POST or None,
+        initial=proposal.initial,
+        offered_on=proposal.first_day,
+        carry_overs=proposal.carry_overs,
+    )
+    status = 200
+    if request.method == "POST":
+        outcome = run_form_action(
+            form,
+            lambda: actions.do_open_next_year(
+                cluster,
+                year=form.cleaned_data["year"],
+                members=list(form.cleaned_data["members"]),
+                head=form.cleaned_data["head"],
+                deputy=form.cleaned_data["deputy"],
+                carry_over=form.cleaned_data.get("carry_over", []),
+                acting_user=request.user,
+            ),
+        )
+        if outcome.done and outcome.result is not None:
+            opened = outcome.result
+            messages.success(request, _opened_message(opened, proposal.previous))
+            return redirect("year_dashboard", slug=slug, year=opened.year.year)
+        status = outcome.status
     return render(
         request,
         "cycle/cluster_detail.html",
-        {"cluster": cluster, "years": years, "form": form},
+        {"cluster": cluster, "years": years, "form": form, "proposal": proposal},
         status=status,
     )
+
+
+def _year_to_open(request: HttpRequest, cluster: Any) -> int:
+    """The year asked for (posted, or in the address), else the one after the latest."""
+    asked = request.POST.get("year") or request.GET.get("year") or ""
+    if asked.isdigit() and 1945 <= int(asked) <= 2100:
+        return int(asked)
+    return opening.next_year_of(cluster)
+
+
+def _opened_message(opened: actions.OpenedYear, previous: EmulationYear | None) -> str:
+    message = _("The year %(year)s is open.") % {"year": opened.year.year}
+    if opened.copied and previous is not None:
+        message += " " + _(
+            "Copied from %(year)s: %(what)s. Review the copies in the setup phase."
+        ) % {"year": previous.year, "what": ", ".join(opened.copied)}
+    return message
 
 
 @login_required
@@ -323,11 +343,32 @@ def year_history(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     # Votes one by one are left out: the poll's register says who voted, and a vote's time
     # is nobody's business (docs/security.md, "Ballot secrecy"). The close lists who voted.
     entries = (
-        AuditEntry.objects.filter(year=emulation_year).exclude(action="poll.vote").order_by("-id")
+        AuditEntry.objects.filter(year=emulation_year)
+        .exclude(action="poll.vote")
+        .select_related("actor__organization")
+        .order_by("-id")
     )
+    form = HistoryFilterForm(
+        request.GET or None,
+        areas=history.areas(),
+        units=[
+            (row["membership"].organization_id, row["membership"].organization.display_name)
+            for row in reads.year_figures(emulation_year).rows
+        ],
+    )
+    if form.is_bound and form.is_valid():
+        entries = history.filtered(entries, **form.narrowing())
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "cycle/history.html",
-        year_context(emulation_year, page=page),
+        year_context(
+            emulation_year,
+            page=page,
+            lines=history.lines(page.object_list),
+            form=form,
+            query=query.urlencode(),
+        ),
     )

@@ -7,12 +7,14 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from thidua.cycle import hooks
 from thidua.cycle.models import EmulationYear, Membership, Phase
 
 from . import reads
 from .models import Poll
+from .problems import ACTIONS
 
 SHOWN_FROM = (Phase.CONFERENCE, Phase.VOTING, Phase.PROPOSALS, Phase.CLOSED)
 
@@ -108,6 +110,7 @@ def register() -> None:
         year_links=year_links,
         report_facts=report_facts,
     )
+    hooks.describe_actions(gettext_lazy("Voting"), ACTIONS)
 
 
 def report_facts(year: EmulationYear) -> dict[str, Any]:

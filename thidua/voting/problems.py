@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import box, rules
 
@@ -124,3 +125,16 @@ def describe(problem: rules.Problem, labels: Mapping[Any, str] | None = None) ->
                 % p
             )
     return problem.code
+
+
+# Voting's actions, as the year's history tells them. A vote is not among them: the history
+# never lists votes one by one (docs/security.md, "Ballot secrecy").
+ACTIONS = {
+    "poll.create": gettext_lazy("created a poll"),
+    "poll.update": gettext_lazy("changed a poll"),
+    "poll.open": gettext_lazy("opened a poll"),
+    "poll.close": gettext_lazy("closed a poll"),
+    "poll.paper_count": gettext_lazy("entered the paper ballots' count"),
+    "poll.paper_confirm": gettext_lazy("confirmed the paper ballots' count"),
+    "poll.runoff": gettext_lazy("opened the next round"),
+}

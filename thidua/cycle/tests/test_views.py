@@ -1,7 +1,10 @@
 """Each page with an allowed persona and a refused one: outsiders 404, read-only users 403."""
 
+import datetime as dt
+
 from django.utils.html import escape
 
+from thidua.cycle import actions as cycle_actions
 from thidua.cycle.models import Movement, Phase, Signature
 
 
@@ -171,10 +174,43 @@ def test_officer_gets_403_signing_the_pledge(as_user, world):
     assert not Signature.objects.exists()
 
 
-def test_history_page_lists_the_years_changes(as_user, world):
+def test_history_page_tells_the_years_changes_in_sentences(as_user, world):
     world.launch()
+    cycle_actions.do_set_movement(
+        world.year,
+        title="Phong trào thi đua yêu nước năm 2016",
+        launched_on=dt.date(2016, 3, 20),
+        goals="Hoàn thành xuất sắc nhiệm vụ chính trị được giao.",
+        version=cycle_actions.movement_version(Movement.objects.get(year=world.year)),
+        acting_user=world.son_la_officer,
+    )
     body = as_user(world.lai_chau_officer).get(world.url + "history/").content.decode()
-    assert "movement.set" in body and "pledge.set" in body
+    officer = f"{world.son_la_officer} (Sở KH&amp;ĐT Sơn La)"
+    assert f"{officer} đã phát động phong trào thi đua" in body
+    assert f"{officer} đã soạn giao ước thi đua" in body
+    assert "Tiêu đề: Phong trào thi đua năm 2016 → Phong trào thi đua yêu nước năm 2016" in body
+    assert "Ngày phát động: 18/03/2016 → 20/03/2016" in body
+    assert "movement.set" not in body and "{" not in body.split("<ol", 1)[1].split("</ol>")[0]
+
+
+def test_history_is_filtered_by_area_unit_and_period(as_user, world):
+    world.launch()
+    client = as_user(world.lai_chau_officer)
+    page = client.get(world.url + "history/").content.decode()
+    assert 'name="area"' in page and 'name="unit"' in page and 'name="since"' in page
+    from thidua.cycle import history
+
+    year_area = history.areas().index("Năm thi đua")
+    voting_area = history.areas().index("Bỏ phiếu")
+    mine = client.get(world.url + f"history/?area={year_area}").content.decode()
+    assert "đã phát động phong trào thi đua" in mine
+    none = client.get(world.url + f"history/?area={voting_area}").content.decode()
+    assert "đã phát động phong trào thi đua" not in none
+    lai_chau = world.orgs["lai_chau"].pk
+    other_unit = client.get(world.url + f"history/?unit={lai_chau}").content.decode()
+    assert "đã phát động phong trào thi đua" not in other_unit
+    later = client.get(world.url + "history/?since=01/01/2099").content.decode()
+    assert "Chưa có thay đổi nào" in later or "đã phát động" not in later
 
 
 def test_cluster_page_lists_years_and_lets_the_secretariat_open_the_next(as_user, world):
