@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -17,26 +19,56 @@ from .models import ApiToken, digest, new_key
 
 
 @transaction.atomic
-def do_create_token(*, name: str, acting_user: Any) -> tuple[ApiToken, str]:
-    """A new token for the acting user; the key is returned once and never stored."""
+def do_create_token(
+    *,
+    name: str,
+    acting_user: Any,
+    scope: str = ApiToken.Scope.WRITE,
+    days: int | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token for the acting user, living `days` (the administrator's default when
+    None, never more than the administrator's maximum); the key is returned once and never
+    stored."""
     name = normalize(name)
     if not name:
         raise ActionRefused(
             _("Give the token a name, such as the program that will use it."), kind=Refusal.MISSING
+        )
+    if scope not in ApiToken.Scope.values:
+        raise ActionRefused(_("Choose what the token may do."), kind=Refusal.INVALID)
+    longest = settings.THIDUA_API_TOKEN_MAX_DAYS
+    days = settings.THIDUA_API_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= longest:
+        raise ActionRefused(
+            _("A token lives from 1 to %(days)s days.") % {"days": longest},
+            kind=Refusal.INVALID,
         )
     if ApiToken.objects.filter(user=acting_user, name=name, revoked_at__isnull=True).exists():
         raise ActionRefused(
             _("You already have a token named %(name)s.") % {"name": name}, kind=Refusal.DUPLICATE
         )
     key = new_key()
+    now = timezone.now()
     token = ApiToken.objects.create(
         user=acting_user,
         name=name,
         key_hash=digest(key),
         hint=key[:10],
-        created_at=timezone.now(),
+        scope=scope,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
     )
-    record("api_token.create", token, actor=acting_user, after={"name": name, "hint": token.hint})
+    record(
+        "api_token.create",
+        token,
+        actor=acting_user,
+        after={
+            "name": name,
+            "hint": token.hint,
+            "scope": scope,
+            "expires_at": token.expires_at,
+        },
+    )
     return token, key
 
 

@@ -26,7 +26,7 @@ from thidua.lib.text import sort_key
 from thidua.orgs.models import Organization, Succession
 
 from . import awards, errors, indicators, schemas, scoring, voting
-from .auth import TokenAuth
+from .auth import TokenAuth, TokenRefused
 from .schemas import ERRORS, Id, Slug
 
 api = NinjaAPI(
@@ -61,6 +61,12 @@ def refused(request: HttpRequest, exc: ActionRefused) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, errors.unauthenticated(), 401)
+
+
+@api.exception_handler(TokenRefused)
+def token_refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:
+    """An unknown, revoked or expired token (401), or a read-only one asked to write (403)."""
+    return _error(request, exc.message, exc.status_code)
 
 
 @api.exception_handler(HttpError)

@@ -6,10 +6,12 @@ can act on ("query.status: phải là một trong: draft, eligible"), not the va
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 
@@ -23,6 +25,27 @@ def forbidden() -> str:
 
 def unauthenticated() -> str:
     return _("A valid API token is required.")
+
+
+def token_unknown() -> str:
+    return _(
+        "This API token is not valid: check that it was copied whole, or make a new one on "
+        "your account's token page."
+    )
+
+
+def token_revoked() -> str:
+    return _("This API token was revoked; make a new one on your account's token page.")
+
+
+def token_expired(expired: dt.datetime) -> str:
+    return _("This API token expired on %(date)s; make a new one on your account's token page.") % {
+        "date": formats.date_format(timezone.localtime(expired), "d/m/Y H:i")
+    }
+
+
+def token_reads_only() -> str:
+    return _("This API token may only read; to change data, make a token that may read and write.")
 
 
 def of_status(status: int, message: str) -> str:

@@ -1,4 +1,5 @@
-"""Personal access tokens for the REST API: shown once, stored as a hash, revocable."""
+"""Personal access tokens for the REST API: shown once, stored as a hash, limited in time and
+in scope (reading only, or reading and writing), revocable."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 PREFIX = "thd_"
@@ -22,6 +24,10 @@ def new_key() -> str:
 
 
 class ApiToken(models.Model):
+    class Scope(models.TextChoices):
+        READ = "read", _("read only")
+        WRITE = "write", _("read and write")
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens"
     )
@@ -29,7 +35,9 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     # The first characters, so the owner can tell tokens apart without the secret.
     hint = models.CharField(_("starts with"), max_length=12)
+    scope = models.CharField(_("scope"), max_length=8, choices=Scope.choices)
     created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
@@ -50,4 +58,12 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.has_expired
+
+    @property
+    def has_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def may_write(self) -> bool:
+        return self.scope == self.Scope.WRITE

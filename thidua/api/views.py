@@ -1,10 +1,15 @@
-"""The page where a user makes and revokes personal API tokens."""
+"""The page where a user makes and revokes personal API tokens, and sees when each was last
+used and when it expires."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.validators import MaxValueValidator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,6 +31,25 @@ def _user(request: HttpRequest) -> User:
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    scope = forms.ChoiceField(
+        label=gettext_lazy("The token may"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    days = forms.IntegerField(label=gettext_lazy("Valid for (days)"), min_value=1, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        longest = settings.THIDUA_API_TOKEN_MAX_DAYS
+        days = self.fields["days"]
+        assert isinstance(days, forms.IntegerField)
+        days.initial = settings.THIDUA_API_TOKEN_DAYS
+        days.max_value = longest
+        days.validators.append(MaxValueValidator(longest))
+        days.widget.attrs["max"] = longest
+        days.help_text = gettext_lazy("At most %(days)s days.") % {"days": longest}
 
 
 @login_required
@@ -36,7 +60,12 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         outcome = run_form_action(
             form,
-            lambda: do_create_token(name=form.cleaned_data["name"], acting_user=request.user),
+            lambda: do_create_token(
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"] or ApiToken.Scope.READ,
+                days=form.cleaned_data["days"],
+                acting_user=request.user,
+            ),
             field="name",
         )
         if outcome.result is not None:

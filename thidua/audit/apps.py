@@ -7,4 +7,6 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import seals, signals  # noqa: F401
+
+        seals.install()

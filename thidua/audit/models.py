@@ -61,9 +61,47 @@ class ChainHead(models.Model):
     """A single row holding the newest hash; locking it serialises writers of the chain."""
 
     last_hash = models.CharField(max_length=64)
+    # The keyed code of the seal state with this head (thidua.audit.seals).
+    seals_mac = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit chain head")
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+class BlockSeal(models.Model):
+    """The keyed seal of one block of a table's rows, kept by `thidua.audit.seals`.
+
+    `mac` covers every row of the block; `tags` holds each row's key and short tag, so that a
+    block that no longer matches names the rows that changed.
+    """
+
+    table = models.CharField(max_length=63)
+    block = models.BigIntegerField()
+    rows = models.PositiveIntegerField()
+    mac = models.CharField(max_length=32)
+    tags = models.TextField()
+
+    class Meta:
+        verbose_name = _("sealed block")
+        constraints = [
+            models.UniqueConstraint(fields=["table", "block"], name="one_seal_per_block"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.block}"
+
+
+class SealState(models.Model):
+    """A single row: each sealed table's totals, signed with the chain's head on the chain
+    head's row, so that seals removed or restored from an older copy are seen."""
+
+    tables = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("seal state")
+
+    def __str__(self) -> str:
+        return f"{len(self.tables)} tables"

@@ -8,10 +8,11 @@ import hashlib
 import json
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connections, models, transaction
 
 from thidua.lib import clock
 
+from . import seals
 from .models import AuditEntry, ChainHead
 
 GENESIS = "0" * 64
@@ -75,7 +76,8 @@ def record(
     year: Any = None,
     cluster: Any = None,
 ) -> AuditEntry:
-    """Append one entry for `obj`; call inside the action's transaction."""
+    """Append one entry for `obj`; call inside the action's transaction, after its writes
+    (the blocks they touched are sealed again here, signed with the new head)."""
     if year is not None and cluster is None:
         cluster = year.cluster
     head, _created = ChainHead.objects.select_for_update().get_or_create(
@@ -100,6 +102,7 @@ def record(
     entry.save()
     head.last_hash = entry.entry_hash
     head.save(update_fields=["last_hash"])
+    seals.settle(connections[ChainHead.objects.db], head=entry.entry_hash)
     return entry
 
 

@@ -241,3 +241,12 @@ THIDUA_TRUSTED_PROXIES = [
     for entry in os.environ.get("THIDUA_TRUSTED_PROXIES", "").split(",")
     if entry.strip()
 ]
+
+# API tokens: the days a new token lives unless its owner chooses fewer, and the most an owner
+# may choose (thidua.api).
+THIDUA_API_TOKEN_DAYS = int(os.environ.get("THIDUA_API_TOKEN_DAYS", "90"))
+THIDUA_API_TOKEN_MAX_DAYS = int(os.environ.get("THIDUA_API_TOKEN_MAX_DAYS", "365"))
+
+# The key that seals the audited data (thidua.audit.seals). Keep it out of the database and
+# its backups; when empty it is derived from THIDUA_SECRET_KEY (docs/security.md).
+THIDUA_AUDIT_KEY = os.environ.get("THIDUA_AUDIT_KEY", "")
