@@ -100,11 +100,20 @@ class ScoresForm(_LeavesForm):
     def __init__(self, *args: Any, tree: TableTree, **kwargs: Any) -> None:
         super().__init__(*args, tree=tree, **kwargs)
         for leaf in tree.leaves:
-            self.fields[f"points_{leaf.pk}"] = PointsField(label=_("Points"))
+            number = {"number": leaf.number}
+            points = PointsField(label=_("Points of criterion %(number)s") % number)
+            points.widget.attrs["aria-label"] = str(points.label)
+            self.fields[f"points_{leaf.pk}"] = points
             self.fields[f"explanation_{leaf.pk}"] = forms.CharField(
-                label=_("Explanation"),
+                label=_("Explanation of criterion %(number)s") % number,
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 2,
+                        "class": "explanation",
+                        "aria-label": _("Explanation of criterion %(number)s") % number,
+                    }
+                ),
             )
 
     def clean(self) -> dict[str, Any]:

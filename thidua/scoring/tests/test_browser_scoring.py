@@ -1,5 +1,7 @@
 """In a real browser: a unit officer self-scores and submits; the secretariat sees the ranking."""
 
+from decimal import Decimal
+
 import pytest
 
 from thidua.cycle.models import Phase
@@ -29,11 +31,23 @@ def test_unit_officer_self_scores_and_the_secretariat_sees_the_ranking(
     page.goto(live_server.url + world.url)
     page.get_by_role("button", name="Bản tự chấm điểm của đơn vị").click()
     form = page.get_by_test_id("scores-form")
+    assert page.get_by_test_id("running-total").inner_text() == "0"
+    expected = Decimal(0)
     for number, value in FIGURES["lai_chau"].items():
         row = form.locator(f"tr[data-number='{number}']")
+        # Every box is labelled with its criterion's number, for screen readers too.
+        assert page.get_by_label(f"Điểm tự chấm mục {number}", exact=True).count() == 1
+        assert page.get_by_label(f"Giải trình mục {number}", exact=True).count() == 1
         row.locator("input.points").fill(value.replace(".", ","))
+        expected += Decimal(value)
+        # The total adds up while typing; points without an explanation are marked at once.
+        shown = page.get_by_test_id("running-total").inner_text()
+        assert Decimal(shown.replace(".", "").replace(",", ".")) == expected
+        explanation = row.locator("textarea")
         if value != "0":
-            row.locator("textarea").fill("Theo báo cáo tổng kết năm.")
+            assert explanation.get_attribute("aria-invalid") == "true"
+            explanation.fill("Theo báo cáo tổng kết năm.")
+        assert explanation.get_attribute("aria-invalid") == "false"
     page.get_by_test_id("save-scores").click()
     assert "Đã lưu điểm." in page.content()
     page.get_by_test_id("confirm-submit").check()
