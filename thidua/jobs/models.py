@@ -19,9 +19,6 @@ class Job(models.Model):
     read to show the progress bar, the outcome and the file produced.
     """
 
-    # The kinds are the areas' (see registry.py); Job.Kind.X names the registered kind "x".
-    Kind = registry.names
-
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")
         RUNNING = "running", _("Running")

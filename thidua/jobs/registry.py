@@ -74,19 +74,3 @@ def get(kind: str) -> Kind:
 def choices() -> list[tuple[str, str | Promise]]:
     """Job.kind's choices: the registered kinds with their labels."""
     return [(kind.kind, kind.label) for kind in KINDS.values()]
-
-
-class _Names:
-    """`Job.Kind.IMPORT_HISTORY` for the registered kind "import_history".
-
-    Kept for the callers that name kinds that way (awards' pages); new code uses the
-    constants of the area that registers the kind.
-    """
-
-    def __getattr__(self, name: str) -> str:
-        if name.lower() in KINDS:
-            return name.lower()
-        raise AttributeError(name)
-
-
-names = _Names()

@@ -17,13 +17,14 @@ def main() -> None:
     django.setup()
     from django.core.management import execute_from_command_line
 
+    from thidua.award_history.hooks import IMPORT_HISTORY
     from thidua.jobs import registry
     from thidua.jobs.models import Job
     from thidua.jobs.progress import Progress
     from thidua.jobs.registry import Outcome
 
     pause = float(os.environ.get("THIDUA_TEST_PAUSE", "600"))
-    kind = registry.get(Job.Kind.IMPORT_HISTORY)
+    kind = registry.get(IMPORT_HISTORY)
     import_history = kind.work
 
     def slow_import(job: Job, progress: Progress) -> Outcome:

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from thidua.awards.importing import COLUMNS
 from thidua.awards.models import AwardRecord
+from thidua.conference.hooks import NATIONAL_REPORT
 from thidua.jobs.health import worker_beats
 from thidua.jobs.models import Job
 from thidua.jobs.progress import FileProgress, TerminalBar, read_progress
@@ -177,9 +178,7 @@ def test_the_worker_runs_a_queued_job(settings, tmp_path):
     world = build_world()
     from thidua.jobs.actions import do_start_job
 
-    job = do_start_job(
-        Job.Kind.NATIONAL_REPORT, acting_user=world.supervisor, params={"year": 2016}
-    )
+    job = do_start_job(NATIONAL_REPORT, acting_user=world.supervisor, params={"year": 2016})
     call_command("worker", "--batch", "--no-startup-delay", "--worker-id", "w1", verbosity=0)
     job.refresh_from_db()
     assert job.status == Job.Status.DONE, job.message

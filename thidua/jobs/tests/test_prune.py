@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from thidua.conference.hooks import NATIONAL_REPORT
 from thidua.jobs.actions import do_fail_abandoned_jobs, do_prune_jobs, do_start_job
 from thidua.jobs.health import heartbeat_folder
 from thidua.jobs.heartbeat import Beat, first_beat, write_beat
@@ -40,9 +41,7 @@ def finished_days_ago(job: Job, days: int) -> Job:
 
 
 def report(world) -> Job:
-    job = do_start_job(
-        Job.Kind.NATIONAL_REPORT, acting_user=world.supervisor, params={"year": 2016}
-    )
+    job = do_start_job(NATIONAL_REPORT, acting_user=world.supervisor, params={"year": 2016})
     run_job.call(str(job.pk))
     job.refresh_from_db()
     return job

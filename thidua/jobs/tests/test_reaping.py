@@ -10,6 +10,7 @@ from django_tasks_db.models import DBTaskResult
 from hypothesis import given
 from hypothesis import strategies as st
 
+from thidua.conference.hooks import NATIONAL_REPORT
 from thidua.jobs import rules
 from thidua.jobs.actions import WORKER_LOST, do_fail_abandoned_jobs, do_start_job
 from thidua.jobs.health import heartbeat_folder, last_worker_heartbeat
@@ -59,9 +60,7 @@ def test_heartbeats_are_read_back_and_the_newest_is_the_last_heartbeat():
 
 def started(world, worker: str) -> Job:
     """A national report job a worker has claimed and started, as the worker does."""
-    job = do_start_job(
-        Job.Kind.NATIONAL_REPORT, acting_user=world.supervisor, params={"year": 2016}
-    )
+    job = do_start_job(NATIONAL_REPORT, acting_user=world.supervisor, params={"year": 2016})
     DBTaskResult.objects.create(
         task_path="thidua.jobs.tasks.run_job",
         args_kwargs={"args": [str(job.pk)], "kwargs": {}},

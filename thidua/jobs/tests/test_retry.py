@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from openpyxl import Workbook
 
 from thidua.audit.models import AuditEntry
+from thidua.award_history.hooks import IMPORT_HISTORY
 from thidua.awards.importing import COLUMNS
 from thidua.awards.models import AwardRecord
 from thidua.errors import ActionRefused
@@ -45,7 +46,7 @@ def unknown_unit_file() -> bytes:
 
 def start_import(world, content: bytes | None = None) -> Job:
     upload = SimpleUploadedFile("lich-su.xlsx", content or history_file(10))
-    return do_start_job(Job.Kind.IMPORT_HISTORY, acting_user=world.supervisor, upload=upload)
+    return do_start_job(IMPORT_HISTORY, acting_user=world.supervisor, upload=upload)
 
 
 def lose_worker(job: Job) -> Job:
@@ -101,7 +102,7 @@ def test_someone_elses_job_cannot_be_tried_again(client, world):
 def test_a_user_who_may_no_longer_start_the_job_cannot_try_it_again(client, world):
     # A job of a unit officer (who may not import history), as if the right had been withdrawn.
     job = Job.objects.create(
-        kind=Job.Kind.IMPORT_HISTORY,
+        kind=IMPORT_HISTORY,
         created_by=world.lai_chau_officer,
         status=Job.Status.FAILED,
         finished_at=timezone.now(),
@@ -178,7 +179,7 @@ def test_an_error_of_the_server_keeps_the_file_for_a_retry(world, monkeypatch):
     def broken(job, progress):
         raise RuntimeError("the disk is full")
 
-    replace_work(monkeypatch, Job.Kind.IMPORT_HISTORY, broken)
+    replace_work(monkeypatch, IMPORT_HISTORY, broken)
     job = start_import(world)
     run_job.call(str(job.pk))
     job.refresh_from_db()
@@ -201,14 +202,14 @@ def test_a_worker_judged_gone_does_not_overwrite_the_retry(world, monkeypatch):
     from thidua.jobs import tasks
 
     job = start_import(world)
-    real = registry.get(Job.Kind.IMPORT_HISTORY).work
+    real = registry.get(IMPORT_HISTORY).work
 
     def retried_meanwhile(job, progress):
         lose_worker(job)
         do_retry_job(job, acting_user=world.supervisor)
         return real(job, progress)
 
-    replace_work(monkeypatch, Job.Kind.IMPORT_HISTORY, retried_meanwhile)
+    replace_work(monkeypatch, IMPORT_HISTORY, retried_meanwhile)
     token = tasks.current_worker.set("w1")
     try:
         run_job.call(str(job.pk))

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from thidua.conference.hooks import NATIONAL_REPORT
 from thidua.jobs.health import heartbeat_folder
 from thidua.jobs.heartbeat import Beat, write_beat
 from thidua.jobs.models import Job
@@ -20,7 +21,7 @@ def own_media(settings, tmp_path):
 
 def queued_job(world, status=Job.Status.QUEUED) -> Job:
     return Job.objects.create(
-        kind=Job.Kind.NATIONAL_REPORT, params={"year": 2016}, created_by=world.supervisor,
+        kind=NATIONAL_REPORT, params={"year": 2016}, created_by=world.supervisor,
         status=status,
     )  # fmt: skip
 

@@ -22,6 +22,7 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from thidua.audit.models import AuditEntry
+from thidua.award_history.hooks import IMPORT_HISTORY
 from thidua.awards.models import AwardRecord
 from thidua.jobs.actions import WORKER_LOST, do_fail_abandoned_jobs, do_start_job
 from thidua.jobs.health import last_worker_heartbeat, worker_beats
@@ -122,7 +123,7 @@ def workers(settings: Any, tmp_path: Path) -> Iterator[Workers]:
 def start_import(world: World) -> Job:
     content = history_file(3000)  # 9,000 rows: written in two steps of the progress
     upload = SimpleUploadedFile("lich-su.xlsx", content)
-    return do_start_job(Job.Kind.IMPORT_HISTORY, acting_user=world.supervisor, upload=upload)
+    return do_start_job(IMPORT_HISTORY, acting_user=world.supervisor, upload=upload)
 
 
 def halfway(job: Job) -> bool:
