@@ -318,6 +318,21 @@ rules.add_perm("conference.manage", is_secretariat | is_admin)
 rules.add_perm("conference.comment", is_member_staff)
 
 
+# Notifications: each person lists and reads only their own, told through the unit they belong
+# to now; the administrator has a failed e-mail tried again.
+@rules.predicate
+def is_recipient(user: Any, notification: Any) -> bool:
+    return (
+        notification.recipient_id == user.pk
+        and notification.organization_id == user.organization_id
+    )
+
+
+rules.add_perm("notifications.list", rules.is_authenticated)
+rules.add_perm("notifications.read", is_recipient)
+rules.add_perm("notifications.manage", is_admin)
+
+
 def _granted(user: Any) -> set[tuple[str, str, Any]]:
     # What the page's lookups (get_*_for) found this user may do: the user object lives for
     # one request, so the action the page then calls does not decide it a second time.

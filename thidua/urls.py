@@ -17,6 +17,7 @@ urlpatterns = [
     path("news/", include("thidua.conference.news_urls")),
     path("awards/", include("thidua.awards.urls")),
     path("orgs/", include("thidua.orgs.urls")),
+    path("notifications/", include("thidua.notifications.urls")),
     path("", include("thidua.api.urls")),
     path("", include("thidua.cycle.urls")),
 ]

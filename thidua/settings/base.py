@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "thidua.api",
     "thidua.demo",
     "thidua.jobs",
+    "thidua.notifications",
 ]
 
 # Long work (imports, the national report, a batch eligibility check) runs as a task, stored
@@ -112,6 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "thidua.notifications.context_processors.unread",
             ],
         },
     },

@@ -40,6 +40,7 @@ conference      access audit awards cycle demo errors indicators jobs lib orgs s
 demo            cycle lib orgs
 api             access audit award_history awards cycle errors indicators lib orgs scoring voting
 maintenance     audit
+notifications   access audit cycle errors lib orgs
 testing         audit cycle orgs
 urls            health
 settings

@@ -255,6 +255,14 @@ news:article                       GET   ok     ok     ok     ok     ok     ok  
 news:article                       POST  ok     ok     ok     ok     ok     ok     ok     ok
 news:list                          GET   ok     ok     ok     ok     ok     ok     ok     ok
 news:list                          POST  ok     ok     ok     ok     ok     ok     ok     ok
+notifications:list                 GET   ok     ok     ok     ok     ok     ok     ok     login
+notifications:list                 POST  405    405    405    405    405    405    405    login
+notifications:preferences          GET   ok     ok     ok     ok     ok     ok     ok     login
+notifications:preferences          POST  ok     ok     ok     ok     ok     ok     ok     login
+notifications:read                 GET   405    405    405    405    405    405    405    login
+notifications:read                 POST  ok     ok     ok     ok     ok     ok     ok     login
+notifications:read_all             GET   405    405    405    405    405    405    405    login
+notifications:read_all             POST  ok     ok     ok     ok     ok     ok     ok     login
 organization_detail                GET   ok     ok     ok     ok     ok     ok     ok     login
 organization_detail                POST  ok     ok     ok     ok     ok     ok     ok     login
 pledge                             GET   ok     ok     ok     ok     ok     ok     404    login
