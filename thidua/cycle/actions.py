@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,7 +16,11 @@ from thidua.audit.record import record, snapshot
 from thidua.concurrency import require_version, version_of
 from thidua.errors import ActionRefused, Refusal
 from thidua.lib import clock
+from thidua.lib.dates import short_date
 from thidua.lib.text import normalize
+from thidua.orgs import reads as org_reads
+from thidua.orgs import rules as org_rules
+from thidua.orgs.forms import label_for_choice
 from thidua.orgs.models import Cluster, Organization
 
 from . import hooks, rules
@@ -59,13 +64,23 @@ def do_open_year(
     deputy: Organization,
     acting_user: Any,
 ) -> EmulationYear:
-    """Open a cluster's year with its members and the head and deputy elected for it."""
+    """Open a cluster's year with its members and the head and deputy elected for it.
+
+    Each member must exist on the year's first day, and be listed once.
+    """
     access.require(acting_user, "cycle.open_year", cluster)
+    member_set: dict[int, Organization] = {}
+    for org in members:
+        if org.pk in member_set:
+            raise ActionRefused(
+                _("%(unit)s is listed twice among the members.") % {"unit": label_for_choice(org)},
+                kind=Refusal.INVALID,
+            )
+        member_set[org.pk] = org
     if head == deputy:
         raise ActionRefused(
             _("The head and the deputy must be different units."), kind=Refusal.INVALID
         )
-    member_set = {m.pk: m for m in members}
     if head.pk not in member_set or deputy.pk not in member_set:
         raise ActionRefused(
             _("The head and the deputy must be members of the cluster."), kind=Refusal.INVALID
@@ -74,6 +89,7 @@ def do_open_year(
         raise ActionRefused(
             _("The cluster already has the year %(year)s.") % {"year": year}, kind=Refusal.EXISTS
         )
+    _refuse_absent_members(list(member_set.values()), year)
     emulation_year = EmulationYear.objects.create(
         cluster=cluster, year=year, phase=Phase.SETUP, phase_changed_at=clock.now()
     )
@@ -98,6 +114,147 @@ def do_open_year(
     )
     access.forget(acting_user)
     return emulation_year
+
+
+def _refuse_absent_members(members: Sequence[Organization], year: int) -> None:
+    """Refuse an archived member, or one that does not exist on the year's first day."""
+    first_day = dt.date(year, 1, 1)
+    for org in members:
+        org.refresh_from_db(fields=["valid_from", "valid_to", "archived"])
+        if org.archived:
+            raise ActionRefused(
+                _("%(unit)s is archived and cannot be a member.") % {"unit": label_for_choice(org)},
+                kind=Refusal.INVALID,
+            )
+        if org_rules.exists_on((org.valid_from, org.valid_to), first_day):
+            continue
+        if org.valid_from is not None and org.valid_from > first_day:
+            message = _("%(unit)s does not exist yet on %(day)s, when the year starts.")
+        else:
+            message = _("%(unit)s no longer exists on %(day)s, when the year starts.")
+        message %= {"unit": label_for_choice(org), "day": short_date(first_day)}
+        today = org_reads.continuing_on([org.pk], first_day)[org.pk]
+        if today:
+            message += " " + _("Choose the unit that continues it: %(units)s.") % {
+                "units": ", ".join(label_for_choice(o) for o in today)
+            }
+        raise ActionRefused(message, kind=Refusal.BAD_PERIOD)
+
+
+@dataclass(frozen=True)
+class OpenedYear:
+    """A year opened from the last one, and what was copied into it, in the user's words."""
+
+    year: EmulationYear
+    copied: list[str]
+
+
+TEXTS = "cycle.texts"  # the movement and the pledge, carried over as drafts
+
+
+def carry_overs(previous: EmulationYear) -> list[hooks.CarryOver]:
+    """What the last year offers to the next: each area's, then the movement and the pledge."""
+    offers = [offer for offers_of in hooks.carry_overs for offer in offers_of(previous)]
+    if (
+        Movement.objects.filter(year=previous).exists()
+        or Pledge.objects.filter(year=previous).exists()
+    ):
+        offers.append(
+            hooks.CarryOver(
+                TEXTS,
+                _("Copy the movement and the pledge of %(year)s, as drafts to edit")
+                % {"year": previous.year},
+            )
+        )
+    return offers
+
+
+def last_year(cluster: Cluster, before: int) -> EmulationYear | None:
+    """The cluster's latest year before `before`: the one a new year carries over from."""
+    return cluster.years.filter(year__lt=before).order_by("-year").first()
+
+
+@transaction.atomic
+def do_open_next_year(
+    cluster: Cluster,
+    *,
+    year: int,
+    members: Sequence[Organization],
+    head: Organization,
+    deputy: Organization,
+    carry_over: Collection[str],
+    acting_user: Any,
+) -> OpenedYear:
+    """Open a year (`do_open_year`) and copy into it what the secretariat ticked of the last
+    one (`carry_overs`): all of it, or, if anything is refused, none of it and no year."""
+    opened = do_open_year(
+        cluster, year=year, members=members, head=head, deputy=deputy, acting_user=acting_user
+    )
+    options = frozenset(carry_over)
+    if not options:
+        return OpenedYear(opened, [])
+    previous = last_year(cluster, year)
+    offered = {offer.key for offer in carry_overs(previous)} if previous else set()
+    if previous is None or not options <= offered:
+        raise ActionRefused(
+            _("There is nothing of that kind to copy from an earlier year."),
+            kind=Refusal.NOTHING,
+        )
+    copied = [
+        text
+        for copier in hooks.year_opened
+        for text in copier(previous, opened, options, acting_user)
+    ]
+    if TEXTS in options:
+        copied += _copy_texts(previous, opened, acting_user)
+    record(
+        "year.carry_over",
+        opened,
+        actor=acting_user,
+        year=opened,
+        after={"from_year": previous.year, "copied": copied},
+    )
+    return OpenedYear(opened, copied)
+
+
+def _copy_texts(previous: EmulationYear, year: EmulationYear, acting_user: Any) -> list[str]:
+    """The last year's movement and pledge, written for the new year, as drafts to edit."""
+    old, new = previous.year, year.year
+
+    def shift(text: str) -> str:
+        return rules.shift_year_references(text, old, new)
+
+    copied = []
+    movement = Movement.objects.filter(year=previous).first()
+    if movement is not None:
+        draft = Movement.objects.create(
+            year=year,
+            title=shift(movement.title),
+            launched_on=rules.shift_day(movement.launched_on, new - old),
+            goals=shift(movement.goals),
+            targets=shift(movement.targets),
+        )
+        record("movement.set", draft, actor=acting_user, year=year, after=snapshot(draft))
+        copied.append(_("the movement"))
+    pledge = Pledge.objects.filter(year=previous).first()
+    if pledge is not None:
+        texts = [shift(text) for text in pledge.articles.values_list("text", flat=True)]
+        draft_pledge = Pledge.objects.create(
+            year=year, title=shift(pledge.title), preamble=shift(pledge.preamble)
+        )
+        PledgeArticle.objects.bulk_create(
+            PledgeArticle(pledge=draft_pledge, number=n, text=text)
+            for n, text in enumerate(texts, 1)
+        )
+        record(
+            "pledge.set",
+            draft_pledge,
+            actor=acting_user,
+            year=year,
+            after={**snapshot(draft_pledge), "articles": texts},
+        )
+        copied.append(_("the pledge"))
+    return copied
 
 
 @transaction.atomic

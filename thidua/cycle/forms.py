@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from django import forms
@@ -75,8 +75,9 @@ class DeadlineForm(forms.Form):
 class OpenYearForm(forms.Form):
     """A year's members, head and deputy, and what to copy into it from the last year.
 
-    The units offered are those that exist on `offered_on` (the year's first day); one no
-    longer offered is still recognised, so that the action says why it cannot be a member.
+    The units offered are those that exist on `offered_on` (the year's first day), those
+    `proposed` first; one no longer offered is still recognised, so that the action says why
+    it cannot be a member.
     """
 
     year = forms.IntegerField(
@@ -107,11 +108,12 @@ class OpenYearForm(forms.Form):
         self,
         *args: Any,
         offered_on: dt.date,
+        proposed: Collection[int] = (),
         carry_overs: Sequence[CarryOver] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        offered = existing_on(offered_on)
+        offered = existing_on(offered_on, first=proposed)
         for name in ("members", "head", "deputy"):
             self.fields[name].offer(offered)  # type: ignore[attr-defined]
         if carry_overs:
@@ -134,7 +136,9 @@ class OpenYearForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        members = data.get("members") or []
+        if "members" not in data:
+            return data  # the members are refused: whether they include the head is moot
+        members = data["members"]
         for role in ("head", "deputy"):
             org = data.get(role)
             if org is not None and org not in members:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 PHASES: tuple[str, ...] = (
@@ -127,3 +128,47 @@ def urgency(due_on: dt.date | None, today: dt.date) -> str:
     if due_on < today:
         return "overdue"
     return "soon" if (due_on - today).days <= 3 else "later"
+
+
+# Every number of a text, with its thousands or decimal separators ("2016", "1.250", "8,5").
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Before a year: a date's day and month ("18/03/", "03/"), or the start of a period ("2016-").
+_DATE_BEFORE = re.compile(r"(?:^|[^\d/])\d{1,2}/(?:\d{1,2}/)?$")
+_PERIOD_BEFORE = re.compile(r"\d{4}\s*[-–]\s*$")
+_PERIOD_AFTER = re.compile(r"^\s*[-–]\s*\d{4}")
+
+
+def shift_year_references(text: str, old: int, new: int) -> str:
+    """`text` written for the year `old`, rewritten for the year `new`.
+
+    The year itself and the years next to it move together ("năm 2016" → "năm 2017", "kế
+    hoạch năm 2017" → "kế hoạch năm 2018", "so với năm 2015" → "so với năm 2016"), in words
+    and in dates ("15/12/2016"). Every other number stays as written: amounts ("2.016 tỷ",
+    "2016,5"), other years, document numbers ("12/2016/NQ-HĐND") and periods ("2016-2020").
+    """
+    if old == new:
+        return text
+    moved = {old + k: new + k for k in (-1, 0, 1)}
+
+    def replace(match: re.Match[str]) -> str:
+        number = match.group()
+        before, after = text[: match.start()], text[match.end() :]
+        if len(number) != 4 or int(number) not in moved:
+            return number
+        if before[-1:].isalpha() or after[:1].isalnum() or after[:1] == "/":
+            return number  # part of a code or a document number
+        if before.endswith("/") and not _DATE_BEFORE.search(before):
+            return number
+        if _PERIOD_BEFORE.search(before) or _PERIOD_AFTER.search(after):
+            return number
+        return str(moved[int(number)])
+
+    return _NUMBER.sub(replace, text)
+
+
+def shift_day(day: dt.date, years: int) -> dt.date:
+    """The same day and month `years` later; 29 February becomes the 28th in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

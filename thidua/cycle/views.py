@@ -65,6 +65,7 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request.POST or None,
         initial=proposal.initial,
         offered_on=proposal.first_day,
+        proposed=[org.pk for org in proposal.members],
         carry_overs=proposal.carry_overs,
     )
     status = 200

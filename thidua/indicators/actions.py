@@ -15,6 +15,7 @@ from thidua import access
 from thidua.audit.record import record, snapshot
 from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
+from thidua.cycle.rules import shift_year_references
 from thidua.errors import ActionRefused, Refusal
 from thidua.lib import clock
 from thidua.lib.text import normalize
@@ -190,6 +191,23 @@ def do_copy_indicators(year: EmulationYear, *, acting_user: Any) -> list[Indicat
         raise ActionRefused(
             _("The cluster has no earlier year to copy indicators from."), kind=Refusal.NOTHING
         )
+    created = copy_indicators(source, year, acting_user=acting_user)
+    if not created:
+        raise ActionRefused(
+            _("Every indicator of %(year)s is already in this year.") % {"year": source.year},
+            kind=Refusal.EXISTS,
+        )
+    return created
+
+
+def copy_indicators(
+    source: EmulationYear, year: EmulationYear, *, acting_user: Any
+) -> list[Indicator]:
+    """Copy into `year` the indicators of `source` whose code it does not have, their names
+    written for the new year ("năm 2016" → "năm 2017"); audited, unchecked.
+
+    `do_copy_indicators` and the opening of a year (whose permission covers it) call it.
+    """
     existing = {i.code: i for i in Indicator.objects.filter(year=year)}
     pending = [
         i
@@ -198,11 +216,6 @@ def do_copy_indicators(year: EmulationYear, *, acting_user: Any) -> list[Indicat
         )
         if i.code not in existing
     ]
-    if not pending:
-        raise ActionRefused(
-            _("Every indicator of %(year)s is already in this year.") % {"year": source.year},
-            kind=Refusal.EXISTS,
-        )
     created: list[Indicator] = []
     # An indicator refers to its weight or total by code; create those it refers to first.
     while pending:
@@ -215,7 +228,7 @@ def do_copy_indicators(year: EmulationYear, *, acting_user: Any) -> list[Indicat
             new = Indicator.objects.create(
                 year=year,
                 code=old.code,
-                name=old.name,
+                name=shift_year_references(old.name, source.year, year.year),
                 unit=old.unit,
                 decimals=old.decimals,
                 method=old.method,
@@ -232,13 +245,14 @@ def do_copy_indicators(year: EmulationYear, *, acting_user: Any) -> list[Indicat
             existing[new.code] = new
             created.append(new)
         pending = [i for i in pending if i not in ready]
-    record(
-        "indicator.copy",
-        year,
-        actor=acting_user,
-        year=year,
-        after={"from_year": source.year, "codes": [i.code for i in created]},
-    )
+    if created:
+        record(
+            "indicator.copy",
+            year,
+            actor=acting_user,
+            year=year,
+            after={"from_year": source.year, "codes": [i.code for i in created]},
+        )
     return created
 
 

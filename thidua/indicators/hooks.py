@@ -9,12 +9,13 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from thidua.cycle import hooks
-from thidua.cycle.hooks import Link
+from thidua.cycle.hooks import CarryOver, Link
 from thidua.cycle.models import EmulationYear, Membership
 
-from . import reads
+from . import actions, reads
 from .models import Indicator, IndicatorValue
 
 
@@ -69,6 +70,43 @@ def report_facts(year: EmulationYear) -> dict[str, Any]:
     }
 
 
+CARRY_OVER = "indicators"
+
+
+def carry_overs(year: EmulationYear) -> list[CarryOver]:
+    """The year's indicators, offered to the next year."""
+    count = Indicator.objects.filter(year=year).count()
+    if not count:
+        return []
+    label = ngettext(
+        "Copy the %(count)s indicator of %(year)s",
+        "Copy the %(count)s indicators of %(year)s",
+        count,
+    ) % {"count": count, "year": year.year}
+    return [CarryOver(CARRY_OVER, label)]
+
+
+def year_opened(
+    previous: EmulationYear, year: EmulationYear, options: frozenset[str], acting_user: Any
+) -> list[str]:
+    """Copy last year's indicators into the new year, if the secretariat ticked them."""
+    if CARRY_OVER not in options:
+        return []
+    created = actions.copy_indicators(previous, year, acting_user=acting_user)
+    if not created:
+        return []
+    return [
+        ngettext("%(count)s indicator", "%(count)s indicators", len(created))
+        % {"count": len(created)}
+    ]
+
+
 def register() -> None:
     """Plug indicators into the year (called from IndicatorsConfig.ready)."""
-    hooks.register(member_todos=member_todos, year_links=year_links, report_facts=report_facts)
+    hooks.register(
+        member_todos=member_todos,
+        year_links=year_links,
+        report_facts=report_facts,
+        carry_overs=carry_overs,
+        year_opened=year_opened,
+    )

@@ -16,6 +16,7 @@ from thidua import access
 from thidua.audit.record import record, snapshot
 from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
+from thidua.cycle.rules import shift_year_references
 from thidua.errors import ActionRefused, Refusal
 from thidua.lib import clock, uploads
 from thidua.lib.text import normalize
@@ -116,9 +117,26 @@ def do_create_table(
     title = normalize(title)
     if not title:
         raise ActionRefused(_("Give the table a title."), kind=Refusal.MISSING)
+    return _create_table(year, title=title, copy_from=copy_from, acting_user=acting_user)
+
+
+def copy_table(source: CriteriaTable, year: EmulationYear, *, acting_user: Any) -> CriteriaTable:
+    """Copy `source` into `year` (which has no table yet), its title and criteria written for
+    the new year ("năm 2016" → "năm 2017"); audited, unchecked.
+
+    The opening of a year calls it, under the opening's permission.
+    """
+    title = shift_year_references(source.title, source.year.year, year.year)
+    return _create_table(year, title=title, copy_from=source, acting_user=acting_user)
+
+
+def _create_table(
+    year: EmulationYear, *, title: str, copy_from: CriteriaTable | None, acting_user: Any
+) -> CriteriaTable:
     table = CriteriaTable.objects.create(year=year, title=title, copied_from=copy_from)
     copied = 0
     if copy_from is not None:
+        old = copy_from.year.year
         new_ids: dict[int, Criterion] = {}
         # Parents come before children in table order, so each parent exists when needed.
         for row in reads.load_tree(copy_from).rows:
@@ -126,7 +144,7 @@ def do_create_table(
                 table=table,
                 parent=new_ids[row.parent_id] if row.parent_id else None,
                 number=row.number,
-                title=row.title,
+                title=shift_year_references(row.title, old, year.year),
                 kind=row.kind,
                 max_points=row.max_points,
                 order=row.order,

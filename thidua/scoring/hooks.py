@@ -7,16 +7,17 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from thidua import access
 from thidua.audit.stamp import StampedCache
 from thidua.cycle import hooks
-from thidua.cycle.hooks import Link
+from thidua.cycle.hooks import CarryOver, Link
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.lib.numbers import format_number, format_percent
 
 from . import actions, reads, rules
-from .models import CriteriaTable, Dispute, Review, ReviewAssignment, SelfAssessment
+from .models import CriteriaTable, Criterion, Dispute, Review, ReviewAssignment, SelfAssessment
 from .problems import describe
 from .problems import label as rules_label
 from .reads import RANKING_PHASES
@@ -169,6 +170,42 @@ def phase_changed(year: EmulationYear, before: str, after: str, acting_user: Any
         actions.freeze_ranking(year, table, acting_user=acting_user)
 
 
+CARRY_OVER = "scoring.table"
+
+
+def carry_overs(year: EmulationYear) -> list[CarryOver]:
+    """The year's criteria table and its bands, offered to the next year."""
+    table = reads.table_of(year)
+    if table is None:
+        return []
+    count = Criterion.objects.filter(table=table).count()
+    label = ngettext(
+        "Copy the criteria table of %(year)s (%(count)s criterion)",
+        "Copy the criteria table of %(year)s (%(count)s criteria)",
+        count,
+    ) % {"count": count, "year": year.year}
+    return [CarryOver(CARRY_OVER, label)]
+
+
+def year_opened(
+    previous: EmulationYear, year: EmulationYear, options: frozenset[str], acting_user: Any
+) -> list[str]:
+    """Copy last year's criteria table into the new year, if the secretariat ticked it."""
+    table = reads.table_of(previous)
+    if CARRY_OVER not in options or table is None:
+        return []
+    copy = actions.copy_table(table, year, acting_user=acting_user)
+    count = Criterion.objects.filter(table=copy).count()
+    return [
+        ngettext(
+            "the criteria table (%(count)s criterion)",
+            "the criteria table (%(count)s criteria)",
+            count,
+        )
+        % {"count": count}
+    ]
+
+
 def register() -> None:
     """Plug scoring into the year (called from ScoringConfig.ready)."""
     hooks.register(
@@ -177,4 +214,6 @@ def register() -> None:
         member_todos=member_todos,
         year_links=year_links,
         report_facts=report_facts,
+        carry_overs=carry_overs,
+        year_opened=year_opened,
     )
