@@ -526,7 +526,7 @@ def history_workbook(rows: int) -> bytes:
     from openpyxl import Workbook
 
     # The columns the import reads, from the clone's own code (it imports without settings).
-    from thidua.awards.importing import COLUMNS
+    from thidua.award_history.importing import COLUMNS
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
@@ -654,7 +654,7 @@ def check_over_http(places: Places) -> None:
         "shell",
         "--no-imports",
         "-c",
-        ("from thidua.awards.models import AwardRecord; print(AwardRecord.objects.count())"),
+        ("from thidua.award_history.models import AwardRecord; print(AwardRecord.objects.count())"),
     ).strip()
     if imported != str(rows):
         raise Failed(f"the worker imported {imported} records, not {rows}")
@@ -713,7 +713,7 @@ def check_restore_seen_by_running_servers(places: Places, browser: Browser, unit
         "shell",
         "--no-imports",
         "-c",
-        "from thidua.awards.models import AwardRecord; print(AwardRecord.objects.count())",
+        "from thidua.award_history.models import AwardRecord; print(AwardRecord.objects.count())",
     ).strip()
     if counted != "0":
         raise Failed(f"{counted} award records remain after restoring a backup that had none")

@@ -12,10 +12,6 @@ from django.utils.translation import gettext as _
 
 from thidua import access
 from thidua.audit.record import record, snapshot
-
-# Named from here by the code outside awards that does not import award_history yet.
-from thidua.award_history.actions import do_import_history as do_import_history
-from thidua.award_history.actions import do_register_person as do_register_person
 from thidua.award_history.models import AwardRecord, AwardType, Decision, Initiative, NomineeKind
 from thidua.concurrency import require_version, version_of
 from thidua.cycle.actions import lock_year

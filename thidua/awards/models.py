@@ -9,11 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-# Named from here by the code outside awards that does not import award_history yet.
-from thidua.award_history.models import AwardLevel as AwardLevel
 from thidua.award_history.models import AwardRecord, AwardType, one_nominee
-from thidua.award_history.models import Decision as Decision
-from thidua.award_history.models import HistoryImport as HistoryImport
 from thidua.cycle.models import EmulationYear
 from thidua.lib import clock
 from thidua.orgs.models import Organization, Person

@@ -20,9 +20,10 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from thidua.award_history.models import AwardType
 from thidua.awards import rules as award_rules
 from thidua.awards.eligibility import judge_scope
-from thidua.awards.models import AwardType, Nomination
+from thidua.awards.models import Nomination
 from thidua.cycle.models import EmulationYear, Membership
 from thidua.lib import docformat
 from thidua.lib.numbers import format_number

@@ -6,9 +6,10 @@ import datetime as dt
 
 from django.utils import timezone
 
+from thidua.award_history.models import AwardLevel
 from thidua.awards.eligibility import judge_year
 from thidua.awards.exports import PROPOSED
-from thidua.awards.models import AwardLevel, Nomination
+from thidua.awards.models import Nomination
 from thidua.cycle.hooks import facts_of
 from thidua.cycle.models import EmulationYear, Membership, Movement, Pledge
 from thidua.lib.text import sort_key

@@ -7,10 +7,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from thidua.award_history import actions as history_actions
+from thidua.award_history.models import AwardType
 from thidua.awards import actions
 from thidua.awards.catalogue import ensure_catalogue
 from thidua.awards.exports import national_proposal_list
-from thidua.awards.models import AwardType
 from thidua.conference import national
 from thidua.cycle.actions import do_move_phase
 from thidua.cycle.models import EmulationYear, Phase
@@ -29,7 +30,7 @@ def proposed(world):
     world.year.refresh_from_db()
     unit = world.orgs["lai_chau"]
     for name in ("Nguyễn Văn An", '=HYPERLINK("x")'):
-        person = actions.do_register_person(
+        person = history_actions.do_register_person(
             full_name=name,
             birth_year=1980,
             gender="male",

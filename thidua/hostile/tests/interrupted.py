@@ -33,7 +33,7 @@ def stop_after_first_insert(table: str, action: Callable[[], Any]) -> None:
 def import_history(path: str, username: str) -> None:
     from pathlib import Path
 
-    from thidua.awards.actions import do_import_history
+    from thidua.award_history.actions import do_import_history
     from thidua.orgs.models import User
 
     user = User.objects.get(username=username)

@@ -21,10 +21,11 @@ from openpyxl import Workbook, load_workbook
 
 from thidua.api.actions import do_create_token
 from thidua.audit.models import AuditEntry
+from thidua.award_history import actions as history_actions
+from thidua.award_history.importing import COLUMNS, ImportRefused
+from thidua.award_history.models import AwardRecord, AwardType, HistoryImport
 from thidua.awards import actions as award_actions
 from thidua.awards.catalogue import ensure_catalogue
-from thidua.awards.importing import COLUMNS, ImportRefused
-from thidua.awards.models import AwardRecord, AwardType, HistoryImport
 from thidua.conference import documents
 from thidua.cycle.actions import do_move_phase
 from thidua.cycle.models import EmulationYear, Movement, Phase, Pledge
@@ -204,21 +205,27 @@ def test_a_workbook_bomb_is_refused_and_the_server_reads_on(as_user, world, cata
     content = sheet_bomb(BOMBS[bomb])
     assert len(content) < 10_000
     with pytest.raises(ImportRefused) as refused:
-        award_actions.do_import_history(content, file_name="bom.xlsx", acting_user=world.supervisor)
+        history_actions.do_import_history(
+            content, file_name="bom.xlsx", acting_user=world.supervisor
+        )
     assert refused.value.messages == [
         "Trang tính quá lớn để đọc một lần (hoặc bị hỏng); chỉ giữ lại bảng cần nhập."
     ]
     assert nothing_imported()
     # The reader that failed was the child's: this process reads the next file as before.
     good = history_file([history_row(world)])
-    batch = award_actions.do_import_history(good, file_name="a.xlsx", acting_user=world.supervisor)
+    batch = history_actions.do_import_history(
+        good, file_name="a.xlsx", acting_user=world.supervisor
+    )
     assert batch.rows == 1
 
 
 def test_a_sheet_larger_than_the_limit_is_refused_with_its_size(world, catalogue):
     content = sheet_bomb(b'<row r="300000"><c r="J300000"><v>1</v></c></row>')
     with pytest.raises(ImportRefused) as refused:
-        award_actions.do_import_history(content, file_name="to.xlsx", acting_user=world.supervisor)
+        history_actions.do_import_history(
+            content, file_name="to.xlsx", acting_user=world.supervisor
+        )
     assert "300.000 dòng và 10 cột" in refused.value.messages[0]
     assert nothing_imported()
 
@@ -268,7 +275,7 @@ def test_an_impossible_history_row_is_refused_by_row_and_column(world, catalogue
     second = history_row(world, **({"name": "Lê Văn Bình"} | changes))
     content = history_file([history_row(world), second])
     with pytest.raises(ImportRefused) as refused:
-        award_actions.do_import_history(content, file_name="a.xlsx", acting_user=world.supervisor)
+        history_actions.do_import_history(content, file_name="a.xlsx", acting_user=world.supervisor)
     assert all(m.startswith("Dòng 3, cột") for m in refused.value.messages)
     assert nothing_imported()
     assert not Person.objects.exists()
@@ -276,7 +283,7 @@ def test_an_impossible_history_row_is_refused_by_row_and_column(world, catalogue
 
 def test_nfd_text_in_an_import_matches_the_unit_and_is_stored_composed(world, catalogue):
     row = history_row(world, name=TEXT["nfd_name"], unit=TEXT["nfd_unit"])
-    award_actions.do_import_history(
+    history_actions.do_import_history(
         history_file([row]), file_name="nfd.xlsx", acting_user=world.supervisor
     )
     assert Person.objects.get().full_name == "Nguyễn Thị Hòa"
@@ -294,7 +301,7 @@ def test_formula_prefixes_in_names_leave_the_export_as_plain_text(as_user, world
     world.year.refresh_from_db()
     award = AwardType.objects.get(code="ldtt")
     for sample in FORMULAS:
-        person = award_actions.do_register_person(
+        person = history_actions.do_register_person(
             full_name=TEXT[sample],
             birth_year=1980,
             gender="male",

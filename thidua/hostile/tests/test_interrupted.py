@@ -24,10 +24,12 @@ from openpyxl import Workbook
 
 from thidua.audit.models import AuditEntry
 from thidua.audit.verify import first_break
+from thidua.award_history import actions as history_actions
+from thidua.award_history.importing import COLUMNS
+from thidua.award_history.models import AwardRecord, AwardType, Decision, HistoryImport
 from thidua.awards import actions
 from thidua.awards.catalogue import ensure_catalogue
-from thidua.awards.importing import COLUMNS
-from thidua.awards.models import AwardRecord, AwardType, Decision, HistoryImport, Nomination
+from thidua.awards.models import Nomination
 from thidua.cycle.actions import do_move_phase
 from thidua.cycle.models import EmulationYear, Phase
 from thidua.orgs.models import Person
@@ -125,7 +127,9 @@ def test_an_award_history_import_killed_midway_leaves_no_row(tmp_path):
     assert AuditEntry.objects.count() == entries_before
     assert first_break() is None
     # Nothing is left locked either: the same file now imports whole.
-    batch = actions.do_import_history(content, file_name=path.name, acting_user=world.supervisor)
+    batch = history_actions.do_import_history(
+        content, file_name=path.name, acting_user=world.supervisor
+    )
     assert batch.rows == AwardRecord.objects.count() == 1500
 
 
@@ -140,7 +144,7 @@ def test_a_decision_killed_midway_leaves_every_nomination_approved(tmp_path):
     world.year.refresh_from_db()
     award = AwardType.objects.get(code="ldtt")
     for n in range(15):
-        person = actions.do_register_person(
+        person = history_actions.do_register_person(
             full_name=f"Trần Thị Thử Nghiệm {n:02d}",
             birth_year=1985,
             gender="female",

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 from openpyxl import Workbook
 
-from thidua.awards.importing import COLUMNS
-from thidua.awards.models import AwardRecord
+from thidua.award_history.importing import COLUMNS
+from thidua.award_history.models import AwardRecord
 from thidua.conference.hooks import NATIONAL_REPORT
 from thidua.jobs.health import worker_beats
 from thidua.jobs.models import Job

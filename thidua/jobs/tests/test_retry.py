@@ -16,8 +16,8 @@ from openpyxl import Workbook
 
 from thidua.audit.models import AuditEntry
 from thidua.award_history.hooks import IMPORT_HISTORY
-from thidua.awards.importing import COLUMNS
-from thidua.awards.models import AwardRecord
+from thidua.award_history.importing import COLUMNS
+from thidua.award_history.models import AwardRecord
 from thidua.errors import ActionRefused
 from thidua.jobs import registry
 from thidua.jobs.actions import do_fail_abandoned_jobs, do_retry_job, do_start_job

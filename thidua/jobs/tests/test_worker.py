@@ -23,7 +23,7 @@ from django_tasks_db.models import DBTaskResult
 
 from thidua.audit.models import AuditEntry
 from thidua.award_history.hooks import IMPORT_HISTORY
-from thidua.awards.models import AwardRecord
+from thidua.award_history.models import AwardRecord
 from thidua.jobs.actions import WORKER_LOST, do_fail_abandoned_jobs, do_start_job
 from thidua.jobs.health import last_worker_heartbeat, worker_beats
 from thidua.jobs.models import Job

@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 
 from thidua.audit.models import AuditEntry
+from thidua.award_history import actions as history_actions
+from thidua.award_history.models import AwardType
 from thidua.awards import actions as award_actions
 from thidua.awards.catalogue import ensure_catalogue
-from thidua.awards.models import AwardType
 from thidua.cycle import actions as cycle_actions
 from thidua.cycle.models import EmulationYear, Movement, Phase, Pledge
 from thidua.errors import ActionRefused
@@ -113,7 +114,7 @@ def test_second_save_of_a_nomination_is_refused(client, world):
     # The phases in between belong to other areas and are not what this test is about.
     EmulationYear.objects.filter(pk=world.year.pk).update(phase=Phase.PROPOSALS)
     world.year.refresh_from_db()
-    person = award_actions.do_register_person(
+    person = history_actions.do_register_person(
         full_name="Nguyễn Thị Hòa",
         birth_year=1980,
         gender="female",

@@ -31,7 +31,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from thidua.api.actions import do_create_token
-from thidua.awards.models import AwardType, EvidenceFile, Nomination
+from thidua.award_history.models import AwardType
+from thidua.awards.models import EvidenceFile, Nomination
 from thidua.conference.models import Attendee, NewsArticle
 from thidua.demo.play import Demo, play
 from thidua.indicators.models import Indicator
