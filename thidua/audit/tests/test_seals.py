@@ -15,7 +15,7 @@ from django.test import override_settings
 from thidua.audit import seals
 from thidua.audit.record import record
 from thidua.audit.verify import ADDED, CHANGED, REMOVED, Finding, check_data
-from thidua.awards.models import AwardRecord
+from thidua.award_history.models import AwardRecord
 from thidua.orgs.models import Organization
 from thidua.scoring.models import Score
 from thidua.voting.models import BallotChoice, Candidate
