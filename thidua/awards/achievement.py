@@ -182,6 +182,7 @@ def lay_out(report: Achievement) -> bytes:
         docformat.Letterhead(
             authority=report.authority,
             number="",
+            symbol=f"BC-{docformat.issuer_abbreviation(report.authority)}",
             place=report.place,
             date=None,
             parent_authority=report.parent_authority,

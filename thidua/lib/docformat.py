@@ -154,6 +154,20 @@ class Recipients:
     archive: str = "Lưu: VT."
 
 
+_PLACE_WORDS = (" tỉnh ", " thành phố ", " huyện ", " quận ", ",")
+
+
+def issuer_abbreviation(agency: str) -> str:
+    """The agency's part of a ký hiệu: the initials of its name, without "và" or the place.
+
+    "Sở Kế hoạch và Đầu tư tỉnh Sơn La" gives "SKHĐT"; "Sở Tài chính" gives "STC".
+    """
+    name = f" {agency.strip()} "
+    cut = min((name.find(w) for w in _PLACE_WORDS if name.find(w) > 0), default=len(name))
+    words = [w for w in name[:cut].replace("-", " ").split() if w.lower() != "và"]
+    return "".join(w[0].upper() for w in words if w[0].isalpha())
+
+
 def new_document(*, page_numbers: bool = True) -> DocumentObject:
     """An empty Vietnamese document with the decree's page, margins, font and page numbers
     (none on a document that must not carry any, such as ballot papers)."""

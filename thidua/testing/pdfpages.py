@@ -173,7 +173,7 @@ def find(pages: Sequence[Page], wanted: str) -> Line:
 
 # --- the checks of the decree's layout, on the rendered pages ---------------------------------
 
-NUMBER = re.compile(r"^Số:\s*\d*\s*/\s*[A-ZĐ][A-ZĐ0-9&]*(-[A-ZĐ0-9&]+)*$")
+NUMBER = re.compile(r"^Số:\s*\d*\s*/\s*[A-ZĐ][A-Za-zĐđ0-9&]*(-[A-ZĐ0-9&]+)*$")  # TTr, QĐ, BC …
 DATE = re.compile(r"^\S.*, ngày (\d{2} tháng \d{1,2} năm \d{4}|\s*tháng\s*năm)$")
 STT = {"stt", "tt", "số tt"}
 

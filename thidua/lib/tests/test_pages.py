@@ -211,8 +211,7 @@ def test_every_demo_document_prints_in_the_decree_layout(demo_pages, db):
         # A ballot paper and a news article are no administrative documents: no letterhead.
         administrative = not kind.endswith("-papers") and kind != "news"
         found = [
-            # The ký hiệu after "Số:" is the documents' content (thidua issue 16, part B).
-            *(pdfpages.letterhead_problems(pages, symbol=False) if administrative else []),
+            *(pdfpages.letterhead_problems(pages, symbol=True) if administrative else []),
             *pdfpages.page_number_problems(pages),
             *pdfpages.table_problems(pages),
         ]

@@ -1,0 +1,10 @@
+"""The issuer's part of a ký hiệu, from the agency's name."""
+
+from thidua.lib.docformat import issuer_abbreviation
+
+
+def test_the_issuer_abbreviation_takes_the_initials_without_the_place():
+    assert issuer_abbreviation("Sở Kế hoạch và Đầu tư tỉnh Sơn La") == "SKHĐT"
+    assert issuer_abbreviation("Sở Tài chính tỉnh Tuyên Quang") == "STC"
+    assert issuer_abbreviation("Sở Kế hoạch và Đầu tư") == "SKHĐT"
+    assert issuer_abbreviation("Vụ Thi đua - Khen thưởng, Bộ Kế hoạch và Đầu tư") == "VTĐKT"
