@@ -90,7 +90,13 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "cycle/cluster_detail.html",
-        {"cluster": cluster, "years": years, "form": form, "proposal": proposal},
+        {
+            "cluster": cluster,
+            "years": years,
+            "form": form,
+            "proposal": proposal,
+            "proposed": [org.pk for org in proposal.members],
+        },
         status=status,
     )
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.html import escape
 
 from thidua.audit.models import AuditEntry
-from thidua.cycle import actions, opening, rules
+from thidua.cycle import actions, hooks, opening, rules
 from thidua.cycle.forms import OpenYearForm
 from thidua.cycle.models import EmulationYear, Membership, Movement, Phase, Pledge
 from thidua.errors import ActionRefused
@@ -98,6 +98,16 @@ def test_a_choice_shows_the_period_and_who_continues_an_ended_unit():
         "Sở Kế hoạch và Đầu tư tỉnh Hà Giang (đến 28/02/2025, nay là Sở TC Tuyên Quang)"
     )
     assert label_for_choice(Organization(name="Sở KH&ĐT Sơn La")) == "Sở KH&ĐT Sơn La"
+
+
+def test_indicators_and_scoring_offer_and_make_their_copies_through_the_years_hooks():
+    for name in ("carry_overs", "year_opened"):
+        callbacks = getattr(hooks, name)
+        assert all(c.__name__ == name for c in callbacks)
+        assert {c.__module__ for c in callbacks} == {
+            "thidua.indicators.hooks",
+            "thidua.scoring.hooks",
+        }
 
 
 # --- the demo's 2016 proposes 2017 and 2026 ------------------------------------------------
