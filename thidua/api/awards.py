@@ -260,6 +260,7 @@ def _members(year: EmulationYear) -> Any:
 def unit_history(request: HttpRequest, slug: Slug, year: int, org_id: Id) -> dict[str, Any]:
     """A member unit's or nominated collective's titles, awards and ratings, lineage included."""
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
+    access.require(request.user, "awards.manage_history")  # as the unit's history page does
     in_year = Q(pk__in=_members(emulation_year)) | Q(nominations_received__year=emulation_year)
     org = Organization.objects.filter(in_year, pk=org_id).first()
     if org is None:
@@ -280,6 +281,7 @@ def person_history(request: HttpRequest, slug: Slug, year: int, person_id: Id) -
     """A person's titles, awards and ratings: someone nominated in the year or working in a
     member unit (or one of its sub-units) during it."""
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
+    access.require(request.user, "awards.manage_history")  # as the person's history page does
     members = _members(emulation_year)
     first, last = dt.date(emulation_year.year, 1, 1), dt.date(emulation_year.year, 12, 31)
     working = PersonPosition.objects.filter(

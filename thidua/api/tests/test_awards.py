@@ -94,7 +94,7 @@ def test_outsider_gets_404_for_nominations_eligibility_and_history(api, proposal
 
 def test_a_persons_history_lists_titles_in_order(api, proposals, made):
     url = year_url(proposals) + f"/award-history/people/{made.person.pk}"
-    history = api(proposals.son_la_officer).get(url).json()
+    history = api(proposals.supervisor).get(url).json()
     assert history["full_name"] == "Nguyễn Thị Hòa"
     assert [(a["award"], a["year"]) for a in history["awards"]] == [("ldtt", 2014), ("ldtt", 2015)]
 
@@ -108,9 +108,25 @@ def test_the_history_of_someone_outside_the_years_units_is_not_found(api, propos
         acting_user=proposals.supervisor,
     )
     url = year_url(proposals) + f"/award-history/people/{stranger.pk}"
-    assert api(proposals.son_la_officer).get(url).status_code == 404
+    assert api(proposals.supervisor).get(url).status_code == 404
     unit = year_url(proposals) + f"/award-history/units/{proposals.orgs['yen_bai'].pk}"
-    assert api(proposals.son_la_officer).get(unit).status_code == 404
+    assert api(proposals.supervisor).get(unit).status_code == 404
+
+
+def test_award_history_answers_in_the_api_as_on_its_pages(api, as_user, proposals, made):
+    # The person's and the unit's history pages are the supervisor's (awards.manage_history);
+    # the API refuses the same members' officers the pages refuse, with the same status.
+    person = made.person.pk
+    unit = proposals.orgs["lai_chau"].pk
+    pairs = [
+        (f"/award-history/people/{person}", f"/awards/people/{person}/"),
+        (f"/award-history/units/{unit}", f"/awards/units/{unit}/"),
+    ]
+    for user in (proposals.son_la_officer, proposals.lai_chau_officer, proposals.supervisor):
+        for in_api, on_page in pairs:
+            api_status = api(user).get(year_url(proposals) + in_api).status_code
+            page_status = as_user(user).get(on_page).status_code
+            assert api_status == page_status, (user, in_api, api_status, page_status)
 
 
 def test_a_units_history_includes_the_units_it_continues(api, proposals, made):

@@ -97,7 +97,7 @@ api:openapi-view                   GET   ok     ok     ok     ok     ok     ok  
 api:openapi-view                   POST  ok     ok     ok     ok     ok     ok     ok     ok
 api:organization                   GET   ok     ok     ok     ok     ok     ok     ok     401
 api:organization                   POST  405    405    405    405    405    405    405    405
-api:person_history                 GET   ok     ok     ok     ok     ok     ok     404    401
+api:person_history                 GET   ok     ok     403    403    403    403    404    401
 api:person_history                 POST  405    405    405    405    405    405    405    405
 api:poll_detail                    GET   ok     ok     ok     ok     ok     ok     404    401
 api:poll_detail                    POST  405    405    405    405    405    405    405    405
@@ -111,7 +111,7 @@ api:results                        GET   ok     ok     ok     ok     ok     ok  
 api:results                        POST  405    405    405    405    405    405    405    405
 api:sign_pledge                    GET   405    405    405    405    405    405    405    405
 api:sign_pledge                    POST  403    403    403    ok     403    403    404    401
-api:unit_history                   GET   ok     ok     ok     ok     ok     ok     404    401
+api:unit_history                   GET   ok     ok     403    403    403    403    404    401
 api:unit_history                   POST  405    405    405    405    405    405    405    405
 api:unit_values                    GET   ok     ok     ok     ok     ok     ok     404    401
 api:unit_values                    POST  405    405    405    405    405    405    405    405
