@@ -22,6 +22,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from thidua import access
+from thidua.audit import seals
 from thidua.audit.record import record, snapshot
 from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
@@ -340,6 +341,10 @@ def do_close_poll(poll: Poll, *, acting_user: Any) -> Poll:
     poll.closed_at = clock.now()
     poll.save(update_fields=["status", "closed_at"])
     published = None if poll.is_paper else _open_the_box(poll, year)
+    if published is not None:
+        # The opened box is sealed whole, in one go: sealing ballots one by one as they were
+        # cast would record the order they came in.
+        seals.seal_tables([Ballot._meta.db_table, BallotChoice._meta.db_table])
     # Who voted, in the order of their names: the year's history shows no vote one by one.
     voted = sorted(
         VoterRegister.objects.filter(poll=poll).values_list("organization__name", flat=True)

@@ -60,7 +60,7 @@ def test_a_score_edited_in_the_database_is_named():
 
 
 def test_a_ballot_choice_edited_in_a_sealed_box_is_named():
-    seals.seal_tables(["voting_ballot", "voting_ballotchoice"])  # as a poll's close seals it
+    assert check_data().unsealed == 0  # the demo's polls are closed: each close sealed its box
     choice = BallotChoice.objects.order_by("pk").first()
     assert choice is not None
     taken = BallotChoice.objects.filter(ballot=choice.ballot_id).values("candidate")
