@@ -33,6 +33,12 @@ def _var_dir() -> Path:
 VAR_DIR = _var_dir()
 
 SECRET_KEY = os.environ.get("THIDUA_SECRET_KEY", "")
+# Former keys, still accepted (sessions, and an open poll's sealed ballots): comma-separated.
+SECRET_KEY_FALLBACKS = [
+    key.strip()
+    for key in os.environ.get("THIDUA_SECRET_KEY_FALLBACKS", "").split(",")
+    if key.strip()
+]
 DEBUG = False
 # The demo's accounts share a published password: `load_demo` runs only where a setting for
 # one machine (dev, test, bench) allows it.
