@@ -382,6 +382,7 @@ def add_heading(document: DocumentObject, text: str) -> Paragraph:
         document, text, size=BODY_PT, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=6
     )
     paragraph.paragraph_format.first_line_indent = Cm(1)
+    paragraph.paragraph_format.keep_with_next = True  # never alone at the foot of a page
     return paragraph
 
 
@@ -546,6 +547,16 @@ def add_closing(
     for _ in range(4):
         _line(right, "", size=BODY_PT)
     _line(right, signature.name, size=BODY_PT, bold=True)
+    _keep_whole(table)
+
+
+def _keep_whole(table: Table) -> None:
+    """The signature block stays on one page: the signer's name never alone on the next."""
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for cell in row.cells:
+            for paragraph in cell.paragraphs[:-1]:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def save(document: DocumentObject, target: str | Path | IO[bytes]) -> None:
@@ -658,3 +669,51 @@ def document_text(source: str | Path | IO[bytes]) -> str:
     line breaks, such as the letterhead's, read as spaces)."""
     document = Document(source)  # type: ignore[arg-type]
     return "\n".join(p.text.replace("\n", " ") for p in _all_paragraphs(document))
+
+
+# --- certificates ---------------------------------------------------------------------------
+
+
+def add_line(
+    container: DocumentObject | _Cell,
+    text: str,
+    *,
+    size: float,
+    bold: bool = False,
+    italic: bool = False,
+    before: float = 0,
+    page_break: bool = False,
+) -> Paragraph:
+    """One centred line (a title, a name on a certificate); `page_break` starts a new page."""
+    paragraph = _line(container, text, size=size, bold=bold, italic=italic, before=before)
+    paragraph.paragraph_format.page_break_before = page_break
+    paragraph.paragraph_format.line_spacing = 1.0
+    return paragraph
+
+
+def page_document(width_mm: float, height_mm: float, margin_mm: float) -> DocumentObject:
+    """An empty Vietnamese document on a page of its own size (a certificate's, landscape when
+    wider than high), with equal margins and no page numbers."""
+    document = new_document(page_numbers=False)
+    section = document.sections[0]
+    if width_mm > height_mm:
+        section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width = Mm(width_mm)
+    section.page_height = Mm(height_mm)
+    for side in ("top_margin", "bottom_margin", "left_margin", "right_margin"):
+        setattr(section, side, Mm(margin_mm))
+    return document
+
+
+def fitting_size(
+    text: str, width_mm: float, *, largest: float, smallest: float, lines: int
+) -> float:
+    """The largest size (in half points, from `largest` down) at which `text` in bold takes at
+    most `lines` lines of `width_mm`; `smallest` when even that is too long."""
+    size = largest
+    while size > smallest:
+        wrapped = _wrap(text, width_mm, size)
+        if len(wrapped) <= lines and all(bold_width_mm(w, size) <= width_mm for w in wrapped):
+            break
+        size -= 0.5
+    return size

@@ -224,3 +224,18 @@ def test_the_demo_covers_every_kind_of_document(demo_pages, db):
     kinds = set(demo_pages)
     assert {"report", "minutes", "proposal", "pledge", "news", "achievement", "national"} <= kinds
     assert any(kind.endswith("-minutes") for kind in kinds)
+
+
+def test_a_signature_block_and_a_heading_never_end_a_page_alone(demo_pages, db):
+    # The national report ends with "KT. VỤ TRƯỞNG / PHÓ VỤ TRƯỞNG / Lê Thị Mai": one page.
+    pages = demo_pages["national"]
+    assert pdfpages.find(pages, "PHÓ VỤ TRƯỞNG").page == pdfpages.find(pages, "Lê Thị Mai").page
+    for kind, document in demo_pages.items():
+        for page in document[:-1]:
+            last = page.lines[-1] if page.lines else None
+            # A section heading ("VII. …", bold capitals) is kept with the text after it.
+            if last is not None and last.text.split(".", 1)[0].strip() in ROMAN_NUMERALS:
+                raise AssertionError(f"{kind}: page {page.number} ends with {last.text!r}")
+
+
+ROMAN_NUMERALS = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"}
