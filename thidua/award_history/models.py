@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -76,14 +77,30 @@ class HistoryImport(models.Model):
 
 
 class Decision(models.Model):
-    """A decision granting awards (quyết định khen thưởng)."""
+    """A decision granting awards (quyết định khen thưởng), numbered in its issuer's register:
+    `sequence` of the year of `date` ("15" of "15/QĐ-BKHĐT")."""
+
+    class Authority(models.TextChoices):
+        """Who decides; `thidua.awards.rules.COMPETENCE` says which levels each decides."""
+
+        MINISTER = "minister", _("Minister")
+        AGENCY_HEAD = "agency_head", _("Head of the agency")
 
     year = models.ForeignKey(
         EmulationYear, on_delete=models.PROTECT, related_name="award_decisions"
     )
     number = models.CharField(_("number"), max_length=50)
+    sequence = models.PositiveIntegerField(_("number in the register"), null=True, blank=True)
     date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    authority = models.CharField(
+        _("deciding authority"),
+        max_length=20,
+        choices=Authority.choices,
+        default=Authority.MINISTER,
+    )
     issuer_name = models.CharField(_("issuer"), max_length=255)
+    signer_title = models.CharField(_("signer's position"), max_length=150, blank=True)
     signer_name = models.CharField(_("signed by"), max_length=150)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -97,6 +114,13 @@ class Decision(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["issuer_name", "number", "date"], name="one_decision_per_number"
+            ),
+            models.UniqueConstraint(
+                "issuer_name",
+                ExtractYear("date"),
+                "sequence",
+                condition=Q(sequence__isnull=False),
+                name="one_decision_per_register_number",
             ),
         ]
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from thidua import access
@@ -18,13 +19,14 @@ from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused, Refusal
 from thidua.lib import clock, uploads
+from thidua.lib.docformat import issuer_abbreviation
 from thidua.lib.text import normalize
 from thidua.orgs.models import Organization, Person
 
 from . import evidence_files, rule_data, rules
 from .eligibility import judge_nominations
 from .models import AwardRule, EvidenceFile, Nomination
-from .problems import describe_data_error
+from .problems import AUTHORITY_LABELS, describe_data_error
 from .reads import search_key
 
 Status = Nomination.Status
@@ -332,17 +334,63 @@ def do_return_nomination(nomination: Nomination, *, reason: str, acting_user: An
     )
 
 
+def _decided_here(authority: str, nominations: Sequence[Nomination]) -> None:
+    """Refuse the decision when a nomination's award is not the authority's to grant."""
+    outside = rules.outside_competence(authority, {n: n.award_type.level for n in nominations})
+    if outside:
+        raise ActionRefused(
+            _(
+                "%(authority)s does not decide %(awards)s: for these the ministry submits a "
+                "proposal to the level above. Nominations concerned: %(names)s."
+            )
+            % {
+                "authority": AUTHORITY_LABELS[Decision.Authority(authority)],
+                "awards": ", ".join(sorted({n.award_type.name for n in outside})),
+                "names": ", ".join(str(n.person or n.collective) for n in outside[:5]),
+            },
+            kind=Refusal.REFUSED,
+        )
+
+
+def proposed_number(issuer_name: str, date: dt.date) -> str:
+    """The number the issuer's register gives next in `date`'s year, e.g. "15/QĐ-BKHĐT"."""
+    used = [
+        sequence
+        for sequence in Decision.objects.filter(
+            issuer_name=normalize(issuer_name), date__year=date.year
+        ).values_list("sequence", flat=True)
+        if sequence is not None
+    ]
+    return rules.decision_number(
+        rules.next_sequence(used), issuer_abbreviation(normalize(issuer_name))
+    )
+
+
+def _number_used(number: str) -> ActionRefused:
+    return ActionRefused(
+        _("Decision number %(number)s is already used in this year's register.")
+        % {"number": number},
+        kind=Refusal.DUPLICATE,
+    )
+
+
 @transaction.atomic
 def do_record_decision(
     year: EmulationYear,
     *,
-    number: str,
+    number: str = "",
     date: dt.date,
     issuer_name: str,
     signer_name: str,
+    signer_title: str = "",
+    place: str = "",
+    authority: str = Decision.Authority.MINISTER,
+    nominations: Sequence[Nomination] | None = None,
     acting_user: Any,
 ) -> Decision:
-    """A decision grants every approved nomination: each becomes award history."""
+    """A decision grants the approved nominations within its authority's competence (all of
+    them, or those given): each becomes award history. Without a number the issuer's register
+    gives the next one; a number already used is refused."""
     access.require(acting_user, "awards.decide", year)
     year = lock_year(year)
     _require_proposals_phase(year)
@@ -354,25 +402,60 @@ def do_record_decision(
         .select_related("award_type", "unit", "collective", "person")
         .order_by("pk")
     )
-    if not approved:
-        raise ActionRefused(_("No nomination has been approved."), kind=Refusal.NOTHING)
-    try:
-        with transaction.atomic():
-            decision = Decision.objects.create(
-                year=year,
-                number=normalize(number),
-                date=date,
-                issuer_name=normalize(issuer_name),
-                signer_name=normalize(signer_name),
-                recorded_by=acting_user,
+    if nominations is not None:
+        chosen = {n.pk for n in nominations}
+        granted = [n for n in approved if n.pk in chosen]
+        if len(granted) != len(chosen):
+            raise ActionRefused(
+                _("Only approved nominations of this year can be decided."),
+                kind=Refusal.WRONG_STATUS,
             )
-    except IntegrityError:
+        _decided_here(authority, granted)
+    else:
+        granted = [n for n in approved if rules.decides(authority, n.award_type.level)]
+        if approved and not granted:
+            _decided_here(authority, approved)
+    if not granted:
+        raise ActionRefused(_("No nomination has been approved."), kind=Refusal.NOTHING)
+    issuer = normalize(issuer_name)
+    given = normalize(number)
+    sequence = rules.sequence_of(given) if given else None
+    if given and sequence is None:
         raise ActionRefused(
-            _("The decision %(number)s is already recorded.") % {"number": number},
-            kind=Refusal.DUPLICATE,
-        ) from None
-    judgements = judge_nominations(approved)
-    for nomination in approved:
+            _("A decision number starts with its number in the register, as in 15/QĐ-BKHĐT."),
+            kind=Refusal.INVALID,
+        )
+    for _attempt in range(3):
+        if not given:
+            number = proposed_number(issuer, date)
+            sequence = rules.sequence_of(number)
+        else:
+            number = given
+            taken = Decision.objects.filter(issuer_name=issuer, date__year=date.year)
+            if taken.filter(Q(sequence=sequence) | Q(number=number)).exists():
+                raise _number_used(number)
+        try:
+            with transaction.atomic():
+                decision = Decision.objects.create(
+                    year=year,
+                    number=number,
+                    sequence=sequence,
+                    date=date,
+                    place=normalize(place),
+                    authority=Decision.Authority(authority).value,
+                    issuer_name=issuer,
+                    signer_title=normalize(signer_title),
+                    signer_name=normalize(signer_name),
+                    recorded_by=acting_user,
+                )
+            break
+        except IntegrityError:
+            if given:
+                raise _number_used(number) from None
+    else:  # another decision took each number the register proposed
+        raise _number_used(number)
+    judgements = judge_nominations(granted)
+    for nomination in granted:
         rec = AwardRecord.objects.create(
             person=nomination.person,
             organization=nomination.collective,

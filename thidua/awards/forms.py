@@ -16,6 +16,7 @@ from thidua.orgs.models import Organization, Person
 from . import rules
 from .hooks import CHECK_ELIGIBILITY
 from .models import Nomination
+from .problems import AUTHORITY_LABELS
 
 # The national summary report is conference's kind of job (registered in jobs.registry under
 # this name); awards does not import conference, so it names the kind as registered.
@@ -125,12 +126,22 @@ class FilterForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    number = forms.CharField(label=pgettext_lazy("awards", "Decision number"), max_length=50)
+    authority = forms.ChoiceField(
+        label=_("Deciding authority"), choices=list(AUTHORITY_LABELS.items())
+    )
+    number = forms.CharField(
+        label=pgettext_lazy("awards", "Decision number"),
+        max_length=50,
+        required=False,
+        help_text=_("Leave empty to take the next number in the issuer's register."),
+    )
     date = forms.DateField(
         label=pgettext_lazy("awards", "Decision date"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    place = forms.CharField(label=_("Place"), max_length=100, required=False)
     issuer_name = forms.CharField(label=pgettext_lazy("awards", "Issued by"), max_length=255)
+    signer_title = forms.CharField(label=_("Signer's position"), max_length=150, required=False)
     signer_name = forms.CharField(label=pgettext_lazy("awards", "Signed by"), max_length=150)
 
 

@@ -33,6 +33,12 @@ LEVEL_LABELS = {
     "national": gettext_lazy("national level"),
 }
 
+# Decision.Authority's values, as the decision form and its refusals name them.
+AUTHORITY_LABELS = {
+    "minister": pgettext_lazy("awards", "The Minister"),
+    "agency_head": pgettext_lazy("awards", "The head of the agency"),
+}
+
 
 def _years(years: Any) -> str:
     return ", ".join(str(y) for y in years)

@@ -632,3 +632,45 @@ def tally(judgements: Iterable[Judgement]) -> dict[Verdict, int]:
     for j in judgements:
         counts[j.verdict] += 1
     return {v: counts[v] for v in Verdict}
+
+
+# --- who decides -----------------------------------------------------------------------------
+
+# Which award levels (AwardLevel's values) each deciding authority (Decision.Authority's
+# values) grants (Law 06/2022, chapter on authority, DOMAIN.md "Who decides"). The levels above
+# a ministry (the Prime Minister's, the President's) are decided by no one here: the ministry
+# submits them (tờ trình) to the level above.
+COMPETENCE: Mapping[str, frozenset[str]] = {
+    "minister": frozenset({"ministry_province"}),
+    "agency_head": frozenset({"grassroots"}),
+}
+
+
+def decides(authority: str, award_level: str) -> bool:
+    """Whether `authority` may grant an award of `award_level`."""
+    return award_level in COMPETENCE.get(authority, frozenset())
+
+
+def outside_competence(authority: str, award_levels: Mapping[Any, str]) -> list[Any]:
+    """The keys of `award_levels` (a nomination's key → its award's level) `authority` may not
+    grant, in their order."""
+    return [key for key, level in award_levels.items() if not decides(authority, level)]
+
+
+DECISION_SYMBOL = "QĐ"
+
+
+def next_sequence(used: Iterable[int]) -> int:
+    """The number the register gives next: one past the highest used this year."""
+    return max(used, default=0) + 1
+
+
+def decision_number(sequence: int, issuer_initials: str) -> str:
+    """ "15/QĐ-BKHĐT": the sequence, the kind's symbol and the issuer's initials."""
+    return f"{sequence}/{DECISION_SYMBOL}-{issuer_initials}"
+
+
+def sequence_of(number: str) -> int | None:
+    """The register's sequence a decision number starts with ("15/QĐ-BKHĐT" gives 15)."""
+    head = number.strip().split("/", 1)[0].strip()
+    return int(head) if head.isdigit() else None

@@ -35,6 +35,13 @@ urlpatterns = [
     ),
     path(YEAR + "compile/", views.compile_proposal, name="compile"),
     path(YEAR + "decision/", views.decision, name="decision"),
+    path(
+        YEAR + "decisions/<int:pk>/quyet-dinh.docx",
+        views.decision_document,
+        name="decision_document",
+    ),
+    path(YEAR + "decisions/<int:pk>/quyet-dinh.pdf", views.decision_pdf, name="decision_pdf"),
+    path(YEAR + "decisions/<int:pk>/chung-nhan.pdf", views.certificates, name="certificates"),
     path(YEAR + "proposal-list.xlsx", views.proposal_list, name="proposal_list"),
     # Long work started from these pages (imports, national reports) runs as a job.
     path("national/", views.national, name="national"),

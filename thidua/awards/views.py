@@ -25,17 +25,17 @@ from django.views.decorators.http import require_POST
 
 from thidua import access
 from thidua.audit.stamp import StampedCache
-from thidua.award_history.models import AwardType
+from thidua.award_history.models import AwardType, Decision
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.cycle.pages import year_context
 from thidua.errors import refusal_told, run_form_action
 from thidua.jobs.actions import do_start_job
 from thidua.jobs.models import Job
-from thidua.lib import uploads
+from thidua.lib import pdf, uploads
 from thidua.lib.text import slugify_vi
 from thidua.orgs.models import Organization
 
-from . import achievement, actions, evidence_files, exports, rules
+from . import achievement, actions, documents, evidence_files, exports, rules
 from .forms import (
     NATIONAL_REPORT,
     DecisionForm,
@@ -448,7 +448,7 @@ def decision(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         )
         if outcome.done:
             messages.success(request, _("The decision is recorded in the award history."))
-            return redirect("awards:nominations", slug=slug, year=year)
+            return redirect("awards:decision", slug=slug, year=year)
         status = outcome.status
     return render(
         request,
@@ -457,6 +457,7 @@ def decision(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             emulation_year,
             form=form,
             approved=approved.select_related("person", "collective", "award_type", "unit"),
+            decisions=emulation_year.award_decisions.order_by("date", "sequence", "pk"),
         ),
         status=status,
     )
@@ -541,3 +542,41 @@ def achievement_report(request: HttpRequest, slug: str, year: int, pk: int) -> H
     name = f"bao-cao-thanh-tich-{slugify_vi(nomination.nominee_name)}-{year}.docx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _decision(request: HttpRequest, slug: str, year: int, pk: int) -> Decision:
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.decide")
+    return get_object_or_404(Decision, pk=pk, year=emulation_year)
+
+
+@login_required
+def decision_document(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+    """The Quyết định khen thưởng with its attached list, as .docx."""
+    decision = _decision(request, slug, year, pk)
+    response = HttpResponse(
+        documents.decision_document(decision), content_type=achievement.DOCX_TYPE
+    )
+    name = documents.decision_filename(decision)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def decision_pdf(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+    decision = _decision(request, slug, year, pk)
+    with refusal_told(request):
+        data = pdf.pdf_of(documents.decision_document(decision))
+        return pdf.response(data, documents.decision_filename(decision).replace(".docx", ".pdf"))
+    return redirect("awards:decision", slug=slug, year=year)
+
+
+@login_required
+def certificates(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+    """Every holder's certificate, one page each, as one PDF for the print shop; `?paper=a3`
+    prints on A3 landscape instead of A4."""
+    decision = _decision(request, slug, year, pk)
+    paper = documents.PAPERS.get(request.GET.get("paper", "a4"), documents.PAPERS["a4"])
+    with refusal_told(request):
+        data = pdf.pdf_of(documents.certificates(decision, paper=paper))
+        return pdf.response(data, documents.certificates_filename(decision))
+    return redirect("awards:decision", slug=slug, year=year)

@@ -185,15 +185,20 @@ def test_supervisor_records_a_decision_and_the_secretariat_gets_403(
     response = as_user(proposals.supervisor).post(
         base + "decision/",
         {
-            "number": "12/QĐ-BKHĐT",
+            "authority": "minister",
             "date": "2017-04-10",
-            "issuer_name": "Bộ KH&ĐT",
-            "signer_name": "Bộ trưởng",
+            "place": "Hà Nội",
+            "issuer_name": "Bộ Kế hoạch và Đầu tư",
+            "signer_title": "Bộ trưởng",
+            "signer_name": "Nguyễn Chí Dũng",
         },
     )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == Nomination.Status.DECIDED
+    # The register gave the number; the page offers the decision and its certificates.
+    page = as_user(proposals.supervisor).get(response["Location"]).content.decode()
+    assert "1/QĐ-BKHĐT" in page and "quyet-dinh.docx" in page and "chung-nhan.pdf" in page
 
 
 def test_proposal_list_is_an_excel_file_with_counts_and_safe_cells(

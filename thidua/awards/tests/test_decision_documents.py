@@ -1,0 +1,235 @@
+"""A decision as an awards office makes it: within the authority's competence, numbered in the
+issuer's register, issued as a Quyết định khen thưởng with its attached list, and printed as
+one certificate page per holder."""
+
+import datetime as dt
+import io
+import os
+import shutil
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from docx import Document
+
+from thidua.award_history.models import AwardRecord, Decision
+from thidua.awards import actions, documents, rules
+from thidua.awards.models import Nomination
+from thidua.errors import ActionRefused
+from thidua.lib import docformat, pdf
+from thidua.testing.pdfpages import MM, read
+
+from .test_nominations import compiled
+
+ISSUER = "Bộ Kế hoạch và Đầu tư"
+LONG_NAME = " ".join(["Nguyễn Thị Phương Thảo Hoàng"] * 8)[:200]
+
+
+def approved(world, unit, award, *, person=None, collective=None):
+    nomination = actions.do_draft_nomination(
+        world.year,
+        unit=unit,
+        award_type=award,
+        summary="Hoàn thành xuất sắc nhiệm vụ.",
+        person=person,
+        collective=collective,
+        acting_user=world.lai_chau_officer,
+    )
+    compiled(world, nomination)
+    return actions.do_approve_nomination(nomination, acting_user=world.supervisor)
+
+
+def decide(world, **given):
+    return actions.do_record_decision(
+        world.year,
+        date=given.pop("date", dt.date(2017, 4, 10)),
+        place="Hà Nội",
+        issuer_name=ISSUER,
+        signer_title="Bộ trưởng",
+        signer_name="Nguyễn Chí Dũng",
+        acting_user=world.supervisor,
+        **given,
+    )
+
+
+@pytest.fixture
+def granted(proposals, lai_chau_person, office, award):
+    unit = proposals.orgs["lai_chau"]
+    approved(proposals, unit, award("bk_bo"), person=lai_chau_person)
+    approved(proposals, unit, award("bk_bo_tt"), collective=office)
+    approved(proposals, unit, award("cstd_bo"), person=lai_chau_person)
+    return proposals
+
+
+def test_competence_is_data_by_level():
+    assert rules.decides("minister", "ministry_province")
+    assert not rules.decides("minister", "prime_minister")
+    assert not rules.decides("minister", "grassroots")
+    assert rules.decides("agency_head", "grassroots")
+    assert not rules.decides("agency_head", "president")
+    levels = {1: "ministry_province", 2: "prime_minister", 3: "president"}
+    assert rules.outside_competence("minister", levels) == [2, 3]
+
+
+def test_register_numbers():
+    assert rules.next_sequence([]) == 1
+    assert rules.next_sequence([3, 1, 2]) == 4
+    assert rules.decision_number(15, "BKHĐT") == "15/QĐ-BKHĐT"
+    assert rules.sequence_of("15/QĐ-BKHĐT") == 15
+    assert rules.sequence_of("QĐ-15") is None
+
+
+def test_the_register_numbers_decisions_and_refuses_a_used_number(granted, lai_chau_person, award):
+    first = decide(granted)
+    assert (first.number, first.sequence) == ("1/QĐ-BKHĐT", 1)
+    assert AwardRecord.objects.filter(decision=first).count() == 3
+    approved(
+        granted, granted.orgs["lai_chau"], award("bk_bo_tt"), collective=granted.orgs["lai_chau"]
+    )
+    with pytest.raises(ActionRefused) as refused:
+        decide(granted, number="1/QĐ-BKHĐT")
+    assert refused.value.kind == "duplicate"
+    assert "1/QĐ-BKHĐT" in str(refused.value)
+    assert Decision.objects.count() == 1
+    second = decide(granted)
+    assert second.number == "2/QĐ-BKHĐT"
+    # A new year opens a new register.
+    assert actions.proposed_number(ISSUER, dt.date(2018, 1, 5)) == "1/QĐ-BKHĐT"
+
+
+def test_a_state_level_award_is_not_the_ministers_to_decide(proposals, lai_chau_person, award):
+    nomination = approved(
+        proposals, proposals.orgs["lai_chau"], award("bk_ttg"), person=lai_chau_person
+    )
+    with pytest.raises(ActionRefused) as refused:
+        decide(proposals)
+    assert "Bằng khen của Thủ tướng Chính phủ" in str(refused.value)
+    with pytest.raises(ActionRefused):
+        decide(proposals, nominations=[nomination])
+    nomination.refresh_from_db()
+    assert nomination.status == Nomination.Status.APPROVED
+    assert not Decision.objects.exists() and not AwardRecord.objects.exists()
+
+
+def test_the_minister_decides_only_what_is_his_and_leaves_the_rest(granted, lai_chau_person, award):
+    national = approved(granted, granted.orgs["lai_chau"], award("cstd_tq"), person=lai_chau_person)
+    decision = decide(granted)
+    assert AwardRecord.objects.filter(decision=decision).count() == 3
+    national.refresh_from_db()
+    assert national.status == Nomination.Status.APPROVED
+
+
+def test_the_decision_document_reads_as_a_decree_30_decision(granted):
+    decision = decide(granted)
+    content = documents.decision_document(decision)
+    assert docformat.check_format(io.BytesIO(content)) == []
+    text = docformat.document_text(io.BytesIO(content))
+    for expected in (
+        "Số: 1/QĐ-BKHĐT",
+        "Hà Nội, ngày 10 tháng 4 năm 2017",
+        "QUYẾT ĐỊNH",
+        "Về việc khen thưởng năm 2016",
+        "BỘ TRƯỞNG BỘ KẾ HOẠCH VÀ ĐẦU TƯ",
+        "QUYẾT ĐỊNH:",
+        "Điều 1.",
+        "Điều 2.",
+        "Điều 3.",
+        "Nơi nhận:",
+        "Nguyễn Chí Dũng",
+        "DANH SÁCH",
+        "(Kèm theo Quyết định số 1/QĐ-BKHĐT ngày 10 tháng 4 năm 2017",
+    ):
+        assert expected in text, expected
+    # Before the 2022 law was in force, no article of it is cited.
+    assert "06/2022" not in text
+    document = Document(io.BytesIO(content))
+    headings = [p.text for p in document.paragraphs if p.text[:3] in ("I. ", "II.", "III")]
+    assert headings == [
+        "I. Chiến sĩ thi đua cấp bộ, ngành, tỉnh",
+        "II. Bằng khen của Bộ trưởng, Chủ tịch Ủy ban nhân dân tỉnh",
+        "III. Bằng khen của Bộ trưởng, Chủ tịch Ủy ban nhân dân tỉnh cho tập thể",
+    ]
+    individuals = document.tables[-2]
+    assert [c.text for c in individuals.rows[0].cells] == ["STT", "Họ và tên", "Chức vụ", "Đơn vị"]
+    assert [c.text for c in individuals.rows[1].cells] == [
+        "1",
+        "Nguyễn Thị Hòa",
+        "Chuyên viên",
+        "Sở Kế hoạch và Đầu tư tỉnh Lai Châu",
+    ]
+    collectives = document.tables[-1]
+    assert [c.text for c in collectives.rows[1].cells] == [
+        "1",
+        "Văn phòng Sở Kế hoạch và Đầu tư tỉnh Lai Châu",
+    ]
+    for word in ("individual", "collective", "ministry_province", "minister", "grassroots"):
+        assert word not in text
+
+
+def test_the_law_of_2022_is_cited_from_2024():
+    assert "06/2022/QH15" in documents.legal_bases(dt.date(2024, 3, 1))[0]
+    assert "152/2025/NĐ-CP" in documents.legal_bases(dt.date(2025, 8, 1))[1]
+
+
+def test_a_certificate_name_200_characters_long_shrinks_to_fit():
+    width = documents.PAPERS["a4"].width_mm - 2 * documents.PAPERS["a4"].margin_mm
+    assert len(LONG_NAME) == 200
+    size = docformat.fitting_size(LONG_NAME, width, largest=26, smallest=10, lines=2)
+    assert size < 26
+    assert docformat.fitting_size("Nguyễn Thị Hòa", width, largest=26, smallest=10, lines=2) == 26
+
+
+@pytest.fixture
+def soffice():
+    """The installed LibreOffice, turned on for PDF copies (the test settings turn it off)."""
+    found = shutil.which("soffice")
+    if found is None:
+        if os.environ.get("THIDUA_SKIP_PDF_TESTS") == "1":
+            pytest.skip("LibreOffice is not installed and THIDUA_SKIP_PDF_TESTS=1")
+        pytest.fail("LibreOffice (soffice) is not installed: run scripts/bootstrap.sh as root")
+    with override_settings(THIDUA_SOFFICE=found, THIDUA_PDF_SERVER=""):
+        yield found
+
+
+def test_certificates_print_one_page_per_holder_and_a_long_name_fits(
+    soffice, granted, lai_chau_person
+):
+    lai_chau_person.full_name = LONG_NAME
+    lai_chau_person.save()
+    decision = decide(granted)
+    pages = read(pdf.pdf_of(documents.certificates(decision)))
+    assert len(pages) == 3  # one a holder
+    margin = documents.PAPERS["a4"].margin_mm * MM
+    for page in pages:
+        assert page.width > page.height  # A4 landscape
+        text = "\n".join(line.text for line in page.lines)
+        assert "Quyết định số 1/QĐ-BKHĐT, ngày 10 tháng 4 năm 2017" in text
+        assert "Nguyễn Chí Dũng" in text
+        for line in page.lines:
+            assert margin - 2 <= line.x0 and line.x1 <= page.width - margin + 2, line.text
+    # The same person holds two of the three: each page prints the whole name.
+    names = [
+        "".join(line.text for line in page.lines if "Phương Thảo" in line.text) for page in pages
+    ]
+    assert [name.replace(" ", "") for name in names if name] == [LONG_NAME.replace(" ", "")] * 2
+
+
+def test_no_holder_no_certificates(granted):
+    decision = decide(granted)
+    AwardRecord.objects.filter(decision=decision).update(decision=None)
+    with pytest.raises(ActionRefused) as refused:
+        documents.certificates(decision)
+    assert refused.value.kind == "nothing"
+
+
+def test_only_the_deciding_authority_downloads_a_decisions_documents(client, granted):
+    decision = decide(granted)
+    kwargs = {"slug": granted.year.cluster.slug, "year": 2016, "pk": decision.pk}
+    url = reverse("awards:decision_document", kwargs=kwargs)
+    client.force_login(granted.supervisor)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.docx"')
+    client.force_login(granted.lai_chau_officer)
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("awards:certificates", kwargs=kwargs)).status_code == 403
