@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Min
 from django.urls import reverse
 from django.utils import timezone
@@ -67,7 +67,11 @@ def _tell(
         for person in people
         if person.pk not in told and person.organization_id is not None
     ]
-    Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+    try:
+        with transaction.atomic():
+            Notification.objects.bulk_create(fresh)
+    except IntegrityError:  # told at the same moment by another process: once is enough
+        return 0
     return len(fresh)
 
 

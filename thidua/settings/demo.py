@@ -5,6 +5,8 @@ served by WhiteNoise with hashed names, and e-mail goes to the console. The rest
 (SQLite under var/, the demo's fixed secret key, local host names).
 """
 
+import os
+
 from .dev import *  # noqa: F403
 from .dev import STORAGES
 
@@ -14,3 +16,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The links in the notification e-mails (printed on the console) lead to the demo's server.
+THIDUA_SITE_URL = "http://" + os.environ.get("THIDUA_DEMO_ADDR", "127.0.0.1:8000")

@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -301,8 +302,6 @@ def test_the_deadline_sweep_tells_the_members_with_work_left_once_per_stage(
 
 
 def test_the_daily_command_queues_the_sweep_for_the_worker(people: World) -> None:
-    from django.core.management import call_command
-
     call_command("send_notifications")
     queued = DBTaskResult.objects.get(task_path=tasks.PATH)
     assert queued.args_kwargs == {"args": [], "kwargs": {"sweep": True}}
