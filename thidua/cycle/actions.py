@@ -90,9 +90,15 @@ def do_open_year(
             _("The cluster already has the year %(year)s.") % {"year": year}, kind=Refusal.EXISTS
         )
     _refuse_absent_members(list(member_set.values()), year)
-    emulation_year = EmulationYear.objects.create(
-        cluster=cluster, year=year, phase=Phase.SETUP, phase_changed_at=clock.now()
-    )
+    try:
+        with transaction.atomic():
+            emulation_year = EmulationYear.objects.create(
+                cluster=cluster, year=year, phase=Phase.SETUP, phase_changed_at=clock.now()
+            )
+    except IntegrityError:  # opened at the same moment by someone else
+        raise ActionRefused(
+            _("The cluster already has the year %(year)s.") % {"year": year}, kind=Refusal.EXISTS
+        ) from None
     roles = {head.pk: Membership.Role.HEAD, deputy.pk: Membership.Role.DEPUTY}
     Membership.objects.bulk_create(
         Membership(
@@ -119,8 +125,8 @@ def do_open_year(
 def _refuse_absent_members(members: Sequence[Organization], year: int) -> None:
     """Refuse an archived member, or one that does not exist on the year's first day."""
     first_day = dt.date(year, 1, 1)
-    for org in members:
-        org.refresh_from_db(fields=["valid_from", "valid_to", "archived"])
+    stored = Organization.objects.in_bulk([org.pk for org in members])  # as they are now
+    for org in (stored[m.pk] for m in members):
         if org.archived:
             raise ActionRefused(
                 _("%(unit)s is archived and cannot be a member.") % {"unit": label_for_choice(org)},

@@ -383,3 +383,21 @@ def test_a_member_officer_is_refused_and_an_outsider_does_not_see_the_cluster(as
             acting_user=lai_chau,
         )
     assert not EmulationYear.objects.filter(year=2017).exists()
+
+
+def test_a_unit_not_yet_begun_or_archived_is_refused_and_no_year_is_left(demo):
+    lao_cai, ha_giang = planning("Lào Cai"), planning("Hà Giang")
+    later = finance_today("Sơn La")  # from 01/03/2025
+    archived = Organization.objects.create(name="Sở Nội vụ tỉnh Sơn La", archived=True)
+    for unit, words in ((later, "chưa tồn tại vào ngày 01/01/2017"), (archived, "đã được lưu trữ")):
+        with pytest.raises(ActionRefused, match=words):
+            actions.do_open_next_year(
+                demo["cluster"],
+                year=2017,
+                members=[lao_cai, ha_giang, unit],
+                head=lao_cai,
+                deputy=ha_giang,
+                carry_over=[],
+                acting_user=demo["supervisor"],
+            )
+    assert not EmulationYear.objects.filter(year=2017).exists()
