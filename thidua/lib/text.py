@@ -58,9 +58,24 @@ _WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
 _STROKED = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 
 
+# Invisible characters that change how text is shown, not what it says: bidirectional
+# overrides and isolates (a U+202E in a name prints it backwards in a document), zero-width
+# spaces and joiners, the byte-order mark. Vietnamese text never needs them.
+_INVISIBLE = dict.fromkeys(
+    [
+        *range(0x200B, 0x2010),
+        *range(0x202A, 0x202F),
+        *range(0x2060, 0x2065),
+        *range(0x2066, 0x206A),
+        0xFEFF,
+    ]
+)
+
+
 def normalize(s: str) -> str:
-    """Return NFC text, stripped, with every whitespace run collapsed to one space."""
-    return " ".join(unicodedata.normalize("NFC", s).split())
+    """Return NFC text, stripped, with every whitespace run collapsed to one space and no
+    invisible formatting characters (bidirectional controls, zero-width characters)."""
+    return " ".join(unicodedata.normalize("NFC", s.translate(_INVISIBLE)).split())
 
 
 def _new_style_syllable(word: str) -> str:

@@ -491,3 +491,17 @@ def test_the_api_answers_any_page_number_without_failing(api, world, page):
 def test_a_forged_token_opens_nothing(client, world, header):
     response = client.get("/api/v1/clusters", HTTP_AUTHORIZATION=header)
     assert response.status_code == 401
+
+
+def test_a_nul_character_in_a_form_is_refused_in_vietnamese(as_user, world):
+    client = as_user(world.son_la_officer)
+    response = movement_form(client, world, title="Phong trào\x00thi đua")
+    assert response.status_code == 400
+    assert "Không được dùng ký tự rỗng (NUL) trong nội dung." in response.content.decode()
+    assert not Movement.objects.exists()
+
+
+def test_a_right_to_left_override_is_not_stored(as_user, world):
+    client = as_user(world.son_la_officer)
+    assert movement_form(client, world, title="Phong trào\u202e thi đua").status_code == 302
+    assert Movement.objects.get().title == "Phong trào thi đua"

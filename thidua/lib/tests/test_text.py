@@ -184,3 +184,10 @@ def test_sort_key_puts_letters_with_marks_after_their_base():
 
     assert sorted(["ô", "o", "ơ", "a", "ă", "â"], key=sort_key) == ["a", "ă", "â", "o", "ô", "ơ"]
     assert sort_key("Hoà") == sort_key("Hòa")
+
+
+def test_invisible_formatting_characters_are_dropped_from_stored_text():
+    # A right-to-left override would print the rest of a name backwards in a document.
+    assert normalize("Sở\u202e Tài chính") == "Sở Tài chính"
+    assert normalize("Lê\u200b Hồng\u2066 Minh\u2069\ufeff") == "Lê Hồng Minh"
+    assert normalize("Nguyễn\u200dThị") == "NguyễnThị"
