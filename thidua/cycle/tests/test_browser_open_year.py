@@ -26,7 +26,16 @@ def test_the_supervisor_opens_2017_as_proposed(demo_2016, live_server, login, pa
     page.set_viewport_size({"width": 1366, "height": 900})
     login("vu-tdkt")
     page.goto(live_server.url + CLUSTER)
+    # Another year is proposed on request: 2026, with the departments of after the mergers.
+    page.get_by_text("Mở một năm khác").click()
+    page.get_by_label("Năm cần mở").fill("2026")
+    page.get_by_role("button", name="Đề xuất", exact=True).click()
     form = page.get_by_test_id("open-year")
+    assert form.get_by_role("heading").inner_text() == "Mở năm thi đua 2026"
+    tuyen_quang = "Sở Tài chính tỉnh Tuyên Quang (từ 01/07/2025)"
+    assert form.get_by_test_id("members").get_by_label(tuyen_quang, exact=True).is_checked()
+
+    page.goto(live_server.url + CLUSTER)
     assert form.get_by_role("heading").inner_text() == "Mở năm thi đua 2017"
     members = form.get_by_test_id("members")
     ticked = members.locator("input:checked")
