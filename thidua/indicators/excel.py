@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -210,6 +211,9 @@ def _formulas(content: bytes, sheet_name: str) -> list[str]:
             for cell in row
             if getattr(cell, "data_type", None) == "f"
         ]
+    except ValueError:
+        # openpyxl refuses a cell that no spreadsheet program writes, such as <v>NaN</v>.
+        return [_("The workbook holds a value that is not a number (such as NaN); retype it.")]
     finally:
         book.close()
 
@@ -265,6 +269,8 @@ def _number(raw: Any) -> Decimal | None:
     if isinstance(raw, int):
         return Decimal(raw)
     if isinstance(raw, float):
+        if not math.isfinite(raw):  # NaN or infinity: no figure
+            raise ValueError(raw)
         # repr() is the shortest text that reads back as the same float: 8.5, not 8.4999...
         return Decimal(repr(raw))
     text = normalize(str(raw))

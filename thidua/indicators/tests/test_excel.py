@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -177,3 +178,19 @@ def test_too_large_a_file_is_refused(reporting):
 def test_vietnamese_number_typed_as_text_is_read(reporting):
     _upload(reporting, _fill(_workbook(reporting), GRDP="10.125", GRDP_TANG="10,6"))
     assert set(IndicatorValue.objects.values_list("value", flat=True)) == {D(10125), D("10.6")}
+
+
+def test_a_value_that_is_not_a_number_nan_is_refused_not_a_server_error(reporting):
+    # <v>NaN</v> is no Excel's writing, but a crafted file can carry it.
+    content = _bytes(_fill(_workbook(reporting), GRDP=123456.5))
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as copy:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"<v>123456.5</v>", b"<v>NaN</v>")
+            copy.writestr(item, data)
+    assert _refused(reporting, out.getvalue()) == [
+        "Tệp có một giá trị không phải là số (như NaN); hãy nhập lại giá trị đó."
+    ]
