@@ -7,13 +7,18 @@ office edits it in its own Word template.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from docx.document import Document as DocumentObject
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph
 
 from thidua.award_history.models import AwardRecord, Decision
 from thidua.errors import ActionRefused, Refusal
@@ -109,8 +114,9 @@ def legal_bases(date: dt.date) -> list[str]:
 
 
 def _count_words(found: Sequence[Holder]) -> str:
-    collectives = sum(h.collective for h in found)
-    individuals = len(found) - collectives
+    """ "1 tập thể và 2 cá nhân": each counted once, whatever it is granted."""
+    collectives = len({(h.name, h.unit) for h in found if h.collective})
+    individuals = len({(h.name, h.unit) for h in found if not h.collective})
     parts = [f"{collectives} tập thể"] if collectives else []
     if individuals:
         parts.append(f"{individuals} cá nhân")
@@ -141,10 +147,11 @@ def decision_document(decision: Decision) -> bytes:
     ]:
         docformat.add_paragraph(document, basis, italic=True)
     docformat.add_line(document, "QUYẾT ĐỊNH:", size=docformat.BODY_PT, bold=True, before=12)
-    awards = ", ".join(dict.fromkeys(h.award for h in found))
+    awards = "; ".join(dict.fromkeys(h.award for h in found))
     articles = [
-        f"Điều 1. Tặng {awards} cho {_count_words(found)} có tên trong danh sách kèm theo "
-        f"Quyết định này, đã có thành tích xuất sắc trong phong trào thi đua năm {year}.",
+        f"Điều 1. Tặng danh hiệu thi đua, hình thức khen thưởng ({awards}) cho "
+        f"{_count_words(found)} có tên trong danh sách kèm theo Quyết định này, đã có thành "
+        f"tích xuất sắc trong phong trào thi đua năm {year}.",
         "Điều 2. Các tập thể, cá nhân có tên tại Điều 1 được nhận bằng, giấy chứng nhận và "
         "tiền thưởng theo quy định hiện hành.",
         "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Thủ trưởng các đơn vị có liên quan "
@@ -221,43 +228,79 @@ def certificates(decision: Decision, *, paper: Paper = PAPERS["a4"]) -> bytes:
             _("The decision grants no one, so there is no certificate to print."),
             kind=Refusal.NOTHING,
         )
+    return lay_out_certificates(decision, found, paper)
+
+
+def lay_out_certificates(decision: Decision, found: Sequence[Holder], paper: Paper) -> bytes:
+    """The certificates of `found`, one page each, as a .docx.
+
+    The first page is laid out through docformat; the others are copies of it with their own
+    award, name and unit and the sizes these fit at (laying out each anew takes a second for a
+    dozen pages, copying a few milliseconds).
+    """
     width = paper.width_mm - 2 * paper.margin_mm
     document = docformat.page_document(paper.width_mm, paper.height_mm, paper.margin_mm)
-    authority = _authority_line(decision)
-    number_line = f"Quyết định số {decision.number}, {long_date(decision.date, official=True)}"
-    signed = place_date(decision.place or "……", decision.date, official=True)
-    for index, holder in enumerate(found):
-        docformat.add_line(
-            document,
-            docformat.NATIONAL_TITLE,
-            size=docformat.TITLE_PT,
-            bold=True,
-            page_break=index > 0,
-        )
-        docformat.add_line(document, docformat.MOTTO, size=docformat.MOTTO_PT, bold=True)
-        docformat.add_line(document, authority, size=16, bold=True, before=18)
-        docformat.add_line(document, "TẶNG", size=16, bold=True, before=6)
-        award_size = docformat.fitting_size(
-            holder.award.upper(), width, largest=28, smallest=14, lines=2
-        )
-        docformat.add_line(document, holder.award.upper(), size=award_size, bold=True, before=6)
-        name_size = docformat.fitting_size(holder.name, width, largest=26, smallest=10, lines=2)
-        docformat.add_line(document, holder.name, size=name_size, bold=True, before=12)
-        if holder.position or holder.unit:
-            unit = ", ".join(part for part in (holder.position, holder.unit) if part)
-            unit_size = docformat.fitting_size(unit, width, largest=16, smallest=10, lines=2)
-            docformat.add_line(document, unit, size=unit_size)
+    body = document.element.body
+    lines = [
+        docformat.add_line(document, docformat.NATIONAL_TITLE, size=docformat.TITLE_PT, bold=True),
+        docformat.add_line(document, docformat.MOTTO, size=docformat.MOTTO_PT, bold=True),
+        docformat.add_line(document, _authority_line(decision), size=16, bold=True, before=24),
+        docformat.add_line(document, "TẶNG", size=16, bold=True, before=12),
+        award := docformat.add_line(document, "-", size=28, bold=True, before=12),
+        name := docformat.add_line(document, "-", size=26, bold=True, before=24),
+        unit := docformat.add_line(document, "-", size=16),
         docformat.add_line(
             document,
             f"Đã có thành tích xuất sắc trong phong trào thi đua năm {decision.year.year}",
             size=16,
             italic=True,
+            before=12,
+        ),
+        docformat.add_line(
+            document,
+            f"Quyết định số {decision.number}, {long_date(decision.date, official=True)}",
+            size=13,
             before=6,
+        ),
+        docformat.add_line(
+            document,
+            place_date(decision.place or "……", decision.date, official=True),
+            size=14,
+            italic=True,
+            before=24,
+        ),
+        docformat.add_line(document, _signer_title(decision).upper(), size=14, bold=True),
+        docformat.add_line(document, decision.signer_name, size=14, bold=True, before=60),
+    ]
+    model = [line._p for line in lines]
+    fields = [lines.index(award), lines.index(name), lines.index(unit)]
+    for p in model:
+        body.remove(p)
+    section = body[-1]  # the section's properties end the body: put back after the pages
+    body.remove(section)
+
+    @functools.cache
+    def fit(text: str, largest: float, smallest: float) -> float:
+        if docformat.bold_width_mm(text, largest) <= width:
+            return largest
+        return docformat.fitting_size(text, width, largest=largest, smallest=smallest, lines=2)
+
+    for index, holder in enumerate(found):
+        page = [copy.deepcopy(p) for p in model]
+        body.extend(page)
+        paragraphs = [Paragraph(page[i], document._body) for i in fields]
+        texts = (
+            (holder.award.upper(), 28, 14),
+            (holder.name, 26, 10),
+            (", ".join(part for part in (holder.position, holder.unit) if part), 16, 10),
         )
-        docformat.add_line(document, number_line, size=13, before=6)
-        docformat.add_line(document, signed, size=14, italic=True, before=12)
-        docformat.add_line(document, _signer_title(decision).upper(), size=14, bold=True)
-        docformat.add_line(document, decision.signer_name, size=14, bold=True, before=48)
+        for paragraph, (text, largest, smallest) in zip(paragraphs, texts, strict=True):
+            run = paragraph.runs[0]
+            run._r.find(qn("w:t")).text = text
+            run.font.size = Pt(fit(text, largest, smallest))
+        if index > 0:
+            Paragraph(page[0], document._body).paragraph_format.page_break_before = True
+    body.append(section)
     out = io.BytesIO()
     docformat.save(document, out)
     return out.getvalue()

@@ -20,6 +20,7 @@ decides, here, who may open it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -31,7 +32,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from thidua.api.actions import do_create_token
-from thidua.award_history.models import AwardType
+from thidua.award_history.models import AwardType, Decision
 from thidua.awards.models import EvidenceFile, Nomination
 from thidua.conference.models import Attendee, NewsArticle
 from thidua.demo.play import Demo, play
@@ -129,6 +130,12 @@ awards:compile                     GET   405    405    405    405    405    405 
 awards:compile                     POST  ok     403    ok     403    403    403    404    login
 awards:decision                    GET   ok     ok     403    403    403    403    404    login
 awards:decision                    POST  ok     ok     403    403    403    403    404    login
+awards:decision_document           GET   ok     ok     403    403    403    403    404    login
+awards:decision_document           POST  ok     ok     403    403    403    403    404    login
+awards:decision_pdf                GET   ok     ok     403    403    403    403    404    login
+awards:decision_pdf                POST  ok     ok     403    403    403    403    404    login
+awards:certificates                GET   ok     ok     403    403    403    403    404    login
+awards:certificates                POST  ok     ok     403    403    403    403    404    login
 awards:duplicates                  GET   ok     ok     403    403    403    403    403    login
 awards:duplicates                  POST  ok     ok     403    403    403    403    403    login
 awards:evidence                    GET   ok     ok     ok     ok     ok     403    404    login
@@ -457,6 +464,9 @@ class World:
             "news:article": lambda: {"cluster": self.slug, "pk": self.published_article()},
             "awards:rule_new": lambda: {"code": AwardType.objects.order_by("rank").first().code},  # type: ignore[union-attr]
             "awards:nomination": lambda: {**year, "pk": self.nomination()},
+            "awards:decision_document": lambda: {**year, "pk": self.decision()},
+            "awards:decision_pdf": lambda: {**year, "pk": self.decision()},
+            "awards:certificates": lambda: {**year, "pk": self.decision()},
             "awards:jobs:detail": lambda: {"pk": NO_JOB},
             "awards:jobs:output": lambda: {"pk": NO_JOB},
             "awards:jobs:progress": lambda: {"pk": NO_JOB},
@@ -513,6 +523,21 @@ class World:
 
     def person(self) -> int:
         return self.first(Person.objects.filter(positions__organization=self.unit))
+
+    def decision(self) -> int:
+        """A decision of the year (the demo stops before one is made), granting no one."""
+        decision, _created = Decision.objects.get_or_create(
+            year=self.year,
+            number="1/QĐ-BKHĐT",
+            sequence=1,
+            date=dt.date(self.year.year + 1, 4, 10),
+            defaults={
+                "issuer_name": "Bộ Kế hoạch và Đầu tư",
+                "signer_name": "Nguyễn Chí Dũng",
+                "recorded_by": self.demo.supervisor,
+            },
+        )
+        return decision.pk
 
 
 def _pattern_of(name: str) -> str:
