@@ -67,6 +67,7 @@ def todo_label(code: str) -> str:
 # The year's own actions, as the history tells them (see `hooks.describe_actions`).
 ACTIONS = {
     "year.open": gettext_lazy("opened the emulation year"),
+    "year.carry_over": gettext_lazy("copied last year's work into the new year"),
     "year.phase": gettext_lazy("moved the year to the next phase"),
     "movement.set": gettext_lazy("launched the emulation movement"),
     "pledge.set": gettext_lazy("wrote the emulation pledge"),

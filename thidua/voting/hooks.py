@@ -53,8 +53,10 @@ def phase_problems(year: EmulationYear, target: str) -> list[str]:
 def phase_changed(year: EmulationYear, before: str, after: str, acting_user: Any) -> None:
     """When a year closes, open the next one with the head and deputy its members elected.
 
-    The members stay the same (the secretariat of the new year can change them later). If the
-    next year was already opened by hand, or no election was held, nothing is done here.
+    The members are the year's, each replaced by the unit that continues it on the new year's
+    first day (a 2025 merger), as the page that opens a year proposes them; the secretariat
+    can change them later. If the next year was already opened by hand, or no election was
+    held, nothing is done here.
     """
     if after != Phase.CLOSED:
         return
@@ -63,15 +65,18 @@ def phase_changed(year: EmulationYear, before: str, after: str, acting_user: Any
         return
     if EmulationYear.objects.filter(cluster=year.cluster, year=year.year + 1).exists():
         return
+    from thidua.cycle import opening
     from thidua.cycle.actions import do_open_year
 
-    members = [m.organization for m in year.memberships.select_related("organization")]
+    proposal = opening.propose(year.cluster, year.year + 1)
+    if proposal.head is None or proposal.deputy is None or len(proposal.members) < 2:
+        return  # the elected units no longer exist as such: the secretariat opens it by hand
     do_open_year(
         year.cluster,
         year=year.year + 1,
-        members=members,
-        head=head.elected,
-        deputy=deputy.elected,
+        members=proposal.members,
+        head=proposal.head,
+        deputy=proposal.deputy,
         acting_user=acting_user,
     )
 
