@@ -77,7 +77,7 @@ class Notification(models.Model):
     # The unit through which the person was told: one who leaves it is told no more of it.
     organization = models.ForeignKey(
         "orgs.Organization",
-        verbose_name=_("unit"),
+        verbose_name=_("unit of the recipient"),
         on_delete=models.PROTECT,
         related_name="+",
     )
