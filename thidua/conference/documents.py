@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Collection
 from typing import Any
 
 import jinja2
+import jinja2.nodes
 from django.utils.translation import gettext as _
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -203,8 +205,12 @@ def render(content: DocContent, story: Story, template: bytes | None = None) -> 
     return buffer.getvalue()
 
 
-def template_problems(data: bytes, sample: dict[str, Any]) -> list[str]:
-    """Why an uploaded template cannot be used, in the user's words (empty: it can)."""
+def template_problems(
+    data: bytes, sample: dict[str, Any], *, required: Collection[str] = ()
+) -> list[str]:
+    """Why an uploaded template cannot be used, in the user's words (empty: it can): it is
+    no .docx, a placeholder is broken, unknown or a macro, one of `required` is missing, or
+    it cannot be filled in with `sample`."""
     broken = _(
         "The file is not a Word document (.docx) or it is damaged. Save it in Word as"
         " “Word Document (*.docx)” and upload it again."
@@ -216,6 +222,8 @@ def template_problems(data: bytes, sample: dict[str, Any]) -> list[str]:
     try:
         doc = DocxTemplate(io.BytesIO(data))
         found = doc.get_undeclared_template_variables(jinja_env=sandbox())
+        doc.init_docx()
+        tree = sandbox().parse(doc.patch_xml(doc.get_xml()))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):
         return [broken]
     except jinja2.TemplateSyntaxError as error:
@@ -223,11 +231,24 @@ def template_problems(data: bytes, sample: dict[str, Any]) -> list[str]:
             _("The template has a placeholder error on line %(line)s: %(error)s")
             % {"line": error.lineno, "error": error.message}
         ]
+    if any(tree.find_all(jinja2.nodes.Macro)):
+        return [
+            _(
+                "The template defines a macro: a template may only fill in placeholders, with"
+                " conditions and loops."
+            )
+        ]
     unknown = rules.unknown_placeholders(found, ALLOWED)
     if unknown:
         return [
             _("The template uses placeholders thidua does not know: %(unknown)s. Known: %(known)s.")
             % {"unknown": ", ".join(unknown), "known": ", ".join(sorted(ALLOWED))}
+        ]
+    missing = sorted(set(required) - set(found))
+    if missing:
+        return [
+            _("The template lacks placeholders this document needs: %(missing)s.")
+            % {"missing": ", ".join(missing)}
         ]
     try:
         DocxTemplate(io.BytesIO(data)).render(sample, jinja_env=sandbox())

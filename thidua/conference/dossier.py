@@ -15,6 +15,22 @@ from . import content, documents
 from .models import DocumentKind, DocumentTemplate, NewsArticle
 from .reads import latest_version, load
 
+# The placeholders an uploaded template must use, kind by kind: without them the document
+# would not say who issues it, its number, date, subject or signer (the news item: its title
+# and text).
+OFFICIAL = frozenset({"authority", "number", "place_date", "summary", "signer_name"})
+REQUIRED_PLACEHOLDERS: dict[str, frozenset[str]] = {
+    DocumentKind.REPORT: OFFICIAL | {"sections"},
+    DocumentKind.MINUTES: OFFICIAL | {"sections"},
+    DocumentKind.PROPOSAL: OFFICIAL | {"sections"},
+    DocumentKind.PLEDGE: OFFICIAL | {"sections"},
+    DocumentKind.NEWS: frozenset({"summary", "sections"}),
+}
+
+
+def required_placeholders(kind: str) -> frozenset[str]:
+    return REQUIRED_PLACEHOLDERS.get(kind, frozenset())
+
 
 def active_template(cluster_id: int, kind: str) -> DocumentTemplate | None:
     """The cluster's newest template for `kind` that is still in use."""

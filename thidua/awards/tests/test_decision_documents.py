@@ -6,19 +6,24 @@ import datetime as dt
 import io
 import os
 import shutil
+import threading
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from docx import Document
 
-from thidua.award_history.models import AwardRecord, Decision
+from thidua.award_history import actions as history
+from thidua.award_history.models import AwardRecord, AwardType, Decision
 from thidua.awards import actions, documents, rules
 from thidua.awards.models import Nomination
 from thidua.errors import ActionRefused
 from thidua.lib import docformat, pdf
 from thidua.testing.pdfpages import MM, read
+from thidua.testing.personas import build_world
 
+from .conftest import to_proposals
 from .test_nominations import compiled
 
 ISSUER = "Bộ Kế hoạch và Đầu tư"
@@ -191,11 +196,10 @@ def soffice():
         yield found
 
 
-def test_certificates_print_one_page_per_holder_and_a_long_name_fits(
-    soffice, granted, lai_chau_person
-):
-    lai_chau_person.full_name = LONG_NAME
-    lai_chau_person.save()
+def test_certificates_print_one_page_per_holder_and_a_long_name_fits(soffice, granted, office):
+    # A person's name holds 150 characters at most; a collective's 255.
+    office.name = LONG_NAME
+    office.save()
     decision = decide(granted)
     pages = read(pdf.pdf_of(documents.certificates(decision)))
     assert len(pages) == 3  # one a holder
@@ -207,11 +211,11 @@ def test_certificates_print_one_page_per_holder_and_a_long_name_fits(
         assert "Nguyễn Chí Dũng" in text
         for line in page.lines:
             assert margin - 2 <= line.x0 and line.x1 <= page.width - margin + 2, line.text
-    # The same person holds two of the three: each page prints the whole name.
     names = [
         "".join(line.text for line in page.lines if "Phương Thảo" in line.text) for page in pages
     ]
-    assert [name.replace(" ", "") for name in names if name] == [LONG_NAME.replace(" ", "")] * 2
+    assert [name.replace(" ", "") for name in names if name] == [LONG_NAME.replace(" ", "")]
+    assert sum("Nguyễn Thị Hòa" in "\n".join(line.text for line in p.lines) for p in pages) == 2
 
 
 def test_no_holder_no_certificates(granted):
@@ -233,3 +237,40 @@ def test_only_the_deciding_authority_downloads_a_decisions_documents(client, gra
     client.force_login(granted.lai_chau_officer)
     assert client.get(url).status_code == 403
     assert client.get(reverse("awards:certificates", kwargs=kwargs)).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_decisions_at_once_get_different_numbers():
+    """The register's next number is read under the year's lock: a race cannot share it."""
+    world = to_proposals(build_world())
+    person = history.do_register_person(
+        full_name="Nguyễn Thị Hòa",
+        birth_year=1980,
+        gender="female",
+        unit=world.orgs["lai_chau"],
+        position="Chuyên viên",
+        year=world.year,
+        acting_user=world.lai_chau_officer,
+    )
+    unit = world.orgs["lai_chau"]
+    both = [
+        approved(world, unit, AwardType.objects.get(code="bk_bo"), person=person),
+        approved(world, unit, AwardType.objects.get(code="bk_bo_tt"), collective=unit),
+    ]
+    start = threading.Barrier(2)
+    numbers: list[str] = []
+
+    def record(nomination):
+        try:
+            start.wait()
+            numbers.append(decide(world, nominations=[nomination]).number)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=record, args=(n,)) for n in both]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(numbers) == ["1/QĐ-BKHĐT", "2/QĐ-BKHĐT"]
+    assert sorted(Decision.objects.values_list("sequence", flat=True)) == [1, 2]
