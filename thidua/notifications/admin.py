@@ -49,6 +49,7 @@ class DeliveryAdmin(ReadOnly):
         "last_error",
     ]  # fmt: skip
     list_filter = ["status"]
+    list_select_related = ["recipient"]
     search_fields = ["address", "recipient__username", "recipient__full_name"]
     inlines = [NotificationInline]
     actions = ["try_again"]

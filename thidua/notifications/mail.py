@@ -17,7 +17,7 @@ from django.utils.translation import ngettext, override
 
 from .models import Notification
 
-SUBJECT_LENGTH = 120
+SUBJECT_LENGTH = 200
 
 
 def site_url() -> str:
