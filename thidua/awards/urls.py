@@ -42,6 +42,11 @@ urlpatterns = [
     ),
     path(YEAR + "decisions/<int:pk>/quyet-dinh.pdf", views.decision_pdf, name="decision_pdf"),
     path(YEAR + "decisions/<int:pk>/chung-nhan.pdf", views.certificates, name="certificates"),
+    path(
+        YEAR + "decisions/<int:pk>/chung-nhan.docx",
+        views.certificates_document,
+        name="certificates_document",
+    ),
     path(YEAR + "proposal-list.xlsx", views.proposal_list, name="proposal_list"),
     # Long work started from these pages (imports, national reports) runs as a job.
     path("national/", views.national, name="national"),

@@ -570,13 +570,32 @@ def decision_pdf(request: HttpRequest, slug: str, year: int, pk: int) -> HttpRes
     return redirect("awards:decision", slug=slug, year=year)
 
 
+def _paper(request: HttpRequest) -> documents.Paper:
+    return documents.PAPERS.get(request.GET.get("paper", "a4"), documents.PAPERS["a4"])
+
+
+@login_required
+def certificates_document(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+    """The certificates as one .docx: a batch of thousands, which LibreOffice takes minutes
+    to turn into PDF, goes to the print shop this way."""
+    decision = _decision(request, slug, year, pk)
+    with refusal_told(request):
+        response = HttpResponse(
+            documents.certificates(decision, paper=_paper(request)),
+            content_type=achievement.DOCX_TYPE,
+        )
+        name = documents.certificates_filename(decision).replace(".pdf", ".docx")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return redirect("awards:decision", slug=slug, year=year)
+
+
 @login_required
 def certificates(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
     """Every holder's certificate, one page each, as one PDF for the print shop; `?paper=a3`
     prints on A3 landscape instead of A4."""
     decision = _decision(request, slug, year, pk)
-    paper = documents.PAPERS.get(request.GET.get("paper", "a4"), documents.PAPERS["a4"])
     with refusal_told(request):
-        data = pdf.pdf_of(documents.certificates(decision, paper=paper))
+        data = pdf.pdf_of(documents.certificates(decision, paper=_paper(request)))
         return pdf.response(data, documents.certificates_filename(decision))
     return redirect("awards:decision", slug=slug, year=year)

@@ -136,6 +136,8 @@ awards:decision_pdf                GET   ok     ok     403    403    403    403 
 awards:decision_pdf                POST  ok     ok     403    403    403    403    404    login
 awards:certificates                GET   ok     ok     403    403    403    403    404    login
 awards:certificates                POST  ok     ok     403    403    403    403    404    login
+awards:certificates_document       GET   ok     ok     403    403    403    403    404    login
+awards:certificates_document       POST  ok     ok     403    403    403    403    404    login
 awards:duplicates                  GET   ok     ok     403    403    403    403    403    login
 awards:duplicates                  POST  ok     ok     403    403    403    403    403    login
 awards:evidence                    GET   ok     ok     ok     ok     ok     403    404    login
@@ -467,6 +469,7 @@ class World:
             "awards:decision_document": lambda: {**year, "pk": self.decision()},
             "awards:decision_pdf": lambda: {**year, "pk": self.decision()},
             "awards:certificates": lambda: {**year, "pk": self.decision()},
+            "awards:certificates_document": lambda: {**year, "pk": self.decision()},
             "awards:jobs:detail": lambda: {"pk": NO_JOB},
             "awards:jobs:output": lambda: {"pk": NO_JOB},
             "awards:jobs:progress": lambda: {"pk": NO_JOB},
