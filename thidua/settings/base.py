@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "thidua.menu.main_menu",
                 "thidua.notifications.context_processors.unread",
             ],
         },
