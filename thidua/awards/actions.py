@@ -337,19 +337,28 @@ def do_return_nomination(nomination: Nomination, *, reason: str, acting_user: An
 def _decided_here(authority: str, nominations: Sequence[Nomination]) -> None:
     """Refuse the decision when a nomination's award is not the authority's to grant."""
     outside = rules.outside_competence(authority, {n: n.award_type.level for n in nominations})
-    if outside:
-        raise ActionRefused(
-            _(
-                "%(authority)s does not decide %(awards)s: for these the ministry submits a "
-                "proposal to the level above. Nominations concerned: %(names)s."
-            )
-            % {
-                "authority": AUTHORITY_LABELS[Decision.Authority(authority)],
-                "awards": ", ".join(sorted({n.award_type.name for n in outside})),
-                "names": ", ".join(str(n.person or n.collective) for n in outside[:5]),
-            },
-            kind=Refusal.REFUSED,
+    if not outside:
+        return
+    deciders = {rules.decided_by(n.award_type.level) for n in outside}
+    params = {
+        "authority": AUTHORITY_LABELS[Decision.Authority(authority)],
+        "awards": ", ".join(sorted({n.award_type.name for n in outside})),
+        "names": ", ".join(str(n.person or n.collective) for n in outside[:5]),
+    }
+    if None in deciders:
+        message = _(
+            "%(authority)s does not decide %(awards)s: for these the ministry submits a "
+            "proposal to the level above. Nominations concerned: %(names)s."
         )
+    else:
+        params["other"] = ", ".join(
+            sorted(str(AUTHORITY_LABELS[d]).lower() for d in deciders if d is not None)
+        )
+        message = _(
+            "%(authority)s does not decide %(awards)s: record these in a decision of "
+            "%(other)s. Nominations concerned: %(names)s."
+        )
+    raise ActionRefused(message % params, kind=Refusal.REFUSED)
 
 
 def proposed_number(issuer_name: str, date: dt.date) -> str:

@@ -657,6 +657,11 @@ def outside_competence(authority: str, award_levels: Mapping[Any, str]) -> list[
     return [key for key, level in award_levels.items() if not decides(authority, level)]
 
 
+def decided_by(award_level: str) -> str | None:
+    """The authority that grants `award_level`; None for a level above them all."""
+    return next((a for a, levels in COMPETENCE.items() if award_level in levels), None)
+
+
 DECISION_SYMBOL = "QĐ"
 
 

@@ -50,7 +50,7 @@ def decide(world, **given):
         date=given.pop("date", dt.date(2017, 4, 10)),
         place="Hà Nội",
         issuer_name=ISSUER,
-        signer_title="Bộ trưởng",
+        signer_title=given.pop("signer_title", "Bộ trưởng"),
         signer_name="Nguyễn Chí Dũng",
         acting_user=world.supervisor,
         **given,
@@ -74,6 +74,8 @@ def test_competence_is_data_by_level():
     assert not rules.decides("agency_head", "president")
     levels = {1: "ministry_province", 2: "prime_minister", 3: "president"}
     assert rules.outside_competence("minister", levels) == [2, 3]
+    assert rules.decided_by("grassroots") == "agency_head"
+    assert rules.decided_by("president") is None
 
 
 def test_register_numbers():
@@ -114,6 +116,19 @@ def test_a_state_level_award_is_not_the_ministers_to_decide(proposals, lai_chau_
     nomination.refresh_from_db()
     assert nomination.status == Nomination.Status.APPROVED
     assert not Decision.objects.exists() and not AwardRecord.objects.exists()
+
+
+def test_a_grassroots_award_is_the_agency_heads_to_decide(proposals, lai_chau_person, award):
+    nomination = approved(
+        proposals, proposals.orgs["lai_chau"], award("ldtt"), person=lai_chau_person
+    )
+    with pytest.raises(ActionRefused) as refused:
+        decide(proposals)
+    assert "thủ trưởng cơ quan" in str(refused.value)
+    decision = decide(proposals, authority="agency_head", signer_title="Giám đốc")
+    nomination.refresh_from_db()
+    assert nomination.status == Nomination.Status.DECIDED
+    assert decision.authority == "agency_head"
 
 
 def test_the_minister_decides_only_what_is_his_and_leaves_the_rest(granted, lai_chau_person, award):
