@@ -9,6 +9,8 @@ import shutil
 import threading
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
@@ -298,3 +300,35 @@ def test_two_decisions_at_once_get_different_numbers():
         thread.join()
     assert sorted(numbers) == ["1/QĐ-BKHĐT", "2/QĐ-BKHĐT"]
     assert set(Decision.objects.values_list("sequence", flat=True)) == {1, 2}
+
+
+def test_the_command_exports_a_decision_and_refuses_certificates_of_no_one(granted, tmp_path):
+    decision = decide(granted)
+    target = tmp_path / "qd.docx"
+    call_command(
+        "export_document",
+        "decision",
+        "--cluster",
+        granted.year.cluster.slug,
+        "--year",
+        "2016",
+        "--decision",
+        decision.number,
+        "--output",
+        str(target),
+        stdout=io.StringIO(),
+    )
+    assert "Số: 1/QĐ-BKHĐT" in docformat.document_text(target)
+    AwardRecord.objects.filter(decision=decision).update(decision=None)
+    with pytest.raises(CommandError):
+        call_command(
+            "export_document",
+            "certificates",
+            "--cluster",
+            granted.year.cluster.slug,
+            "--year",
+            "2016",
+            "--output",
+            str(tmp_path / "cn.docx"),
+        )
+    assert not (tmp_path / "cn.docx").exists()

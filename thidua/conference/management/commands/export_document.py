@@ -1,8 +1,9 @@
 """`thidua export_document KIND --cluster SLUG --year YYYY --output PATH`.
 
-KIND is a conference document (.docx), the ballot papers (.docx), or one of the workbooks
-the pages offer for download (.xlsx): indicators-xlsx, scores-xlsx, votes-xlsx. A PATH that
-ends in .pdf gets the PDF copy, made by LibreOffice.
+KIND is a conference document (.docx), the ballot papers (.docx), an award decision with its
+attached list or its certificates (.docx; `--decision NUMBER`, else the year's latest), or one
+of the workbooks the pages offer for download (.xlsx): indicators-xlsx, scores-xlsx,
+votes-xlsx. A PATH that ends in .pdf gets the PDF copy, made by LibreOffice.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from thidua.award_history.models import Decision
+from thidua.awards import documents as award_documents
 from thidua.conference import dossier
 from thidua.conference.models import DocumentKind
 from thidua.cycle.models import EmulationYear
@@ -44,7 +47,11 @@ WORKBOOKS: dict[str, Callable[[EmulationYear], bytes]] = {
         year, voting_exports.results_of(year)
     ),
 }
-KINDS = [*DocumentKind.values, "ballots", *WORKBOOKS]
+DECISION_DOCUMENTS: dict[str, Callable[[Decision], bytes]] = {
+    "decision": award_documents.decision_document,
+    "certificates": award_documents.certificates,
+}
+KINDS = [*DocumentKind.values, "ballots", *DECISION_DOCUMENTS, *WORKBOOKS]
 
 
 def ballots(year: EmulationYear) -> list[bytes]:
@@ -55,6 +62,15 @@ def ballots(year: EmulationYear) -> list[bytes]:
     ]
 
 
+def decision_of(year: EmulationYear, number: str) -> Decision:
+    """The year's decision numbered `number`, or its latest when no number is given."""
+    decisions = year.award_decisions.order_by("-date", "-sequence", "-pk")
+    found = decisions.filter(number=number).first() if number else decisions.first()
+    if found is None:
+        raise CommandError(_("The year has no award decision %(number)s.") % {"number": number})
+    return found
+
+
 class Command(BaseCommand):
     help = "Write one document (.docx) or workbook (.xlsx) of a cluster's year, or its PDF."
 
@@ -63,14 +79,21 @@ class Command(BaseCommand):
         parser.add_argument("--cluster", required=True, help="the cluster's slug")
         parser.add_argument("--year", required=True, type=int)
         parser.add_argument("--output", required=True, type=Path)
+        parser.add_argument("--decision", default="", help="the decision's number")
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(settings.LANGUAGE_CODE):
             self._export(
-                options["kind"], options["cluster"], options["year"], Path(options["output"])
+                options["kind"],
+                options["cluster"],
+                options["year"],
+                Path(options["output"]),
+                options["decision"],
             )
 
-    def _export(self, kind: str, cluster: str, number: int, output: Path) -> None:
+    def _export(
+        self, kind: str, cluster: str, number: int, output: Path, decision: str = ""
+    ) -> None:
         try:
             year = EmulationYear.objects.select_related("cluster", "cluster__supervisor").get(
                 cluster__slug=cluster, year=number
@@ -84,6 +107,14 @@ class Command(BaseCommand):
         if kind in WORKBOOKS:
             data = WORKBOOKS[kind](year)
             output.write_bytes(_as_pdf(data, suffix=".xlsx") if as_pdf else data)
+            self.stdout.write(str(output))
+            return
+        if kind in DECISION_DOCUMENTS:
+            try:
+                data = DECISION_DOCUMENTS[kind](decision_of(year, decision))
+            except ActionRefused as refused:
+                raise CommandError(refused.message) from None
+            output.write_bytes(_as_pdf(data) if as_pdf else data)
             self.stdout.write(str(output))
             return
         if kind == "ballots":
