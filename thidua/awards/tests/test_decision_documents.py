@@ -332,3 +332,13 @@ def test_the_command_exports_a_decision_and_refuses_certificates_of_no_one(grant
             str(tmp_path / "cn.docx"),
         )
     assert not (tmp_path / "cn.docx").exists()
+
+
+def test_the_decision_and_certificates_print_no_stored_code_and_no_english_word(granted):
+    from thidua.conference.tests.test_document_words import ENGLISH, _words, choice_values
+
+    decision = decide(granted)
+    codes = choice_values()
+    for data in (documents.decision_document(decision), documents.certificates(decision)):
+        text = docformat.document_text(io.BytesIO(data))
+        assert sorted({w for w in _words(text) if w in codes or w.lower() in ENGLISH}) == []
