@@ -79,6 +79,8 @@ def _account(
     # Accounts are the administrator's business (Django's admin); the demo makes them directly.
     user = User(
         username=username,
+        # The reserved .example domain: the demo's mail goes to the console, never out.
+        email=f"{username}@demo.thidua.example",
         full_name=full_name,
         job_title=job_title,
         organization=org,

@@ -13,3 +13,5 @@ STORAGES = {
 }
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it to exist
+# Mail (the notifications, error reports) is printed, never sent, on one person's machine.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

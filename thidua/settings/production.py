@@ -93,3 +93,7 @@ LOGGING = {
         "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},
     },
 }
+
+# The site's address in e-mailed links, e.g. https://thidua.example.gov.vn (default: https://
+# and the first of THIDUA_ALLOWED_HOSTS).
+THIDUA_SITE_URL = os.environ.get("THIDUA_SITE_URL", "")
