@@ -310,7 +310,9 @@ def do_upload_template(
     problem = uploads.size_problem(filename, len(data), "template")
     if problem:
         raise ActionRefused(problem, kind=Refusal.SIZE)
-    problems = documents.template_problems(data, dossier.sample_context(year, kind))
+    problems = documents.template_problems(
+        data, dossier.sample_context(year, kind), required=dossier.required_placeholders(kind)
+    )
     if problems:
         raise ActionRefused(" ".join(problems), kind=Refusal.BAD_TEMPLATE)
     template = DocumentTemplate.objects.create(

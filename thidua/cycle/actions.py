@@ -38,8 +38,17 @@ from .problems import describe
 
 
 def lock_year(year: EmulationYear) -> EmulationYear:
-    """The year re-read under a row lock, so phase checks and writes cannot interleave."""
-    return EmulationYear.objects.select_for_update().select_related("cluster").get(pk=year.pk)
+    """The year re-read under a row lock, so phase checks and writes cannot interleave.
+
+    FOR NO KEY UPDATE of the year's row alone (PostgreSQL): two actions on the year still wait
+    for each other, but another transaction's foreign-key check on the year (a row pointing at
+    it) does not, which would otherwise deadlock with a commit holding the audit chain.
+    """
+    return (
+        EmulationYear.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("cluster")
+        .get(pk=year.pk)
+    )
 
 
 def require_phase(year: EmulationYear, *phases: Phase) -> None:

@@ -61,6 +61,7 @@ def record_decision(slug: str, year: int, username: str) -> None:
             date=dt.date(2017, 1, 20),
             issuer_name="Bộ Kế hoạch và Đầu tư",
             signer_name="Nguyễn Chí Dũng",
+            authority="agency_head",  # the demo's awards here are grassroots ones (LĐTT)
             acting_user=user,
         ),
     )

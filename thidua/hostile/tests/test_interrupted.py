@@ -181,6 +181,7 @@ def test_a_decision_killed_midway_leaves_every_nomination_approved(tmp_path):
         date=dt.date(2017, 1, 20),
         issuer_name="Bộ Kế hoạch và Đầu tư",
         signer_name="Nguyễn Chí Dũng",
+        authority="agency_head",
         acting_user=world.supervisor,
     )
     assert decision.records.count() == 15
