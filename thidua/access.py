@@ -289,11 +289,17 @@ rules.add_perm(
 
 @rules.predicate
 def supervises_a_cluster(user: Any) -> bool:
-    """The user's organisation (or one it continues) supervises some cluster."""
+    """The user's organisation (or one it continues) supervises some cluster.
+
+    Decided once per user object (one request): several permissions and the menu ask it.
+    """
     from thidua.orgs.models import Cluster
 
-    orgs = lineage(user)
-    return bool(orgs) and Cluster.objects.filter(supervisor_id__in=orgs).exists()
+    kept: dict[str, bool] = _itself(user).__dict__.setdefault("_thidua_supervises", {})
+    if "any" not in kept:
+        orgs = lineage(user)
+        kept["any"] = bool(orgs) and Cluster.objects.filter(supervisor_id__in=orgs).exists()
+    return kept["any"]
 
 
 rules.add_perm("awards.view", can_view_year)

@@ -1,9 +1,10 @@
 """The main menu: every page a person may use that is not a year's own, in one place.
 
 The year's pages are reached from the year (its dashboard's links); this menu holds the
-rest — the person's work, their clusters, the award catalogue, award history, the national
-summary, their API tokens, the administration. Like `urls.py` it composes the areas: it
-names their pages by URL name and asks `thidua.access` who may open them, importing none.
+rest — the person's work and clusters (the home page), the award catalogue, award history,
+the national summary, their API tokens, the administration. Like `urls.py` it composes the
+areas: it names their pages by URL name and asks `user.has_perm` (the rules of
+`thidua.access`) who may open them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from thidua import access
 from thidua.audit.stamp import StampedCache
 
 
@@ -34,7 +34,7 @@ PAGES: list[tuple[str, str | None, Any]] = [
     ("api_tokens", None, gettext_lazy("API tokens")),
 ]
 
-# The clusters, the supervisor's standing and the administrator's flag are attributed data:
+# The supervisor's standing and the administrator's flag are attributed data:
 # the menu is kept per person and language until the audit trail moves on.
 _menus: StampedCache[list[Entry]] = StampedCache(size=512)
 
@@ -45,9 +45,7 @@ def entries(user: Any) -> list[Entry]:
 
 
 def _read(user: Any) -> list[Entry]:
-    found = [Entry(_("Your work"), reverse("home"))]
-    for cluster in access.clusters_visible_to(user).order_by("name")[:5]:
-        found.append(Entry(cluster.name, reverse("cluster_detail", kwargs={"slug": cluster.slug})))
+    found = [Entry(_("Your work and clusters"), reverse("home"))]
     for name, permission, label in PAGES:
         if permission is None or user.has_perm(permission):
             found.append(Entry(str(label), reverse(name)))

@@ -272,7 +272,8 @@ def test_ranking_page_query_count_does_not_grow_with_members(
     as_user, cross_checking, django_assert_max_num_queries
 ):
     client = as_user(cross_checking.son_la_officer)
-    with django_assert_max_num_queries(14):
+    # 3 more than before the main menu, which is read again after a change.
+    with django_assert_max_num_queries(17):
         client.get(scoring_url(cross_checking, "ranking/"))
 
 

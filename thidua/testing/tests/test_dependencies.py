@@ -30,7 +30,7 @@ access          audit cycle orgs
 concurrency     audit errors
 jobs            access audit errors lib
 health          jobs
-menu            access audit
+menu            audit
 middleware
 indicators      access audit cycle errors lib orgs
 scoring         access audit cycle demo errors lib
