@@ -66,8 +66,10 @@ def decision_of(year: EmulationYear, number: str) -> Decision:
     """The year's decision numbered `number`, or its latest when no number is given."""
     decisions = year.award_decisions.order_by("-date", "-sequence", "-pk")
     found = decisions.filter(number=number).first() if number else decisions.first()
-    if found is None:
+    if found is None and number:
         raise CommandError(_("The year has no award decision %(number)s.") % {"number": number})
+    if found is None:
+        raise CommandError(_("No award decision has been recorded for the year yet."))
     return found
 
 
