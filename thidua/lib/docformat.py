@@ -334,6 +334,35 @@ def _no_cell_margins(table: Table) -> None:
     table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption")
 
 
+# An agency's name takes at most this many lines of the letterhead's left column.
+AGENCY_MAX_LINES = 3
+AGENCY_SMALLEST_PT = 12  # Decree 30: the agency's name is printed at 12 to 13 points
+# Phrases that Decree 30 practice writes short in a header when a name is too long to fit.
+_COMMON_SHORT = (
+    ("KẾ HOẠCH VÀ ĐẦU TƯ", "KH&ĐT"),
+    ("ỦY BAN NHÂN DÂN", "UBND"),
+    ("HỘI ĐỒNG NHÂN DÂN", "HĐND"),
+    ("THI ĐUA - KHEN THƯỞNG", "TĐKT"),
+    ("THI ĐUA, KHEN THƯỞNG", "TĐKT"),
+)
+
+
+def agency_lines(name: str, width_mm: float) -> tuple[list[str], float]:
+    """The agency's name in capitals, broken to fit the letterhead's column, and its size.
+
+    At 13 points if it fits `AGENCY_MAX_LINES` lines, else at 12; a name still longer has
+    its common phrases shortened ("KẾ HOẠCH VÀ ĐẦU TƯ" to "KH&ĐT"), as offices do.
+    """
+    capitals = name.upper()
+    for size in (TITLE_PT, AGENCY_SMALLEST_PT):
+        lines = _wrap(capitals, width_mm, size)
+        if len(lines) <= AGENCY_MAX_LINES:
+            return lines, size
+    for long, short in _COMMON_SHORT:
+        capitals = capitals.replace(long, short)
+    return _wrap(capitals, width_mm, AGENCY_SMALLEST_PT), AGENCY_SMALLEST_PT
+
+
 def _invisible_table(document: DocumentObject, widths_mm: Sequence[float]) -> Table:
     table = document.add_table(rows=1, cols=len(widths_mm))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -350,12 +379,12 @@ def add_letterhead(document: DocumentObject, letterhead: Letterhead) -> None:
     table = _invisible_table(document, LETTERHEAD_MM)
     _no_cell_margins(table)
     left, right = table.rows[0].cells
+    authority, size = agency_lines(letterhead.authority, left_mm)
     if letterhead.parent_authority:
-        parent = _wrap(letterhead.parent_authority.upper(), left_mm, TITLE_PT)
-        _line(left, "\n".join(parent), size=TITLE_PT)
-    authority = _wrap(letterhead.authority.upper(), left_mm, TITLE_PT)
-    _line(left, "\n".join(authority), size=TITLE_PT, bold=True)
-    longest = max(bold_width_mm(line, TITLE_PT) for line in authority)
+        parent = _wrap(letterhead.parent_authority.upper(), left_mm, size)
+        _line(left, "\n".join(parent), size=size)
+    _line(left, "\n".join(authority), size=size, bold=True)
+    longest = max(bold_width_mm(line, size) for line in authority)
     _rule(left, left_mm, AGENCY_RULE_SHARE * longest)
     _line(left, letterhead.number_line, size=TITLE_PT, before=6)
     _line(right, NATIONAL_TITLE, size=TITLE_PT, bold=True)

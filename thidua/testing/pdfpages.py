@@ -226,6 +226,10 @@ def letterhead_problems(pages: Sequence[Page], *, symbol: bool = True) -> list[s
     under_agency = [
         r for r in rules if r.x1 <= edge and agency and agency[-1].bottom <= r.top <= number.top
     ]
+    if len(agency) > docformat.AGENCY_MAX_LINES:
+        problems.append(f"the issuing agency's name takes {len(agency)} lines")
+    if any(not 12 <= line.size <= 13 for line in agency):
+        problems.append("the issuing agency's name is not at 12 to 13 points")
     if not agency:
         problems.append("the issuing agency's name is not in bold above the number")
     elif not under_agency:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -111,6 +113,38 @@ def test_a_long_agency_name_and_a_draft_number_still_print_right(soffice):
     number = next(line for line in pages[0].lines if line.text.startswith("Số:"))
     assert number.text == "Số:"  # the blank for the clerk, then the symbol on the same line
     assert any(line.text == "/BC-CTĐ" and abs(line.top - number.top) < 2 for line in pages[0].lines)
+
+
+def _demo_cluster_name() -> str:
+    data = Path(__file__).resolve().parents[2] / "demo" / "data" / "cluster.json"
+    return str(json.loads(data.read_text("utf-8"))["cluster"]["name"])
+
+
+def test_the_demo_clusters_long_name_fits_three_lines_of_the_letterhead(soffice):
+    name = _demo_cluster_name()
+    assert len(docformat._wrap(name.upper(), docformat.LETTERHEAD_MM[0], 13)) == 4  # at 13 pt
+    pages = _pages(_report(rows=3, parent_authority="", authority=name, symbol="BC-CTĐ"))
+    assert pdfpages.letterhead_problems(pages) == []
+    number = pdfpages.find(pages, "Số: 12/BC-CTĐ")
+    agency = [
+        line
+        for line in pages[0].lines
+        if line.bold and line.x1 <= pdfpages.column_edge() and line.bottom <= number.top
+    ]
+    # The whole name, unabbreviated, at 12 points on three lines, each centred in its column.
+    assert " ".join(line.text for line in agency) == name.upper()
+    assert len(agency) == 3 and {line.size for line in agency} == {12}
+    assert max(line.centre for line in agency) - min(line.centre for line in agency) < 1.5
+    assert pdfpages.find(pages, docformat.NATIONAL_TITLE).size == docformat.TITLE_PT
+
+
+def test_a_name_too_long_even_at_12_points_has_its_common_phrases_shortened(soffice):
+    name = f"{_demo_cluster_name()} và Trung du Bắc Bộ"
+    lines, size = docformat.agency_lines(name, docformat.LETTERHEAD_MM[0])
+    assert size == 12 and "KH&ĐT" in lines[0] and "KẾ HOẠCH" not in " ".join(lines)
+    pages = _pages(_report(rows=3, parent_authority="", authority=name, symbol="BC-CTĐ"))
+    # Four lines: the check on the printed page sees it, so no document prints it unnoticed.
+    assert pdfpages.letterhead_problems(pages) == ["the issuing agency's name takes 4 lines"]
 
 
 def test_a_long_table_repeats_its_header_and_never_splits_a_row(soffice):
