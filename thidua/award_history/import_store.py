@@ -15,8 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from thidua.lib.text import fold
-
+from . import names
 from .importing import AWARD, NAME, Lookups, Row, cell_error
 
 
@@ -48,19 +47,49 @@ WRITE_CACHE_KIB = 64 * 1024
 
 
 def load_lookups(today: dt.date) -> Lookups:
-    """Awards (by folded name and code) and organisations (by folded name): two queries."""
+    """Awards (by name, code and the maintained spellings) and units (by full and short
+    name, with their periods): two queries."""
     from thidua.orgs.models import Organization
 
-    from .models import AwardType
+    from .models import AwardType, NomineeKind
 
-    awards: dict[str, int] = {}
-    for pk, code, name in AwardType.objects.values_list("pk", "code", "name"):
-        awards[fold(code)] = pk
-        awards[fold(name)] = pk
-    organizations: dict[str, list[int]] = {}
-    for pk, name in Organization.objects.order_by().values_list("pk", "name"):
-        organizations.setdefault(fold(name), []).append(pk)
-    return Lookups(awards, organizations, today)
+    awards = [
+        (
+            names.Award(
+                pk,
+                name,
+                collective=kind != NomineeKind.INDIVIDUAL,
+                individual=kind != NomineeKind.COLLECTIVE,
+            ),
+            code,
+        )
+        for pk, code, name, kind in AwardType.objects.values_list(
+            "pk", "code", "name", "nominee_kind"
+        )
+    ]
+    units = (
+        (names.Unit(pk, name, valid_from, valid_to), (name, short_name))
+        for pk, name, short_name, valid_from, valid_to in Organization.objects.order_by(
+            "pk"
+        ).values_list("pk", "name", "short_name", "valid_from", "valid_to")
+    )
+    return Lookups(
+        names.AwardNames.of(awards, names.award_aliases()),
+        names.UnitNames.of(units),
+        today,
+        describe_units,
+    )
+
+
+def describe_units(pks: list[int]) -> list[str]:
+    """Each unit named so that it is told apart from its namesakes (period, successor)."""
+    from thidua.orgs.forms import label_for_choice, successors_today
+    from thidua.orgs.models import Organization
+
+    found = Organization.objects.filter(pk__in=pks)
+    today = successors_today(found)
+    by_pk = {org.pk: org for org in found}
+    return [label_for_choice(by_pk[pk], today.get(pk, ())) for pk in pks if pk in by_pk]
 
 
 def match_people(rows: Sequence[Row]) -> tuple[dict[PersonKey, list[int]], list[str]]:
@@ -190,13 +219,17 @@ def _store(
     assert len(created) == len(newcomers), "each newcomer comes back with its id"
     for key, pk in created.items():
         people[key] = [pk]
+    day = _date_value()
     _insert(
         PersonPosition,
-        ["person", "organization", "title"],
-        [(pk, newcomers[key].organization_id, "") for key, pk in created.items()],
+        ["person", "organization", "title", "valid_from", "valid_to"],
+        [
+            (pk, r.organization_id, r.position, *_period(r, day))
+            for key, pk in created.items()
+            for r in (newcomers[key],)
+        ],
     )
 
-    day = _date_value()
     days = {d: day(d) for d in {r.decision_date for r in rows}}
     source = AwardRecord.Source.IMPORT.value
     # The holder (a person, or the unit for a collective), then the rest, in field order.
@@ -227,6 +260,13 @@ def _store(
         if progress is not None:
             progress(min(start + CHUNK, len(values)), len(values))
     return len(created)
+
+
+def _period(row: Row, day: Callable[[dt.date], Any]) -> tuple[Any, Any]:
+    return (
+        day(row.since) if row.since is not None else None,
+        day(row.until) if row.until is not None else None,
+    )
 
 
 def _holder_order(values: tuple[Any, ...]) -> int:

@@ -15,7 +15,7 @@ are read.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from typing import Any, NamedTuple, TypeVar
@@ -27,6 +27,8 @@ from thidua.lib import sheet_reader
 from thidua.lib.safe_zip import UnsafeFile
 from thidua.lib.sheet_reader import Column, Sheet
 from thidua.lib.text import fold, normalize
+
+from .names import AwardNames, UnitNames, name_key
 
 COLUMNS = (
     "Họ và tên",
@@ -40,9 +42,13 @@ COLUMNS = (
     "Cơ quan ban hành",
 )
 NAME, BORN, GENDER, UNIT, AWARD, YEAR, NUMBER, DATE, ISSUER = range(len(COLUMNS))
+# Optional columns after these: the post a newcomer holds in the unit, and since and until when.
+POSITION_COLUMNS = ("Chức vụ", "Giữ chức vụ từ ngày", "Giữ chức vụ đến ngày")
+POSITION, SINCE, UNTIL = range(len(COLUMNS), len(COLUMNS) + len(POSITION_COLUMNS))
+ALL_COLUMNS = COLUMNS + POSITION_COLUMNS
 GENDERS = {"nam": "male", "nữ": "female", "": ""}
 # The longest text each column may hold (the lengths of the fields it is stored in).
-MAX_LENGTHS = {NAME: 150, NUMBER: 50, ISSUER: 255}
+MAX_LENGTHS = {NAME: 150, NUMBER: 50, ISSUER: 255, POSITION: 150}
 
 T = TypeVar("T")
 
@@ -73,15 +79,20 @@ class Row(NamedTuple):
     decision_number: str
     decision_date: dt.date
     issuer_name: str
+    position: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
 
 
 @dataclass(frozen=True)
 class Lookups:
     """What the rows are checked against, loaded once for the whole file."""
 
-    awards: Mapping[str, int]  # folded name or code -> id
-    organizations: Mapping[str, list[int]]  # folded name -> ids
+    awards: AwardNames
+    units: UnitNames
     today: dt.date
+    # How two units of one name are told apart in a message (their period or successor).
+    describe_units: Callable[[list[int]], list[str]] = lambda pks: [str(pk) for pk in pks]
 
 
 def read_sheet(content: bytes) -> Sheet:
@@ -97,7 +108,7 @@ def read_sheet(content: bytes) -> Sheet:
 
 
 def _column(index: int) -> str:
-    return f"{chr(ord('A') + index)} ({COLUMNS[index]})"
+    return f"{chr(ord('A') + index)} ({ALL_COLUMNS[index]})"
 
 
 def cell_error(number: int, index: int, problem: str) -> str:
@@ -175,7 +186,7 @@ def name_folder() -> Callable[[str], str]:
 # A problem found in a cell: (column, order in its row's list, text). A row's problems are
 # listed B to I, then the lengths of A, G and I (the order the checks were first written in).
 Problem = tuple[int, int, str] | None
-LENGTH_ORDER = {NAME: 8, NUMBER: 9, ISSUER: 10}
+LENGTH_ORDER = {NAME: 8, NUMBER: 9, ISSUER: 10, POSITION: 11}
 
 
 def check_rows(sheet: Sheet, lookups: Lookups) -> tuple[list[Row], list[str]]:
@@ -191,6 +202,15 @@ def check_rows(sheet: Sheet, lookups: Lookups) -> tuple[list[Row], list[str]]:
                 _("Row 1, column %(column)s: the header should be “%(expected)s”, not “%(found)s”.")
                 % {"column": chr(ord("A") + index), "expected": expected, "found": found}
             )
+    # The position's columns are optional; when the header has them, they are named as here.
+    positions = any(h not in (None, "") for h in sheet.row(0)[len(COLUMNS) :])
+    for index in range(len(COLUMNS), len(ALL_COLUMNS) if positions else len(COLUMNS)):
+        found = header[index] if index < len(header) else ""
+        if fold(found) != fold(ALL_COLUMNS[index]):
+            problems.append(
+                _("Row 1, column %(column)s: the header should be “%(expected)s”, not “%(found)s”.")
+                % {"column": chr(ord("A") + index), "expected": ALL_COLUMNS[index], "found": found}
+            )
     if problems:
         return [], problems
     # Blank rows (every cell "" or None) are skipped; the others keep their row number.
@@ -199,7 +219,8 @@ def check_rows(sheet: Sheet, lookups: Lookups) -> tuple[list[Row], list[str]]:
         return [], [_("The file has no rows under its header.")]
     numbers = [row + 1 for row in kept]
     every = len(kept) == sheet.height - 1  # no blank row: the codes from row 2 on, as a slice
-    cells = _Cells(sheet.columns[: len(COLUMNS)], slice(1, None) if every else kept)
+    width = len(ALL_COLUMNS) if positions else len(COLUMNS)
+    cells = _Cells(sheet.columns[:width], slice(1, None) if every else kept)
     rows, problems = _check_columns(numbers, cells, lookups)
     if not rows and not problems:
         problems.append(_("The file has no rows under its header."))
@@ -269,28 +290,25 @@ def _check_columns(
 
     genders = checked(GENDER, gender_of)
 
-    def unit_of(value: Any) -> tuple[tuple[str, int | None], Problem]:
+    def unit_of(value: Any) -> tuple[str, Problem]:
         unit = str(_cell(value))
-        orgs = lookups.organizations.get(fold(unit), [])
         if not unit:
-            return (unit, None), (UNIT, 2, _("enter the unit."))
-        if not orgs:
-            return (unit, None), (UNIT, 2, _("unknown unit “%(unit)s”.") % {"unit": unit})
-        if len(orgs) > 1:
-            problem = _("more than one unit is named “%(unit)s”.") % {"unit": unit}
-            return (unit, None), (UNIT, 2, problem)
-        return (unit, orgs[0]), None
+            return unit, (UNIT, 2, _("enter the unit."))
+        if not lookups.units.candidates(unit):
+            return unit, (UNIT, 2, _unknown_unit(unit, lookups.units.closest(unit)))
+        return unit, None
 
-    unit_names, organization_ids = zip(*checked(UNIT, unit_of), strict=True)
+    unit_names = checked(UNIT, unit_of)
+    unit_check = len(checks) - 1
 
-    def award_of(value: Any) -> tuple[int | None, Problem]:
+    def award_of(value: Any) -> tuple[str, Problem]:
         name = str(_cell(value))
-        award = lookups.awards.get(fold(name))
-        if award is None:
-            return None, (AWARD, 3, _("unknown award “%(award)s”.") % {"award": name})
-        return award, None
+        if not lookups.awards.by_key.get(name_key(name)):
+            return name, (AWARD, 3, _unknown_award(name, lookups.awards.closest(name)))
+        return name, None
 
-    awards = checked(AWARD, award_of)
+    award_names = checked(AWARD, award_of)
+    award_check = len(checks) - 1
 
     def year_of(value: Any) -> tuple[int | None, Problem]:
         year = _as_int(_cell(value))
@@ -316,6 +334,26 @@ def _check_columns(
         for found, day, year in zip(checks[-1], dates, years, strict=True)
     ]
     issuers = checked(ISSUER, text_of(ISSUER, (7, _("enter the issuing authority."))))
+    organization_ids = _resolve_units(
+        lookups, unit_names, dates, years, checks[unit_check], checks[unit_check]
+    )
+    awards = _resolve_awards(lookups, award_names, names, checks[award_check])
+    unit_names = [
+        _unit_written(lookups, written, pk)
+        for written, pk in zip(unit_names, organization_ids, strict=True)
+    ]
+    if len(cells.columns) > len(COLUMNS):
+        titles = checked(POSITION, text_of(POSITION))
+        sinces = checked(SINCE, _optional_date(SINCE))
+        untils = checked(UNTIL, _optional_date(UNTIL))
+        reversed_period = (UNTIL, 12, _("the position ends before it starts."))
+        checks[-1] = [
+            found if found is not None or a is None or b is None or a <= b else reversed_period
+            for found, a, b in zip(checks[-1], sinces, untils, strict=True)
+        ]
+    else:
+        titles = [""] * len(numbers)
+        sinces = untils = [None] * len(numbers)
 
     # Each row's problems in a row's order; a row with any problem is left out.
     found_by_row: dict[int, list[tuple[int, int, str]]] = {}
@@ -359,7 +397,114 @@ def _check_columns(
     genders = [gender or "" for gender in genders]
     columns = (
         numbers, person_keys, names, births, genders, organization_ids, unit_names, awards,
-        years, decision_numbers, dates, issuers,
+        years, decision_numbers, dates, issuers, titles, sinces, untils,
     )  # fmt: skip
     rows = list(map(Row, *(compress(column, ok) for column in columns)))
     return rows, [message for _position, message in spelled]
+
+
+def _unknown_unit(unit: str, suggestion: str | None) -> str:
+    if suggestion is None:
+        return _("unknown unit “%(unit)s”.") % {"unit": unit}
+    return _("unknown unit “%(unit)s”. Did you mean “%(suggestion)s”?") % {
+        "unit": unit,
+        "suggestion": suggestion,
+    }
+
+
+def _unknown_award(award: str, suggestion: str | None) -> str:
+    if suggestion is None:
+        return _("unknown award “%(award)s”.") % {"award": award}
+    return _("unknown award “%(award)s”. Did you mean “%(suggestion)s”?") % {
+        "award": award,
+        "suggestion": suggestion,
+    }
+
+
+def _resolve_units(
+    lookups: Lookups,
+    written: Sequence[str],
+    dates: Sequence[dt.date | None],
+    years: Sequence[int | None],
+    found: list[Problem],
+    out: list[Problem],
+) -> list[int | None]:
+    """Each row's unit, namesakes told apart by the record's date; `out` gets the refusals.
+
+    Each distinct (name, date, year) is resolved once, and only names several units answer to.
+    """
+    ids: list[int | None] = []
+    resolved: dict[tuple[str, dt.date | None, int | None], tuple[int | None, Problem]] = {}
+    for position, (unit, day, year) in enumerate(zip(written, dates, years, strict=True)):
+        if found[position] is not None:
+            ids.append(None)
+            continue
+        known = resolved.get((unit, day, year))
+        if known is None:
+            units = lookups.units.resolve(unit, day, year)
+            if len(units) == 1:
+                known = (units[0].pk, None)
+            else:
+                labels = lookups.describe_units([u.pk for u in units])
+                problem = _(
+                    "“%(unit)s” may be any of: %(units)s; write the full name of the one meant."
+                ) % {
+                    "unit": unit,
+                    "units": "; ".join(f"“{label}”" for label in labels),
+                }
+                known = (None, (UNIT, 2, problem))
+            resolved[(unit, day, year)] = known
+        ids.append(known[0])
+        out[position] = known[1]
+    return ids
+
+
+def _resolve_awards(
+    lookups: Lookups, written: Sequence[str], names: Sequence[str], found: list[Problem]
+) -> list[int | None]:
+    """Each row's award: a spelling shared by two awards is read by the row's kind."""
+    ids: list[int | None] = []
+    resolved: dict[tuple[str, bool], tuple[int | None, Problem]] = {}
+    for position, (award, name) in enumerate(zip(written, names, strict=True)):
+        if found[position] is not None:
+            ids.append(None)
+            continue
+        known = resolved.get((award, bool(name)))
+        if known is None:
+            awards = lookups.awards.resolve(award, individual=bool(name))
+            if len(awards) == 1:
+                known = (awards[0].pk, None)
+            else:
+                problem = _("“%(award)s” may be any of: %(awards)s; write the one meant.") % {
+                    "award": award,
+                    "awards": "; ".join(f"“{a.name}”" for a in awards),
+                }
+                known = (None, (AWARD, 3, problem))
+            resolved[(award, bool(name))] = known
+        ids.append(known[0])
+        found[position] = known[1]
+    return ids
+
+
+def _unit_written(lookups: Lookups, written: str, pk: int | None) -> str:
+    """The unit's name as the record keeps it: as written when it is the full name, else
+    the full name of the unit found (a short name or a spelling is not the decision's)."""
+    if pk is None:
+        return written
+    unit = next((u for u in lookups.units.candidates(written) if u.pk == pk), None)
+    if unit is None or name_key(unit.name) == name_key(written):
+        return written
+    return unit.name
+
+
+def _optional_date(index: int) -> Callable[[Any], tuple[dt.date | None, Problem]]:
+    def convert(value: Any) -> tuple[dt.date | None, Problem]:
+        cell = _cell(value)
+        if cell in ("", None):
+            return None, None
+        day = _as_date(cell)
+        if day is None:
+            return None, (index, 12, _("enter the date as dd/mm/yyyy, or leave it empty."))
+        return day, None
+
+    return convert

@@ -102,7 +102,8 @@ def test_bad_rows_are_refused_whole_with_every_problem_by_row_and_column(world):
         ],
     )
     assert messages == [
-        f"Dòng 3, cột {AWARD}: không có danh hiệu, hình thức khen thưởng “Huân chương Sao Vàng”.",
+        f"Dòng 3, cột {AWARD}: không có danh hiệu, hình thức khen thưởng “Huân chương Sao Vàng”."
+        " Có phải “Huân chương Lao động hạng Ba”?",
         "Dòng 4, cột H (Ngày quyết định): ngày quyết định ở trong tương lai.",
         f"Dòng 5, cột {AWARD}: trùng khen thưởng cùng năm với dòng 2.",
     ]
@@ -195,7 +196,8 @@ def test_every_problem_of_a_row_is_named_in_the_order_of_its_columns(world):
         "Dòng 2, cột B (Năm sinh): cần nhập năm sinh của cá nhân.",
         "Dòng 2, cột C (Giới tính): ghi Nam hoặc Nữ, hoặc để trống.",
         "Dòng 2, cột D (Đơn vị): không tìm thấy đơn vị “Sở Không Có”.",
-        f"Dòng 2, cột {AWARD}: không có danh hiệu, hình thức khen thưởng “Bằng khen?”.",
+        f"Dòng 2, cột {AWARD}: không có danh hiệu, hình thức khen thưởng “Bằng khen?”."
+        " Có phải “Bằng khen của Bộ trưởng, Chủ tịch Ủy ban nhân dân tỉnh”?",
         "Dòng 2, cột F (Năm): năm phải từ 1945 đến năm hiện tại.",
         "Dòng 2, cột G (Số quyết định): cần nhập số quyết định.",
         "Dòng 2, cột H (Ngày quyết định): cần nhập ngày quyết định theo dạng dd/mm/yyyy.",
