@@ -8,6 +8,10 @@ file could reach but the file itself.
 The limits are set before the file is read: `MEMORY` bytes of address space (a reader asked for
 billions of cells fails to allocate and the process ends), `SECONDS` of CPU time, and no core
 file. `SHEET` is ``index:N`` (the Nth sheet, from 0) or ``name:NAME`` (the sheet so named).
+
+The reader gives a formula's last computed value as if it had been typed (a name from
+``=HYPERLINK(...)``, a year from ``=2015+1``), so the child also finds the sheet's formula
+cells in its XML (`formula_cells`); thidua refuses them rather than guess.
 """
 
 from __future__ import annotations
@@ -15,16 +19,27 @@ from __future__ import annotations
 import gc
 import io
 import pickle
+import posixpath
+import re
 import resource
 import sys
+import zipfile
 from array import array
 from collections.abc import Sequence
 from typing import Any
+from xml.etree import ElementTree
 
 NUMBERS = {bool, int, float}
 # The largest answer sent back (a national file's is 4 MB): the cells' distinct texts can be
 # long, and the server process should not hold more than this of them.
 MAX_ANSWER_BYTES = 128 * 1024 * 1024
+# How many formula cells are named by their place; the rest are counted.
+MAX_FORMULAS_NAMED = 20
+# A formula in the sheet's XML: an <f> element (any prefix) in an .xlsx, an attribute
+# table:formula="..." in an OpenDocument sheet.
+_XLSX_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+_ODS_FORMULA = re.compile(rb":formula=")
+_CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 
 
 def limit(memory: int, seconds: int) -> None:
@@ -49,11 +64,145 @@ def coded(column: Sequence[Any]) -> tuple[list[Any], bytes]:
     return values, codes.tobytes()
 
 
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _attribute(element: ElementTree.Element, name: str) -> str | None:
+    """The attribute `name` of any namespace (r:id, table:name ...)."""
+    for key, value in element.attrib.items():
+        if _local(key) == name:
+            return value
+    return None
+
+
+def _pick(elements: list[ElementTree.Element], sheet: int | str) -> ElementTree.Element | None:
+    if isinstance(sheet, str):
+        return next((e for e in elements if _attribute(e, "name") == sheet), None)
+    return elements[sheet] if 0 <= sheet < len(elements) else None
+
+
+def _xlsx_sheet_part(archive: zipfile.ZipFile, sheet: int | str) -> str | None:
+    """The zip member holding the sheet's cells: the workbook's <sheet> to its relationship."""
+    book = "xl/workbook.xml"
+    if "_rels/.rels" in archive.namelist():
+        for rel in ElementTree.fromstring(archive.read("_rels/.rels")):
+            if (rel.get("Type") or "").endswith("/officeDocument"):
+                book = (rel.get("Target") or book).lstrip("/")
+    if book not in archive.namelist():
+        return None
+    sheets = [
+        e for e in ElementTree.fromstring(archive.read(book)).iter() if _local(e.tag) == "sheet"
+    ]
+    found = _pick(sheets, sheet)
+    rels = posixpath.join(posixpath.dirname(book), "_rels", posixpath.basename(book) + ".rels")
+    if found is None or rels not in archive.namelist():
+        return None
+    wanted = _attribute(found, "id")
+    for rel in ElementTree.fromstring(archive.read(rels)):
+        if rel.get("Id") == wanted:
+            target = rel.get("Target") or ""
+            if target.startswith("/"):
+                return target.lstrip("/")
+            return posixpath.normpath(posixpath.join(posixpath.dirname(book), target))
+    return None
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number - 1
+
+
+def _xlsx_formulas(data: bytes) -> list[tuple[int, int]]:
+    """The 0-based (row, column) of each cell of a worksheet's XML holding an <f> element.
+
+    A row or cell without its reference follows the one before, as the reader places it.
+    """
+    found: list[tuple[int, int]] = []
+    row = column = -1
+    in_cell = False
+    parent: ElementTree.Element | None = None
+    for event, element in ElementTree.iterparse(io.BytesIO(data), events=("start", "end")):
+        tag = _local(element.tag)
+        if event == "end":
+            if tag == "c":
+                in_cell = False
+            elif tag == "row" and parent is not None:
+                parent.remove(element)  # keep the memory of a sheet of a million rows flat
+            continue
+        if tag == "sheetData":
+            parent = element
+        elif tag == "row":
+            number = element.get("r")
+            row = int(number) - 1 if number and number.isdigit() else row + 1
+            column = -1
+        elif tag == "c":
+            in_cell = True
+            reference = _CELL_REFERENCE.fullmatch(element.get("r") or "")
+            if reference:
+                row, column = int(reference[2]) - 1, _column_number(reference[1])
+            else:
+                column += 1
+        elif tag == "f" and in_cell:
+            found.append((row, column))
+    return found
+
+
+def _repeat(element: ElementTree.Element, name: str) -> int:
+    value = _attribute(element, name)
+    return int(value) if value and value.isdigit() else 1
+
+
+def _ods_formulas(data: bytes, sheet: int | str) -> list[tuple[int, int]]:
+    """The 0-based (row, column) of each cell of an OpenDocument sheet with a formula."""
+    root = ElementTree.fromstring(data)
+    tables = [e for e in root.iter() if _local(e.tag) == "table"]
+    table = _pick(tables, sheet)
+    if table is None:
+        return []
+    found: list[tuple[int, int]] = []
+    row = 0
+    for element in table.iter():
+        if _local(element.tag) != "table-row":
+            continue
+        column = 0
+        for cell in element:
+            if _local(cell.tag) not in ("table-cell", "covered-table-cell"):
+                continue
+            if _attribute(cell, "formula") is not None:
+                found.append((row, column))
+            column += _repeat(cell, "number-columns-repeated")
+        row += _repeat(element, "number-rows-repeated")
+    return found
+
+
+def formula_cells(content: bytes, sheet: int | str) -> list[tuple[int, int]] | None:
+    """The 0-based (row, column) of the sheet's cells holding a formula, in order.
+
+    None when the workbook is neither an .xlsx nor an OpenDocument sheet, whose formulas
+    cannot be told from typed values. A sheet with no formula costs one search of its bytes.
+    """
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = archive.namelist()
+        if "content.xml" in names and "xl/workbook.xml" not in names:
+            data = archive.read("content.xml")
+            return _ods_formulas(data, sheet) if _ODS_FORMULA.search(data) else []
+        part = _xlsx_sheet_part(archive, sheet)
+        if part is None or part not in names:
+            return None
+        data = archive.read(part)
+    return _xlsx_formulas(data) if _XLSX_FORMULA.search(data) else []
+
+
 def read(content: bytes, sheet: int | str, max_cells: int) -> tuple[Any, ...]:
     """One of:
 
     * ``("sheet", height, width, columns, blank_rows)`` — the sheet from A1 to its last cell;
       `columns` are `coded` columns, `blank_rows` the 0-based rows whose cells are all empty;
+    * ``("formulas", count, cells)`` — the sheet has `count` cells holding a formula, the
+      first `MAX_FORMULAS_NAMED` of them (0-based row, column) in `cells`;
     * ``("too_many_cells", height, width)`` — the sheet is larger than `max_cells`;
     * ``("no_sheet", names)`` — no sheet by that name; `names` are the workbook's sheets;
     * ``("unreadable",)`` — not a workbook the reader understands;
@@ -77,8 +226,13 @@ def read(content: bytes, sheet: int | str, max_cells: int) -> tuple[Any, ...]:
         return ("too_many_cells", height, width)
     try:
         rows: list[list[Any]] = found.to_python(skip_empty_area=False)
+        formulas = formula_cells(content, sheet)
     except Exception:
         return ("unreadable",)
+    if formulas is None:
+        return ("unreadable",)
+    if formulas:
+        return ("formulas", len(formulas), formulas[:MAX_FORMULAS_NAMED])
     width = max(map(len, rows), default=0)
     if any(len(row) != width for row in rows):
         rows = [list(row) + [""] * (width - len(row)) for row in rows]

@@ -53,6 +53,51 @@ class UnreadableSheet(Exception):
     """The file is a zip but not a workbook the reader understands."""
 
 
+class FormulaCells(UnsafeFile):
+    """The sheet holds formulas: `messages` name each cell by row and column (the first
+    `MAX_FORMULAS_NAMED`), `message` says it in one sentence."""
+
+    def __init__(self, count: int, cells: Sequence[tuple[int, int]]) -> None:
+        self.count = count
+        self.cells = [(row + 1, column_letters(column)) for row, column in cells]
+        self.messages = [formula_at(row, column) for row, column in self.cells]
+        if count > len(self.messages):
+            self.messages.append(
+                _("… and %(count)s more cells holding a formula.")
+                % {"count": format_number(count - len(self.messages))}
+            )
+        super().__init__(_formulas_message(count, self.cells))
+
+
+def column_letters(column: int) -> str:
+    """The letters of a 0-based column: 0 → A, 26 → AA."""
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def formula_at(row: int, column: str) -> str:
+    return _(
+        "Row %(row)s, column %(column)s: the cell holds a formula; enter the value itself."
+    ) % {
+        "row": row,
+        "column": column,
+    }
+
+
+def _formulas_message(count: int, cells: list[tuple[int, str]]) -> str:
+    row, column = cells[0]
+    if count == 1:
+        return formula_at(row, column)
+    return _(
+        "The sheet holds %(count)s cells with a formula (the first: row %(row)s, column "
+        "%(column)s); thidua reads only values typed in: enter the values themselves."
+    ) % {"count": format_number(count), "row": row, "column": column}
+
+
 class MissingSheet(Exception):
     """The workbook has no sheet of the name asked for; `names` are the sheets it has."""
 
@@ -118,8 +163,11 @@ def read_sheet(content: bytes, *, sheet: int | str = 0, max_cells: int = MAX_CEL
     """The sheet at index `sheet` (or named `sheet`) of the workbook in `content`.
 
     Raises UnsafeFile (with a message for the user) for a file that is not a zip, unpacks
-    beyond the budget, spans more than `max_cells` cells or takes the child past its limits;
-    UnreadableSheet for a zip that is not a workbook; MissingSheet for a name not found.
+    beyond the budget, spans more than `max_cells` cells or takes the child past its limits,
+    and its FormulaCells for a sheet holding formulas (the reader would give their cached
+    values as if typed); UnreadableSheet for a zip that is not a workbook (or one whose
+    formulas cannot be found: not an .xlsx or OpenDocument sheet); MissingSheet for a name
+    not found.
     """
     check_archive(content)
     which = f"name:{sheet}" if isinstance(sheet, str) else f"index:{sheet}"
@@ -133,6 +181,8 @@ def read_sheet(content: bytes, *, sheet: int | str = 0, max_cells: int = MAX_CEL
             [Column(values, _codes(packed)) for values, packed in columns],
             frozenset(blank),
         )
+    if kind == "formulas":
+        raise FormulaCells(answer[1], answer[2])
     if kind == "too_many_cells":
         raise UnsafeFile(too_many_cells(answer[1], answer[2]))
     if kind == "no_sheet":

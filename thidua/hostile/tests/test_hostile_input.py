@@ -281,6 +281,41 @@ def test_an_impossible_history_row_is_refused_by_row_and_column(world, catalogue
     assert not Person.objects.exists()
 
 
+def with_cached_values(content: bytes, cached: dict[str, str]) -> bytes:
+    """The workbook with each formula cell given the value Excel would have saved beside it."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name).decode("utf-8")
+            if name.startswith("xl/worksheets/"):
+                for reference, value in cached.items():
+                    start = data.index(f'<c r="{reference}"')
+                    end = data.index("</c>", start)
+                    cell = data[start:end]
+                    kind = ' t="str"' if not value.isdigit() else ""
+                    cell = cell.replace(f'<c r="{reference}"', f'<c r="{reference}"{kind}', 1)
+                    cell = cell.replace("<v></v>", "").replace("<v />", "") + f"<v>{value}</v>"
+                    data = data[:start] + cell + data[end:]
+            target.writestr(name, data.encode("utf-8"))
+    return out.getvalue()
+
+
+def test_a_formula_in_the_history_import_is_refused_not_taken_for_its_value(world, catalogue):
+    """=HYPERLINK(...) shows a name and =2015+1 a year: the file is refused, naming the cells."""
+    name = '=HYPERLINK("http://a.example/an","Nguyễn Văn An")'
+    content = with_cached_values(
+        history_file([history_row(world, name=name, year="=2015+1")]),
+        {"A2": "Nguyễn Văn An", "F2": "2016"},
+    )
+    with pytest.raises(ImportRefused) as refused:
+        history_actions.do_import_history(content, file_name="a.xlsx", acting_user=world.supervisor)
+    message = " ".join(refused.value.messages)
+    assert "ô chứa công thức" in message and "dòng 2, cột A" in message
+    assert nothing_imported()
+    assert not Person.objects.exists()
+
+
 def test_nfd_text_in_an_import_matches_the_unit_and_is_stored_composed(world, catalogue):
     row = history_row(world, name=TEXT["nfd_name"], unit=TEXT["nfd_unit"])
     history_actions.do_import_history(

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import os
 import pickle
+import re
 import zipfile
 
 import pytest
@@ -135,3 +136,148 @@ def test_the_child_is_not_given_the_servers_secrets(monkeypatch):
         sheet_reader.read_sheet(workbook(("S", [["a"]])))
     assert "DATABASE_URL" not in seen
     assert seen["RUST_BACKTRACE"] == "0"
+
+
+# --- formulas: the reader would give their last computed value as if typed ---------------------
+
+
+def with_cells(cells: bytes, *, second: bytes | None = None) -> bytes:
+    """A workbook whose first sheet's <sheetData> is `cells` (and a second sheet's, `second`)."""
+    content = workbook(("Một", [["x"]]), ("Hai", [["y"]]))
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = re.sub(
+                    rb"<sheetData>.*</sheetData>", b"<sheetData>" + cells + b"</sheetData>", data
+                )
+            if name == "xl/worksheets/sheet2.xml" and second is not None:
+                data = re.sub(
+                    rb"<sheetData>.*</sheetData>", b"<sheetData>" + second + b"</sheetData>", data
+                )
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+# As Excel saves them: the formula and, beside it, the value it last computed.
+HYPERLINK = (
+    '<c r="B2" t="str"><f>HYPERLINK("http://a.example","Nguyễn Văn An")</f><v>Nguyễn Văn An</v></c>'
+).encode()
+YEAR = b'<c r="F3"><f>2015+1</f><v>2016</v></c>'
+HEAD = '<row r="1"><c r="A1" t="inlineStr"><is><t>Họ và tên</t></is></c></row>'.encode()
+
+
+def test_the_reader_alone_would_take_a_formulas_cached_value_as_typed():
+    from python_calamine import CalamineWorkbook
+
+    content = with_cells(
+        HEAD + b'<row r="2">' + HYPERLINK + b'</row><row r="3">' + YEAR + b"</row>"
+    )
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    assert rows[1][1] == "Nguyễn Văn An" and rows[2][5] == 2016  # what thidua must not take
+
+
+def test_a_sheet_with_formulas_is_refused_naming_each_cell_in_vietnamese():
+    content = with_cells(
+        HEAD + b'<row r="2">' + HYPERLINK + b'</row><row r="3">' + YEAR + b"</row>"
+    )
+    with translation.override("vi"), pytest.raises(sheet_reader.FormulaCells) as refused:
+        sheet_reader.read_sheet(content)
+    assert refused.value.count == 2
+    assert refused.value.messages == [
+        "Dòng 2, cột B: ô chứa công thức; hãy nhập trực tiếp giá trị.",
+        "Dòng 3, cột F: ô chứa công thức; hãy nhập trực tiếp giá trị.",
+    ]
+    assert refused.value.message.startswith("Trang tính có 2 ô chứa công thức")
+    assert "dòng 2, cột B" in refused.value.message
+    assert isinstance(refused.value, UnsafeFile)  # every caller already refuses these
+
+
+def test_one_formula_is_named_by_its_row_and_column():
+    content = with_cells(HEAD + b'<row r="3">' + YEAR + b"</row>")
+    with translation.override("vi"), pytest.raises(sheet_reader.FormulaCells) as refused:
+        sheet_reader.read_sheet(content)
+    assert refused.value.message == "Dòng 3, cột F: ô chứa công thức; hãy nhập trực tiếp giá trị."
+
+
+def test_shared_formulas_and_cells_without_a_reference_are_placed_as_the_reader_places_them():
+    cells = (
+        HEAD + b'<row r="2"><c r="A2"><v>1</v></c><c><f t="shared" ref="B2:B3" si="0">A2+1</f>'
+        b"<v>2</v></c></row>"
+        b'<row><c r="AA3"><f t="shared" si="0"/><v>3</v></c></row>'
+        b'<row r="40"><c r="A40"><v>1</v></c><c><v>2</v></c><x:c xmlns:x="urn:x"/></row>'
+    )
+    with translation.override("vi"), pytest.raises(sheet_reader.FormulaCells) as refused:
+        sheet_reader.read_sheet(with_cells(cells))
+    assert refused.value.cells == [(2, "B"), (3, "AA")]
+
+
+def test_many_formulas_are_counted_beyond_the_first_named():
+    rows = b"".join(
+        b'<row r="%d"><c r="C%d"><f>1+1</f><v>2</v></c></row>' % (r, r) for r in range(2, 32)
+    )
+    with translation.override("vi"), pytest.raises(sheet_reader.FormulaCells) as refused:
+        sheet_reader.read_sheet(with_cells(HEAD + rows))
+    assert refused.value.count == 30
+    assert len(refused.value.messages) == 21
+    assert refused.value.messages[-1] == "… và 10 ô khác chứa công thức."
+    assert refused.value.message.startswith(
+        "Trang tính có 30 ô chứa công thức (ô đầu tiên: dòng 2, cột C)"
+    )
+
+
+def test_a_formula_on_another_sheet_or_outside_a_cell_does_not_refuse_this_one():
+    other = b'<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>'
+    content = with_cells(HEAD + b'<row r="2"><c r="B2"><v>7</v></c></row>', second=other)
+    assert sheet_reader.read_sheet(content).row(1) == ["", 7]
+    with pytest.raises(sheet_reader.FormulaCells):
+        sheet_reader.read_sheet(content, sheet="Hai")
+    # A validation's formula in the sheet's extension list is not a cell's.
+    extension = (
+        b'<row r="1"><c r="A1"><v>1</v></c></row></sheetData><extLst><ext uri="x">'
+        b'<x14:f xmlns:x14="urn:x14">A1</x14:f></ext></extLst><sheetData>'
+    )
+    assert sheet_reader.read_sheet(with_cells(extension)).row(0) == [1]
+
+
+def opendocument(content_xml: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest'
+            ' xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+            ' manifest:version="1.2"><manifest:file-entry manifest:full-path="/"'
+            ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml"'
+            ' manifest:media-type="text/xml"/></manifest:manifest>',
+        )
+        archive.writestr("content.xml", content_xml)
+    return out.getvalue()
+
+
+ODS = (
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-content'
+    ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    ' office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Một">'
+    '<table:table-row><table:table-cell office:value-type="string"><text:p>Họ và tên</text:p>'
+    "</table:table-cell></table:table-row>"
+    '<table:table-row table:number-rows-repeated="2"><table:table-cell/></table:table-row>'
+    '<table:table-row><table:table-cell table:number-columns-repeated="2"/>'
+    '<table:table-cell {formula} office:value-type="float" office:value="2016">'
+    "<text:p>2016</text:p></table:table-cell></table:table-row>"
+    "</table:table></office:spreadsheet></office:body></office:document-content>"
+)
+
+
+def test_an_opendocument_sheets_formula_is_found_too():
+    plain = sheet_reader.read_sheet(opendocument(ODS.format(formula="")))
+    assert plain.cell(3, 2) == 2016
+    with translation.override("vi"), pytest.raises(sheet_reader.FormulaCells) as refused:
+        sheet_reader.read_sheet(opendocument(ODS.format(formula='table:formula="of:=2015+1"')))
+    assert refused.value.cells == [(4, "C")]
