@@ -20,7 +20,7 @@ from thidua.lib.batch import collector_paused
 from thidua.lib.text import normalize, same_text
 from thidua.orgs.models import Organization, Person, PersonPosition
 
-from . import hooks, import_store, importing, rules
+from . import hooks, import_store, importing, rules, sheets
 from .models import AwardRecord, AwardType, HistoryImport, Initiative, NomineeKind, TaskRating
 
 
@@ -396,3 +396,151 @@ def do_import_history(
         after={**snapshot(batch), "people_created": created},
     )
     return batch
+
+
+# --- sheets of ratings, initiatives and members (H4's API batch endpoints call these) ---------
+
+
+def _refuse_if(checked: sheets.Checked) -> None:
+    if checked.problems:
+        raise importing.ImportRefused(checked.problems)
+
+
+def _batch(file_name: str, rows: int, acting_user: Any) -> HistoryImport:
+    return HistoryImport.objects.create(
+        file_name=normalize(file_name)[:255], rows=rows, imported_by=acting_user
+    )
+
+
+@transaction.atomic
+def do_import_ratings(content: bytes, *, file_name: str, acting_user: Any) -> HistoryImport:
+    """Import task ratings from a sheet (`sheets.RATING_COLUMNS`): every row, or none."""
+    access.require(acting_user, "awards.manage_history")
+    checked = sheets.check_ratings(content)
+    _refuse_if(checked)
+    batch = _batch(file_name, len(checked.rows), acting_user)
+    try:
+        with transaction.atomic():
+            TaskRating.objects.bulk_create(
+                TaskRating(
+                    person_id=r.get("person"),
+                    organization_id=r.get("organization"),
+                    year=r["year"],
+                    rating=r["rating"],
+                )
+                for r in checked.rows
+            )
+    except IntegrityError:  # entered at the same moment by someone else
+        raise importing.ImportRefused(
+            [_("A rating of the file was recorded meanwhile; nothing was imported.")]
+        ) from None
+    record("task_rating.import", batch, actor=acting_user, after=snapshot(batch))
+    return batch
+
+
+@transaction.atomic
+def do_import_initiatives(content: bytes, *, file_name: str, acting_user: Any) -> HistoryImport:
+    """Import initiatives from a sheet (`sheets.INITIATIVE_COLUMNS`), each marked as used by
+    the title or award it counted for when the sheet names one: every row, or none."""
+    access.require(acting_user, "awards.manage_history")
+    checked = sheets.check_initiatives(content)
+    _refuse_if(checked)
+    batch = _batch(file_name, len(checked.rows), acting_user)
+    try:
+        with transaction.atomic():
+            Initiative.objects.bulk_create(
+                Initiative(
+                    person_id=r["person"],
+                    title=r["title"],
+                    level=r["level"],
+                    year=r["year"],
+                    used_by_id=r.get("record"),
+                )
+                for r in checked.rows
+            )
+    except IntegrityError:
+        raise importing.ImportRefused(
+            [_("An initiative of the file was recorded meanwhile; nothing was imported.")]
+        ) from None
+    record("initiative.import", batch, actor=acting_user, after=snapshot(batch))
+    return batch
+
+
+@transaction.atomic
+def do_import_members(
+    content: bytes, *, unit: Organization, file_name: str, acting_user: Any
+) -> list[PersonPosition]:
+    """Make the people of a sheet (`sheets.MEMBER_COLUMNS`) members of a unit (a collective):
+    someone on record by name and year of birth gets the post, a newcomer is registered.
+    Someone already a member of the unit refuses the file, as any problem does."""
+    access.require(acting_user, "awards.manage_members", unit)
+    if unit.valid_to is not None and unit.valid_to < clock.today():
+        raise ActionRefused(
+            _("%(unit)s ended on %(date)s; add members to the unit that continues it.")
+            % {"unit": unit.name, "date": unit.valid_to.strftime("%d/%m/%Y")},
+            kind=Refusal.WRONG_STATUS,
+        )
+    checked = sheets.check_members(content, unit.pk, unit.name)
+    _refuse_if(checked)
+    held = []
+    created = 0
+    for r in checked.rows:
+        person_id = r["person"]
+        if person_id is None:
+            person = Person(full_name=r["name"], birth_year=r["birth_year"], gender=r["gender"])
+            person.save()
+            person_id = person.pk
+            created += 1
+        held.append(
+            PersonPosition(
+                person_id=person_id,
+                organization=unit,
+                title=r["title"],
+                valid_from=r["since"],
+                valid_to=r["until"],
+            )
+        )
+    PersonPosition.objects.bulk_create(held)
+    record(
+        "unit.members_import",
+        unit,
+        actor=acting_user,
+        after={
+            "file_name": normalize(file_name)[:255],
+            "members": [p.person_id for p in held],
+            "people_created": created,
+        },
+    )
+    return held
+
+
+@transaction.atomic
+def do_mark_initiative_used(
+    initiative: Initiative, *, award_record: AwardRecord | None, acting_user: Any
+) -> Initiative:
+    """Mark the initiative as counted for one of its author's titles or awards (or not).
+
+    An initiative counts once: one already used for another record is refused."""
+    access.require(acting_user, "awards.manage_history")
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if award_record is not None and award_record.person_id != initiative.person_id:
+        raise ActionRefused(
+            _("The title or award is not the initiative's author's."), kind=Refusal.INVALID
+        )
+    if (
+        award_record is not None
+        and initiative.used_by_id is not None
+        and initiative.used_by_id != award_record.pk
+    ):
+        raise ActionRefused(
+            _("The initiative “%(title)s” has already counted for another title or award.")
+            % {"title": initiative.title},
+            kind=Refusal.DUPLICATE,
+        )
+    before = snapshot(initiative)
+    initiative.used_by = award_record
+    initiative.save(update_fields=["used_by"])
+    record(
+        "initiative.used", initiative, actor=acting_user, before=before, after=snapshot(initiative)
+    )
+    return initiative

@@ -8,6 +8,8 @@ pages are mounted with awards' (`/awards/`, names `awards:…`): their addresses
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -17,17 +19,18 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from thidua import access
 from thidua.errors import FormOutcome, refusal_told, run_form_action
 from thidua.jobs.actions import do_start_job
 from thidua.jobs.models import Job
-from thidua.lib import uploads
+from thidua.lib import uploads, xlsx
 from thidua.lib.text import fold, sort_key
 from thidua.orgs.models import Organization, Person, PersonPosition
 
-from . import actions, importing, reads
+from . import actions, importing, names, reads, sheets
 from .forms import (
     AwardRecordForm,
     ImportForm,
@@ -295,9 +298,25 @@ def history_import(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "award_history/import.html",
-        {"form": form, "columns": importing.COLUMNS},
+        {
+            "form": form,
+            "columns": importing.COLUMNS,
+            "position_columns": importing.POSITION_COLUMNS,
+            "aliases": _accepted_spellings(),
+        },
         status=status,
     )
+
+
+def _accepted_spellings() -> list[tuple[str, list[str]]]:
+    """Each award's name with the other spellings the import accepts for it."""
+    from .models import AwardType
+
+    aliases = names.award_aliases()
+    return [
+        (name, aliases.get(code, []))
+        for code, name in AwardType.objects.order_by("rank", "code").values_list("code", "name")
+    ]
 
 
 @login_required
@@ -330,3 +349,132 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     )
     pairs = reads.possible_duplicates(people.filter(Q(name_key__in=list(keys))))
     return render(request, "award_history/duplicates.html", {"pairs": pairs})
+
+
+# --- sheets of ratings, initiatives and a collective's members --------------------------------
+
+
+@dataclass(frozen=True)
+class _SheetKind:
+    title: str
+    intro: str
+    run: Callable[..., Any]
+    done: str  # "%(count)s …" said when the file is in
+
+
+def _sheet_kinds() -> dict[str, _SheetKind]:
+    return {
+        "ratings": _SheetKind(
+            _("Import task ratings"),
+            _(
+                "One row per person (name and year of birth, as on record) or, with the name "
+                "empty, per unit; the year and the rating."
+            ),
+            actions.do_import_ratings,
+            _("%(count)s task ratings imported."),
+        ),
+        "initiatives": _SheetKind(
+            _("Import initiatives"),
+            _(
+                "One row per initiative: its author (name and year of birth, as on record), "
+                "title, level and year, and the title or award it was counted for, if any."
+            ),
+            actions.do_import_initiatives,
+            _("%(count)s initiatives imported."),
+        ),
+    }
+
+
+def _sheet_page(request: HttpRequest, kind: str, template_url: str, **run: Any) -> HttpResponse:
+    spec = _sheet_kinds()[kind] if kind != "members" else None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+
+        def start() -> Any:
+            upload = form.cleaned_data["upload"]
+            with uploads.storing():
+                content = upload.read()
+            if spec is None:
+                return actions.do_import_members(
+                    content, file_name=upload.name, acting_user=request.user, **run
+                )
+            return spec.run(content, file_name=upload.name, acting_user=request.user)
+
+        outcome = run_form_action(form, start)
+        if outcome.done and outcome.result is not None:
+            count = outcome.result.rows if spec is not None else len(outcome.result)
+            done = spec.done if spec is not None else _("%(count)s members added.")
+            messages.success(request, done % {"count": count})
+            return redirect(request.path)
+        status = outcome.status
+    columns = sheets.EXAMPLES[kind][0]
+    context = {
+        "form": form,
+        "columns": columns,
+        "template_url": template_url,
+        "title": spec.title
+        if spec
+        else _("Import the members of %(unit)s") % {"unit": run["unit"].name},
+        "intro": spec.intro
+        if spec
+        else _(
+            "One row per person: someone on record with the same name and year of birth gets "
+            "the post; anyone else is registered. Someone already a member is refused."
+        ),
+        "unit": run.get("unit"),
+    }
+    return render(request, "award_history/sheet_import.html", context, status=status)
+
+
+@login_required
+def ratings_import(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "awards.manage_history")
+    return _sheet_page(request, "ratings", reverse("awards:ratings_template"))
+
+
+@login_required
+def initiatives_import(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "awards.manage_history")
+    return _sheet_page(request, "initiatives", reverse("awards:initiatives_template"))
+
+
+@login_required
+def members_import(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(Organization, pk=pk)
+    access.require(request.user, "awards.manage_members", unit)
+    return _sheet_page(
+        request, "members", reverse("awards:members_template", args=[unit.pk]), unit=unit
+    )
+
+
+def _template_download(kind: str, name: str) -> HttpResponse:
+    columns, example = sheets.EXAMPLES[kind]
+    response = HttpResponse(sheets.template(columns, example, name), content_type=xlsx.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+def history_template(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "awards.manage_history")
+    return _template_download("history", "mau-lich-su-khen-thuong")
+
+
+@login_required
+def ratings_template(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "awards.manage_history")
+    return _template_download("ratings", "mau-xep-loai")
+
+
+@login_required
+def initiatives_template(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "awards.manage_history")
+    return _template_download("initiatives", "mau-sang-kien")
+
+
+@login_required
+def members_template(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(Organization, pk=pk)
+    access.require(request.user, "awards.manage_members", unit)
+    return _template_download("members", "mau-thanh-vien")
