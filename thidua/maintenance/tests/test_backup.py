@@ -8,12 +8,14 @@ import os
 import sqlite3
 import stat
 import tarfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import override_settings
 
 from thidua.audit.models import AuditEntry, ChainHead
 from thidua.audit.stamp import StampedCache, stamp
@@ -26,6 +28,7 @@ from thidua.maintenance import backup as backup_module
 from thidua.orgs import actions
 from thidua.orgs.models import Organization, User
 from thidua.scoring.models import Evidence
+from thidua.testing.snapshot import Snapshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,32 +60,42 @@ def _member(tar: tarfile.TarFile, member: str | tarfile.TarInfo) -> bytes:
     return file.read()
 
 
+@pytest.fixture(scope="module")
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Snapshot]:
+    """The demo, with its evidence uploaded, a Word template and a job's files, built once.
+
+    Each test starts from a copy of it (`demo`): these tests commit, so they cannot share
+    one rolled-back transaction, and playing the demo again for each took most of their time.
+    """
+    folder = tmp_path_factory.mktemp("backup-demo")
+    media = folder / "built-media"
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        call_command("load_demo", stdout=io.StringIO())
+        assert Evidence.objects.exists() and EvidenceFile.objects.exists()
+        year = EmulationYear.objects.get()
+        conference_actions.do_upload_template(
+            year,
+            kind="minutes",
+            filename="mẫu biên bản.docx",
+            data=documents.starter_template(),
+            acting_user=User.objects.get(username="admin"),
+        )
+        (media / "jobs" / "in" / "2016").mkdir(parents=True)
+        (media / "jobs" / "in" / "2016" / "danh sách.xlsx").write_bytes(b"PK\x03\x04 a workbook")
+        (media / "jobs" / "progress").mkdir(parents=True)
+        (media / "jobs" / "progress" / "7.json").write_text('{"done": 1, "total": 2}')
+        (media / "jobs" / "workers").mkdir(parents=True)
+        (media / "jobs" / "workers" / "w1.json").write_text('{"beat": "at backup time"}')
+        snapshot = Snapshot.take(folder, media=media)
+    yield snapshot
+
+
 @pytest.fixture
-def media(settings, tmp_path) -> Path:
+def demo(demo_snapshot, transactional_db, settings, tmp_path) -> Path:
+    """The demo as built above, in the database and in this test's own MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    demo_snapshot.restore(media=settings.MEDIA_ROOT)
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def demo(media) -> Path:
-    """The demo, with its evidence uploaded into MEDIA_ROOT, a Word template and a job's files."""
-    call_command("load_demo", stdout=io.StringIO())
-    assert Evidence.objects.exists() and EvidenceFile.objects.exists()
-    year = EmulationYear.objects.get()
-    conference_actions.do_upload_template(
-        year,
-        kind="minutes",
-        filename="mẫu biên bản.docx",
-        data=documents.starter_template(),
-        acting_user=User.objects.get(username="admin"),
-    )
-    (media / "jobs" / "in" / "2016").mkdir(parents=True)
-    (media / "jobs" / "in" / "2016" / "danh sách.xlsx").write_bytes(b"PK\x03\x04 a workbook")
-    (media / "jobs" / "progress").mkdir(parents=True)
-    (media / "jobs" / "progress" / "7.json").write_text('{"done": 1, "total": 2}')
-    (media / "jobs" / "workers").mkdir(parents=True)
-    (media / "jobs" / "workers" / "w1.json").write_text('{"beat": "at backup time"}')
-    return media
 
 
 def _backup(path: Path) -> str:
