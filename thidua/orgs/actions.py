@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from thidua import access
 from thidua.audit.record import record, snapshot
 from thidua.errors import ActionRefused, Refusal
-from thidua.lib.text import normalize
+from thidua.lib import clock
+from thidua.lib.text import normalize, same_text
 
 from .models import Cluster, Organization, Succession
 
@@ -119,3 +121,45 @@ def do_create_cluster(
     cluster.save()
     record("cluster.create", cluster, actor=acting_user, cluster=cluster, after=snapshot(cluster))
     return cluster
+
+
+@transaction.atomic
+def do_create_sub_unit(
+    parent: Organization, *, name: str, short_name: str = "", acting_user: Any
+) -> Organization:
+    """Create a unit inside `parent` (a division, an office: a collective that can be rewarded).
+
+    Whoever manages the parent unit may (its own staff, the supervisor, the administrator);
+    a unit that has ended takes no new sub-unit, and two current sub-units of one unit do
+    not share a name.
+    """
+    access.require(acting_user, "orgs.manage_units", parent)
+    today = clock.today()
+    if parent.valid_to is not None and parent.valid_to < today:
+        raise ActionRefused(
+            _("%(unit)s ended on %(date)s; create the sub-unit in the unit that continues it.")
+            % {"unit": parent.name, "date": parent.valid_to.strftime("%d/%m/%Y")},
+            kind=Refusal.WRONG_STATUS,
+        )
+    text, short = normalize(name), normalize(short_name)
+    if not text:
+        raise ActionRefused(_("Enter the sub-unit's name."), kind=Refusal.MISSING)
+    siblings = parent.children.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    for sibling in siblings.only("name", "short_name"):
+        if same_text(sibling.name, text) or (short and same_text(sibling.short_name, short)):
+            raise ActionRefused(
+                _("%(unit)s already has a sub-unit named %(name)s.")
+                % {"unit": parent.name, "name": sibling.name},
+                kind=Refusal.DUPLICATE,
+            )
+    unit = Organization(
+        name=text,
+        short_name=short,
+        kind=Organization.Kind.OTHER,
+        province=parent.province,
+        parent=parent,
+    )
+    unit.full_clean()
+    unit.save()
+    record("organization.create", unit, actor=acting_user, after=snapshot(unit))
+    return unit

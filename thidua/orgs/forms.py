@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from thidua.lib import clock
 from thidua.lib.dates import short_date
@@ -94,3 +95,10 @@ class OrganizationMultipleChoiceField(_Offering, forms.ModelMultipleChoiceField)
     """Several organisations, each choice told apart from its namesakes."""
 
     iterator = OrganizationChoiceIterator
+
+
+class SubUnitForm(forms.Form):
+    """A sub-unit's name, as its decisions write it, and the short name pages show."""
+
+    name = forms.CharField(label=_lazy("Name of the sub-unit"), max_length=255)
+    short_name = forms.CharField(label=_lazy("Short name"), max_length=100, required=False)

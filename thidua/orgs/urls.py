@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("<int:pk>/", views.organization_detail, name="organization_detail"),
+    path("<int:pk>/units/new/", views.sub_unit_new, name="sub_unit_new"),
 ]

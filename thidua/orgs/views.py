@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
-from . import hooks, rules
+from thidua import access
+from thidua.errors import run_form_action
+
+from . import actions, hooks, rules
+from .forms import SubUnitForm
 from .models import Organization, Succession
 
 
@@ -25,7 +31,35 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "before": chain["before"],
             "after": chain["after"],
             "sections": [section for section in sections if section],
+            "children": org.children.order_by("name"),
+            "can_add_unit": org.valid_to is None
+            and request.user.has_perm("orgs.manage_units", org),
         },
+    )
+
+
+@login_required
+def sub_unit_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Whoever manages a unit creates its sub-units (divisions, offices) here."""
+    parent = get_object_or_404(Organization, pk=pk)
+    access.require(request.user, "orgs.manage_units", parent)
+    form = SubUnitForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        outcome = run_form_action(
+            form,
+            lambda: actions.do_create_sub_unit(
+                parent, acting_user=request.user, **form.cleaned_data
+            ),
+        )
+        if outcome.done and outcome.result is not None:
+            messages.success(
+                request, _("The sub-unit %(name)s is created.") % {"name": outcome.result.name}
+            )
+            return redirect("organization_detail", pk=parent.pk)
+        status = outcome.status
+    return render(
+        request, "orgs/sub_unit_form.html", {"form": form, "parent": parent}, status=status
     )
 
 
