@@ -1,0 +1,67 @@
+"""The dossiers read for the pages, and a signed file's signatures read for the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from thidua import access
+from thidua.cycle.models import EmulationYear
+from thidua.errors import ActionRefused
+from thidua.signing.verification import verify_pdf
+
+from .models import ReceivedDossier, SentDossier
+from .rules import SignatureFacts
+
+
+def signature_facts(data: bytes) -> list[SignatureFacts] | None:
+    """Each signature of a PDF as the signing area verifies it; None: not a readable PDF.
+
+    A signature counts as intact only when nothing but further signatures followed it.
+    """
+    try:
+        report = verify_pdf(data)
+    except ActionRefused:
+        return None
+    return [
+        SignatureFacts(
+            signer=s.signer,
+            organization=s.organisation,
+            intact=s.intact and s.unchanged_after,
+            trusted=s.trusted,
+            covers_whole_file=s.covers_whole_file,
+            fingerprint=s.fingerprint,
+            time=s.time_text,
+            problems=tuple(s.problems),
+        )
+        for s in report.signatures
+    ]
+
+
+def received_for(user: Any) -> QuerySet[ReceivedDossier]:
+    """The dossiers the user's agency (or one it continues) received; all for the admin."""
+    found = ReceivedDossier.objects.annotate(count=Count("nominations")).select_related(
+        "received_by", "receiver"
+    )
+    if getattr(user, "is_superuser", False):
+        return found
+    return found.filter(receiver_id__in=access.lineage(user))
+
+
+def sent_in(year: EmulationYear) -> QuerySet[SentDossier]:
+    return (
+        SentDossier.objects.filter(year=year)
+        .select_related("created_by", "sender")
+        .annotate(count=Count("nominations"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def verification_rows(dossier: ReceivedDossier) -> list[dict[str, Any]]:
+    """Each signed file with each signature's signer, time, and whether it held."""
+    rows = []
+    for item in dossier.verification:
+        for signature in item.get("signatures", []):
+            rows.append({"path": item.get("path", ""), **signature})
+    return rows
