@@ -2,9 +2,12 @@
 
 import io
 import json
+from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from thidua.awards import demo as awards_demo
 from thidua.awards.eligibility import judge_year
@@ -24,18 +27,32 @@ def counts(year):
     )
 
 
-@pytest.fixture
-def played(db, monkeypatch):
-    """The reference cluster, then the awards step alone in the proposals phase.
+@pytest.fixture(scope="module")
+def played_module(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[play.Demo]:
+    """The reference cluster, then the awards step alone in the proposals phase, once for
+    the module (rolled back after it; each test runs in a savepoint of its own).
 
-    The phases in between are other areas' steps; the full demo is tested below.
+    The phases in between are other areas' steps; the full demo is tested in the demo's tests.
     """
-    monkeypatch.setattr(play, "DEMO_AREAS", [])
-    demo = play.play()
-    EmulationYear.objects.filter(pk=demo.year.pk).update(phase=Phase.PROPOSALS)
-    demo.year.refresh_from_db()
-    awards_demo.proposals(demo)
-    return demo
+    media = tmp_path_factory.mktemp("awards-demo-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media),
+        pytest.MonkeyPatch.context() as patch,
+        transaction.atomic(),
+    ):
+        patch.setattr(play, "DEMO_AREAS", [])
+        demo = play.play()
+        EmulationYear.objects.filter(pk=demo.year.pk).update(phase=Phase.PROPOSALS)
+        demo.year.refresh_from_db()
+        awards_demo.proposals(demo)
+        yield demo
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def played(played_module, db):
+    return played_module
 
 
 def test_the_units_propose_29_collectives_and_161_individuals(played):
@@ -85,9 +102,3 @@ def test_check_eligibility_prints_every_verdict_with_its_reasons(played):
         == "Cần 3 năm liên tục đạt danh hiệu Chiến sĩ thi đua cơ sở; hiện có 2 năm — 2015, 2016."
         for reason in short["reasons"]
     )
-
-
-def test_load_demo_plays_the_proposals_through_the_actions(db):
-    call_command("load_demo", stdout=io.StringIO())
-    year = EmulationYear.objects.get(year=2016)
-    assert counts(year) == (29, 161)  # F5

@@ -6,9 +6,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from thidua.audit.models import AuditEntry
+from thidua.awards.models import Nomination
 from thidua.cycle.models import EmulationYear, Membership, Phase, Signature
 from thidua.demo.play import load_data
 from thidua.orgs.models import Cluster, User
+from thidua.voting.demo import elected
+from thidua.voting.models import Poll, VoterRegister
 
 PROVINCES = ["Lạng Sơn", "Lai Châu", "Lào Cai", "Hà Giang", "Cao Bằng", "Điện Biên", "Sơn La"]
 
@@ -122,3 +125,31 @@ def timezone_day(moment):
     from django.utils import timezone
 
     return timezone.localdate(moment)
+
+
+def test_the_units_propose_through_the_actions(demo):
+    nominations = Nomination.objects.filter(year=demo)
+    collectives = nominations.filter(collective__isnull=False).count()
+    individuals = nominations.filter(person__isnull=False).count()
+    assert (collectives, individuals) == (29, 161)  # F5
+
+
+def test_the_polls_state_the_flag_certificates_head_and_deputy(demo):
+    polls = {p.purpose: p for p in Poll.objects.filter(year=demo)}
+
+    assert elected(polls["flag"]) == ["Sở Kế hoạch và Đầu tư tỉnh Sơn La"]  # F12
+    assert sorted(elected(polls["certificate"])) == [  # F13
+        "Sở Kế hoạch và Đầu tư tỉnh Cao Bằng",
+        "Sở Kế hoạch và Đầu tư tỉnh Hà Giang",
+    ]
+    assert elected(polls["head"]) == ["Sở Kế hoạch và Đầu tư tỉnh Lào Cai"]  # F14
+    assert elected(polls["deputy"]) == ["Sở Kế hoạch và Đầu tư tỉnh Hà Giang"]  # F14
+
+    # Each of the seven leaders cast every ballot through the action.
+    for poll in polls.values():
+        assert poll.status == Poll.Status.CLOSED
+        assert VoterRegister.objects.filter(poll=poll).count() == 7
+        assert poll.ballots.count() == 7
+    votes = AuditEntry.objects.filter(action="poll.vote").select_related("actor")
+    assert votes.count() == 28
+    assert all(entry.actor is not None and entry.actor.is_leader for entry in votes)
