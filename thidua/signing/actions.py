@@ -53,6 +53,13 @@ def _owner(owner_person: User | None, owner_org: Organization | None) -> None:
         )
 
 
+def _check_image(image: bytes) -> None:
+    if image and not image.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise ActionRefused(
+            _("The signature or seal image must be a PNG file."), kind=Refusal.FILE_TYPE
+        )
+
+
 def _pem(cert: x509.Certificate) -> str:
     return cert.public_bytes(serialization.Encoding.PEM).decode()
 
@@ -76,6 +83,7 @@ def do_add_pkcs12_identity(
     owner_org: Organization | None = None,
     data: bytes,
     password: str,
+    image: bytes = b"",
 ) -> SigningIdentity:
     """Store a PKCS#12 file's certificate, and its key encrypted under the key-encryption key.
 
@@ -83,6 +91,7 @@ def do_add_pkcs12_identity(
     """
     access.require(acting_user, "signing.manage_identities")
     _owner(owner_person, owner_org)
+    _check_image(image)
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, password.encode() or None)
     except ValueError:
@@ -113,6 +122,7 @@ def do_add_pkcs12_identity(
         chain_pem="".join(_pem(c) for c in extra or []),
         encrypted_key=sealed,
         kek_id=kek,
+        image=image,
         **facts,
     )
     record("signing.identity_added", identity, actor=acting_user, after=_audit_after(identity))
@@ -129,10 +139,12 @@ def do_add_pkcs11_identity(
     token_label: str,
     key_label: str,
     chain_pem: bytes = b"",
+    image: bytes = b"",
 ) -> SigningIdentity:
     """Record a token's key: its certificate, the token's label and the key's label on it."""
     access.require(acting_user, "signing.manage_identities")
     _owner(owner_person, owner_org)
+    _check_image(image)
     if not token_label.strip() or not key_label.strip():
         raise ActionRefused(
             _("Give the token's label and the key's label on the token."), kind=Refusal.MISSING
@@ -152,6 +164,7 @@ def do_add_pkcs11_identity(
         chain_pem="".join(_pem(c) for c in chain),
         token_label=token_label.strip()[:64],
         key_label=key_label.strip()[:64],
+        image=image,
         **_describe(cert),
     )
     record("signing.identity_added", identity, actor=acting_user, after=_audit_after(identity))
@@ -296,6 +309,7 @@ def do_sign_pdf(
     reference: str,
     title: str = "",
     attachment: bool = False,
+    year: Any = None,
 ) -> SignedDocument:
     """Sign the PDF as the identity's person or agency and keep it as a signed document.
 
@@ -333,6 +347,7 @@ def do_sign_pdf(
                 field_name=field_name,
                 box=box,
                 lines=_lines(identity, role, moment),
+                image=None if place == rules.ATTACHMENT else bytes(identity.image) or None,
                 reason=title or reference,
             )
     except pdfsign.WrongPin:
@@ -365,6 +380,7 @@ def do_sign_pdf(
         reference=reference,
         title=title,
         moment=moment,
+        year=year,
     )
 
 
@@ -380,6 +396,7 @@ def _keep(
     reference: str,
     title: str,
     moment: dt.datetime,
+    year: Any = None,
 ) -> SignedDocument:
     # The versions of one document are numbered under a lock on the identity's row... and on
     # the document's earlier versions: two signings at once never take the same number.
@@ -402,6 +419,7 @@ def _keep(
     digest = hashlib.sha256(signed).hexdigest()
     document = SignedDocument(
         kind=kind,
+        year=year if year is not None else (previous.year if previous else None),
         reference=reference,
         title=title[:255],
         version=version,
@@ -419,6 +437,7 @@ def _keep(
         "signing.signed",
         document,
         actor=acting_user,
+        year=document.year,
         after={
             "kind": kind,
             "reference": reference,

@@ -53,6 +53,9 @@ class SigningIdentity(models.Model):
     # PKCS#11: the token and the key on it.
     token_label = models.CharField(_("token label"), max_length=64, blank=True)
     key_label = models.CharField(_("key label"), max_length=64, blank=True)
+    # The leader's signature image, or the agency's seal image (PNG, transparent background),
+    # shown in the signature's box; without one the box shows its text only.
+    image = models.BinaryField(_("signature or seal image"), blank=True, default=b"")
     wrong_pins = models.PositiveSmallIntegerField(_("wrong PINs in a row"), default=0)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("added at"), auto_now_add=True)
@@ -94,6 +97,15 @@ class SignedDocument(models.Model):
         AGENCY = "agency", _("Agency")
 
     kind = models.CharField(_("document kind"), max_length=64)
+    # The year whose document this is, when it is one: who may see the year may download it.
+    year = models.ForeignKey(
+        "cycle.EmulationYear",
+        verbose_name=_("year"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reference = models.CharField(_("document"), max_length=255)
     title = models.CharField(_("title"), max_length=255, blank=True)
     version = models.PositiveIntegerField(_("version"))
