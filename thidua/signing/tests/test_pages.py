@@ -18,7 +18,7 @@ from thidua.audit.models import AuditEntry
 from thidua.cycle import actions as cycle_actions
 from thidua.orgs.models import User
 from thidua.signing import actions, rules
-from thidua.signing.models import SignedDocument
+from thidua.signing.models import SignedDocument, SigningIdentity
 from thidua.signing.testing import SigningPki, add_page, sample_pdf
 from thidua.testing.personas import World
 
@@ -48,7 +48,7 @@ def leader_and_seal(world: World, pki: SigningPki) -> None:
 
 
 def signed_pdf(world: World) -> bytes:
-    identity = world.son_la_leader.signing_identities.get()
+    identity = SigningIdentity.objects.get(owner_person=world.son_la_leader)
     document = actions.do_sign_pdf(
         acting_user=world.son_la_leader,
         identity=identity,
@@ -154,7 +154,7 @@ def test_identities_page_is_the_administrators(
         },
     )
     assert answer.status_code == 302
-    assert world.son_la_leader.signing_identities.count() == 1
+    assert SigningIdentity.objects.filter(owner_person=world.son_la_leader).count() == 1
     assert as_user(world.son_la_leader).get("/signing/identities/").status_code == 403
 
 
@@ -170,8 +170,8 @@ def test_sign_a_years_document_as_leader_then_agency_and_a_new_version_after_a_c
     world.launch()
     url = f"/signing/c/{world.cluster.slug}/{world.year.year}/"
     leader = login(world.son_la_leader)
-    person = world.son_la_leader.signing_identities.get()
-    seal = world.orgs["son_la"].signing_identities.get()
+    person = SigningIdentity.objects.get(owner_person=world.son_la_leader)
+    seal = SigningIdentity.objects.get(owner_org=world.orgs["son_la"])
 
     # Lai Châu's leader does not run the year's documents.
     assert login(world.lai_chau_leader).get(url).status_code == 403
