@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from thidua.lib.uploads import UploadField
+from thidua.orgs.forms import OrganizationChoiceField
 from thidua.orgs.models import Organization, Person
 
 from .models import AwardType, Initiative, NomineeKind, TaskRating
@@ -38,7 +39,7 @@ class PersonForm(forms.Form):
         choices=[("", "—"), *Person.Gender.choices],
         required=False,
     )
-    unit = forms.ModelChoiceField(
+    unit = OrganizationChoiceField(
         label=pgettext_lazy("awards", "Unit"), queryset=Organization.objects.none()
     )
     position = forms.CharField(
@@ -57,7 +58,7 @@ class PersonForm(forms.Form):
 
 
 class PositionForm(forms.Form):
-    unit = forms.ModelChoiceField(
+    unit = OrganizationChoiceField(
         label=pgettext_lazy("awards", "Unit"), queryset=Organization.objects.none()
     )
     position = forms.CharField(

@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from django import forms
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -11,7 +12,8 @@ from thidua.award_history.models import AwardType, NomineeKind
 from thidua.concurrency import VersionField
 from thidua.cycle.models import EmulationYear
 from thidua.lib.uploads import UploadField
-from thidua.orgs.models import Organization, Person
+from thidua.orgs.forms import OrganizationChoiceField
+from thidua.orgs.models import Organization, Person, PersonPosition
 
 from . import rules
 from .hooks import CHECK_ELIGIBILITY
@@ -37,17 +39,45 @@ def clean_record_choice(value: bool | None) -> str:
     return {True: "yes", False: "no"}.get(value, "")  # type: ignore[arg-type]
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A person told apart from namesakes: "Nguyễn Văn An (1980, Văn phòng Sở)".
+
+    The page's script (awards/picker.js) filters the list by what is typed: a name, a year
+    of birth or a unit, with or without diacritics.
+    """
+
+    def __init__(self, *args: Any, units: list[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.units = units or []
+
+    def label_from_instance(self, obj: Any) -> str:
+        posts = [
+            p.organization.display_name
+            for p in obj.positions.all()
+            if not self.units or p.organization_id in self.units
+        ]
+        details = [str(obj.birth_year) if obj.birth_year else "—", *dict.fromkeys(posts)]
+        return f"{obj.full_name} ({', '.join(details)})"
+
+
 class NominationForm(forms.Form):
-    person = forms.ModelChoiceField(
-        label=pgettext_lazy("awards", "Individual"), queryset=Person.objects.none(), required=False
+    person = PersonChoiceField(
+        label=pgettext_lazy("awards", "Individual"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label="—",
+        widget=forms.Select(
+            attrs={"data-search": _("Find by name, year of birth or unit"), "class": "picker"}
+        ),
     )
-    collective = forms.ModelChoiceField(
+    collective = OrganizationChoiceField(
         label=pgettext_lazy("awards", "Collective"),
         queryset=Organization.objects.none(),
         required=False,
+        empty_label="—",
     )
     award_type = forms.ModelChoiceField(
-        label=pgettext_lazy("awards", "Award"), queryset=AwardType.objects.all()
+        label=pgettext_lazy("awards", "Award"), queryset=AwardType.objects.all(), empty_label="—"
     )
     summary = forms.CharField(
         label=pgettext_lazy("awards", "Achievement summary"),
@@ -60,10 +90,19 @@ class NominationForm(forms.Form):
     def __init__(self, *args: Any, unit: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = [unit.pk, *unit.children.values_list("pk", flat=True)]
+        self.fields["person"].units = units  # type: ignore[attr-defined]
         self.fields["person"].queryset = (  # type: ignore[attr-defined]
             Person.objects.filter(positions__organization_id__in=units, merged_into__isnull=True)
             .distinct()
-            .order_by("name_key")
+            .prefetch_related(
+                Prefetch(
+                    "positions",
+                    queryset=PersonPosition.objects.select_related("organization").order_by(
+                        "valid_from", "pk"
+                    ),
+                )
+            )
+            .order_by("name_key", "birth_year", "pk")
         )
         self.fields["collective"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
             pk__in=units
@@ -107,7 +146,7 @@ class ReturnForm(forms.Form):
 
 
 class FilterForm(forms.Form):
-    unit = forms.ModelChoiceField(
+    unit = OrganizationChoiceField(
         label=pgettext_lazy("awards", "Unit"), queryset=Organization.objects.none(), required=False
     )
     award = forms.ModelChoiceField(
