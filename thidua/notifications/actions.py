@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.db.models import F, Min
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from thidua import access
@@ -27,11 +31,21 @@ from thidua.audit.models import AuditEntry
 from thidua.audit.record import record
 from thidua.cycle.models import Deadline, EmulationYear, Phase
 from thidua.cycle.reads import year_figures
+from thidua.errors import ActionRefused, Refusal
 from thidua.lib import clock
 from thidua.orgs.models import User
 
-from . import mail, reads, rules, texts
-from .models import Delivery, Kind, Notification, Preference
+from . import mail, reads, rules, texts, webhooks
+from .models import (
+    Delivery,
+    EventKind,
+    FeedEvent,
+    Kind,
+    Notification,
+    Preference,
+    Subscription,
+    WebhookDelivery,
+)
 
 log = logging.getLogger(__name__)
 
@@ -329,3 +343,208 @@ def do_set_preferences(*, by_email: set[str], acting_user: Any) -> None:
         before={"email": sorted(before)},
         after={"email": sorted(set(Kind.values) & by_email)},
     )
+
+
+# --- events out: the feed and the webhooks ------------------------------------------------------
+
+
+def do_record_event(entry: AuditEntry) -> FeedEvent | None:
+    """Put a committed audited action in the event feed, and queue its webhook for every
+    active subscription of its kind whose owner may see it (through `thidua.access`)."""
+    feed = rules.FEED.get(entry.action)
+    if feed is None or entry.year_id is None:
+        return None
+    with transaction.atomic():
+        year = EmulationYear.objects.select_related("cluster").get(pk=entry.year_id)
+        event, created = FeedEvent.objects.get_or_create(
+            entry=entry,
+            defaults={
+                "kind": feed.kind,
+                "year": year,
+                "cluster_id": year.cluster_id,
+                "object_type": entry.object_type,
+                "object_id": entry.object_id,
+                "data": rules.event_data(feed, object_repr=entry.object_repr, after=entry.after),
+                "at": entry.at,
+            },
+        )
+        if not created:
+            return event
+        now = timezone.now()
+        subscribers = Subscription.objects.filter(active=True, owner__is_active=True)
+        WebhookDelivery.objects.bulk_create(
+            [
+                WebhookDelivery(subscription=s, event=event, next_attempt_at=now)
+                for s in subscribers.select_related("owner")
+                if feed.kind in s.kinds and s.owner.has_perm(feed.perm, year)
+            ]
+        )
+    return event
+
+
+def may_see_event(user: Any, event: FeedEvent) -> bool:
+    return bool(user.is_active and user.has_perm(rules.EVENT_PERMS[event.kind], event.year))
+
+
+def _webhook_url(url: str) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ActionRefused(
+            _("The webhook's address must begin with https:// (or http://) and name a server."),
+            kind=Refusal.INVALID,
+        )
+    if len(url) > 500:
+        raise ActionRefused(
+            _("The webhook's address must be at most 500 characters."), kind=Refusal.INVALID
+        )
+    return url
+
+
+@transaction.atomic
+def do_subscribe(*, url: str, kinds: Sequence[str], acting_user: Any) -> Subscription:
+    """A program of the user's is sent the events of `kinds` that the user may see, each
+    signed with a secret made for it (returned once, with the subscription)."""
+    access.require(acting_user, "notifications.list")
+    address = _webhook_url(url)
+    chosen = sorted(set(kinds))
+    unknown = [k for k in chosen if k not in EventKind.values]
+    if not chosen or unknown:
+        raise ActionRefused(
+            _("Choose the kinds of event among: %(kinds)s.")
+            % {"kinds": ", ".join(EventKind.values)},
+            kind=Refusal.INVALID,
+        )
+    if Subscription.objects.filter(owner=acting_user, url=address, active=True).exists():
+        raise ActionRefused(
+            _("You already have a webhook sending to %(url)s.") % {"url": address},
+            kind=Refusal.DUPLICATE,
+        )
+    subscription = Subscription.objects.create(
+        owner=acting_user, url=address, secret=secrets.token_hex(32), kinds=chosen
+    )
+    record(
+        "webhook.subscribe",
+        subscription,
+        actor=acting_user,
+        after={"url": address, "kinds": chosen},
+    )
+    return subscription
+
+
+def _require_owner(subscription: Subscription, acting_user: Any) -> None:
+    if subscription.owner_id != acting_user.pk and not access.is_admin(acting_user):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def do_unsubscribe(subscription: Subscription, *, acting_user: Any) -> Subscription:
+    """Stop sending to the subscription's address; what it was sent stays listed."""
+    _require_owner(subscription, acting_user)
+    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    if not subscription.active:
+        raise ActionRefused(_("This webhook is already stopped."), kind=Refusal.WRONG_STATUS)
+    subscription.active = False
+    subscription.save(update_fields=["active"])
+    WebhookDelivery.objects.filter(
+        subscription=subscription, status=WebhookDelivery.Status.PENDING
+    ).update(status=WebhookDelivery.Status.FAILED, last_error=_("The webhook was stopped."))
+    record("webhook.unsubscribe", subscription, actor=acting_user, after={"url": subscription.url})
+    return subscription
+
+
+def _claim_webhook(delivery: WebhookDelivery, now: dt.datetime) -> bool:
+    """Take the delivery for this attempt; False if another worker took it first."""
+    return bool(
+        WebhookDelivery.objects.filter(
+            pk=delivery.pk, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
+        ).update(
+            attempts=F("attempts") + 1,
+            next_attempt_at=now + rules.SENDING_LEASE,
+        )
+    )
+
+
+def _send_webhook(delivery: WebhookDelivery, now: dt.datetime) -> str:
+    """Send the event once; the delivery's status afterwards."""
+    subscription = delivery.subscription
+    event = delivery.event
+    attempts = delivery.attempts + 1  # counted by _claim_webhook
+    fields: dict[str, Any] = {}
+    if not subscription.active or not may_see_event(subscription.owner, event):
+        fields.update(
+            status=WebhookDelivery.Status.FAILED,
+            last_error=_("The webhook's owner may no longer see this event."),
+        )
+    else:
+        sent = webhooks.post(
+            subscription.url, subscription.secret, event=event, delivery_id=delivery.pk
+        )
+        fields["last_status"] = sent.status
+        if sent.delivered:
+            fields.update(
+                status=WebhookDelivery.Status.DELIVERED, delivered_at=timezone.now(), last_error=""
+            )
+        else:
+            fields["last_error"] = sent.error
+            again = rules.webhook_retry_at(attempts, now)
+            if again is None:
+                fields["status"] = WebhookDelivery.Status.FAILED
+            else:
+                fields["next_attempt_at"] = again
+            log.warning("webhook %s refused (attempt %s): %s", delivery.pk, attempts, sent.error)
+    with transaction.atomic():
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(**fields)
+    return str(fields.get("status", WebhookDelivery.Status.PENDING))
+
+
+def do_send_webhooks(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Send every webhook due (first attempts and retries whose time has come); how many
+    ended in each status."""
+    now = now or timezone.now()
+    due = list(
+        WebhookDelivery.objects.filter(
+            status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
+        )
+        .select_related("subscription__owner", "event__year__cluster", "event__cluster")
+        .order_by("pk")
+    )
+    outcome: dict[str, int] = {}
+    for delivery in due:
+        if _claim_webhook(delivery, now):
+            status = _send_webhook(delivery, now)
+            outcome[status] = outcome.get(status, 0) + 1
+    return outcome
+
+
+def next_webhook_attempt() -> dt.datetime | None:
+    """When the earliest webhook waiting to be sent (again) is due."""
+    return WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING).aggregate(
+        at=Min("next_attempt_at")
+    )["at"]
+
+
+def do_replay_webhook(delivery: WebhookDelivery, *, acting_user: Any) -> WebhookDelivery:
+    """The administrator has a webhook sent again (failed, or delivered and lost by the
+    receiver), with its attempts counted afresh."""
+    access.require(acting_user, "notifications.manage")
+    with transaction.atomic():
+        updated = WebhookDelivery.objects.filter(
+            pk=delivery.pk,
+            status__in=[WebhookDelivery.Status.FAILED, WebhookDelivery.Status.DELIVERED],
+            subscription__active=True,
+        ).update(
+            status=WebhookDelivery.Status.PENDING,
+            attempts=0,
+            delivered_at=None,
+            next_attempt_at=timezone.now(),
+        )
+        if updated:
+            record(
+                "webhook.replay",
+                delivery,
+                actor=acting_user,
+                after={"url": delivery.subscription.url, "event": delivery.event_id},
+            )
+    delivery.refresh_from_db()
+    return delivery

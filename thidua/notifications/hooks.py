@@ -1,4 +1,5 @@
-"""Where notifications plug in: every committed audit entry of an event someone is told of."""
+"""Where notifications plug in: every committed audit entry of an event someone is told of,
+or that the event feed and the webhooks carry."""
 
 from __future__ import annotations
 
@@ -18,6 +19,12 @@ def _told(entry: AuditEntry) -> None:
         tasks.schedule()
 
 
+def _fed(entry: AuditEntry) -> None:
+    event = actions.do_record_event(entry)
+    if event is not None and event.deliveries.exists():
+        tasks.schedule_webhooks()
+
+
 def entry_recorded(sender: Any, instance: AuditEntry, created: bool, **kwargs: Any) -> None:
     """Once the action that recorded the entry has committed, tell whom it concerns.
 
@@ -26,6 +33,8 @@ def entry_recorded(sender: Any, instance: AuditEntry, created: bool, **kwargs: A
     """
     if created and instance.action in rules.EVENTS:
         transaction.on_commit(lambda: _told(instance), robust=True)
+    if created and instance.action in rules.FEED:  # the event feed and the webhooks
+        transaction.on_commit(lambda: _fed(instance), robust=True)
 
 
 def register() -> None:

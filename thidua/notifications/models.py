@@ -157,3 +157,125 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_kind_display()}: {self.email}"
+
+
+# --- events out: the feed and the webhooks ------------------------------------------------------
+
+
+class EventKind(models.TextChoices):
+    """What the event feed and the webhooks carry: what the inbox tells of, and a poll closed."""
+
+    PHASE_OPENED = "phase.opened", _("A phase of the year opens")
+    POLL_OPENED = "poll.opened", _("A poll opens")
+    POLL_CLOSED = "poll.closed", _("A poll closes")
+    NOMINATION_RETURNED = "nomination.returned", _("A nomination is returned")
+    DECISION_RECORDED = "decision.recorded", _("A decision is recorded")
+
+
+class FeedEvent(models.Model):
+    """One event of the feed (`GET /api/v1/events`), written once its action has committed.
+
+    Its `data` is what any reader allowed to see the year may know: never a unit's ballot.
+    """
+
+    kind = models.CharField(_("kind"), max_length=24, choices=EventKind.choices)
+    entry = models.OneToOneField(
+        "audit.AuditEntry",
+        verbose_name=_("audit entry"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.ForeignKey(
+        "cycle.EmulationYear", verbose_name=_("year"), on_delete=models.PROTECT, related_name="+"
+    )
+    cluster = models.ForeignKey(
+        "orgs.Cluster",
+        verbose_name=_("emulation cluster"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    object_type = models.CharField(_("object type"), max_length=64)
+    object_id = models.CharField(_("object id"), max_length=64)
+    data = models.JSONField(_("data"), default=dict)
+    at = models.DateTimeField(_("at"))
+    # When the feed got it (after the action committed): the feed's Last-Modified.
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.data.get('object', '')}"
+
+
+class Subscription(models.Model):
+    """A program's address that is sent the events of the kinds it chose, signed with its own
+    secret; it hears only of what its owner may see."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="webhook_subscriptions",
+    )
+    url = models.URLField(_("address"), max_length=500)
+    secret = models.CharField(_("secret"), max_length=64)
+    kinds = models.JSONField(_("kinds"), default=list)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event sent to one subscription, and how sending it went (retried with a growing
+    pause, a bounded number of times; the administrator may send it again)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    subscription = models.ForeignKey(
+        Subscription,
+        verbose_name=_("webhook subscription"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    event = models.ForeignKey(
+        FeedEvent, verbose_name=_("event"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_status = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "event"], name="webhook_once_per_event"
+            ),
+            models.CheckConstraint(
+                name="webhook_delivered_has_a_time",
+                condition=~Q(status="delivered") | Q(delivered_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription.url}: {self.event}"

@@ -4,6 +4,8 @@ refused e-mail is tried again. Pure: no database, no Django."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -117,3 +119,58 @@ def batches(waiting: Iterable[tuple[int, int]]) -> dict[int, list[int]]:
     for recipient, notification in waiting:
         found.setdefault(recipient, []).append(notification)
     return found
+
+
+# --- events out ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """An audited action the event feed carries: its kind, the permission (on the year) a reader
+    needs to see it, and which of the audit entry's "after" values it repeats."""
+
+    kind: str
+    perm: str
+    fields: tuple[str, ...] = ()
+
+
+FEED: dict[str, FeedEntry] = {
+    "year.phase": FeedEntry("phase.opened", "cycle.view_year", ("phase",)),
+    "poll.open": FeedEntry("poll.opened", "voting.view", ("status",)),
+    "poll.close": FeedEntry("poll.closed", "voting.view", ("status",)),
+    "nomination.return": FeedEntry("nomination.returned", "awards.view", ("status", "reason")),
+    "nomination.decide": FeedEntry("decision.recorded", "awards.view", ("status",)),
+}
+
+# The permission to see each kind of event (on its year).
+EVENT_PERMS = {entry.kind: entry.perm for entry in FEED.values()}
+
+
+def event_data(
+    feed: FeedEntry, *, object_repr: str, after: dict[str, object] | None
+) -> dict[str, object]:
+    """What an event says beyond its kind: the object's name and the whitelisted values."""
+    values = after or {}
+    return {"object": object_repr, **{f: values[f] for f in feed.fields if f in values}}
+
+
+# A webhook the receiver does not accept (not 2xx, no answer within the timeout) is tried
+# again after a pause doubling from the first, never longer than the cap; then it is failed.
+WEBHOOK_FIRST_PAUSE = dt.timedelta(seconds=30)
+WEBHOOK_LONGEST_PAUSE = dt.timedelta(hours=1)
+WEBHOOK_MAX_ATTEMPTS = 8
+
+
+def webhook_retry_at(attempts: int, now: dt.datetime) -> dt.datetime | None:
+    """When to send again after `attempts` refused attempts; None once they are used up."""
+    if attempts >= WEBHOOK_MAX_ATTEMPTS:
+        return None
+    pause = min(WEBHOOK_FIRST_PAUSE * 2 ** (attempts - 1), WEBHOOK_LONGEST_PAUSE)
+    return now + pause
+
+
+def signature(secret: str, timestamp: int, body: bytes) -> str:
+    """The `X-Thidua-Signature` of a webhook: HMAC-SHA256 of "timestamp.body" with the
+    subscription's secret, hexadecimal, prefixed "sha256="."""
+    message = str(timestamp).encode() + b"." + body
+    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()

@@ -41,3 +41,26 @@ def schedule(*, at: dt.datetime | None = None, sweep: bool = False) -> None:
     )
     if sweep or not queued.exists():
         deliver.using(run_after=at).enqueue(sweep=sweep)
+
+
+WEBHOOKS_PATH = "thidua.notifications.tasks.send_webhooks"
+
+
+@task()
+def send_webhooks() -> str:
+    """Send the webhooks due, and come back when the next retry is due."""
+    sent = actions.do_send_webhooks()
+    again = actions.next_webhook_attempt()
+    if again is not None:
+        schedule_webhooks(at=again)
+    return f"webhooks {sent}"
+
+
+def schedule_webhooks(*, at: dt.datetime | None = None) -> None:
+    """Queue `send_webhooks` for `at` (now), unless one queued will run by then."""
+    at = at or timezone.now()
+    queued = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=WEBHOOKS_PATH, run_after__lte=at
+    )
+    if not queued.exists():
+        send_webhooks.using(run_after=at).enqueue()

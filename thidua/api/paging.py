@@ -1,0 +1,145 @@
+"""Cursor pages and conditional answers for the API's lists, so that a mirror polls cheaply.
+
+A cursor is opaque to the client and signed by the server: it holds the last row's key and a
+digest of the filters the page was asked with. A cursor altered by hand, or brought to a list
+with other filters, is refused (422) rather than silently paging something else.
+
+Every list answers with an `ETag` (a digest of the exact body) and, when its rows have a time,
+`Last-Modified`; a client that sends back `If-None-Match` (or `If-Modified-Since`) gets
+`304 Not Modified` and no body when nothing changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+from django.core import signing
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
+
+SALT = "thidua.api.cursor"
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+
+M = TypeVar("M", bound=Model)
+
+
+class CursorRefused(HttpError):
+    """A cursor the list cannot continue from: altered, or made for other filters."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(422, message)
+
+
+def _digest(filters: Mapping[str, Any]) -> str:
+    text = json.dumps(dict(filters), sort_keys=True, cls=DjangoJSONEncoder)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def make_cursor(filters: Mapping[str, Any], last: int) -> str:
+    """The cursor that continues a list asked with `filters` after the row keyed `last`."""
+    return signing.dumps({"f": _digest(filters), "k": last}, salt=SALT, compress=True)
+
+
+def read_cursor(cursor: str | None, filters: Mapping[str, Any]) -> int | None:
+    """The key a cursor continues after (None: from the start); refused when it does not
+    belong to this list with these filters."""
+    if not cursor:
+        return None
+    try:
+        data = signing.loads(cursor, salt=SALT)
+    except signing.BadSignature:
+        raise CursorRefused(
+            _("query.after: this cursor is not one the server gave; start the list again.")
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("k"), int):
+        raise CursorRefused(
+            _("query.after: this cursor is not one the server gave; start the list again.")
+        )
+    if data.get("f") != _digest(filters):
+        raise CursorRefused(
+            _(
+                "query.after: this cursor was made for a list with other filters; use it with "
+                "the same filters, or start the list again."
+            )
+        )
+    return int(data["k"])
+
+
+def page(
+    rows: QuerySet[M],
+    *,
+    after: str | None,
+    filters: Mapping[str, Any],
+    limit: int,
+    key: str = "pk",
+) -> tuple[list[M], str | None]:
+    """One page of `rows` in increasing `key` order after the cursor, and the cursor of the
+    next page (None on the last page)."""
+    last = read_cursor(after, filters)
+    ordered = rows.order_by(key)
+    if last is not None:
+        ordered = ordered.filter(**{f"{key}__gt": last})
+    found = list(ordered[: limit + 1])
+    more = len(found) > limit
+    found = found[:limit]
+    next_cursor = make_cursor(filters, getattr(found[-1], key)) if more and found else None
+    return found, next_cursor
+
+
+def etag_of(body: Any) -> str:
+    """A strong validator of the body the client would get."""
+    text = json.dumps(body, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return quote_etag(hashlib.sha256(text.encode()).hexdigest()[:32])
+
+
+def _matches(header: str, etag: str) -> bool:
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in tags or etag in tags
+
+
+def conditional(
+    request: HttpRequest,
+    response: HttpResponse,
+    body: Any,
+    *,
+    last_modified: dt.datetime | None = None,
+) -> Any:
+    """The body, with its `ETag` (and `Last-Modified`) set on the answer, or a bodiless
+    304 when the client's copy is current.
+
+    `If-None-Match` decides when sent (as HTTP says); otherwise `If-Modified-Since`.
+    """
+    etag = etag_of(body)
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if last_modified is not None:
+        headers["Last-Modified"] = http_date(last_modified.timestamp())
+    if_none_match = request.headers.get("If-None-Match")
+    fresh = False
+    if if_none_match:
+        fresh = _matches(if_none_match, etag)
+    elif last_modified is not None and request.headers.get("If-Modified-Since"):
+        since = parse_http_date_safe(request.headers["If-Modified-Since"])
+        fresh = since is not None and int(last_modified.timestamp()) <= since
+    if fresh:
+        not_modified = HttpResponse(status=304)
+        for name, value in headers.items():
+            not_modified[name] = value
+        return not_modified
+    for name, value in headers.items():
+        response[name] = value
+    return body
+
+
+def latest(times: Sequence[dt.datetime | None]) -> dt.datetime | None:
+    """The latest of the rows' times (None for a list without any)."""
+    known = [t for t in times if t is not None]
+    return max(known) if known else None
