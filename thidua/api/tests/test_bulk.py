@@ -1,0 +1,289 @@
+"""Batches: all or nothing, each refused item named; bodies over the limit refused before
+they are read; the Excel import as a job whose progress the API reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from thidua.audit.models import AuditEntry
+from thidua.award_history.importing import COLUMNS
+from thidua.award_history.models import AwardRecord, Initiative, TaskRating
+from thidua.awards.catalogue import ensure_catalogue
+from thidua.jobs.models import Job
+from thidua.jobs.tasks import run_job
+from thidua.orgs.models import Organization, Person, PersonPosition
+from thidua.testing.personas import World
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/bulk/award-history"
+
+
+def post(client: Any, url: str, body: Any) -> Any:
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def history(world: World) -> dict[str, Any]:
+    lai_chau = world.orgs["lai_chau"].pk
+    return {
+        "people": [
+            {"ref": "an", "full_name": "Nguyễn Văn An", "birth_year": 1980, "gender": "male",
+             "unit_id": lai_chau, "position": "Chuyên viên", "since": "2010-01-01"},
+            {"ref": "binh", "full_name": "Trần Thị Bình", "birth_year": 1985, "gender": "female",
+             "unit_id": lai_chau},
+        ],
+        "positions": [
+            {"person_ref": "binh", "unit_id": lai_chau, "position": "Phó Giám đốc",
+             "since": "2018-05-01"},
+        ],
+        "records": [
+            {"person_ref": "an", "award": "ldtt", "year": 2014, "decision_number": "12/QĐ-SKHĐT",
+             "decision_date": "2015-01-10", "issuer": "Sở Kế hoạch và Đầu tư tỉnh Lai Châu"},
+            {"person_ref": "an", "award": "cstdcs", "year": 2015,
+             "decision_number": "15/QĐ-SKHĐT", "decision_date": "2016-01-12",
+             "issuer": "Sở Kế hoạch và Đầu tư tỉnh Lai Châu"},
+            {"organization_id": lai_chau, "award": "tt_ldxs", "year": 2015,
+             "decision_number": "88/QĐ-UBND", "decision_date": "2016-02-01",
+             "issuer": "Ủy ban nhân dân tỉnh Lai Châu"},
+        ],
+        "ratings": [
+            {"person_ref": "an", "year": 2015, "rating": "htxsnv"},
+            {"organization_id": lai_chau, "year": 2015, "rating": "htxsnv"},
+        ],
+        "initiatives": [
+            {"person_ref": "an", "title": "Số hóa hồ sơ thi đua", "level": "grassroots",
+             "year": 2015},
+        ],
+    }  # fmt: skip
+
+
+def nothing_written() -> None:
+    assert not Person.objects.exists()
+    assert not AwardRecord.objects.exists()
+    assert not TaskRating.objects.exists()
+    assert not Initiative.objects.exists()
+    assert not AuditEntry.objects.filter(action__startswith="person.").exists()
+
+
+def test_a_years_history_lands_whole_through_the_actions(api: Any, world: World) -> None:
+    ensure_catalogue()
+    client = api(world.supervisor)
+    before = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    response = post(client, URL, history(world))
+    assert response.status_code == 201, response.content
+    done = response.json()
+    assert [len(done[k]) for k in ("people", "positions", "records", "ratings")] == [2, 1, 3, 2]
+    an = Person.objects.get(pk=done["people"][0])
+    assert an.full_name == "Nguyễn Văn An"
+    assert sorted(an.award_records.values_list("award_type__code", flat=True)) == [
+        "cstdcs",
+        "ldtt",
+    ]
+    assert an.award_records.get(year=2014).unit_name == "Sở Kế hoạch và Đầu tư tỉnh Lai Châu"
+    assert PersonPosition.objects.filter(title="Phó Giám đốc").count() == 1
+    # Each item audited by its own action, attributed to the supervisor.
+    written = AuditEntry.objects.filter(pk__gt=before, actor=world.supervisor)
+    assert sorted(written.values_list("action", flat=True)) == sorted(
+        ["person.create"] * 2
+        + ["person.position"]
+        + ["award_record.create"] * 3
+        + ["task_rating.set"] * 2
+        + ["initiative.create"]
+    )
+
+
+def test_every_refused_item_is_named_and_nothing_is_written(api: Any, world: World) -> None:
+    ensure_catalogue()
+    body = history(world)
+    body["people"][1]["birth_year"] = 2099  # not a plausible year of birth
+    body["records"][1]["decision_date"] = "2014-12-31"  # before the year it grants
+    body["records"][2]["award"] = "khong-co"
+    body["ratings"].append({"person_ref": "an", "year": 2015, "rating": "htnv"})  # twice
+    body["initiatives"][0]["person_ref"] = "chi"
+    response = post(api(world.supervisor), URL, body)
+    assert response.status_code == 422
+    answer = response.json()
+    assert answer["detail"] == "6 mục bị từ chối; không dữ liệu nào được ghi."
+    where = [(e["section"], e["index"], e["field"], e["status"]) for e in answer["errors"]]
+    assert where == [
+        ("people", 1, "birth_year", 400),
+        ("positions", 0, "person_ref", 400),  # her post, since she is refused
+        ("records", 1, "decision_date", 400),
+        ("records", 2, "award", 404),
+        ("ratings", 2, "replace", 409),
+        ("initiatives", 0, "person_ref", 400),
+    ]
+    messages = [e["message"] for e in answer["errors"]]
+    assert messages[:2] == [
+        "Năm sinh 2099 không hợp lý.",
+        "Người mang ref binh trong lô đã bị từ chối (xem ở trên).",
+    ]
+    assert messages[3] == "Không có danh hiệu, hình thức khen thưởng nào mang mã khong-co."
+    nothing_written()
+
+
+def test_only_who_keeps_the_history_may_send_it(api: Any, world: World) -> None:
+    ensure_catalogue()
+    response = post(api(world.lai_chau_officer), URL, history(world))
+    assert response.status_code == 403
+    nothing_written()
+
+
+def test_a_body_over_the_limit_is_refused_with_413_before_it_is_read(
+    api: Any, world: World, settings: Any
+) -> None:
+    settings.THIDUA_API_BULK_MAX_MB = 1
+    client = api(world.supervisor)
+    big = {"people": [{"full_name": "x" * 100, "unit_id": 1}] * 12_000}
+    response = post(client, URL, big)
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": "Yêu cầu lớn hơn 1 MB, mức tối đa một lô được gửi; hãy chia nhỏ lô."
+    }
+    nothing_written()
+
+
+def test_more_items_than_the_limit_are_refused(api: Any, world: World, settings: Any) -> None:
+    settings.THIDUA_API_BULK_MAX_ITEMS = 3
+    response = post(api(world.supervisor), URL, history(world))
+    assert response.status_code == 422
+    assert "Lô có 9 mục; mỗi lần chỉ nhận tối đa 3 mục." in response.json()["detail"]
+    nothing_written()
+
+
+def test_a_malformed_item_is_named_by_its_place(api: Any, world: World) -> None:
+    body = history(world)
+    body["records"][2]["year"] = "hai nghìn"
+    response = post(api(world.supervisor), URL, body)
+    assert response.status_code == 422
+    assert "body.records.2.year: phải là số nguyên." in response.json()["detail"]
+
+
+def test_one_bad_item_in_ten_thousand_refuses_the_batch(api: Any, world: World) -> None:
+    unit = world.orgs["lai_chau"].pk
+    people = [
+        {"full_name": f"Cán bộ số {i}", "birth_year": 1960 + i % 40, "unit_id": unit}
+        for i in range(10_000)
+    ]
+    people[9_876]["birth_year"] = 2090  # not born yet
+    response = post(api(world.supervisor), URL, {"people": people})
+    assert response.status_code == 422
+    assert [(e["index"], e["field"]) for e in response.json()["errors"]] == [(9_876, "birth_year")]
+    nothing_written()
+
+
+# --- a collective's members ----------------------------------------------------------------
+
+
+def members_url(world: World, org: Organization) -> str:
+    return (
+        f"/api/v1/clusters/{world.cluster.slug}/years/{world.year.year}"
+        f"/collectives/{org.pk}/members"
+    )
+
+
+def test_a_unit_officer_registers_its_collectives_members(api: Any, world: World) -> None:
+    office = Organization.objects.create(
+        name="Văn phòng Sở", kind=world.orgs["lai_chau"].kind, parent=world.orgs["lai_chau"]
+    )
+    body = {
+        "members": [
+            {"full_name": "Lò Văn Cường", "birth_year": 1990, "position": "Chánh Văn phòng"},
+            {"full_name": "Hoàng Thị Dung", "birth_year": 1992},
+        ]
+    }
+    response = post(api(world.lai_chau_officer), members_url(world, office), body)
+    assert response.status_code == 201, response.content
+    assert PersonPosition.objects.filter(organization=office).count() == 2
+    other = post(api(world.cao_bang_officer), members_url(world, office), body)
+    assert other.status_code == 403
+    outsider = post(api(world.outsider), members_url(world, office), body)
+    assert outsider.status_code == 404
+    assert PersonPosition.objects.filter(organization=office).count() == 2
+
+
+def test_a_refused_member_undoes_the_others(api: Any, world: World) -> None:
+    body = {
+        "members": [
+            {"full_name": "Lò Văn Cường", "birth_year": 1990},
+            {"full_name": "  ", "birth_year": 1992},
+            {"person_id": 999_999},
+        ]
+    }
+    response = post(api(world.lai_chau_officer), members_url(world, world.orgs["lai_chau"]), body)
+    assert response.status_code == 422
+    assert [(e["index"], e["field"]) for e in response.json()["errors"]] == [
+        (1, "full_name"),
+        (2, "person_id"),
+    ]
+    assert not Person.objects.exists()
+
+
+# --- the import as a job ---------------------------------------------------------------------
+
+
+def workbook(rows: list[list[Any]]) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(list(COLUMNS))
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def line(name: str, year: int) -> list[Any]:
+    unit = "Sở Kế hoạch và Đầu tư tỉnh Lai Châu"
+    return [name, 1980, "Nam", unit, "Lao động tiên tiến", year, "12/QĐ-SKHĐT",
+            dt.date(year + 1, 1, 10), unit]  # fmt: skip
+
+
+def upload(client: Any, content: bytes) -> Any:
+    file = io.BytesIO(content)
+    file.name = "lich-su.xlsx"
+    return client.post("/api/v1/jobs/history-import", {"file": file})
+
+
+def test_the_import_runs_as_a_job_whose_progress_the_api_reports(api: Any, world: World) -> None:
+    ensure_catalogue()
+    client = api(world.supervisor)
+    started = upload(client, workbook([line("Nguyễn Văn An", 2014), line("Lê Văn Bảo", 2015)]))
+    assert started.status_code == 202, started.content.decode()
+    job_id = started.json()["id"]
+    assert started.json()["status"] == "queued"
+    assert api(world.son_la_officer).get(f"/api/v1/jobs/{job_id}").status_code == 404
+    run_job.call(job_id)
+    client = api(world.supervisor)  # the test client carries one token at a time
+    done = client.get(f"/api/v1/jobs/{job_id}")
+    assert done.json()["status"] == "done" and done.json()["percent"] == 100
+    assert done.json()["message"] == "Đã nhập 2 bản ghi khen thưởng."
+    assert AwardRecord.objects.count() == 2
+    cached = client.get(f"/api/v1/jobs/{job_id}", HTTP_IF_NONE_MATCH=done.headers["ETag"])
+    assert cached.status_code == 304
+
+
+def test_a_refused_file_reports_each_problem_and_writes_nothing(api: Any, world: World) -> None:
+    ensure_catalogue()
+    client = api(world.supervisor)
+    bad = line("Nguyễn Văn An", 2014)
+    bad[5] = "năm ngoái"
+    job_id = upload(client, workbook([line("Lê Văn Bảo", 2015), bad])).json()["id"]
+    run_job.call(job_id)
+    job = client.get(f"/api/v1/jobs/{job_id}").json()
+    assert job["status"] == "failed" and job["message"] == "Không có dữ liệu nào được nhập."
+    assert len(job["problems"]) == 1 and "Dòng 3" in job["problems"][0]
+    assert not AwardRecord.objects.exists()
+    assert Job.objects.get(pk=job_id).status == "failed"
+
+
+def test_only_who_keeps_the_history_may_start_the_import(api: Any, world: World) -> None:
+    response = upload(api(world.lai_chau_officer), workbook([line("Nguyễn Văn An", 2014)]))
+    assert response.status_code == 403
+    assert not Job.objects.exists()
