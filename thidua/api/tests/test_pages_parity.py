@@ -1,0 +1,263 @@
+"""One set of permissions: every API endpoint answers each persona as the page showing its data.
+
+The world is the demo (the reference cluster's 2016, played up to the proposals phase), as in
+the permission matrix (thidua/testing/tests/test_permission_matrix.py). Every persona asks every
+API GET endpoint, for several objects (its own unit, another member, a unit outside the
+cluster, the supervisor; people and nominations of several units; every poll; an id that does
+not exist), and the page that shows the same data for the same object. The answers must agree:
+
+    allowed on the page  ⇔  allowed in the API (200)
+    403 on the page      ⇔  403 in the API
+    404 on the page      ⇔  404 in the API
+
+Anonymous callers are left aside: the API answers 401 without a token, a page sends them to log
+in. A page that is not under the year (the award history of a person or a unit) is compared
+with the API's endpoint under a year as far as the year reaches: a persona that may not see the
+year gets the year's 404 from the API, and the page must refuse too; a unit outside the year (a
+department of another cluster, the supervisor) is not found under it (404) to a persona its page
+(which is not about the year) lets in, and refused by the API as by the page to anyone else.
+
+`PAIRS` names the page of every API GET endpoint; an endpoint missing from it (or from
+`NO_PAGE`, which says why an endpoint has no page) fails the first test, so whoever adds an
+endpoint decides here which page it must agree with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.db.models import Q
+from django.test import Client
+from django.urls import reverse
+
+from thidua.api.actions import do_create_token
+from thidua.api.api import api
+from thidua.awards.models import Nomination
+from thidua.demo.play import play
+from thidua.orgs.models import Organization, Person, User
+from thidua.voting.models import Poll
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["admin", "supervisor", "secretariat", "leader", "officer", "other_unit", "outsider"]
+MISSING = 987_654_321  # no object has this id
+
+
+@dataclass(frozen=True)
+class Pair:
+    """The page that shows an endpoint's data, and how the endpoint's arguments become its."""
+
+    page: str
+    rename: dict[str, str] = field(default_factory=dict)  # API argument -> page argument
+    drop: tuple[str, ...] = ()  # API arguments the page's URL does not carry
+    under_year: bool = True  # the page's URL is under the cluster's year, as the API's
+
+
+YEAR_ONLY = ("slug", "year")
+PAIRS: dict[str, Pair] = {
+    "api:me": Pair("api_tokens", under_year=False),  # the account's own page
+    "api:clusters": Pair("home", under_year=False),
+    "api:cluster": Pair("cluster_detail", under_year=False),
+    "api:organization": Pair("organization_detail", {"org_id": "pk"}, under_year=False),
+    "api:year": Pair("year_dashboard"),
+    "api:history": Pair("year_history"),
+    "api:indicator_list": Pair("indicators:index"),
+    "api:matrix": Pair("indicators:matrix"),
+    "api:unit_values": Pair("indicators:unit"),
+    "api:cluster_figures": Pair("indicators:results"),
+    "api:criteria_table": Pair("scoring:table"),
+    "api:assessment": Pair("scoring:assessment", {"org_id": "organization_id"}),
+    "api:ranking": Pair("scoring:ranking"),
+    "api:poll_list": Pair("voting:polls"),
+    "api:poll_detail": Pair("voting:poll"),
+    "api:results": Pair("voting:results"),
+    "api:nomination_list": Pair("awards:nominations"),
+    "api:nomination_detail": Pair("awards:nomination", {"nomination_id": "pk"}),
+    # The verdicts are shown beside each nomination in the year's list.
+    "api:eligibility": Pair("awards:nominations"),
+    "api:unit_history": Pair(
+        "awards:unit_history", {"org_id": "pk"}, drop=YEAR_ONLY, under_year=False
+    ),
+    "api:person_history": Pair(
+        "awards:person", {"person_id": "pk"}, drop=YEAR_ONLY, under_year=False
+    ),
+}
+
+# API GET endpoints that show no data of the system's: the API's own description.
+NO_PAGE = {
+    "api:openapi-json": "the API's schema, public",
+    "api:openapi-view": "the API's schema, as a page",
+    "api:api-root": "no endpoint: answers 404 to everyone",
+}
+
+
+def api_get_endpoints() -> list[str]:
+    """The URL name of every GET operation of the API, as `reverse` knows it."""
+    names = set()
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                if "GET" in operation.methods:
+                    names.add(f"api:{operation.view_func.__name__}")
+    return sorted(names)
+
+
+class World:
+    """The demo, its personas with their tokens, and the objects each endpoint is asked about."""
+
+    def __init__(self) -> None:
+        demo = play()
+        self.year = demo.year
+        self.slug = demo.cluster.slug
+        self.users: dict[str, User] = {
+            "admin": demo.admin,
+            "supervisor": demo.supervisor,
+            "secretariat": demo.secretariat,
+            "leader": demo.leaders["lai-chau"],
+            "officer": demo.officers["lai-chau"],
+            "other_unit": demo.officers["dien-bien"],
+            "outsider": User.objects.get(username="yen-bai-canbo"),
+        }
+        self.tokens = {
+            persona: do_create_token(name="đối chiếu trang", acting_user=user)[1]
+            for persona, user in self.users.items()
+        }
+        own, other, head = (demo.departments[k] for k in ("lai-chau", "dien-bien", "son-la"))
+        outside = self.users["outsider"].organization
+        assert outside is not None
+
+        def collective(unit: Organization) -> int:
+            nominated = Nomination.objects.filter(
+                year=self.year, unit=unit, collective__isnull=False
+            )
+            found = nominated.order_by("pk").values_list("collective_id", flat=True).first()
+            assert found is not None, f"the demo nominates no collective of {unit}"
+            return int(found)
+
+        # Units: members, a collective nominated by one, a unit outside the cluster, the supervisor.
+        self.units = [own.pk, other.pk, head.pk, collective(own), collective(other)]
+        self.units += [outside.pk, demo.cluster.supervisor_id, MISSING]
+        self.outside_year = {outside.pk, demo.cluster.supervisor_id}
+        people = [
+            Person.objects.filter(
+                Q(positions__organization=unit) | Q(positions__organization__parent=unit)
+            )
+            .order_by("pk")
+            .first()
+            for unit in (own, other, head)
+        ]
+        self.people = [*sorted({p.pk for p in people if p is not None}), MISSING]
+        assert len(self.people) == 4, "the demo has too few people to compare"
+        self.nominations = [
+            n
+            for unit in (own, other, head)
+            for n in Nomination.objects.filter(year=self.year, unit=unit)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:2]
+        ] + [MISSING]
+        polls = Poll.objects.filter(year=self.year).order_by("pk").values_list("pk", flat=True)
+        self.polls = [*polls, MISSING]
+        assert len(self.nominations) > 3 and len(self.polls) > 1
+        first = Organization.objects.order_by("pk").values_list("pk", flat=True)[:3]
+        self.organizations = [*first, outside.pk, MISSING]
+
+    def cases(self, name: str) -> list[dict[str, Any]]:
+        """The API arguments `name` is asked with: one per object compared."""
+        year = {"slug": self.slug, "year": self.year.year}
+        choices: dict[str, Callable[[], list[dict[str, Any]]]] = {
+            "api:me": lambda: [{}],
+            "api:clusters": lambda: [{}],
+            "api:cluster": lambda: [{"slug": self.slug}, {"slug": "khong-co-cum-nay"}],
+            "api:organization": lambda: [{"org_id": pk} for pk in self.organizations],
+            "api:year": lambda: [year, {**year, "year": 1999}],
+            "api:unit_values": lambda: [{**year, "org_id": pk} for pk in self.units],
+            "api:assessment": lambda: [{**year, "org_id": pk} for pk in self.units],
+            "api:unit_history": lambda: [{**year, "org_id": pk} for pk in self.units],
+            "api:person_history": lambda: [{**year, "person_id": pk} for pk in self.people],
+            "api:poll_detail": lambda: [{**year, "poll_id": pk} for pk in self.polls],
+            "api:results": lambda: [{**year, "poll_id": pk} for pk in self.polls],
+            "api:nomination_detail": lambda: [
+                {**year, "nomination_id": pk} for pk in self.nominations
+            ],
+        }
+        return choices[name]() if name in choices else [year]
+
+
+def page_arguments(pair: Pair, arguments: dict[str, Any]) -> dict[str, Any]:
+    return {
+        pair.rename.get(key, key): value for key, value in arguments.items() if key not in pair.drop
+    }
+
+
+def answer(response: Any) -> str:
+    status = response.status_code
+    if status == 302 and "/login/" in response["Location"]:
+        return "login"
+    if status in (200, 302):
+        return "ok"
+    return str(status)
+
+
+def agrees(
+    pair: Pair, api_answer: str, page_answer: str, *, sees_year: bool, outside: bool
+) -> bool:
+    if "slug" in pair.drop and not sees_year:
+        # The API's URL names a year this persona may not know: 404, and the page refuses.
+        return api_answer == "404" and page_answer in ("403", "404")
+    if "slug" in pair.drop and outside and page_answer == "ok":
+        return api_answer == "404"  # shown by its page, but not under this year
+    return api_answer == page_answer
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield World()
+        transaction.set_rollback(True)
+
+
+def get(client: Client, url: str, **headers: str) -> str:
+    with transaction.atomic():
+        response = client.get(url, headers=headers)
+        transaction.set_rollback(True)
+    return answer(response)
+
+
+def test_every_api_get_endpoint_is_paired_with_a_page() -> None:
+    endpoints = api_get_endpoints()
+    unpaired = [name for name in endpoints if name not in PAIRS and name not in NO_PAGE]
+    assert not unpaired, (
+        "say which page shows the data of these endpoints (PAIRS), or why none does "
+        "(NO_PAGE):\n" + "\n".join(unpaired)
+    )
+    stale = [name for name in PAIRS if name not in endpoints]
+    assert not stale, "these endpoints are gone; remove them from PAIRS:\n" + "\n".join(stale)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_api_answers_each_persona_as_the_page_does(world: World, persona: str) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users[persona])
+    bearer = f"Bearer {world.tokens[persona]}"
+    year = {"slug": world.slug, "year": world.year.year}
+    sees_year = get(client, reverse("api:year", kwargs=year), Authorization=bearer) == "ok"
+    differences = []
+    asked = 0
+    for name in sorted(set(api_get_endpoints()) & set(PAIRS)):
+        pair = PAIRS[name]
+        for arguments in world.cases(name):
+            api_answer = get(client, reverse(name, kwargs=arguments), Authorization=bearer)
+            page_url = reverse(pair.page, kwargs=page_arguments(pair, arguments))
+            page_answer = get(client, page_url)
+            asked += 1
+            outside = arguments.get("org_id") in world.outside_year
+            if not agrees(pair, api_answer, page_answer, sees_year=sees_year, outside=outside):
+                differences.append(
+                    f"{name} {arguments}: API {api_answer}, page {pair.page} {page_answer}"
+                )
+    assert asked > 60
+    assert not differences, f"{persona}:\n" + "\n".join(differences)
