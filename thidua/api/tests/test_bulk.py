@@ -6,19 +6,26 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import Workbook
 
+from thidua.api.actions import do_create_token
 from thidua.audit.models import AuditEntry
 from thidua.award_history.importing import COLUMNS
 from thidua.award_history.models import AwardRecord, Initiative, TaskRating
 from thidua.awards.catalogue import ensure_catalogue
+from thidua.awards.models import Nomination
+from thidua.cycle.models import EmulationYear, Phase
 from thidua.jobs.models import Job
 from thidua.jobs.tasks import run_job
 from thidua.orgs.models import Organization, Person, PersonPosition
-from thidua.testing.personas import World
+from thidua.testing.personas import World, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +294,62 @@ def test_only_who_keeps_the_history_may_start_the_import(api: Any, world: World)
     response = upload(api(world.lai_chau_officer), workbook([line("Nguyễn Văn An", 2014)]))
     assert response.status_code == 403
     assert not Job.objects.exists()
+
+
+# --- the same batch twice, and the runnable example ------------------------------------------
+
+
+def test_a_retried_batch_with_its_idempotency_key_writes_once(api: Any, world: World) -> None:
+    ensure_catalogue()
+    client = api(world.supervisor)
+    body = json.dumps(history(world))
+    first = client.post(URL, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = client.post(URL, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
+    assert Person.objects.count() == 2 and AwardRecord.objects.count() == 3
+
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "docs" / "examples" / "province_sync.py"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_province_sync_example_runs_against_a_live_server(live_server: Any) -> None:
+    world = build_world()
+    ensure_catalogue()
+    EmulationYear.objects.filter(pk=world.year.pk).update(phase=Phase.PROPOSALS)
+    keys = {
+        name: do_create_token(name="province-sync", acting_user=user)[1]
+        for name, user in (
+            ("HISTORY", world.supervisor),
+            ("OFFICER", world.lai_chau_officer),
+            ("LEADER", world.lai_chau_leader),
+        )
+    }
+    env = {
+        **os.environ,
+        "THIDUA_URL": live_server.url,
+        **{f"THIDUA_{name}_TOKEN": key for name, key in keys.items()},
+    }
+    unit = world.orgs["lai_chau"].pk
+    command = [
+        sys.executable, str(EXAMPLE), "--cluster", world.cluster.slug, "--year", "2016",
+        "--unit", str(unit),
+    ]  # fmt: skip
+    ran = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0, ran.stderr
+    outcome = json.loads(ran.stdout)
+    assert outcome["records"] == 3
+    verdicts = outcome["verdicts"]
+    assert sorted((v["nominee"], v["award"], v["status"]) for v in verdicts) == [
+        ("Nguyễn Thị Hoa", "cstdcs", "submitted"),
+        ("Vàng A Sử", "ldtt", "submitted"),
+    ]
+    assert all(v["verdict"] in ("eligible", "not_eligible", "needs_review") for v in verdicts)
+    assert all(v["reasons"] for v in verdicts)
+    # Run again (a retry after a time-out): the same answers, nothing written twice.
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout) == outcome
+    assert Person.objects.count() == 2
+    assert Nomination.objects.filter(unit_id=unit).count() == 2
