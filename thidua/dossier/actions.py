@@ -236,7 +236,7 @@ def do_export_dossier(
         raise ActionRefused(
             _("The leader of %(agency)s has not signed the proposal letter yet.")
             % {"agency": sender.name},
-            kind=Refusal.MISSING,
+            kind=Refusal.INCOMPLETE,
         )
     parts = _parts(year, nominations)  # LibreOffice's work, before any signature
     catalogue_draft = _draft(year, sender, leader_signed, parts)

@@ -91,6 +91,10 @@ def identities(world: Any, pki: Any) -> tuple[SigningIdentity, SigningIdentity]:
 
 @pytest.fixture
 def sending(world: Any, trust: Any, award: Any) -> Sending:
+    return make_sending(world, trust, award)
+
+
+def make_sending(world: Any, trust: Any, award: Any) -> Sending:
     """Sơn La (the head) with its leader's and agency's certificates, and a proposal of two
     nominations (one with an evidence file) compiled by the secretariat."""
     to_proposals(world)

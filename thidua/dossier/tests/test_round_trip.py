@@ -4,9 +4,11 @@ returns it with reasons, and the cluster reads the signed reply."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from django.core.management import call_command
 
 from thidua.audit.models import AuditEntry
 from thidua.awards.models import Nomination
@@ -23,7 +25,7 @@ def _libreoffice(settings):
     settings.THIDUA_SOFFICE = None  # looked up on PATH, as a server does by default
 
 
-def _export(sending):
+def _export(sending, tmp):
     world = sending.world
     actions.do_sign_proposal(
         year=world.year,
@@ -31,12 +33,18 @@ def _export(sending):
         secret=None,
         acting_user=world.son_la_leader,
     )
-    return actions.do_export_dossier(
-        year=world.year,
-        identity=sending.agency_identity,
-        secret=None,
-        acting_user=world.son_la_officer,
+    output = tmp / "ho-so.zip"
+    call_command(
+        "export_dossier",
+        cluster=world.cluster.slug,
+        year=2016,
+        user=world.son_la_officer.username,
+        output=output,
+        stdout=io.StringIO(),
     )
+    sent = SentDossier.objects.get()
+    assert output.read_bytes() == _content(sent)
+    return sent
 
 
 def _content(sent: SentDossier) -> bytes:
@@ -44,8 +52,8 @@ def _content(sent: SentDossier) -> bytes:
         return stored.read()
 
 
-def test_the_package_holds_every_document_signed_and_a_signed_catalogue(sending):
-    sent = _export(sending)
+def test_the_package_holds_every_document_signed_and_a_signed_catalogue(sending, tmp_path):
+    sent = _export(sending, tmp_path)
     files = package.read_zip(_content(sent))
     manifest = json.loads(files[rules.MANIFEST])
     assert manifest["format"] == rules.FORMAT
