@@ -11,20 +11,32 @@ import copy
 import datetime as dt
 import functools
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
+from docx import Document
 from docx.document import Document as DocumentObject
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+from docxtpl import DocxTemplate
+from pypdf import PdfReader, PdfWriter
 
 from thidua.award_history.models import AwardRecord, Decision
 from thidua.errors import ActionRefused, Refusal
-from thidua.lib import docformat
+from thidua.lib import docformat, pdf
 from thidua.lib.dates import long_date, place_date
 
+# Certificates turned into PDF at a time: 500 pages take LibreOffice about 10 s here, well
+# within thidua.lib.pdf's 120 s limit on a busy machine (docs/performance.md, h).
+PDF_CHUNK = 500
+# Up to this many certificates, the page waits for the PDF; more go to a background job.
+PAGE_BATCH = 100
+CERTIFICATES_JOB = "certificates"  # the kind of background job that prints a big batch
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 # What the decision's signer is called, by the authority that decides.
 SIGNER_TITLES = {
@@ -123,9 +135,34 @@ def _count_words(found: Sequence[Holder]) -> str:
     return " và ".join(parts)
 
 
+def _bases(decision: Decision) -> list[str]:
+    return [
+        *legal_bases(decision.date),
+        f"Căn cứ chức năng, nhiệm vụ, quyền hạn của {decision.issuer_name};",
+        "Xét đề nghị của Hội đồng Thi đua - Khen thưởng,",
+    ]
+
+
+def _articles(year: int, found: Sequence[Holder]) -> list[str]:
+    awards = "; ".join(dict.fromkeys(h.award for h in found))
+    return [
+        f"Điều 1. Tặng danh hiệu thi đua, hình thức khen thưởng ({awards}) cho "
+        f"{_count_words(found)} có tên trong danh sách kèm theo Quyết định này, đã có thành "
+        f"tích xuất sắc trong phong trào thi đua năm {year}.",
+        "Điều 2. Các tập thể, cá nhân có tên tại Điều 1 được nhận bằng, giấy chứng nhận và "
+        "tiền thưởng theo quy định hiện hành.",
+        "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Thủ trưởng các đơn vị có liên quan "
+        "và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
+    ]
+
+
 def decision_document(decision: Decision) -> bytes:
-    """The Quyết định khen thưởng, then its attached list on a new page, as a .docx."""
+    """The Quyết định khen thưởng, then its attached list on a new page, as a .docx: through
+    the user's Word template for it, if one is in use."""
     found = holders(decision)
+    template = user_template(decision, DECISION)
+    if template is not None:
+        return render_template(template, decision_context(decision, found))
     year = decision.year.year
     document = docformat.new_document()
     docformat.add_letterhead(
@@ -140,24 +177,10 @@ def decision_document(decision: Decision) -> bytes:
     docformat.add_title(document, "Quyết định", f"Về việc khen thưởng năm {year}")
     docformat.add_line(document, _authority_line(decision), size=docformat.BODY_PT, bold=True)
     docformat.add_line(document, "", size=docformat.BODY_PT)
-    for basis in [
-        *legal_bases(decision.date),
-        f"Căn cứ chức năng, nhiệm vụ, quyền hạn của {decision.issuer_name};",
-        "Xét đề nghị của Hội đồng Thi đua - Khen thưởng,",
-    ]:
+    for basis in _bases(decision):
         docformat.add_paragraph(document, basis, italic=True)
     docformat.add_line(document, "QUYẾT ĐỊNH:", size=docformat.BODY_PT, bold=True, before=12)
-    awards = "; ".join(dict.fromkeys(h.award for h in found))
-    articles = [
-        f"Điều 1. Tặng danh hiệu thi đua, hình thức khen thưởng ({awards}) cho "
-        f"{_count_words(found)} có tên trong danh sách kèm theo Quyết định này, đã có thành "
-        f"tích xuất sắc trong phong trào thi đua năm {year}.",
-        "Điều 2. Các tập thể, cá nhân có tên tại Điều 1 được nhận bằng, giấy chứng nhận và "
-        "tiền thưởng theo quy định hiện hành.",
-        "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Thủ trưởng các đơn vị có liên quan "
-        "và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
-    ]
-    for article in articles:
+    for article in _articles(year, found):
         head, _dot, rest = article.partition(". ")
         paragraph = docformat.add_paragraph(document, f"{head}. ")
         paragraph.runs[0].font.bold = True
@@ -222,13 +245,76 @@ def _attached_list(document: DocumentObject, decision: Decision, found: Sequence
 def certificates(decision: Decision, *, paper: Paper = PAPERS["a4"]) -> bytes:
     """Every holder's certificate, one page each, on `paper`: the award, the holder's name
     (shrunk until it fits two lines), unit, the decision's number and date, and the signer."""
+    return _certificates_docx(decision, _granted(decision), paper)
+
+
+def _certificates_docx(decision: Decision, found: Sequence[Holder], paper: Paper) -> bytes:
+    template = user_template(decision, CERTIFICATES)
+    if template is not None:
+        return template_certificates(template, decision_context(decision, found), found)
+    return lay_out_certificates(decision, found, paper)
+
+
+def _granted(decision: Decision) -> list[Holder]:
     found = holders(decision)
     if not found:
         raise ActionRefused(
             _("The decision grants no one, so there is no certificate to print."),
             kind=Refusal.NOTHING,
         )
-    return lay_out_certificates(decision, found, paper)
+    return found
+
+
+def holder_count(decision: Decision) -> int:
+    return AwardRecord.objects.filter(decision=decision).count()
+
+
+def require_holders(decision: Decision) -> int:
+    """How many certificates the decision prints; refused when it grants no one."""
+    count = holder_count(decision)
+    if count == 0:
+        _granted(decision)
+    return count
+
+
+def certificates_pdf(
+    decision: Decision,
+    *,
+    paper: Paper = PAPERS["a4"],
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
+    """Every holder's certificate as one PDF for the print shop, one page each.
+
+    LibreOffice lays out some 50 pages a second here: a batch of thousands is turned into PDF
+    `PDF_CHUNK` certificates at a time (each well within the converter's time limit), and the
+    parts are joined into one file (pypdf). `progress(done, total)` counts the certificates.
+    Refused, with nothing kept, if a certificate did not come out as exactly one page.
+    """
+    found = _granted(decision)
+    total = len(found)
+    writer = PdfWriter()
+    if progress is not None:
+        progress(0, total)
+    for start in range(0, total, PDF_CHUNK):
+        part = found[start : start + PDF_CHUNK]
+        data = pdf.pdf_of(_certificates_docx(decision, part, paper))
+        reader = PdfReader(io.BytesIO(data))
+        if len(reader.pages) != len(part):
+            raise ActionRefused(
+                _(
+                    "%(pages)s pages came out for %(count)s certificates: a certificate no"
+                    " longer fits one page. Check the template's sizes."
+                )
+                % {"pages": len(reader.pages), "count": len(part)},
+                kind=Refusal.INVALID,
+            )
+        writer.append(reader)
+        if progress is not None:
+            progress(start + len(part), total)
+    writer.add_metadata({"/Title": certificates_filename(decision).removesuffix(".pdf")})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def lay_out_certificates(decision: Decision, found: Sequence[Holder], paper: Paper) -> bytes:
@@ -312,3 +398,217 @@ def decision_filename(decision: Decision) -> str:
 
 def certificates_filename(decision: Decision) -> str:
     return f"bang-khen-{decision.date.year}-{decision.sequence or decision.pk}.pdf"
+
+
+# --- the users' own Word templates -----------------------------------------------------------
+
+DECISION = "decision"
+CERTIFICATES = "certificates"
+# Where a decision's Word template comes from: the areas that keep templates plug in a
+# function (decision, kind) -> the template's bytes or None (the conference's, per cluster).
+template_sources: list[Callable[[Decision, str], bytes | None]] = []
+
+# The placeholders a template may use, and those it must: without them the decision would
+# not say its number, date, signer or whom it grants; a certificate, whom, what and by which
+# decision.
+DECISION_PLACEHOLDERS = frozenset(
+    {
+        "authority", "authority_line", "number", "place_date", "date", "year", "summary",
+        "bases", "articles", "signer_title", "signer_name", "recipients", "count", "awards",
+    }
+)  # fmt: skip
+HOLDER_PLACEHOLDERS = frozenset({"award", "name", "position", "unit", "collective"})
+CERTIFICATE_PLACEHOLDERS = DECISION_PLACEHOLDERS | HOLDER_PLACEHOLDERS
+REQUIRED = {
+    DECISION: frozenset({"number", "place_date", "signer_name", "awards"}),
+    CERTIFICATES: frozenset({"award", "name", "number", "signer_name"}),
+}
+ALLOWED = {DECISION: DECISION_PLACEHOLDERS, CERTIFICATES: CERTIFICATE_PLACEHOLDERS}
+# What a holder's placeholders become while a certificate template is filled in once; each
+# page then gets its holder's words in their place. A stand-in is in mixed case, so that the
+# filters `upper` and `lower` show in it ("@@NAME@@") and are applied to the holder's words.
+_SENTINELS = {field: f"@@{field.title()}@@" for field in HOLDER_PLACEHOLDERS - {"collective"}}
+_CASES: tuple[tuple[Callable[[str], str], Callable[[str], str]], ...] = (
+    (str, str),
+    (str.upper, str.upper),
+    (str.lower, str.lower),
+)
+
+
+def user_template(decision: Decision, kind: str) -> bytes | None:
+    for source in template_sources:
+        found = source(decision, kind)
+        if found is not None:
+            return found
+    return None
+
+
+def decision_context(decision: Decision, found: Sequence[Holder]) -> dict[str, Any]:
+    """What a user's template of the decision or its certificates is filled in with."""
+    year = decision.year.year
+    groups = []
+    for award in dict.fromkeys(h.award for h in found):
+        of_award = [h for h in found if h.award == award]
+        groups.append(
+            {
+                "name": award,
+                "collectives": [
+                    {"number": i, "name": h.name}
+                    for i, h in enumerate((h for h in of_award if h.collective), 1)
+                ],
+                "individuals": [
+                    {"number": i, "name": h.name, "position": h.position, "unit": h.unit}
+                    for i, h in enumerate((h for h in of_award if not h.collective), 1)
+                ],
+            }
+        )
+    return {
+        "authority": decision.issuer_name,
+        "authority_line": _authority_line(decision),
+        "number": decision.number,
+        "place_date": place_date(decision.place or "……", decision.date, official=True),
+        "date": long_date(decision.date, official=True),
+        "year": year,
+        "summary": f"Về việc khen thưởng năm {year}",
+        "bases": _bases(decision),
+        "articles": _articles(year, found),
+        "signer_title": _signer_title(decision),
+        "signer_name": decision.signer_name,
+        "recipients": ["Như Điều 3", "Lưu: VT, TĐKT"],
+        "count": _count_words(found),
+        "awards": groups,
+    }
+
+
+def sample_context(kind: str) -> dict[str, Any]:
+    """Made-up values of every placeholder, to try an uploaded template on."""
+    holder = Holder("Bằng khen", 1, False, "Nguyễn Văn An", "Chuyên viên", "Sở Tài chính")
+    context: dict[str, Any] = {
+        "authority": "Bộ Tài chính",
+        "authority_line": "BỘ TRƯỞNG BỘ TÀI CHÍNH",
+        "number": "01/QĐ-BTC",
+        "place_date": "Hà Nội, ngày 10 tháng 4 năm 2017",
+        "date": "ngày 10 tháng 4 năm 2017",
+        "year": 2016,
+        "summary": "Về việc khen thưởng năm 2016",
+        "bases": legal_bases(dt.date(2017, 4, 10)),
+        "articles": _articles(2016, [holder]),
+        "signer_title": "Bộ trưởng",
+        "signer_name": "Nguyễn Văn Bình",
+        "recipients": ["Như Điều 3", "Lưu: VT, TĐKT"],
+        "count": "1 cá nhân",
+        "awards": [
+            {
+                "name": "Bằng khen",
+                "collectives": [{"number": 1, "name": "Phòng Tổng hợp"}],
+                "individuals": [
+                    {"number": 1, "name": holder.name, "position": holder.position,
+                     "unit": holder.unit}
+                ],
+            }
+        ],
+    }  # fmt: skip
+    if kind == CERTIFICATES:
+        context.update(holder_context(holder))
+    return context
+
+
+def holder_context(holder: Holder) -> dict[str, Any]:
+    return {
+        "award": holder.award,
+        "name": holder.name,
+        "position": holder.position,
+        "unit": holder.unit,
+        "collective": holder.collective,
+    }
+
+
+def render_template(template: bytes, context: dict[str, Any]) -> bytes:
+    """The user's template (docxtpl) filled in with `context`, in thidua's sandbox."""
+    doc = DocxTemplate(io.BytesIO(template))
+    doc.render(context, jinja_env=docformat.template_sandbox())
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def template_certificates(
+    template: bytes, context: dict[str, Any], found: Sequence[Holder]
+) -> bytes:
+    """Every holder's certificate through the user's one-page template: filled in once with
+    the decision's words and stand-ins for the holder's, then copied page by page with each
+    holder's award, name, position and unit in place of the stand-ins. A name or an award
+    longer than its line shrinks, from the template's size, until it fits two lines."""
+    filled = render_template(template, {**context, **_SENTINELS, "collective": False})
+    document = Document(io.BytesIO(filled))
+    section = document.sections[0]
+    sizes = (section.page_width, section.left_margin, section.right_margin)
+    paper_emu, left, right = (int(size or 0) for size in sizes)
+    width = (paper_emu - left - right) / 36000  # EMU to mm
+    body = document.element.body
+    tail = body[-1] if body[-1].tag == qn("w:sectPr") else None
+    model = [child for child in body if child is not tail]
+    for child in model:
+        body.remove(child)
+    if tail is not None:
+        body.remove(tail)
+    fields = {
+        case(sentinel): (field, change)
+        for field, sentinel in _SENTINELS.items()
+        for case, change in _CASES
+    }
+    shrinking = {"name": 10.0, "award": 12.0}
+
+    @functools.cache
+    def fit(text: str, largest: float, smallest: float) -> float:
+        if docformat.bold_width_mm(text, largest) <= width:
+            return largest
+        return docformat.fitting_size(text, width, largest=largest, smallest=smallest, lines=2)
+
+    for index, holder in enumerate(found):
+        page = [copy.deepcopy(child) for child in model]
+        words = holder_context(holder)
+        for element in page:
+            for text in element.iter(qn("w:t")):
+                if text.text and "@@" in text.text:
+                    _fill(text, fields, words, shrinking, fit)
+        if index > 0:
+            _break_before(page)
+        body.extend(page)
+    if tail is not None:
+        body.append(tail)
+    out = io.BytesIO()
+    docformat.save(document, out)
+    return out.getvalue()
+
+
+def _fill(
+    text: Any,
+    fields: dict[str, tuple[str, Callable[[str], str]]],
+    words: dict[str, Any],
+    shrinking: dict[str, float],
+    fit: Callable[[str, float, float], float],
+) -> None:
+    """Put the holder's words in place of the stand-ins of one w:t; shrink a long one."""
+    value = text.text
+    for sentinel, (field, change) in fields.items():
+        if sentinel in value:
+            words_in = change(str(words[field]))
+            value = value.replace(sentinel, words_in)
+            if field in shrinking:
+                run = text.getparent()
+                size = run.find(f"{qn('w:rPr')}/{qn('w:sz')}")
+                largest = int(size.get(qn("w:val"))) / 2 if size is not None else 14.0
+                wanted = fit(words_in, largest, min(largest, shrinking[field]))
+                if wanted < largest:
+                    Run(run, None).font.size = Pt(wanted)  # type: ignore[arg-type]
+    text.text = value
+
+
+def _break_before(page: list[Any]) -> None:
+    """Start a copy of the certificate on a new page."""
+    first = page[0]
+    if first.tag != qn("w:p"):
+        first = OxmlElement("w:p")
+        page.insert(0, first)
+    Paragraph(first, None).paragraph_format.page_break_before = True  # type: ignore[arg-type]

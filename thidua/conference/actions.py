@@ -23,6 +23,7 @@ from .models import (
     Attendee,
     Comment,
     Conference,
+    DecisionDocumentKind,
     DocumentKind,
     DocumentTemplate,
     NewsArticle,
@@ -294,6 +295,21 @@ def do_finalise_report(report: Report, *, acting_user: Any) -> Report:
 # --- Word templates ---------------------------------------------------------------------------
 
 
+def _may_change_template(year: EmulationYear, kind: str, acting_user: Any) -> EmulationYear:
+    """The year, locked, if the user may change its cluster's template for `kind`: the
+    secretariat the conference's documents while the year is open, the deciding authority
+    the decision's and the certificates' whenever it decides."""
+    if kind in DecisionDocumentKind.values:
+        access.require(acting_user, "awards.decide", year)
+        return lock_year(year)
+    access.require(acting_user, "conference.manage", year)
+    year = lock_year(year)
+    require_phase(year, *OPEN_PHASES)
+    if kind not in DocumentKind.values:
+        raise ActionRefused(_("Unknown document: %(kind)s.") % {"kind": kind}, kind=Refusal.INVALID)
+    return year
+
+
 @transaction.atomic
 def do_upload_template(
     year: EmulationYear, *, kind: str, filename: str, data: bytes, acting_user: Any
@@ -302,16 +318,15 @@ def do_upload_template(
 
     A refused template stores nothing: the previous one stays in use.
     """
-    access.require(acting_user, "conference.manage", year)
-    year = lock_year(year)
-    require_phase(year, *OPEN_PHASES)
-    if kind not in DocumentKind.values:
-        raise ActionRefused(_("Unknown document: %(kind)s.") % {"kind": kind}, kind=Refusal.INVALID)
+    year = _may_change_template(year, kind, acting_user)
     problem = uploads.size_problem(filename, len(data), "template")
     if problem:
         raise ActionRefused(problem, kind=Refusal.SIZE)
     problems = documents.template_problems(
-        data, dossier.sample_context(year, kind), required=dossier.required_placeholders(kind)
+        data,
+        dossier.sample_context(year, kind),
+        required=dossier.required_placeholders(kind),
+        allowed=dossier.allowed_placeholders(kind),
     )
     if problems:
         raise ActionRefused(" ".join(problems), kind=Refusal.BAD_TEMPLATE)
@@ -336,9 +351,7 @@ def do_upload_template(
 @transaction.atomic
 def do_reset_template(year: EmulationYear, *, kind: str, acting_user: Any) -> int:
     """Go back to thidua's own layout for `kind`; the uploaded files are kept, retired."""
-    access.require(acting_user, "conference.manage", year)
-    year = lock_year(year)
-    require_phase(year, *OPEN_PHASES)
+    year = _may_change_template(year, kind, acting_user)
     retired = DocumentTemplate.objects.filter(
         cluster=year.cluster, kind=kind, retired_at__isnull=True
     ).update(retired_at=clock.now())

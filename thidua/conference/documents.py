@@ -22,7 +22,6 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.shared import Cm, Mm, Pt
 from docxtpl import DocxTemplate
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from thidua.lib import docformat
 from thidua.lib.dates import place_date
@@ -187,11 +186,8 @@ ALLOWED = PLACEHOLDERS | {"place_date"}
 
 
 def sandbox() -> jinja2.Environment:
-    """Where a user's template runs: it can fill placeholders, never reach Python's internals.
-
-    Autoescape: "Sở KH&ĐT" must reach the XML as text, not as a broken entity.
-    """
-    return ImmutableSandboxedEnvironment(autoescape=True)
+    """Where a user's template runs: it can fill placeholders, never reach Python's internals."""
+    return docformat.template_sandbox()
 
 
 def render(content: DocContent, story: Story, template: bytes | None = None) -> bytes:
@@ -206,7 +202,11 @@ def render(content: DocContent, story: Story, template: bytes | None = None) -> 
 
 
 def template_problems(
-    data: bytes, sample: dict[str, Any], *, required: Collection[str] = ()
+    data: bytes,
+    sample: dict[str, Any],
+    *,
+    required: Collection[str] = (),
+    allowed: Collection[str] = ALLOWED,
 ) -> list[str]:
     """Why an uploaded template cannot be used, in the user's words (empty: it can): it is
     no .docx, a placeholder is broken, unknown or a macro, one of `required` is missing, or
@@ -238,11 +238,11 @@ def template_problems(
                 " conditions and loops."
             )
         ]
-    unknown = rules.unknown_placeholders(found, ALLOWED)
+    unknown = rules.unknown_placeholders(found, allowed)
     if unknown:
         return [
             _("The template uses placeholders thidua does not know: %(unknown)s. Known: %(known)s.")
-            % {"unknown": ", ".join(unknown), "known": ", ".join(sorted(ALLOWED))}
+            % {"unknown": ", ".join(unknown), "known": ", ".join(sorted(allowed))}
         ]
     missing = sorted(set(required) - set(found))
     if missing:

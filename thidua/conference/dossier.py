@@ -8,11 +8,13 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from thidua.award_history.models import Decision
+from thidua.awards import documents as award_documents
 from thidua.cycle.models import EmulationYear
 from thidua.errors import ActionRefused, Refusal
 
 from . import content, documents
-from .models import DocumentKind, DocumentTemplate, NewsArticle
+from .models import DecisionDocumentKind, DocumentKind, DocumentTemplate, NewsArticle
 from .reads import latest_version, load
 
 # The placeholders an uploaded template must use, kind by kind: without them the document
@@ -29,7 +31,21 @@ REQUIRED_PLACEHOLDERS: dict[str, frozenset[str]] = {
 
 
 def required_placeholders(kind: str) -> frozenset[str]:
+    if kind in DecisionDocumentKind.values:
+        return award_documents.REQUIRED[kind]
     return REQUIRED_PLACEHOLDERS.get(kind, frozenset())
+
+
+def allowed_placeholders(kind: str) -> frozenset[str]:
+    if kind in DecisionDocumentKind.values:
+        return award_documents.ALLOWED[kind]
+    return frozenset(documents.ALLOWED)
+
+
+def decision_template(decision: Decision, kind: str) -> bytes | None:
+    """The Word template the decision's cluster uses for its decision or its certificates."""
+    template = active_template(decision.year.cluster_id, kind)
+    return bytes(template.content) if template is not None else None
 
 
 def active_template(cluster_id: int, kind: str) -> DocumentTemplate | None:
@@ -88,7 +104,17 @@ def build(year: EmulationYear, kind: str) -> bytes:
 
 
 def sample_context(year: EmulationYear, kind: str) -> dict[str, Any]:
-    """The placeholders filled with this year's data, to try an uploaded template on."""
+    """The placeholders filled with this year's data, to try an uploaded template on (the
+    decision's: its latest decision's, or made-up values before there is one)."""
+    if kind in DecisionDocumentKind.values:
+        decision = year.award_decisions.order_by("-date", "-sequence", "-pk").first()
+        found = award_documents.holders(decision) if decision is not None else []
+        if decision is None or not found:
+            return award_documents.sample_context(kind)
+        context = award_documents.decision_context(decision, found)
+        if kind == DecisionDocumentKind.CERTIFICATES:
+            context.update(award_documents.holder_context(found[0]))
+        return context
     story = load(year)
     try:
         words = content_for(year, kind, story)

@@ -90,6 +90,15 @@ class TemplateForm(forms.Form):
     kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
     file = UploadField(kind="template", label=_("Word template (.docx)"))
 
+    def __init__(
+        self, *args: Any, kinds: Sequence[tuple[str, Any]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            field = self.fields["kind"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = kinds
+
 
 class ArticleForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)

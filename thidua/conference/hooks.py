@@ -9,14 +9,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from thidua.award_history.models import Decision
+from thidua.awards import documents as award_documents
 from thidua.cycle import hooks
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.jobs import registry
 from thidua.jobs.models import Job
 from thidua.jobs.progress import Progress
-from thidua.jobs.registry import Outcome
+from thidua.jobs.registry import Outcome, WorkRefused
+from thidua.lib.numbers import format_number
 
-from . import national
+from . import dossier, national
 from .models import Comment, ReportVersion
 from .problems import ACTIONS
 
@@ -70,13 +73,45 @@ def national_report(job: Job, progress: Progress) -> Outcome:
     )
 
 
+CERTIFICATES = award_documents.CERTIFICATES_JOB
+
+
+def certificates(job: Job, progress: Progress) -> Outcome:
+    """A decision's certificates as one PDF for the print shop (a batch too big for a page to
+    wait for). Whoever started it must still be the decision's deciding authority."""
+    decision = Decision.objects.select_related("year__cluster").filter(pk=job.params["decision"])
+    found = decision.first()
+    if found is None or not job.created_by.has_perm("awards.decide", found.year):
+        message = _("The decision is gone, or it is no longer yours to print.")
+        raise WorkRefused(message, [message])
+    paper = award_documents.PAPERS.get(job.params.get("paper", "a4"), award_documents.PAPERS["a4"])
+    data = award_documents.certificates_pdf(found, paper=paper, progress=progress)
+    count = award_documents.holder_count(found)
+    return Outcome(
+        _("The %(count)s certificates of decision %(number)s are ready, one page each.")
+        % {"count": format_number(count), "number": found.number},
+        data,
+        award_documents.certificates_filename(found),
+    )
+
+
 def register() -> None:
     """Plug the conference into the year and the jobs (called from ConferenceConfig.ready)."""
     hooks.register(year_links=year_links, member_todos=member_todos)
     hooks.describe_actions(gettext_lazy("Review conference"), ACTIONS)
+    # A decision and its certificates print through the cluster's own Word template, if any.
+    if dossier.decision_template not in award_documents.template_sources:
+        award_documents.template_sources.append(dossier.decision_template)
     registry.register(
         NATIONAL_REPORT,
         label=gettext_lazy("National summary report"),
         permission="conference.national_report",
         work=national_report,
+    )
+    # Started from the decision page, whose view checks `awards.decide` on the year.
+    registry.register(
+        CERTIFICATES,
+        label=gettext_lazy("Certificates of a decision"),
+        permission="awards.manage_history",
+        work=certificates,
     )

@@ -212,11 +212,22 @@ class DocumentKind(models.TextChoices):
     NEWS = "news", _("News article")
 
 
+class DecisionDocumentKind(models.TextChoices):
+    """The documents of an award decision (awards/documents.py), which the deciding authority
+    may also have printed through its own Word template."""
+
+    DECISION = "decision", _("Award decision")
+    CERTIFICATES = "certificates", _("Certificates")
+
+
+TEMPLATE_KINDS = [*DocumentKind.choices, *DecisionDocumentKind.choices]
+
+
 class DocumentTemplate(models.Model):
     """A Word template (docxtpl) a cluster uploaded for one kind of document."""
 
     cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(_("document"), max_length=10, choices=DocumentKind.choices)
+    kind = models.CharField(_("document"), max_length=12, choices=TEMPLATE_KINDS)
     filename = models.CharField(_("file name"), max_length=255)
     content = models.BinaryField(_("content"))
     uploaded_by = models.ForeignKey(

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua import access
+from thidua.award_history.models import Decision
+from thidua.awards import documents as award_documents
 from thidua.cycle.models import EmulationYear
 from thidua.cycle.pages import year_context
-from thidua.errors import refusal_told, run_form_action
+from thidua.errors import ActionRefused, Refusal, refusal_told, run_form_action
 from thidua.lib import pdf
 from thidua.orgs.models import Organization
 
@@ -27,7 +29,16 @@ from .forms import (
     RevisionForm,
     TemplateForm,
 )
-from .models import Attendee, Comment, Conference, DocumentKind, NewsArticle, Report, ReportVersion
+from .models import (
+    Attendee,
+    Comment,
+    Conference,
+    DecisionDocumentKind,
+    DocumentKind,
+    NewsArticle,
+    Report,
+    ReportVersion,
+)
 
 
 def _url(name: str, year: EmulationYear) -> str:
@@ -269,12 +280,19 @@ def report_finalise(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 def documents_page(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
     can_manage = request.user.has_perm("conference.manage", emulation_year)
+    can_decide = request.user.has_perm("awards.decide", emulation_year)
+    # The secretariat's templates are the conference's documents; the deciding authority's,
+    # the decision and its certificates.
+    changeable = [
+        *(DocumentKind.choices if can_manage else []),
+        *(DecisionDocumentKind.choices if can_decide else []),
+    ]
     form = None
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not changeable:
         access.require(request.user, "conference.manage", emulation_year)
-    if can_manage:
-        form = TemplateForm(request.POST or None, request.FILES or None)
+    if changeable:
+        form = TemplateForm(request.POST or None, request.FILES or None, kinds=changeable)
         if request.method == "POST":
             outcome = run_form_action(
                 form,
@@ -291,9 +309,14 @@ def documents_page(request: HttpRequest, slug: str, year: int) -> HttpResponse:
                 messages.success(request, _("The template is in use."))
                 return redirect(_url("documents", emulation_year))
             status = outcome.status
+    shown = [*DocumentKind, *(DecisionDocumentKind if can_decide else [])]
     kinds = [
-        {"kind": kind, "template": dossier.active_template(emulation_year.cluster_id, kind.value)}
-        for kind in DocumentKind
+        {
+            "kind": kind,
+            "template": dossier.active_template(emulation_year.cluster_id, kind.value),
+            "can_change": kind.value in dict(changeable),
+        }
+        for kind in shown
     ]
     return render(
         request,
@@ -303,6 +326,7 @@ def documents_page(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             kinds=kinds,
             form=form,
             can_manage=can_manage,
+            can_decide=can_decide,
         ),
         status=status,
     )
@@ -314,9 +338,30 @@ def _docx(data: bytes, name: str) -> HttpResponse:
     return response
 
 
+def _latest_decision(emulation_year: EmulationYear) -> Decision:
+    found = emulation_year.award_decisions.order_by("-date", "-sequence", "-pk").first()
+    if found is None:
+        raise ActionRefused(
+            _("No award decision has been recorded for the year yet."), kind=Refusal.NOTHING
+        )
+    return found
+
+
 @login_required
 def download(request: HttpRequest, slug: str, year: int, kind: str) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
+    if kind in DecisionDocumentKind.values:
+        # The year's latest decision, as the decision page gives it, to its deciding authority.
+        access.require(request.user, "awards.decide", emulation_year)
+        with refusal_told(request):
+            decision = _latest_decision(emulation_year)
+            if kind == DecisionDocumentKind.DECISION:
+                data = award_documents.decision_document(decision)
+                return _docx(data, award_documents.decision_filename(decision))
+            data = award_documents.certificates(decision)
+            name = award_documents.certificates_filename(decision).replace(".pdf", ".docx")
+            return _docx(data, name)
+        return redirect(_url("documents", emulation_year))
     if kind not in DocumentKind.values:
         raise Http404
     with refusal_told(request):
@@ -327,6 +372,26 @@ def download(request: HttpRequest, slug: str, year: int, kind: str) -> HttpRespo
 @login_required
 def download_pdf(request: HttpRequest, slug: str, year: int, kind: str) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
+    if kind in DecisionDocumentKind.values:
+        access.require(request.user, "awards.decide", emulation_year)
+        with refusal_told(request):
+            decision = _latest_decision(emulation_year)
+            if kind == DecisionDocumentKind.DECISION:
+                data = pdf.pdf_of(award_documents.decision_document(decision))
+                name = award_documents.decision_filename(decision).replace(".docx", ".pdf")
+                return pdf.response(data, name)
+            if award_documents.require_holders(decision) > award_documents.PAGE_BATCH:
+                raise ActionRefused(
+                    _(
+                        "The decision grants more than %(count)s holders: print their"
+                        " certificates in the background from the decision page."
+                    )
+                    % {"count": award_documents.PAGE_BATCH},
+                    kind=Refusal.REFUSED,
+                )
+            data = award_documents.certificates_pdf(decision)
+            return pdf.response(data, award_documents.certificates_filename(decision))
+        return redirect(_url("documents", emulation_year))
     if kind not in DocumentKind.values:
         raise Http404
     with refusal_told(request):
@@ -345,7 +410,9 @@ def starter(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def template_reset(request: HttpRequest, slug: str, year: int, kind: str) -> HttpResponse:
-    emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
+    # The decision's templates are the deciding authority's; the others, the secretariat's.
+    perm = "awards.decide" if kind in DecisionDocumentKind.values else "conference.manage"
+    emulation_year = access.get_year_for(request.user, slug, year, perm)
     with refusal_told(request):
         actions.do_reset_template(emulation_year, kind=kind, acting_user=request.user)
     return redirect(_url("documents", emulation_year))

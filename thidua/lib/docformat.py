@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import jinja2
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
@@ -48,6 +49,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .dates import place_date
 
@@ -586,6 +588,13 @@ def _keep_whole(table: Table) -> None:
         for cell in row.cells:
             for paragraph in cell.paragraphs[:-1]:
                 paragraph.paragraph_format.keep_with_next = True
+
+
+def template_sandbox() -> jinja2.Environment:
+    """Where a user's Word template (docxtpl) runs: it fills placeholders in, with conditions
+    and loops, and never reaches Python's internals. Autoescape: "Sở KH&ĐT" reaches the XML
+    as text, not as a broken entity."""
+    return ImmutableSandboxedEnvironment(autoescape=True)
 
 
 def save(document: DocumentObject, target: str | Path | IO[bytes]) -> None:
