@@ -5,4 +5,5 @@ pytest_plugins = [
     "thidua.testing.browser",
     "thidua.testing.stamps",
     "thidua.testing.demo",
+    "thidua.signing.testing",
 ]

@@ -46,6 +46,9 @@ ensure_system_packages() {
         || missing+=(python3-uno)
     [[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ]] \
         || missing+=(fonts-liberation2)
+    # Digital signatures: SoftHSM2, the PKCS#11 token the signing tests sign with
+    # (thidua/signing/testing.py), and its softhsm2-util that initialises it.
+    command -v softhsm2-util >/dev/null 2>&1 || missing+=(softhsm2)
 
     if ((${#missing[@]} == 0)); then
         return 0

@@ -310,6 +310,19 @@ rules.add_perm("awards.decide", is_supervisor)
 rules.add_perm("awards.manage_catalogue", supervises_a_cluster | is_admin)
 rules.add_perm("awards.manage_history", supervises_a_cluster | is_admin)
 
+
+@rules.predicate
+def works_in_unit(user: Any, organization: Any) -> bool:
+    """The user's organisation is this unit or the unit it belongs to (a sub-unit's parent)."""
+    own = getattr(user, "organization_id", None)
+    return own is not None and own in (organization.pk, organization.parent_id)
+
+
+# A unit's sub-units (its collectives) and their members: kept by the unit's own staff, the
+# supervisor who keeps the history, and the administrator. Object: the Organization.
+rules.add_perm("orgs.manage_units", works_in_unit | supervises_a_cluster | is_admin)
+rules.add_perm("awards.manage_members", works_in_unit | supervises_a_cluster | is_admin)
+
 # --- indicators: more permissions go here ---
 
 # --- scoring: more permissions go here ---
@@ -322,6 +335,37 @@ rules.add_perm("conference.national_report", supervises_a_cluster | is_admin)
 rules.add_perm("conference.view", can_view_year)
 rules.add_perm("conference.manage", is_secretariat | is_admin)
 rules.add_perm("conference.comment", is_member_staff)
+
+
+# Dossier: the cluster's signed proposal travels to the supervising department. The cluster
+# head's leader signs the Tờ trình; the secretariat exports the package and reads the reply;
+# the staff of a supervising department import packages and read and return what their
+# agency (or one it continues) received.
+@rules.predicate
+def leads_cluster_head(user: Any, year: EmulationYear) -> bool:
+    from thidua.cycle.models import Membership
+
+    roles = roles_in_year(user, year)
+    return (
+        roles.leader
+        and roles.own_member_org_id is not None
+        and Membership.objects.filter(
+            year=year, organization_id=roles.own_member_org_id, role=Membership.Role.HEAD
+        ).exists()
+    )
+
+
+@rules.predicate
+def received_by_own_agency(user: Any, dossier: Any) -> bool:
+    return dossier.receiver_id in lineage(user)
+
+
+rules.add_perm("dossier.view", is_secretariat | is_supervisor | is_admin)
+rules.add_perm("dossier.sign_proposal", leads_cluster_head)
+rules.add_perm("dossier.export", is_secretariat)
+rules.add_perm("dossier.receive", supervises_a_cluster)
+rules.add_perm("dossier.view_received", received_by_own_agency | is_admin)
+rules.add_perm("dossier.return", received_by_own_agency)
 
 
 # Notifications: each person lists and reads only their own, told through the unit they belong
@@ -337,6 +381,38 @@ def is_recipient(user: Any, notification: Any) -> bool:
 rules.add_perm("notifications.list", rules.is_authenticated)
 rules.add_perm("notifications.read", is_recipient)
 rules.add_perm("notifications.manage", is_admin)
+
+
+# Signing (thidua.signing): a person's identity signs only for that person; an agency's
+# identity (its seal) only for the agency's clerk, the unit's emulation and commendation
+# officer of the agency itself (not of one it continues: a merged agency's seal is not its
+# successor's); the administrator manages identities; anyone logged in verifies a PDF.
+@rules.predicate
+def may_use_signing_identity(user: Any, identity: Any) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if identity.owner_person_id is not None:
+        return bool(identity.owner_person_id == user.pk)
+    return (
+        identity.owner_org_id is not None
+        and identity.owner_org_id == getattr(user, "organization_id", None)
+        and not user.is_leader
+    )
+
+
+rules.add_perm("signing.use_identity", may_use_signing_identity)
+
+
+def can_sign_with(user: Any, identity: Any) -> bool:
+    """Whether `user` may sign with `identity`: the predicate itself, not `has_perm`, which
+    grants a superuser everything, and the administrator must not sign with another's key."""
+    return bool(may_use_signing_identity.test(_itself(user), identity))
+
+
+rules.add_perm("signing.manage_identities", is_admin)
+rules.add_perm("signing.verify", rules.is_authenticated)
+# Signing a year's documents: those who make them (the secretariat) and the supervisor.
+rules.add_perm("signing.sign_year", is_secretariat | is_supervisor)
 
 
 def _granted(user: Any) -> set[tuple[str, str, Any]]:

@@ -32,6 +32,9 @@ PAGES: list[tuple[str, str | None, Any]] = [
     ("awards:people", "awards.manage_history", gettext_lazy("Award history")),
     ("awards:national", "conference.national_report", gettext_lazy("National summary")),
     ("api_tokens", None, gettext_lazy("API tokens")),
+    ("dossier:received", "dossier.receive", gettext_lazy("Dossiers received")),
+    ("signing:verify", None, gettext_lazy("Verify a signed PDF")),
+    ("signing:identities", "signing.manage_identities", gettext_lazy("Signing identities")),
 ]
 
 # The supervisor's standing and the administrator's flag are attributed data:

@@ -18,6 +18,8 @@ urlpatterns = [
     path("awards/", include("thidua.awards.urls")),
     path("orgs/", include("thidua.orgs.urls")),
     path("notifications/", include("thidua.notifications.urls")),
+    path("signing/", include("thidua.signing.urls")),
+    path("dossier/", include("thidua.dossier.urls")),
     path("", include("thidua.api.urls")),
     path("", include("thidua.cycle.urls")),
 ]

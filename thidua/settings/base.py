@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "thidua.demo",
     "thidua.jobs",
     "thidua.notifications",
+    "thidua.signing",
+    "thidua.dossier",
 ]
 
 # Long work (imports, the national report, a batch eligibility check) runs as a task, stored
@@ -232,6 +234,9 @@ THIDUA_UPLOAD_LIMITS = {
     "template": _megabytes("THIDUA_UPLOAD_MAX_TEMPLATE_MB", "5"),
     "scoring_evidence": _megabytes("THIDUA_UPLOAD_MAX_SCORING_EVIDENCE_MB", "10"),
     "nomination_evidence": _megabytes("THIDUA_UPLOAD_MAX_NOMINATION_EVIDENCE_MB", "20"),
+    "signed_pdf": _megabytes("THIDUA_UPLOAD_MAX_SIGNED_PDF_MB", "20"),
+    "signing_identity": _megabytes("THIDUA_UPLOAD_MAX_SIGNING_IDENTITY_MB", "1"),
+    "dossier": _megabytes("THIDUA_UPLOAD_MAX_DOSSIER_MB", "100"),
 }
 # Small files stay in memory; larger ones are spooled to disk only up to the largest limit.
 FILE_UPLOAD_HANDLERS = [
@@ -255,7 +260,22 @@ THIDUA_TRUSTED_PROXIES = [
 # may choose (thidua.api).
 THIDUA_API_TOKEN_DAYS = int(os.environ.get("THIDUA_API_TOKEN_DAYS", "90"))
 THIDUA_API_TOKEN_MAX_DAYS = int(os.environ.get("THIDUA_API_TOKEN_MAX_DAYS", "365"))
+# How long the API keeps the answer to a write sent with an Idempotency-Key, to replay it.
+THIDUA_API_IDEMPOTENCY_HOURS = int(os.environ.get("THIDUA_API_IDEMPOTENCY_HOURS", "24"))
 
 # The key that seals the audited data (thidua.audit.seals). Keep it out of the database and
 # its backups; when empty it is derived from THIDUA_SECRET_KEY (docs/security.md).
 THIDUA_AUDIT_KEY = os.environ.get("THIDUA_AUDIT_KEY", "")
+
+# Digital signatures (thidua.signing, docs/signing.md). The key-encryption key: a file holding
+# 32 random bytes (base64) that encrypts the uploaded PKCS#12 keys at rest; keep it out of the
+# database and of its backups. Trusted roots and CRLs: PEM or DER files, separated by ":".
+# The PKCS#11 module: the shared library of the token's driver (SoftHSM2 in the tests).
+THIDUA_SIGNING_KEY_FILE = os.environ.get("THIDUA_SIGNING_KEY_FILE", "")
+THIDUA_SIGNING_TRUST_ROOTS = [
+    p for p in os.environ.get("THIDUA_SIGNING_TRUST_ROOTS", "").split(":") if p
+]
+THIDUA_SIGNING_CRLS = [p for p in os.environ.get("THIDUA_SIGNING_CRLS", "").split(":") if p]
+THIDUA_SIGNING_PKCS11_MODULE = os.environ.get(
+    "THIDUA_SIGNING_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so"
+)

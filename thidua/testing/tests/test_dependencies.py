@@ -41,8 +41,10 @@ conference      access audit award_history awards cycle demo errors indicators j
 conference      scoring voting
 demo            cycle lib orgs
 api             access audit award_history awards cycle errors indicators lib orgs scoring voting
+api             jobs notifications
 maintenance     audit
 notifications   access audit cycle errors lib orgs
+signing         access audit award_history awards conference cycle errors lib orgs
 testing         audit cycle lib orgs
 urls            health
 settings
@@ -58,7 +60,7 @@ INFRASTRUCTURE = {
 }  # fmt: skip
 AREAS = {
     "indicators", "scoring", "voting", "award_history", "awards", "conference", "api", "demo",
-    "maintenance",
+    "maintenance", "signing",
 }  # fmt: skip
 
 

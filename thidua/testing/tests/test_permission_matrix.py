@@ -118,6 +118,91 @@ api:unit_values                    GET   ok     ok     ok     ok     ok     ok  
 api:unit_values                    POST  405    405    405    405    405    405    405    405
 api:year                           GET   ok     ok     ok     ok     ok     ok     404    401
 api:year                           POST  405    405    405    405    405    405    405    405
+# The writes the pages do (issue 20), each with a well-formed body (API_BODIES).
+api:nomination_new                 GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:nomination_new                 POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:nomination_update              GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:nomination_update              POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:nomination_submit              GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:nomination_submit              POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:nomination_approve             GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:nomination_approve             POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:nomination_return              GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:nomination_return              POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:compile_proposal               GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:compile_proposal               POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:record_decision                GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:record_decision                POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:person_new                     GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:person_new                     POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:year_person_new                GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:year_person_new                POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:person_position                GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:person_position                POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:person_award                   GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:person_award                   POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:person_rating                  GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:person_rating                  POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:person_initiative              GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:person_initiative              POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:unit_award                     GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:unit_award                     POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:unit_rating                    GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:unit_rating                    POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:merge_people                   GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:merge_people                   POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:open_year                      GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:open_year                      POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:set_movement                   GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:set_movement                   POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:set_pledge                     GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:set_pledge                     POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:set_deadline                   GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:set_deadline                   POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:conference                     GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:conference                     POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:set_conference                 GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:set_conference                 POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:attendee_add                   GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:attendee_add                   POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:attendee_remove                GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:attendee_remove                POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:report                         GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:report                         POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:comment                        GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:comment                        POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:generate                       GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:generate                       POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:revise                         GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:revise                         POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:finalise                       GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:finalise                       POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:save_scores                    GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:save_scores                    POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:submit_scores                  GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:submit_scores                  POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:save_review                    GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:save_review                    POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:raise_dispute                  GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:raise_dispute                  POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:settle_dispute                 GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:settle_dispute                 POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:assign_reviewers               GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:assign_reviewers               POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:poll_create                    GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:poll_create                    POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:poll_update                    GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:poll_update                    POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:poll_open                      GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:poll_open                      POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:poll_close                     GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:poll_close                     POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:poll_runoff                    GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:poll_runoff                    POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:paper_count                    GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:paper_count                    POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:paper_count_confirm            GET   ?      ?      ?      ?      ?      ?      ?      ?
+api:paper_count_confirm            POST  ?      ?      ?      ?      ?      ?      ?      ?
 api_token_revoke                   GET   405    405    405    405    405    405    405    login
 api_token_revoke                   POST  404    404    404    404    ok     404    404    login
 api_tokens                         GET   ok     ok     ok     ok     ok     ok     ok     login
@@ -138,12 +223,20 @@ awards:certificates                GET   ok     ok     403    403    403    403 
 awards:certificates                POST  ok     ok     403    403    403    403    404    login
 awards:certificates_document       GET   ok     ok     403    403    403    403    404    login
 awards:certificates_document       POST  ok     ok     403    403    403    403    404    login
+awards:certificates_job            GET   405    405    405    405    405    405    405    login
+awards:certificates_job            POST  ok     ok     403    403    403    403    404    login
 awards:duplicates                  GET   ok     ok     403    403    403    403    403    login
 awards:duplicates                  POST  ok     ok     403    403    403    403    403    login
 awards:evidence                    GET   ok     ok     ok     ok     ok     403    404    login
 awards:evidence                    POST  ok     ok     ok     ok     ok     403    404    login
 awards:history_import              GET   ok     ok     403    403    403    403    403    login
 awards:history_import              POST  ok     ok     403    403    403    403    403    login
+awards:history_template            GET   ok     ok     403    403    403    403    403    login
+awards:history_template            POST  ok     ok     403    403    403    403    403    login
+awards:initiatives_import          GET   ok     ok     403    403    403    403    403    login
+awards:initiatives_import          POST  ok     ok     403    403    403    403    403    login
+awards:initiatives_template        GET   ok     ok     403    403    403    403    403    login
+awards:initiatives_template        POST  ok     ok     403    403    403    403    403    login
 # A job's pages answer only the user who started it: an unknown (or someone else's) job is 404.
 awards:jobs:detail                 GET   404    404    404    404    404    404    404    login
 awards:jobs:detail                 POST  404    404    404    404    404    404    404    login
@@ -153,6 +246,10 @@ awards:jobs:progress               GET   404    404    404    404    404    404 
 awards:jobs:progress               POST  404    404    404    404    404    404    404    login
 awards:jobs:retry                  GET   405    405    405    405    405    405    405    login
 awards:jobs:retry                  POST  404    404    404    404    404    404    404    login
+awards:members_import              GET   ok     ok     403    ok     ok     403    403    login
+awards:members_import              POST  ok     ok     403    ok     ok     403    403    login
+awards:members_template            GET   ok     ok     403    ok     ok     403    403    login
+awards:members_template            POST  ok     ok     403    ok     ok     403    403    login
 awards:national                    GET   ok     ok     403    403    403    403    403    login
 awards:national                    POST  ok     ok     403    403    403    403    403    login
 awards:nomination                  GET   ok     ok     ok     ok     ok     ok     404    login
@@ -181,6 +278,10 @@ awards:person_new                  GET   ok     ok     403    403    403    403 
 awards:person_new                  POST  ok     ok     403    403    403    403    403    login
 awards:proposal_list               GET   ok     ok     ok     ok     ok     ok     404    login
 awards:proposal_list               POST  ok     ok     ok     ok     ok     ok     404    login
+awards:ratings_import              GET   ok     ok     403    403    403    403    403    login
+awards:ratings_import              POST  ok     ok     403    403    403    403    403    login
+awards:ratings_template            GET   ok     ok     403    403    403    403    403    login
+awards:ratings_template            POST  ok     ok     403    403    403    403    403    login
 awards:rule_new                    GET   ok     ok     403    403    403    403    403    login
 awards:rule_new                    POST  ok     ok     403    403    403    403    403    login
 awards:unit_add                    GET   ok     ok     403    403    403    403    403    login
@@ -208,7 +309,7 @@ conference:compare                 POST  ok     ok     ok     ok     ok     ok  
 conference:detail                  GET   ok     ok     ok     ok     ok     ok     404    login
 conference:detail                  POST  ok     403    ok     403    403    403    404    login
 conference:documents               GET   ok     ok     ok     ok     ok     ok     404    login
-conference:documents               POST  ok     403    ok     403    403    403    404    login
+conference:documents               POST  ok     ok     ok     403    403    403    404    login
 conference:download                GET   ok     ok     ok     ok     ok     ok     404    login
 conference:download                POST  ok     ok     ok     ok     ok     ok     404    login
 conference:download_pdf            GET   ok     ok     ok     ok     ok     ok     404    login
@@ -227,6 +328,26 @@ conference:starter                 GET   ok     ok     ok     ok     ok     ok  
 conference:starter                 POST  ok     ok     ok     ok     ok     ok     404    login
 conference:template_reset          GET   405    405    405    405    405    405    405    login
 conference:template_reset          POST  ok     403    ok     403    403    403    404    login
+dossier:export                     GET   405    405    405    405    405    405    405    login
+dossier:export                     POST  ok     403    ok     403    403    403    404    login
+dossier:received                   GET   ok     ok     403    403    403    403    403    login
+dossier:received                   POST  ok     ok     403    403    403    403    403    login
+dossier:received_detail            GET   ok     ok     404    404    404    404    404    login
+dossier:received_detail            POST  ok     ok     404    404    404    404    404    login
+dossier:received_file              GET   ok     ok     404    404    404    404    404    login
+dossier:received_file              POST  ok     ok     404    404    404    404    404    login
+dossier:reply                      GET   405    405    405    405    405    405    405    login
+dossier:reply                      POST  ok     403    ok     403    403    403    404    login
+dossier:reply_package              GET   ok     ok     404    404    404    404    404    login
+dossier:reply_package              POST  ok     ok     404    404    404    404    404    login
+dossier:return                     GET   405    405    405    405    405    405    405    login
+dossier:return                     POST  ok     ok     404    404    404    404    404    login
+dossier:sent_package               GET   ok     ok     ok     403    403    403    404    login
+dossier:sent_package               POST  ok     ok     ok     403    403    403    404    login
+dossier:sign                       GET   405    405    405    405    405    405    405    login
+dossier:sign                       POST  ok     403    403    403    403    403    404    login
+dossier:year                       GET   ok     ok     ok     403    403    403    404    login
+dossier:year                       POST  ok     ok     ok     403    403    403    404    login
 healthz                            GET   ok     ok     ok     ok     ok     ok     ok     ok
 healthz                            POST  405    405    405    405    405    405    405    405
 home                               GET   ok     ok     ok     ok     ok     ok     ok     ok
@@ -317,6 +438,18 @@ set_deadline                       GET   405    405    405    405    405    405 
 set_deadline                       POST  ok     403    ok     403    403    403    404    login
 set_language                       GET   ok     ok     ok     ok     ok     ok     ok     ok
 set_language                       POST  ok     ok     ok     ok     ok     ok     ok     ok
+signing:download                   GET   ok     ok     ok     ok     ok     ok     404    login
+signing:download                   POST  405    405    405    405    405    405    405    login
+signing:identities                 GET   ok     403    403    403    403    403    403    login
+signing:identities                 POST  ok     403    403    403    403    403    403    login
+signing:identity_change            GET   405    405    405    405    405    405    405    login
+signing:identity_change            POST  ok     403    403    403    403    403    403    login
+signing:verify                     GET   ok     ok     ok     ok     ok     ok     ok     login
+signing:verify                     POST  ok     ok     ok     ok     ok     ok     ok     login
+signing:year                       GET   ok     ok     ok     403    403    403    404    login
+signing:year                       POST  ok     ok     ok     403    403    403    404    login
+sub_unit_new                       GET   ok     ok     403    ok     ok     403    403    login
+sub_unit_new                       POST  ok     ok     403    ok     ok     403    403    login
 voting:box                         GET   ok     ok     ok     ok     ok     ok     404    login
 voting:box                         POST  ok     ok     ok     ok     ok     ok     404    login
 voting:close                       GET   405    405    405    405    405    405    405    login
@@ -354,7 +487,74 @@ year_history                       POST  ok     ok     ok     ok     ok     ok  
 """
 
 # An API write gets a well-formed body, so that its answer is about permission, not syntax.
-API_BODIES = {"api:move_phase": {"target": "closed"}}
+API_BODIES = {
+    "api:move_phase": {"target": "closed"},
+    "api:nomination_new": {"award": "ldtt", "summary": "Tóm tắt."},
+    "api:nomination_update": {"summary": "Tóm tắt."},
+    "api:nomination_return": {"reason": "Thiếu hồ sơ."},
+    "api:record_decision": {
+        "authority": "minister",
+        "date": "2017-03-01",
+        "issuer_name": "Bộ",
+        "signer_name": "Ký",
+    },
+    "api:person_new": {"full_name": "Người mới", "unit": 1},
+    "api:year_person_new": {"full_name": "Người mới", "unit": 1},
+    "api:person_position": {"unit": 1},
+    "api:person_award": {
+        "award": "ldtt",
+        "year": 2015,
+        "decision_number": "1",
+        "decision_date": "2016-01-01",
+        "issuer_name": "UBND",
+    },
+    "api:unit_award": {
+        "award": "tt_ldtt",
+        "year": 2015,
+        "decision_number": "1",
+        "decision_date": "2016-01-01",
+        "issuer_name": "UBND",
+    },
+    "api:person_rating": {"year": 2015, "rating": "htnv"},
+    "api:unit_rating": {"year": 2015, "rating": "htnv"},
+    "api:person_initiative": {"title": "Sáng kiến", "level": "grassroots", "year": 2015},
+    "api:merge_people": {"keep": 1, "duplicate": 2},
+    "api:open_year": {"year": 2017, "members": [1], "head": 1, "deputy": 1},
+    "api:set_movement": {"title": "Phong trào", "launched_on": "2016-01-01", "goals": "Mục tiêu."},
+    "api:set_pledge": {"title": "Giao ước", "articles": ["Điều một."]},
+    "api:set_deadline": {"phase": "closed"},
+    "api:set_conference": {
+        "starts_on": "2016-12-01",
+        "ends_on": "2016-12-02",
+        "host": 1,
+        "venue": "Hội trường",
+    },
+    "api:attendee_add": {"name": "Người dự", "position": "Chuyên viên", "unit": "Sở"},
+    "api:comment": {"section": "intro", "kind": "comment", "text": "Góp ý."},
+    "api:revise": {"based_on": 1, "note": "Sửa.", "sections": {}},
+    "api:save_scores": {"scores": {}},
+    "api:save_review": {"reviews": {}},
+    "api:raise_dispute": {"criterion": "1", "reason": "Lý do."},
+    "api:settle_dispute": {"criterion": "1", "points": 1, "reason": "Lý do."},
+    "api:assign_reviewers": {"reviewers": {}},
+    "api:poll_create": {
+        "title": "Bầu",
+        "purpose": "flag",
+        "method": "online",
+        "threshold_base": "cast",
+        "tie_rule": "runoff",
+        "disclosure": "full",
+    },
+    "api:poll_update": {
+        "title": "Bầu",
+        "purpose": "flag",
+        "method": "online",
+        "threshold_base": "cast",
+        "tie_rule": "runoff",
+        "disclosure": "full",
+    },
+    "api:paper_count": {"ballots_cast": 0},
+}
 
 # Django's admin is guarded by its own staff check and tested as a whole by its index.
 SKIPPED_NAMESPACES = {"admin"}
@@ -453,6 +653,10 @@ class World:
                 "organization_id": self.unit.pk,
                 "score_id": self.first(unit_scores),
             },
+            "api:attendee_remove": lambda: {
+                **year,
+                "attendee_id": self.first(Attendee.objects.filter(conference__year=self.year)),
+            },
             "conference:attendee_remove": lambda: {
                 **year,
                 "pk": self.first(Attendee.objects.filter(conference__year=self.year)),
@@ -470,15 +674,27 @@ class World:
             "awards:decision_pdf": lambda: {**year, "pk": self.decision()},
             "awards:certificates": lambda: {**year, "pk": self.decision()},
             "awards:certificates_document": lambda: {**year, "pk": self.decision()},
+            "awards:certificates_job": lambda: {**year, "pk": self.decision()},
             "awards:jobs:detail": lambda: {"pk": NO_JOB},
             "awards:jobs:output": lambda: {"pk": NO_JOB},
             "awards:jobs:progress": lambda: {"pk": NO_JOB},
             "awards:jobs:retry": lambda: {"pk": NO_JOB},
             "organization_detail": lambda: {"pk": self.unit.pk},
+            "sub_unit_new": lambda: {"pk": self.unit.pk},
             "cluster_detail": lambda: {"slug": self.slug},
             "api_token_revoke": lambda: {"pk": self.own_token.pk},
             "api:organization": lambda: {"org_id": self.unit.pk},
             "api:cluster": lambda: {"slug": self.slug},
+            "dossier:sent_package": lambda: {**year, "pk": self.sent_dossier()},
+            "dossier:received_detail": lambda: {"pk": self.received_dossier().pk},
+            "dossier:return": lambda: {"pk": self.received_dossier().pk},
+            "dossier:reply_package": lambda: {"pk": self.received_dossier().pk},
+            "dossier:received_file": lambda: {
+                "pk": self.received_dossier().pk,
+                "file_pk": self.received_dossier().files.get().pk,
+            },
+            "signing:identity_change": lambda: {"pk": self.signed_document().identity_id},
+            "signing:download": lambda: {"pk": self.signed_document().pk},
         }
         if name in by_name:
             return by_name[name]()
@@ -507,6 +723,94 @@ class World:
                 found[part] = self.person()
             else:
                 raise AssertionError(f"say which object {name} points at ({part})")
+        return found
+
+    def signed_document(self) -> Any:
+        """A signed version of the year's report (the demo signs nothing), made directly."""
+        from django.core.files.base import ContentFile
+
+        from thidua.signing.models import SignedDocument, SigningIdentity
+
+        found = SignedDocument.objects.filter(year=self.year).first()
+        if found is not None:
+            return found
+        now = dt.datetime.now(dt.UTC)
+        identity = SigningIdentity.objects.create(
+            owner_org=self.unit,
+            backend="pkcs12",
+            certificate_pem="-",
+            fingerprint="0" * 64,
+            subject_name="Ma trận quyền",
+            not_before=now,
+            not_after=now,
+        )
+        document = SignedDocument(
+            kind="report",
+            year=self.year,
+            reference=f"{self.slug}/{self.year.year}/report",
+            version=1,
+            role="agency",
+            identity=identity,
+            signed_by=self.demo.secretariat,
+            signed_at=now,
+            sha256="0" * 64,
+            size=8,
+        )
+        document.file.save("ma-tran.pdf", ContentFile(b"%PDF-1.7"), save=False)
+        document.save()
+        return document
+
+    def sent_dossier(self) -> int:
+        """A package the secretariat made (the demo sends none), stored directly."""
+        from django.core.files.base import ContentFile
+
+        from thidua.dossier.models import SentDossier
+
+        found = SentDossier.objects.filter(year=self.year).first()
+        if found is None:
+            found = SentDossier(
+                dossier_id="ma-tran-gui",
+                year=self.year,
+                sender=self.demo.secretariat.organization,
+                receiver_name=self.demo.cluster.supervisor.name,
+                package_sha256="0" * 64,
+                manifest_sha256="0" * 64,
+                created_by=self.demo.secretariat,
+            )
+            found.package.save("ma-tran.zip", ContentFile(b"PK"), save=False)
+            found.save()
+        return found.pk
+
+    def received_dossier(self) -> Any:
+        """A package the supervisor received and returned, with one file, stored directly."""
+        from django.core.files.base import ContentFile
+
+        from thidua.dossier.models import ReceivedDossier, ReceivedFile
+
+        found = ReceivedDossier.objects.filter(dossier_id="ma-tran-nhan").first()
+        if found is not None:
+            return found
+        found = ReceivedDossier(
+            dossier_id="ma-tran-nhan",
+            receiver=self.demo.cluster.supervisor,
+            sender_name="Sở Kế hoạch và Đầu tư tỉnh Sơn La",
+            leader_name="Ma trận quyền",
+            cluster_name=self.demo.cluster.name,
+            cluster_slug=self.slug,
+            year=self.year.year,
+            sent_at="2016-12-20T09:00:00+07:00",
+            package_sha256="0" * 64,
+            manifest_sha256="0" * 64,
+            received_by=self.demo.supervisor,
+        )
+        found.package.save("ma-tran.zip", ContentFile(b"PK"), save=False)
+        found.reply.save("tra-lai.zip", ContentFile(b"PK"), save=False)
+        found.save()
+        kept = ReceivedFile(
+            dossier=found, path="to-trinh.pdf", role="proposal", size=8, sha256="0" * 64
+        )
+        kept.file.save("to-trinh.pdf", ContentFile(b"%PDF-1.7"), save=False)
+        kept.save()
         return found
 
     def criterion(self) -> int:
