@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from docx import Document
@@ -266,3 +267,16 @@ def test_no_certificates_job_for_a_decision_granting_no_one(client, granted):
     assert "Quyết định không khen thưởng tập thể, cá nhân nào" in response.content.decode()
     assert not Job.objects.exists()
     assert Decision.objects.count() == 1
+
+
+def test_the_command_prints_the_certificates_as_one_pdf_with_a_bar(
+    granted, soffice, tmp_path, capsys
+):
+    decide(granted)
+    target = tmp_path / "bang-khen.pdf"
+    call_command(
+        "export_document", "certificates", "--cluster", granted.cluster.slug, "--year", "2016",
+        "--output", str(target),
+    )  # fmt: skip
+    assert len(PdfReader(target).pages) == 3
+    assert "3/3" in capsys.readouterr().err

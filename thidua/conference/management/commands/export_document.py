@@ -3,11 +3,13 @@
 KIND is a conference document (.docx), the ballot papers (.docx), an award decision with its
 attached list or its certificates (.docx; `--decision NUMBER`, else the year's latest), or one
 of the workbooks the pages offer for download (.xlsx): indicators-xlsx, scores-xlsx,
-votes-xlsx. A PATH that ends in .pdf gets the PDF copy, made by LibreOffice.
+votes-xlsx. A PATH that ends in .pdf gets the PDF copy, made by LibreOffice (the
+certificates in parts of 500 joined into one file, with a progress bar).
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from thidua.conference.models import DocumentKind
 from thidua.cycle.models import EmulationYear
 from thidua.errors import ActionRefused
 from thidua.indicators import exports as indicator_exports
+from thidua.jobs.progress import TerminalBar
 from thidua.lib import pdf
 from thidua.scoring import exports as scoring_exports
 from thidua.scoring import reads as scoring_reads
@@ -113,7 +116,14 @@ class Command(BaseCommand):
             return
         if kind in DECISION_DOCUMENTS:
             try:
-                data = DECISION_DOCUMENTS[kind](decision_of(year, decision))
+                found = decision_of(year, decision)
+                if kind == "certificates" and as_pdf:
+                    # In parts of PDF_CHUNK certificates joined into one file, with a bar.
+                    bar = TerminalBar(_("Certificates"), stream=sys.stderr)
+                    output.write_bytes(award_documents.certificates_pdf(found, progress=bar))
+                    self.stdout.write(str(output))
+                    return
+                data = DECISION_DOCUMENTS[kind](found)
             except ActionRefused as refused:
                 raise CommandError(refused.message) from None
             output.write_bytes(_as_pdf(data) if as_pdf else data)
