@@ -2,7 +2,8 @@
 
 Each area's `hooks.py` has a `register()`, called from its AppConfig.ready(), that hands
 this module its callbacks by their one set of names (`phase_problems`, `phase_changed`,
-`member_todos`, `year_links`, `report_facts`, `carry_overs`, `year_opened`); the cycle calls
+`member_todos`, `member_progress`, `year_links`, `report_facts`, `carry_overs`, `year_opened`);
+the cycle calls
 them without knowing the areas. Every callback receives loaded objects and answers in the
 user's words.
 """
@@ -32,6 +33,27 @@ PhaseCheck = Callable[["EmulationYear", str], list[str]]
 PhaseChanged = Callable[["EmulationYear", str, str, Any], None]
 # (year, memberships) -> {organization id: translated to-dos}; one call for all members.
 MemberTodos = Callable[["EmulationYear", Sequence["Membership"]], dict[int, list[str]]]
+
+
+@dataclass(frozen=True)
+class ProgressStep:
+    """One step of the members' work, charted on the dashboard: how far each member has gone.
+
+    `done` maps each member's organization id to (done, out of): (1, 1) for a pledge signed,
+    (3, 4) for three of four indicators reported. A member missing from it has nothing to do
+    in this step. `order` places the step among the others (the year's order of work).
+    """
+
+    key: str  # namespaced by area, e.g. "scoring.self_assessed"
+    label: str  # "Tự chấm điểm"
+    order: int
+    done: dict[int, tuple[int, int]]
+    # A step done at once ((0, 1) or (1, 1)) told in words: ("Đã ký", "Chưa ký").
+    words: tuple[str, str] | None = None
+
+
+# (year, memberships) -> the area's steps of the members' progress; one call for all members.
+MemberProgress = Callable[["EmulationYear", Sequence["Membership"]], list[ProgressStep]]
 # (year, user) -> the area's pages that this user may open.
 YearLinks = Callable[["EmulationYear", Any], list[Link]]
 
@@ -58,6 +80,7 @@ YearOpened = Callable[["EmulationYear", "EmulationYear", frozenset[str], Any], l
 phase_problems: list[PhaseCheck] = []
 phase_changed: list[PhaseChanged] = []
 member_todos: list[MemberTodos] = []
+member_progress: list[MemberProgress] = []
 year_links: list[YearLinks] = []
 report_facts: list[ReportFacts] = []
 carry_overs: list[CarryOvers] = []
@@ -67,6 +90,7 @@ _REGISTERED: dict[str, list[Any]] = {
     "phase_problems": phase_problems,
     "phase_changed": phase_changed,
     "member_todos": member_todos,
+    "member_progress": member_progress,
     "year_links": year_links,
     "report_facts": report_facts,
     "carry_overs": carry_overs,
@@ -79,6 +103,7 @@ def register(
     phase_problems: PhaseCheck | None = None,
     phase_changed: PhaseChanged | None = None,
     member_todos: MemberTodos | None = None,
+    member_progress: MemberProgress | None = None,
     year_links: YearLinks | None = None,
     report_facts: ReportFacts | None = None,
     carry_overs: CarryOvers | None = None,
@@ -89,6 +114,7 @@ def register(
         "phase_problems": phase_problems,
         "phase_changed": phase_changed,
         "member_todos": member_todos,
+        "member_progress": member_progress,
         "year_links": year_links,
         "report_facts": report_facts,
         "carry_overs": carry_overs,

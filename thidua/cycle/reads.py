@@ -28,6 +28,8 @@ class YearFigures:
 
     rows: list[dict[str, Any]]  # one per member, in Vietnamese order of names
     members_table: str  # the rows as the page shows them (HTML: nothing in it is per reader)
+    steps: list[hooks.ProgressStep]  # the steps of the members' work, in the year's order
+    progress_chart: str  # the rows' progress as bars (HTML, the same for every reader)
     movement: Movement | None
     pledge: Pledge | None
     blockers: list[str]  # what stops the move to the next phase
@@ -48,6 +50,7 @@ def _read_figures(year: EmulationYear) -> YearFigures:
     for todos_of in hooks.member_todos:
         for org_id, todos in todos_of(year, memberships).items():
             area_todos.setdefault(org_id, []).extend(todos)
+    steps = _progress_steps(year, memberships, signed)
     rows = []
     for membership in memberships:
         status = rules.MemberStatus(
@@ -59,12 +62,16 @@ def _read_figures(year: EmulationYear) -> YearFigures:
                 "membership": membership,
                 "signed": status.signed,
                 "todos": todos + area_todos.get(membership.organization_id, []),
+                "progress": [_progress_cell(step, membership.organization_id) for step in steps],
             }
         )
     next_phase = rules.next_phase(year.phase)
+    shown = {"rows": rows, "steps": steps}
     return YearFigures(
         rows=rows,
-        members_table=render_to_string("cycle/_members_table.html", {"rows": rows}),
+        members_table=render_to_string("cycle/_members_table.html", shown),
+        steps=steps,
+        progress_chart=render_to_string("cycle/_progress_chart.html", shown),
         movement=Movement.objects.filter(year=year).first(),
         pledge=pledge,
         blockers=actions.phase_problems(year, next_phase) if next_phase is not None else [],
@@ -73,6 +80,49 @@ def _read_figures(year: EmulationYear) -> YearFigures:
             key=lambda d: rules.PHASES.index(d[0]),
         ),
     )
+
+
+# The pledge comes first among the steps of the members' work; the areas place theirs after it.
+SIGNED_ORDER = 10
+
+
+def _progress_steps(
+    year: EmulationYear, memberships: list[Any], signed: set[int]
+) -> list[hooks.ProgressStep]:
+    """The pledge's signatures, then each area's steps (indicators, self-assessment, ...)."""
+    steps = [
+        hooks.ProgressStep(
+            key="cycle.signed",
+            label=_("Pledge"),
+            order=SIGNED_ORDER,
+            done={m.organization_id: (int(m.organization_id in signed), 1) for m in memberships},
+            words=(_("Signed"), _("Not signed")),
+        )
+    ]
+    for progress_of in hooks.member_progress:
+        steps.extend(progress_of(year, memberships))
+    return sorted(steps, key=lambda step: step.order)
+
+
+def _progress_cell(step: hooks.ProgressStep, org_id: int) -> dict[str, Any]:
+    """One member's progress in one step, as the table and the chart both show it."""
+    if org_id not in step.done:  # nothing to do in this step
+        return {"key": step.key, "label": step.label, "absent": True, "text": "—"}
+    done, of = step.done[org_id]
+    complete = done >= of
+    if step.words is not None and of == 1:
+        text = step.words[0] if complete else step.words[1]
+    else:
+        text = _("%(done)s of %(of)s") % {"done": done, "of": of}
+    return {
+        "key": step.key,
+        "label": step.label,
+        "absent": False,
+        "done": done,
+        "of": of,
+        "complete": complete,
+        "text": text,
+    }
 
 
 # Every change they are read from (members, pledge, signatures, the areas' work behind the

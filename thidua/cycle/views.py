@@ -133,6 +133,7 @@ def year_dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "roles": roles,
         "rows": figures.rows,
         "members_table": mark_safe(figures.members_table),
+        "progress_chart": mark_safe(figures.progress_chart),
         "movement": figures.movement,
         "pledge": figures.pledge,
         "phases": _phase_steps(emulation_year.phase),

@@ -138,9 +138,16 @@ class ReviewForm(_LeavesForm):
     def __init__(self, *args: Any, tree: TableTree, **kwargs: Any) -> None:
         super().__init__(*args, tree=tree, **kwargs)
         for leaf in tree.leaves:
-            self.fields[f"points_{leaf.pk}"] = PointsField(label=_("Reviewed points"))
+            number = {"number": leaf.number}
+            # Named by the criterion's number: the row's boxes have no <label> of their own.
+            points = PointsField(label=_("Reviewed points of criterion %(number)s") % number)
+            points.widget.attrs["aria-label"] = str(points.label)
+            self.fields[f"points_{leaf.pk}"] = points
+            reason = _("Reason for criterion %(number)s") % number
             self.fields[f"reason_{leaf.pk}"] = forms.CharField(
-                label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+                label=reason,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2, "aria-label": reason}),
             )
 
     def clean(self) -> dict[str, Any]:
@@ -189,7 +196,8 @@ class AssignForm(forms.Form):
 
 class DisputeForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why the review is wrong"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why the review is wrong"),
+        widget=forms.Textarea(attrs={"rows": 2, "aria-label": _("Why the review is wrong")}),
     )
 
 

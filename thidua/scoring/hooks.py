@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,8 +13,9 @@ from django.utils.translation import ngettext
 from thidua import access
 from thidua.audit.stamp import StampedCache
 from thidua.cycle import hooks
-from thidua.cycle.hooks import CarryOver, Link
+from thidua.cycle.hooks import CarryOver, Link, ProgressStep
 from thidua.cycle.models import EmulationYear, Membership, Phase
+from thidua.cycle.rules import PHASES
 from thidua.lib.numbers import format_number, format_percent
 
 from . import actions, reads, rules
@@ -61,6 +63,69 @@ def member_todos(year: EmulationYear, memberships: Sequence[Membership]) -> dict
                         _("Settle %(count)s disputes") % {"count": waiting}
                     )
     return todos
+
+
+# Where the steps of scoring stand among the members' work (the pledge is 10, indicators 20).
+SELF_ASSESSED_ORDER = 30
+CROSS_CHECKED_ORDER = 40
+
+
+def member_progress(year: EmulationYear, memberships: Sequence[Membership]) -> list[ProgressStep]:
+    """From the self-assessment on: who submitted; from the cross-check on: how many of the
+    self-scores each reviewer was given it has cross-checked. Three queries at most."""
+    reached = PHASES.index(year.phase)
+    if reached < PHASES.index(Phase.SELF_ASSESSMENT):
+        return []
+    submitted = set(
+        SelfAssessment.objects.filter(
+            membership__year=year, submitted_at__isnull=False
+        ).values_list("membership_id", flat=True)
+    )
+    steps = [
+        ProgressStep(
+            key="scoring.self_assessed",
+            label=_("Self-assessed"),
+            order=SELF_ASSESSED_ORDER,
+            done={m.organization_id: (int(m.pk in submitted), 1) for m in memberships},
+            words=(_("Submitted"), _("Not submitted")),
+        )
+    ]
+    if reached < PHASES.index(Phase.CROSS_CHECK):
+        return steps
+    # Per reviewed member: its self-scores, and how many of them have been cross-checked.
+    scores = dict(
+        SelfAssessment.objects.filter(membership__year=year)
+        .annotate(n=Count("scores"))
+        .values_list("membership_id", "n")
+    )
+    reviewed = dict(
+        SelfAssessment.objects.filter(membership__year=year, scores__review__isnull=False)
+        .annotate(n=Count("scores"))
+        .values_list("membership_id", "n")
+    )
+    org_of = {m.pk: m.organization_id for m in memberships}
+    done: dict[int, tuple[int, int]] = {}
+    for reviewer_id, reviewed_id in ReviewAssignment.objects.filter(
+        reviewed__year=year
+    ).values_list("reviewer_id", "reviewed_id"):
+        org = org_of.get(reviewer_id)
+        if org is None:
+            continue
+        before = done.get(org, (0, 0))
+        done[org] = (
+            before[0] + reviewed.get(reviewed_id, 0),
+            before[1] + scores.get(reviewed_id, 0),
+        )
+    if done:
+        steps.append(
+            ProgressStep(
+                key="scoring.cross_checked",
+                label=_("Cross-checked"),
+                order=CROSS_CHECKED_ORDER,
+                done=done,
+            )
+        )
+    return steps
 
 
 # Whether a year has its criteria table, kept until attributed data changes (creating a table
@@ -212,6 +277,7 @@ def register() -> None:
         phase_problems=phase_problems,
         phase_changed=phase_changed,
         member_todos=member_todos,
+        member_progress=member_progress,
         year_links=year_links,
         report_facts=report_facts,
         carry_overs=carry_overs,

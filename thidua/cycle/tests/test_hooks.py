@@ -14,6 +14,7 @@ def test_every_area_registers_its_callbacks_once_under_the_shared_names():
         "phase_problems": hooks.phase_problems,
         "phase_changed": hooks.phase_changed,
         "member_todos": hooks.member_todos,
+        "member_progress": hooks.member_progress,
         "year_links": hooks.year_links,
         "report_facts": hooks.report_facts,
     }
