@@ -43,6 +43,15 @@ def _kek() -> bytes:
             ),
             kind=Refusal.SETTINGS,
         )
+    media = Path(settings.MEDIA_ROOT).absolute()
+    if Path(configured).absolute().is_relative_to(media):
+        raise ActionRefused(
+            _(
+                "The key-encryption key must not be kept under the uploaded files' folder, "
+                "which every backup holds."
+            ),
+            kind=Refusal.SETTINGS,
+        )
     try:
         key = base64.b64decode(Path(configured).read_text().strip(), validate=True)
     except (OSError, ValueError, binascii.Error):

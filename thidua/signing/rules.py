@@ -25,8 +25,7 @@ FONT_SIZE = 10
 MAX_WRONG_PINS = 2
 
 RED = (1.0, 0.0, 0.0)  # the seal: RGB(255, 0, 0)
-BLUE = (0.0, 0.0, 1.0)  # the leader's signature: RGB(0, 0, 255)
-BLACK = (0.0, 0.0, 0.0)
+BLACK = (0.0, 0.0, 0.0)  # the leader's text (the colour Appendix I sets was not verified)
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ class Box:
 
 
 def colour(role: str) -> tuple[float, float, float]:
-    return {PERSON: BLUE, AGENCY: RED}.get(role, BLACK)
+    return RED if role == AGENCY else BLACK
 
 
 def signing_time(moment: dt.datetime) -> str:

@@ -283,3 +283,23 @@ def _sign_directly(credential: Credential, pdf: bytes) -> bytes:
         box=rules.box_for(rules.PERSON),
         lines=[credential.name],
     )
+
+
+def test_the_key_encryption_key_is_refused_where_backups_take_it(
+    world: World, signing_settings: SigningPki, settings: object
+) -> None:
+    from pathlib import Path
+
+    from thidua.signing import keystore
+
+    inside = Path(str(settings.MEDIA_ROOT)) / "signing-test" / "kek.key"  # type: ignore[attr-defined]
+    inside.unlink(missing_ok=True)
+    keystore.new_key_file(inside)
+    try:
+        settings.THIDUA_SIGNING_KEY_FILE = str(inside)  # type: ignore[attr-defined]
+        with pytest.raises(ActionRefused) as refused:
+            person_identity(world, signing_settings.person)
+        assert "sao lưu" in refused.value.message
+        assert not SigningIdentity.objects.exists()
+    finally:
+        inside.unlink()
