@@ -249,3 +249,58 @@ def results_paragraph(year: EmulationYear) -> str:
     """The paragraph of the summary report that states the cluster's results."""
     data = load(year)
     return render_paragraph(template_text(year, data.indicators), data)
+
+
+@dataclass(frozen=True)
+class Previous:
+    """An indicator's value last year for a unit: the unit's own, or the one it continues."""
+
+    value: Decimal
+    decimals: int
+    from_name: str | None = None  # the unit it continues, when the value was reported by it
+
+
+def previous_values(
+    year: EmulationYear, org_ids: list[int]
+) -> tuple[EmulationYear | None, dict[tuple[int, str], Previous]]:
+    """Last year's value of each indicator (matched by code, as the year's opening carries
+    them over) for each of these units, by (organization id, code).
+
+    A unit that continues another since last year (a rename, a merger) is given the value
+    of the one it continues when it reported none itself and exactly one predecessor did.
+    Three queries.
+    """
+    from thidua.orgs import rules as org_rules
+    from thidua.orgs.models import Organization, Succession
+
+    before = previous_year(year)
+    if before is None or not org_ids:
+        return before, {}
+    edges = list(Succession.objects.values_list("predecessor_id", "successor_id"))
+    lineage = {org: org_rules.predecessors(org, edges) for org in org_ids}
+    wanted = set(org_ids).union(*lineage.values())
+    reported: dict[tuple[int, str], tuple[Decimal, int]] = {
+        (org, code): (value, decimals)  # type: ignore[misc]  # values are not null here
+        for org, code, value, decimals in IndicatorValue.objects.filter(
+            indicator__year=before, organization_id__in=wanted, value__isnull=False
+        ).values_list("organization_id", "indicator__code", "value", "indicator__decimals")
+    }
+    names = {
+        pk: short or name
+        for pk, short, name in Organization.objects.filter(
+            pk__in=wanted - set(org_ids)
+        ).values_list("pk", "short_name", "name")
+    }
+    found: dict[tuple[int, str], Previous] = {}
+    codes = {code for _org, code in reported}
+    for org in org_ids:
+        for code in codes:
+            own = reported.get((org, code))
+            if own is not None:
+                found[(org, code)] = Previous(own[0], own[1])
+                continue
+            earlier = [p for p in lineage[org] if (p, code) in reported]
+            if len(earlier) == 1:
+                value, decimals = reported[(earlier[0], code)]
+                found[(org, code)] = Previous(value, decimals, names.get(earlier[0]))
+    return before, found

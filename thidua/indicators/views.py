@@ -103,6 +103,9 @@ def matrix(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     data = reads.load(emulation_year)
     gaps = data.gaps()
     reminders = reads.latest_reminders(emulation_year)
+    before, previous = reads.previous_values(
+        emulation_year, [m.organization_id for m in data.members]
+    )
     rows = [
         {
             "membership": m,
@@ -111,6 +114,7 @@ def matrix(request: HttpRequest, slug: str, year: int) -> HttpResponse:
                     indicator,
                     data.value(m.organization_id, indicator),
                     data.values.get((m.organization_id, indicator.pk)),
+                    previous.get((m.organization_id, indicator.code)),
                 )
                 for indicator in data.indicators
             ],
@@ -131,6 +135,7 @@ def matrix(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         rows=rows,
         late=len(gaps),
         can_remind=can_remind,
+        previous_year=before,
     )
 
 
@@ -179,6 +184,7 @@ def unit(request: HttpRequest, slug: str, year: int, org_id: int) -> HttpRespons
         ).select_related("entered_by")
     }
     form = ValuesForm(request.POST or None, indicators=indicators, current=current)
+    before, previous = reads.previous_values(emulation_year, [org_id])
     status = 200
     if request.method == "POST":
         outcome = run_form_action(
@@ -199,7 +205,11 @@ def unit(request: HttpRequest, slug: str, year: int, org_id: int) -> HttpRespons
         status,
         membership=membership,
         form=form,
-        rows=[(i, value, note, current.get(i.pk)) for i, value, note in form.rows()],
+        rows=[
+            (i, value, note, current.get(i.pk), previous.get((org_id, i.code)))
+            for i, value, note in form.rows()
+        ],
+        previous_year=before,
         can_report=can_report,
         upload_form=UploadForm(),
     )
