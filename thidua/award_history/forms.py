@@ -12,7 +12,7 @@ from thidua.lib.uploads import UploadField
 from thidua.orgs.forms import OrganizationChoiceField
 from thidua.orgs.models import Organization, Person
 
-from .models import AwardType, Initiative, NomineeKind, TaskRating
+from .models import AwardRecord, AwardType, Initiative, NomineeKind, TaskRating
 
 
 class ImportForm(forms.Form):
@@ -110,3 +110,25 @@ class InitiativeForm(forms.Form):
         label=pgettext_lazy("awards", "Recognised at"), choices=Initiative.Level.choices
     )
     year = forms.IntegerField(label=pgettext_lazy("awards", "Year"))
+
+
+class InitiativeUseForm(forms.Form):
+    """Mark one of the person's initiatives as counted for one of the person's titles."""
+
+    initiative = forms.ModelChoiceField(
+        label=pgettext_lazy("awards", "Initiative"), queryset=Initiative.objects.none()
+    )
+    award_record = forms.ModelChoiceField(
+        label=pgettext_lazy("awards", "Counted for"), queryset=AwardRecord.objects.none()
+    )
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["initiative"].queryset = Initiative.objects.filter(  # type: ignore[attr-defined]
+            person=person, used_by__isnull=True
+        ).order_by("-year", "pk")
+        records = AwardRecord.objects.filter(person=person).select_related("award_type")
+        self.fields["award_record"].queryset = records.order_by("-year")  # type: ignore[attr-defined]
+        self.fields["award_record"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda r: f"{r.award_type.name} {r.year}"
+        )

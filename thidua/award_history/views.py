@@ -35,6 +35,7 @@ from .forms import (
     AwardRecordForm,
     ImportForm,
     InitiativeForm,
+    InitiativeUseForm,
     MergeForm,
     PeopleSearchForm,
     PersonForm,
@@ -173,7 +174,9 @@ def year_person_new(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 # --- one person's or one unit's history ------------------------------------------------------
 
 
-def _history_forms(kind: str, data: Any = None, what: str = "") -> dict[str, Any]:
+def _history_forms(
+    kind: str, data: Any = None, what: str = "", person: Person | None = None
+) -> dict[str, Any]:
     def bound(name: str) -> Any:
         return data if what == name else None
 
@@ -184,6 +187,8 @@ def _history_forms(kind: str, data: Any = None, what: str = "") -> dict[str, Any
     if kind == NomineeKind.INDIVIDUAL:
         forms["initiative"] = InitiativeForm(bound("initiative"), prefix="initiative")
         forms["position"] = PositionForm(bound("position"), units=_units(), prefix="position")
+        if person is not None:
+            forms["use"] = InitiativeUseForm(bound("use"), person=person, prefix="use")
     return forms
 
 
@@ -203,6 +208,11 @@ def _save(what: str, form: Any, subject: Person | Organization, user: Any) -> st
         assert isinstance(subject, Person)
         actions.do_record_initiative(subject, acting_user=user, **data)
         return _("The initiative is recorded.")
+    if what == "use":
+        actions.do_mark_initiative_used(
+            data["initiative"], award_record=data["award_record"], acting_user=user
+        )
+        return _("The initiative is marked as counted.")
     assert isinstance(subject, Person)
     actions.do_add_position(subject, acting_user=user, **data)
     return _("The position is recorded.")
@@ -216,20 +226,20 @@ def _history_page(
     *,
     page: str,
 ) -> HttpResponse:
-    forms = _history_forms(kind)
+    person = subject if isinstance(subject, Person) else None
+    forms = _history_forms(kind, person=person)
     status = 200
     if request.method == "POST":
         if what not in forms:
             status = 404
         else:
-            forms = _history_forms(kind, request.POST, what)
+            forms = _history_forms(kind, request.POST, what, person=person)
             form = forms[what]
             outcome = run_form_action(form, lambda: _save(what, form, subject, request.user))
             if outcome.done and outcome.result is not None:
                 messages.success(request, outcome.result)
                 return redirect(page, pk=subject.pk)
             status = outcome.status
-    person = subject if isinstance(subject, Person) else None
     lookup: dict[str, Any] = {"person": person} if person else {"organization": subject}
     context = {
         "subject": subject,

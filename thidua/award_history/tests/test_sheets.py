@@ -275,3 +275,24 @@ def test_the_import_page_lists_the_accepted_spellings(client, world):
     assert "CSTĐ cơ sở" in text and "Chiến sỹ thi đua cơ sở" in text
     assert AwardType.objects.get(code="cstdcs").name in text
     assert not AwardRecord.objects.exists()
+
+
+def test_the_persons_page_marks_an_initiative_counted_and_refuses_it_twice(client, world):
+    an = register(world)
+    first, second = grant(world, "cstdcs", 2015, person=an), grant(world, "ldtt", 2016, person=an)
+    initiative = Initiative.objects.create(person=an, title="A", level="grassroots", year=2015)
+    client.force_login(world.supervisor)
+    page = f"/awards/people/{an.pk}/use/"
+    response = client.post(
+        page, {"use-initiative": initiative.pk, "use-award_record": first.pk}, follow=True
+    )
+    assert "Đã ghi nhận sáng kiến được tính" in response.content.decode()
+    initiative.refresh_from_db()
+    assert initiative.used_by == first
+    # Once counted, it is no longer offered: choosing it again is refused by the form.
+    again = client.post(page, {"use-initiative": initiative.pk, "use-award_record": second.pk})
+    assert again.status_code == 400
+    initiative.refresh_from_db()
+    assert initiative.used_by == first
+    client.force_login(world.lai_chau_officer)
+    assert client.post(page, {}).status_code == 403
