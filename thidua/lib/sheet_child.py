@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import io
+import math
 import pickle
 import posixpath
 import re
@@ -33,7 +34,7 @@ NUMBERS = {bool, int, float}
 # The largest answer sent back (a national file's is 4 MB): the cells' distinct texts can be
 # long, and the server process should not hold more than this of them.
 MAX_ANSWER_BYTES = 128 * 1024 * 1024
-# How many formula cells are named by their place; the rest are counted.
+# How many refused cells (formulas, NaN, NUL) are named by their place; the rest are counted.
 MAX_FORMULAS_NAMED = 20
 # A formula in the sheet's XML: an <f> element (any prefix) in an .xlsx, an attribute
 # table:formula="..." in an OpenDocument sheet.
@@ -178,6 +179,27 @@ def _ods_formulas(data: bytes, sheet: int | str) -> list[tuple[int, int]]:
     return found
 
 
+def _unreadable_values(rows: list[list[Any]]) -> list[tuple[int, int, str]]:
+    """The cells holding a number that is not finite (NaN, infinity: ``<v>NaN</v>``,
+    ``<v>1e999</v>``) or text with a NUL character (``_x0000_``), as (row, column, kind)."""
+    bad = {
+        value
+        for row in rows
+        for value in set(row)
+        if (type(value) is float and not math.isfinite(value))
+        or (type(value) is str and "\x00" in value)
+    }
+    if not bad:
+        return []
+    return [
+        (r, c, "nul" if type(value) is str else "not_finite")
+        for r, row in enumerate(rows)
+        for c, value in enumerate(row)
+        if (type(value) is float and not math.isfinite(value))
+        or (type(value) is str and "\x00" in value)
+    ]
+
+
 def formula_cells(content: bytes, sheet: int | str) -> list[tuple[int, int]] | None:
     """The 0-based (row, column) of the sheet's cells holding a formula, in order.
 
@@ -201,8 +223,10 @@ def read(content: bytes, sheet: int | str, max_cells: int) -> tuple[Any, ...]:
 
     * ``("sheet", height, width, columns, blank_rows)`` — the sheet from A1 to its last cell;
       `columns` are `coded` columns, `blank_rows` the 0-based rows whose cells are all empty;
-    * ``("formulas", count, cells)`` — the sheet has `count` cells holding a formula, the
-      first `MAX_FORMULAS_NAMED` of them (0-based row, column) in `cells`;
+    * ``("refused_cells", count, cells)`` — the sheet has `count` cells thidua refuses to
+      take as typed, the first `MAX_FORMULAS_NAMED` of them in `cells` as (0-based row,
+      column, kind): kind "formula" (a formula: the reader would give its cached value),
+      "not_finite" (NaN or infinity) or "nul" (text with a NUL character);
     * ``("too_many_cells", height, width)`` — the sheet is larger than `max_cells`;
     * ``("no_sheet", names)`` — no sheet by that name; `names` are the workbook's sheets;
     * ``("unreadable",)`` — not a workbook the reader understands;
@@ -231,8 +255,9 @@ def read(content: bytes, sheet: int | str, max_cells: int) -> tuple[Any, ...]:
         return ("unreadable",)
     if formulas is None:
         return ("unreadable",)
-    if formulas:
-        return ("formulas", len(formulas), formulas[:MAX_FORMULAS_NAMED])
+    refused = sorted([(r, c, "formula") for r, c in formulas] + _unreadable_values(rows))
+    if refused:
+        return ("refused_cells", len(refused), refused[:MAX_FORMULAS_NAMED])
     width = max(map(len, rows), default=0)
     if any(len(row) != width for row in rows):
         rows = [list(row) + [""] * (width - len(row)) for row in rows]

@@ -53,20 +53,30 @@ class UnreadableSheet(Exception):
     """The file is a zip but not a workbook the reader understands."""
 
 
-class FormulaCells(UnsafeFile):
-    """The sheet holds formulas: `messages` name each cell by row and column (the first
-    `MAX_FORMULAS_NAMED`), `message` says it in one sentence."""
+class RefusedCells(UnsafeFile):
+    """Cells thidua does not take as typed: a formula (the reader would give its last
+    computed value), a number that is not finite (NaN, infinity), text with a NUL character.
 
-    def __init__(self, count: int, cells: Sequence[tuple[int, int]]) -> None:
+    `messages` name each cell by row and column (the first `MAX_FORMULAS_NAMED`), `message`
+    says it in one sentence; `cells` are (1-based row, column letters, kind)."""
+
+    def __init__(self, count: int, cells: Sequence[tuple[int, int, str]]) -> None:
         self.count = count
-        self.cells = [(row + 1, column_letters(column)) for row, column in cells]
-        self.messages = [formula_at(row, column) for row, column in self.cells]
+        self.cells = [(row + 1, column_letters(column), kind) for row, column, kind in cells]
+        self.messages = [cell_problem(row, column, kind) for row, column, kind in self.cells]
         if count > len(self.messages):
             self.messages.append(
-                _("… and %(count)s more cells holding a formula.")
+                _("… and %(count)s more cells that cannot be imported.")
                 % {"count": format_number(count - len(self.messages))}
             )
-        super().__init__(_formulas_message(count, self.cells))
+        if count == 1:
+            message = self.messages[0]
+        else:
+            row, column, kind = self.cells[0]
+            message = _(
+                "The sheet has %(count)s cells that cannot be imported; the first: %(first)s"
+            ) % {"count": format_number(count), "first": cell_problem(row, column, kind)}
+        super().__init__(message)
 
 
 def column_letters(column: int) -> str:
@@ -79,23 +89,17 @@ def column_letters(column: int) -> str:
     return letters
 
 
-def formula_at(row: int, column: str) -> str:
-    return _(
-        "Row %(row)s, column %(column)s: the cell holds a formula; enter the value itself."
-    ) % {
+def cell_problem(row: int, column: str, kind: str) -> str:
+    problems = {
+        "formula": _("the cell holds a formula; enter the value itself."),
+        "not_finite": _("the cell holds a number that is not finite (NaN or infinity); retype it."),
+        "nul": _("the cell holds a NUL character; retype the text."),
+    }
+    return _("Row %(row)s, column %(column)s: %(problem)s") % {
         "row": row,
         "column": column,
+        "problem": problems[kind],
     }
-
-
-def _formulas_message(count: int, cells: list[tuple[int, str]]) -> str:
-    row, column = cells[0]
-    if count == 1:
-        return formula_at(row, column)
-    return _(
-        "The sheet holds %(count)s cells with a formula (the first: row %(row)s, column "
-        "%(column)s); thidua reads only values typed in: enter the values themselves."
-    ) % {"count": format_number(count), "row": row, "column": column}
 
 
 class MissingSheet(Exception):
@@ -164,10 +168,10 @@ def read_sheet(content: bytes, *, sheet: int | str = 0, max_cells: int = MAX_CEL
 
     Raises UnsafeFile (with a message for the user) for a file that is not a zip, unpacks
     beyond the budget, spans more than `max_cells` cells or takes the child past its limits,
-    and its FormulaCells for a sheet holding formulas (the reader would give their cached
-    values as if typed); UnreadableSheet for a zip that is not a workbook (or one whose
-    formulas cannot be found: not an .xlsx or OpenDocument sheet); MissingSheet for a name
-    not found.
+    and its RefusedCells for a sheet holding formulas (the reader would give their cached
+    values as if typed), numbers that are not finite or text with a NUL character;
+    UnreadableSheet for a zip that is not a workbook (or one whose formulas cannot be found:
+    not an .xlsx or OpenDocument sheet); MissingSheet for a name not found.
     """
     check_archive(content)
     which = f"name:{sheet}" if isinstance(sheet, str) else f"index:{sheet}"
@@ -181,8 +185,8 @@ def read_sheet(content: bytes, *, sheet: int | str = 0, max_cells: int = MAX_CEL
             [Column(values, _codes(packed)) for values, packed in columns],
             frozenset(blank),
         )
-    if kind == "formulas":
-        raise FormulaCells(answer[1], answer[2])
+    if kind == "refused_cells":
+        raise RefusedCells(answer[1], answer[2])
     if kind == "too_many_cells":
         raise UnsafeFile(too_many_cells(answer[1], answer[2]))
     if kind == "no_sheet":

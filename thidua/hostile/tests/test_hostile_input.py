@@ -311,7 +311,7 @@ def test_a_formula_in_the_history_import_is_refused_not_taken_for_its_value(worl
     with pytest.raises(ImportRefused) as refused:
         history_actions.do_import_history(content, file_name="a.xlsx", acting_user=world.supervisor)
     message = " ".join(refused.value.messages)
-    assert "ô chứa công thức" in message and "dòng 2, cột A" in message
+    assert "ô chứa công thức" in message and "Dòng 2, cột A" in message
     assert nothing_imported()
     assert not Person.objects.exists()
 

@@ -183,21 +183,23 @@ def test_a_sheet_with_formulas_is_refused_naming_each_cell_in_vietnamese():
     content = with_cells(
         HEAD + b'<row r="2">' + HYPERLINK + b'</row><row r="3">' + YEAR + b"</row>"
     )
-    with translation.override("vi"), pytest.raises(sheet_reader.FormulaCells) as refused:
+    with translation.override("vi"), pytest.raises(sheet_reader.RefusedCells) as refused:
         sheet_reader.read_sheet(content)
     assert refused.value.count == 2
     assert refused.value.messages == [
         "Dòng 2, cột B: ô chứa công thức; hãy nhập trực tiếp giá trị.",
         "Dòng 3, cột F: ô chứa công thức; hãy nhập trực tiếp giá trị.",
     ]
-    assert refused.value.message.startswith("Trang tính có 2 ô chứa công thức")
-    assert "dòng 2, cột B" in refused.value.message
+    assert refused.value.message == (
+        "Trang tính có 2 ô không nhập được; ô đầu tiên: "
+        "Dòng 2, cột B: ô chứa công thức; hãy nhập trực tiếp giá trị."
+    )
     assert isinstance(refused.value, UnsafeFile)  # every caller already refuses these
 
 
 def test_one_formula_is_named_by_its_row_and_column():
     content = with_cells(HEAD + b'<row r="3">' + YEAR + b"</row>")
-    with translation.override("vi"), pytest.raises(sheet_reader.FormulaCells) as refused:
+    with translation.override("vi"), pytest.raises(sheet_reader.RefusedCells) as refused:
         sheet_reader.read_sheet(content)
     assert refused.value.message == "Dòng 3, cột F: ô chứa công thức; hãy nhập trực tiếp giá trị."
 
@@ -209,22 +211,22 @@ def test_shared_formulas_and_cells_without_a_reference_are_placed_as_the_reader_
         b'<row><c r="AA3"><f t="shared" si="0"/><v>3</v></c></row>'
         b'<row r="40"><c r="A40"><v>1</v></c><c><v>2</v></c><x:c xmlns:x="urn:x"/></row>'
     )
-    with translation.override("vi"), pytest.raises(sheet_reader.FormulaCells) as refused:
+    with translation.override("vi"), pytest.raises(sheet_reader.RefusedCells) as refused:
         sheet_reader.read_sheet(with_cells(cells))
-    assert refused.value.cells == [(2, "B"), (3, "AA")]
+    assert refused.value.cells == [(2, "B", "formula"), (3, "AA", "formula")]
 
 
 def test_many_formulas_are_counted_beyond_the_first_named():
     rows = b"".join(
         b'<row r="%d"><c r="C%d"><f>1+1</f><v>2</v></c></row>' % (r, r) for r in range(2, 32)
     )
-    with translation.override("vi"), pytest.raises(sheet_reader.FormulaCells) as refused:
+    with translation.override("vi"), pytest.raises(sheet_reader.RefusedCells) as refused:
         sheet_reader.read_sheet(with_cells(HEAD + rows))
     assert refused.value.count == 30
     assert len(refused.value.messages) == 21
-    assert refused.value.messages[-1] == "… và 10 ô khác chứa công thức."
+    assert refused.value.messages[-1] == "… và 10 ô khác không nhập được."
     assert refused.value.message.startswith(
-        "Trang tính có 30 ô chứa công thức (ô đầu tiên: dòng 2, cột C)"
+        "Trang tính có 30 ô không nhập được; ô đầu tiên: Dòng 2, cột C:"
     )
 
 
@@ -232,7 +234,7 @@ def test_a_formula_on_another_sheet_or_outside_a_cell_does_not_refuse_this_one()
     other = b'<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>'
     content = with_cells(HEAD + b'<row r="2"><c r="B2"><v>7</v></c></row>', second=other)
     assert sheet_reader.read_sheet(content).row(1) == ["", 7]
-    with pytest.raises(sheet_reader.FormulaCells):
+    with pytest.raises(sheet_reader.RefusedCells):
         sheet_reader.read_sheet(content, sheet="Hai")
     # A validation's formula in the sheet's extension list is not a cell's.
     extension = (
@@ -278,6 +280,38 @@ ODS = (
 def test_an_opendocument_sheets_formula_is_found_too():
     plain = sheet_reader.read_sheet(opendocument(ODS.format(formula="")))
     assert plain.cell(3, 2) == 2016
-    with translation.override("vi"), pytest.raises(sheet_reader.FormulaCells) as refused:
+    with translation.override("vi"), pytest.raises(sheet_reader.RefusedCells) as refused:
         sheet_reader.read_sheet(opendocument(ODS.format(formula='table:formula="of:=2015+1"')))
-    assert refused.value.cells == [(4, "C")]
+    assert refused.value.cells == [(4, "C", "formula")]
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [
+        (b'<c r="B2"><v>NaN</v></c>', "ô chứa một giá trị không phải là số hữu hạn"),
+        (b'<c r="B2"><v>INF</v></c>', "ô chứa một giá trị không phải là số hữu hạn"),
+        (b'<c r="B2"><v>-1e999</v></c>', "ô chứa một giá trị không phải là số hữu hạn"),
+        (
+            b'<c r="B2" t="inlineStr"><is><t>Nguy_x0000_\xe1\xbb\x85n</t></is></c>',
+            "ô chứa ký tự rỗng (NUL)",
+        ),
+    ],
+    ids=["nan", "infinity", "overflow", "nul"],
+)
+def test_a_cell_that_is_not_a_finite_number_or_holds_a_nul_is_refused_by_place(cell, problem):
+    content = with_cells(HEAD + b'<row r="2"><c r="A2"><v>1</v></c>' + cell + b"</row>")
+    with translation.override("vi"), pytest.raises(sheet_reader.RefusedCells) as refused:
+        sheet_reader.read_sheet(content)
+    assert refused.value.message.startswith(f"Dòng 2, cột B: {problem}")
+    assert refused.value.cells[0][:2] == (2, "B")
+
+
+def test_refused_cells_of_every_kind_are_named_in_sheet_order():
+    cells = (
+        HEAD
+        + b'<row r="2"><c r="C2"><v>NaN</v></c></row>'
+        + b'<row r="3"><c r="A3"><f>1+1</f><v>2</v></c></row>'
+    )
+    with pytest.raises(sheet_reader.RefusedCells) as refused:
+        sheet_reader.read_sheet(with_cells(cells))
+    assert refused.value.cells == [(2, "C", "not_finite"), (3, "A", "formula")]
