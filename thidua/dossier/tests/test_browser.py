@@ -4,6 +4,7 @@ phone widths go to var/screenshots/."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,13 @@ def test_the_supervisor_imports_a_package_and_the_cluster_sees_its_steps(
     sending = make_sending(build_world(), trust, award)
     world = sending.world
     path = tmp_path / "ho-so.zip"
-    path.write_bytes(make_package(world, sending.leader_identity, sending.agency_identity))
+    # pyHanko signs through asyncio.run, which Playwright's running loop forbids in this
+    # thread: the package is signed in another one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        content = pool.submit(
+            make_package, world, sending.leader_identity, sending.agency_identity
+        ).result()
+    path.write_bytes(content)
 
     page = login(sending.supervisor_officer.username)
     page.goto(f"{live_server.url}/dossier/received/")
