@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import textwrap
 from typing import Any
 
 from cryptography import x509
@@ -295,7 +296,7 @@ def _lines(identity: SigningIdentity, role: str, moment: dt.datetime) -> list[st
     if role == rules.PERSON:
         return [identity.subject_name, when]
     organisation = identity.owner_org.name if identity.owner_org else identity.subject_org
-    return [organisation, when]
+    return [*textwrap.wrap(organisation, 24), when]
 
 
 def do_sign_pdf(

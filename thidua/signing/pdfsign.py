@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
 from django.utils.translation import gettext as _
+from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -56,14 +58,43 @@ def load_certificates(pem_text: str) -> list[asn1_x509.Certificate]:
     ]
 
 
+_scaled_font: str | None = None
+
+
 def _font_file() -> str:
+    """Liberation Serif scaled to 1000 units per em, once per process.
+
+    pyHanko writes a TrueType font's glyph widths in the font's own units, which PDF reads as
+    thousandths of an em: Liberation's 2048 units per em would space the letters twice as wide.
+    """
+    global _scaled_font
+    if _scaled_font is not None and Path(_scaled_font).exists():
+        return _scaled_font
     for candidate in FONT_FILES:
         if Path(candidate).exists():
-            return candidate
+            _scaled_font = _scaled(candidate)
+            return _scaled_font
     raise ActionRefused(
         _("The font for the signature boxes (Liberation Serif) is not installed."),
         kind=Refusal.SETTINGS,
     )
+
+
+def _scaled(source: str) -> str:
+    import atexit
+    import tempfile
+
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    font = TTFont(source)
+    if font["head"].unitsPerEm != 1000:
+        scale_upem(font, 1000)
+    handle, target = tempfile.mkstemp(prefix="thidua-font-", suffix=".ttf")
+    os.close(handle)
+    atexit.register(Path(target).unlink, True)
+    font.save(target)
+    return target
 
 
 def open_pdf(pdf: bytes) -> IncrementalPdfFileWriter:
@@ -193,8 +224,17 @@ def _style(role: str, box: rules.Box, lines: list[str], image: bytes | None) -> 
         from PIL import Image
 
         background = PdfImage(Image.open(io.BytesIO(image)))
+    # The leader's text keeps clear of the left third, where the seal goes; the seal's text
+    # sits in its middle.
+    left = round(box.width / 3) + 4 if role == rules.PERSON else 4
+    inner = layout.SimpleBoxLayoutRule(
+        x_align=layout.AxisAlignment.ALIGN_MID,
+        y_align=layout.AxisAlignment.ALIGN_MID,
+        margins=layout.Margins(left=left, right=4, top=4, bottom=4),
+    )
     return TextStampStyle(
         stamp_text="\n".join(line.replace("%", "%%") for line in lines),
+        inner_content_layout=inner,
         text_box_style=TextBoxStyle(font=font, font_size=rules.FONT_SIZE, text_color=colour),
         border_width=0 if role == rules.ATTACHMENT else 1,
         border_color=colour,
