@@ -60,6 +60,8 @@ def changes(entry: Any) -> list[str]:
         field = _field(model, name)
         if field is None or not field.concrete or field.is_relation:
             continue  # ids and keys are no words for a reader
+        if not field.editable or isinstance(field.verbose_name, str):
+            continue  # derived (a search key) or unnamed: no field the reader changed
         label = str(field.verbose_name)
         label = label[:1].upper() + label[1:]
         shown_new = _value(field, new)
