@@ -112,6 +112,10 @@ class ReceivedDossier(models.Model):
     def __str__(self) -> str:
         return f"{self.cluster_name} {self.year}"
 
+    @property
+    def signature_count(self) -> int:
+        return sum(len(item.get("signatures", [])) for item in self.verification)
+
 
 class ReceivedNomination(models.Model):
     """A nomination for review, as the package states it."""

@@ -49,6 +49,23 @@ def received_for(user: Any) -> QuerySet[ReceivedDossier]:
     return found.filter(receiver_id__in=access.lineage(user))
 
 
+def refusals_for(user: Any, limit: int = 20) -> list[dict[str, Any]]:
+    """The latest packages refused to the user's agency: when, who tried, and why."""
+    from thidua.audit.models import AuditEntry
+
+    found = AuditEntry.objects.filter(action="dossier.refuse", object_type="orgs.organization")
+    if not getattr(user, "is_superuser", False):
+        found = found.filter(object_id__in=[str(pk) for pk in access.lineage(user)])
+    return [
+        {
+            "at": entry.at,
+            "by": entry.actor_name,
+            "reasons": list((entry.after or {}).get("reasons", [])),
+        }
+        for entry in found.order_by("-at", "-pk")[:limit]
+    ]
+
+
 def sent_in(year: EmulationYear) -> QuerySet[SentDossier]:
     return (
         SentDossier.objects.filter(year=year)

@@ -194,6 +194,7 @@ def received(request: HttpRequest) -> HttpResponse:
         "dossier/received.html",
         {
             "dossiers": reads.received_for(user),
+            "refusals": reads.refusals_for(user) if can_receive else [],
             "form": form if can_receive else None,
         },
         status=status,

@@ -34,6 +34,7 @@ def test_the_supervisors_officer_imports_a_package_through_the_page(as_user, sen
     assert "Ký số và trả lại" in page
     listing = client.get("/dossier/received/").content.decode()
     assert "Sở Kế hoạch và Đầu tư tỉnh Sơn La" in listing
+    assert "4 chữ ký số nguyên vẹn, tin cậy" in listing
     # Another member's officer may not import, nor see what the ministry received.
     other = as_user(world.lai_chau_officer)
     assert other.get("/dossier/received/").status_code == 403
@@ -52,6 +53,10 @@ def test_a_refused_package_is_told_on_the_page_in_vietnamese(as_user, sending):
     assert "Gói hồ sơ bị từ chối toàn bộ" in page
     assert "Tệp không phải là gói hồ sơ (tệp .zip)." in page
     assert not ReceivedDossier.objects.exists()
+    # The refusal stays listed for the agency, with its reasons.
+    listing = client.get("/dossier/received/").content.decode()
+    assert "Các gói hồ sơ bị từ chối" in listing
+    assert "Tệp không phải là gói hồ sơ (tệp .zip)." in listing
 
 
 def test_the_year_page_offers_each_person_their_own_step(as_user, sending):
