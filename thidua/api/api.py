@@ -25,7 +25,19 @@ from thidua.errors import ActionRefused, Refusal
 from thidua.lib.text import sort_key
 from thidua.orgs.models import Organization, Succession
 
-from . import awards, errors, indicators, schemas, scoring, voting
+from . import (
+    awards,
+    bulk,
+    conference,
+    errors,
+    events,
+    indicators,
+    records,
+    schemas,
+    scoring,
+    setup_year,
+    voting,
+)
 from .auth import TokenAuth, TokenRefused
 from .schemas import ERRORS, Id, Slug
 
@@ -38,8 +50,13 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    return api.create_response(request, {"detail": message}, status=status)
+def _error(
+    request: HttpRequest, message: str, status: int, details: list[str] | None = None
+) -> HttpResponse:
+    answer: dict[str, Any] = {"detail": message}
+    if details:
+        answer["details"] = details
+    return api.create_response(request, answer, status=status)
 
 
 @api.exception_handler(Http404)
@@ -54,8 +71,9 @@ def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(ActionRefused)
 def refused(request: HttpRequest, exc: ActionRefused) -> HttpResponse:
-    """The status of the refusal's kind, the one a page answers with for the same refusal."""
-    return _error(request, exc.message, exc.status)
+    """The status of the refusal's kind, the one a page answers with for the same refusal;
+    its details (each bad row, say) follow, as the page lists them under the message."""
+    return _error(request, exc.message, exc.status, exc.details)
 
 
 @api.exception_handler(AuthenticationError)
@@ -252,3 +270,8 @@ api.add_router("/", indicators.router)
 api.add_router("/", scoring.router)
 api.add_router("/", voting.router)
 api.add_router("/", awards.router)
+api.add_router("/", records.router)
+api.add_router("/", setup_year.router)
+api.add_router("/", conference.router)
+api.add_router("/", bulk.router)
+api.add_router("/", events.router)

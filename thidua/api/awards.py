@@ -12,15 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from thidua import access
 from thidua.award_history.models import AwardRecord, AwardType, TaskRating
-from thidua.awards import rules
+from thidua.awards import actions, rules
 from thidua.awards.eligibility import judge_year
+from thidua.awards.forms import DecisionForm, NominationEditForm, NominationForm, ReturnForm
 from thidua.awards.models import Nomination
 from thidua.awards.problems import VERDICT_LABELS, describe
 from thidua.awards.reads import search_key
@@ -29,7 +31,8 @@ from thidua.lib.text import sort_key
 from thidua.orgs import rules as org_rules
 from thidua.orgs.models import Organization, Person, PersonPosition, Succession
 
-from .schemas import ERRORS, MAX_ID, NO_NUL, Id, Slug
+from .forms import bound, cleaned
+from .schemas import ERRORS, MAX_ID, NO_NUL, Error, Id, Slug
 
 router = Router(tags=["nominations and awards"])
 
@@ -299,3 +302,202 @@ def person_history(request: HttpRequest, slug: Slug, year: int, person_id: Id) -
         "awards": _records(AwardRecord.objects.filter(person=person)),
         "ratings": _ratings(TaskRating.objects.filter(person=person)),
     }
+
+
+# --- nominations: drafting, submitting, compiling, deciding --------------------------------
+
+
+CleanRecord = Field(
+    default="",
+    pattern="^(|yes|no)$",
+    description='"yes": no discipline, investigation or open complaint; "no": under one; '
+    '"": not confirmed yet.',
+)
+
+
+class NominationIn(Schema):
+    person: int | None = Field(default=None, ge=1, le=MAX_ID, description="An individual's id.")
+    collective: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="A collective's (a unit's) id."
+    )
+    award: str = Field(max_length=40, pattern=NO_NUL, description="The award's code.")
+    summary: str = Field(max_length=100_000, pattern=NO_NUL)
+    clean_record: str = CleanRecord
+
+
+class NominationUpdate(Schema):
+    summary: str = Field(max_length=100_000, pattern=NO_NUL)
+    clean_record: str = CleanRecord
+    version: str = Field(
+        default="",
+        max_length=64,
+        pattern=NO_NUL,
+        description="The nomination's version as read; a newer edit made meanwhile is kept.",
+    )
+
+
+class ReturnIn(Schema):
+    reason: str = Field(max_length=10_000, pattern=NO_NUL)
+
+
+class DecisionIn(Schema):
+    authority: str = Field(max_length=40, pattern=NO_NUL)
+    number: str = Field(
+        default="", max_length=1000, pattern=NO_NUL, description="Empty: the register's next."
+    )
+    date: dt.date
+    place: str = Field(default="", max_length=1000, pattern=NO_NUL)
+    issuer_name: str = Field(max_length=1000, pattern=NO_NUL)
+    signer_title: str = Field(default="", max_length=1000, pattern=NO_NUL)
+    signer_name: str = Field(max_length=1000, pattern=NO_NUL)
+
+
+class DecisionOut(Schema):
+    id: int
+    number: str
+    date: dt.date
+    issuer: str
+    nominations: int = Field(description="How many approved nominations it decides.")
+
+
+class Compiled(Schema):
+    compiled: list[int] = Field(description="The ids of the nominations compiled.")
+
+
+def _detail_of(emulation_year: EmulationYear, nomination_id: int) -> dict[str, Any]:
+    n = Nomination.objects.select_related(*_LOADED, "record").get(
+        pk=nomination_id, year=emulation_year
+    )
+    judgement = judge_year(emulation_year)[n.pk]
+    return {
+        **_nomination(n, _verdict(judgement, _names())),
+        "summary": n.summary,
+        "clean_record": n.clean_record,
+        "return_reason": n.return_reason,
+        "files": [f.name for f in n.files.all()],
+        "decision_number": n.record.decision_number if n.record else None,
+        "decision_date": n.record.decision_date if n.record else None,
+    }
+
+
+def _of_year(emulation_year: EmulationYear, nomination_id: int) -> Nomination:
+    found = (
+        Nomination.objects.select_related(*_LOADED, "year__cluster")
+        .filter(pk=nomination_id, year=emulation_year)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def _award_id(code: str) -> Any:
+    """The award's id for the page's form; an unknown code, which the form refuses."""
+    found = AwardType.objects.filter(code=code).values_list("pk", flat=True).first()
+    return found if found is not None else code
+
+
+@router.post(YEAR + "/nominations", response={201: NominationDetail, 409: Error, **ERRORS})
+def nomination_new(request: HttpRequest, slug: Slug, year: int, body: NominationIn) -> Any:
+    """The unit's officer drafts a nomination of one of the unit's people or collectives."""
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
+    own = access.roles_in_year(request.user, emulation_year).own_member_org_id
+    if own is None:
+        raise PermissionDenied("awards.draft")
+    unit = access.get_membership_for(request.user, emulation_year, own, "awards.draft").organization
+    values = {**body.dict(), "award_type": _award_id(body.award)}
+    data = cleaned(bound(NominationForm, values, unit=unit))
+    drafted = actions.do_draft_nomination(
+        emulation_year, unit=unit, acting_user=request.user, **data
+    )
+    return Status(201, _detail_of(emulation_year, drafted.pk))
+
+
+@router.post(
+    YEAR + "/nominations/{nomination_id}/update",
+    response={200: NominationDetail, 409: Error, **ERRORS},
+)
+def nomination_update(
+    request: HttpRequest, slug: Slug, year: int, nomination_id: Id, body: NominationUpdate
+) -> Any:
+    """The unit changes its draft's (or returned nomination's) summary and clean record."""
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
+    nomination = _of_year(emulation_year, nomination_id)
+    data = cleaned(bound(NominationEditForm, body.dict()))
+    actions.do_update_nomination(nomination, acting_user=request.user, **data)
+    return _detail_of(emulation_year, nomination.pk)
+
+
+def _step(request: HttpRequest, slug: str, year: int, nomination_id: int, step: Any) -> Any:
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
+    nomination = _of_year(emulation_year, nomination_id)
+    step(nomination)
+    return _detail_of(emulation_year, nomination.pk)
+
+
+@router.post(
+    YEAR + "/nominations/{nomination_id}/submit",
+    response={200: NominationDetail, 409: Error, **ERRORS},
+)
+def nomination_submit(request: HttpRequest, slug: Slug, year: int, nomination_id: Id) -> Any:
+    """The unit's leader submits the draft to the cluster."""
+    return _step(
+        request, slug, year, nomination_id,
+        lambda n: actions.do_submit_nomination(n, acting_user=request.user),
+    )  # fmt: skip
+
+
+@router.post(
+    YEAR + "/nominations/{nomination_id}/approve",
+    response={200: NominationDetail, 409: Error, **ERRORS},
+)
+def nomination_approve(request: HttpRequest, slug: Slug, year: int, nomination_id: Id) -> Any:
+    """The deciding authority approves a compiled nomination."""
+    return _step(
+        request, slug, year, nomination_id,
+        lambda n: actions.do_approve_nomination(n, acting_user=request.user),
+    )  # fmt: skip
+
+
+@router.post(
+    YEAR + "/nominations/{nomination_id}/return",
+    response={200: NominationDetail, 409: Error, **ERRORS},
+)
+def nomination_return(
+    request: HttpRequest, slug: Slug, year: int, nomination_id: Id, body: ReturnIn
+) -> Any:
+    """The deciding authority returns a nomination to its unit, saying why."""
+    data = cleaned(bound(ReturnForm, body.dict()))
+    return _step(
+        request, slug, year, nomination_id,
+        lambda n: actions.do_return_nomination(
+            n, reason=data["reason"], acting_user=request.user
+        ),
+    )  # fmt: skip
+
+
+@router.post(YEAR + "/proposal", response={200: Compiled, 409: Error, **ERRORS})
+def compile_proposal(request: HttpRequest, slug: Slug, year: int) -> Any:
+    """The secretariat compiles every submitted nomination into the cluster's proposal."""
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.compile")
+    compiled = actions.do_compile_proposal(emulation_year, acting_user=request.user)
+    return {"compiled": [n.pk for n in compiled]}
+
+
+@router.post(YEAR + "/decisions", response={201: DecisionOut, 409: Error, **ERRORS})
+def record_decision(request: HttpRequest, slug: Slug, year: int, body: DecisionIn) -> Any:
+    """The deciding authority records its decision on the approved nominations: each becomes
+    an entry of the award history."""
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.decide")
+    data = cleaned(bound(DecisionForm, body.dict()))
+    decision = actions.do_record_decision(emulation_year, acting_user=request.user, **data)
+    return Status(
+        201,
+        {
+            "id": decision.pk,
+            "number": decision.number,
+            "date": decision.date,
+            "issuer": decision.issuer_name,
+            "nominations": decision.records.count(),
+        },
+    )

@@ -7,12 +7,16 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Path, Schema
+from pydantic import Field
 
 from thidua.cycle.models import Phase
 
 
 class Error(Schema):
     detail: str
+    details: list[str] = Field(
+        default_factory=list, description="What the refusal found, item by item, if any."
+    )
 
 
 # Every endpoint may answer with these; 400 and 422 are malformed or invalid input.

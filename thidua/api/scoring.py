@@ -11,15 +11,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
 from thidua import access
-from thidua.scoring import reads
-from thidua.scoring.models import Score, SelfAssessment
+from thidua.cycle.models import Membership
+from thidua.errors import ActionRefused, Refusal
+from thidua.scoring import actions, reads
+from thidua.scoring.forms import AssignForm, DisputeForm, ReviewForm, ScoresForm, SettleForm
+from thidua.scoring.models import Dispute, ReviewAssignment, Score, SelfAssessment
 from thidua.scoring.problems import describe, label
 
-from .schemas import ERRORS, Id, Slug, number
+from .forms import bound, cleaned
+from .schemas import ERRORS, NO_NUL, Error, Id, Slug, number
 
 router = Router(tags=["scoring"])
 
@@ -209,3 +214,200 @@ def ranking(request: HttpRequest, slug: Slug, year: int) -> dict[str, Any]:
             for s in result.standings
         ],
     }
+
+
+# --- self-assessment, cross-check and disputes ----------------------------------------------
+
+# Points as the page takes them: a number, or text such as "12,5" or "12.5"; null: none.
+Points = float | str | None
+Number = Field(max_length=20, pattern=NO_NUL, description="The criterion's number.")
+
+
+class ScoreIn(Schema):
+    points: Points = Field(default=None, description='A number, or text such as "12,5".')
+    explanation: str = Field(default="", max_length=100_000, pattern=NO_NUL)
+
+
+class ScoresIn(Schema):
+    scores: dict[str, ScoreIn] = Field(
+        description="By criterion number. As on the page's form, a scored item left out is "
+        "saved unscored."
+    )
+
+
+class ReviewIn(Schema):
+    points: Points = Field(default=None, description="Null: the item is not reviewed.")
+    reason: str = Field(default="", max_length=100_000, pattern=NO_NUL)
+
+
+class ReviewsIn(Schema):
+    reviews: dict[str, ReviewIn] = Field(
+        description="By criterion number; an item left out is saved unreviewed."
+    )
+
+
+class DisputeIn(Schema):
+    criterion: str = Number
+    reason: str = Field(max_length=100_000, pattern=NO_NUL)
+
+
+class SettleIn(Schema):
+    criterion: str = Number
+    points: Points
+    reason: str = Field(max_length=100_000, pattern=NO_NUL)
+
+
+class AssignIn(Schema):
+    reviewers: dict[str, int] = Field(
+        description="For each member (by organisation id), the organisation id of the member "
+        "who cross-checks it.",
+        json_schema_extra={"propertyNames": {"pattern": "^[0-9]{1,18}$"}},
+    )
+
+
+class AssignmentOut(Schema):
+    organization_id: int
+    reviewer_id: int
+
+
+def _points(value: Points) -> str:
+    return "" if value is None else str(value)
+
+
+def _leaf_fields(tree: reads.TableTree, given: dict[str, Any], second: str) -> dict[str, Any]:
+    """The page's field names (`points_<id>`, and `explanation_<id>` or `reason_<id>`) for
+    the values given by criterion number; a number that is not a scored item is refused."""
+    leaves = {leaf.number: leaf.pk for leaf in tree.leaves}
+    values: dict[str, Any] = {}
+    for criterion, entry in given.items():
+        if criterion not in leaves:
+            raise ActionRefused(
+                _("The criterion is not a scored item of this year's table."),
+                kind=Refusal.INVALID,
+            )
+        values[f"points_{leaves[criterion]}"] = _points(entry.points)
+        values[f"{second}_{leaves[criterion]}"] = getattr(entry, second)
+    return values
+
+
+def _unit(request: HttpRequest, slug: str, year: int, org_id: int, perm: str) -> Membership:
+    emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
+    return access.get_membership_for(request.user, emulation_year, org_id, perm)
+
+
+@router.post(YEAR + "/units/{org_id}/scores", response={200: AssessmentOut, 409: Error, **ERRORS})
+def save_scores(request: HttpRequest, slug: Slug, year: int, org_id: Id, body: ScoresIn) -> Any:
+    """The unit's officers save its draft self-scores, with their explanations."""
+    membership = _unit(request, slug, year, org_id, "scoring.view_unit")
+    table = reads.table_of(membership.year)
+    if table is None or not table.is_locked:
+        # Before the table is locked the year is not in self-assessment: the action says so.
+        actions.do_save_self_scores(membership, entries={}, acting_user=request.user)
+        raise Http404
+    tree = reads.load_tree(table)
+    form = bound(ScoresForm, _leaf_fields(tree, body.scores, "explanation"), tree=tree)
+    cleaned(form)
+    actions.do_save_self_scores(membership, entries=form.entries(), acting_user=request.user)
+    return assessment(request, slug, year, org_id)
+
+
+@router.post(YEAR + "/units/{org_id}/submit", response={200: AssessmentOut, 409: Error, **ERRORS})
+def submit_scores(request: HttpRequest, slug: Slug, year: int, org_id: Id) -> Any:
+    """The unit's leader submits its self-assessment, once."""
+    membership = _unit(request, slug, year, org_id, "scoring.submit")
+    actions.do_submit_assessment(membership, acting_user=request.user)
+    return assessment(request, slug, year, org_id)
+
+
+@router.post(YEAR + "/units/{org_id}/review", response={200: AssessmentOut, 409: Error, **ERRORS})
+def save_review(request: HttpRequest, slug: Slug, year: int, org_id: Id, body: ReviewsIn) -> Any:
+    """The assigned reviewer confirms or changes the member's self-scores, with reasons."""
+    membership = _unit(request, slug, year, org_id, "scoring.review")
+    assignment = (
+        ReviewAssignment.objects.filter(reviewed=membership)
+        .select_related("reviewer__organization", "reviewed__year")
+        .first()
+    )
+    submitted = (
+        SelfAssessment.objects.filter(membership=membership, submitted_at__isnull=False)
+        .select_related("table")
+        .first()
+    )
+    if assignment is None or submitted is None:
+        raise ActionRefused(
+            _("Only the assigned reviewer can cross-check this member.")
+            if assignment is None
+            else _("The member has not submitted its self-assessment."),
+            kind=Refusal.NOT_YOURS if assignment is None else Refusal.WRONG_STATUS,
+        )
+    tree = reads.load_tree(submitted.table)
+    form = bound(ReviewForm, _leaf_fields(tree, body.reviews, "reason"), tree=tree)
+    cleaned(form)
+    actions.do_save_review(assignment, entries=form.entries(), acting_user=request.user)
+    return assessment(request, slug, year, org_id)
+
+
+def _score_of(membership: Membership, criterion: str) -> Score:
+    found = (
+        Score.objects.select_related("assessment__membership__year", "criterion")
+        .filter(assessment__membership=membership, criterion__number=criterion)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+@router.post(YEAR + "/units/{org_id}/disputes", response={200: AssessmentOut, 409: Error, **ERRORS})
+def raise_dispute(request: HttpRequest, slug: Slug, year: int, org_id: Id, body: DisputeIn) -> Any:
+    """The reviewed member contests the review of one item, saying why."""
+    membership = _unit(request, slug, year, org_id, "scoring.dispute")
+    score = _score_of(membership, body.criterion)
+    data = cleaned(bound(DisputeForm, {"reason": body.reason}))
+    actions.do_raise_dispute(score, reason=data["reason"], acting_user=request.user)
+    return assessment(request, slug, year, org_id)
+
+
+@router.post(
+    YEAR + "/units/{org_id}/disputes/settle",
+    response={200: AssessmentOut, 409: Error, **ERRORS},
+)
+def settle_dispute(request: HttpRequest, slug: Slug, year: int, org_id: Id, body: SettleIn) -> Any:
+    """The secretariat settles a dispute: these points stand."""
+    emulation_year = access.get_year_for(request.user, slug, year, "scoring.manage")
+    membership = access.get_membership_for(
+        request.user, emulation_year, org_id, "scoring.view_unit"
+    )
+    dispute = (
+        Dispute.objects.select_related(
+            "score__criterion", "score__assessment__membership__year", "score__assessment__table"
+        )
+        .filter(score=_score_of(membership, body.criterion))
+        .first()
+    )
+    if dispute is None:
+        raise Http404
+    data = cleaned(bound(SettleForm, {"points": _points(body.points), "reason": body.reason}))
+    actions.do_settle_dispute(
+        dispute, points_settled=data["points"], reason=data["reason"], acting_user=request.user
+    )
+    return assessment(request, slug, year, org_id)
+
+
+@router.post(YEAR + "/reviewers", response={200: list[AssignmentOut], 409: Error, **ERRORS})
+def assign_reviewers(request: HttpRequest, slug: Slug, year: int, body: AssignIn) -> Any:
+    """The secretariat sets who cross-checks whom, one reviewer for each member."""
+    emulation_year = access.get_year_for(request.user, slug, year, "scoring.manage")
+    members = list(Membership.objects.filter(year=emulation_year).select_related("organization"))
+    by_org = {str(m.organization_id): m.pk for m in members}
+    values = {
+        f"reviewer_{by_org.get(reviewed, reviewed)}": by_org.get(str(reviewer), reviewer)
+        for reviewed, reviewer in body.reviewers.items()
+    }
+    form = bound(AssignForm, values, members=members)
+    cleaned(form)
+    done = actions.do_assign_reviewers(emulation_year, plan=form.plan(), acting_user=request.user)
+    orgs = {m.pk: m.organization_id for m in members}
+    return [
+        {"organization_id": orgs[a.reviewed_id], "reviewer_id": orgs[a.reviewer_id]} for a in done
+    ]

@@ -8,7 +8,7 @@ disclosure setting. A receipt code is returned once, in the answer to the ballot
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
@@ -18,9 +18,11 @@ from thidua import access
 from thidua.cycle.models import EmulationYear
 from thidua.lib.text import sort_key
 from thidua.voting import actions, reads
+from thidua.voting.forms import PaperCountForm, PollForm
 from thidua.voting.models import Candidate, Poll
 
-from .schemas import ERRORS, NO_NUL, Error, Id, Slug
+from .forms import bound, cleaned
+from .schemas import ERRORS, MAX_ID, NO_NUL, Error, Id, Slug
 
 router = Router(tags=["polls"])
 
@@ -247,3 +249,134 @@ def check_receipt(
     if reads.count(poll) is None:
         raise Http404
     return {"counted": actions.receipt_is_counted(poll, body.code)}
+
+
+# --- preparing, opening and closing polls; the paper count ---------------------------------
+
+Choice = Field(max_length=40, pattern=NO_NUL)
+
+
+class PollIn(Schema):
+    title: str = Field(max_length=1000, pattern=NO_NUL)
+    purpose: str = Choice
+    method: str = Choice
+    units: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        default_factory=list,
+        max_length=500,
+        description="Candidate units: ids of the year's members.",
+    )
+    people: list[Annotated[str, Field(max_length=1000, pattern=NO_NUL)]] = Field(
+        default_factory=list, max_length=500, description="Candidate people: full names."
+    )
+    max_choices: int = Field(default=1, ge=-32768, le=32767)
+    seats: int | None = Field(default=1, ge=-32768, le=32767, description="Null: no limit.")
+    allow_self_vote: bool = False
+    threshold_base: str = Choice
+    threshold: str = Field(default="1/2", max_length=100, pattern=NO_NUL)
+    strict: bool = Field(default=True, description="More than the threshold, not only equal.")
+    tie_rule: str = Choice
+    disclosure: str = Choice
+    next_round: str = Field(default="leading", max_length=40, pattern=NO_NUL)
+    next_round_size: int = Field(default=2, ge=-32768, le=32767)
+    closes_at: dt.datetime | None = None
+
+
+class PaperCountIn(Schema):
+    ballots_cast: int = Field(ge=-(2**31), le=2**31 - 1)
+    blank_ballots: int = Field(default=0, ge=-(2**31), le=2**31 - 1)
+    votes: dict[str, int] = Field(
+        default_factory=dict,
+        description="Votes by candidate id; a candidate left out has none.",
+        json_schema_extra={"propertyNames": {"pattern": "^[0-9]{1,18}$"}},
+    )
+
+
+def _poll_values(body: PollIn) -> dict[str, Any]:
+    values = body.dict()
+    values["people"] = "\n".join(values["people"])
+    return values
+
+
+def _poll_form(year: EmulationYear, body: PollIn) -> PollForm:
+    form = bound(PollForm, _poll_values(body), year=year)
+    cleaned(form)
+    return form
+
+
+@router.post(YEAR, response={201: PollDetail, 409: Error, **ERRORS})
+def poll_create(request: HttpRequest, slug: Slug, year: int, body: PollIn) -> Any:
+    """The secretariat prepares a poll: its candidates and rules. It opens later."""
+    emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
+    form = _poll_form(emulation_year, body)
+    poll = actions.do_create_poll(emulation_year, spec=form.spec(), acting_user=request.user)
+    return Status(201, poll_detail(request, slug, year, poll.pk))
+
+
+@router.post(YEAR + "/{poll_id}/update", response={200: PollDetail, 409: Error, **ERRORS})
+def poll_update(request: HttpRequest, slug: Slug, year: int, poll_id: Id, body: PollIn) -> Any:
+    """Change a poll's candidates or rules, until it opens."""
+    emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
+    poll = _poll_of(emulation_year, poll_id)
+    form = _poll_form(emulation_year, body)
+    actions.do_update_poll(poll, spec=form.spec(), acting_user=request.user)
+    return poll_detail(request, slug, year, poll.pk)
+
+
+def _manage(request: HttpRequest, slug: str, year: int, poll_id: int, action: Any) -> Any:
+    emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
+    poll = _poll_of(emulation_year, poll_id)
+    changed = action(poll, acting_user=request.user)
+    shown = changed.pk if isinstance(changed, Poll) else poll.pk
+    return poll_detail(request, slug, year, shown)
+
+
+@router.post(YEAR + "/{poll_id}/open", response={200: PollDetail, 409: Error, **ERRORS})
+def poll_open(request: HttpRequest, slug: Slug, year: int, poll_id: Id) -> Any:
+    """Open the poll for ballots; its settings and its voters are fixed from now."""
+    return _manage(request, slug, year, poll_id, actions.do_open_poll)
+
+
+@router.post(YEAR + "/{poll_id}/close", response={200: PollDetail, 409: Error, **ERRORS})
+def poll_close(request: HttpRequest, slug: Slug, year: int, poll_id: Id) -> Any:
+    """Close the poll: its ballots are counted and its box is published."""
+    return _manage(request, slug, year, poll_id, actions.do_close_poll)
+
+
+@router.post(YEAR + "/{poll_id}/runoff", response={200: PollDetail, 409: Error, **ERRORS})
+def poll_runoff(request: HttpRequest, slug: Slug, year: int, poll_id: Id) -> Any:
+    """Open the next round the closed poll's count calls for; the answer is the new round."""
+    return _manage(request, slug, year, poll_id, actions.do_open_next_round)
+
+
+@router.post(YEAR + "/{poll_id}/paper-count", response={200: PollDetail, 409: Error, **ERRORS})
+def paper_count(
+    request: HttpRequest, slug: Slug, year: int, poll_id: Id, body: PaperCountIn
+) -> Any:
+    """Enter the count of a poll held on paper; another member of the secretariat confirms it."""
+    emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
+    poll = _poll_of(emulation_year, poll_id)
+    values: dict[str, Any] = {
+        "ballots_cast": body.ballots_cast,
+        "blank_ballots": body.blank_ballots,
+    }
+    candidates = reads.candidates_of(poll)
+    values |= {f"votes_{c.pk}": 0 for c in candidates}  # a candidate left out has none
+    values |= {f"votes_{candidate}": votes for candidate, votes in body.votes.items()}
+    form = bound(PaperCountForm, values, candidates=candidates)
+    data = cleaned(form)
+    actions.do_enter_paper_count(
+        poll,
+        ballots_cast=data["ballots_cast"],
+        blank_ballots=data["blank_ballots"],
+        votes=form.votes(),
+        acting_user=request.user,
+    )
+    return poll_detail(request, slug, year, poll.pk)
+
+
+@router.post(
+    YEAR + "/{poll_id}/paper-count/confirm", response={200: PollDetail, 409: Error, **ERRORS}
+)
+def paper_count_confirm(request: HttpRequest, slug: Slug, year: int, poll_id: Id) -> Any:
+    """A second member of the secretariat confirms the paper count."""
+    return _manage(request, slug, year, poll_id, actions.do_confirm_paper_count)
