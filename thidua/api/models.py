@@ -67,3 +67,32 @@ class ApiToken(models.Model):
     @property
     def may_write(self) -> bool:
         return self.scope == self.Scope.WRITE
+
+
+class IdempotentRequest(models.Model):
+    """A write sent with an `Idempotency-Key`: claimed before its action runs, then holding the
+    answer, so that a retry with the same key replays the answer instead of acting twice.
+
+    The key is the client's, so it is unique per token owner only; `fingerprint` is a hash of
+    the method, the path and the body, to refuse the same key reused for another request.
+    `status` is null while the first request is still running.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotent_requests"
+    )
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_answer_per_key_per_user"),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotent_created_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.key}"
