@@ -7,13 +7,15 @@ Appendix I as docs/signing.md records it).
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import pem
@@ -95,6 +97,23 @@ def _scaled(source: str) -> str:
     atexit.register(Path(target).unlink, True)
     font.save(target)
     return target
+
+
+T = TypeVar("T")
+
+
+def outside_event_loop(work: Callable[[], T]) -> T:
+    """Run pyHanko's synchronous calls (each runs `asyncio.run`) where no event loop runs.
+
+    A thread that already runs a loop (an async server, a browser test's driver) hands the
+    work to a thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 def open_pdf(pdf: bytes) -> IncrementalPdfFileWriter:
@@ -205,9 +224,8 @@ def sign(
     )
     out = io.BytesIO()
     try:
-        signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec).sign_pdf(
-            writer, output=out
-        )
+        pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
+        outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=out))
     except (SigningError, PdfError, ValueError) as failure:
         raise ActionRefused(
             _("The document could not be signed: %(error)s") % {"error": failure},

@@ -31,6 +31,7 @@ from pyhanko_certvalidator import ValidationContext
 from thidua.errors import ActionRefused, Refusal
 
 from . import rules
+from .pdfsign import outside_event_loop
 
 ACCEPTED_LEVELS = (
     ModificationLevel.NONE,
@@ -190,7 +191,8 @@ def _check(sig: Any) -> SignatureReport:
             problems=[_("The signature %(field)s cannot be read.") % {"field": name}],
         )
     try:
-        status = validate_pdf_signature(sig, validation_context())
+        context = validation_context()
+        status = outside_event_loop(lambda: validate_pdf_signature(sig, context))
     except (SignatureValidationError, PdfError, ValueError) as failure:
         return SignatureReport(
             field_name=name,
