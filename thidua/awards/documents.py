@@ -290,14 +290,31 @@ def certificates_pdf(
     parts are joined into one file (pypdf). `progress(done, total)` counts the certificates.
     Refused, with nothing kept, if a certificate did not come out as exactly one page.
     """
-    found = _granted(decision)
+    return holders_pdf(decision, _granted(decision), paper=paper, progress=progress)
+
+
+def holders_pdf(
+    decision: Decision,
+    found: Sequence[Holder],
+    *,
+    paper: Paper = PAPERS["a4"],
+    progress: Callable[[int, int], None] | None = None,
+    template: bytes | None = None,
+) -> bytes:
+    """The certificates of `found` as one PDF (see certificates_pdf); through `template`,
+    else the decision's own Word template if its cluster uses one, else thidua's layout."""
+    template = template or user_template(decision, CERTIFICATES)
     total = len(found)
     writer = PdfWriter()
     if progress is not None:
         progress(0, total)
     for start in range(0, total, PDF_CHUNK):
         part = found[start : start + PDF_CHUNK]
-        data = pdf.pdf_of(_certificates_docx(decision, part, paper))
+        data = pdf.pdf_of(
+            template_certificates(template, decision_context(decision, part), part)
+            if template is not None
+            else lay_out_certificates(decision, part, paper)
+        )
         reader = PdfReader(io.BytesIO(data))
         if len(reader.pages) != len(part):
             raise ActionRefused(
