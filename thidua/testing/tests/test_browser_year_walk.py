@@ -69,6 +69,7 @@ class Walk:
         self.base = base
         self._login = login
         self.checks = PageChecks()
+        self.menu_seen: set[str] = set()
         # A long walk on a shared machine: a slow page is not a broken one.
         page.context.set_default_timeout(WAIT_MS)
         page.context.set_default_navigation_timeout(WAIT_MS)
@@ -81,6 +82,19 @@ class Walk:
         response = self.page.goto(self.base + path)
         assert response is not None and response.status == status, f"{path}: {response}"
         self.checks.visit(self.page, label)
+
+    def menu(self, who: str) -> None:
+        """Every page the person's main menu offers, each checked like the rest."""
+        links = self.page.get_by_test_id("main-menu").locator("a")
+        targets = [
+            (links.nth(i).get_attribute("href") or "", links.nth(i).inner_text().strip())
+            for i in range(links.count())
+        ]
+        assert targets, f"{who} has an empty menu"
+        for href, label in targets:
+            if href.startswith("/") and href not in self.menu_seen:
+                self.menu_seen.add(href)
+                self.go(href, f"{who}: trình đơn «{label}»")
 
     def screenshots(self, name: str) -> None:
         """The page as it is, at both widths, under var/screenshots/ (to look at)."""
@@ -259,6 +273,21 @@ def self_assessment(walk: Walk) -> None:
     page.get_by_test_id("submit-assessment").click()
     walk.message("Đã gửi bản tự chấm điểm.")
     walk.seen("lai-chau-canbo: bản tự chấm đã gửi")
+    # The dashboard's chart and table say so at once; the others have not submitted yet.
+    walk.dashboard("lai-chau-canbo: bảng điều khiển sau khi gửi")
+    for key, said in (("lai_chau", "Đã gửi"), ("son_la", "Chưa gửi")):
+        org = world.orgs[key].pk
+        bar = page.get_by_test_id("progress-chart").locator(
+            f"[data-org='{org}'] [data-step='scoring.self_assessed']"
+        )
+        expect(bar.locator(".progress-text")).to_have_text(said)
+        expect(bar.locator("progress")).to_have_attribute(
+            "value", "1" if key == "lai_chau" else "0"
+        )
+        cell = page.get_by_test_id("members").locator(
+            f"tr[data-org='{org}'] td[data-step='scoring.self_assessed']"
+        )
+        expect(cell).to_have_text(said)
     leaves = {c.number: c.pk for c in Criterion.objects.filter(table__year=world.year)}
     for key in ("son_la", "cao_bang"):
         scoring_actions.do_save_self_scores(
@@ -436,10 +465,9 @@ def test_a_whole_year_as_every_persona(walk: Walk) -> None:
     walk.as_("son-la-canbo")
     walk.move_to(Phase.CLOSED)
     walk.go(world.url + "history/", "lịch sử thay đổi")
-    walk.go("/notifications/", "thông báo")
-    walk.go("/account/tokens/", "mã truy cập API")
+    walk.menu("son-la-canbo")
     walk.as_("vu-tdkt")
-    walk.go("/awards/", "danh mục khen thưởng")
+    walk.menu("vu-tdkt")
     walk.go(f"/c/{world.cluster.slug}/", "cụm thi đua: các năm")
     walk.as_("yen-bai-canbo")
     walk.go(world.url, "yen-bai-canbo: năm của cụm khác (404)", status=404)
