@@ -6,7 +6,9 @@ The document is a summary report in the Decree 30 layout with a 190-row table (`
 is the size of the demo's proposal list), built by `thidua.lib.docformat`. Measured: building
 the .docx; the first PDF (no resident converter yet: it is started in the background and this
 PDF is made by a one-shot LibreOffice); later PDFs through the resident converter; and, for
-comparison, PDFs made one-shot every time (THIDUA_PDF_SERVER empty). Needs LibreOffice and
+comparison, PDFs made one-shot every time (THIDUA_PDF_SERVER empty); and where the time goes:
+the same converter reading the .docx only (to plain text), and the document without its
+table's rows, hence the cost of one row. Needs LibreOffice and
 python3-uno (scripts/bootstrap.sh). Stops the converter it started.
 """
 
@@ -20,6 +22,7 @@ import shutil
 import statistics
 import sys
 import time
+import xmlrpc.client
 from collections.abc import Callable
 from pathlib import Path
 
@@ -77,6 +80,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.test import override_settings
 
     from thidua.lib import pdf
@@ -92,6 +96,12 @@ def main() -> None:
         while not pdf.warm_up() and time.monotonic() < deadline:
             time.sleep(0.2)
         later = [timed(lambda: pdf.to_pdf(docx)) for _ in range(runs)]
+        # Where a PDF's time goes: LibreOffice reading the .docx (a plain-text export lays
+        # nothing out for print), and the same document without its table's rows.
+        address = settings.THIDUA_PDF_SERVER
+        read_only = [timed(lambda: _convert(address, docx, "txt")) for _ in range(runs)]
+        no_rows = build(0)
+        without_rows = [timed(lambda: _convert(address, no_rows, "pdf")) for _ in range(runs)]
         pdf.stop_started()
     with override_settings(THIDUA_SOFFICE=soffice, THIDUA_PDF_SERVER=""):
         one_shot = [timed(lambda: pdf.to_pdf(docx)) for _ in range(max(3, runs // 3))]
@@ -103,6 +113,23 @@ def main() -> None:
         f"max {max(later):.2f} s ({runs} runs, resident converter)"
     )
     print(f"one-shot PDFs      median {statistics.median(one_shot):.2f} s ({len(one_shot)} runs)")
+    print(f"reading it only    median {statistics.median(read_only):.2f} s (to text, no PDF)")
+    print(
+        f"no table rows      median {statistics.median(without_rows):.2f} s (PDF, same converter)"
+    )
+    per_row = (statistics.median(later) - statistics.median(without_rows)) / max(1, arguments.rows)
+    print(f"each table row     {per_row * 1000:.1f} ms of the PDF's time")
+
+
+def _convert(address: str, docx: bytes, to: str) -> bytes:
+    """The resident converter's answer for `docx` converted `to` a format (its API 3)."""
+    host, _colon, port = address.rpartition(":")
+    with xmlrpc.client.ServerProxy(f"http://{host}:{port}", allow_none=True) as proxy:
+        result = proxy.convert(
+            None, xmlrpc.client.Binary(docx), None, to, None, [], False, None, None
+        )
+    assert isinstance(result, xmlrpc.client.Binary)
+    return result.data
 
 
 if __name__ == "__main__":
