@@ -114,7 +114,7 @@ def test_pkcs11_token_signs_and_wrong_pins_are_counted_then_stopped(
     for count in (1, 2):
         with pytest.raises(ActionRefused) as refused:
             sign_as_leader(world, identity, sample_pdf(), secret="000000")
-        assert f"{count} of 2" in refused.value.message or f"{count}" in refused.value.message
+        assert f"lần sai thứ {count} trong 2" in refused.value.message
         identity.refresh_from_db()
         assert identity.wrong_pins == count
     # Stopped before the token's own lockout: even the right PIN is not tried now.
@@ -174,7 +174,7 @@ def test_an_expired_identity_is_refused_at_signing(
     identity = person_identity(world, signing_settings.expired)
     with pytest.raises(ActionRefused) as refused:
         sign_as_leader(world, identity, sample_pdf())
-    assert "không còn hiệu lực" in refused.value.message or "hiệu lực" in refused.value.message
+    assert "không còn hiệu lực" in refused.value.message
     assert not SignedDocument.objects.exists()
 
 
