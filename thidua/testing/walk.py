@@ -19,6 +19,7 @@ on them at the end, set against the defects it knows of (`Known`).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Iterable
@@ -28,6 +29,7 @@ from urllib.parse import urlsplit
 
 from django.apps import apps
 from playwright.sync_api import Page, ViewportSize
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 DESKTOP: ViewportSize = {"width": 1366, "height": 900}
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -94,6 +96,8 @@ _DATE_PICKERS = """() => Array.from(document.querySelectorAll('input[type=date]'
 _HEADINGS = """() => Array.from(document.querySelectorAll('h1')).map((h) => h.textContent.trim())"""
 
 _WIDTH = """() => [document.scrollingElement.scrollWidth, window.innerWidth]"""
+_FITS = """() => document.scrollingElement.scrollWidth <= window.innerWidth"""
+SETTLE_MS = 2_000
 
 # Which element is wider than the phone, to say where the sideways scroll comes from.
 _WIDEST = """() => {
@@ -204,6 +208,10 @@ class PageChecks:
         for element in page.evaluate(_DATE_PICKERS):
             found("date", element)
         if width == PHONE["width"]:
+            # A page's own scripts (a chart's resize observer) refit it a few frames after the
+            # window narrows: give them a moment before measuring.
+            with contextlib.suppress(PlaywrightTimeoutError):
+                page.wait_for_function(_FITS, timeout=SETTLE_MS, polling="raf")
             scroll_width, inner_width = page.evaluate(_WIDTH)
             if scroll_width > inner_width:
                 widest = ", ".join(page.evaluate(_WIDEST))

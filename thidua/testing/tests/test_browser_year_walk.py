@@ -340,6 +340,10 @@ def conference(walk: Walk) -> None:
     page.get_by_test_id("generate").click()
     walk.seen("báo cáo tổng kết: dự thảo")
     walk.go(world.url + "conference/documents/", "văn bản của hội nghị")
+    walk.go(world.url + "conference/report/revise/", "sửa báo cáo tổng kết")
+    walk.go(world.url + "conference/news/", "tin bài của hội nghị")
+    page.get_by_test_id("draft-article").click()
+    walk.seen("bản tin hội nghị: dự thảo")
 
     walk.as_("lai-chau-canbo")
     walk.go(world.url + "conference/report/", "lai-chau-canbo: báo cáo tổng kết")
