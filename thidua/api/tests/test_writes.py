@@ -364,3 +364,31 @@ def test_members_comment_on_the_draft_report(api, world):
         == 404
     )
     assert Comment.objects.count() == 1
+
+
+def test_the_secretariat_sets_up_the_conference_and_its_attendees(api, world):
+    jump(world, Phase.CONFERENCE)
+    url = f"{year_url(world)}/conference"
+    setup = {
+        "starts_on": "2016-12-08",
+        "ends_on": "2016-12-09",
+        "host": world.orgs["son_la"].pk,
+        "venue": "Hội trường Sở Kế hoạch và Đầu tư tỉnh Sơn La",
+        "agenda": "Khai mạc\nBáo cáo tổng kết",
+    }
+    assert post(api(world.lai_chau_officer), url, setup).status_code == 403
+    backwards = post(api(world.son_la_officer), url, {**setup, "ends_on": "2016-12-01"})
+    assert backwards.status_code == 400
+    saved = post(api(world.son_la_officer), url, setup)
+    assert saved.status_code == 200, saved.json()
+    assert saved.json()["venue"] == setup["venue"]
+    added = post(
+        api(world.son_la_officer),
+        f"{url}/attendees",
+        {"name": "Lê Văn Bình", "position": "Giám đốc", "unit": "Sở KH&ĐT Sơn La", "role": "chair"},
+    )
+    assert added.status_code == 201, added.json()
+    attendee = added.json()["id"]
+    assert api(world.lai_chau_officer).delete(f"{url}/attendees/{attendee}").status_code == 403
+    assert api(world.son_la_officer).delete(f"{url}/attendees/{attendee}").status_code == 204
+    assert api(world.son_la_officer).get(url).json()["attendees"] == []
