@@ -13,6 +13,7 @@ Uses the test authority and token of `thidua.signing.testing`.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import os
 import statistics
@@ -103,6 +104,12 @@ def main() -> None:
                     box=rules.box_for(rules.PERSON), lines=["Nguyễn Văn Lãnh", when],
                 )  # fmt: skip
 
+        def verify(both: bytes = both) -> object:
+            return verify_pdf(both)
+
+        def floor(digest: bytes) -> bytes:
+            return pki.person.key.sign(digest, padding.PKCS1v15(), hashes.SHA256())
+
         report = verify_pdf(both)
         assert report.ok, report.problems
         digest = hashlib.sha256(both).digest()
@@ -110,12 +117,9 @@ def main() -> None:
             "leader signs (PKCS#12)": timed(sign_leader, args.runs),
             "leader signs (SoftHSM2 token)": timed(sign_token, args.runs),
             "agency signs on top": timed(sign_agency, args.runs),
-            "verify both signatures": timed(lambda both=both: verify_pdf(both), args.runs),
+            "verify both signatures": timed(verify, args.runs),
             "floor: RSA-2048 signature of a digest": timed(
-                lambda digest=digest: pki.person.key.sign(
-                    digest, padding.PKCS1v15(), hashes.SHA256()
-                ),
-                args.runs,
+                functools.partial(floor, digest), args.runs
             ),
         }
         print(f"\n{pages} page(s), {len(pdf):,} bytes unsigned, {len(both):,} bytes signed twice")
