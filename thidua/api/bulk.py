@@ -588,7 +588,22 @@ def _job(job: Job) -> dict[str, Any]:
     }
 
 
-@router.post("/jobs/history-import", response={202: JobOut, 413: Error, **ERRORS})
+@router.post(
+    "/jobs/history-import",
+    response={202: JobOut, 413: Error, **ERRORS},
+    openapi_extra={
+        "responses": {
+            "202": {
+                "links": {
+                    "GetJob": {
+                        "operationId": "thidua_api_bulk_job",
+                        "parameters": {"job_id": "$response.body#/id"},
+                    }
+                }
+            }
+        }
+    },
+)
 def start_history_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
     """Import award history from an .xlsx file (the import page's columns) in the
     background; poll `GET /jobs/{id}` for its progress and outcome."""

@@ -45,7 +45,11 @@ class EventOut(Schema):
 
 class EventPage(Schema):
     events: list[EventOut]
-    next: str | None = Field(description="The cursor of the next page; null on the last one.")
+    next: str | None = Field(
+        description="The cursor after this page's last event, to read what follows (now or "
+        "later); the one given when the page is empty, null before any event."
+    )
+    more: bool = Field(description="Whether more events already follow this page.")
 
 
 class EventFilters(Schema):
@@ -72,22 +76,22 @@ def _visible_years(user: Any, cluster: str | None) -> list[int]:
 def event_feed(request: HttpRequest, response: HttpResponse, filters: Query[EventFilters]) -> Any:
     """The events the user may see, oldest first, a page after the cursor `after`.
 
-    A mirror keeps the last `next` it read and polls with it (and `If-None-Match`): an
-    empty page with `next` null means nothing new yet; keep the last non-null cursor.
+    A mirror keeps the last `next` it read and polls with it (and `If-None-Match`); while
+    `more` is true, the next page is already waiting.
     """
     user: Any = request.user
     chosen = {"kind": filters.kind, "cluster": filters.cluster}
     found = FeedEvent.objects.filter(year_id__in=_visible_years(user, filters.cluster))
     if filters.kind is not None:
         found = found.filter(kind=filters.kind)
-    rows, next_cursor = paging.page(
+    rows, next_cursor, more = paging.page(
         found.select_related("year__cluster", "cluster"),
         after=filters.after,
         filters=chosen,
         limit=filters.limit,
     )
     shown = [e for e in rows if notification_actions.may_see_event(user, e)]
-    body = {"events": [event_body(e) for e in shown], "next": next_cursor}
+    body = {"events": [event_body(e) for e in shown], "next": next_cursor, "more": more}
     return paging.conditional(
         request, response, body, last_modified=paging.latest([e.recorded_at for e in shown])
     )
@@ -96,9 +100,13 @@ def event_feed(request: HttpRequest, response: HttpResponse, filters: Query[Even
 # --- webhooks ---------------------------------------------------------------------------------
 
 
+# An http(s) address naming a server; anything after it is the server's business.
+URL = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\x00\s]*)?$"
+
+
 class SubscriptionIn(Schema):
     url: str = Field(
-        max_length=500, pattern=NO_NUL, description="https:// address the events are posted to."
+        max_length=500, pattern=URL, description="https:// address the events are posted to."
     )
     kinds: list[EventKind] = Field(min_length=1, max_length=len(EventKind.values))
 
@@ -130,6 +138,7 @@ class DeliveryOut(Schema):
 class DeliveryPage(Schema):
     deliveries: list[DeliveryOut]
     next: str | None
+    more: bool
 
 
 class DeliveryFilters(Schema):
@@ -155,7 +164,29 @@ def _own(request: HttpRequest, subscription_id: int) -> Subscription:
     return found
 
 
-@router.post("/webhooks", response={201: NewSubscription, **ERRORS})
+def _links(**targets: str) -> dict[str, Any]:
+    """OpenAPI links from a created subscription's id to the operations that read it."""
+    return {
+        name: {"operationId": operation, "parameters": {"subscription_id": "$response.body#/id"}}
+        for name, operation in targets.items()
+    }
+
+
+@router.post(
+    "/webhooks",
+    response={201: NewSubscription, 409: Error, **ERRORS},
+    openapi_extra={
+        "responses": {
+            "201": {
+                "links": _links(
+                    GetSubscription="thidua_api_events_subscription",
+                    GetDeliveries="thidua_api_events_deliveries",
+                    StopSubscription="thidua_api_events_unsubscribe",
+                )
+            }
+        }
+    },
+)
 def subscribe(request: HttpRequest, body: SubscriptionIn) -> Any:
     """Have the events of `kinds` that you may see posted to `url`, signed (see the docs)."""
     subscription = notification_actions.do_subscribe(
@@ -200,7 +231,7 @@ def deliveries(
     found = WebhookDelivery.objects.filter(subscription=own).select_related("event")
     if filters.status is not None:
         found = found.filter(status=filters.status)
-    rows, next_cursor = paging.page(
+    rows, next_cursor, more = paging.page(
         found,
         after=filters.after,
         filters={"subscription": own.pk, "status": filters.status},
@@ -224,6 +255,7 @@ def deliveries(
             for d in rows
         ],
         "next": next_cursor,
+        "more": more,
     }
     # No Last-Modified: an attempt changes a delivery without a time of its own to say so.
     return paging.conditional(request, response, body)

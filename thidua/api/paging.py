@@ -81,9 +81,12 @@ def page(
     filters: Mapping[str, Any],
     limit: int,
     key: str = "pk",
-) -> tuple[list[M], str | None]:
-    """One page of `rows` in increasing `key` order after the cursor, and the cursor of the
-    next page (None on the last page)."""
+) -> tuple[list[M], str | None, bool]:
+    """One page of `rows` in increasing `key` order after the cursor; the cursor after its
+    last row (the one given, for an empty page: nothing new yet); whether more rows wait.
+
+    A feed's reader keeps the cursor and asks again later: rows that come meanwhile follow.
+    """
     last = read_cursor(after, filters)
     ordered = rows.order_by(key)
     if last is not None:
@@ -91,8 +94,8 @@ def page(
     found = list(ordered[: limit + 1])
     more = len(found) > limit
     found = found[:limit]
-    next_cursor = make_cursor(filters, getattr(found[-1], key)) if more and found else None
-    return found, next_cursor
+    next_cursor = make_cursor(filters, getattr(found[-1], key)) if found else after or None
+    return found, next_cursor, more
 
 
 def etag_of(body: Any) -> str:

@@ -12,8 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
+import schemathesis
 from openpyxl import Workbook
+from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from thidua.api.actions import do_create_token
 from thidua.audit.models import AuditEntry
@@ -23,9 +26,11 @@ from thidua.awards.catalogue import ensure_catalogue
 from thidua.awards.models import Nomination
 from thidua.cycle.models import EmulationYear, Phase
 from thidua.jobs.models import Job
-from thidua.jobs.tasks import run_job
+from thidua.jobs.tasks import discard_input, run_job
+from thidua.notifications.models import Subscription
 from thidua.orgs.models import Organization, Person, PersonPosition
 from thidua.testing.personas import World, build_world
+from thidua.wsgi import application
 
 pytestmark = pytest.mark.django_db
 
@@ -353,3 +358,64 @@ def test_the_province_sync_example_runs_against_a_live_server(live_server: Any) 
     assert json.loads(again.stdout) == outcome
     assert Person.objects.count() == 2
     assert Nomination.objects.filter(unit_id=unit).count() == 2
+
+
+# --- schemathesis: create, then read what was created ----------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_created_webhooks_and_jobs_are_read_back_as_the_schema_links_say() -> None:
+    """Schemathesis follows the schema's links (a created webhook to its reading, stopping
+    and deliveries; a started job to its progress) and checks every answer against it."""
+    world = build_world()
+    _token, key = do_create_token(name="fuzz", acting_user=world.supervisor)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
+        operation_id_regex=r"^thidua_api_(events_(subscribe|subscription|unsubscribe|deliveries)"
+        r"|bulk_(start_history_import|job))$"
+    )
+
+    seen: list[tuple[str, int]] = []
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def after_call(self, response: Any, case: Any) -> None:
+            seen.append((f"{case.method} {case.operation.path}", response.status_code))
+
+        def teardown(self) -> None:
+            # Each scenario starts from the same world: what one created is gone.
+            super().teardown()
+            Subscription.objects.all().delete()
+            for job in Job.objects.all():
+                discard_input(job)
+                job.delete()
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": {"Authorization": f"Bearer {key}"}}
+
+        def validate_response(
+            self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
+        ) -> None:
+            # A cursor is opaque and signed: one the server did not give is refused (422),
+            # however well it fits the schema's string. An empty file part is no file to
+            # Django's parser (422 "file is required").
+            body = case.body if isinstance(case.body, dict) else {}
+            forged = bool((case.query or {}).get("after")) or body.get("file") in (b"", "")
+            case.validate_response(
+                response,
+                additional_checks=additional_checks,
+                # Wrong tokens are the permission matrix's and test_schema's to try.
+                excluded_checks=[ignored_auth, *([positive_data_acceptance] if forged else [])],
+                transport_kwargs=kwargs or None,
+                recorder=self.recorder,
+            )
+
+    Workflow.run(
+        settings=hypothesis.settings(
+            max_examples=15,
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(hypothesis.HealthCheck),
+        )
+    )
+    # The links were followed: a webhook created, then read (200) through its id.
+    assert ("GET /api/v1/webhooks/{subscription_id}", 200) in seen
+    assert ("GET /api/v1/jobs/{job_id}", 200) in seen

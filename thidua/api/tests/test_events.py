@@ -101,7 +101,7 @@ def test_the_feed_lists_a_phase_opened_to_members_and_not_to_outsiders(
     ]
     assert member["events"][0]["id"] == event.pk and member["events"][0]["year"] == 2016
     outsider = api(world.outsider).get("/api/v1/events").json()
-    assert outsider == {"events": [], "next": None}
+    assert outsider == {"events": [], "next": None, "more": False}
 
 
 def test_the_feed_carries_a_returned_nomination_only_with_whitelisted_values(

@@ -29,27 +29,31 @@ def events(world: World, capture: Any, count: int, action: str = "poll.open") ->
             )
 
 
-def test_the_feed_pages_with_cursors_to_the_end(
+def test_the_feed_pages_with_cursors_to_the_end_and_follows_later(
     api: Any, world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     events(world, django_capture_on_commit_callbacks, 7)
     client = api(world.lai_chau_officer)
     seen: list[int] = []
     url = "/api/v1/events?limit=3"
-    cursors = []
+    pages = 0
     while True:
         page = client.get(url).json()
+        pages += 1
         seen += [e["id"] for e in page["events"]]
-        if page["next"] is None:
-            break
-        cursors.append(page["next"])
         url = f"/api/v1/events?limit=3&after={page['next']}"
+        if not page["more"]:
+            break
     assert seen == sorted(FeedEvent.objects.values_list("pk", flat=True))
-    assert len(seen) == 7 and len(cursors) == 2
+    assert len(seen) == 7 and pages == 3
+    # Nothing new yet: an empty page that gives the same cursor back.
+    idle = client.get(url).json()
+    assert idle["events"] == [] and idle["more"] is False
+    assert idle["next"] == url.rsplit("after=", 1)[1]
     # A mirror polling with its last cursor sees only what came since.
     events(world, django_capture_on_commit_callbacks, 2)
-    newer = client.get(f"/api/v1/events?limit=3&after={cursors[-1]}").json()
-    assert [e["data"]["status"] for e in newer["events"]] == ["open-6", "open-0", "open-1"]
+    newer = client.get(url).json()
+    assert [e["data"]["status"] for e in newer["events"]] == ["open-0", "open-1"]
 
 
 def test_a_cursor_from_another_filter_or_altered_is_refused(
@@ -57,8 +61,9 @@ def test_a_cursor_from_another_filter_or_altered_is_refused(
 ) -> None:
     events(world, django_capture_on_commit_callbacks, 3)
     client = api(world.lai_chau_officer)
-    cursor = client.get("/api/v1/events?limit=1&kind=poll.opened").json()["next"]
-    assert cursor
+    first = client.get("/api/v1/events?limit=1&kind=poll.opened").json()
+    cursor = first["next"]
+    assert cursor and first["more"]
     other = client.get(f"/api/v1/events?limit=1&after={cursor}")
     assert other.status_code == 422
     assert other.json()["detail"] == (
@@ -117,7 +122,7 @@ def test_an_outsider_polling_the_feed_sees_nothing_of_the_cluster(
     other_year = EmulationYear.objects.exclude(pk=world.year.pk)
     assert not other_year.exists()
     page = api(world.outsider).get("/api/v1/events").json()
-    assert page == {"events": [], "next": None}
+    assert page == {"events": [], "next": None, "more": False}
 
 
 def test_the_cursor_helpers_round_trip_and_refuse() -> None:
