@@ -158,14 +158,15 @@ def test_identities_page_is_the_administrators(
     assert as_user(world.son_la_leader).get("/signing/identities/").status_code == 403
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="unreachable: bootstrap installs it")
 def test_sign_a_years_document_as_leader_then_agency_and_a_new_version_after_a_change(
     world: World,
     signing_settings: SigningPki,
     as_user: Callable[[User], Client],
     settings: object,
 ) -> None:
-    settings.THIDUA_SOFFICE = shutil.which("soffice")  # type: ignore[attr-defined]
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is missing (scripts/bootstrap.sh installs it)"
+    settings.THIDUA_SOFFICE = soffice  # type: ignore[attr-defined]
     leader_and_seal(world, signing_settings)
     world.launch()
     url = f"/signing/c/{world.cluster.slug}/{world.year.year}/"
