@@ -24,7 +24,15 @@ def test_every_area_registers_its_callbacks_once_under_the_shared_names():
         assert len(set(callbacks)) == len(callbacks), name
         assert {c.__module__ for c in callbacks} <= {
             f"thidua.{area}.hooks"
-            for area in ("awards", "conference", "indicators", "scoring", "voting")
+            for area in (
+                "awards",
+                "conference",
+                "dossier",
+                "indicators",
+                "scoring",
+                "signing",
+                "voting",
+            )
         }
 
     before = list(hooks.year_links)
