@@ -22,6 +22,7 @@ from django_tasks_db.models import DBTaskResult
 from thidua.audit.record import record
 from thidua.cycle.actions import do_move_phase
 from thidua.cycle.models import Phase
+from thidua.errors import ActionRefused
 from thidua.notifications import actions, rules, tasks
 from thidua.notifications.models import FeedEvent, Subscription, WebhookDelivery
 from thidua.testing.personas import World
@@ -127,8 +128,14 @@ def test_a_subscription_refuses_a_bad_address_and_unknown_kinds(api: Any, world:
         {"url": "ftp://example.org/x", "kinds": ["phase.opened"]},
         content_type="application/json",
     )
-    assert bad.status_code == 400
-    assert bad.json()["detail"].startswith("Địa chỉ webhook phải bắt đầu bằng https://")
+    assert bad.status_code == 422 and "body.url" in bad.json()["detail"]
+    # The action refuses it too, for its other callers.
+    with pytest.raises(ActionRefused) as refused:
+        actions.do_subscribe(
+            url="ftp://example.org/x", kinds=["phase.opened"], acting_user=world.lai_chau_officer
+        )
+    assert refused.value.status == 400
+    assert refused.value.message.startswith("Địa chỉ webhook phải bắt đầu bằng https://")
     unknown = client.post(
         "/api/v1/webhooks",
         {"url": "https://example.org/x", "kinds": ["phase.closed"]},
