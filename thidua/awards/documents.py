@@ -434,7 +434,8 @@ DECISION_PLACEHOLDERS = frozenset(
         "bases", "articles", "signer_title", "signer_name", "recipients", "count", "awards",
     }
 )  # fmt: skip
-HOLDER_PLACEHOLDERS = frozenset({"award", "name", "position", "unit", "collective"})
+# `details`: the position and the unit, joined by a comma where both are there.
+HOLDER_PLACEHOLDERS = frozenset({"award", "name", "position", "unit", "details", "collective"})
 CERTIFICATE_PLACEHOLDERS = DECISION_PLACEHOLDERS | HOLDER_PLACEHOLDERS
 REQUIRED = {
     DECISION: frozenset({"number", "place_date", "signer_name", "awards"}),
@@ -536,6 +537,7 @@ def holder_context(holder: Holder) -> dict[str, Any]:
         "name": holder.name,
         "position": holder.position,
         "unit": holder.unit,
+        "details": ", ".join(part for part in (holder.position, holder.unit) if part),
         "collective": holder.collective,
     }
 
@@ -629,3 +631,99 @@ def _break_before(page: list[Any]) -> None:
         first = OxmlElement("w:p")
         page.insert(0, first)
     Paragraph(first, None).paragraph_format.page_break_before = True  # type: ignore[arg-type]
+
+
+# --- the starter templates offered for download ----------------------------------------------
+
+# Stand-ins the layout keeps intact (capitals survive its upper-casing), each replaced by its
+# Jinja placeholder once the layout is done.
+_STARTER = {
+    "@@AUTHORITY@@": "{{ authority|upper }}",
+    "Số: @@NUMBER@@": "Số: {{ number }}",
+    "@@PLACE@@, ngày      tháng      năm": "{{ place_date }}",
+    "@@PLACE_DATE@@": "{{ place_date }}",
+    "@@SUMMARY@@": "{{ summary }}",
+    "@@AUTHORITY_LINE@@": "{{ authority_line }}",
+    "@@SIGNER_TITLE@@": "{{ signer_title|upper }}",
+    "@@SIGNER@@": "{{ signer_name }}",
+    "@@AWARD@@": "{{ award|upper }}",
+    "@@NAME@@": "{{ name }}",
+    "@@UNIT@@": "{{ details }}",
+    "@@NUMBER_DATE@@": "Quyết định số {{ number }}, {{ date }}",
+    "@@YEAR_LINE@@": "Đã có thành tích xuất sắc trong phong trào thi đua năm {{ year }}",
+}
+
+
+def starter_template(kind: str) -> bytes:
+    """A docxtpl template of the decision or of one certificate, in thidua's own layout, that
+    the deciding authority can open in Word, adapt and upload."""
+    if kind == CERTIFICATES:
+        paper = PAPERS["a4"]
+        document = docformat.page_document(paper.width_mm, paper.height_mm, paper.margin_mm)
+        for text, size, bold, before in (
+            (docformat.NATIONAL_TITLE, docformat.TITLE_PT, True, 0),
+            (docformat.MOTTO, docformat.MOTTO_PT, True, 0),
+            ("@@AUTHORITY_LINE@@", 16, True, 24),
+            ("TẶNG", 16, True, 12),
+            ("@@AWARD@@", 28, True, 12),
+            ("@@NAME@@", 26, True, 24),
+            ("@@UNIT@@", 16, False, 0),
+            ("@@YEAR_LINE@@", 16, False, 12),
+            ("@@NUMBER_DATE@@", 13, False, 6),
+            ("@@PLACE_DATE@@", 14, False, 24),
+            ("@@SIGNER_TITLE@@", 14, True, 0),
+            ("@@SIGNER@@", 14, True, 60),
+        ):
+            docformat.add_line(document, text, size=size, bold=bold, before=before)
+    else:
+        document = docformat.new_document()
+        docformat.add_letterhead(
+            document,
+            docformat.Letterhead(
+                authority="@@AUTHORITY@@", number="@@NUMBER@@", place="@@PLACE@@", date=None
+            ),
+        )
+        docformat.add_title(document, "Quyết định", "@@SUMMARY@@")
+        docformat.add_line(document, "@@AUTHORITY_LINE@@", size=docformat.BODY_PT, bold=True)
+        for line in (
+            "{%p for basis in bases %}", "{{ basis }}", "{%p endfor %}", "QUYẾT ĐỊNH:",
+            "{%p for article in articles %}", "{{ article }}", "{%p endfor %}",
+        ):  # fmt: skip
+            docformat.add_paragraph(document, line)
+        docformat.add_closing(
+            document,
+            docformat.SignatureBlock(position="@@SIGNER_TITLE@@", name="@@SIGNER@@"),
+            docformat.Recipients(items=("Như Điều 3",), archive="Lưu: VT, TĐKT."),
+        )
+        docformat.add_line(
+            document, "DANH SÁCH", size=docformat.BODY_PT, bold=True, page_break=True
+        )
+        for line in (
+            "(Kèm theo Quyết định số {{ number }} {{ date }} của {{ signer_title }}"
+            " {{ authority }})",
+            "{%p for a in awards %}", "{{ loop.index }}. {{ a.name }}",
+            "{%p for c in a.collectives %}", "{{ c.number }}. {{ c.name }}", "{%p endfor %}",
+            "{%p for p in a.individuals %}",
+            "{{ p.number }}. {{ p.name }}, {{ p.position }}, {{ p.unit }}",
+            "{%p endfor %}", "{%p endfor %}",
+        ):  # fmt: skip
+            docformat.add_paragraph(document, line)
+    for paragraph in _all_paragraphs(document):
+        for run in paragraph.runs:
+            text = run.text
+            for sentinel, placeholder in _STARTER.items():
+                if sentinel in text:
+                    text = text.replace(sentinel, placeholder)
+            run.text = text
+    out = io.BytesIO()
+    docformat.save(document, out)
+    return out.getvalue()
+
+
+def _all_paragraphs(document: DocumentObject) -> list[Paragraph]:
+    found = list(document.paragraphs)
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                found.extend(cell.paragraphs)
+    return found

@@ -403,7 +403,12 @@ def download_pdf(request: HttpRequest, slug: str, year: int, kind: str) -> HttpR
 
 @login_required
 def starter(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    access.get_year_for(request.user, slug, year, "conference.view")
+    emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
+    kind = request.GET.get("kind", "")
+    if kind in DecisionDocumentKind.values:
+        # The decision's and a certificate's own layout, with its placeholders.
+        access.require(request.user, "awards.decide", emulation_year)
+        return _docx(award_documents.starter_template(kind), f"thidua-{kind}-template.docx")
     return _docx(documents.starter_template(), "thidua-template.docx")
 
 

@@ -280,3 +280,26 @@ def test_the_command_prints_the_certificates_as_one_pdf_with_a_bar(
     )  # fmt: skip
     assert len(PdfReader(target).pages) == 3
     assert "3/3" in capsys.readouterr().err
+
+
+def test_the_starter_templates_upload_as_they_are_and_print_the_decision(client, granted, soffice):
+    decision = decide(granted)
+    client.force_login(granted.supervisor)
+    starter = reverse("conference:starter", kwargs={"slug": granted.cluster.slug, "year": 2016})
+    for kind in ("decision", "certificates"):
+        template = client.get(f"{starter}?kind={kind}").content
+        response = upload(client, granted, kind, template, f"{kind}.docx")
+        assert response.status_code == 302, response.content.decode()[:3000]
+    text = docformat.document_text(io.BytesIO(award_documents.decision_document(decision)))
+    assert "Số: 1/QĐ-BKHĐT" in text and "Hà Nội, ngày 10 tháng 4 năm 2017" in text
+    assert "1. Văn phòng Sở Kế hoạch và Đầu tư tỉnh Lai Châu" in text
+    assert "{{" not in text and "{%" not in text
+    pages = read(award_documents.certificates_pdf(decision))
+    assert len(pages) == 3
+    printed = [" ".join(line.text for line in page.lines) for page in pages]
+    assert all("Quyết định số 1/QĐ-BKHĐT, ngày 10 tháng 4 năm 2017" in p for p in printed)
+    assert any("Chuyên viên, Sở Kế hoạch và Đầu tư tỉnh Lai Châu" in p for p in printed)
+    assert not any("@@" in p or "{{" in p for p in printed)
+    # A unit officer gets no decision's template.
+    client.force_login(granted.lai_chau_officer)
+    assert client.get(f"{starter}?kind=decision").status_code == 403
