@@ -593,7 +593,7 @@ def _job(job: Job) -> dict[str, Any]:
     response={202: JobOut, 413: Error, **ERRORS},
     openapi_extra={
         "responses": {
-            "202": {
+            202: {
                 "links": {
                     "GetJob": {
                         "operationId": "thidua_api_bulk_job",

@@ -177,7 +177,7 @@ def _links(**targets: str) -> dict[str, Any]:
     response={201: NewSubscription, 409: Error, **ERRORS},
     openapi_extra={
         "responses": {
-            "201": {
+            201: {
                 "links": _links(
                     GetSubscription="thidua_api_events_subscription",
                     GetDeliveries="thidua_api_events_deliveries",
