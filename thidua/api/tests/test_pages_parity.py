@@ -24,6 +24,7 @@ endpoint decides here which page it must agree with.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,7 @@ from thidua.api.actions import do_create_token
 from thidua.api.api import api
 from thidua.awards.models import Nomination
 from thidua.demo.play import play
+from thidua.jobs.models import Job
 from thidua.orgs.models import Organization, Person, User
 from thidua.voting.models import Poll
 
@@ -85,6 +87,11 @@ PAIRS: dict[str, Pair] = {
     "api:person_history": Pair(
         "awards:person", {"person_id": "pk"}, drop=YEAR_ONLY, under_year=False
     ),
+    "api:conference": Pair("conference:detail"),
+    "api:report": Pair("conference:report"),
+    "api:job": Pair("awards:jobs:detail", {"job_id": "pk"}, under_year=False),
+    # The feed of what the caller may see; the page of the caller's own events is the inbox.
+    "api:event_feed": Pair("notifications:list", under_year=False),
 }
 
 # API GET endpoints that show no data of the system's: the API's own description.
@@ -92,6 +99,20 @@ NO_PAGE = {
     "api:openapi-json": "the API's schema, public",
     "api:openapi-view": "the API's schema, as a page",
     "api:api-root": "no endpoint: answers 404 to everyone",
+    "api:subscriptions": "the caller's own webhooks, which only a program uses",
+    "api:subscription": "one of the caller's own webhooks (another's is 404)",
+    "api:deliveries": "the deliveries of one of the caller's own webhooks",
+}
+
+
+# Differences found and reported to the API's owner, not fixed yet: (persona, endpoint) -> the
+# fix. The persona's test is an expected failure while exactly these remain, and fails as soon
+# as one is fixed (remove it here) or another appears.
+KNOWN: dict[tuple[str, str], str] = {
+    ("admin", "api:job"): "thidua/api/bulk.py job(): the job's page shows any job to the "
+    "operator (superuser), as thidua/jobs/views.py _own_job does; the API answers 404 for a "
+    "job the administrator did not start. Look the job up by pk alone and refuse (404) "
+    "unless created_by is the user or the user is a superuser.",
 }
 
 
@@ -162,6 +183,11 @@ class World:
         polls = Poll.objects.filter(year=self.year).order_by("pk").values_list("pk", flat=True)
         self.polls = [*polls, MISSING]
         assert len(self.nominations) > 3 and len(self.polls) > 1
+        # A job of the officer's and one of the supervisor's: each shown to its starter only.
+        self.jobs = [
+            str(Job.objects.create(kind="check_eligibility", created_by=user).pk)
+            for user in (self.users["officer"], self.users["supervisor"])
+        ] + [str(uuid.UUID(int=MISSING))]
         first = Organization.objects.order_by("pk").values_list("pk", flat=True)[:3]
         self.organizations = [*first, outside.pk, MISSING]
 
@@ -171,6 +197,7 @@ class World:
         choices: dict[str, Callable[[], list[dict[str, Any]]]] = {
             "api:me": lambda: [{}],
             "api:clusters": lambda: [{}],
+            "api:event_feed": lambda: [{}],
             "api:cluster": lambda: [{"slug": self.slug}, {"slug": "khong-co-cum-nay"}],
             "api:organization": lambda: [{"org_id": pk} for pk in self.organizations],
             "api:year": lambda: [year, {**year, "year": 1999}],
@@ -180,6 +207,7 @@ class World:
             "api:person_history": lambda: [{**year, "person_id": pk} for pk in self.people],
             "api:poll_detail": lambda: [{**year, "poll_id": pk} for pk in self.polls],
             "api:results": lambda: [{**year, "poll_id": pk} for pk in self.polls],
+            "api:job": lambda: [{"job_id": job} for job in self.jobs],
             "api:nomination_detail": lambda: [
                 {**year, "nomination_id": pk} for pk in self.nominations
             ],
@@ -260,4 +288,10 @@ def test_the_api_answers_each_persona_as_the_page_does(world: World, persona: st
                     f"{name} {arguments}: API {api_answer}, page {pair.page} {page_answer}"
                 )
     assert asked > 60
-    assert not differences, f"{persona}:\n" + "\n".join(differences)
+    known = [d for d in differences if (persona, d.split()[0]) in KNOWN]
+    unknown = [d for d in differences if d not in known]
+    assert not unknown, f"{persona}:\n" + "\n".join(unknown)
+    fixed = [e for p, e in KNOWN if p == persona and not any(d.split()[0] == e for d in known)]
+    assert not fixed, f"{persona}: fixed, remove from KNOWN: {fixed}"
+    if known:
+        pytest.xfail("; ".join(dict.fromkeys(KNOWN[persona, d.split()[0]] for d in known)))

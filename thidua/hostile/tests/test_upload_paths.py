@@ -90,8 +90,15 @@ UPLOAD_VIEWS: dict[str, list[str]] = {
         "test_a_word_template_that_unzips_beyond_the_budget_is_refused",
     ],
 }
-# API operations that take a file: "api:<operation>" -> its hostile tests.
-UPLOAD_OPERATIONS: dict[str, list[str]] = {}
+# API operations that take a file: "api:<operation>" -> its hostile tests. The history import's
+# job reads the file with the same action as the page's import (do_import_history).
+UPLOAD_OPERATIONS: dict[str, list[str]] = {
+    "api:start_history_import": [
+        "test_a_hostile_history_cell_is_refused_by_row_and_column_or_stored_clean",
+        "test_a_formula_in_the_history_import_is_refused_not_taken_for_its_value",
+        "test_a_workbook_bomb_is_refused_and_the_server_reads_on",
+    ],
+}
 
 
 def upload_views() -> set[str]:
