@@ -334,14 +334,9 @@ def _check_columns(
         for found, day, year in zip(checks[-1], dates, years, strict=True)
     ]
     issuers = checked(ISSUER, text_of(ISSUER, (7, _("enter the issuing authority."))))
-    organization_ids = _resolve_units(
-        lookups, unit_names, dates, years, checks[unit_check], checks[unit_check]
-    )
+    organization_ids = _resolve_units(lookups, unit_names, dates, years, checks[unit_check])
     awards = _resolve_awards(lookups, award_names, names, checks[award_check])
-    unit_names = [
-        _unit_written(lookups, written, pk)
-        for written, pk in zip(unit_names, organization_ids, strict=True)
-    ]
+    unit_names = _units_written(lookups, unit_names, organization_ids)
     if len(cells.columns) > len(COLUMNS):
         titles = checked(POSITION, text_of(POSITION))
         sinces = checked(SINCE, _optional_date(SINCE))
@@ -427,74 +422,85 @@ def _resolve_units(
     dates: Sequence[dt.date | None],
     years: Sequence[int | None],
     found: list[Problem],
-    out: list[Problem],
 ) -> list[int | None]:
-    """Each row's unit, namesakes told apart by the record's date; `out` gets the refusals.
+    """Each row's unit, namesakes told apart by the record's date; `found` gets the refusals.
 
-    Each distinct (name, date, year) is resolved once, and only names several units answer to.
+    Most names answer to one unit: each distinct name is looked up once and the rows take
+    its unit by code. Only the rows whose name several units answer to are resolved by date,
+    once per distinct (name, date, year).
     """
-    ids: list[int | None] = []
+    only: dict[str, int | None] = {}
+    for unit in set(written):
+        named = lookups.units.candidates(unit)
+        only[unit] = named[0].pk if len(named) == 1 else None
+    ids = list(map(only.__getitem__, written))
     resolved: dict[tuple[str, dt.date | None, int | None], tuple[int | None, Problem]] = {}
-    for position, (unit, day, year) in enumerate(zip(written, dates, years, strict=True)):
+    for position in compress(range(len(ids)), map(_is_none, ids)):
         if found[position] is not None:
-            ids.append(None)
             continue
-        known = resolved.get((unit, day, year))
+        key = (written[position], dates[position], years[position])
+        known = resolved.get(key)
         if known is None:
-            units = lookups.units.resolve(unit, day, year)
+            units = lookups.units.resolve(*key)
             if len(units) == 1:
                 known = (units[0].pk, None)
             else:
                 labels = lookups.describe_units([u.pk for u in units])
                 problem = _(
                     "“%(unit)s” may be any of: %(units)s; write the full name of the one meant."
-                ) % {
-                    "unit": unit,
-                    "units": "; ".join(f"“{label}”" for label in labels),
-                }
+                ) % {"unit": key[0], "units": "; ".join(f"“{label}”" for label in labels)}
                 known = (None, (UNIT, 2, problem))
-            resolved[(unit, day, year)] = known
-        ids.append(known[0])
-        out[position] = known[1]
+            resolved[key] = known
+        ids[position], found[position] = known
     return ids
+
+
+def _is_none(value: object) -> bool:
+    return value is None
 
 
 def _resolve_awards(
     lookups: Lookups, written: Sequence[str], names: Sequence[str], found: list[Problem]
 ) -> list[int | None]:
     """Each row's award: a spelling shared by two awards is read by the row's kind."""
-    ids: list[int | None] = []
+    only: dict[str, int | None] = {}
+    for award in set(written):
+        named = lookups.awards.by_key.get(name_key(award), [])
+        only[award] = named[0].pk if len(named) == 1 else None
+    ids = list(map(only.__getitem__, written))
     resolved: dict[tuple[str, bool], tuple[int | None, Problem]] = {}
-    for position, (award, name) in enumerate(zip(written, names, strict=True)):
+    for position in compress(range(len(ids)), map(_is_none, ids)):
         if found[position] is not None:
-            ids.append(None)
             continue
-        known = resolved.get((award, bool(name)))
+        key = (written[position], bool(names[position]))
+        known = resolved.get(key)
         if known is None:
-            awards = lookups.awards.resolve(award, individual=bool(name))
+            awards = lookups.awards.resolve(key[0], individual=key[1])
             if len(awards) == 1:
                 known = (awards[0].pk, None)
             else:
                 problem = _("“%(award)s” may be any of: %(awards)s; write the one meant.") % {
-                    "award": award,
+                    "award": key[0],
                     "awards": "; ".join(f"“{a.name}”" for a in awards),
                 }
                 known = (None, (AWARD, 3, problem))
-            resolved[(award, bool(name))] = known
-        ids.append(known[0])
-        found[position] = known[1]
+            resolved[key] = known
+        ids[position], found[position] = known
     return ids
 
 
-def _unit_written(lookups: Lookups, written: str, pk: int | None) -> str:
-    """The unit's name as the record keeps it: as written when it is the full name, else
+def _units_written(
+    lookups: Lookups, written: Sequence[str], ids: Sequence[int | None]
+) -> list[str]:
+    """Each unit's name as the record keeps it: as written when it is the full name, else
     the full name of the unit found (a short name or a spelling is not the decision's)."""
-    if pk is None:
-        return written
-    unit = next((u for u in lookups.units.candidates(written) if u.pk == pk), None)
-    if unit is None or name_key(unit.name) == name_key(written):
-        return written
-    return unit.name
+    kept: dict[tuple[str, int | None], str] = {}
+    for pair in set(zip(written, ids, strict=True)):
+        text, pk = pair
+        unit = next((u for u in lookups.units.candidates(text) if u.pk == pk), None)
+        same = unit is None or name_key(unit.name) == name_key(text)
+        kept[pair] = text if same else unit.name  # type: ignore[union-attr]
+    return list(map(kept.__getitem__, zip(written, ids, strict=True)))
 
 
 def _optional_date(index: int) -> Callable[[Any], tuple[dt.date | None, Problem]]:

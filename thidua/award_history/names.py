@@ -16,6 +16,7 @@ import difflib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 
 from thidua.lib.text import fold
@@ -25,8 +26,13 @@ _VARIANTS = (("sỹ", "sĩ"), ("kỹ", "kĩ"), ("lý", "lí"), ("&", " và "))
 CLOSE_ENOUGH = 0.6  # difflib's ratio from which a known name is offered as "did you mean"
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
-    """The key a unit's or an award's name is looked up by: folded, spelling variants met."""
+    """The key a unit's or an award's name is looked up by: folded, spelling variants met.
+
+    A file names a few thousand units a hundred thousand times, and each check asks for the
+    same keys: they are kept (folding is the costly part of reading a name).
+    """
     key = fold(text)
     for variant, usual in _VARIANTS:
         key = key.replace(variant, usual)
