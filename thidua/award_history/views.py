@@ -74,7 +74,11 @@ def people(request: HttpRequest) -> HttpResponse:
     if query:
         found = found.filter(name_key__contains=query)
         units = sorted(
-            (u for u in _units().only("pk", "name", "short_name") if query in fold(u.name)),
+            (
+                u
+                for u in _units().only("pk", "name", "short_name", "valid_from", "valid_to")
+                if query in fold(u.name)
+            ),
             key=lambda u: sort_key(u.name),
         )
     listed = sorted(found[: LISTED + 1], key=lambda p: (sort_key(p.full_name), p.pk))

@@ -181,3 +181,13 @@ def test_the_position_columns_need_their_header(world):
     lines = [[*row(), "Chuyên viên"]]
     messages = refused(world, lines, header=[*ALL_COLUMNS[:9], "Chức danh"])
     assert messages[0] == ("Dòng 1, cột J: tiêu đề phải là “Chức vụ”, không phải “Chức danh”.")
+
+
+def test_the_history_pages_tell_namesakes_apart_by_their_period(client, world, tuyen_quang):
+    before, after = tuyen_quang
+    client.force_login(world.supervisor)
+    found = client.get("/awards/people/", {"q": "Tài chính tỉnh Tuyên Quang"}).content.decode()
+    assert "Sở Tài chính tỉnh Tuyên Quang (đến 28/02/2025)" in found
+    assert "Sở Tài chính tỉnh Tuyên Quang (từ 01/03/2025)" in found
+    page = client.get(f"/awards/units/{before.pk}/").content.decode()
+    assert "Sở Tài chính tỉnh Tuyên Quang (đến 28/02/2025)</h1>" in page
