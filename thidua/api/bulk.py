@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from thidua import access
 from thidua.award_history import actions as history
@@ -142,31 +142,30 @@ class InitiativeIn(HolderIn):
     year: int = Field(ge=1900, le=2100)
 
 
-class HistoryBatch(Schema):
-    people: list[PersonIn] = Field(default_factory=list)
-    positions: list[PositionIn] = Field(default_factory=list)
-    records: list[RecordIn] = Field(default_factory=list)
-    ratings: list[RatingIn] = Field(default_factory=list)
-    initiatives: list[InitiativeIn] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _within_limit(self) -> HistoryBatch:
-        count = sum(len(getattr(self, name)) for name in SECTIONS)
-        if count > max_items():
-            raise ValueError(_too_many(count))
-        if not count:
-            raise ValueError(_("The batch is empty."))
-        return self
-
-
 SECTIONS = ("people", "positions", "records", "ratings", "initiatives")
+# The most items a list may hold, as the schema says; `THIDUA_API_BULK_MAX_ITEMS` (at most
+# this) limits the whole batch.
+MAX_LIST = 10_000
 
 
-def _too_many(count: int) -> str:
-    return _("The batch holds %(count)s items; at most %(limit)s are taken at once.") % {
-        "count": format_number(count),
-        "limit": format_number(max_items()),
-    }
+class HistoryBatch(Schema):
+    people: list[PersonIn] = Field(default_factory=list, max_length=MAX_LIST)
+    positions: list[PositionIn] = Field(default_factory=list, max_length=MAX_LIST)
+    records: list[RecordIn] = Field(default_factory=list, max_length=MAX_LIST)
+    ratings: list[RatingIn] = Field(default_factory=list, max_length=MAX_LIST)
+    initiatives: list[InitiativeIn] = Field(default_factory=list, max_length=MAX_LIST)
+
+    def count(self) -> int:
+        return sum(len(getattr(self, name)) for name in SECTIONS)
+
+
+def _require_within_limit(count: int) -> None:
+    if count > max_items():
+        raise ActionRefused(
+            _("The batch holds %(count)s items; at most %(limit)s are taken at once.")
+            % {"count": format_number(count), "limit": format_number(max_items())},
+            kind=Refusal.INVALID,
+        )
 
 
 class ItemError(Schema):
@@ -247,7 +246,7 @@ class Batch:
     def answer(self) -> Status:
         count = len(self.errors)
         return Status(
-            422,
+            400,
             {
                 "detail": _("%(count)s items are refused; nothing was written.")
                 % {"count": format_number(count)},
@@ -438,12 +437,13 @@ def _write_history(batch: HistoryBatch, user: Any, found: Batch) -> dict[str, li
 
 @router.post(
     "/bulk/award-history",
-    response={**ERRORS, 201: BatchDone, 413: Error, 422: BatchRefused},
+    response={**ERRORS, 201: BatchDone, 400: BatchRefused, 413: Error},
 )
 def bulk_history(request: HttpRequest, body: HistoryBatch) -> Any:
     """Award history in one batch: people (with a `ref` the other lists may name), their
     posts, titles and awards, task ratings and initiatives; all written, or none."""
     access.require(request.user, "awards.manage_history")
+    _require_within_limit(body.count())
     found = Batch([])
     with transaction.atomic():
         done = _write_history(body, request.user, found)
@@ -470,13 +470,7 @@ class MemberIn(Schema):
 
 
 class MembersBatch(Schema):
-    members: list[MemberIn] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _within_limit(self) -> MembersBatch:
-        if len(self.members) > max_items():
-            raise ValueError(_too_many(len(self.members)))
-        return self
+    members: list[MemberIn] = Field(min_length=1, max_length=MAX_LIST)
 
 
 class MembersDone(Schema):
@@ -485,7 +479,7 @@ class MembersDone(Schema):
 
 @router.post(
     "/clusters/{slug}/years/{year}/collectives/{org_id}/members",
-    response={**ERRORS, 201: MembersDone, 413: Error, 422: BatchRefused},
+    response={**ERRORS, 201: MembersDone, 400: BatchRefused, 413: Error},
 )
 def bulk_members(
     request: HttpRequest, slug: Slug, year: int, org_id: int, body: MembersBatch
@@ -496,6 +490,7 @@ def bulk_members(
     unit = Organization.objects.filter(pk=org_id).first()
     if unit is None:
         raise Http404
+    _require_within_limit(len(body.members))
     user = request.user
     people = _lookup(Person, [m.person_id for m in body.members])
     found = Batch([])

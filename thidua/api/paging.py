@@ -2,7 +2,7 @@
 
 A cursor is opaque to the client and signed by the server: it holds the last row's key and a
 digest of the filters the page was asked with. A cursor altered by hand, or brought to a list
-with other filters, is refused (422) rather than silently paging something else.
+with other filters, is refused (400, 422) rather than silently paging something else.
 
 Every list answers with an `ETag` (a digest of the exact body) and, when its rows have a time,
 `Last-Modified`; a client that sends back `If-None-Match` (or `If-Modified-Since`) gets
@@ -25,6 +25,8 @@ from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 
+from thidua.errors import ActionRefused, Refusal
+
 SALT = "thidua.api.cursor"
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -33,10 +35,18 @@ M = TypeVar("M", bound=Model)
 
 
 class CursorRefused(HttpError):
-    """A cursor the list cannot continue from: altered, or made for other filters."""
+    """A real cursor brought to a list with other filters (422). One the server never gave
+    is refused as any value the user can correct (`ActionRefused`, 400)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(422, message)
+
+
+def _forged() -> ActionRefused:
+    return ActionRefused(
+        _("query.after: this cursor is not one the server gave; start the list again."),
+        kind=Refusal.INVALID,
+    )
 
 
 def _digest(filters: Mapping[str, Any]) -> str:
@@ -57,13 +67,9 @@ def read_cursor(cursor: str | None, filters: Mapping[str, Any]) -> int | None:
     try:
         data = signing.loads(cursor, salt=SALT)
     except signing.BadSignature:
-        raise CursorRefused(
-            _("query.after: this cursor is not one the server gave; start the list again.")
-        ) from None
+        raise _forged() from None
     if not isinstance(data, dict) or not isinstance(data.get("k"), int):
-        raise CursorRefused(
-            _("query.after: this cursor is not one the server gave; start the list again.")
-        )
+        raise _forged()
     if data.get("f") != _digest(filters):
         raise CursorRefused(
             _(
