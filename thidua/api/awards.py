@@ -321,12 +321,12 @@ class NominationIn(Schema):
         default=None, ge=1, le=MAX_ID, description="A collective's (a unit's) id."
     )
     award: str = Field(max_length=40, pattern=NO_NUL, description="The award's code.")
-    summary: str = Field(max_length=100_000, pattern=NO_NUL)
+    summary: str = Field(max_length=10_000, pattern=NO_NUL)
     clean_record: str = CleanRecord
 
 
 class NominationUpdate(Schema):
-    summary: str = Field(max_length=100_000, pattern=NO_NUL)
+    summary: str = Field(max_length=10_000, pattern=NO_NUL)
     clean_record: str = CleanRecord
     version: str = Field(
         default="",

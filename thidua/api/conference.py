@@ -9,7 +9,7 @@ up, generates and revises the draft and makes it final (`conference.manage`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
@@ -31,7 +31,7 @@ router = Router(tags=["conference"])
 YEAR = "/clusters/{slug}/years/{year}/conference"
 
 Line = Field(max_length=1000, pattern=NO_NUL)
-Long = Field(default="", max_length=100_000, pattern=NO_NUL)
+Long = Field(default="", max_length=10_000, pattern=NO_NUL)
 
 
 class ConferenceIn(Schema):
@@ -39,9 +39,9 @@ class ConferenceIn(Schema):
     ends_on: dt.date
     host: int = Field(ge=1, le=MAX_ID, description="The host member's organisation id.")
     venue: str = Line
-    agenda: str = Field(default="", max_length=100_000, pattern=NO_NUL, description="A line each.")
+    agenda: str = Field(default="", max_length=10_000, pattern=NO_NUL, description="A line each.")
     decisions: str = Field(
-        default="", max_length=100_000, pattern=NO_NUL, description="A line each."
+        default="", max_length=10_000, pattern=NO_NUL, description="A line each."
     )
     directions: str = Long
 
@@ -99,7 +99,7 @@ class ReportOut(Schema):
 class CommentIn(Schema):
     section: str = Field(max_length=100, pattern=NO_NUL, description="A section's key.")
     kind: str = Field(max_length=40, pattern=NO_NUL)
-    text: str = Field(max_length=100_000, pattern=NO_NUL)
+    text: str = Field(max_length=10_000, pattern=NO_NUL)
 
 
 class RevisionIn(Schema):
@@ -107,9 +107,10 @@ class RevisionIn(Schema):
         ge=-(2**31), le=2**31 - 1, description="The number of the version revised."
     )
     note: str = Line
-    sections: dict[str, str] = Field(
+    sections: dict[str, Annotated[str, Field(max_length=10_000)]] = Field(
+        max_length=15,
         description="Each section's new text, by key; a section left out is refused, as on "
-        "the page's form."
+        "the page's form.",
     )
 
 

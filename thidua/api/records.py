@@ -42,7 +42,7 @@ Text = Field(default="", max_length=1000, pattern=NO_NUL)
 RowId = Field(ge=1, le=MAX_ID)
 
 
-class PersonIn(Schema):
+class PersonToRegister(Schema):
     full_name: str = Field(max_length=1000, pattern=NO_NUL)
     birth_year: int | None = Field(default=None, ge=-32768, le=32767)
     gender: str = Field(default="", max_length=20, pattern=NO_NUL, description="male, female.")
@@ -63,14 +63,14 @@ class PersonOut(Schema):
     gender: str
 
 
-class PositionIn(Schema):
+class PositionHeld(Schema):
     unit: int = RowId
     position: str = Text
     since: dt.date | None = None
     until: dt.date | None = None
 
 
-class AwardIn(Schema):
+class AwardReceived(Schema):
     award: str = Field(max_length=40, pattern=NO_NUL, description="The award's code.")
     year: int = Field(ge=-32768, le=32767)
     decision_number: str = Field(max_length=1000, pattern=NO_NUL)
@@ -79,13 +79,13 @@ class AwardIn(Schema):
     unit_name: str = Text
 
 
-class RatingIn(Schema):
+class RatingGiven(Schema):
     year: int = Field(ge=-32768, le=32767)
     rating: str = Field(max_length=40, pattern=NO_NUL)
     replace: bool = Field(default=False, description="True corrects a rating already stored.")
 
 
-class InitiativeIn(Schema):
+class InitiativeRecognised(Schema):
     title: str = Field(max_length=1000, pattern=NO_NUL)
     level: str = Field(max_length=40, pattern=NO_NUL)
     year: int = Field(ge=-32768, le=32767)
@@ -139,7 +139,7 @@ def _units() -> Any:
 
 
 @router.post("/people", response={201: PersonOut, 409: Error, **ERRORS})
-def person_new(request: HttpRequest, body: PersonIn) -> Any:
+def person_new(request: HttpRequest, body: PersonToRegister) -> Any:
     """Register a person (the supervisor, who keeps everyone's history)."""
     access.require(request.user, "awards.manage_history")
     return _register(request, bound(PersonForm, body.dict(), units=_units()))
@@ -148,7 +148,7 @@ def person_new(request: HttpRequest, body: PersonIn) -> Any:
 @router.post(
     "/clusters/{slug}/years/{year}/people", response={201: PersonOut, 409: Error, **ERRORS}
 )
-def year_person_new(request: HttpRequest, slug: Slug, year: int, body: PersonIn) -> Any:
+def year_person_new(request: HttpRequest, slug: Slug, year: int, body: PersonToRegister) -> Any:
     """A member unit's officer registers one of the unit's people, to nominate them."""
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
     unit_id = access.roles_in_year(request.user, emulation_year).own_member_org_id
@@ -176,7 +176,7 @@ def _unit_of(request: HttpRequest, org_id: int) -> Organization:
     return found
 
 
-def _award_values(body: AwardIn) -> dict[str, Any]:
+def _award_values(body: AwardReceived) -> dict[str, Any]:
     values = body.dict()
     code = values.pop("award")
     found = AwardType.objects.filter(code=code).values_list("pk", flat=True).first()
@@ -185,7 +185,7 @@ def _award_values(body: AwardIn) -> dict[str, Any]:
 
 
 @router.post("/people/{person_id}/positions", response={201: Recorded, 409: Error, **ERRORS})
-def person_position(request: HttpRequest, person_id: Id, body: PositionIn) -> Any:
+def person_position(request: HttpRequest, person_id: Id, body: PositionHeld) -> Any:
     """A position the person held, in a unit, from and until a date."""
     person = _person_of(request, person_id)
     data = cleaned(bound(PositionForm, body.dict(), units=_units()))
@@ -194,7 +194,7 @@ def person_position(request: HttpRequest, person_id: Id, body: PositionIn) -> An
 
 
 @router.post("/people/{person_id}/awards", response={201: Recorded, 409: Error, **ERRORS})
-def person_award(request: HttpRequest, person_id: Id, body: AwardIn) -> Any:
+def person_award(request: HttpRequest, person_id: Id, body: AwardReceived) -> Any:
     """A title or award the person received."""
     person = _person_of(request, person_id)
     form = bound(AwardRecordForm, _award_values(body), kind=NomineeKind.INDIVIDUAL)
@@ -203,7 +203,7 @@ def person_award(request: HttpRequest, person_id: Id, body: AwardIn) -> Any:
 
 
 @router.post("/people/{person_id}/ratings", response={201: Recorded, 409: Error, **ERRORS})
-def person_rating(request: HttpRequest, person_id: Id, body: RatingIn) -> Any:
+def person_rating(request: HttpRequest, person_id: Id, body: RatingGiven) -> Any:
     """The person's task rating for a year."""
     person = _person_of(request, person_id)
     data = cleaned(bound(RatingForm, body.dict()))
@@ -212,7 +212,7 @@ def person_rating(request: HttpRequest, person_id: Id, body: RatingIn) -> Any:
 
 
 @router.post("/people/{person_id}/initiatives", response={201: Recorded, 409: Error, **ERRORS})
-def person_initiative(request: HttpRequest, person_id: Id, body: InitiativeIn) -> Any:
+def person_initiative(request: HttpRequest, person_id: Id, body: InitiativeRecognised) -> Any:
     """An initiative of the person's, recognised at a level in a year."""
     person = _person_of(request, person_id)
     data = cleaned(bound(InitiativeForm, body.dict()))
@@ -221,7 +221,7 @@ def person_initiative(request: HttpRequest, person_id: Id, body: InitiativeIn) -
 
 
 @router.post("/units/{org_id}/awards", response={201: Recorded, 409: Error, **ERRORS})
-def unit_award(request: HttpRequest, org_id: Id, body: AwardIn) -> Any:
+def unit_award(request: HttpRequest, org_id: Id, body: AwardReceived) -> Any:
     """A title or award a unit (a collective) received."""
     unit = _unit_of(request, org_id)
     form = bound(AwardRecordForm, _award_values(body), kind=NomineeKind.COLLECTIVE)
@@ -230,7 +230,7 @@ def unit_award(request: HttpRequest, org_id: Id, body: AwardIn) -> Any:
 
 
 @router.post("/units/{org_id}/ratings", response={201: Recorded, 409: Error, **ERRORS})
-def unit_rating(request: HttpRequest, org_id: Id, body: RatingIn) -> Any:
+def unit_rating(request: HttpRequest, org_id: Id, body: RatingGiven) -> Any:
     """A unit's task rating for a year."""
     unit = _unit_of(request, org_id)
     data = cleaned(bound(RatingForm, body.dict()))

@@ -225,40 +225,42 @@ Number = Field(max_length=20, pattern=NO_NUL, description="The criterion's numbe
 
 class ScoreIn(Schema):
     points: Points = Field(default=None, description='A number, or text such as "12,5".')
-    explanation: str = Field(default="", max_length=100_000, pattern=NO_NUL)
+    explanation: str = Field(default="", max_length=3000, pattern=NO_NUL)
 
 
 class ScoresIn(Schema):
     scores: dict[str, ScoreIn] = Field(
+        max_length=60,
         description="By criterion number. As on the page's form, a scored item left out is "
-        "saved unscored."
+        "saved unscored.",
     )
 
 
 class ReviewIn(Schema):
     points: Points = Field(default=None, description="Null: the item is not reviewed.")
-    reason: str = Field(default="", max_length=100_000, pattern=NO_NUL)
+    reason: str = Field(default="", max_length=3000, pattern=NO_NUL)
 
 
 class ReviewsIn(Schema):
     reviews: dict[str, ReviewIn] = Field(
-        description="By criterion number; an item left out is saved unreviewed."
+        max_length=60, description="By criterion number; an item left out is saved unreviewed."
     )
 
 
 class DisputeIn(Schema):
     criterion: str = Number
-    reason: str = Field(max_length=100_000, pattern=NO_NUL)
+    reason: str = Field(max_length=10_000, pattern=NO_NUL)
 
 
 class SettleIn(Schema):
     criterion: str = Number
     points: Points
-    reason: str = Field(max_length=100_000, pattern=NO_NUL)
+    reason: str = Field(max_length=10_000, pattern=NO_NUL)
 
 
 class AssignIn(Schema):
     reviewers: dict[str, int] = Field(
+        max_length=200,
         description="For each member (by organisation id), the organisation id of the member "
         "who cross-checks it.",
         json_schema_extra={"propertyNames": {"pattern": "^[0-9]{1,18}$"}},

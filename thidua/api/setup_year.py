@@ -51,16 +51,16 @@ class OpenYearIn(Schema):
 class MovementIn(Schema):
     title: str = Field(max_length=1000, pattern=NO_NUL)
     launched_on: dt.date
-    goals: str = Field(max_length=100_000, pattern=NO_NUL)
-    targets: str = Field(default="", max_length=100_000, pattern=NO_NUL)
+    goals: str = Field(max_length=10_000, pattern=NO_NUL)
+    targets: str = Field(default="", max_length=10_000, pattern=NO_NUL)
     version: str = Version
 
 
 class PledgeIn(Schema):
     title: str = Field(max_length=1000, pattern=NO_NUL)
-    preamble: str = Field(default="", max_length=100_000, pattern=NO_NUL)
-    articles: list[Annotated[str, Field(max_length=100_000, pattern=NO_NUL)]] = Field(
-        max_length=200, description="The pledge's articles, in order."
+    preamble: str = Field(default="", max_length=10_000, pattern=NO_NUL)
+    articles: list[Annotated[str, Field(max_length=3000, pattern=NO_NUL)]] = Field(
+        max_length=50, description="The pledge's articles, in order."
     )
     version: str = Version
 

@@ -265,8 +265,8 @@ class PollIn(Schema):
         max_length=500,
         description="Candidate units: ids of the year's members.",
     )
-    people: list[Annotated[str, Field(max_length=1000, pattern=NO_NUL)]] = Field(
-        default_factory=list, max_length=500, description="Candidate people: full names."
+    people: list[Annotated[str, Field(max_length=200, pattern=NO_NUL)]] = Field(
+        default_factory=list, max_length=100, description="Candidate people: full names."
     )
     max_choices: int = Field(default=1, ge=-32768, le=32767)
     seats: int | None = Field(default=1, ge=-32768, le=32767, description="Null: no limit.")
@@ -286,6 +286,7 @@ class PaperCountIn(Schema):
     blank_ballots: int = Field(default=0, ge=-(2**31), le=2**31 - 1)
     votes: dict[str, int] = Field(
         default_factory=dict,
+        max_length=500,
         description="Votes by candidate id; a candidate left out has none.",
         json_schema_extra={"propertyNames": {"pattern": "^[0-9]{1,18}$"}},
     )
