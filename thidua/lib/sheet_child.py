@@ -37,8 +37,9 @@ MAX_ANSWER_BYTES = 128 * 1024 * 1024
 # How many refused cells (formulas, NaN, NUL) are named by their place; the rest are counted.
 MAX_FORMULAS_NAMED = 20
 # A formula in the sheet's XML: an <f> element (any prefix) in an .xlsx, an attribute
-# table:formula="..." in an OpenDocument sheet.
-_XLSX_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+# table:formula="..." in an OpenDocument sheet. A search starting with a plain letter is fast
+# (Vietnamese has no "f"); a text that happens to hold "<f " only costs an exact parse.
+_XLSX_FORMULA = re.compile(rb"f[\s/>]")  # then the byte before: "<" or a prefix's ":"
 _ODS_FORMULA = re.compile(rb":formula=")
 _CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 
@@ -179,25 +180,31 @@ def _ods_formulas(data: bytes, sheet: int | str) -> list[tuple[int, int]]:
     return found
 
 
-def _unreadable_values(rows: list[list[Any]]) -> list[tuple[int, int, str]]:
+def _is_unreadable(value: Any) -> bool:
+    return (type(value) is float and not math.isfinite(value)) or (
+        type(value) is str and "\x00" in value
+    )
+
+
+def _unreadable_values(columns: list[tuple[list[Any], bytes]]) -> list[tuple[int, int, str]]:
     """The cells holding a number that is not finite (NaN, infinity: ``<v>NaN</v>``,
-    ``<v>1e999</v>``) or text with a NUL character (``_x0000_``), as (row, column, kind)."""
-    bad = {
-        value
-        for row in rows
-        for value in set(row)
-        if (type(value) is float and not math.isfinite(value))
-        or (type(value) is str and "\x00" in value)
-    }
-    if not bad:
-        return []
-    return [
-        (r, c, "nul" if type(value) is str else "not_finite")
-        for r, row in enumerate(rows)
-        for c, value in enumerate(row)
-        if (type(value) is float and not math.isfinite(value))
-        or (type(value) is str and "\x00" in value)
-    ]
+    ``<v>1e999</v>``) or text with a NUL character (``_x0000_``), as (row, column, kind).
+
+    Each column's distinct values are checked once; the cells are looked for only when one
+    of them is refused."""
+    found = []
+    for c, (values, packed) in enumerate(columns):
+        bad = {code for code, value in enumerate(values) if _is_unreadable(value)}
+        if not bad:
+            continue
+        codes = array("I")
+        codes.frombytes(packed)
+        found += [
+            (r, c, "nul" if type(values[code]) is str else "not_finite")
+            for r, code in enumerate(codes)
+            if code in bad
+        ]
+    return found
 
 
 def formula_cells(content: bytes, sheet: int | str) -> list[tuple[int, int]] | None:
@@ -215,7 +222,10 @@ def formula_cells(content: bytes, sheet: int | str) -> list[tuple[int, int]] | N
         if part is None or part not in names:
             return None
         data = archive.read(part)
-    return _xlsx_formulas(data) if _XLSX_FORMULA.search(data) else []
+    tagged = any(
+        data[m.start() - 1 : m.start()] in (b"<", b":") for m in _XLSX_FORMULA.finditer(data)
+    )
+    return _xlsx_formulas(data) if tagged else []
 
 
 def read(content: bytes, sheet: int | str, max_cells: int) -> tuple[Any, ...]:
@@ -255,9 +265,6 @@ def read(content: bytes, sheet: int | str, max_cells: int) -> tuple[Any, ...]:
         return ("unreadable",)
     if formulas is None:
         return ("unreadable",)
-    refused = sorted([(r, c, "formula") for r, c in formulas] + _unreadable_values(rows))
-    if refused:
-        return ("refused_cells", len(refused), refused[:MAX_FORMULAS_NAMED])
     width = max(map(len, rows), default=0)
     if any(len(row) != width for row in rows):
         rows = [list(row) + [""] * (width - len(row)) for row in rows]
@@ -265,6 +272,9 @@ def read(content: bytes, sheet: int | str, max_cells: int) -> tuple[Any, ...]:
         number for number, row in enumerate(rows) if row.count("") + row.count(None) == len(row)
     ]
     columns = [coded(column) for column in zip(*rows, strict=True)]
+    refused = sorted([(r, c, "formula") for r, c in formulas] + _unreadable_values(columns))
+    if refused:
+        return ("refused_cells", len(refused), refused[:MAX_FORMULAS_NAMED])
     return ("sheet", len(rows), len(columns), columns, blank)
 
 

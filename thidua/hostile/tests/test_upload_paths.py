@@ -203,6 +203,10 @@ def assert_vietnamese(messages: list[str]) -> None:
     for message in messages:
         assert re.search("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", message), message
         assert "Traceback" not in message and "Error" not in message
+        # Not half-translated: no English word among the Vietnamese ones.
+        assert not re.search(r"\b(the|cell|holds|enter|value|is|not|and|file|row)\b", message), (
+            message
+        )
 
 
 @pytest.mark.parametrize("kind", sorted(HOSTILE_CELLS))
