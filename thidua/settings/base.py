@@ -151,7 +151,7 @@ AUTH_USER_MODEL = "orgs.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "thidua.access.AdministrationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -260,6 +260,12 @@ THIDUA_TRUSTED_PROXIES = [
 # may choose (thidua.api).
 THIDUA_API_TOKEN_DAYS = int(os.environ.get("THIDUA_API_TOKEN_DAYS", "90"))
 THIDUA_API_TOKEN_MAX_DAYS = int(os.environ.get("THIDUA_API_TOKEN_MAX_DAYS", "365"))
+# The API's batches (thidua.api.bulk, docs/api-sync.md): the largest body (413 over it, refused
+# before it is read) and the most items one batch holds.
+THIDUA_API_BULK_MAX_MB = int(os.environ.get("THIDUA_API_BULK_MAX_MB", "20"))
+THIDUA_API_BULK_MAX_ITEMS = int(os.environ.get("THIDUA_API_BULK_MAX_ITEMS", "10000"))
+# How long the worker waits for a webhook's receiver (to connect, then for its answer).
+THIDUA_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("THIDUA_WEBHOOK_TIMEOUT_SECONDS", "10"))
 # How long the API keeps the answer to a write sent with an Idempotency-Key, to replay it.
 THIDUA_API_IDEMPOTENCY_HOURS = int(os.environ.get("THIDUA_API_IDEMPOTENCY_HOURS", "24"))
 

@@ -146,7 +146,7 @@ def test_out_of_range_and_too_precise_numbers_are_refused(reporting):
 def test_formula_is_refused(reporting):
     book = _fill(_workbook(reporting), GRDP="=10000+125")
     assert _refused(reporting, book) == [
-        "Dòng 6, cột D: ô chứa công thức; hãy nhập trực tiếp con số."
+        "Dòng 6, cột D: ô chứa công thức; hãy nhập trực tiếp giá trị."
     ]
 
 
@@ -192,5 +192,6 @@ def test_a_value_that_is_not_a_number_nan_is_refused_not_a_server_error(reportin
                 data = data.replace(b"<v>123456.5</v>", b"<v>NaN</v>")
             copy.writestr(item, data)
     assert _refused(reporting, out.getvalue()) == [
-        "Tệp có một giá trị không phải là số (như NaN); hãy nhập lại giá trị đó."
+        "Dòng 6, cột D: ô chứa một giá trị không phải là số hữu hạn (NaN hoặc vô cực); "
+        "hãy nhập lại."
     ]
