@@ -43,6 +43,11 @@ urlpatterns = [
     path(YEAR + "decisions/<int:pk>/quyet-dinh.pdf", views.decision_pdf, name="decision_pdf"),
     path(YEAR + "decisions/<int:pk>/chung-nhan.pdf", views.certificates, name="certificates"),
     path(
+        YEAR + "decisions/<int:pk>/chung-nhan/in/",
+        views.certificates_job,
+        name="certificates_job",
+    ),
+    path(
         YEAR + "decisions/<int:pk>/chung-nhan.docx",
         views.certificates_document,
         name="certificates_document",

@@ -28,7 +28,7 @@ from thidua.audit.stamp import StampedCache
 from thidua.award_history.models import AwardType, Decision
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.cycle.pages import year_context
-from thidua.errors import refusal_told, run_form_action
+from thidua.errors import ActionRefused, Refusal, refusal_told, run_form_action
 from thidua.jobs.actions import do_start_job
 from thidua.jobs.models import Job
 from thidua.lib import pdf, uploads
@@ -596,6 +596,32 @@ def certificates(request: HttpRequest, slug: str, year: int, pk: int) -> HttpRes
     prints on A3 landscape instead of A4."""
     decision = _decision(request, slug, year, pk)
     with refusal_told(request):
-        data = pdf.pdf_of(documents.certificates(decision, paper=_paper(request)))
+        if documents.require_holders(decision) > documents.PAGE_BATCH:
+            raise ActionRefused(
+                _(
+                    "The decision grants more than %(count)s holders: print their certificates"
+                    " in the background with the button “Print every certificate as one PDF”."
+                )
+                % {"count": documents.PAGE_BATCH},
+                kind=Refusal.REFUSED,
+            )
+        data = documents.certificates_pdf(decision, paper=_paper(request))
         return pdf.response(data, documents.certificates_filename(decision))
+    return redirect("awards:decision", slug=slug, year=year)
+
+
+@login_required
+@require_POST
+def certificates_job(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+    """Every holder's certificate as one PDF, made in the background with its progress shown:
+    a batch of thousands takes LibreOffice minutes."""
+    decision = _decision(request, slug, year, pk)
+    with refusal_told(request):
+        documents.require_holders(decision)
+        job = do_start_job(
+            documents.CERTIFICATES_JOB,
+            acting_user=request.user,
+            params={"decision": decision.pk, "paper": request.POST.get("paper", "a4")},
+        )
+        return redirect("awards:jobs:detail", pk=job.pk)
     return redirect("awards:decision", slug=slug, year=year)
