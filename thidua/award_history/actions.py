@@ -398,7 +398,7 @@ def do_import_history(
     return batch
 
 
-# --- sheets of ratings, initiatives and members (H4's API batch endpoints call these) ---------
+# --- sheets of ratings, initiatives and members (the API's batches call these too) ----------
 
 
 def _refuse_if(checked: sheets.Checked) -> None:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from thidua.lib.formfields import DayField
 from thidua.lib.uploads import UploadField
 from thidua.orgs.forms import OrganizationChoiceField
 from thidua.orgs.models import Organization, Person
@@ -22,9 +23,6 @@ class ImportForm(forms.Form):
 class MergeForm(forms.Form):
     keep = forms.ModelChoiceField(queryset=Person.objects.filter(merged_into__isnull=True))
     duplicate = forms.ModelChoiceField(queryset=Person.objects.filter(merged_into__isnull=True))
-
-
-_DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class PeopleSearchForm(forms.Form):
@@ -45,8 +43,8 @@ class PersonForm(forms.Form):
     position = forms.CharField(
         label=pgettext_lazy("awards", "Position"), max_length=150, required=False
     )
-    since = forms.DateField(label=_("In this position from"), required=False, widget=_DATE)
-    until = forms.DateField(label=_("In this position until"), required=False, widget=_DATE)
+    since = DayField(label=_("In this position from"), required=False)
+    until = DayField(label=_("In this position until"), required=False)
     confirm_new = forms.BooleanField(
         label=_("This is a different person from those listed: register anyway"),
         required=False,
@@ -64,8 +62,8 @@ class PositionForm(forms.Form):
     position = forms.CharField(
         label=pgettext_lazy("awards", "Position"), max_length=150, required=False
     )
-    since = forms.DateField(label=pgettext_lazy("awards", "From"), required=False, widget=_DATE)
-    until = forms.DateField(label=pgettext_lazy("awards", "Until"), required=False, widget=_DATE)
+    since = DayField(label=pgettext_lazy("awards", "From"), required=False)
+    until = DayField(label=pgettext_lazy("awards", "Until"), required=False)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,7 +78,7 @@ class AwardRecordForm(forms.Form):
     decision_number = forms.CharField(
         label=pgettext_lazy("awards", "Decision number"), max_length=50
     )
-    decision_date = forms.DateField(label=pgettext_lazy("awards", "Decision date"), widget=_DATE)
+    decision_date = DayField(label=pgettext_lazy("awards", "Decision date"))
     issuer_name = forms.CharField(label=pgettext_lazy("awards", "Issued by"), max_length=255)
     unit_name = forms.CharField(
         label=_("Unit named on the decision"),

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from thidua.award_history.models import AwardType, NomineeKind
 from thidua.concurrency import VersionField
 from thidua.cycle.models import EmulationYear
+from thidua.lib.formfields import DayField
 from thidua.lib.uploads import UploadField
 from thidua.orgs.forms import OrganizationChoiceField
 from thidua.orgs.models import Organization, Person, PersonPosition
@@ -174,10 +175,7 @@ class DecisionForm(forms.Form):
         required=False,
         help_text=_("Leave empty to take the next number in the issuer's register."),
     )
-    date = forms.DateField(
-        label=pgettext_lazy("awards", "Decision date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    date = DayField(label=pgettext_lazy("awards", "Decision date"))
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
     issuer_name = forms.CharField(label=pgettext_lazy("awards", "Issued by"), max_length=255)
     signer_title = forms.CharField(label=_("Signer's position"), max_length=150, required=False)
@@ -185,10 +183,7 @@ class DecisionForm(forms.Form):
 
 
 class RuleVersionForm(forms.Form):
-    effective_from = forms.DateField(
-        label=pgettext_lazy("awards", "In force from"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    effective_from = DayField(label=pgettext_lazy("awards", "In force from"))
     status = forms.ChoiceField(
         label=pgettext_lazy("awards", "Status"),
         choices=[

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from thidua.cycle import hooks
-from thidua.cycle.hooks import CarryOver, Link
-from thidua.cycle.models import EmulationYear, Membership
+from thidua.cycle.hooks import CarryOver, Link, ProgressStep
+from thidua.cycle.models import EmulationYear, Membership, Phase
+from thidua.cycle.rules import PHASES
 
 from . import actions, reads
 from .models import Indicator, IndicatorValue
@@ -23,6 +24,37 @@ def year_links(year: EmulationYear, user: Any) -> list[Link]:
     if not user.has_perm("indicators.view", year):
         return []
     return [Link(_("Indicators"), reverse("indicators:index", args=[year.cluster.slug, year.year]))]
+
+
+# Between the pledge (10) and the self-assessment (30) in the dashboard's chart.
+REPORTED_ORDER = 20
+
+
+def member_progress(year: EmulationYear, memberships: Sequence[Membership]) -> list[ProgressStep]:
+    """From the year in progress on: how many of the year's indicators each member reported.
+    Two queries."""
+    if PHASES.index(year.phase) < PHASES.index(Phase.IN_PROGRESS):
+        return []
+    total = Indicator.objects.filter(year=year).count()
+    if not total:
+        return []
+    reported = dict(
+        IndicatorValue.objects.filter(indicator__year=year, value__isnull=False)
+        .values("organization_id")
+        .annotate(n=Count("id"))
+        .values_list("organization_id", "n")
+    )
+    return [
+        ProgressStep(
+            key="indicators.reported",
+            label=_("Indicators reported"),
+            order=REPORTED_ORDER,
+            done={
+                m.organization_id: (min(reported.get(m.organization_id, 0), total), total)
+                for m in memberships
+            },
+        )
+    ]
 
 
 def member_todos(year: EmulationYear, memberships: Sequence[Membership]) -> dict[int, list[str]]:
@@ -105,6 +137,7 @@ def register() -> None:
     """Plug indicators into the year (called from IndicatorsConfig.ready)."""
     hooks.register(
         member_todos=member_todos,
+        member_progress=member_progress,
         year_links=year_links,
         report_facts=report_facts,
         carry_overs=carry_overs,

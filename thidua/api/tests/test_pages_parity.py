@@ -105,15 +105,10 @@ NO_PAGE = {
 }
 
 
-# Differences found and reported to the API's owner, not fixed yet: (persona, endpoint) -> the
-# fix. The persona's test is an expected failure while exactly these remain, and fails as soon
-# as one is fixed (remove it here) or another appears.
-KNOWN: dict[tuple[str, str], str] = {
-    ("admin", "api:job"): "thidua/api/bulk.py job(): the job's page shows any job to the "
-    "operator (superuser), as thidua/jobs/views.py _own_job does; the API answers 404 for a "
-    "job the administrator did not start. Look the job up by pk alone and refuse (404) "
-    "unless created_by is the user or the user is a superuser.",
-}
+# Differences found and not fixed yet: (persona, endpoint) -> the fix. The persona's test is
+# an expected failure while exactly these remain, and fails as soon as one is fixed (remove it
+# here) or another appears.
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def api_get_endpoints() -> list[str]:
