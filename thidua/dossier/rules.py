@@ -105,6 +105,10 @@ def same_name(a: str, b: str) -> bool:
     return bool(a.strip()) and folded(a) == folded(b)
 
 
+# A member's path is kept (ReceivedFile.path) and names a file on disk: no longer than this.
+MAX_PATH = 200
+
+
 def path_finding(name: str) -> Finding | None:
     """A member name that could climb out of the folder, or is not one of ours."""
     if (
@@ -114,8 +118,8 @@ def path_finding(name: str) -> Finding | None:
         or re.match(r"^[A-Za-z]:", name)
     ):
         return Finding("climbs_out", name)
-    if not _PATH.match(name):
-        return Finding("bad_name", name)
+    if len(name) > MAX_PATH or not _PATH.match(name):
+        return Finding("bad_name", name[:MAX_PATH])
     return None
 
 

@@ -417,12 +417,6 @@ def test_a_nul_in_a_dossier_member_name_never_reaches_the_name_kept() -> None:
     assert sorted(package.read_zip(content)) == ["ho-so/bao", rules.MANIFEST]  # cut at the NUL
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dossier owner: rules.path_finding has no length limit; a listed 10,000-character "
-    "member name reaches ReceivedFile.path (max_length 255) and the file's name on disk. "
-    "Fix: refuse a name longer than 200 characters as Finding('bad_name', name).",
-)
 def test_a_dossier_member_name_of_10000_characters_is_refused() -> None:
     from thidua.dossier import rules
 
