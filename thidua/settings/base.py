@@ -208,7 +208,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("THIDUA_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # fontTools (the signature boxes' embedded font) warns of every table it leaves out.
+    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "ERROR"}},
 }
 
 # A batch of this many nominations or more (a national eligibility run) reads its history on
