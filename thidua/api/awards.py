@@ -10,6 +10,7 @@ year or working in a member unit.
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -78,12 +79,27 @@ class NominationDetail(NominationOut):
     decision_date: dt.date | None
 
 
+class NominationStatus(StrEnum):
+    """A nomination's status, under its own name in the schema: the model's class is called
+    `Status`, as other models' are, and the schema would mix them up."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    COMPILED = "compiled"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    DECIDED = "decided"
+
+
+assert {s.value for s in NominationStatus} == set(Nomination.Status.values)
+
+
 class Filters(Schema):
     unit: int | None = Field(default=None, ge=1, le=MAX_ID, description="The proposing unit's id.")
     award: str | None = Field(
         default=None, max_length=40, pattern=NO_NUL, description="An award code."
     )
-    status: Nomination.Status | None = None
+    status: NominationStatus | None = None
     q: str | None = Field(
         default=None, max_length=100, pattern=NO_NUL, description="Part of the nominee's name."
     )
