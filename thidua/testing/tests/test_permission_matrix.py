@@ -37,6 +37,7 @@ from thidua.awards.models import EvidenceFile, Nomination
 from thidua.conference.models import Attendee, NewsArticle
 from thidua.demo.play import Demo, play
 from thidua.indicators.models import Indicator
+from thidua.notifications.models import Subscription
 from thidua.orgs.models import Person, User
 from thidua.scoring.models import Criterion, Dispute, Evidence, Score
 from thidua.voting.models import Poll
@@ -91,7 +92,7 @@ api:move_phase                     POST  ok     403    ok     403    403    403 
 api:nomination_detail              GET   ok     ok     ok     ok     ok     ok     404    401
 api:nomination_detail              POST  405    405    405    405    405    405    405    405
 api:nomination_list                GET   ok     ok     ok     ok     ok     ok     404    401
-api:nomination_list                POST  405    405    405    405    405    405    405    405
+api:nomination_list                POST  403    403    ok     ok     ok     ok     404    401
 api:openapi-json                   GET   ok     ok     ok     ok     ok     ok     ok     ok
 api:openapi-json                   POST  ok     ok     ok     ok     ok     ok     ok     ok
 api:openapi-view                   GET   ok     ok     ok     ok     ok     ok     ok     ok
@@ -103,7 +104,7 @@ api:person_history                 POST  405    405    405    405    405    405 
 api:poll_detail                    GET   ok     ok     ok     ok     ok     ok     404    401
 api:poll_detail                    POST  405    405    405    405    405    405    405    405
 api:poll_list                      GET   ok     ok     ok     ok     ok     ok     404    401
-api:poll_list                      POST  405    405    405    405    405    405    405    405
+api:poll_list                      POST  ok     403    ok     403    403    403    404    401
 api:ranking                        GET   ok     ok     ok     ok     ok     ok     404    401
 api:ranking                        POST  405    405    405    405    405    405    405    405
 api:report_values                  GET   ok     ok     ok     ok     ok     ok     404    401
@@ -118,91 +119,113 @@ api:unit_values                    GET   ok     ok     ok     ok     ok     ok  
 api:unit_values                    POST  405    405    405    405    405    405    405    405
 api:year                           GET   ok     ok     ok     ok     ok     ok     404    401
 api:year                           POST  405    405    405    405    405    405    405    405
+# Batches, jobs, the event feed and webhooks (issue 20, docs/api-sync.md): a webhook and a job
+# answer only their owner; the history batch and import are for who keeps award history.
+api:bulk_history                   GET   405    405    405    405    405    405    405    405
+api:bulk_history                   POST  ok     ok     403    403    403    403    403    401
+api:bulk_members                   GET   405    405    405    405    405    405    405    405
+api:bulk_members                   POST  ok     ok     403    ok     ok     403    404    401
+api:start_history_import           GET   405    405    405    405    405    405    405    405
+api:start_history_import           POST  422    422    422    422    422    422    422    401
+api:job                            GET   404    404    404    404    404    404    404    401
+api:job                            POST  405    405    405    405    405    405    405    405
+api:event_feed                     GET   ok     ok     ok     ok     ok     ok     ok     401
+api:event_feed                     POST  405    405    405    405    405    405    405    405
+api:subscribe                      GET   ok     ok     ok     ok     ok     ok     ok     401
+api:subscribe                      POST  ok     ok     ok     ok     ok     ok     ok     401
+api:subscriptions                  GET   ok     ok     ok     ok     ok     ok     ok     401
+api:subscriptions                  POST  ok     ok     ok     ok     ok     ok     ok     401
+api:subscription                   GET   404    404    404    404    ok     404    404    401
+api:subscription                   POST  405    405    405    405    405    405    405    405
+api:unsubscribe                    GET   404    404    404    404    ok     404    404    401
+api:unsubscribe                    POST  405    405    405    405    405    405    405    405
+api:deliveries                     GET   404    404    404    404    ok     404    404    401
+api:deliveries                     POST  405    405    405    405    405    405    405    405
 # The writes the pages do (issue 20), each with a well-formed body (API_BODIES).
-api:nomination_new                 GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:nomination_new                 POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:nomination_update              GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:nomination_update              POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:nomination_submit              GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:nomination_submit              POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:nomination_approve             GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:nomination_approve             POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:nomination_return              GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:nomination_return              POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:compile_proposal               GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:compile_proposal               POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:record_decision                GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:record_decision                POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:person_new                     GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:person_new                     POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:year_person_new                GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:year_person_new                POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:person_position                GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:person_position                POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:person_award                   GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:person_award                   POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:person_rating                  GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:person_rating                  POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:person_initiative              GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:person_initiative              POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:unit_award                     GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:unit_award                     POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:unit_rating                    GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:unit_rating                    POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:merge_people                   GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:merge_people                   POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:open_year                      GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:open_year                      POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:set_movement                   GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:set_movement                   POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:set_pledge                     GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:set_pledge                     POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:set_deadline                   GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:set_deadline                   POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:conference                     GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:conference                     POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:set_conference                 GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:set_conference                 POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:attendee_add                   GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:attendee_add                   POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:attendee_remove                GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:attendee_remove                POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:report                         GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:report                         POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:comment                        GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:comment                        POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:generate                       GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:generate                       POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:revise                         GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:revise                         POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:finalise                       GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:finalise                       POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:save_scores                    GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:save_scores                    POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:submit_scores                  GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:submit_scores                  POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:save_review                    GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:save_review                    POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:raise_dispute                  GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:raise_dispute                  POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:settle_dispute                 GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:settle_dispute                 POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:assign_reviewers               GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:assign_reviewers               POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:poll_create                    GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:poll_create                    POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:poll_update                    GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:poll_update                    POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:poll_open                      GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:poll_open                      POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:poll_close                     GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:poll_close                     POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:poll_runoff                    GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:poll_runoff                    POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:paper_count                    GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:paper_count                    POST  ?      ?      ?      ?      ?      ?      ?      ?
-api:paper_count_confirm            GET   ?      ?      ?      ?      ?      ?      ?      ?
-api:paper_count_confirm            POST  ?      ?      ?      ?      ?      ?      ?      ?
+api:nomination_new                 GET   ok     ok     ok     ok     ok     ok     404    401
+api:nomination_new                 POST  403    403    ok     ok     ok     ok     404    401
+api:nomination_update              GET   405    405    405    405    405    405    405    405
+api:nomination_update              POST  ok     403    403    ok     ok     403    404    401
+api:nomination_submit              GET   405    405    405    405    405    405    405    405
+api:nomination_submit              POST  ok     403    403    ok     403    403    404    401
+api:nomination_approve             GET   405    405    405    405    405    405    405    405
+api:nomination_approve             POST  ok     ok     403    403    403    403    404    401
+api:nomination_return              GET   405    405    405    405    405    405    405    405
+api:nomination_return              POST  ok     ok     403    403    403    403    404    401
+api:compile_proposal               GET   405    405    405    405    405    405    405    405
+api:compile_proposal               POST  ok     403    ok     403    403    403    404    401
+api:record_decision                GET   405    405    405    405    405    405    405    405
+api:record_decision                POST  ok     ok     403    403    403    403    404    401
+api:person_new                     GET   405    405    405    405    405    405    405    405
+api:person_new                     POST  ok     ok     403    403    403    403    403    401
+api:year_person_new                GET   405    405    405    405    405    405    405    405
+api:year_person_new                POST  403    403    ok     ok     ok     ok     404    401
+api:person_position                GET   405    405    405    405    405    405    405    405
+api:person_position                POST  ok     ok     403    403    403    403    403    401
+api:person_award                   GET   405    405    405    405    405    405    405    405
+api:person_award                   POST  ok     ok     403    403    403    403    403    401
+api:person_rating                  GET   405    405    405    405    405    405    405    405
+api:person_rating                  POST  ok     ok     403    403    403    403    403    401
+api:person_initiative              GET   405    405    405    405    405    405    405    405
+api:person_initiative              POST  ok     ok     403    403    403    403    403    401
+api:unit_award                     GET   405    405    405    405    405    405    405    405
+api:unit_award                     POST  ok     ok     403    403    403    403    403    401
+api:unit_rating                    GET   405    405    405    405    405    405    405    405
+api:unit_rating                    POST  ok     ok     403    403    403    403    403    401
+api:merge_people                   GET   405    405    405    405    405    405    405    405
+api:merge_people                   POST  ok     ok     403    403    403    403    403    401
+api:open_year                      GET   405    405    405    405    405    405    405    405
+api:open_year                      POST  ok     ok     ok     403    403    403    404    401
+api:set_movement                   GET   405    405    405    405    405    405    405    405
+api:set_movement                   POST  ok     403    ok     403    403    403    404    401
+api:set_pledge                     GET   405    405    405    405    405    405    405    405
+api:set_pledge                     POST  ok     403    ok     403    403    403    404    401
+api:set_deadline                   GET   405    405    405    405    405    405    405    405
+api:set_deadline                   POST  ok     403    ok     403    403    403    404    401
+api:conference                     GET   ok     ok     ok     ok     ok     ok     404    401
+api:conference                     POST  ok     403    ok     403    403    403    404    401
+api:set_conference                 GET   ok     ok     ok     ok     ok     ok     404    401
+api:set_conference                 POST  ok     403    ok     403    403    403    404    401
+api:attendee_add                   GET   405    405    405    405    405    405    405    405
+api:attendee_add                   POST  ok     403    ok     403    403    403    404    401
+api:attendee_remove                GET   405    405    405    405    405    405    405    405
+api:attendee_remove                POST  405    405    405    405    405    405    405    405
+api:report                         GET   ok     ok     ok     ok     ok     ok     404    401
+api:report                         POST  405    405    405    405    405    405    405    405
+api:comment                        GET   405    405    405    405    405    405    405    405
+api:comment                        POST  ok     403    ok     ok     ok     ok     404    401
+api:generate                       GET   405    405    405    405    405    405    405    405
+api:generate                       POST  ok     403    ok     403    403    403    404    401
+api:revise                         GET   405    405    405    405    405    405    405    405
+api:revise                         POST  ok     403    ok     403    403    403    404    401
+api:finalise                       GET   405    405    405    405    405    405    405    405
+api:finalise                       POST  ok     403    ok     403    403    403    404    401
+api:save_scores                    GET   405    405    405    405    405    405    405    405
+api:save_scores                    POST  ok     403    403    ok     ok     403    404    401
+api:submit_scores                  GET   405    405    405    405    405    405    405    405
+api:submit_scores                  POST  ok     403    403    ok     ok     403    404    401
+api:save_review                    GET   405    405    405    405    405    405    405    405
+api:save_review                    POST  403    403    403    403    403    403    404    401
+api:raise_dispute                  GET   405    405    405    405    405    405    405    405
+api:raise_dispute                  POST  ok     403    403    ok     ok     403    404    401
+api:settle_dispute                 GET   405    405    405    405    405    405    405    405
+api:settle_dispute                 POST  ok     403    ok     403    403    403    404    401
+api:assign_reviewers               GET   405    405    405    405    405    405    405    405
+api:assign_reviewers               POST  ok     403    ok     403    403    403    404    401
+api:poll_create                    GET   ok     ok     ok     ok     ok     ok     404    401
+api:poll_create                    POST  ok     403    ok     403    403    403    404    401
+api:poll_update                    GET   405    405    405    405    405    405    405    405
+api:poll_update                    POST  ok     403    ok     403    403    403    404    401
+api:poll_open                      GET   405    405    405    405    405    405    405    405
+api:poll_open                      POST  ok     403    ok     403    403    403    404    401
+api:poll_close                     GET   405    405    405    405    405    405    405    405
+api:poll_close                     POST  ok     403    ok     403    403    403    404    401
+api:poll_runoff                    GET   405    405    405    405    405    405    405    405
+api:poll_runoff                    POST  ok     403    ok     403    403    403    404    401
+api:paper_count                    GET   405    405    405    405    405    405    405    405
+api:paper_count                    POST  ok     403    ok     403    403    403    404    401
+api:paper_count_confirm            GET   405    405    405    405    405    405    405    405
+api:paper_count_confirm            POST  ok     403    ok     403    403    403    404    401
 api_token_revoke                   GET   405    405    405    405    405    405    405    login
 api_token_revoke                   POST  404    404    404    404    ok     404    404    login
 api_tokens                         GET   ok     ok     ok     ok     ok     ok     ok     login
@@ -488,6 +511,10 @@ year_history                       POST  ok     ok     ok     ok     ok     ok  
 
 # An API write gets a well-formed body, so that its answer is about permission, not syntax.
 API_BODIES = {
+    "api:bulk_history": {"people": [{"full_name": "Người mới", "unit_id": 1}]},
+    "api:bulk_members": {"members": [{"full_name": "Người mới"}]},
+    "api:subscribe": {"url": "https://example.org/hook", "kinds": ["phase.opened"]},
+    "api:subscriptions": {"url": "https://example.org/hook", "kinds": ["phase.opened"]},
     "api:move_phase": {"target": "closed"},
     "api:nomination_new": {"award": "ldtt", "summary": "Tóm tắt."},
     "api:nomination_update": {"summary": "Tóm tắt."},
@@ -534,8 +561,8 @@ API_BODIES = {
     "api:revise": {"based_on": 1, "note": "Sửa.", "sections": {}},
     "api:save_scores": {"scores": {}},
     "api:save_review": {"reviews": {}},
-    "api:raise_dispute": {"criterion": "1", "reason": "Lý do."},
-    "api:settle_dispute": {"criterion": "1", "points": 1, "reason": "Lý do."},
+    "api:raise_dispute": {"criterion": "I.1", "reason": "Lý do."},
+    "api:settle_dispute": {"criterion": "I.2", "points": 1, "reason": "Lý do."},
     "api:assign_reviewers": {"reviewers": {}},
     "api:poll_create": {
         "title": "Bầu",
@@ -555,6 +582,10 @@ API_BODIES = {
     },
     "api:paper_count": {"ballots_cast": 0},
 }
+# The same address answers a list (GET) and a create (POST).
+API_BODIES["api:nomination_list"] = API_BODIES["api:nomination_new"]
+API_BODIES["api:poll_list"] = API_BODIES["api:poll_create"]
+API_BODIES["api:conference"] = API_BODIES["api:set_conference"]
 
 # Django's admin is guarded by its own staff check and tested as a whole by its index.
 SKIPPED_NAMESPACES = {"admin"}
@@ -683,6 +714,10 @@ class World:
             "sub_unit_new": lambda: {"pk": self.unit.pk},
             "cluster_detail": lambda: {"slug": self.slug},
             "api_token_revoke": lambda: {"pk": self.own_token.pk},
+            "api:job": lambda: {"job_id": str(uuid.uuid4())},
+            "api:subscription": lambda: {"subscription_id": self.webhook()},
+            "api:unsubscribe": lambda: {"subscription_id": self.webhook()},
+            "api:deliveries": lambda: {"subscription_id": self.webhook()},
             "api:organization": lambda: {"org_id": self.unit.pk},
             "api:cluster": lambda: {"slug": self.slug},
             "dossier:sent_package": lambda: {**year, "pk": self.sent_dossier()},
@@ -830,6 +865,15 @@ class World:
 
     def person(self) -> int:
         return self.first(Person.objects.filter(positions__organization=self.unit))
+
+    def webhook(self) -> int:
+        """A webhook of Lai Châu's officer."""
+        found, _created = Subscription.objects.get_or_create(
+            owner=self.users["officer"],
+            url="https://tdkt.laichau.example/hook",
+            defaults={"secret": "s" * 64, "kinds": ["phase.opened"]},
+        )
+        return found.pk
 
     def decision(self) -> int:
         """A decision of the year (the demo stops before one is made), granting no one."""
