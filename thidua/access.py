@@ -19,7 +19,7 @@ import rules
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils.functional import LazyObject, empty
 
 from thidua.audit.stamp import StampedCache, fresh_copy
@@ -38,6 +38,14 @@ class AdministrationBackend(ModelBackend):
         if not getattr(user_obj, "is_staff", False):
             return set()
         return super().get_all_permissions(user_obj, obj)
+
+
+class SignedInRequest(HttpRequest):
+    """The request of a signed-in person: every page behind `login_required` and every API
+    call with a valid token (the token's owner). Only a type: views declare it so that the
+    person they pass to the actions as `acting_user` is a `User`, never an anonymous one."""
+
+    user: User
 
 
 @dataclass(frozen=True)

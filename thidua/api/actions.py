@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -17,12 +17,15 @@ from thidua.lib.text import normalize
 
 from .models import ApiToken, digest, new_key
 
+if TYPE_CHECKING:
+    from thidua.orgs.models import User
+
 
 @transaction.atomic
 def do_create_token(
     *,
     name: str,
-    acting_user: Any,
+    acting_user: User,
     scope: str = ApiToken.Scope.WRITE,
     days: int | None = None,
 ) -> tuple[ApiToken, str]:
@@ -73,7 +76,7 @@ def do_create_token(
 
 
 @transaction.atomic
-def do_revoke_token(token: ApiToken, *, acting_user: Any) -> ApiToken:
+def do_revoke_token(token: ApiToken, *, acting_user: User) -> ApiToken:
     """Revoke a token at once; only its owner (or the administrator) may."""
     if token.user_id != acting_user.pk and not acting_user.is_superuser:
         raise PermissionDenied

@@ -12,12 +12,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.audit.models import AuditEntry
 from thidua.cycle import actions as cycle_actions
 from thidua.cycle.models import Movement, Pledge
@@ -51,7 +52,7 @@ api = NinjaAPI(
 
 
 def _error(
-    request: HttpRequest, message: str, status: int, details: list[str] | None = None
+    request: SignedInRequest, message: str, status: int, details: list[str] | None = None
 ) -> HttpResponse:
     answer: dict[str, Any] = {"detail": message}
     if details:
@@ -60,40 +61,40 @@ def _error(
 
 
 @api.exception_handler(Http404)
-def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+def not_found(request: SignedInRequest, exc: Exception) -> HttpResponse:
     return _error(request, errors.not_found(), 404)
 
 
 @api.exception_handler(PermissionDenied)
-def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+def forbidden(request: SignedInRequest, exc: Exception) -> HttpResponse:
     return _error(request, errors.forbidden(), 403)
 
 
 @api.exception_handler(ActionRefused)
-def refused(request: HttpRequest, exc: ActionRefused) -> HttpResponse:
+def refused(request: SignedInRequest, exc: ActionRefused) -> HttpResponse:
     """The status of the refusal's kind, the one a page answers with for the same refusal;
     its details (each bad row, say) follow, as the page lists them under the message."""
     return _error(request, exc.message, exc.status, exc.details)
 
 
 @api.exception_handler(AuthenticationError)
-def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+def unauthenticated(request: SignedInRequest, exc: Exception) -> HttpResponse:
     return _error(request, errors.unauthenticated(), 401)
 
 
 @api.exception_handler(TokenRefused)
-def token_refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:
+def token_refused(request: SignedInRequest, exc: TokenRefused) -> HttpResponse:
     """An unknown, revoked or expired token (401), or a read-only one asked to write (403)."""
     return _error(request, exc.message, exc.status_code)
 
 
 @api.exception_handler(HttpError)
-def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+def http_error(request: SignedInRequest, exc: HttpError) -> HttpResponse:
     return _error(request, errors.of_status(exc.status_code, exc.message), exc.status_code)
 
 
 @api.exception_handler(ValidationError)
-def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+def invalid(request: SignedInRequest, exc: ValidationError) -> HttpResponse:
     return _error(request, errors.invalid(exc.errors), 422)
 
 
@@ -101,7 +102,7 @@ core = Router(tags=["organisations and clusters"])
 
 
 @core.get("/me", response={200: schemas.Me, **ERRORS})
-def me(request: HttpRequest) -> dict[str, Any]:
+def me(request: SignedInRequest) -> dict[str, Any]:
     user: Any = request.user
     return {
         "username": user.username,
@@ -113,7 +114,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 @core.get("/organizations/{org_id}", response={200: schemas.OrganizationDetail, **ERRORS})
-def organization(request: HttpRequest, org_id: Id) -> dict[str, Any]:
+def organization(request: SignedInRequest, org_id: Id) -> dict[str, Any]:
     try:
         org = Organization.objects.get(pk=org_id)
     except Organization.DoesNotExist:
@@ -140,7 +141,7 @@ def organization(request: HttpRequest, org_id: Id) -> dict[str, Any]:
 
 
 @core.get("/clusters", response={200: list[schemas.Cluster], **ERRORS})
-def clusters(request: HttpRequest) -> list[dict[str, Any]]:
+def clusters(request: SignedInRequest) -> list[dict[str, Any]]:
     return [
         _cluster(c) for c in access.clusters_visible_to(request.user).select_related("supervisor")
     ]
@@ -156,7 +157,7 @@ def _cluster(cluster: Any) -> dict[str, Any]:
 
 
 @core.get("/clusters/{slug}", response={200: schemas.ClusterDetail, **ERRORS})
-def cluster(request: HttpRequest, slug: Slug) -> dict[str, Any]:
+def cluster(request: SignedInRequest, slug: Slug) -> dict[str, Any]:
     found = access.get_cluster_for(request.user, slug)
     years = [
         {"year": y.year, "phase": y.phase}
@@ -167,7 +168,7 @@ def cluster(request: HttpRequest, slug: Slug) -> dict[str, Any]:
 
 
 @core.get("/clusters/{slug}/years/{year}", response={200: schemas.Year, **ERRORS})
-def year(request: HttpRequest, slug: Slug, year: int) -> dict[str, Any]:
+def year(request: SignedInRequest, slug: Slug, year: int) -> dict[str, Any]:
     emulation_year = access.get_year_for(request.user, slug, year)
     return _year(emulation_year)
 
@@ -210,7 +211,7 @@ def _year(emulation_year: Any) -> dict[str, Any]:
     "/clusters/{slug}/years/{year}/phase",
     response={200: schemas.Year, 409: schemas.Error, **ERRORS},
 )
-def move_phase(request: HttpRequest, slug: Slug, year: int, body: schemas.PhaseChange) -> Any:
+def move_phase(request: SignedInRequest, slug: Slug, year: int, body: schemas.PhaseChange) -> Any:
     emulation_year = access.get_year_for(request.user, slug, year, "cycle.change_phase")
     moved = cycle_actions.do_move_phase(
         emulation_year, target=body.target, acting_user=request.user
@@ -222,7 +223,7 @@ def move_phase(request: HttpRequest, slug: Slug, year: int, body: schemas.PhaseC
     "/clusters/{slug}/years/{year}/pledge/signatures",
     response={201: schemas.Signature, 409: schemas.Error, **ERRORS},
 )
-def sign_pledge(request: HttpRequest, slug: Slug, year: int) -> Any:
+def sign_pledge(request: SignedInRequest, slug: Slug, year: int) -> Any:
     emulation_year = access.get_year_for(request.user, slug, year, "cycle.sign_pledge")
     pledge = Pledge.objects.filter(year=emulation_year).first()
     if pledge is None:
@@ -241,7 +242,9 @@ def sign_pledge(request: HttpRequest, slug: Slug, year: int) -> Any:
 
 
 @core.get("/clusters/{slug}/years/{year}/history", response={200: schemas.AuditPage, **ERRORS})
-def history(request: HttpRequest, slug: Slug, year: int, page: Query[int] = 1) -> dict[str, Any]:
+def history(
+    request: SignedInRequest, slug: Slug, year: int, page: Query[int] = 1
+) -> dict[str, Any]:
     emulation_year = access.get_year_for(request.user, slug, year, "cycle.view_history")
     # As the history page: no vote one by one (see `thidua.cycle.views.year_history`).
     entries = AuditEntry.objects.filter(year=emulation_year).exclude(action="poll.vote")

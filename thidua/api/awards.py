@@ -15,11 +15,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.award_history.models import AwardRecord, AwardType, TaskRating
 from thidua.awards import actions, rules
 from thidua.awards.eligibility import judge_year
@@ -173,7 +174,7 @@ _LOADED = ("unit", "person", "collective", "award_type")
 
 @router.get(YEAR + "/nominations", response={200: NominationList, **ERRORS})
 def nomination_list(
-    request: HttpRequest, slug: Slug, year: int, filters: Query[Filters]
+    request: SignedInRequest, slug: Slug, year: int, filters: Query[Filters]
 ) -> dict[str, Any]:
     """The year's nominations with their verdicts, filtered as on the page."""
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
@@ -199,7 +200,7 @@ def nomination_list(
 
 @router.get(YEAR + "/nominations/{nomination_id}", response={200: NominationDetail, **ERRORS})
 def nomination_detail(
-    request: HttpRequest, slug: Slug, year: int, nomination_id: Id
+    request: SignedInRequest, slug: Slug, year: int, nomination_id: Id
 ) -> dict[str, Any]:
     """One nomination, its verdict and the reasons for it."""
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
@@ -222,7 +223,7 @@ def nomination_detail(
 
 
 @router.get(YEAR + "/eligibility", response={200: NominationList, **ERRORS})
-def eligibility(request: HttpRequest, slug: Slug, year: int) -> dict[str, Any]:
+def eligibility(request: SignedInRequest, slug: Slug, year: int) -> dict[str, Any]:
     """Every nomination of the year judged together, with the reasons for each verdict."""
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
     nominations = list(emulation_year.nominations.select_related(*_LOADED))
@@ -276,7 +277,7 @@ def _members(year: EmulationYear) -> Any:
 
 
 @router.get(YEAR + "/award-history/units/{org_id}", response={200: UnitHistory, **ERRORS})
-def unit_history(request: HttpRequest, slug: Slug, year: int, org_id: Id) -> dict[str, Any]:
+def unit_history(request: SignedInRequest, slug: Slug, year: int, org_id: Id) -> dict[str, Any]:
     """A member unit's or nominated collective's titles, awards and ratings, lineage included."""
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
     access.require(request.user, "awards.manage_history")  # as the unit's history page does
@@ -296,7 +297,9 @@ def unit_history(request: HttpRequest, slug: Slug, year: int, org_id: Id) -> dic
 
 
 @router.get(YEAR + "/award-history/people/{person_id}", response={200: PersonHistory, **ERRORS})
-def person_history(request: HttpRequest, slug: Slug, year: int, person_id: Id) -> dict[str, Any]:
+def person_history(
+    request: SignedInRequest, slug: Slug, year: int, person_id: Id
+) -> dict[str, Any]:
     """A person's titles, awards and ratings: someone nominated in the year or working in a
     member unit (or one of its sub-units) during it."""
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
@@ -414,7 +417,7 @@ def _award_id(code: str) -> Any:
 
 
 @router.post(YEAR + "/nominations", response={201: NominationDetail, 409: Error, **ERRORS})
-def nomination_new(request: HttpRequest, slug: Slug, year: int, body: NominationIn) -> Any:
+def nomination_new(request: SignedInRequest, slug: Slug, year: int, body: NominationIn) -> Any:
     """The unit's officer drafts a nomination of one of the unit's people or collectives."""
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
     own = access.roles_in_year(request.user, emulation_year).own_member_org_id
@@ -434,7 +437,7 @@ def nomination_new(request: HttpRequest, slug: Slug, year: int, body: Nomination
     response={200: NominationDetail, 409: Error, **ERRORS},
 )
 def nomination_update(
-    request: HttpRequest, slug: Slug, year: int, nomination_id: Id, body: NominationUpdate
+    request: SignedInRequest, slug: Slug, year: int, nomination_id: Id, body: NominationUpdate
 ) -> Any:
     """The unit changes its draft's (or returned nomination's) summary and clean record."""
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
@@ -444,7 +447,7 @@ def nomination_update(
     return _detail_of(emulation_year, nomination.pk)
 
 
-def _step(request: HttpRequest, slug: str, year: int, nomination_id: int, step: Any) -> Any:
+def _step(request: SignedInRequest, slug: str, year: int, nomination_id: int, step: Any) -> Any:
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
     nomination = _of_year(emulation_year, nomination_id)
     step(nomination)
@@ -455,7 +458,7 @@ def _step(request: HttpRequest, slug: str, year: int, nomination_id: int, step: 
     YEAR + "/nominations/{nomination_id}/submit",
     response={200: NominationDetail, 409: Error, **ERRORS},
 )
-def nomination_submit(request: HttpRequest, slug: Slug, year: int, nomination_id: Id) -> Any:
+def nomination_submit(request: SignedInRequest, slug: Slug, year: int, nomination_id: Id) -> Any:
     """The unit's leader submits the draft to the cluster."""
     return _step(
         request, slug, year, nomination_id,
@@ -467,7 +470,7 @@ def nomination_submit(request: HttpRequest, slug: Slug, year: int, nomination_id
     YEAR + "/nominations/{nomination_id}/approve",
     response={200: NominationDetail, 409: Error, **ERRORS},
 )
-def nomination_approve(request: HttpRequest, slug: Slug, year: int, nomination_id: Id) -> Any:
+def nomination_approve(request: SignedInRequest, slug: Slug, year: int, nomination_id: Id) -> Any:
     """The deciding authority approves a compiled nomination."""
     return _step(
         request, slug, year, nomination_id,
@@ -480,7 +483,7 @@ def nomination_approve(request: HttpRequest, slug: Slug, year: int, nomination_i
     response={200: NominationDetail, 409: Error, **ERRORS},
 )
 def nomination_return(
-    request: HttpRequest, slug: Slug, year: int, nomination_id: Id, body: ReturnIn
+    request: SignedInRequest, slug: Slug, year: int, nomination_id: Id, body: ReturnIn
 ) -> Any:
     """The deciding authority returns a nomination to its unit, saying why."""
     data = cleaned(bound(ReturnForm, body.dict()))
@@ -493,7 +496,7 @@ def nomination_return(
 
 
 @router.post(YEAR + "/proposal", response={200: Compiled, 409: Error, **ERRORS})
-def compile_proposal(request: HttpRequest, slug: Slug, year: int) -> Any:
+def compile_proposal(request: SignedInRequest, slug: Slug, year: int) -> Any:
     """The secretariat compiles every submitted nomination into the cluster's proposal."""
     emulation_year = access.get_year_for(request.user, slug, year, "awards.compile")
     compiled = actions.do_compile_proposal(emulation_year, acting_user=request.user)
@@ -501,7 +504,7 @@ def compile_proposal(request: HttpRequest, slug: Slug, year: int) -> Any:
 
 
 @router.post(YEAR + "/decisions", response={201: DecisionOut, 409: Error, **ERRORS})
-def record_decision(request: HttpRequest, slug: Slug, year: int, body: DecisionIn) -> Any:
+def record_decision(request: SignedInRequest, slug: Slug, year: int, body: DecisionIn) -> Any:
     """The deciding authority records its decision on the approved nominations: each becomes
     an entry of the award history."""
     emulation_year = access.get_year_for(request.user, slug, year, "awards.decide")

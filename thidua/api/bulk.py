@@ -27,6 +27,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.award_history import actions as history
 from thidua.award_history.hooks import IMPORT_HISTORY
 from thidua.award_history.models import AwardType, Initiative, TaskRating
@@ -439,7 +440,7 @@ def _write_history(batch: HistoryBatch, user: Any, found: Batch) -> dict[str, li
     "/bulk/award-history",
     response={**ERRORS, 201: BatchDone, 400: BatchRefused, 413: Error},
 )
-def bulk_history(request: HttpRequest, body: HistoryBatch) -> Any:
+def bulk_history(request: SignedInRequest, body: HistoryBatch) -> Any:
     """Award history in one batch: people (with a `ref` the other lists may name), their
     posts, titles and awards, task ratings and initiatives; all written, or none."""
     access.require(request.user, "awards.manage_history")
@@ -482,7 +483,7 @@ class MembersDone(Schema):
     response={**ERRORS, 201: MembersDone, 400: BatchRefused, 413: Error},
 )
 def bulk_members(
-    request: HttpRequest, slug: Slug, year: int, org_id: int, body: MembersBatch
+    request: SignedInRequest, slug: Slug, year: int, org_id: int, body: MembersBatch
 ) -> Any:
     """The people of a member unit or of one of its collectives, as the year's "new person"
     page registers them (new people), or their posts added (people on record)."""
@@ -599,7 +600,7 @@ def _job(job: Job) -> dict[str, Any]:
         }
     },
 )
-def start_history_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
+def start_history_import(request: SignedInRequest, file: File[UploadedFile]) -> Any:
     """Import award history from an .xlsx file (the import page's columns) in the
     background; poll `GET /jobs/{id}` for its progress and outcome."""
     access.require(request.user, "awards.manage_history")
@@ -612,7 +613,7 @@ def start_history_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
 
 
 @router.get("/jobs/{job_id}", response={200: JobOut, 304: None, **ERRORS})
-def job(request: HttpRequest, response: HttpResponse, job_id: str) -> Any:
+def job(request: SignedInRequest, response: HttpResponse, job_id: str) -> Any:
     """A job you started (the operator: any job, as on the job's page): its status, progress,
     message and, if the file was refused, each problem found."""
     try:

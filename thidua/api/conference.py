@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.conference import actions
 from thidua.conference.forms import AttendeeForm, CommentForm, ConferenceForm, RevisionForm
 from thidua.conference.models import Attendee, Comment, Conference, Report
@@ -138,14 +139,14 @@ def _conference_of(emulation_year: EmulationYear) -> Conference:
 
 
 @router.get(YEAR, response={200: ConferenceOut, **ERRORS})
-def conference(request: HttpRequest, slug: Slug, year: int) -> Any:
+def conference(request: SignedInRequest, slug: Slug, year: int) -> Any:
     """The conference's days, venue, agenda and attendees; 404 until it is set up."""
     emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
     return _conference(_conference_of(emulation_year))
 
 
 @router.post(YEAR, response={200: ConferenceOut, 409: Error, **ERRORS})
-def set_conference(request: HttpRequest, slug: Slug, year: int, body: ConferenceIn) -> Any:
+def set_conference(request: SignedInRequest, slug: Slug, year: int, body: ConferenceIn) -> Any:
     """The secretariat sets the conference's days, host, venue, agenda and outcomes."""
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
     members = Organization.objects.filter(memberships__year=emulation_year)
@@ -155,7 +156,7 @@ def set_conference(request: HttpRequest, slug: Slug, year: int, body: Conference
 
 
 @router.post(YEAR + "/attendees", response={201: AttendeeOut, 409: Error, **ERRORS})
-def attendee_add(request: HttpRequest, slug: Slug, year: int, body: AttendeeIn) -> Any:
+def attendee_add(request: SignedInRequest, slug: Slug, year: int, body: AttendeeIn) -> Any:
     """The secretariat adds someone to the conference's attendees."""
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
     found = _conference_of(emulation_year)
@@ -174,7 +175,7 @@ def attendee_add(request: HttpRequest, slug: Slug, year: int, body: AttendeeIn) 
 
 
 @router.delete(YEAR + "/attendees/{attendee_id}", response={204: None, 409: Error, **ERRORS})
-def attendee_remove(request: HttpRequest, slug: Slug, year: int, attendee_id: Id) -> Any:
+def attendee_remove(request: SignedInRequest, slug: Slug, year: int, attendee_id: Id) -> Any:
     """The secretariat removes an attendee."""
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
     attendee = (
@@ -227,14 +228,14 @@ def _report(emulation_year: EmulationYear) -> dict[str, Any]:
 
 
 @router.get(YEAR + "/report", response={200: ReportOut, **ERRORS})
-def report(request: HttpRequest, slug: Slug, year: int) -> Any:
+def report(request: SignedInRequest, slug: Slug, year: int) -> Any:
     """The draft summary report's latest version, with the comments on each section."""
     emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
     return _report(emulation_year)
 
 
 @router.post(YEAR + "/report/comments", response={201: ReportOut, 409: Error, **ERRORS})
-def comment(request: HttpRequest, slug: Slug, year: int, body: CommentIn) -> Any:
+def comment(request: SignedInRequest, slug: Slug, year: int, body: CommentIn) -> Any:
     """A member comments on a section of the draft's latest version."""
     emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
     access.require(request.user, "conference.comment", emulation_year)
@@ -247,7 +248,7 @@ def comment(request: HttpRequest, slug: Slug, year: int, body: CommentIn) -> Any
 
 
 @router.post(YEAR + "/report/generate", response={201: ReportOut, 409: Error, **ERRORS})
-def generate(request: HttpRequest, slug: Slug, year: int) -> Any:
+def generate(request: SignedInRequest, slug: Slug, year: int) -> Any:
     """The secretariat generates a new version of the draft from the year's data."""
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
     actions.do_generate_report(emulation_year, acting_user=request.user)
@@ -255,7 +256,7 @@ def generate(request: HttpRequest, slug: Slug, year: int) -> Any:
 
 
 @router.post(YEAR + "/report/revise", response={201: ReportOut, 409: Error, **ERRORS})
-def revise(request: HttpRequest, slug: Slug, year: int, body: RevisionIn) -> Any:
+def revise(request: SignedInRequest, slug: Slug, year: int, body: RevisionIn) -> Any:
     """The secretariat saves a revised version of the draft, saying what changed."""
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
     the_report = Report.objects.filter(year=emulation_year).first()
@@ -277,7 +278,7 @@ def revise(request: HttpRequest, slug: Slug, year: int, body: RevisionIn) -> Any
 
 
 @router.post(YEAR + "/report/finalise", response={200: ReportOut, 409: Error, **ERRORS})
-def finalise(request: HttpRequest, slug: Slug, year: int) -> Any:
+def finalise(request: SignedInRequest, slug: Slug, year: int) -> Any:
     """The secretariat makes the latest version final: the report is locked."""
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
     the_report = Report.objects.filter(year=emulation_year).first()

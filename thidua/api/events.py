@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.cycle.models import EmulationYear
 from thidua.notifications import actions as notification_actions
 from thidua.notifications.models import (
@@ -73,7 +74,9 @@ def _visible_years(user: Any, cluster: str | None) -> list[int]:
 
 
 @router.get("/events", response={200: EventPage, 304: None, **ERRORS})
-def event_feed(request: HttpRequest, response: HttpResponse, filters: Query[EventFilters]) -> Any:
+def event_feed(
+    request: SignedInRequest, response: HttpResponse, filters: Query[EventFilters]
+) -> Any:
     """The events the user may see, oldest first, a page after the cursor `after`.
 
     A mirror keeps the last `next` it read and polls with it (and `If-None-Match`); while
@@ -157,7 +160,7 @@ def _subscription(s: Subscription) -> dict[str, Any]:
     }
 
 
-def _own(request: HttpRequest, subscription_id: int) -> Subscription:
+def _own(request: SignedInRequest, subscription_id: int) -> Subscription:
     found = Subscription.objects.filter(pk=subscription_id, owner_id=request.user.pk).first()
     if found is None:
         raise Http404
@@ -187,7 +190,7 @@ def _links(**targets: str) -> dict[str, Any]:
         }
     },
 )
-def subscribe(request: HttpRequest, body: SubscriptionIn) -> Any:
+def subscribe(request: SignedInRequest, body: SubscriptionIn) -> Any:
     """Have the events of `kinds` that you may see posted to `url`, signed (see the docs)."""
     subscription = notification_actions.do_subscribe(
         url=body.url, kinds=[str(k) for k in body.kinds], acting_user=request.user
@@ -196,19 +199,19 @@ def subscribe(request: HttpRequest, body: SubscriptionIn) -> Any:
 
 
 @router.get("/webhooks", response={200: list[SubscriptionOut], 304: None, **ERRORS})
-def subscriptions(request: HttpRequest, response: HttpResponse) -> Any:
+def subscriptions(request: SignedInRequest, response: HttpResponse) -> Any:
     """Your webhook subscriptions, stopped ones included."""
     body = [_subscription(s) for s in Subscription.objects.filter(owner_id=request.user.pk)]
     return paging.conditional(request, response, body)
 
 
 @router.get("/webhooks/{subscription_id}", response={200: SubscriptionOut, **ERRORS})
-def subscription(request: HttpRequest, subscription_id: Id) -> Any:
+def subscription(request: SignedInRequest, subscription_id: Id) -> Any:
     return _subscription(_own(request, subscription_id))
 
 
 @router.delete("/webhooks/{subscription_id}", response={200: SubscriptionOut, 409: Error, **ERRORS})
-def unsubscribe(request: HttpRequest, subscription_id: Id) -> Any:
+def unsubscribe(request: SignedInRequest, subscription_id: Id) -> Any:
     """Stop the webhook; what it was sent stays listed."""
     stopped = notification_actions.do_unsubscribe(
         _own(request, subscription_id), acting_user=request.user
@@ -221,7 +224,7 @@ def unsubscribe(request: HttpRequest, subscription_id: Id) -> Any:
     response={200: DeliveryPage, 304: None, **ERRORS},
 )
 def deliveries(
-    request: HttpRequest,
+    request: SignedInRequest,
     response: HttpResponse,
     subscription_id: Id,
     filters: Query[DeliveryFilters],

@@ -10,11 +10,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field, WithJsonSchema
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.cycle.models import Membership
 from thidua.indicators import actions, excel, reads, rules
 from thidua.indicators.models import Indicator, IndicatorValue
@@ -149,7 +149,7 @@ def _indicator(i: Indicator) -> dict[str, Any]:
 
 
 @router.get(YEAR, response={200: list[IndicatorOut], **ERRORS})
-def indicator_list(request: HttpRequest, slug: Slug, year: int) -> list[dict[str, Any]]:
+def indicator_list(request: SignedInRequest, slug: Slug, year: int) -> list[dict[str, Any]]:
     """The year's indicators in their order."""
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
     found = Indicator.objects.filter(year=emulation_year).select_related(
@@ -159,7 +159,7 @@ def indicator_list(request: HttpRequest, slug: Slug, year: int) -> list[dict[str
 
 
 @router.get(YEAR + "/values", response={200: Matrix, **ERRORS})
-def matrix(request: HttpRequest, slug: Slug, year: int) -> dict[str, Any]:
+def matrix(request: SignedInRequest, slug: Slug, year: int) -> dict[str, Any]:
     """Every member's values, as the matrix page shows them."""
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
     data = reads.load(emulation_year)
@@ -187,7 +187,7 @@ def matrix(request: HttpRequest, slug: Slug, year: int) -> dict[str, Any]:
     }
 
 
-def _unit_values(request: HttpRequest, membership: Membership) -> dict[str, Any]:
+def _unit_values(request: SignedInRequest, membership: Membership) -> dict[str, Any]:
     year = membership.year
     current = {
         v.indicator_id: v
@@ -219,7 +219,7 @@ def _unit_values(request: HttpRequest, membership: Membership) -> dict[str, Any]
 
 
 @router.get(YEAR + "/units/{org_id}", response={200: UnitValues, **ERRORS})
-def unit_values(request: HttpRequest, slug: Slug, year: int, org_id: Id) -> dict[str, Any]:
+def unit_values(request: SignedInRequest, slug: Slug, year: int, org_id: Id) -> dict[str, Any]:
     """One member unit's values, every indicator listed."""
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
     membership = access.get_membership_for(
@@ -236,7 +236,9 @@ def _entries(body: ValuesIn, indicators: list[Indicator]) -> dict[str, rules.Ent
 
 
 @router.put(YEAR + "/units/{org_id}", response={200: SavedValues, 409: Error, **ERRORS})
-def report_values(request: HttpRequest, slug: Slug, year: int, org_id: Id, body: ValuesIn) -> Any:
+def report_values(
+    request: SignedInRequest, slug: Slug, year: int, org_id: Id, body: ValuesIn
+) -> Any:
     """The unit's officer or leader reports its values: all are stored, or none.
 
     The action checks them as the page's form does (known codes, allowed range, decimals)
@@ -253,7 +255,7 @@ def report_values(request: HttpRequest, slug: Slug, year: int, org_id: Id, body:
 
 
 @router.get(YEAR + "/figures", response={200: list[FigureOut], **ERRORS})
-def cluster_figures(request: HttpRequest, slug: Slug, year: int) -> list[dict[str, Any]]:
+def cluster_figures(request: SignedInRequest, slug: Slug, year: int) -> list[dict[str, Any]]:
     """The cluster's figure of each indicator, stated, with last year's where it exists."""
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
     data = reads.load(emulation_year)

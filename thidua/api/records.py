@@ -14,12 +14,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.award_history import actions, reads
 from thidua.award_history.forms import (
     AwardRecordForm,
@@ -109,7 +110,7 @@ def _person(person: Person) -> dict[str, Any]:
     }
 
 
-def _register(request: HttpRequest, form: PersonForm, year: Any = None) -> Any:
+def _register(request: SignedInRequest, form: PersonForm, year: Any = None) -> Any:
     """As the page: people by the same name are shown first, unless the client confirms."""
     data = cleaned(form)
     if reads.people_like(data["full_name"]) and not data["confirm_new"]:
@@ -139,7 +140,7 @@ def _units() -> Any:
 
 
 @router.post("/people", response={201: PersonOut, 409: Error, **ERRORS})
-def person_new(request: HttpRequest, body: PersonToRegister) -> Any:
+def person_new(request: SignedInRequest, body: PersonToRegister) -> Any:
     """Register a person (the supervisor, who keeps everyone's history)."""
     access.require(request.user, "awards.manage_history")
     return _register(request, bound(PersonForm, body.dict(), units=_units()))
@@ -148,7 +149,7 @@ def person_new(request: HttpRequest, body: PersonToRegister) -> Any:
 @router.post(
     "/clusters/{slug}/years/{year}/people", response={201: PersonOut, 409: Error, **ERRORS}
 )
-def year_person_new(request: HttpRequest, slug: Slug, year: int, body: PersonToRegister) -> Any:
+def year_person_new(request: SignedInRequest, slug: Slug, year: int, body: PersonToRegister) -> Any:
     """A member unit's officer registers one of the unit's people, to nominate them."""
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
     unit_id = access.roles_in_year(request.user, emulation_year).own_member_org_id
@@ -160,7 +161,7 @@ def year_person_new(request: HttpRequest, slug: Slug, year: int, body: PersonToR
     return _register(request, bound(PersonForm, body.dict(), units=units), emulation_year)
 
 
-def _person_of(request: HttpRequest, person_id: int) -> Person:
+def _person_of(request: SignedInRequest, person_id: int) -> Person:
     access.require(request.user, "awards.manage_history")
     found = Person.objects.filter(pk=person_id).first()
     if found is None:
@@ -168,7 +169,7 @@ def _person_of(request: HttpRequest, person_id: int) -> Person:
     return found
 
 
-def _unit_of(request: HttpRequest, org_id: int) -> Organization:
+def _unit_of(request: SignedInRequest, org_id: int) -> Organization:
     access.require(request.user, "awards.manage_history")
     found = Organization.objects.filter(pk=org_id).first()
     if found is None:
@@ -185,7 +186,7 @@ def _award_values(body: AwardReceived) -> dict[str, Any]:
 
 
 @router.post("/people/{person_id}/positions", response={201: Recorded, 409: Error, **ERRORS})
-def person_position(request: HttpRequest, person_id: Id, body: PositionHeld) -> Any:
+def person_position(request: SignedInRequest, person_id: Id, body: PositionHeld) -> Any:
     """A position the person held, in a unit, from and until a date."""
     person = _person_of(request, person_id)
     data = cleaned(bound(PositionForm, body.dict(), units=_units()))
@@ -194,7 +195,7 @@ def person_position(request: HttpRequest, person_id: Id, body: PositionHeld) -> 
 
 
 @router.post("/people/{person_id}/awards", response={201: Recorded, 409: Error, **ERRORS})
-def person_award(request: HttpRequest, person_id: Id, body: AwardReceived) -> Any:
+def person_award(request: SignedInRequest, person_id: Id, body: AwardReceived) -> Any:
     """A title or award the person received."""
     person = _person_of(request, person_id)
     form = bound(AwardRecordForm, _award_values(body), kind=NomineeKind.INDIVIDUAL)
@@ -203,7 +204,7 @@ def person_award(request: HttpRequest, person_id: Id, body: AwardReceived) -> An
 
 
 @router.post("/people/{person_id}/ratings", response={201: Recorded, 409: Error, **ERRORS})
-def person_rating(request: HttpRequest, person_id: Id, body: RatingGiven) -> Any:
+def person_rating(request: SignedInRequest, person_id: Id, body: RatingGiven) -> Any:
     """The person's task rating for a year."""
     person = _person_of(request, person_id)
     data = cleaned(bound(RatingForm, body.dict()))
@@ -212,7 +213,7 @@ def person_rating(request: HttpRequest, person_id: Id, body: RatingGiven) -> Any
 
 
 @router.post("/people/{person_id}/initiatives", response={201: Recorded, 409: Error, **ERRORS})
-def person_initiative(request: HttpRequest, person_id: Id, body: InitiativeRecognised) -> Any:
+def person_initiative(request: SignedInRequest, person_id: Id, body: InitiativeRecognised) -> Any:
     """An initiative of the person's, recognised at a level in a year."""
     person = _person_of(request, person_id)
     data = cleaned(bound(InitiativeForm, body.dict()))
@@ -221,7 +222,7 @@ def person_initiative(request: HttpRequest, person_id: Id, body: InitiativeRecog
 
 
 @router.post("/units/{org_id}/awards", response={201: Recorded, 409: Error, **ERRORS})
-def unit_award(request: HttpRequest, org_id: Id, body: AwardReceived) -> Any:
+def unit_award(request: SignedInRequest, org_id: Id, body: AwardReceived) -> Any:
     """A title or award a unit (a collective) received."""
     unit = _unit_of(request, org_id)
     form = bound(AwardRecordForm, _award_values(body), kind=NomineeKind.COLLECTIVE)
@@ -230,7 +231,7 @@ def unit_award(request: HttpRequest, org_id: Id, body: AwardReceived) -> Any:
 
 
 @router.post("/units/{org_id}/ratings", response={201: Recorded, 409: Error, **ERRORS})
-def unit_rating(request: HttpRequest, org_id: Id, body: RatingGiven) -> Any:
+def unit_rating(request: SignedInRequest, org_id: Id, body: RatingGiven) -> Any:
     """A unit's task rating for a year."""
     unit = _unit_of(request, org_id)
     data = cleaned(bound(RatingForm, body.dict()))
@@ -239,7 +240,7 @@ def unit_rating(request: HttpRequest, org_id: Id, body: RatingGiven) -> Any:
 
 
 @router.post("/people/merges", response={200: PersonOut, 409: Error, **ERRORS})
-def merge_people(request: HttpRequest, body: MergeIn) -> Any:
+def merge_people(request: SignedInRequest, body: MergeIn) -> Any:
     """Merge a duplicate person into the one kept: their history becomes the kept one's."""
     access.require(request.user, "awards.manage_history")
     data = cleaned(bound(MergeForm, body.dict()))

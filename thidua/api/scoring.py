@@ -10,12 +10,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.cycle.models import Membership
 from thidua.errors import ActionRefused, Refusal
 from thidua.scoring import actions, reads
@@ -110,7 +111,7 @@ def _bands(bands: list[Any]) -> list[dict[str, Any]]:
 
 
 @router.get(YEAR + "/table", response={200: TableOut, **ERRORS})
-def criteria_table(request: HttpRequest, slug: Slug, year: int) -> dict[str, Any]:
+def criteria_table(request: SignedInRequest, slug: Slug, year: int) -> dict[str, Any]:
     """The year's criteria table in table order, and its classification bands."""
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
     table = reads.table_of(emulation_year)
@@ -155,7 +156,7 @@ def _score(score: Score) -> dict[str, Any]:
 
 
 @router.get(YEAR + "/units/{org_id}", response={200: AssessmentOut, **ERRORS})
-def assessment(request: HttpRequest, slug: Slug, year: int, org_id: Id) -> dict[str, Any]:
+def assessment(request: SignedInRequest, slug: Slug, year: int, org_id: Id) -> dict[str, Any]:
     """A unit's self-assessment: its own unit sees the draft, everyone else the submission."""
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
     membership = access.get_membership_for(
@@ -184,7 +185,7 @@ def assessment(request: HttpRequest, slug: Slug, year: int, org_id: Id) -> dict[
 
 
 @router.get(YEAR + "/ranking", response={200: RankingOut, **ERRORS})
-def ranking(request: HttpRequest, slug: Slug, year: int) -> dict[str, Any]:
+def ranking(request: SignedInRequest, slug: Slug, year: int) -> dict[str, Any]:
     """The ranking: live and provisional in cross-check, frozen when cross-check closes.
 
     404 before cross-check, when there is no ranking yet.
@@ -292,13 +293,13 @@ def _leaf_fields(tree: reads.TableTree, given: dict[str, Any], second: str) -> d
     return values
 
 
-def _unit(request: HttpRequest, slug: str, year: int, org_id: int, perm: str) -> Membership:
+def _unit(request: SignedInRequest, slug: str, year: int, org_id: int, perm: str) -> Membership:
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
     return access.get_membership_for(request.user, emulation_year, org_id, perm)
 
 
 @router.post(YEAR + "/units/{org_id}/scores", response={200: AssessmentOut, 409: Error, **ERRORS})
-def save_scores(request: HttpRequest, slug: Slug, year: int, org_id: Id, body: ScoresIn) -> Any:
+def save_scores(request: SignedInRequest, slug: Slug, year: int, org_id: Id, body: ScoresIn) -> Any:
     """The unit's officers save its draft self-scores, with their explanations."""
     membership = _unit(request, slug, year, org_id, "scoring.view_unit")
     table = reads.table_of(membership.year)
@@ -314,7 +315,7 @@ def save_scores(request: HttpRequest, slug: Slug, year: int, org_id: Id, body: S
 
 
 @router.post(YEAR + "/units/{org_id}/submit", response={200: AssessmentOut, 409: Error, **ERRORS})
-def submit_scores(request: HttpRequest, slug: Slug, year: int, org_id: Id) -> Any:
+def submit_scores(request: SignedInRequest, slug: Slug, year: int, org_id: Id) -> Any:
     """The unit's leader submits its self-assessment, once."""
     membership = _unit(request, slug, year, org_id, "scoring.submit")
     actions.do_submit_assessment(membership, acting_user=request.user)
@@ -322,7 +323,9 @@ def submit_scores(request: HttpRequest, slug: Slug, year: int, org_id: Id) -> An
 
 
 @router.post(YEAR + "/units/{org_id}/review", response={200: AssessmentOut, 409: Error, **ERRORS})
-def save_review(request: HttpRequest, slug: Slug, year: int, org_id: Id, body: ReviewsIn) -> Any:
+def save_review(
+    request: SignedInRequest, slug: Slug, year: int, org_id: Id, body: ReviewsIn
+) -> Any:
     """The assigned reviewer confirms or changes the member's self-scores, with reasons."""
     membership = _unit(request, slug, year, org_id, "scoring.review")
     assignment = (
@@ -361,7 +364,9 @@ def _score_of(membership: Membership, criterion: str) -> Score:
 
 
 @router.post(YEAR + "/units/{org_id}/disputes", response={200: AssessmentOut, 409: Error, **ERRORS})
-def raise_dispute(request: HttpRequest, slug: Slug, year: int, org_id: Id, body: DisputeIn) -> Any:
+def raise_dispute(
+    request: SignedInRequest, slug: Slug, year: int, org_id: Id, body: DisputeIn
+) -> Any:
     """The reviewed member contests the review of one item, saying why."""
     membership = _unit(request, slug, year, org_id, "scoring.dispute")
     score = _score_of(membership, body.criterion)
@@ -374,7 +379,9 @@ def raise_dispute(request: HttpRequest, slug: Slug, year: int, org_id: Id, body:
     YEAR + "/units/{org_id}/disputes/settle",
     response={200: AssessmentOut, 409: Error, **ERRORS},
 )
-def settle_dispute(request: HttpRequest, slug: Slug, year: int, org_id: Id, body: SettleIn) -> Any:
+def settle_dispute(
+    request: SignedInRequest, slug: Slug, year: int, org_id: Id, body: SettleIn
+) -> Any:
     """The secretariat settles a dispute: these points stand."""
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.manage")
     membership = access.get_membership_for(
@@ -397,7 +404,7 @@ def settle_dispute(request: HttpRequest, slug: Slug, year: int, org_id: Id, body
 
 
 @router.post(YEAR + "/reviewers", response={200: list[AssignmentOut], 409: Error, **ERRORS})
-def assign_reviewers(request: HttpRequest, slug: Slug, year: int, body: AssignIn) -> Any:
+def assign_reviewers(request: SignedInRequest, slug: Slug, year: int, body: AssignIn) -> Any:
     """The secretariat sets who cross-checks whom, one reviewer for each member."""
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.manage")
     members = list(Membership.objects.filter(year=emulation_year).select_related("organization"))

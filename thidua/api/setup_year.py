@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.cycle import actions, opening
 from thidua.cycle.forms import DeadlineForm, MovementForm, OpenYearForm, PledgeForm
 from thidua.cycle.models import Movement, Pledge
@@ -82,7 +82,7 @@ class DeadlineOut(Schema):
 
 
 @router.post("/clusters/{slug}/years", response={201: schemas.Year, 409: Error, **ERRORS})
-def open_year(request: HttpRequest, slug: Slug, body: OpenYearIn) -> Any:
+def open_year(request: SignedInRequest, slug: Slug, body: OpenYearIn) -> Any:
     """The supervisor opens the cluster's next year with its members, head and deputy."""
     from .api import _year  # the year's shape, as the other operations answer it
 
@@ -111,7 +111,7 @@ def open_year(request: HttpRequest, slug: Slug, body: OpenYearIn) -> Any:
 
 
 @router.post(YEAR + "/movement", response={200: schemas.Movement, 409: Error, **ERRORS})
-def set_movement(request: HttpRequest, slug: Slug, year: int, body: MovementIn) -> Any:
+def set_movement(request: SignedInRequest, slug: Slug, year: int, body: MovementIn) -> Any:
     """The secretariat writes the year's emulation movement."""
     emulation_year = access.get_year_for(request.user, slug, year, "cycle.edit_setup")
     data = cleaned(bound(MovementForm, body.dict()))
@@ -126,7 +126,7 @@ def set_movement(request: HttpRequest, slug: Slug, year: int, body: MovementIn) 
 
 
 @router.post(YEAR + "/pledge", response={200: PledgeOut, 409: Error, **ERRORS})
-def set_pledge(request: HttpRequest, slug: Slug, year: int, body: PledgeIn) -> Any:
+def set_pledge(request: SignedInRequest, slug: Slug, year: int, body: PledgeIn) -> Any:
     """The secretariat writes the pledge the members' leaders sign."""
     emulation_year = access.get_year_for(request.user, slug, year, "cycle.edit_setup")
     values = {**body.dict(), "articles": "\n\n".join(body.articles)}
@@ -141,7 +141,7 @@ def set_pledge(request: HttpRequest, slug: Slug, year: int, body: PledgeIn) -> A
 
 
 @router.post(YEAR + "/deadlines", response={200: DeadlineOut, 409: Error, **ERRORS})
-def set_deadline(request: HttpRequest, slug: Slug, year: int, body: DeadlineIn) -> Any:
+def set_deadline(request: SignedInRequest, slug: Slug, year: int, body: DeadlineIn) -> Any:
     """The secretariat sets (or lifts) the date by which the members finish a phase."""
     emulation_year = access.get_year_for(request.user, slug, year, "cycle.set_deadlines")
     data = cleaned(bound(DeadlineForm, body.dict()))

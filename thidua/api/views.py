@@ -10,12 +10,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.validators import MaxValueValidator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from thidua.access import SignedInRequest
 from thidua.errors import refusal_told, run_form_action
 from thidua.orgs.models import User
 
@@ -23,7 +24,7 @@ from .actions import do_create_token, do_revoke_token
 from .models import ApiToken
 
 
-def _user(request: HttpRequest) -> User:
+def _user(request: SignedInRequest) -> User:
     # The views are behind login_required: the user is a real account.
     assert isinstance(request.user, User)
     return request.user
@@ -53,7 +54,7 @@ class TokenForm(forms.Form):
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: SignedInRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_key = None
     status = 200
@@ -85,7 +86,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke_token(request: SignedInRequest, pk: int) -> HttpResponse:
     # Another user's token is as good as absent: 404, never a hint that it exists.
     token = ApiToken.objects.filter(pk=pk, user=_user(request)).first()
     if token is None:

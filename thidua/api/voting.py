@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.cycle.models import EmulationYear
 from thidua.lib.text import sort_key
 from thidua.voting import actions, reads
@@ -139,7 +140,7 @@ def _summary(poll: Poll, voted: set[int], own: int | None) -> dict[str, Any]:
 
 
 @router.get(YEAR, response={200: list[PollOut], **ERRORS})
-def poll_list(request: HttpRequest, slug: Slug, year: int) -> list[dict[str, Any]]:
+def poll_list(request: SignedInRequest, slug: Slug, year: int) -> list[dict[str, Any]]:
     """The year's polls, with how many units have voted in each."""
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     polls = list(Poll.objects.filter(year=emulation_year).order_by("id"))
@@ -159,7 +160,7 @@ def _candidate(c: Candidate) -> dict[str, Any]:
 
 
 @router.get(YEAR + "/{poll_id}", response={200: PollDetail, **ERRORS})
-def poll_detail(request: HttpRequest, slug: Slug, year: int, poll_id: Id) -> dict[str, Any]:
+def poll_detail(request: SignedInRequest, slug: Slug, year: int, poll_id: Id) -> dict[str, Any]:
     """A poll's rules, candidates and register of the units that have voted (never how)."""
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     poll = _poll_of(emulation_year, poll_id)
@@ -194,7 +195,7 @@ def poll_detail(request: HttpRequest, slug: Slug, year: int, poll_id: Id) -> dic
 
 
 @router.get(YEAR + "/{poll_id}/results", response={200: Results, **ERRORS})
-def results(request: HttpRequest, slug: Slug, year: int, poll_id: Id) -> dict[str, Any]:
+def results(request: SignedInRequest, slug: Slug, year: int, poll_id: Id) -> dict[str, Any]:
     """The count as the poll's disclosure setting allows; 404 until the poll has closed."""
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     poll = _poll_of(emulation_year, poll_id)
@@ -227,7 +228,9 @@ def results(request: HttpRequest, slug: Slug, year: int, poll_id: Id) -> dict[st
 
 
 @router.post(YEAR + "/{poll_id}/ballots", response={201: Receipt, 409: Error, **ERRORS})
-def cast_ballot(request: HttpRequest, slug: Slug, year: int, poll_id: Id, body: BallotIn) -> Any:
+def cast_ballot(
+    request: SignedInRequest, slug: Slug, year: int, poll_id: Id, body: BallotIn
+) -> Any:
     """The unit's leader casts its secret ballot while the poll is open, once."""
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     poll = _poll_of(emulation_year, poll_id)
@@ -237,7 +240,7 @@ def cast_ballot(request: HttpRequest, slug: Slug, year: int, poll_id: Id, body: 
 
 @router.post(YEAR + "/{poll_id}/receipt-check", response={200: ReceiptCheck, **ERRORS})
 def check_receipt(
-    request: HttpRequest, slug: Slug, year: int, poll_id: Id, body: ReceiptIn
+    request: SignedInRequest, slug: Slug, year: int, poll_id: Id, body: ReceiptIn
 ) -> dict[str, Any]:
     """Whether the ballot with this receipt is in the count; only once there are results.
 
@@ -305,7 +308,7 @@ def _poll_form(year: EmulationYear, body: PollIn) -> PollForm:
 
 
 @router.post(YEAR, response={201: PollDetail, 409: Error, **ERRORS})
-def poll_create(request: HttpRequest, slug: Slug, year: int, body: PollIn) -> Any:
+def poll_create(request: SignedInRequest, slug: Slug, year: int, body: PollIn) -> Any:
     """The secretariat prepares a poll: its candidates and rules. It opens later."""
     emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
     form = _poll_form(emulation_year, body)
@@ -314,7 +317,7 @@ def poll_create(request: HttpRequest, slug: Slug, year: int, body: PollIn) -> An
 
 
 @router.post(YEAR + "/{poll_id}/update", response={200: PollDetail, 409: Error, **ERRORS})
-def poll_update(request: HttpRequest, slug: Slug, year: int, poll_id: Id, body: PollIn) -> Any:
+def poll_update(request: SignedInRequest, slug: Slug, year: int, poll_id: Id, body: PollIn) -> Any:
     """Change a poll's candidates or rules, until it opens."""
     emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
     poll = _poll_of(emulation_year, poll_id)
@@ -323,7 +326,7 @@ def poll_update(request: HttpRequest, slug: Slug, year: int, poll_id: Id, body: 
     return poll_detail(request, slug, year, poll.pk)
 
 
-def _manage(request: HttpRequest, slug: str, year: int, poll_id: int, action: Any) -> Any:
+def _manage(request: SignedInRequest, slug: str, year: int, poll_id: int, action: Any) -> Any:
     emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
     poll = _poll_of(emulation_year, poll_id)
     changed = action(poll, acting_user=request.user)
@@ -332,26 +335,26 @@ def _manage(request: HttpRequest, slug: str, year: int, poll_id: int, action: An
 
 
 @router.post(YEAR + "/{poll_id}/open", response={200: PollDetail, 409: Error, **ERRORS})
-def poll_open(request: HttpRequest, slug: Slug, year: int, poll_id: Id) -> Any:
+def poll_open(request: SignedInRequest, slug: Slug, year: int, poll_id: Id) -> Any:
     """Open the poll for ballots; its settings and its voters are fixed from now."""
     return _manage(request, slug, year, poll_id, actions.do_open_poll)
 
 
 @router.post(YEAR + "/{poll_id}/close", response={200: PollDetail, 409: Error, **ERRORS})
-def poll_close(request: HttpRequest, slug: Slug, year: int, poll_id: Id) -> Any:
+def poll_close(request: SignedInRequest, slug: Slug, year: int, poll_id: Id) -> Any:
     """Close the poll: its ballots are counted and its box is published."""
     return _manage(request, slug, year, poll_id, actions.do_close_poll)
 
 
 @router.post(YEAR + "/{poll_id}/runoff", response={200: PollDetail, 409: Error, **ERRORS})
-def poll_runoff(request: HttpRequest, slug: Slug, year: int, poll_id: Id) -> Any:
+def poll_runoff(request: SignedInRequest, slug: Slug, year: int, poll_id: Id) -> Any:
     """Open the next round the closed poll's count calls for; the answer is the new round."""
     return _manage(request, slug, year, poll_id, actions.do_open_next_round)
 
 
 @router.post(YEAR + "/{poll_id}/paper-count", response={200: PollDetail, 409: Error, **ERRORS})
 def paper_count(
-    request: HttpRequest, slug: Slug, year: int, poll_id: Id, body: PaperCountIn
+    request: SignedInRequest, slug: Slug, year: int, poll_id: Id, body: PaperCountIn
 ) -> Any:
     """Enter the count of a poll held on paper; another member of the secretariat confirms it."""
     emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
@@ -378,6 +381,6 @@ def paper_count(
 @router.post(
     YEAR + "/{poll_id}/paper-count/confirm", response={200: PollDetail, 409: Error, **ERRORS}
 )
-def paper_count_confirm(request: HttpRequest, slug: Slug, year: int, poll_id: Id) -> Any:
+def paper_count_confirm(request: SignedInRequest, slug: Slug, year: int, poll_id: Id) -> Any:
     """A second member of the secretariat confirms the paper count."""
     return _manage(request, slug, year, poll_id, actions.do_confirm_paper_count)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -23,8 +23,11 @@ from thidua.orgs.models import Organization, Person, PersonPosition
 from . import hooks, import_store, importing, rules, sheets
 from .models import AwardRecord, AwardType, HistoryImport, Initiative, NomineeKind, TaskRating
 
+if TYPE_CHECKING:
+    from thidua.orgs.models import User
 
-def _membership(year: EmulationYear, unit: Organization, acting_user: Any) -> Membership:
+
+def _membership(year: EmulationYear, unit: Organization, acting_user: User) -> Membership:
     # The membership the page's access check read, if it read it: read once per request.
     membership = access.membership_of(acting_user, year, unit.pk)
     if membership is None:
@@ -39,7 +42,7 @@ def _membership(year: EmulationYear, unit: Organization, acting_user: Any) -> Me
 
 
 def _require_people_access(
-    acting_user: Any, year: EmulationYear | None, unit: Organization
+    acting_user: User, year: EmulationYear | None, unit: Organization
 ) -> None:
     """The supervisor keeps everyone's history; a unit's officer registers its own people."""
     if acting_user.has_perm("awards.manage_history"):
@@ -62,7 +65,7 @@ def do_register_person(
     since: dt.date | None = None,
     until: dt.date | None = None,
     year: EmulationYear | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> Person:
     """Register someone working in `unit` (a member unit or one of its collectives)."""
     _require_people_access(acting_user, year, unit)
@@ -116,7 +119,7 @@ def do_add_position(
     position: str = "",
     since: dt.date | None = None,
     until: dt.date | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> PersonPosition:
     """Record a post the person held (or holds) in a unit, between two dates."""
     access.require(acting_user, "awards.manage_history")
@@ -135,7 +138,7 @@ def do_add_position(
 
 
 @transaction.atomic
-def do_merge_people(keep: Person, duplicate: Person, *, acting_user: Any) -> Person:
+def do_merge_people(keep: Person, duplicate: Person, *, acting_user: User) -> Person:
     """Move the duplicate's history to `keep`; the duplicate stays, pointing at `keep`."""
     access.require(acting_user, "awards.manage_history")
     if keep.pk == duplicate.pk or duplicate.merged_into_id is not None:
@@ -213,7 +216,7 @@ def do_record_award(
     decision_date: dt.date,
     issuer_name: str,
     unit_name: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> AwardRecord:
     """Enter a title or award granted earlier, as written on its decision."""
     access.require(acting_user, "awards.manage_history")
@@ -283,7 +286,7 @@ def do_record_rating(
     person: Person | None = None,
     organization: Organization | None = None,
     replace: bool = False,
-    acting_user: Any,
+    acting_user: User,
 ) -> TaskRating:
     """Record a person's or a unit's task rating for a year; a different one only replaces
     the stored rating when asked to (a correction), the same one twice is refused."""
@@ -321,7 +324,7 @@ def do_record_rating(
 
 @transaction.atomic
 def do_record_initiative(
-    person: Person, *, title: str, level: str, year: int, acting_user: Any
+    person: Person, *, title: str, level: str, year: int, acting_user: User
 ) -> Initiative:
     """Record an initiative recognised for the person in a year (the same title once)."""
     access.require(acting_user, "awards.manage_history")
@@ -359,7 +362,7 @@ def do_import_history(
     content: bytes,
     *,
     file_name: str,
-    acting_user: Any,
+    acting_user: User,
     progress: import_store.Progress | None = None,
 ) -> HistoryImport:
     """Import award history from Excel: every row, or none (each problem named).
@@ -406,14 +409,14 @@ def _refuse_if(checked: sheets.Checked) -> None:
         raise importing.ImportRefused(checked.problems)
 
 
-def _batch(file_name: str, rows: int, acting_user: Any) -> HistoryImport:
+def _batch(file_name: str, rows: int, acting_user: User) -> HistoryImport:
     return HistoryImport.objects.create(
         file_name=normalize(file_name)[:255], rows=rows, imported_by=acting_user
     )
 
 
 @transaction.atomic
-def do_import_ratings(content: bytes, *, file_name: str, acting_user: Any) -> HistoryImport:
+def do_import_ratings(content: bytes, *, file_name: str, acting_user: User) -> HistoryImport:
     """Import task ratings from a sheet (`sheets.RATING_COLUMNS`): every row, or none."""
     access.require(acting_user, "awards.manage_history")
     checked = sheets.check_ratings(content)
@@ -439,7 +442,7 @@ def do_import_ratings(content: bytes, *, file_name: str, acting_user: Any) -> Hi
 
 
 @transaction.atomic
-def do_import_initiatives(content: bytes, *, file_name: str, acting_user: Any) -> HistoryImport:
+def do_import_initiatives(content: bytes, *, file_name: str, acting_user: User) -> HistoryImport:
     """Import initiatives from a sheet (`sheets.INITIATIVE_COLUMNS`), each marked as used by
     the title or award it counted for when the sheet names one: every row, or none."""
     access.require(acting_user, "awards.manage_history")
@@ -468,7 +471,7 @@ def do_import_initiatives(content: bytes, *, file_name: str, acting_user: Any) -
 
 @transaction.atomic
 def do_import_members(
-    content: bytes, *, unit: Organization, file_name: str, acting_user: Any
+    content: bytes, *, unit: Organization, file_name: str, acting_user: User
 ) -> list[PersonPosition]:
     """Make the people of a sheet (`sheets.MEMBER_COLUMNS`) members of a unit (a collective):
     someone on record by name and year of birth gets the post, a newcomer is registered.
@@ -516,7 +519,7 @@ def do_import_members(
 
 @transaction.atomic
 def do_mark_initiative_used(
-    initiative: Initiative, *, award_record: AwardRecord | None, acting_user: Any
+    initiative: Initiative, *, award_record: AwardRecord | None, acting_user: User
 ) -> Initiative:
     """Mark the initiative as counted for one of its author's titles or awards (or not).
 

@@ -17,12 +17,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.errors import FormOutcome, refusal_told, run_form_action
 from thidua.jobs.actions import do_start_job
 from thidua.jobs.models import Job
@@ -60,7 +61,7 @@ def _positions() -> Prefetch:
 
 
 @login_required
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: SignedInRequest) -> HttpResponse:
     access.require(request.user, "awards.manage_history")
     form = PeopleSearchForm(request.GET or None)
     query = fold(form.cleaned_data["q"]) if form.is_valid() else ""
@@ -90,7 +91,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 def _register(
-    request: HttpRequest, form: PersonForm, *, year: Any = None
+    request: SignedInRequest, form: PersonForm, *, year: Any = None
 ) -> tuple[FormOutcome[Person], list[Person]]:
     """Register the person in the form, unless people by that name need a look first."""
     similar = reads.people_like(form.cleaned_data["full_name"]) if form.is_valid() else []
@@ -124,7 +125,7 @@ def _register(
 
 
 @login_required
-def person_new(request: HttpRequest) -> HttpResponse:
+def person_new(request: SignedInRequest) -> HttpResponse:
     access.require(request.user, "awards.manage_history")
     form = PersonForm(request.POST or None, units=_units())
     similar: list[Person] = []
@@ -143,7 +144,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def year_person_new(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def year_person_new(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     """A member unit's officer registers one of the unit's people, to nominate them."""
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
     unit_id = access.roles_in_year(request.user, emulation_year).own_member_org_id
@@ -223,7 +224,7 @@ def _save(what: str, form: Any, subject: Person | Organization, user: Any) -> st
 
 
 def _history_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     subject: Person | Organization,
     kind: str,
     what: str | None,
@@ -264,14 +265,14 @@ def _history_page(
 
 
 @login_required
-def person_history(request: HttpRequest, pk: int, what: str | None = None) -> HttpResponse:
+def person_history(request: SignedInRequest, pk: int, what: str | None = None) -> HttpResponse:
     access.require(request.user, "awards.manage_history")
     person = get_object_or_404(Person.objects.prefetch_related(_positions()), pk=pk)
     return _history_page(request, person, NomineeKind.INDIVIDUAL, what, page="awards:person")
 
 
 @login_required
-def unit_history(request: HttpRequest, pk: int, what: str | None = None) -> HttpResponse:
+def unit_history(request: SignedInRequest, pk: int, what: str | None = None) -> HttpResponse:
     access.require(request.user, "awards.manage_history")
     unit = get_object_or_404(Organization, pk=pk)
     return _history_page(request, unit, NomineeKind.COLLECTIVE, what, page="awards:unit_history")
@@ -285,7 +286,7 @@ IMPORT_INLINE_BYTES = 256 * 1024
 
 
 @login_required
-def history_import(request: HttpRequest) -> HttpResponse:
+def history_import(request: SignedInRequest) -> HttpResponse:
     access.require(request.user, "awards.manage_history")
     form = ImportForm(request.POST or None, request.FILES or None)
     status = 200
@@ -334,7 +335,7 @@ def _accepted_spellings() -> list[tuple[str, list[str]]]:
 
 
 @login_required
-def duplicates(request: HttpRequest) -> HttpResponse:
+def duplicates(request: SignedInRequest) -> HttpResponse:
     access.require(request.user, "awards.manage_history")
     if request.method == "POST":
         form = MergeForm(request.POST)
@@ -399,7 +400,7 @@ def _sheet_kinds() -> dict[str, _SheetKind]:
     }
 
 
-def _sheet_page(request: HttpRequest, kind: str, template_url: str, **run: Any) -> HttpResponse:
+def _sheet_page(request: SignedInRequest, kind: str, template_url: str, **run: Any) -> HttpResponse:
     spec = _sheet_kinds()[kind] if kind != "members" else None
     form = ImportForm(request.POST or None, request.FILES or None)
     status = 200
@@ -442,19 +443,19 @@ def _sheet_page(request: HttpRequest, kind: str, template_url: str, **run: Any) 
 
 
 @login_required
-def ratings_import(request: HttpRequest) -> HttpResponse:
+def ratings_import(request: SignedInRequest) -> HttpResponse:
     access.require(request.user, "awards.manage_history")
     return _sheet_page(request, "ratings", reverse("awards:ratings_template"))
 
 
 @login_required
-def initiatives_import(request: HttpRequest) -> HttpResponse:
+def initiatives_import(request: SignedInRequest) -> HttpResponse:
     access.require(request.user, "awards.manage_history")
     return _sheet_page(request, "initiatives", reverse("awards:initiatives_template"))
 
 
 @login_required
-def members_import(request: HttpRequest, pk: int) -> HttpResponse:
+def members_import(request: SignedInRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(Organization, pk=pk)
     access.require(request.user, "awards.manage_members", unit)
     return _sheet_page(
@@ -470,25 +471,25 @@ def _template_download(kind: str, name: str) -> HttpResponse:
 
 
 @login_required
-def history_template(request: HttpRequest) -> HttpResponse:
+def history_template(request: SignedInRequest) -> HttpResponse:
     access.require(request.user, "awards.manage_history")
     return _template_download("history", "mau-lich-su-khen-thuong")
 
 
 @login_required
-def ratings_template(request: HttpRequest) -> HttpResponse:
+def ratings_template(request: SignedInRequest) -> HttpResponse:
     access.require(request.user, "awards.manage_history")
     return _template_download("ratings", "mau-xep-loai")
 
 
 @login_required
-def initiatives_template(request: HttpRequest) -> HttpResponse:
+def initiatives_template(request: SignedInRequest) -> HttpResponse:
     access.require(request.user, "awards.manage_history")
     return _template_download("initiatives", "mau-sang-kien")
 
 
 @login_required
-def members_template(request: HttpRequest, pk: int) -> HttpResponse:
+def members_template(request: SignedInRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(Organization, pk=pk)
     access.require(request.user, "awards.manage_members", unit)
     return _template_download("members", "mau-thanh-vien")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -29,6 +29,9 @@ from .models import AwardRule, EvidenceFile, Nomination
 from .problems import AUTHORITY_LABELS, describe_data_error
 from .reads import search_key
 
+if TYPE_CHECKING:
+    from thidua.orgs.models import User
+
 Status = Nomination.Status
 
 
@@ -45,7 +48,7 @@ def _require_proposals_phase(year: EmulationYear) -> None:
         )
 
 
-def _membership(year: EmulationYear, unit: Organization, acting_user: Any) -> Membership:
+def _membership(year: EmulationYear, unit: Organization, acting_user: User) -> Membership:
     # The membership the page's access check read, if it read it: read once per request.
     membership = access.membership_of(acting_user, year, unit.pk)
     if membership is None:
@@ -81,7 +84,7 @@ def do_save_rule_version(
     legal_source: str,
     status: str,
     note: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> AwardRule:
     """Add a version of an award's rule, in force from `effective_from`; earlier ones stay."""
     access.require(acting_user, "awards.manage_catalogue")
@@ -122,7 +125,7 @@ def do_draft_nomination(
     person: Person | None = None,
     collective: Organization | None = None,
     clean_record: bool | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> Nomination:
     """A unit's officer proposes one of the unit's people or collectives for an award."""
     access.require(acting_user, "awards.draft", _membership(year, unit, acting_user))
@@ -190,7 +193,7 @@ def do_update_nomination(
     summary: str,
     clean_record: bool | None,
     version: str | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> Nomination:
     """Correct a draft or a returned nomination; a returned one becomes a draft again.
 
@@ -222,7 +225,7 @@ def do_update_nomination(
 
 
 @transaction.atomic
-def do_attach_evidence(nomination: Nomination, *, upload: Any, acting_user: Any) -> EvidenceFile:
+def do_attach_evidence(nomination: Nomination, *, upload: Any, acting_user: User) -> EvidenceFile:
     access.require(
         acting_user, "awards.draft", _membership(nomination.year, nomination.unit, acting_user)
     )
@@ -251,7 +254,7 @@ def _move(
     allowed: Sequence[str],
     target: str,
     action: str,
-    acting_user: Any,
+    acting_user: User,
     reason: str = "",
 ) -> Nomination:
     access.require(acting_user, perm, perm_obj)
@@ -269,7 +272,7 @@ def _move(
 
 
 @transaction.atomic
-def do_submit_nomination(nomination: Nomination, *, acting_user: Any) -> Nomination:
+def do_submit_nomination(nomination: Nomination, *, acting_user: User) -> Nomination:
     """The unit's leader submits the unit's nomination to the cluster."""
     return _move(
         nomination,
@@ -283,7 +286,7 @@ def do_submit_nomination(nomination: Nomination, *, acting_user: Any) -> Nominat
 
 
 @transaction.atomic
-def do_compile_proposal(year: EmulationYear, *, acting_user: Any) -> list[Nomination]:
+def do_compile_proposal(year: EmulationYear, *, acting_user: User) -> list[Nomination]:
     """The secretariat puts every submitted nomination into the cluster's proposal."""
     access.require(acting_user, "awards.compile", year)
     submitted = list(year.nominations.filter(status=Status.SUBMITTED).order_by("pk"))
@@ -304,7 +307,7 @@ def do_compile_proposal(year: EmulationYear, *, acting_user: Any) -> list[Nomina
 
 
 @transaction.atomic
-def do_approve_nomination(nomination: Nomination, *, acting_user: Any) -> Nomination:
+def do_approve_nomination(nomination: Nomination, *, acting_user: User) -> Nomination:
     return _move(
         nomination,
         perm="awards.decide",
@@ -317,7 +320,7 @@ def do_approve_nomination(nomination: Nomination, *, acting_user: Any) -> Nomina
 
 
 @transaction.atomic
-def do_return_nomination(nomination: Nomination, *, reason: str, acting_user: Any) -> Nomination:
+def do_return_nomination(nomination: Nomination, *, reason: str, acting_user: User) -> Nomination:
     """The supervisor sends a nomination back to its unit, saying why."""
     text = normalize(reason)
     if not text:
@@ -395,7 +398,7 @@ def do_record_decision(
     place: str = "",
     authority: str = Decision.Authority.MINISTER,
     nominations: Sequence[Nomination] | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> Decision:
     """A decision grants the approved nominations within its authority's competence (all of
     them, or those given): each becomes award history. Without a number the issuer's register

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.audit.stamp import StampedCache
 from thidua.award_history.models import AwardType, Decision
 from thidua.cycle.models import EmulationYear, Membership, Phase
@@ -73,7 +74,7 @@ def explain(judgement: rules.Judgement, names: dict[str, str]) -> dict[str, Any]
 
 
 @login_required
-def catalogue(request: HttpRequest) -> HttpResponse:
+def catalogue(request: SignedInRequest) -> HttpResponse:
     awards = AwardType.objects.prefetch_related(
         Prefetch("rules", queryset=AwardRule.objects.order_by("-effective_from"))
     )
@@ -89,7 +90,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def rule_new(request: HttpRequest, code: str) -> HttpResponse:
+def rule_new(request: SignedInRequest, code: str) -> HttpResponse:
     access.require(request.user, "awards.manage_catalogue")
     award = get_object_or_404(AwardType, code=code)
     current = award.rules.order_by("-effective_from").first()
@@ -195,7 +196,7 @@ _listings: StampedCache[_Listing] = StampedCache(size=256)
 
 
 @login_required
-def nominations(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def nominations(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
     roles = access.roles_in_year(request.user, emulation_year)
     query = request.GET.copy()
@@ -220,7 +221,7 @@ def nominations(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     )
 
 
-def _own_membership(request: HttpRequest, year: EmulationYear) -> Membership:
+def _own_membership(request: SignedInRequest, year: EmulationYear) -> Membership:
     roles = access.roles_in_year(request.user, year)
     if roles.own_member_org_id is None:
         raise PermissionDenied("awards.draft")
@@ -230,7 +231,7 @@ def _own_membership(request: HttpRequest, year: EmulationYear) -> Membership:
 
 
 @login_required
-def nomination_new(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def nomination_new(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
     membership = _own_membership(request, emulation_year)
     unit = membership.organization
@@ -255,7 +256,7 @@ def nomination_new(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     )
 
 
-def _nomination(request: HttpRequest, slug: str, year: int, pk: int) -> Nomination:
+def _nomination(request: SignedInRequest, slug: str, year: int, pk: int) -> Nomination:
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
     try:
         return Nomination.objects.select_related(
@@ -266,12 +267,12 @@ def _nomination(request: HttpRequest, slug: str, year: int, pk: int) -> Nominati
 
 
 @login_required
-def nomination_detail(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+def nomination_detail(request: SignedInRequest, slug: str, year: int, pk: int) -> HttpResponse:
     return _nomination_page(request, _nomination(request, slug, year, pk))
 
 
 def _nomination_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     nomination: Nomination,
     *,
     status: int = 200,
@@ -326,7 +327,7 @@ def _nomination_page(
 
 @login_required
 @require_POST
-def nomination_submit(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+def nomination_submit(request: SignedInRequest, slug: str, year: int, pk: int) -> HttpResponse:
     nomination = _nomination(request, slug, year, pk)
     with refusal_told(request) as told:
         actions.do_submit_nomination(nomination, acting_user=request.user)
@@ -337,7 +338,7 @@ def nomination_submit(request: HttpRequest, slug: str, year: int, pk: int) -> Ht
 
 @login_required
 @require_POST
-def nomination_approve(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+def nomination_approve(request: SignedInRequest, slug: str, year: int, pk: int) -> HttpResponse:
     nomination = _nomination(request, slug, year, pk)
     with refusal_told(request) as told:
         actions.do_approve_nomination(nomination, acting_user=request.user)
@@ -347,7 +348,7 @@ def nomination_approve(request: HttpRequest, slug: str, year: int, pk: int) -> H
 
 
 def _nomination_step(
-    request: HttpRequest,
+    request: SignedInRequest,
     slug: str,
     year: int,
     pk: int,
@@ -371,7 +372,7 @@ def _nomination_step(
 
 @login_required
 @require_POST
-def nomination_return(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+def nomination_return(request: SignedInRequest, slug: str, year: int, pk: int) -> HttpResponse:
     nomination = _nomination(request, slug, year, pk)
     form = ReturnForm(request.POST)
     return _nomination_step(
@@ -387,7 +388,7 @@ def nomination_return(request: HttpRequest, slug: str, year: int, pk: int) -> Ht
 
 @login_required
 @require_POST
-def nomination_update(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+def nomination_update(request: SignedInRequest, slug: str, year: int, pk: int) -> HttpResponse:
     nomination = _nomination(request, slug, year, pk)
     form = NominationEditForm(request.POST)
     return _nomination_step(
@@ -403,7 +404,7 @@ def nomination_update(request: HttpRequest, slug: str, year: int, pk: int) -> Ht
 
 @login_required
 @require_POST
-def nomination_evidence(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+def nomination_evidence(request: SignedInRequest, slug: str, year: int, pk: int) -> HttpResponse:
     nomination = _nomination(request, slug, year, pk)
     form = EvidenceForm(request.POST, request.FILES)
 
@@ -422,7 +423,7 @@ def nomination_evidence(request: HttpRequest, slug: str, year: int, pk: int) -> 
 
 @login_required
 @require_POST
-def compile_proposal(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def compile_proposal(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "awards.compile")
     with refusal_told(request):
         compiled = actions.do_compile_proposal(emulation_year, acting_user=request.user)
@@ -434,7 +435,7 @@ def compile_proposal(request: HttpRequest, slug: str, year: int) -> HttpResponse
 
 
 @login_required
-def decision(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def decision(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "awards.decide")
     approved = emulation_year.nominations.filter(status=Nomination.Status.APPROVED)
     form = DecisionForm(request.POST or None)
@@ -464,7 +465,7 @@ def decision(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 @login_required
-def proposal_list(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def proposal_list(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
     content = exports.proposal_workbook(emulation_year)
     response = HttpResponse(
@@ -480,7 +481,7 @@ def proposal_list(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 @login_required
-def national(request: HttpRequest) -> HttpResponse:
+def national(request: SignedInRequest) -> HttpResponse:
     access.require(request.user, "conference.national_report")
     form = NationalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -505,7 +506,7 @@ def national(request: HttpRequest) -> HttpResponse:
 # --- a nomination's dossier: evidence files and the achievement report -----------------------
 
 
-def _dossier(request: HttpRequest, slug: str, year: int, pk: int) -> Nomination:
+def _dossier(request: SignedInRequest, slug: str, year: int, pk: int) -> Nomination:
     """The nomination, if the user may read its dossier (404 outsiders, 403 other members)."""
     nomination = _nomination(request, slug, year, pk)
     membership = Membership.objects.select_related("year__cluster").get(
@@ -516,7 +517,7 @@ def _dossier(request: HttpRequest, slug: str, year: int, pk: int) -> Nomination:
 
 
 @login_required
-def evidence(request: HttpRequest, slug: str, year: int, pk: int, file_pk: int) -> FileResponse:
+def evidence(request: SignedInRequest, slug: str, year: int, pk: int, file_pk: int) -> FileResponse:
     nomination = _dossier(request, slug, year, pk)
     attached = get_object_or_404(EvidenceFile, pk=file_pk, nomination=nomination)
     name = evidence_files.safe_file_name(attached.name)
@@ -535,7 +536,7 @@ def evidence(request: HttpRequest, slug: str, year: int, pk: int, file_pk: int) 
 
 
 @login_required
-def achievement_report(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+def achievement_report(request: SignedInRequest, slug: str, year: int, pk: int) -> HttpResponse:
     nomination = _dossier(request, slug, year, pk)
     content = achievement.lay_out(achievement.load(nomination))
     response = HttpResponse(content, content_type=achievement.DOCX_TYPE)
@@ -544,13 +545,13 @@ def achievement_report(request: HttpRequest, slug: str, year: int, pk: int) -> H
     return response
 
 
-def _decision(request: HttpRequest, slug: str, year: int, pk: int) -> Decision:
+def _decision(request: SignedInRequest, slug: str, year: int, pk: int) -> Decision:
     emulation_year = access.get_year_for(request.user, slug, year, "awards.decide")
     return get_object_or_404(Decision, pk=pk, year=emulation_year)
 
 
 @login_required
-def decision_document(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+def decision_document(request: SignedInRequest, slug: str, year: int, pk: int) -> HttpResponse:
     """The Quyết định khen thưởng with its attached list, as .docx."""
     decision = _decision(request, slug, year, pk)
     response = HttpResponse(
@@ -562,7 +563,7 @@ def decision_document(request: HttpRequest, slug: str, year: int, pk: int) -> Ht
 
 
 @login_required
-def decision_pdf(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+def decision_pdf(request: SignedInRequest, slug: str, year: int, pk: int) -> HttpResponse:
     decision = _decision(request, slug, year, pk)
     with refusal_told(request):
         data = pdf.pdf_of(documents.decision_document(decision))
@@ -570,12 +571,12 @@ def decision_pdf(request: HttpRequest, slug: str, year: int, pk: int) -> HttpRes
     return redirect("awards:decision", slug=slug, year=year)
 
 
-def _paper(request: HttpRequest) -> documents.Paper:
+def _paper(request: SignedInRequest) -> documents.Paper:
     return documents.PAPERS.get(request.GET.get("paper", "a4"), documents.PAPERS["a4"])
 
 
 @login_required
-def certificates_document(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+def certificates_document(request: SignedInRequest, slug: str, year: int, pk: int) -> HttpResponse:
     """The certificates as one .docx: a batch of thousands, which LibreOffice takes minutes
     to turn into PDF, goes to the print shop this way."""
     decision = _decision(request, slug, year, pk)
@@ -591,7 +592,7 @@ def certificates_document(request: HttpRequest, slug: str, year: int, pk: int) -
 
 
 @login_required
-def certificates(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+def certificates(request: SignedInRequest, slug: str, year: int, pk: int) -> HttpResponse:
     """Every holder's certificate, one page each, as one PDF for the print shop; `?paper=a3`
     prints on A3 landscape instead of A4."""
     decision = _decision(request, slug, year, pk)
@@ -612,7 +613,7 @@ def certificates(request: HttpRequest, slug: str, year: int, pk: int) -> HttpRes
 
 @login_required
 @require_POST
-def certificates_job(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+def certificates_job(request: SignedInRequest, slug: str, year: int, pk: int) -> HttpResponse:
     """Every holder's certificate as one PDF, made in the background with its progress shown:
     a batch of thousands takes LibreOffice minutes."""
     decision = _decision(request, slug, year, pk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -32,6 +32,9 @@ from .models import (
 )
 from .reads import latest_version, load
 
+if TYPE_CHECKING:
+    from thidua.orgs.models import User
+
 OPEN_PHASES = tuple(p for p in Phase if p != Phase.CLOSED)
 DRAFTING = (Phase.CONFERENCE, Phase.VOTING, Phase.PROPOSALS)
 
@@ -50,7 +53,7 @@ def do_set_conference(
     agenda: str = "",
     decisions: str = "",
     directions: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> Conference:
     """Record (or correct) when and where the conference is, its agenda and its decisions."""
     access.require(acting_user, "conference.manage", year)
@@ -95,7 +98,7 @@ def do_add_attendee(
     unit: str,
     role: str = Attendee.Role.DELEGATE,
     organization: Organization | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> Attendee:
     """Add someone to the conference's attendance, with the position held that day."""
     access.require(acting_user, "conference.manage", conference.year)
@@ -121,7 +124,7 @@ def do_add_attendee(
 
 
 @transaction.atomic
-def do_remove_attendee(attendee: Attendee, *, acting_user: Any) -> None:
+def do_remove_attendee(attendee: Attendee, *, acting_user: User) -> None:
     access.require(acting_user, "conference.manage", attendee.conference.year)
     year = lock_year(attendee.conference.year)
     require_phase(year, *OPEN_PHASES)
@@ -164,7 +167,7 @@ def _new_version(report: Report, sections: rules.Sections, note: str, user: Any)
 
 
 @transaction.atomic
-def do_generate_report(year: EmulationYear, *, acting_user: Any) -> ReportVersion:
+def do_generate_report(year: EmulationYear, *, acting_user: User) -> ReportVersion:
     """A new version generated from the year's data; sections rewritten by hand are kept."""
     access.require(acting_user, "conference.manage", year)
     year = lock_year(year)
@@ -196,7 +199,7 @@ def do_revise_report(
     texts: Mapping[str, str],
     note: str,
     based_on: int,
-    acting_user: Any,
+    acting_user: User,
 ) -> ReportVersion:
     """The secretariat's revision: a new version with the sections' new texts."""
     access.require(acting_user, "conference.manage", report.year)
@@ -230,7 +233,7 @@ def do_revise_report(
 
 @transaction.atomic
 def do_comment(
-    version: ReportVersion, *, section: str, kind: str, text: str, acting_user: Any
+    version: ReportVersion, *, section: str, kind: str, text: str, acting_user: User
 ) -> Comment:
     """A member unit comments on a section of the current draft, or proposes an addition."""
     year = lock_year(version.report.year)
@@ -269,7 +272,7 @@ def do_comment(
 
 
 @transaction.atomic
-def do_finalise_report(report: Report, *, acting_user: Any) -> Report:
+def do_finalise_report(report: Report, *, acting_user: User) -> Report:
     """Lock the latest version as the final report: nothing can change it afterwards."""
     access.require(acting_user, "conference.manage", report.year)
     year = lock_year(report.year)
@@ -295,7 +298,7 @@ def do_finalise_report(report: Report, *, acting_user: Any) -> Report:
 # --- Word templates ---------------------------------------------------------------------------
 
 
-def _may_change_template(year: EmulationYear, kind: str, acting_user: Any) -> EmulationYear:
+def _may_change_template(year: EmulationYear, kind: str, acting_user: User) -> EmulationYear:
     """The year, locked, if the user may change its cluster's template for `kind`: the
     secretariat the conference's documents while the year is open, the deciding authority
     the decision's and the certificates' whenever it decides."""
@@ -312,7 +315,7 @@ def _may_change_template(year: EmulationYear, kind: str, acting_user: Any) -> Em
 
 @transaction.atomic
 def do_upload_template(
-    year: EmulationYear, *, kind: str, filename: str, data: bytes, acting_user: Any
+    year: EmulationYear, *, kind: str, filename: str, data: bytes, acting_user: User
 ) -> DocumentTemplate:
     """Use a user's Word template for one kind of document, if it works with thidua's data.
 
@@ -349,7 +352,7 @@ def do_upload_template(
 
 
 @transaction.atomic
-def do_reset_template(year: EmulationYear, *, kind: str, acting_user: Any) -> int:
+def do_reset_template(year: EmulationYear, *, kind: str, acting_user: User) -> int:
     """Go back to thidua's own layout for `kind`; the uploaded files are kept, retired."""
     year = _may_change_template(year, kind, acting_user)
     retired = DocumentTemplate.objects.filter(
@@ -369,7 +372,7 @@ def do_reset_template(year: EmulationYear, *, kind: str, acting_user: Any) -> in
 
 
 @transaction.atomic
-def do_draft_conference_article(year: EmulationYear, *, acting_user: Any) -> NewsArticle:
+def do_draft_conference_article(year: EmulationYear, *, acting_user: User) -> NewsArticle:
     """thidua writes the conference's article from the data, as a draft to edit."""
     access.require(acting_user, "conference.manage", year)
     year = lock_year(year)
@@ -403,7 +406,7 @@ def do_save_article(
     title: str,
     body: str,
     article: NewsArticle | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> NewsArticle:
     """Write a new article of the cluster or edit one (published ones stay published)."""
     access.require(acting_user, "conference.manage", year)
@@ -429,7 +432,7 @@ def do_save_article(
 
 @transaction.atomic
 def do_publish_article(
-    article: NewsArticle, *, publish: bool = True, acting_user: Any
+    article: NewsArticle, *, publish: bool = True, acting_user: User
 ) -> NewsArticle:
     """Put the article on the cluster's public news page, or take it off."""
     access.require(acting_user, "conference.manage", article.year)

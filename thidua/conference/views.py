@@ -6,12 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.award_history.models import Decision
 from thidua.awards import documents as award_documents
 from thidua.cycle.models import EmulationYear
@@ -51,7 +52,7 @@ def _url(name: str, year: EmulationYear) -> str:
 
 
 @login_required
-def detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def detail(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
     conference = Conference.objects.filter(year=emulation_year).select_related("host").first()
     can_manage = request.user.has_perm("conference.manage", emulation_year)
@@ -102,7 +103,7 @@ def detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attendee_add(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def attendee_add(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
     conference = get_object_or_404(Conference, year=emulation_year)
     form = AttendeeForm(request.POST)
@@ -116,7 +117,7 @@ def attendee_add(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attendee_remove(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+def attendee_remove(request: SignedInRequest, slug: str, year: int, pk: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
     attendee = get_object_or_404(Attendee, pk=pk, conference__year=emulation_year)
     with refusal_told(request):
@@ -132,7 +133,7 @@ def _versions(emulation_year: EmulationYear) -> list[ReportVersion]:
 
 
 @login_required
-def report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def report(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
     the_report = Report.objects.filter(year=emulation_year).first()
     versions = _versions(emulation_year)
@@ -187,7 +188,7 @@ def report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_generate(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def report_generate(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
     with refusal_told(request):
         version = actions.do_generate_report(emulation_year, acting_user=request.user)
@@ -198,7 +199,7 @@ def report_generate(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 @login_required
-def report_revise(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def report_revise(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
     the_report = get_object_or_404(Report, year=emulation_year)
     versions = _versions(emulation_year)
@@ -235,7 +236,7 @@ def report_revise(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 @login_required
-def report_compare(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def report_compare(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
     versions = _versions(emulation_year)
     if not versions:
@@ -264,7 +265,7 @@ def report_compare(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_finalise(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def report_finalise(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
     the_report = get_object_or_404(Report, year=emulation_year)
     with refusal_told(request):
@@ -277,7 +278,7 @@ def report_finalise(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 @login_required
-def documents_page(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def documents_page(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
     can_manage = request.user.has_perm("conference.manage", emulation_year)
     can_decide = request.user.has_perm("awards.decide", emulation_year)
@@ -348,7 +349,7 @@ def _latest_decision(emulation_year: EmulationYear) -> Decision:
 
 
 @login_required
-def download(request: HttpRequest, slug: str, year: int, kind: str) -> HttpResponse:
+def download(request: SignedInRequest, slug: str, year: int, kind: str) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
     if kind in DecisionDocumentKind.values:
         # The year's latest decision, as the decision page gives it, to its deciding authority.
@@ -370,7 +371,7 @@ def download(request: HttpRequest, slug: str, year: int, kind: str) -> HttpRespo
 
 
 @login_required
-def download_pdf(request: HttpRequest, slug: str, year: int, kind: str) -> HttpResponse:
+def download_pdf(request: SignedInRequest, slug: str, year: int, kind: str) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
     if kind in DecisionDocumentKind.values:
         access.require(request.user, "awards.decide", emulation_year)
@@ -402,7 +403,7 @@ def download_pdf(request: HttpRequest, slug: str, year: int, kind: str) -> HttpR
 
 
 @login_required
-def starter(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def starter(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.view")
     kind = request.GET.get("kind", "")
     if kind in DecisionDocumentKind.values:
@@ -414,7 +415,7 @@ def starter(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def template_reset(request: HttpRequest, slug: str, year: int, kind: str) -> HttpResponse:
+def template_reset(request: SignedInRequest, slug: str, year: int, kind: str) -> HttpResponse:
     # The decision's templates are the deciding authority's; the others, the secretariat's.
     perm = "awards.decide" if kind in DecisionDocumentKind.values else "conference.manage"
     emulation_year = access.get_year_for(request.user, slug, year, perm)
@@ -427,14 +428,16 @@ def template_reset(request: HttpRequest, slug: str, year: int, kind: str) -> Htt
 
 
 @login_required
-def news(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def news(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
     articles = NewsArticle.objects.filter(year=emulation_year).order_by("-updated_at", "-pk")
     return render(request, "conference/news.html", year_context(emulation_year, articles=articles))
 
 
 @login_required
-def article_edit(request: HttpRequest, slug: str, year: int, pk: int | None = None) -> HttpResponse:
+def article_edit(
+    request: SignedInRequest, slug: str, year: int, pk: int | None = None
+) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
     article = get_object_or_404(NewsArticle, pk=pk, year=emulation_year) if pk else None
     initial = {"title": article.title, "body": article.body} if article else {}
@@ -461,7 +464,7 @@ def article_edit(request: HttpRequest, slug: str, year: int, pk: int | None = No
 
 @login_required
 @require_POST
-def article_draft(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def article_draft(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
     with refusal_told(request):
         article = actions.do_draft_conference_article(emulation_year, acting_user=request.user)
@@ -472,7 +475,7 @@ def article_draft(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def article_publish(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+def article_publish(request: SignedInRequest, slug: str, year: int, pk: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "conference.manage")
     article = get_object_or_404(NewsArticle, pk=pk, year=emulation_year)
     publish = request.POST.get("publish") != "0"
@@ -493,7 +496,7 @@ def _published(cluster_slug: str) -> Any:
     ).order_by("-published_at", "-pk")
 
 
-def public_news(request: HttpRequest, cluster: str) -> HttpResponse:
+def public_news(request: SignedInRequest, cluster: str) -> HttpResponse:
     articles = list(_published(cluster).select_related("cluster"))
     if not articles:
         from thidua.orgs.models import Cluster
@@ -506,7 +509,7 @@ def public_news(request: HttpRequest, cluster: str) -> HttpResponse:
     )
 
 
-def public_article(request: HttpRequest, cluster: str, pk: int) -> HttpResponse:
+def public_article(request: SignedInRequest, cluster: str, pk: int) -> HttpResponse:
     article = get_object_or_404(_published(cluster).select_related("cluster"), pk=pk)
     others = list(_published(cluster).exclude(pk=pk).only("pk", "title", "published_at")[:20])
     return render(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -35,6 +35,9 @@ from .models import (
     Signature,
 )
 from .problems import describe
+
+if TYPE_CHECKING:
+    from thidua.orgs.models import User
 
 
 def lock_year(year: EmulationYear) -> EmulationYear:
@@ -71,7 +74,7 @@ def do_open_year(
     members: Sequence[Organization],
     head: Organization,
     deputy: Organization,
-    acting_user: Any,
+    acting_user: User,
 ) -> EmulationYear:
     """Open a cluster's year with its members and the head and deputy elected for it.
 
@@ -198,7 +201,7 @@ def do_open_next_year(
     head: Organization,
     deputy: Organization,
     carry_over: Collection[str],
-    acting_user: Any,
+    acting_user: User,
 ) -> OpenedYear:
     """Open a year (`do_open_year`) and copy into it what the secretariat ticked of the last
     one (`carry_overs`): all of it, or, if anything is refused, none of it and no year."""
@@ -232,7 +235,7 @@ def do_open_next_year(
     return OpenedYear(opened, copied)
 
 
-def _copy_texts(previous: EmulationYear, year: EmulationYear, acting_user: Any) -> list[str]:
+def _copy_texts(previous: EmulationYear, year: EmulationYear, acting_user: User) -> list[str]:
     """The last year's movement and pledge, written for the new year, as drafts to edit."""
     old, new = previous.year, year.year
 
@@ -281,7 +284,7 @@ def do_set_movement(
     goals: str,
     targets: str = "",
     version: str | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> Movement:
     """Launch (or, while the year is being set up, correct) the year's emulation movement.
 
@@ -314,7 +317,7 @@ def do_set_movement(
 
 @transaction.atomic
 def do_set_deadline(
-    year: EmulationYear, *, phase: str, due_on: dt.date | None, acting_user: Any
+    year: EmulationYear, *, phase: str, due_on: dt.date | None, acting_user: User
 ) -> Deadline | None:
     """Set (or, with `due_on` None, lift) the day by which the members must finish `phase`."""
     access.require(acting_user, "cycle.set_deadlines", year)
@@ -378,7 +381,7 @@ def do_set_pledge(
     preamble: str,
     articles: Sequence[str],
     version: str | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> Pledge:
     """Write the pledge's title and articles; fixed once the pledge phase opens.
 
@@ -451,7 +454,7 @@ def phase_problems(year: EmulationYear, target: str) -> list[str]:
 
 
 @transaction.atomic
-def do_move_phase(year: EmulationYear, *, target: str, acting_user: Any) -> EmulationYear:
+def do_move_phase(year: EmulationYear, *, target: str, acting_user: User) -> EmulationYear:
     """Move the year to its next phase, if everything that phase needs is in place."""
     access.require(acting_user, "cycle.change_phase", year)
     year = lock_year(year)
@@ -476,7 +479,7 @@ def do_move_phase(year: EmulationYear, *, target: str, acting_user: Any) -> Emul
 
 
 @transaction.atomic
-def do_sign_pledge(pledge: Pledge, *, unit: Organization | None, acting_user: Any) -> Signature:
+def do_sign_pledge(pledge: Pledge, *, unit: Organization | None, acting_user: User) -> Signature:
     """The unit's leader signs the pledge, once, during the pledge phase."""
     year = lock_year(pledge.year)
     access.require(acting_user, "cycle.sign_pledge", year)

@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.audit.models import AuditEntry
 from thidua.errors import ActionRefused, Refusal, refusal_told, run_form_action
 from thidua.lib import clock
@@ -37,7 +38,7 @@ from .models import EmulationYear, Movement, Phase, Pledge, Signature
 from .pages import year_context
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     """After login: what the person must do, across clusters and years, then their clusters."""
     clusters: list[Any] = []
     inbox: list[reads.InboxItem] = []
@@ -52,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def cluster_detail(request: SignedInRequest, slug: str) -> HttpResponse:
     """The cluster's years and, for who may open one, the next year proposed from the last."""
     cluster = access.get_cluster_for(request.user, slug)
     years = [y for y in cluster.years.all() if request.user.has_perm("cycle.view_year", y)]
@@ -101,7 +102,7 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _year_to_open(request: HttpRequest, cluster: Any) -> int:
+def _year_to_open(request: SignedInRequest, cluster: Any) -> int:
     """The year asked for (posted, or in the address), else the one after the latest."""
     asked = request.POST.get("year") or request.GET.get("year") or ""
     if asked.isdigit() and 1945 <= int(asked) <= 2100:
@@ -119,7 +120,7 @@ def _opened_message(opened: actions.OpenedYear, previous: EmulationYear | None) 
 
 
 @login_required
-def year_dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def year_dashboard(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year)
     roles = access.roles_in_year(request.user, emulation_year)
     figures = reads.year_figures(emulation_year)
@@ -162,7 +163,7 @@ def _phase_steps(current: str) -> list[dict[str, object]]:
 
 @login_required
 @require_POST
-def move_phase(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def move_phase(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "cycle.change_phase")
     form = PhaseForm(request.POST)
     if not form.is_valid():
@@ -195,7 +196,7 @@ def _deadlines(year: EmulationYear, deadlines: list[tuple[str, dt.date]]) -> lis
 
 @login_required
 @require_POST
-def set_deadline(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def set_deadline(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "cycle.set_deadlines")
     form = DeadlineForm(request.POST)
     if not form.is_valid():
@@ -223,7 +224,7 @@ def set_deadline(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 @login_required
-def movement_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def movement_edit(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "cycle.edit_setup")
     movement = Movement.objects.filter(year=emulation_year).first()
     initial: dict[str, object] = {"version": actions.movement_version(movement)}
@@ -256,7 +257,7 @@ def movement_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 @login_required
-def pledge_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def pledge_edit(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "cycle.edit_setup")
     pledge = Pledge.objects.filter(year=emulation_year).first()
     initial = {"version": actions.pledge_version(pledge)}
@@ -288,7 +289,7 @@ def pledge_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 @login_required
-def pledge(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def pledge(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year)
     the_pledge = Pledge.objects.filter(year=emulation_year).first()
     roles = access.roles_in_year(request.user, emulation_year)
@@ -346,7 +347,7 @@ def pledge(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 @login_required
-def year_history(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def year_history(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "cycle.view_history")
     # Votes one by one are left out: the poll's register says who voted, and a vote's time
     # is nobody's business (docs/security.md, "Ballot secrecy"). The close lists who voted.

@@ -9,7 +9,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -37,6 +37,9 @@ from . import documents, package, reads, rules
 from .models import ReceivedDossier, ReceivedFile, ReceivedNomination, SentDossier
 from .problems import describe, refusal_message
 from .rules import Finding, Role
+
+if TYPE_CHECKING:
+    from thidua.orgs.models import User
 
 PROPOSAL_KIND = "dossier.proposal"
 Status = Nomination.Status
@@ -97,7 +100,7 @@ def do_sign_proposal(
     year: EmulationYear,
     identity: SigningIdentity,
     secret: str | None,
-    acting_user: Any,
+    acting_user: User,
     document: bytes | None = None,
 ) -> SignedDocument:
     """The cluster head's leader signs the year's Tờ trình with their own certificate.
@@ -218,7 +221,7 @@ def do_export_dossier(
     year: EmulationYear,
     identity: SigningIdentity,
     secret: str | None,
-    acting_user: Any,
+    acting_user: User,
 ) -> SentDossier:
     """The secretariat sends the year's proposal as one package signed by its agency."""
     access.require(acting_user, "dossier.export", year)
@@ -279,7 +282,7 @@ def _sign(
     *,
     identity: SigningIdentity,
     secret: str | None,
-    acting_user: Any,
+    acting_user: User,
     kind: str,
     ref: str,
 ) -> bytes:
@@ -301,7 +304,7 @@ def _export(
     sender: Organization,
     identity: SigningIdentity,
     secret: str | None,
-    acting_user: Any,
+    acting_user: User,
     nominations: list[Nomination],
     leader_signed: SignedDocument,
     parts: list[_Part],
@@ -405,7 +408,7 @@ def _store_sent(
     manifest_raw: bytes,
     zipped: bytes,
     nominations: list[Nomination],
-    acting_user: Any,
+    acting_user: User,
     count: int,
 ) -> SentDossier:
     sent = SentDossier(
@@ -515,7 +518,7 @@ def check_package(content: bytes, *, receiver: Organization | None) -> Checked:
 
 
 def _record_refusal(
-    acting_user: Any, receiver: Any, refused: ActionRefused, content: bytes
+    acting_user: User, receiver: Any, refused: ActionRefused, content: bytes
 ) -> None:
     obj = receiver if receiver is not None else acting_user
     with transaction.atomic():
@@ -531,7 +534,7 @@ def _record_refusal(
         )
 
 
-def do_import_dossier(*, content: bytes, acting_user: Any) -> ReceivedDossier:
+def do_import_dossier(*, content: bytes, acting_user: User) -> ReceivedDossier:
     """The supervising department imports a package: every file and signature checked, then
     the nominations for review with their documents, all at once or nothing."""
     access.require(acting_user, "dossier.receive")
@@ -563,7 +566,7 @@ def _remove(names: list[str]) -> None:
 
 
 def _receive(
-    checked: Checked, content: bytes, receiver: Organization, acting_user: Any, stored: list[str]
+    checked: Checked, content: bytes, receiver: Organization, acting_user: User, stored: list[str]
 ) -> ReceivedDossier:
     manifest = checked.manifest
     earlier = (
@@ -657,7 +660,7 @@ def do_return_dossier(
     reasons: Mapping[int, str],
     identity: SigningIdentity,
     secret: str | None,
-    acting_user: Any,
+    acting_user: User,
 ) -> ReceivedDossier:
     """The supervisor returns the dossier with reasons, as a reply signed by its agency.
 
@@ -795,7 +798,7 @@ def check_reply(
     return data, found
 
 
-def do_import_reply(*, year: EmulationYear, content: bytes, acting_user: Any) -> SentDossier:
+def do_import_reply(*, year: EmulationYear, content: bytes, acting_user: User) -> SentDossier:
     """The cluster reads the supervisor's signed reply: the dossier's nominations show as
     returned, each with its reason."""
     access.require(acting_user, "dossier.export", year)
@@ -813,7 +816,7 @@ def do_import_reply(*, year: EmulationYear, content: bytes, acting_user: Any) ->
 
 
 def _apply_reply(
-    year: EmulationYear, sent: SentDossier, data: dict[str, Any], acting_user: Any
+    year: EmulationYear, sent: SentDossier, data: dict[str, Any], acting_user: User
 ) -> SentDossier:
     from thidua.cycle.actions import lock_year
 

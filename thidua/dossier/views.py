@@ -8,12 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.awards.models import Nomination
 from thidua.cycle.models import EmulationYear, Phase
 from thidua.cycle.pages import year_context
@@ -36,7 +37,7 @@ def _agency_identities(org_id: int | None) -> QuerySet[SigningIdentity]:
 
 
 def _year_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     year: EmulationYear,
     *,
     sign_form: SignForm | None = None,
@@ -76,14 +77,14 @@ def _year_page(
 
 
 @login_required
-def year_page(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def year_page(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "dossier.view")
     return _year_page(request, emulation_year)
 
 
 @login_required
 @require_POST
-def sign(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def sign(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "dossier.sign_proposal")
     form = SignForm(request.POST, identities=_person_identities(request.user))
     outcome = run_form_action(
@@ -104,7 +105,7 @@ def sign(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def export(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def export(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "dossier.export")
     sender = actions.sender_of(emulation_year)
     form = SignForm(request.POST, identities=_agency_identities(sender.pk), prefix="export")
@@ -128,7 +129,7 @@ def export(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reply(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def reply(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "dossier.export")
     form = PackageForm(request.POST, request.FILES, prefix="reply")
     outcome = run_form_action(
@@ -149,7 +150,7 @@ def reply(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 @login_required
-def sent_package(request: HttpRequest, slug: str, year: int, pk: int) -> FileResponse:
+def sent_package(request: SignedInRequest, slug: str, year: int, pk: int) -> FileResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "dossier.view")
     sent = SentDossier.objects.filter(pk=pk, year=emulation_year).first()
     if sent is None:
@@ -166,7 +167,7 @@ def sent_package(request: HttpRequest, slug: str, year: int, pk: int) -> FileRes
 
 
 @login_required
-def received(request: HttpRequest) -> HttpResponse:
+def received(request: SignedInRequest) -> HttpResponse:
     user = request.user
     can_receive = user.has_perm("dossier.receive")
     if not can_receive and not getattr(user, "is_superuser", False):
@@ -202,7 +203,7 @@ def received(request: HttpRequest) -> HttpResponse:
 
 
 def _received(
-    request: HttpRequest, pk: int, perm: str = "dossier.view_received"
+    request: SignedInRequest, pk: int, perm: str = "dossier.view_received"
 ) -> ReceivedDossier:
     dossier = (
         ReceivedDossier.objects.select_related("receiver", "received_by").filter(pk=pk).first()
@@ -214,7 +215,7 @@ def _received(
 
 
 def _detail_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     dossier: ReceivedDossier,
     *,
     form: ReturnForm | None = None,
@@ -247,13 +248,13 @@ def _detail_page(
 
 
 @login_required
-def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def received_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _received(request, pk))
 
 
 @login_required
 @require_POST
-def return_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+def return_dossier(request: SignedInRequest, pk: int) -> HttpResponse:
     dossier = _received(request, pk, "dossier.return")
     form = ReturnForm(
         request.POST,
@@ -281,7 +282,7 @@ def return_dossier(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def received_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+def received_file(request: SignedInRequest, pk: int, file_pk: int) -> FileResponse:
     dossier = _received(request, pk)
     kept = ReceivedFile.objects.filter(pk=file_pk, dossier=dossier).first()
     if kept is None:
@@ -292,7 +293,7 @@ def received_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
 
 
 @login_required
-def reply_package(request: HttpRequest, pk: int) -> FileResponse:
+def reply_package(request: SignedInRequest, pk: int) -> FileResponse:
     dossier = _received(request, pk)
     if not dossier.reply:
         raise Http404

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -23,6 +23,9 @@ from thidua.lib.text import normalize
 from . import excel, reads, rules
 from .models import Indicator, IndicatorValue, Reminder, ResultsTemplate
 from .problems import describe_template_problem, describe_value_problem
+
+if TYPE_CHECKING:
+    from thidua.orgs.models import User
 
 _CODE = re.compile(rules.CODE_PATTERN)
 
@@ -94,7 +97,7 @@ def do_save_indicator(
     spec: IndicatorSpec,
     *,
     indicator: Indicator | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> Indicator:
     """Add an indicator to the year, or change one, while the year is being prepared."""
     access.require(acting_user, "indicators.manage", year)
@@ -181,7 +184,7 @@ def do_save_indicator(
 
 
 @transaction.atomic
-def do_copy_indicators(year: EmulationYear, *, acting_user: Any) -> list[Indicator]:
+def do_copy_indicators(year: EmulationYear, *, acting_user: User) -> list[Indicator]:
     """Copy last year's indicators whose code this year does not have yet."""
     access.require(acting_user, "indicators.manage", year)
     year = lock_year(year)
@@ -201,7 +204,7 @@ def do_copy_indicators(year: EmulationYear, *, acting_user: Any) -> list[Indicat
 
 
 def copy_indicators(
-    source: EmulationYear, year: EmulationYear, *, acting_user: Any
+    source: EmulationYear, year: EmulationYear, *, acting_user: User
 ) -> list[Indicator]:
     """Copy into `year` the indicators of `source` whose code it does not have, their names
     written for the new year ("năm 2016" → "năm 2017"); audited, unchecked.
@@ -277,7 +280,7 @@ def _store(
     entries: Mapping[str, rules.Entry],
     *,
     source: str,
-    acting_user: Any,
+    acting_user: User,
 ) -> int:
     """Validate every entry, then write the changed ones; returns how many changed."""
     indicators = {i.code: i for i in Indicator.objects.filter(year=membership.year)}
@@ -365,7 +368,7 @@ def do_report_values(
     membership: Membership,
     *,
     entries: Mapping[str, rules.Entry],
-    acting_user: Any,
+    acting_user: User,
 ) -> int:
     """The unit's officer or leader enters its values; all are stored, or none."""
     access.require(acting_user, "indicators.report", membership)
@@ -375,7 +378,7 @@ def do_report_values(
 
 @transaction.atomic
 def do_import_workbook(
-    membership: Membership, *, content: bytes, filename: str, acting_user: Any
+    membership: Membership, *, content: bytes, filename: str, acting_user: User
 ) -> int:
     """The unit uploads its filled-in workbook; any problem refuses the whole file."""
     access.require(acting_user, "indicators.report", membership)
@@ -427,7 +430,7 @@ def do_remind_late(
     year: EmulationYear,
     *,
     organization_ids: Sequence[int] | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> list[Reminder]:
     """Remind the members (all late ones, or those given) that still have values to report."""
     access.require(acting_user, "indicators.manage", year)
@@ -465,7 +468,9 @@ def do_remind_late(
 
 
 @transaction.atomic
-def do_set_results_template(year: EmulationYear, *, text: str, acting_user: Any) -> ResultsTemplate:
+def do_set_results_template(
+    year: EmulationYear, *, text: str, acting_user: User
+) -> ResultsTemplate:
     """Save the wording of the results paragraph, once every placeholder names an indicator."""
     access.require(acting_user, "indicators.manage", year)
     year = lock_year(year)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -18,6 +18,9 @@ from thidua.cycle.rules import PHASES
 
 from . import actions, reads
 from .models import Indicator, IndicatorValue
+
+if TYPE_CHECKING:
+    from thidua.orgs.models import User
 
 
 def year_links(year: EmulationYear, user: Any) -> list[Link]:
@@ -119,7 +122,7 @@ def carry_overs(year: EmulationYear) -> list[CarryOver]:
 
 
 def year_opened(
-    previous: EmulationYear, year: EmulationYear, options: frozenset[str], acting_user: Any
+    previous: EmulationYear, year: EmulationYear, options: frozenset[str], acting_user: User
 ) -> list[str]:
     """Copy last year's indicators into the new year, if the secretariat ticked them."""
     if CARRY_OVER not in options:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.cycle.models import EmulationYear
 from thidua.cycle.pages import year_context
 from thidua.errors import refusal_told, run_form_action
@@ -22,13 +23,13 @@ from .models import Indicator, IndicatorValue
 
 
 def _render(
-    request: HttpRequest, template: str, year: EmulationYear, status: int = 200, **extra: object
+    request: SignedInRequest, template: str, year: EmulationYear, status: int = 200, **extra: object
 ) -> HttpResponse:
     return render(request, f"indicators/{template}", year_context(year, **extra), status=status)
 
 
 @login_required
-def index(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def index(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
     indicators = list(
         Indicator.objects.filter(year=emulation_year).select_related(
@@ -50,7 +51,7 @@ def index(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 @login_required
 def indicator_edit(
-    request: HttpRequest, slug: str, year: int, code: str | None = None
+    request: SignedInRequest, slug: str, year: int, code: str | None = None
 ) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.manage")
     all_indicators = list(
@@ -86,7 +87,7 @@ def indicator_edit(
 
 @login_required
 @require_POST
-def copy_previous(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def copy_previous(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.manage")
     with refusal_told(request):
         created = actions.do_copy_indicators(emulation_year, acting_user=request.user)
@@ -98,7 +99,7 @@ def copy_previous(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 @login_required
-def matrix(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def matrix(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
     data = reads.load(emulation_year)
     gaps = data.gaps()
@@ -140,7 +141,7 @@ def matrix(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 @login_required
-def matrix_export(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def matrix_export(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
     response = HttpResponse(exports.matrix_workbook(emulation_year), content_type=xlsx.CONTENT_TYPE)
     name = f"gia-tri-chi-tieu-{emulation_year.cluster.slug}-{emulation_year.year}.xlsx"
@@ -150,7 +151,7 @@ def matrix_export(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def remind(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def remind(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.manage")
     form = RemindForm(request.POST)
     org = form.cleaned_data.get("organization") if form.is_valid() else None
@@ -165,7 +166,7 @@ def remind(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 @login_required
-def unit(request: HttpRequest, slug: str, year: int, org_id: int) -> HttpResponse:
+def unit(request: SignedInRequest, slug: str, year: int, org_id: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
     membership = access.get_membership_for(
         request.user, emulation_year, org_id, "indicators.view_unit"
@@ -216,7 +217,7 @@ def unit(request: HttpRequest, slug: str, year: int, org_id: int) -> HttpRespons
 
 
 @login_required
-def workbook(request: HttpRequest, slug: str, year: int, org_id: int) -> HttpResponse:
+def workbook(request: SignedInRequest, slug: str, year: int, org_id: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
     membership = access.get_membership_for(
         request.user, emulation_year, org_id, "indicators.report"
@@ -234,7 +235,7 @@ def workbook(request: HttpRequest, slug: str, year: int, org_id: int) -> HttpRes
 
 @login_required
 @require_POST
-def upload(request: HttpRequest, slug: str, year: int, org_id: int) -> HttpResponse:
+def upload(request: SignedInRequest, slug: str, year: int, org_id: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
     membership = access.get_membership_for(
         request.user, emulation_year, org_id, "indicators.report"
@@ -270,7 +271,7 @@ def upload(request: HttpRequest, slug: str, year: int, org_id: int) -> HttpRespo
 
 
 @login_required
-def results(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def results(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
     can_edit = (
         request.user.has_perm("indicators.manage", emulation_year) and not emulation_year.is_closed

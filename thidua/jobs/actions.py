@@ -14,7 +14,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +35,9 @@ from .heartbeat import Beat
 from .models import Job
 from .progress import progress_path, read_progress
 
+if TYPE_CHECKING:
+    from thidua.orgs.models import User
+
 log = logging.getLogger(__name__)
 
 RUN_JOB = "thidua.jobs.tasks.run_job"
@@ -46,7 +49,7 @@ WORKER_LOST = "thidua.jobs.worker.WorkerLost"
 def do_start_job(
     kind: str,
     *,
-    acting_user: Any,
+    acting_user: User,
     params: dict[str, Any] | None = None,
     upload: UploadedFile | None = None,
 ) -> Job:
@@ -67,7 +70,7 @@ def do_start_job(
 
 
 @transaction.atomic
-def do_retry_job(job: Job, *, acting_user: Any) -> Job:
+def do_retry_job(job: Job, *, acting_user: User) -> Job:
     """Queue a failed job again, on the file it was given if it takes one."""
     from .tasks import has_input, run_job
 

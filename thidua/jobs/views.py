@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from thidua.access import SignedInRequest
 from thidua.errors import refusal_told
 
 from . import problems
@@ -22,7 +23,7 @@ from .models import Job
 from .progress import read_progress
 
 
-def _own_job(request: HttpRequest, pk: str) -> Job:
+def _own_job(request: SignedInRequest, pk: str) -> Job:
     """The job, for the user who started it (or the operator); 404 for anyone else."""
     try:
         job = Job.objects.get(pk=pk)
@@ -33,12 +34,12 @@ def _own_job(request: HttpRequest, pk: str) -> Job:
     return job
 
 
-def _namespace(request: HttpRequest) -> str:
+def _namespace(request: SignedInRequest) -> str:
     # Wherever these pages are mounted (awards:jobs, jobs ...), links stay among them.
     return request.resolver_match.namespace if request.resolver_match else "jobs"
 
 
-def _context(request: HttpRequest, job: Job) -> dict[str, object]:
+def _context(request: SignedInRequest, job: Job) -> dict[str, object]:
     done, total = job.done, job.total
     if not job.finished:
         last = read_progress(job.pk)
@@ -68,17 +69,17 @@ def _waits_for_no_worker(job: Job) -> bool:
 
 
 @login_required
-def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def job_detail(request: SignedInRequest, pk: str) -> HttpResponse:
     return render(request, "jobs/job.html", _context(request, _own_job(request, pk)))
 
 
 @login_required
-def job_progress(request: HttpRequest, pk: str) -> HttpResponse:
+def job_progress(request: SignedInRequest, pk: str) -> HttpResponse:
     return render(request, "jobs/_progress.html", _context(request, _own_job(request, pk)))
 
 
 @login_required
-def job_output(request: HttpRequest, pk: str) -> FileResponse:
+def job_output(request: SignedInRequest, pk: str) -> FileResponse:
     job = _own_job(request, pk)
     if not job.output:
         raise Http404
@@ -87,7 +88,7 @@ def job_output(request: HttpRequest, pk: str) -> FileResponse:
 
 @login_required
 @require_POST
-def job_retry(request: HttpRequest, pk: str) -> HttpResponse:
+def job_retry(request: SignedInRequest, pk: str) -> HttpResponse:
     job = _own_job(request, pk)
     with refusal_told(request):
         do_retry_job(job, acting_user=request.user)

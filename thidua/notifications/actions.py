@@ -290,7 +290,7 @@ def next_attempt() -> dt.datetime | None:
     )["at"]
 
 
-def do_retry_delivery(delivery: Delivery, *, acting_user: Any) -> Delivery:
+def do_retry_delivery(delivery: Delivery, *, acting_user: User) -> Delivery:
     """The administrator has a failed e-mail tried again (after fixing the address)."""
     access.require(acting_user, "notifications.manage")
     with transaction.atomic():
@@ -308,7 +308,7 @@ def do_retry_delivery(delivery: Delivery, *, acting_user: Any) -> Delivery:
     return delivery
 
 
-def do_mark_read(notification: Notification, *, acting_user: Any) -> Notification:
+def do_mark_read(notification: Notification, *, acting_user: User) -> Notification:
     """The person has read the notification (a second time changes nothing)."""
     access.require(acting_user, "notifications.read", notification)
     if notification.read_at is None:
@@ -320,7 +320,7 @@ def do_mark_read(notification: Notification, *, acting_user: Any) -> Notificatio
     return notification
 
 
-def do_mark_all_read(*, acting_user: Any) -> int:
+def do_mark_all_read(*, acting_user: User) -> int:
     """The person has read every notification listed; how many were unread."""
     access.require(acting_user, "notifications.list")
     with transaction.atomic():
@@ -328,7 +328,7 @@ def do_mark_all_read(*, acting_user: Any) -> int:
 
 
 @transaction.atomic
-def do_set_preferences(*, by_email: set[str], acting_user: Any) -> None:
+def do_set_preferences(*, by_email: set[str], acting_user: User) -> None:
     """The kinds the person wants by e-mail (every other kind is only listed in the application)."""
     access.require(acting_user, "notifications.list")
     before = reads.email_kinds([acting_user.pk])[acting_user.pk]
@@ -402,7 +402,7 @@ def _webhook_url(url: str) -> str:
 
 
 @transaction.atomic
-def do_subscribe(*, url: str, kinds: Sequence[str], acting_user: Any) -> Subscription:
+def do_subscribe(*, url: str, kinds: Sequence[str], acting_user: User) -> Subscription:
     """A program of the user's is sent the events of `kinds` that the user may see, each
     signed with a secret made for it (returned once, with the subscription)."""
     access.require(acting_user, "notifications.list")
@@ -432,13 +432,13 @@ def do_subscribe(*, url: str, kinds: Sequence[str], acting_user: Any) -> Subscri
     return subscription
 
 
-def _require_owner(subscription: Subscription, acting_user: Any) -> None:
+def _require_owner(subscription: Subscription, acting_user: User) -> None:
     if subscription.owner_id != acting_user.pk and not access.is_admin(acting_user):
         raise PermissionDenied
 
 
 @transaction.atomic
-def do_unsubscribe(subscription: Subscription, *, acting_user: Any) -> Subscription:
+def do_unsubscribe(subscription: Subscription, *, acting_user: User) -> Subscription:
     """Stop sending to the subscription's address; what it was sent stays listed."""
     _require_owner(subscription, acting_user)
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
@@ -524,7 +524,7 @@ def next_webhook_attempt() -> dt.datetime | None:
     )["at"]
 
 
-def do_replay_webhook(delivery: WebhookDelivery, *, acting_user: Any) -> WebhookDelivery:
+def do_replay_webhook(delivery: WebhookDelivery, *, acting_user: User) -> WebhookDelivery:
     """The administrator has a webhook sent again (failed, or delivered and lost by the
     receiver), with its attempts counted afresh."""
     access.require(acting_user, "notifications.manage")

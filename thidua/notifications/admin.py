@@ -12,6 +12,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from thidua.access import SignedInRequest
+
 from . import actions
 from .models import Delivery, FeedEvent, Notification, Subscription, WebhookDelivery
 from .tasks import schedule, schedule_webhooks
@@ -56,7 +58,7 @@ class DeliveryAdmin(ReadOnly):
     actions = ["try_again"]
 
     @admin.action(description=_("Try the failed e-mails chosen again"))
-    def try_again(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
+    def try_again(self, request: SignedInRequest, queryset: QuerySet[Delivery]) -> None:
         failed = list(queryset.filter(status=Delivery.Status.FAILED))
         for delivery in failed:
             actions.do_retry_delivery(delivery, acting_user=request.user)
@@ -113,7 +115,7 @@ class WebhookDeliveryAdmin(ReadOnly):
     actions = ["send_again"]
 
     @admin.action(description=_("Send the chosen webhooks again"))
-    def send_again(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+    def send_again(self, request: SignedInRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         again = [
             d
             for d in queryset.select_related("subscription")

@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.errors import run_form_action
 from thidua.orgs.models import User
 
@@ -24,13 +25,13 @@ from .models import Notification
 PAGE_SIZE = 30
 
 
-def _user(request: HttpRequest) -> User:
+def _user(request: SignedInRequest) -> User:
     # The views are behind login_required: the user is a real account.
     assert isinstance(request.user, User)
     return request.user
 
 
-def _own(request: HttpRequest, pk: int) -> Notification:
+def _own(request: SignedInRequest, pk: int) -> Notification:
     """The user's own notification; 404 for any other (nobody learns another's exists)."""
     notification = Notification.objects.filter(pk=pk).first()
     if notification is None or not request.user.has_perm("notifications.read", notification):
@@ -40,7 +41,7 @@ def _own(request: HttpRequest, pk: int) -> Notification:
 
 @login_required
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: SignedInRequest) -> HttpResponse:
     access.require(request.user, "notifications.list")
     page = Paginator(reads.listed(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -52,7 +53,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def read(request: HttpRequest) -> HttpResponse:
+def read(request: SignedInRequest) -> HttpResponse:
     """Mark one notification read; with `open`, go on to the page it links to."""
     form = ReadForm(request.POST)
     if not form.is_valid():
@@ -68,7 +69,7 @@ def read(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def read_all(request: HttpRequest) -> HttpResponse:
+def read_all(request: SignedInRequest) -> HttpResponse:
     if actions.do_mark_all_read(acting_user=request.user):
         forget(request)
         messages.success(request, _("Every notification is marked read."))
@@ -76,7 +77,7 @@ def read_all(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: SignedInRequest) -> HttpResponse:
     user = _user(request)
     access.require(user, "notifications.list")
     by_email = reads.email_kinds([user.pk])[user.pk]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
@@ -18,8 +18,11 @@ from thidua.lib.text import normalize, same_text
 
 from .models import Cluster, Organization, Succession
 
+if TYPE_CHECKING:
+    from .models import User
 
-def _require_admin(acting_user: Any) -> None:
+
+def _require_admin(acting_user: User) -> None:
     if not getattr(acting_user, "is_superuser", False):
         access.require(acting_user, "orgs.manage")
 
@@ -33,7 +36,7 @@ def do_create_organization(
     province: str = "",
     parent: Organization | None = None,
     valid_from: dt.date | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> Organization:
     """Register an agency."""
     _require_admin(acting_user)
@@ -59,7 +62,7 @@ def do_record_succession(
     kind: str,
     effective: dt.date,
     legal_basis: str = "",
-    acting_user: Any,
+    acting_user: User,
 ) -> list[Succession]:
     """Record that `successor` continues `predecessors` from `effective` (rename or merger).
 
@@ -105,7 +108,7 @@ def do_record_succession(
 
 @transaction.atomic
 def do_create_cluster(
-    *, slug: str, name: str, supervisor: Organization, description: str = "", acting_user: Any
+    *, slug: str, name: str, supervisor: Organization, description: str = "", acting_user: User
 ) -> Cluster:
     """Create an emulation cluster under its supervising organisation."""
     _require_admin(acting_user)
@@ -125,7 +128,7 @@ def do_create_cluster(
 
 @transaction.atomic
 def do_create_sub_unit(
-    parent: Organization, *, name: str, short_name: str = "", acting_user: Any
+    parent: Organization, *, name: str, short_name: str = "", acting_user: User
 ) -> Organization:
     """Create a unit inside `parent` (a division, an office: a collective that can be rewarded).
 

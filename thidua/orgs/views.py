@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.errors import run_form_action
 
 from . import actions, hooks, rules
@@ -17,7 +18,7 @@ from .models import Organization, Succession
 
 
 @login_required
-def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     # Agencies and their reorganisations are public administrative facts; what the other
     # areas add (the clusters it was in, for those who may open the year) is theirs to decide.
     org = get_object_or_404(Organization.objects.select_related("parent"), pk=pk)
@@ -39,7 +40,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def sub_unit_new(request: HttpRequest, pk: int) -> HttpResponse:
+def sub_unit_new(request: SignedInRequest, pk: int) -> HttpResponse:
     """Whoever manages a unit creates its sub-units (divisions, offices) here."""
     parent = get_object_or_404(Organization, pk=pk)
     access.require(request.user, "orgs.manage_units", parent)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -35,6 +35,9 @@ from .models import (
     SelfAssessment,
 )
 from .problems import describe, points
+
+if TYPE_CHECKING:
+    from thidua.orgs.models import User
 
 # The table is written and copied before the members start scoring; then it is locked.
 EDIT_PHASES = (Phase.SETUP, Phase.PLEDGE, Phase.IN_PROGRESS)
@@ -69,7 +72,7 @@ def _require_phase(year: EmulationYear, *phases: Phase) -> None:
         )
 
 
-def _editable_table(table: CriteriaTable, acting_user: Any) -> EmulationYear:
+def _editable_table(table: CriteriaTable, acting_user: User) -> EmulationYear:
     access.require(acting_user, "scoring.manage", table.year)
     year = lock_year(table.year)
     _require_phase(year, *EDIT_PHASES)
@@ -101,7 +104,7 @@ def do_create_table(
     year: EmulationYear,
     *,
     title: str,
-    acting_user: Any,
+    acting_user: User,
     copy_from: CriteriaTable | None = None,
 ) -> CriteriaTable:
     """Start the year's table, empty or as a copy of an earlier year's table and bands."""
@@ -120,7 +123,7 @@ def do_create_table(
     return _create_table(year, title=title, copy_from=copy_from, acting_user=acting_user)
 
 
-def copy_table(source: CriteriaTable, year: EmulationYear, *, acting_user: Any) -> CriteriaTable:
+def copy_table(source: CriteriaTable, year: EmulationYear, *, acting_user: User) -> CriteriaTable:
     """Copy `source` into `year` (which has no table yet), its title and criteria written for
     the new year ("năm 2016" → "năm 2017"); audited, unchecked.
 
@@ -131,7 +134,7 @@ def copy_table(source: CriteriaTable, year: EmulationYear, *, acting_user: Any) 
 
 
 def _create_table(
-    year: EmulationYear, *, title: str, copy_from: CriteriaTable | None, acting_user: Any
+    year: EmulationYear, *, title: str, copy_from: CriteriaTable | None, acting_user: User
 ) -> CriteriaTable:
     table = CriteriaTable.objects.create(year=year, title=title, copied_from=copy_from)
     copied = 0
@@ -207,7 +210,7 @@ def do_add_criterion(
     *,
     parent: Criterion | None,
     data: CriterionInput,
-    acting_user: Any,
+    acting_user: User,
 ) -> Criterion:
     """Add a section, a criterion, a bonus or a penalty at the end of its parent."""
     year = _editable_table(table, acting_user)
@@ -241,7 +244,7 @@ def do_add_criterion(
 
 @transaction.atomic
 def do_change_criterion(
-    criterion: Criterion, *, data: CriterionInput, acting_user: Any
+    criterion: Criterion, *, data: CriterionInput, acting_user: User
 ) -> Criterion:
     """Correct a criterion's number, title, kind or maximum while the table is open."""
     year = _editable_table(criterion.table, acting_user)
@@ -271,7 +274,7 @@ def do_change_criterion(
 
 
 @transaction.atomic
-def do_remove_criterion(criterion: Criterion, *, acting_user: Any) -> None:
+def do_remove_criterion(criterion: Criterion, *, acting_user: User) -> None:
     """Take a criterion out of the table while it is open; a section must be emptied first."""
     year = _editable_table(criterion.table, acting_user)
     if criterion.children.exists():
@@ -285,7 +288,7 @@ def do_remove_criterion(criterion: Criterion, *, acting_user: Any) -> None:
 
 
 @transaction.atomic
-def do_move_criterion(criterion: Criterion, *, up: bool, acting_user: Any) -> Criterion:
+def do_move_criterion(criterion: Criterion, *, up: bool, acting_user: User) -> Criterion:
     """Swap a criterion with its previous (or next) sibling."""
     year = _editable_table(criterion.table, acting_user)
     siblings = list(
@@ -313,7 +316,7 @@ def do_move_criterion(criterion: Criterion, *, up: bool, acting_user: Any) -> Cr
 
 @transaction.atomic
 def do_set_bands(
-    table: CriteriaTable, *, thresholds: Mapping[str, Decimal], acting_user: Any
+    table: CriteriaTable, *, thresholds: Mapping[str, Decimal], acting_user: User
 ) -> list[Band]:
     """Set the cluster's classification thresholds (best class first, strictly descending)."""
     year = _editable_table(table, acting_user)
@@ -347,7 +350,7 @@ def do_set_bands(
 # --- what the year's phase changes do to scoring (called from hooks.phase_changed) -------------
 
 
-def lock_table(year: EmulationYear, table: CriteriaTable, *, acting_user: Any) -> None:
+def lock_table(year: EmulationYear, table: CriteriaTable, *, acting_user: User) -> None:
     """Lock the table as self-assessment opens; the default bands become the year's, visibly."""
     if table.is_locked:
         return
@@ -362,7 +365,7 @@ def lock_table(year: EmulationYear, table: CriteriaTable, *, acting_user: Any) -
     record("scoring.table.lock", table, actor=acting_user, year=year, after=snapshot(table))
 
 
-def freeze_ranking(year: EmulationYear, table: CriteriaTable, *, acting_user: Any) -> None:
+def freeze_ranking(year: EmulationYear, table: CriteriaTable, *, acting_user: User) -> None:
     """Keep the ranking as the cross-check closes, once: later edits never change it."""
     if RankingSnapshot.objects.filter(year=year).exists():
         return
@@ -386,7 +389,7 @@ class ScoreInput:
     explanation: str = ""
 
 
-def _open_assessment(membership: Membership, acting_user: Any, perm: str) -> SelfAssessment:
+def _open_assessment(membership: Membership, acting_user: User, perm: str) -> SelfAssessment:
     access.require(acting_user, perm, membership)
     year = lock_year(membership.year)
     _require_phase(year, Phase.SELF_ASSESSMENT)
@@ -414,7 +417,7 @@ def _leaf(tree: reads.TableTree, criterion_id: int) -> Criterion:
 
 @transaction.atomic
 def do_save_self_scores(
-    membership: Membership, *, entries: Mapping[int, ScoreInput], acting_user: Any
+    membership: Membership, *, entries: Mapping[int, ScoreInput], acting_user: User
 ) -> SelfAssessment:
     """Save the unit's draft scores (criterion id -> input); nothing is saved if one is wrong."""
     assessment = _open_assessment(membership, acting_user, "scoring.self_score")
@@ -471,7 +474,7 @@ def normalize_block(text: str) -> str:
 
 @transaction.atomic
 def do_add_evidence(
-    membership: Membership, *, criterion: Criterion, upload: UploadedFile, acting_user: Any
+    membership: Membership, *, criterion: Criterion, upload: UploadedFile, acting_user: User
 ) -> Evidence:
     """Attach a file (PDF, image, Word, Excel; within its configured limit) to a self-score."""
     assessment = _open_assessment(membership, acting_user, "scoring.self_score")
@@ -525,7 +528,7 @@ def do_add_evidence(
 
 
 @transaction.atomic
-def do_submit_assessment(membership: Membership, *, acting_user: Any) -> SelfAssessment:
+def do_submit_assessment(membership: Membership, *, acting_user: User) -> SelfAssessment:
     """Submit the self-assessment, once: every leaf scored, non-zero points explained."""
     assessment = _open_assessment(membership, acting_user, "scoring.submit")
     tree = reads.load_tree(assessment.table)
@@ -580,7 +583,7 @@ def proposed_rotation(year: EmulationYear) -> dict[int, int]:
 
 @transaction.atomic
 def do_assign_reviewers(
-    year: EmulationYear, *, plan: Mapping[int, int], acting_user: Any
+    year: EmulationYear, *, plan: Mapping[int, int], acting_user: User
 ) -> list[ReviewAssignment]:
     """Set who cross-checks whom (reviewed membership id -> reviewer id), one reviewer each."""
     access.require(acting_user, "scoring.manage", year)
@@ -659,7 +662,7 @@ class ReviewInput:
 
 @transaction.atomic
 def do_save_review(
-    assignment: ReviewAssignment, *, entries: Mapping[int, ReviewInput], acting_user: Any
+    assignment: ReviewAssignment, *, entries: Mapping[int, ReviewInput], acting_user: User
 ) -> list[Review]:
     """The assigned reviewer confirms or adjusts self-scores; a changed figure needs a reason."""
     reviewed = assignment.reviewed
@@ -730,7 +733,7 @@ def do_save_review(
 
 
 @transaction.atomic
-def do_raise_dispute(score: Score, *, reason: str, acting_user: Any) -> Dispute:
+def do_raise_dispute(score: Score, *, reason: str, acting_user: User) -> Dispute:
     """The reviewed member contests the review of one leaf, with its reason."""
     membership = score.assessment.membership
     access.require(acting_user, "scoring.dispute", membership)
@@ -758,7 +761,7 @@ def do_raise_dispute(score: Score, *, reason: str, acting_user: Any) -> Dispute:
 
 @transaction.atomic
 def do_settle_dispute(
-    dispute: Dispute, *, points_settled: Decimal, reason: str, acting_user: Any
+    dispute: Dispute, *, points_settled: Decimal, reason: str, acting_user: User
 ) -> Dispute:
     """The secretariat settles a dispute: these points stand, whatever self or review said."""
     score = dispute.score

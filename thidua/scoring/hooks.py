@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 from django.urls import reverse
@@ -23,6 +23,9 @@ from .models import CriteriaTable, Criterion, Dispute, Review, ReviewAssignment,
 from .problems import describe
 from .problems import label as rules_label
 from .reads import RANKING_PHASES
+
+if TYPE_CHECKING:
+    from thidua.orgs.models import User
 
 
 def member_todos(year: EmulationYear, memberships: Sequence[Membership]) -> dict[int, list[str]]:
@@ -224,7 +227,7 @@ def phase_problems(year: EmulationYear, target: str) -> list[str]:
     return problems
 
 
-def phase_changed(year: EmulationYear, before: str, after: str, acting_user: Any) -> None:
+def phase_changed(year: EmulationYear, before: str, after: str, acting_user: User) -> None:
     """Lock the table when self-assessment opens; freeze the ranking when cross-check closes."""
     table = reads.table_of(year)
     if table is None:
@@ -253,7 +256,7 @@ def carry_overs(year: EmulationYear) -> list[CarryOver]:
 
 
 def year_opened(
-    previous: EmulationYear, year: EmulationYear, options: frozenset[str], acting_user: Any
+    previous: EmulationYear, year: EmulationYear, options: frozenset[str], acting_user: User
 ) -> list[str]:
     """Copy last year's criteria table into the new year, if the secretariat ticked it."""
     table = reads.table_of(previous)

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.audit.stamp import StampedCache
 from thidua.cycle.forms import ConfirmForm
 from thidua.cycle.models import EmulationYear, Membership, Phase
@@ -55,7 +56,7 @@ from .problems import describe, label, points
 
 
 @login_required
-def table(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def table(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
     the_table = reads.table_of(emulation_year)
     can_manage = request.user.has_perm("scoring.manage", emulation_year)
@@ -98,7 +99,7 @@ def table(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def table_create(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def table_create(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.manage")
     form = TableForm(request.POST)
     if not form.is_valid():
@@ -125,7 +126,7 @@ def _criterion_input(form: CriterionForm) -> actions.CriterionInput:
 
 @login_required
 @require_POST
-def criterion_add(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def criterion_add(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.manage")
     the_table = reads.table_of(emulation_year)
     if the_table is None:
@@ -144,7 +145,7 @@ def criterion_add(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return redirect("scoring:table", slug=slug, year=year)
 
 
-def _criterion_for(request: HttpRequest, slug: str, year: int, pk: int) -> Criterion:
+def _criterion_for(request: SignedInRequest, slug: str, year: int, pk: int) -> Criterion:
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.manage")
     return get_object_or_404(
         Criterion.objects.select_related("table__year__cluster"), pk=pk, table__year=emulation_year
@@ -152,7 +153,7 @@ def _criterion_for(request: HttpRequest, slug: str, year: int, pk: int) -> Crite
 
 
 @login_required
-def criterion_edit(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+def criterion_edit(request: SignedInRequest, slug: str, year: int, pk: int) -> HttpResponse:
     criterion = _criterion_for(request, slug, year, pk)
     initial = {
         "number": criterion.number,
@@ -185,7 +186,7 @@ def criterion_edit(request: HttpRequest, slug: str, year: int, pk: int) -> HttpR
 
 @login_required
 @require_POST
-def criterion_remove(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+def criterion_remove(request: SignedInRequest, slug: str, year: int, pk: int) -> HttpResponse:
     criterion = _criterion_for(request, slug, year, pk)
     with refusal_told(request):
         actions.do_remove_criterion(criterion, acting_user=request.user)
@@ -195,7 +196,7 @@ def criterion_remove(request: HttpRequest, slug: str, year: int, pk: int) -> Htt
 
 @login_required
 @require_POST
-def criterion_move(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+def criterion_move(request: SignedInRequest, slug: str, year: int, pk: int) -> HttpResponse:
     criterion = _criterion_for(request, slug, year, pk)
     with refusal_told(request):
         actions.do_move_criterion(
@@ -206,7 +207,7 @@ def criterion_move(request: HttpRequest, slug: str, year: int, pk: int) -> HttpR
 
 @login_required
 @require_POST
-def bands_set(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def bands_set(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.manage")
     the_table = reads.table_of(emulation_year)
     if the_table is None:
@@ -266,7 +267,9 @@ def _initial_scores(assessment: SelfAssessment | None) -> dict[str, Any]:
 
 
 @login_required
-def assessment(request: HttpRequest, slug: str, year: int, organization_id: int) -> HttpResponse:
+def assessment(
+    request: SignedInRequest, slug: str, year: int, organization_id: int
+) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
     membership = access.get_membership_for(
         request.user, emulation_year, organization_id, "scoring.view_unit"
@@ -332,7 +335,7 @@ def assessment(request: HttpRequest, slug: str, year: int, organization_id: int)
 
 
 def _membership(
-    request: HttpRequest, slug: str, year: int, organization_id: int, perm: str
+    request: SignedInRequest, slug: str, year: int, organization_id: int, perm: str
 ) -> Membership:
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
     return access.get_membership_for(request.user, emulation_year, organization_id, perm)
@@ -341,7 +344,7 @@ def _membership(
 @login_required
 @require_POST
 def assessment_submit(
-    request: HttpRequest, slug: str, year: int, organization_id: int
+    request: SignedInRequest, slug: str, year: int, organization_id: int
 ) -> HttpResponse:
     membership = _membership(request, slug, year, organization_id, "scoring.submit")
     unconfirmed = ConfirmForm(request.POST).refusal()
@@ -357,7 +360,7 @@ def assessment_submit(
 @login_required
 @require_POST
 def evidence_upload(
-    request: HttpRequest, slug: str, year: int, organization_id: int
+    request: SignedInRequest, slug: str, year: int, organization_id: int
 ) -> HttpResponse:
     membership = _membership(request, slug, year, organization_id, "scoring.self_score")
     form = EvidenceForm(request.POST, request.FILES)
@@ -381,7 +384,7 @@ def evidence_upload(
 
 
 @login_required
-def evidence_download(request: HttpRequest, slug: str, year: int, pk: int) -> FileResponse:
+def evidence_download(request: SignedInRequest, slug: str, year: int, pk: int) -> FileResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
     evidence = get_object_or_404(
         Evidence.objects.select_related("score__assessment__membership__year"),
@@ -404,7 +407,7 @@ def evidence_download(request: HttpRequest, slug: str, year: int, pk: int) -> Fi
 @login_required
 @require_POST
 def dispute_raise(
-    request: HttpRequest, slug: str, year: int, organization_id: int, score_id: int
+    request: SignedInRequest, slug: str, year: int, organization_id: int, score_id: int
 ) -> HttpResponse:
     membership = _membership(request, slug, year, organization_id, "scoring.dispute")
     score = get_object_or_404(
@@ -428,7 +431,7 @@ def dispute_raise(
 
 
 @login_required
-def cross_check(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def cross_check(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
     members = sorted(
         Membership.objects.filter(year=emulation_year).select_related("organization"),
@@ -501,7 +504,7 @@ def cross_check(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 @login_required
-def review(request: HttpRequest, slug: str, year: int, organization_id: int) -> HttpResponse:
+def review(request: SignedInRequest, slug: str, year: int, organization_id: int) -> HttpResponse:
     membership = _membership(request, slug, year, organization_id, "scoring.review")
     emulation_year = membership.year
     assignment = (
@@ -565,7 +568,7 @@ def review(request: HttpRequest, slug: str, year: int, organization_id: int) -> 
 
 @login_required
 @require_POST
-def dispute_settle(request: HttpRequest, slug: str, year: int, pk: int) -> HttpResponse:
+def dispute_settle(request: SignedInRequest, slug: str, year: int, pk: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.manage")
     dispute = get_object_or_404(
         Dispute.objects.select_related(
@@ -650,7 +653,7 @@ _ranking_bodies: StampedCache[str] = StampedCache(size=64)
 
 
 @login_required
-def ranking(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def ranking(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
     body = _ranking_bodies.get(
         (emulation_year.pk, get_language(), get_current_timezone_name()),
@@ -669,7 +672,7 @@ def ranking(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 @login_required
-def ranking_export(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def ranking_export(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
     # The page's ranking, kept (read as of this request's stamp, like the year).
     result = _rankings.get(emulation_year.pk, lambda: reads.ranking(emulation_year))

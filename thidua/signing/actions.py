@@ -79,7 +79,7 @@ def _audit_after(identity: SigningIdentity) -> dict[str, Any]:
 @transaction.atomic
 def do_add_pkcs12_identity(
     *,
-    acting_user: Any,
+    acting_user: User,
     owner_person: User | None = None,
     owner_org: Organization | None = None,
     data: bytes,
@@ -133,7 +133,7 @@ def do_add_pkcs12_identity(
 @transaction.atomic
 def do_add_pkcs11_identity(
     *,
-    acting_user: Any,
+    acting_user: User,
     owner_person: User | None = None,
     owner_org: Organization | None = None,
     certificate_pem: bytes,
@@ -174,7 +174,7 @@ def do_add_pkcs11_identity(
 
 @transaction.atomic
 def do_set_identity_active(
-    *, acting_user: Any, identity: SigningIdentity, active: bool
+    *, acting_user: User, identity: SigningIdentity, active: bool
 ) -> SigningIdentity:
     access.require(acting_user, "signing.manage_identities")
     identity = SigningIdentity.objects.select_for_update().get(pk=identity.pk)
@@ -193,7 +193,7 @@ def do_set_identity_active(
 
 
 @transaction.atomic
-def do_reset_wrong_pins(*, acting_user: Any, identity: SigningIdentity) -> SigningIdentity:
+def do_reset_wrong_pins(*, acting_user: User, identity: SigningIdentity) -> SigningIdentity:
     """The administrator lets a token be tried again after the wrong PINs that stopped it."""
     access.require(acting_user, "signing.manage_identities")
     identity = SigningIdentity.objects.select_for_update().get(pk=identity.pk)
@@ -211,7 +211,7 @@ def do_reset_wrong_pins(*, acting_user: Any, identity: SigningIdentity) -> Signi
 def _refuse(
     identity: SigningIdentity,
     *,
-    acting_user: Any,
+    acting_user: User,
     message: str,
     kind: Refusal,
     wrong_pin: bool = False,
@@ -234,7 +234,7 @@ def _refuse(
 
 
 def _check_usable(
-    identity: SigningIdentity, *, acting_user: Any, role: str, kind: str, reference: str
+    identity: SigningIdentity, *, acting_user: User, role: str, kind: str, reference: str
 ) -> None:
     details = {"kind": kind, "reference": reference, "role": role}
     if not access.can_sign_with(acting_user, identity):
@@ -301,7 +301,7 @@ def _lines(identity: SigningIdentity, role: str, moment: dt.datetime) -> list[st
 
 def do_sign_pdf(
     *,
-    acting_user: Any,
+    acting_user: User,
     identity: SigningIdentity,
     pdf: bytes,
     secret: str | None,
@@ -389,7 +389,7 @@ def do_sign_pdf(
 def _keep(
     identity: SigningIdentity,
     *,
-    acting_user: Any,
+    acting_user: User,
     signed: bytes,
     previous: SignedDocument | None,
     role: str,
@@ -452,7 +452,7 @@ def _keep(
     return document
 
 
-def do_record_verification(*, acting_user: Any, data: bytes, name: str = "") -> PdfReport:
+def do_record_verification(*, acting_user: User, data: bytes, name: str = "") -> PdfReport:
     """Verify an uploaded PDF and write the outcome (or the refusal) to the audit trail."""
     access.require(acting_user, "signing.verify")
     try:
@@ -465,7 +465,7 @@ def do_record_verification(*, acting_user: Any, data: bytes, name: str = "") -> 
 
 
 def _audit_verification(
-    acting_user: Any,
+    acting_user: User,
     name: str,
     digest: str,
     report: PdfReport | None,

@@ -7,12 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.cycle.pages import year_context
 from thidua.errors import ActionRefused, Refusal, refusal_told, run_form_action
 from thidua.lib import pdf
@@ -23,7 +24,7 @@ from .models import SignedDocument, SigningIdentity
 
 
 @login_required
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: SignedInRequest) -> HttpResponse:
     """Anyone logged in uploads a PDF and reads who signed it, when, and whether to trust it."""
     access.require(request.user, "signing.verify")
     form = VerifyForm(request.POST or None, request.FILES or None)
@@ -67,7 +68,7 @@ def _rows(report: reads.PdfReport) -> list[dict[str, Any]]:
 
 
 @login_required
-def year_documents(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def year_documents(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     """The "Ký số" page: build a document of the year as PDF and sign it, or sign further the
     latest signed version; every signed version listed for download."""
     emulation_year = access.get_year_for(request.user, slug, year, "signing.sign_year")
@@ -98,7 +99,7 @@ def year_documents(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     )
 
 
-def _sign(request: HttpRequest, year: Any, data: dict[str, Any]) -> SignedDocument:
+def _sign(request: SignedInRequest, year: Any, data: dict[str, Any]) -> SignedDocument:
     identity: SigningIdentity = data["identity"]
     kind = data["kind"]
     reference = documents.reference(year, kind)
@@ -129,7 +130,7 @@ def _sign(request: HttpRequest, year: Any, data: dict[str, Any]) -> SignedDocume
 
 @login_required
 @require_GET
-def download(request: HttpRequest, pk: int) -> HttpResponse:
+def download(request: SignedInRequest, pk: int) -> HttpResponse:
     """A signed version's file, for those who may see its year (or signed it)."""
     document = get_object_or_404(SignedDocument.objects.select_related("year"), pk=pk)
     if document.year is not None:
@@ -148,7 +149,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def identities(request: HttpRequest) -> HttpResponse:
+def identities(request: SignedInRequest) -> HttpResponse:
     """The administrator's list of signing identities, and a new one added."""
     access.require(request.user, "signing.manage_identities")
     form = IdentityForm(request.POST or None, request.FILES or None)
@@ -165,7 +166,7 @@ def identities(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _add_identity(request: HttpRequest, data: dict[str, Any]) -> SigningIdentity:
+def _add_identity(request: SignedInRequest, data: dict[str, Any]) -> SigningIdentity:
     image = data["image"].read() if data.get("image") else b""
     owners: dict[str, Any] = {
         "owner_person": data.get("owner_person"),
@@ -195,7 +196,7 @@ def _add_identity(request: HttpRequest, data: dict[str, Any]) -> SigningIdentity
 
 @login_required
 @require_POST
-def identity_change(request: HttpRequest, pk: int) -> HttpResponse:
+def identity_change(request: SignedInRequest, pk: int) -> HttpResponse:
     """Withdraw or restore an identity, or let a stopped token be tried again."""
     access.require(request.user, "signing.manage_identities")
     identity = get_object_or_404(SigningIdentity, pk=pk)

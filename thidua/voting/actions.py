@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
@@ -46,6 +46,9 @@ from .models import (
     VoterRegister,
 )
 from .problems import describe
+
+if TYPE_CHECKING:
+    from thidua.orgs.models import User
 
 # Polls are prepared from the conference on and run during the voting phase.
 PREPARE_PHASES = (Phase.CONFERENCE, Phase.VOTING)
@@ -188,7 +191,7 @@ def _poll_after(poll: Poll) -> dict[str, Any]:
 
 
 @transaction.atomic
-def do_create_poll(year: EmulationYear, *, spec: PollSpec, acting_user: Any) -> Poll:
+def do_create_poll(year: EmulationYear, *, spec: PollSpec, acting_user: User) -> Poll:
     """Prepare a poll: its purpose, candidates and rules. It opens later."""
     access.require(acting_user, "voting.manage", year)
     year = lock_year(year)
@@ -204,7 +207,7 @@ def do_create_poll(year: EmulationYear, *, spec: PollSpec, acting_user: Any) -> 
 
 
 @transaction.atomic
-def do_update_poll(poll: Poll, *, spec: PollSpec, acting_user: Any) -> Poll:
+def do_update_poll(poll: Poll, *, spec: PollSpec, acting_user: User) -> Poll:
     """Change a poll's candidates or rules; refused once the poll has opened."""
     access.require(acting_user, "voting.manage", poll.year)
     year = lock_year(poll.year)
@@ -230,7 +233,7 @@ def do_update_poll(poll: Poll, *, spec: PollSpec, acting_user: Any) -> Poll:
 
 
 @transaction.atomic
-def do_open_poll(poll: Poll, *, acting_user: Any) -> Poll:
+def do_open_poll(poll: Poll, *, acting_user: User) -> Poll:
     """Open the poll for ballots; its settings and the number of voters are fixed from now."""
     access.require(acting_user, "voting.manage", poll.year)
     year = lock_year(poll.year)
@@ -240,7 +243,7 @@ def do_open_poll(poll: Poll, *, acting_user: Any) -> Poll:
     return _open(poll, year, acting_user)
 
 
-def _open(poll: Poll, year: EmulationYear, acting_user: Any) -> Poll:
+def _open(poll: Poll, year: EmulationYear, acting_user: User) -> Poll:
     entitled = Membership.objects.filter(year=year).count()
     candidates = reads.candidates_of(poll)
     problems = rules.validate_settings(reads.settings_of(poll, candidates), entitled)
@@ -329,7 +332,7 @@ def _open_the_box(poll: Poll, year: EmulationYear) -> PublishedBox:
 
 
 @transaction.atomic
-def do_close_poll(poll: Poll, *, acting_user: Any) -> Poll:
+def do_close_poll(poll: Poll, *, acting_user: User) -> Poll:
     """Close the poll; its ballots are opened and counted, and its box is published."""
     access.require(acting_user, "voting.manage", poll.year)
     year = lock_year(poll.year)
@@ -365,7 +368,7 @@ def do_close_poll(poll: Poll, *, acting_user: Any) -> Poll:
     return poll
 
 
-def _voting_unit(year: EmulationYear, acting_user: Any) -> Organization:
+def _voting_unit(year: EmulationYear, acting_user: User) -> Organization:
     """The member unit `acting_user` casts for, or a clear refusal."""
     roles = access.roles_in_year(acting_user, year)
     if roles.own_member_org_id is None:
@@ -386,7 +389,7 @@ def new_receipt() -> str:
 
 
 @transaction.atomic
-def do_cast_ballot(poll: Poll, *, choices: Sequence[int], acting_user: Any) -> str:
+def do_cast_ballot(poll: Poll, *, choices: Sequence[int], acting_user: User) -> str:
     """The leader casts the unit's secret ballot (blank if `choices` is empty).
 
     Returns the receipt code, which is shown once and stored only as a hash, sealed with the
@@ -460,7 +463,7 @@ def do_enter_paper_count(
     ballots_cast: int,
     blank_ballots: int,
     votes: Mapping[int, int],
-    acting_user: Any,
+    acting_user: User,
 ) -> PaperCount:
     """Enter the counts read from the paper ballots; they count once another person confirms."""
     access.require(acting_user, "voting.manage", poll.year)
@@ -529,7 +532,7 @@ def do_enter_paper_count(
 
 
 @transaction.atomic
-def do_confirm_paper_count(poll: Poll, *, acting_user: Any) -> PaperCount:
+def do_confirm_paper_count(poll: Poll, *, acting_user: User) -> PaperCount:
     """A second member of the secretariat confirms the entered paper count."""
     access.require(acting_user, "voting.manage", poll.year)
     year = lock_year(poll.year)
@@ -561,7 +564,7 @@ def do_confirm_paper_count(poll: Poll, *, acting_user: Any) -> PaperCount:
 
 
 @transaction.atomic
-def do_open_next_round(poll: Poll, *, acting_user: Any) -> Poll:
+def do_open_next_round(poll: Poll, *, acting_user: User) -> Poll:
     """Prepare and open, in one step, the round the closed poll's count and rules call for.
 
     A tie under the runoff rule: the runoff among the tied. Seats left empty when the rules
@@ -592,7 +595,7 @@ def _new_round(
     year: EmulationYear,
     settings: rules.PollSettings,
     candidates: Sequence[Candidate],
-    acting_user: Any,
+    acting_user: User,
 ) -> Poll:
     """The draft of the round after `poll`, between `settings.candidates`, audited."""
     by_pk: dict[Any, Candidate] = {c.pk: c for c in candidates}

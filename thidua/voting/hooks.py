@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,9 @@ from thidua.cycle.models import EmulationYear, Membership, Phase
 from . import reads
 from .models import Poll
 from .problems import ACTIONS
+
+if TYPE_CHECKING:
+    from thidua.orgs.models import User
 
 SHOWN_FROM = (Phase.CONFERENCE, Phase.VOTING, Phase.PROPOSALS, Phase.CLOSED)
 
@@ -50,7 +53,7 @@ def phase_problems(year: EmulationYear, target: str) -> list[str]:
     return problems
 
 
-def phase_changed(year: EmulationYear, before: str, after: str, acting_user: Any) -> None:
+def phase_changed(year: EmulationYear, before: str, after: str, acting_user: User) -> None:
     """When a year closes, open the next one with the head and deputy its members elected.
 
     The members are the year's, each replaced by the unit that continues it on the new year's

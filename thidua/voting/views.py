@@ -6,13 +6,14 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua import access
+from thidua.access import SignedInRequest
 from thidua.cycle.forms import ConfirmForm
 from thidua.cycle.models import EmulationYear, Phase
 from thidua.cycle.pages import year_context
@@ -35,7 +36,7 @@ def _poll_of(year: EmulationYear, poll_id: int) -> Poll:
 
 
 @login_required
-def poll_list(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def poll_list(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     polls = list(Poll.objects.filter(year=emulation_year).select_related("parent").order_by("id"))
     voted = reads.turnout(polls)
@@ -65,7 +66,7 @@ def poll_list(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 def _poll_form_page(
-    request: HttpRequest, emulation_year: EmulationYear, poll: Poll | None
+    request: SignedInRequest, emulation_year: EmulationYear, poll: Poll | None
 ) -> HttpResponse:
     initial = PollForm.initial_for(poll) if poll else {"title": "", "max_choices": 1, "seats": 1}
     form = PollForm(request.POST or None, initial=initial, year=emulation_year)
@@ -98,19 +99,19 @@ def _poll_form_page(
 
 
 @login_required
-def poll_create(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def poll_create(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
     return _poll_form_page(request, emulation_year, None)
 
 
 @login_required
-def poll_edit(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+def poll_edit(request: SignedInRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
     return _poll_form_page(request, emulation_year, _poll_of(emulation_year, poll_id))
 
 
 def _detail(
-    request: HttpRequest,
+    request: SignedInRequest,
     emulation_year: EmulationYear,
     poll: Poll,
     *,
@@ -159,14 +160,14 @@ def _detail(
 
 
 @login_required
-def poll_detail(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+def poll_detail(request: SignedInRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     return _detail(request, emulation_year, _poll_of(emulation_year, poll_id))
 
 
 @login_required
 @require_POST
-def vote(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+def vote(request: SignedInRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     poll = _poll_of(emulation_year, poll_id)
     candidates = reads.candidates_of(poll)
@@ -184,7 +185,7 @@ def vote(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpRespon
 
 
 def _manage_action(
-    request: HttpRequest,
+    request: SignedInRequest,
     slug: str,
     year: int,
     poll_id: int,
@@ -207,7 +208,7 @@ def _manage_action(
 
 @login_required
 @require_POST
-def open_poll(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+def open_poll(request: SignedInRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
     return _manage_action(
         request, slug, year, poll_id, actions.do_open_poll, _("The poll is open.")
     )
@@ -215,7 +216,7 @@ def open_poll(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpR
 
 @login_required
 @require_POST
-def close_poll(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+def close_poll(request: SignedInRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
     return _manage_action(
         request, slug, year, poll_id, actions.do_close_poll, _("The poll is closed.")
     )
@@ -223,7 +224,7 @@ def close_poll(request: HttpRequest, slug: str, year: int, poll_id: int) -> Http
 
 @login_required
 @require_POST
-def open_next_round(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+def open_next_round(request: SignedInRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
     return _manage_action(
         request,
         slug,
@@ -236,7 +237,7 @@ def open_next_round(request: HttpRequest, slug: str, year: int, poll_id: int) ->
 
 @login_required
 @require_POST
-def confirm_count(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+def confirm_count(request: SignedInRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
     return _manage_action(
         request,
         slug,
@@ -248,7 +249,7 @@ def confirm_count(request: HttpRequest, slug: str, year: int, poll_id: int) -> H
 
 
 @login_required
-def paper_count(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+def paper_count(request: SignedInRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
     poll = _poll_of(emulation_year, poll_id)
     candidates = reads.candidates_of(poll)
@@ -285,7 +286,7 @@ def paper_count(request: HttpRequest, slug: str, year: int, poll_id: int) -> Htt
 
 
 @login_required
-def results(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+def results(request: SignedInRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     poll = _poll_of(emulation_year, poll_id)
     candidates = reads.candidates_of(poll)
@@ -320,7 +321,7 @@ def results(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpRes
 
 
 @login_required
-def ballot_box(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+def ballot_box(request: SignedInRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
     """The closed poll's published ballot box, for `thidua recount`; only under full counts."""
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     poll = _poll_of(emulation_year, poll_id)
@@ -332,7 +333,7 @@ def ballot_box(request: HttpRequest, slug: str, year: int, poll_id: int) -> Http
     return response
 
 
-def _document(request: HttpRequest, data: bytes, name: str, back: str) -> HttpResponse:
+def _document(request: SignedInRequest, data: bytes, name: str, back: str) -> HttpResponse:
     """The .docx, or its PDF copy where the link asks for one (`?format=pdf`)."""
     if request.GET.get("format") == "pdf":
         with refusal_told(request):
@@ -344,7 +345,7 @@ def _document(request: HttpRequest, data: bytes, name: str, back: str) -> HttpRe
 
 
 @login_required
-def minutes(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+def minutes(request: SignedInRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     poll = _poll_of(emulation_year, poll_id)
     candidates = reads.candidates_of(poll)
@@ -357,7 +358,7 @@ def minutes(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpRes
 
 
 @login_required
-def ballot_papers(request: HttpRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
+def ballot_papers(request: SignedInRequest, slug: str, year: int, poll_id: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "voting.manage")
     poll = _poll_of(emulation_year, poll_id)
     if not poll.is_paper:
@@ -368,7 +369,7 @@ def ballot_papers(request: HttpRequest, slug: str, year: int, poll_id: int) -> H
 
 
 @login_required
-def results_export(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def results_export(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     # A closed paper poll whose count is not confirmed yet is left out, as on its page.
     results = exports.results_of(emulation_year)

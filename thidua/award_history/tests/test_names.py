@@ -184,7 +184,7 @@ def test_the_position_columns_need_their_header(world):
 
 
 def test_the_history_pages_tell_namesakes_apart_by_their_period(client, world, tuyen_quang):
-    before, after = tuyen_quang
+    before, _after = tuyen_quang
     client.force_login(world.supervisor)
     found = client.get("/awards/people/", {"q": "Tài chính tỉnh Tuyên Quang"}).content.decode()
     assert "Sở Tài chính tỉnh Tuyên Quang (đến 28/02/2025)" in found

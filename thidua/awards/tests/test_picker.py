@@ -1,6 +1,8 @@
 """The nomination picker tells namesakes apart (year of birth, unit) and, in a browser,
 finds a person by name, year of birth or unit as typed, with or without diacritics."""
 
+from typing import Any
+
 import pytest
 
 from thidua.award_history import actions as history
@@ -27,13 +29,15 @@ def test_namesakes_are_labelled_with_their_year_of_birth_and_unit(world):
     lai_chau, _office = people(world)
     Person.objects.create(full_name="Người Khác", birth_year=1970)  # not the unit's
     form = NominationForm(unit=lai_chau)
-    labels = [label for value, label in form.fields["person"].choices if value]
+    person: Any = form.fields["person"]  # a choice field: its choices as the page lists them
+    collective: Any = form.fields["collective"]
+    labels = [label for value, label in person.choices if value]
     assert labels == [
         "Lò Thị Hoa (1990, VP)",
         "Nguyễn Văn An (1980, Sở KH&ĐT Lai Châu)",
         "Nguyễn Văn An (1985, VP)",
     ]
-    collectives = [label for value, label in form.fields["collective"].choices if value]
+    collectives = [label for value, label in collective.choices if value]
     assert collectives == ["Sở Kế hoạch và Đầu tư tỉnh Lai Châu", "Văn phòng Sở"]
 
 

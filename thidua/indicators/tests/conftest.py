@@ -12,6 +12,7 @@ from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.indicators import actions
 from thidua.indicators.models import Indicator
 from thidua.indicators.rules import Entry
+from thidua.orgs.models import User
 from thidua.testing.personas import World
 
 D = Decimal
@@ -25,7 +26,7 @@ SPECS = [
 ]
 
 
-def define(year: EmulationYear, user: object) -> dict[str, Indicator]:
+def define(year: EmulationYear, user: User) -> dict[str, Indicator]:
     """The secretariat defines the indicators the tests use."""
     made = {}
     for order, (code, name, unit, decimals, method, denominator) in enumerate(SPECS, 1):
@@ -60,7 +61,7 @@ def membership(world: World, key: str) -> Membership:
     )
 
 
-def report(world: World, key: str, user: object, **values: str | None) -> int:
+def report(world: World, key: str, user: User, **values: str | None) -> int:
     entries = {code: Entry(D(v) if v is not None else None) for code, v in values.items()}
     return actions.do_report_values(membership(world, key), entries=entries, acting_user=user)
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from thidua.audit.models import AuditEntry
 from thidua.errors import ActionRefused, Refusal
+from thidua.orgs.models import User
 from thidua.signing import actions, pdfsign, rules
 from thidua.signing.models import SignedDocument, SigningIdentity
 from thidua.signing.reads import verify_pdf
@@ -207,7 +208,7 @@ def test_only_the_owner_or_the_agencys_clerk_signs(
         person_identity_by(world.son_la_leader, world, signing_settings)
 
 
-def person_identity_by(user: object, world: World, pki: SigningPki) -> SigningIdentity:
+def person_identity_by(user: User, world: World, pki: SigningPki) -> SigningIdentity:
     return actions.do_add_pkcs12_identity(
         acting_user=user,
         owner_person=world.son_la_leader,

@@ -28,12 +28,12 @@ orgs            access audit errors lib
 cycle           access audit concurrency errors lib orgs
 access          audit cycle orgs
 concurrency     audit errors
-jobs            access audit errors lib
+jobs            access audit errors lib orgs
 health          jobs
 menu            audit
 middleware
 indicators      access audit cycle errors lib orgs
-scoring         access audit cycle demo errors lib
+scoring         access audit cycle demo errors lib orgs
 voting          access audit cycle demo errors lib orgs
 award_history   access audit cycle errors jobs lib orgs
 awards          access audit award_history concurrency cycle demo errors jobs lib orgs
@@ -41,10 +41,11 @@ conference      access audit award_history awards cycle demo errors indicators j
 conference      scoring voting
 demo            cycle lib orgs
 api             access audit award_history awards cycle errors indicators lib orgs scoring voting
-api             jobs notifications
+api             concurrency conference jobs notifications
 maintenance     audit
 notifications   access audit cycle errors lib orgs
 signing         access audit award_history awards conference cycle errors lib orgs
+dossier         access audit awards conference cycle errors lib orgs signing voting
 testing         audit cycle lib orgs
 urls            health
 settings
@@ -60,7 +61,7 @@ INFRASTRUCTURE = {
 }  # fmt: skip
 AREAS = {
     "indicators", "scoring", "voting", "award_history", "awards", "conference", "api", "demo",
-    "maintenance", "signing",
+    "maintenance", "signing", "dossier",
 }  # fmt: skip
 
 
