@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from thidua.award_history.models import AwardRecord, Decision
 from thidua.awards import documents as award_documents
+from thidua.awards.catalogue import ensure_catalogue
 from thidua.awards.tests.conftest import award as award
 from thidua.awards.tests.conftest import lai_chau_person as lai_chau_person
 from thidua.awards.tests.conftest import office as office
@@ -35,6 +36,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def granted(proposals, lai_chau_person, office, award):
+    # A transactional test before this one (in the same process) may have flushed the
+    # catalogue that awards' migration wrote.
+    ensure_catalogue()
     unit = proposals.orgs["lai_chau"]
     approved(proposals, unit, award("bk_bo"), person=lai_chau_person)
     approved(proposals, unit, award("bk_bo_tt"), collective=office)
