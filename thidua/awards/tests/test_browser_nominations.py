@@ -37,7 +37,9 @@ def test_officer_drafts_and_sees_the_verdict_then_the_supervisor_returns_it(
     page = login("lai-chau-canbo")
     page.goto(base)
     page.get_by_test_id("new-nomination").click()
-    page.get_by_label("Cá nhân").select_option(label="Nguyễn Thị Hòa")
+    # The picker names a person with their year of birth and unit: "Nguyễn Thị Hòa (1985, …)".
+    person = page.get_by_label("Cá nhân")
+    person.select_option(person.locator("option", has_text="Nguyễn Thị Hòa").inner_text())
     page.get_by_label("Danh hiệu, hình thức khen thưởng").select_option(
         label="Chiến sĩ thi đua cấp bộ, ngành, tỉnh"
     )
