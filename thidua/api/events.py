@@ -103,8 +103,9 @@ def event_feed(
 # --- webhooks ---------------------------------------------------------------------------------
 
 
-# An http(s) address naming a server; anything after it is the server's business.
-URL = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\x00\s]*)?$"
+# An http(s) address naming a server; its path in printable ASCII (anything else is written
+# percent-encoded, as an address is sent).
+URL = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!-~]*)?$"
 
 
 class SubscriptionIn(Schema):

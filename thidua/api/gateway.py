@@ -32,6 +32,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from thidua.lib import uploads
+
 from .auth import READING
 from .models import ApiToken, IdempotentRequest, digest
 
@@ -108,8 +110,29 @@ def fingerprint(request: HttpRequest) -> str:
     for part in (request.method or "", request.get_full_path()):
         content.update(part.encode())
         content.update(b"\0")
-    content.update(request.body)
+    content.update(_body(request))
     return content.hexdigest()
+
+
+def _length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _largest_body() -> int:
+    """The most any API request may send: a batch's limit (`THIDUA_API_BULK_MAX_MB`)."""
+    return int(getattr(settings, "THIDUA_API_BULK_MAX_MB", 20)) * 1024 * 1024
+
+
+def _body(request: HttpRequest) -> bytes:
+    """The body, read within the API's own limit (checked before): a batch may be larger
+    than Django lets an ordinary request be (DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    length = _length(request)
+    if not hasattr(request, "_body") and length > (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0):
+        request._body = request.read(length)
+    return request.body
 
 
 def _kept_since() -> dt.datetime:
@@ -129,6 +152,13 @@ def _idempotent(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> 
     user = _owner(request)
     if user is None:  # no valid token that may write: the API answers 401 or 403 itself
         return view(request, *args, **kwargs)
+    if _length(request) > _largest_body():  # refused before a byte of it is read
+        limit = uploads.format_size(_largest_body())
+        return _error(
+            _("The request is larger than %(limit)s, the most a batch may send; split it.")
+            % {"limit": limit},
+            413,
+        )
     sent = fingerprint(request)
     claim = _claim(user, key, sent)
     if claim is None:

@@ -161,6 +161,35 @@ def test_a_body_over_the_limit_is_refused_with_413_before_it_is_read(
     nothing_written()
 
 
+def test_a_body_over_the_limit_with_an_idempotency_key_is_refused_with_413_too(
+    api: Any, world: World, settings: Any
+) -> None:
+    settings.THIDUA_API_BULK_MAX_MB = 1
+    big = json.dumps({"people": [{"full_name": "x" * 100, "unit_id": 1}] * 12_000})
+    response = api(world.supervisor).post(
+        URL, big, content_type="application/json", HTTP_IDEMPOTENCY_KEY="lo-lon"
+    )
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": "Yêu cầu lớn hơn 1 MB, mức tối đa một lô được gửi; hãy chia nhỏ lô."
+    }
+    nothing_written()
+
+
+def test_a_batch_past_djangos_ordinary_limit_is_read_with_its_idempotency_key(
+    api: Any, world: World, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024  # a batch of a few kB is past it
+    ensure_catalogue()
+    body = json.dumps(history(world))
+    assert len(body) > 1024
+    client = api(world.supervisor)
+    first = client.post(URL, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k1")
+    again = client.post(URL, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k1")
+    assert first.status_code == 201, first.content
+    assert (again.status_code, again.json()) == (201, first.json())
+
+
 def test_more_items_than_the_limit_are_refused(api: Any, world: World, settings: Any) -> None:
     settings.THIDUA_API_BULK_MAX_ITEMS = 3
     response = post(api(world.supervisor), URL, history(world))
