@@ -77,7 +77,7 @@ def read_zip(content: bytes) -> dict[str, bytes]:
                 if len(data) > info.file_size or total > MAX_UNZIPPED_BYTES:
                     raise PackageRefused([Finding("too_big")])
                 files[info.filename] = data
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError):
+    except safe_zip.DAMAGED:
         raise PackageRefused([Finding("not_a_zip")]) from None
     return files
 

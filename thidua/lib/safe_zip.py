@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 MAX_CELLS = 2_000_000
 # What the zip module raises for a damaged archive, or one using a compression it lacks.
-_DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError)
+DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError)
 
 
 class UnsafeFile(Exception):
@@ -45,7 +45,7 @@ def check_archive(content: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             declared = sum(member.file_size for member in archive.infolist())
-    except _DAMAGED:
+    except DAMAGED:
         raise _not_office() from None
     if declared > MAX_UNZIPPED_BYTES:
         raise _too_big()
