@@ -316,8 +316,17 @@ def _started(alias: str, work: Callable[[], T], *, size: int) -> Callable[[], T]
         return work
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eligibility")
     future = pool.submit(_on_own_connection, work)
-    pool.shutdown(wait=False)
-    return future.result
+    pool.shutdown(wait=False)  # the thread ends once its work is done
+
+    def result() -> T:
+        try:
+            return future.result()
+        finally:
+            # Joined, not left to end on its own: a batch judged next may fork, which is
+            # safe only once this process runs one thread again (`can_fork`).
+            pool.shutdown(wait=True)
+
+    return result
 
 
 def on_other_connections(alias: str, *, size: int | None) -> bool:

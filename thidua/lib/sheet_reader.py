@@ -237,6 +237,7 @@ def _run_child(content: bytes, arguments: list[str]) -> bytes:
             status = child.wait()
         finally:
             timer.cancel()
+            timer.join()  # this process runs one thread again before it may fork
         if status != 0 or len(answer) > MAX_ANSWER_BYTES:
             errors.seek(0)
             log.warning(

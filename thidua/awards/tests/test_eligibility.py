@@ -1,6 +1,7 @@
 """Eligibility against the stored history: lineage of units, rule versions, batch queries."""
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 
 import pytest
@@ -325,6 +326,8 @@ def test_a_large_batch_is_judged_in_two_processes_with_the_same_verdicts(
         return real(work)
 
     monkeypatch.setattr(eligibility, "Forked", forked)
+    others = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
+    assert not others, f"threads left running by earlier work forbid forking: {others}"
     split = eligibility.judge_scope(scope)
 
     assert len(children) == 1
