@@ -28,6 +28,7 @@ from thidua.orgs.models import Organization, User
 
 from . import keystore, pdfsign, rules
 from .models import SignedDocument, SigningIdentity
+from .placement import place as place_signature
 from .verification import PdfReport, verify_pdf
 
 
@@ -319,7 +320,9 @@ def do_sign_pdf(
     PIN (a PKCS#12 identity needs none). A wrong PIN is counted; after `rules.MAX_WRONG_PINS`
     in a row the token is not tried again until the administrator resets the count.
     """
-    identity = SigningIdentity.objects.select_related("owner_org").get(pk=identity.pk)
+    identity = SigningIdentity.objects.select_related("owner_org", "owner_person").get(
+        pk=identity.pk
+    )
     if role not in rules.ROLES:
         raise ActionRefused(_("Sign as the person or as the agency."), kind=Refusal.INVALID)
     _check_usable(identity, acting_user=acting_user, role=role, kind=kind, reference=reference)
@@ -338,7 +341,7 @@ def do_sign_pdf(
         field_name = f"{'CoQuan' if role == rules.AGENCY else 'NguoiKy'}{number}"
     moment = clock.now()
     place = rules.ATTACHMENT if attachment and role == rules.AGENCY else role
-    box = rules.box_for(place)
+    placement = place_signature(pdf, place, names=_signer_names(identity))
     try:
         with pdfsign.signer_for(identity, secret) as signer:
             signed = pdfsign.sign(
@@ -346,7 +349,7 @@ def do_sign_pdf(
                 signer,
                 role=place,
                 field_name=field_name,
-                box=box,
+                box=placement.box,
                 lines=_lines(identity, role, moment),
                 image=None if place == rules.ATTACHMENT else bytes(identity.image) or None,
                 reason=title or reference,
@@ -382,7 +385,16 @@ def do_sign_pdf(
         title=title,
         moment=moment,
         year=year,
+        placed=placement.found,
     )
+
+
+def _signer_names(identity: SigningIdentity) -> list[str]:
+    """The names the signer's block may print: the certificate's and the owner's."""
+    names = [identity.subject_name]
+    if identity.owner_person is not None:
+        names.append(identity.owner_person.full_name)
+    return names
 
 
 @transaction.atomic
@@ -398,6 +410,7 @@ def _keep(
     title: str,
     moment: dt.datetime,
     year: Any = None,
+    placed: str = "",
 ) -> SignedDocument:
     # The versions of one document are numbered under a lock on the identity's row... and on
     # the document's earlier versions: two signings at once never take the same number.
@@ -447,6 +460,7 @@ def _keep(
             "identity": identity.pk,
             "sha256": digest,
             "previous": previous.pk if previous else None,
+            "placed": placed,
         },
     )
     return document

@@ -25,14 +25,21 @@ from typing import Any
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from . import keystore
+from .authority import CRL_URL, PKCS12_PASSWORD, Credential, issue, new_authority, revocation_list
 
-PKCS12_PASSWORD = "mat-khau-p12"
+__all__ = [
+    "CRL_URL",
+    "PKCS12_PASSWORD",
+    "Credential",
+    "issue",
+    "new_authority",
+    "revocation_list",
+]
+
 USER_PIN = "123456"
 SO_PIN = "87654321"
 SOFTHSM_MODULES = (
@@ -41,33 +48,6 @@ SOFTHSM_MODULES = (
     "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so",
 )
 VN = dt.timezone(dt.timedelta(hours=7))
-# Where the test certificates say their CRL is; never fetched (`.invalid` resolves nowhere): the
-# tests hand thidua the CRL as a configured file, as the administrator does.
-CRL_URL = "http://ca.thu-nghiem.invalid/root.crl"
-
-
-@dataclass
-class Credential:
-    """A certificate with its key, as PEM and as a PKCS#12 file."""
-
-    name: str
-    organisation: str
-    certificate: x509.Certificate
-    key: rsa.RSAPrivateKey
-    pkcs12: bytes
-    password: str = PKCS12_PASSWORD
-
-    @property
-    def certificate_pem(self) -> bytes:
-        return self.certificate.public_bytes(serialization.Encoding.PEM)
-
-    @property
-    def key_pkcs8_pem(self) -> bytes:
-        return self.key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
 
 
 @dataclass
@@ -76,6 +56,7 @@ class SigningPki:
 
     folder: Path
     root: x509.Certificate
+    root_key: rsa.RSAPrivateKey  # to issue further certificates and lists in a test
     root_path: Path
     crl_path: Path
     person: Credential
@@ -85,148 +66,6 @@ class SigningPki:
     expired: Credential
     stranger: Credential  # issued by an authority that is not trusted
     stranger_root_path: Path
-
-
-def _name(common: str, organisation: str) -> x509.Name:
-    attributes = [
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-        x509.NameAttribute(NameOID.COMMON_NAME, common),
-    ]
-    return x509.Name(attributes)
-
-
-def _key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-def _authority(common: str) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
-    key = _key()
-    name = _name(common, "Cơ quan chứng thực thử nghiệm")
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=3650))
-        .not_valid_after(now + dt.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    return cert, key
-
-
-def _issue(
-    issuer: x509.Certificate,
-    issuer_key: rsa.RSAPrivateKey,
-    common: str,
-    organisation: str,
-    *,
-    expired: bool = False,
-) -> Credential:
-    key = _key()
-    now = dt.datetime.now(dt.UTC)
-    start, end = (
-        (now - dt.timedelta(days=800), now - dt.timedelta(days=400))
-        if expired
-        else (now - dt.timedelta(days=30), now + dt.timedelta(days=730))
-    )
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(_name(common, organisation))
-        .issuer_name(issuer.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(end)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
-        )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.public_key()),  # type: ignore[arg-type]
-            critical=False,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.CRLDistributionPoints(
-                [
-                    x509.DistributionPoint(
-                        full_name=[x509.UniformResourceIdentifier(CRL_URL)],
-                        relative_name=None,
-                        reasons=None,
-                        crl_issuer=None,
-                    )
-                ]
-            ),
-            critical=False,
-        )
-        .sign(issuer_key, hashes.SHA256())
-    )
-    data = pkcs12.serialize_key_and_certificates(
-        common.encode(),
-        key,
-        cert,
-        [issuer],
-        serialization.BestAvailableEncryption(PKCS12_PASSWORD.encode()),
-    )
-    return Credential(common, organisation, cert, key, data)
-
-
-def _crl(
-    issuer: x509.Certificate, issuer_key: rsa.RSAPrivateKey, revoked: list[x509.Certificate]
-) -> x509.CertificateRevocationList:
-    now = dt.datetime.now(dt.UTC)
-    builder = (
-        x509.CertificateRevocationListBuilder()
-        .issuer_name(issuer.subject)
-        .last_update(now - dt.timedelta(hours=1))
-        .next_update(now + dt.timedelta(days=30))
-        .add_extension(x509.CRLNumber(1), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.public_key()),  # type: ignore[arg-type]
-            critical=False,
-        )
-    )
-    for cert in revoked:
-        builder = builder.add_revoked_certificate(
-            x509.RevokedCertificateBuilder()
-            .serial_number(cert.serial_number)
-            .revocation_date(now - dt.timedelta(days=1))
-            .build()
-        )
-    return builder.sign(issuer_key, hashes.SHA256())
 
 
 _pki: SigningPki | None = None
@@ -239,29 +78,32 @@ def signing_pki_once() -> SigningPki:
         return _pki
     folder = Path(tempfile.mkdtemp(prefix="thidua-pki-"))
     atexit.register(shutil.rmtree, folder, True)
-    root, root_key = _authority("CA thử nghiệm thidua")
-    stranger_root, stranger_key = _authority("CA không được tin cậy")
-    person = _issue(root, root_key, "Nguyễn Văn Lãnh", "Sở Kế hoạch và Đầu tư tỉnh Sơn La")
-    other = _issue(root, root_key, "Trần Thị Khác", "Sở Kế hoạch và Đầu tư tỉnh Cao Bằng")
-    agency = _issue(
+    root, root_key = new_authority("CA thử nghiệm thidua")
+    stranger_root, stranger_key = new_authority("CA không được tin cậy")
+    person = issue(root, root_key, "Nguyễn Văn Lãnh", "Sở Kế hoạch và Đầu tư tỉnh Sơn La")
+    other = issue(root, root_key, "Trần Thị Khác", "Sở Kế hoạch và Đầu tư tỉnh Cao Bằng")
+    agency = issue(
         root, root_key, "Sở Kế hoạch và Đầu tư tỉnh Sơn La", "Sở Kế hoạch và Đầu tư tỉnh Sơn La"
     )
-    revoked = _issue(root, root_key, "Lê Văn Thu Hồi", "Sở Kế hoạch và Đầu tư tỉnh Lai Châu")
-    expired = _issue(
+    revoked = issue(root, root_key, "Lê Văn Thu Hồi", "Sở Kế hoạch và Đầu tư tỉnh Lai Châu")
+    expired = issue(
         root, root_key, "Phạm Văn Hết Hạn", "Sở Kế hoạch và Đầu tư tỉnh Lai Châu", expired=True
     )
-    stranger = _issue(stranger_root, stranger_key, "Người Lạ", "Cơ quan lạ")
+    stranger = issue(stranger_root, stranger_key, "Người Lạ", "Cơ quan lạ")
     root_path = folder / "root.pem"
     root_path.write_bytes(root.public_bytes(serialization.Encoding.PEM))
     stranger_root_path = folder / "stranger-root.pem"
     stranger_root_path.write_bytes(stranger_root.public_bytes(serialization.Encoding.PEM))
     crl_path = folder / "root.crl"
     crl_path.write_bytes(
-        _crl(root, root_key, [revoked.certificate]).public_bytes(serialization.Encoding.DER)
+        revocation_list(root, root_key, [revoked.certificate]).public_bytes(
+            serialization.Encoding.DER
+        )
     )
     _pki = SigningPki(
         folder=folder,
         root=root,
+        root_key=root_key,
         root_path=root_path,
         crl_path=crl_path,
         person=person,
@@ -444,6 +286,63 @@ def add_page(signed: bytes, text: str = "Trang them sau khi ky") -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(signed))
     stream = generic.StreamObject(stream_data=f"BT 72 760 Td ({text}) Tj ET".encode())
     writer.insert_page(PageObject(contents=writer.add_object(stream), media_box=(0, 0, 595, 842)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def block_pdf(*, title: str, name: str, list_after: bool = True) -> bytes:
+    """A letter ending with a Decree 30 signature block (recipients on the left; the title,
+    room for the signature, then the name on the right), and, after it, a page listing the
+    same name in a table's row, as the Tờ trình's attached list does."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
+
+    writer = PdfFileWriter()
+    font = writer.add_object(
+        generic.DictionaryObject(
+            {
+                generic.pdf_name("/Type"): generic.pdf_name("/Font"),
+                generic.pdf_name("/Subtype"): generic.pdf_name("/Type1"),
+                generic.pdf_name("/BaseFont"): generic.pdf_name("/Times-Roman"),
+            }
+        )
+    )
+    letter = [
+        (85, 760, 14, "To trinh ve viec de nghi khen thuong nam 2016"),
+        (85, 700, 14, "Kinh de nghi Bo truong xem xet, quyet dinh khen thuong./."),
+        (90, 577, 12, "Noi nhan:"),
+        (90, 562, 11, "- Nhu tren;"),
+        (90, 548, 11, "- Luu: VT."),
+        (362, 576, 14, "TM. CUM THI DUA"),
+        (376, 557, 14, title),
+        (381, 465, 14, name),
+    ]
+    table = [
+        (97, 760, 12, "STT"),
+        (127, 760, 12, "Ho va ten"),
+        (97, 728, 12, "1"),
+        (127, 728, 12, "Do Thu Hoa"),
+        (97, 696, 12, "2"),
+        (127, 696, 12, name),
+        (274, 696, 12, "Van phong, So Ke hoach va Dau tu"),
+    ]
+    for runs in [letter, table] if list_after else [letter]:
+        content = " ".join(
+            f"BT /F1 {size} Tf {x} {y} Td ({text}) Tj ET" for x, y, size, text in runs
+        )
+        resources = generic.DictionaryObject(
+            {generic.pdf_name("/Font"): generic.DictionaryObject({generic.pdf_name("/F1"): font})}
+        )
+        writer.insert_page(
+            PageObject(
+                contents=writer.add_object(generic.StreamObject(stream_data=content.encode())),
+                media_box=(0, 0, 595, 842),
+                resources=resources,
+            )
+        )
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

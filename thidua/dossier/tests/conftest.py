@@ -32,8 +32,8 @@ _supervisor_pki: dict[str, Any] = {}
 def supervisor_credential(folder: Any) -> tuple[signing_testing.Credential, Any]:
     """The supervising department's agency certificate, from a second test authority."""
     if not _supervisor_pki:
-        root, key = signing_testing._authority("CA thử nghiệm của Bộ")
-        credential = signing_testing._issue(root, key, SUPERVISOR, SUPERVISOR)
+        root, key = signing_testing.new_authority("CA thử nghiệm của Bộ")
+        credential = signing_testing.issue(root, key, SUPERVISOR, SUPERVISOR)
         path = folder / "ministry-root.pem"
         path.write_bytes(root.public_bytes(serialization.Encoding.PEM))
         _supervisor_pki.update(credential=credential, root=path)
