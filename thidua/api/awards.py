@@ -10,29 +10,45 @@ year or working in a member unit.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
-from django.http import Http404
-from ninja import Query, Router, Schema, Status
+from django.http import FileResponse, Http404
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from thidua import access
 from thidua.access import SignedInRequest
-from thidua.award_history.models import AwardRecord, AwardType, TaskRating
-from thidua.awards import actions, rules
+from thidua.award_history.models import AwardRecord, AwardType, Decision, TaskRating
+from thidua.awards import actions, documents, rules
 from thidua.awards.eligibility import judge_year
-from thidua.awards.forms import DecisionForm, NominationEditForm, NominationForm, ReturnForm
-from thidua.awards.models import Nomination
+from thidua.awards.forms import (
+    DecisionForm,
+    EvidenceForm,
+    NationalForm,
+    NominationEditForm,
+    NominationForm,
+    ReturnForm,
+    RuleVersionForm,
+)
+from thidua.awards.models import AwardRule, Nomination
 from thidua.awards.problems import VERDICT_LABELS, describe
 from thidua.awards.reads import search_key
 from thidua.cycle.models import EmulationYear, Membership
+from thidua.jobs.actions import do_retry_job, do_start_job
+from thidua.jobs.models import Job
+from thidua.lib import uploads
 from thidua.lib.text import sort_key
 from thidua.orgs import rules as org_rules
 from thidua.orgs.models import Organization, Person, PersonPosition, Succession
 
+from .bulk import JobOut
+from .bulk import _job as job_answer
 from .forms import bound, cleaned
 from .schemas import ERRORS, MAX_ID, NO_NUL, Error, Id, Slug
 
@@ -520,3 +536,182 @@ def record_decision(request: SignedInRequest, slug: Slug, year: int, body: Decis
             "nominations": decision.records.count(),
         },
     )
+
+
+@router.post(
+    YEAR + "/nominations/{nomination_id}/evidence",
+    response={201: NominationDetail, 409: Error, 507: Error, **ERRORS},
+)
+def nomination_evidence(
+    request: SignedInRequest, slug: Slug, year: int, nomination_id: Id, file: File[UploadedFile]
+) -> Any:
+    """The unit attaches a file of evidence (PDF, image, Word or Excel) to its draft or
+    returned nomination."""
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
+    nomination = _of_year(emulation_year, nomination_id)
+    data = cleaned(bound(EvidenceForm, {}, files={"upload": file}))
+    with uploads.storing():
+        actions.do_attach_evidence(nomination, upload=data["upload"], acting_user=request.user)
+    return Status(201, _detail_of(emulation_year, nomination.pk))
+
+
+# --- the catalogue ---------------------------------------------------------------------------
+
+
+class RuleIn(Schema):
+    effective_from: dt.date
+    status: str = Field(
+        max_length=40, pattern=NO_NUL, description="verified, unverified or not_found."
+    )
+    legal_source: str = Field(max_length=1000, pattern=NO_NUL)
+    requirements: list[dict[str, Any]] = Field(
+        description="The rule's requirements, as the catalogue page's JSON."
+    )
+    note: str = Field(default="", max_length=10_000, pattern=NO_NUL)
+
+
+class RuleOut(Schema):
+    id: int
+    award: str
+    effective_from: dt.date
+    status: str
+    legal_source: str
+    requirements: list[dict[str, Any]]
+    note: str
+
+
+@router.post("/awards/{code}/rules", response={201: RuleOut, 409: Error, **ERRORS})
+def rule_new(request: SignedInRequest, code: Slug, body: RuleIn) -> Any:
+    """The supervisor adds a version of an award's rule, in force from a date; the earlier
+    versions stay for the years they governed."""
+    access.require(request.user, "awards.manage_catalogue")
+    award = AwardType.objects.filter(code=code).first()
+    if award is None:
+        raise Http404
+    values = {**body.dict(), "requirements": json.dumps(body.requirements, ensure_ascii=False)}
+    data = cleaned(bound(RuleVersionForm, values))
+    rule: AwardRule = actions.do_save_rule_version(award, acting_user=request.user, **data)
+    return Status(
+        201,
+        {
+            "id": rule.pk,
+            "award": award.code,
+            **{f: getattr(rule, f) for f in ("effective_from", "status", "legal_source", "note")},
+            "requirements": rule.requirements,
+        },
+    )
+
+
+# --- long work as jobs: the national page's, a decision's certificates ------------------------
+
+
+def _job_links() -> dict[str, Any]:
+    """OpenAPI links from a started job's id to the operations that follow it."""
+    return {
+        "responses": {
+            202: {
+                "links": {
+                    name: {"operationId": operation, "parameters": {"job_id": "$response.body#/id"}}
+                    for name, operation in (
+                        ("GetJob", "thidua_api_bulk_job"),
+                        ("GetJobFile", "thidua_api_awards_job_file"),
+                    )
+                }
+            }
+        }
+    }
+
+
+class NationalIn(Schema):
+    year: int = Field(ge=-32768, le=32767, description="A year some cluster has.")
+    kind: str = Field(
+        default="national_report",
+        max_length=40,
+        pattern=NO_NUL,
+        description="national_report (the summary report, .docx) or check_eligibility (every "
+        "proposal with its eligibility, .xlsx).",
+    )
+
+
+@router.post(
+    "/national/jobs",
+    response={202: JobOut, 409: Error, **ERRORS},
+    openapi_extra=_job_links(),
+)
+def national(request: SignedInRequest, body: NationalIn) -> Any:
+    """The supervisor starts the national summary report, or the eligibility workbook of every
+    cluster's proposals, of a year; follow `GET /jobs/{id}`, then fetch its file."""
+    access.require(request.user, "conference.national_report")
+    data = cleaned(bound(NationalForm, body.dict()))
+    job = do_start_job(data["kind"], acting_user=request.user, params={"year": data["year"]})
+    return Status(202, job_answer(job))
+
+
+class Paper(StrEnum):
+    """A certificate's paper: A4 landscape, or A3."""
+
+    A4 = "a4"
+    A3 = "a3"
+
+
+@router.post(
+    YEAR + "/decisions/{decision_id}/certificates",
+    response={202: JobOut, 409: Error, **ERRORS},
+    openapi_extra=_job_links(),
+)
+def certificates_job(
+    request: SignedInRequest, slug: Slug, year: int, decision_id: Id, paper: Paper = Paper.A4
+) -> Any:
+    """The deciding authority has every holder's certificate made as one PDF, in the
+    background; follow `GET /jobs/{id}`, then fetch its file."""
+    emulation_year = access.get_year_for(request.user, slug, year, "awards.decide")
+    decision = Decision.objects.filter(pk=decision_id, year=emulation_year).first()
+    if decision is None:
+        raise Http404
+    documents.require_holders(decision)
+    job = do_start_job(
+        documents.CERTIFICATES_JOB,
+        acting_user=request.user,
+        params={"decision": decision.pk, "paper": paper.value},
+    )
+    return Status(202, job_answer(job))
+
+
+def _own_job(request: SignedInRequest, job_id: str) -> Job:
+    """The job, for the user who started it (or the operator); 404 for anyone else."""
+    try:
+        found = Job.objects.get(pk=job_id)
+    except (Job.DoesNotExist, ValueError, DjangoValidationError):
+        raise Http404 from None
+    if found.created_by_id != request.user.pk and not request.user.is_superuser:
+        raise Http404
+    return found
+
+
+@router.post("/jobs/{job_id}/retry", response={202: JobOut, 409: Error, **ERRORS})
+def job_retry(request: SignedInRequest, job_id: str) -> Any:
+    """Queue a failed job of yours again (on the file it was given, if it takes one)."""
+    job = do_retry_job(_own_job(request, job_id), acting_user=request.user)
+    return Status(202, job_answer(job))
+
+
+@router.get(
+    "/jobs/{job_id}/file",
+    response=ERRORS,
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file the job produced (a .docx, .xlsx or .pdf).",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def job_file(request: SignedInRequest, job_id: str) -> Any:
+    """The file a finished job of yours produced; 404 until it has one."""
+    job = _own_job(request, job_id)
+    if not job.output:
+        raise Http404
+    return FileResponse(job.output.open("rb"), as_attachment=True, filename=job.output_name)

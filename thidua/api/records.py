@@ -1,5 +1,6 @@
 """Writing award history through the API: people, their positions, titles and awards, task
-ratings and initiatives, and merging a duplicate person, as the history pages do.
+ratings and initiatives, merging a duplicate person, and a unit's sub-units (the collectives
+history is kept for), as the history and organisation pages do.
 
 Each operation checks its input with the page's form (`thidua.api.forms`) and calls the same
 `award_history.actions.do_*`; the supervisor keeps everyone's history
@@ -32,10 +33,13 @@ from thidua.award_history.forms import (
 )
 from thidua.award_history.models import AwardType, NomineeKind
 from thidua.errors import ActionRefused, Refusal
+from thidua.orgs import actions as org_actions
+from thidua.orgs.forms import SubUnitForm
 from thidua.orgs.models import Organization, Person
 
 from .forms import bound, cleaned
 from .schemas import ERRORS, MAX_ID, NO_NUL, Error, Id, Slug
+from .schemas import Organization as OrganizationOut
 
 router = Router(tags=["award history"])
 
@@ -246,3 +250,21 @@ def merge_people(request: SignedInRequest, body: MergeIn) -> Any:
     data = cleaned(bound(MergeForm, body.dict()))
     kept = actions.do_merge_people(data["keep"], data["duplicate"], acting_user=request.user)
     return _person(kept)
+
+
+class SubUnitIn(Schema):
+    name: str = Field(max_length=1000, pattern=NO_NUL, description="As its decisions write it.")
+    short_name: str = Text
+
+
+@router.post("/organizations/{org_id}/units", response={201: OrganizationOut, 409: Error, **ERRORS})
+def sub_unit_new(request: SignedInRequest, org_id: Id, body: SubUnitIn) -> Any:
+    """Whoever manages a unit (its own staff, the supervisor) creates a sub-unit of it: a
+    division or an office, a collective that can be nominated."""
+    parent = Organization.objects.filter(pk=org_id).first()
+    if parent is None:
+        raise Http404
+    access.require(request.user, "orgs.manage_units", parent)
+    data = cleaned(bound(SubUnitForm, body.dict()))
+    unit = org_actions.do_create_sub_unit(parent, acting_user=request.user, **data)
+    return Status(201, unit)
