@@ -229,10 +229,13 @@ class Batch:
             }
         )
 
-    def run(self, section: str, index: int, write: Callable[[], M]) -> M | None:
-        """The item written by its action, or None with its refusal kept."""
+    def run(
+        self, section: str, index: int, write: Callable[[], M], *, into: list[int] | None = None
+    ) -> M | None:
+        """The item written by its action (its id added to `into`), or None with its refusal
+        kept."""
         try:
-            return write()
+            made = write()
         except ActionRefused as refusal:
             field = _FIELDS.get(refusal.kind)
             if refusal.kind == Refusal.MISSING:
@@ -242,6 +245,10 @@ class Batch:
             for name, messages in invalid.message_dict.items():
                 for message in messages:
                     self.refuse(section, index, name, message)
+        else:
+            if into is not None:
+                into.append(made.pk)
+            return made
         return None
 
     def answer(self) -> Status:
@@ -351,11 +358,10 @@ def _write_history(batch: HistoryBatch, user: Any, found: Batch) -> dict[str, li
                 until=p.until,
                 acting_user=user,
             ),
+            into=done["people"],
         )
-        if person is not None:
-            done["people"].append(person.pk)
-            if p.ref:
-                created[p.ref] = person
+        if person is not None and p.ref:
+            created[p.ref] = person
     holders = _Holders(batch, created)
     for index, q in enumerate(batch.positions):
         who = holders.find(found, "positions", index, q, units=False)
@@ -364,7 +370,7 @@ def _write_history(batch: HistoryBatch, user: Any, found: Batch) -> dict[str, li
             found.refuse("positions", index, "unit_id", _no_unit(q.unit_id), 404)
         if who is None or unit is None or who[0] is None:
             continue
-        held = found.run(
+        found.run(
             "positions",
             index,
             lambda q=q, person=who[0], unit=unit: history.do_add_position(  # type: ignore[misc]
@@ -375,9 +381,8 @@ def _write_history(batch: HistoryBatch, user: Any, found: Batch) -> dict[str, li
                 until=q.until,
                 acting_user=user,
             ),
+            into=done["positions"],
         )
-        if held is not None:
-            done["positions"].append(held.pk)
     for index, r in enumerate(batch.records):
         who = holders.find(found, "records", index, r)
         award = awards.get(r.award)
@@ -385,7 +390,7 @@ def _write_history(batch: HistoryBatch, user: Any, found: Batch) -> dict[str, li
             found.refuse("records", index, "award", _no_award(r.award), 404)
         if who is None or award is None:
             continue
-        rec = found.run(
+        found.run(
             "records",
             index,
             lambda r=r, who=who, award=award: history.do_record_award(  # type: ignore[misc]
@@ -399,14 +404,13 @@ def _write_history(batch: HistoryBatch, user: Any, found: Batch) -> dict[str, li
                 unit_name=r.unit_name,
                 acting_user=user,
             ),
+            into=done["records"],
         )
-        if rec is not None:
-            done["records"].append(rec.pk)
     for index, t in enumerate(batch.ratings):
         who = holders.find(found, "ratings", index, t)
         if who is None:
             continue
-        rating = found.run(
+        found.run(
             "ratings",
             index,
             lambda t=t, who=who: history.do_record_rating(  # type: ignore[misc]
@@ -417,22 +421,20 @@ def _write_history(batch: HistoryBatch, user: Any, found: Batch) -> dict[str, li
                 replace=t.replace,
                 acting_user=user,
             ),
+            into=done["ratings"],
         )
-        if rating is not None:
-            done["ratings"].append(rating.pk)
     for index, i in enumerate(batch.initiatives):
         who = holders.find(found, "initiatives", index, i, units=False)
         if who is None or who[0] is None:
             continue
-        initiative = found.run(
+        found.run(
             "initiatives",
             index,
             lambda i=i, person=who[0]: history.do_record_initiative(  # type: ignore[misc]
                 person, title=i.title, level=i.level, year=i.year, acting_user=user
             ),
+            into=done["initiatives"],
         )
-        if initiative is not None:
-            done["initiatives"].append(initiative.pk)
     return done
 
 
@@ -523,7 +525,7 @@ def bulk_members(
                 if held is not None:
                     done.append(person.pk)
                 continue
-            added = found.run(
+            found.run(
                 "members",
                 index,
                 lambda m=m: history.do_register_person(  # type: ignore[misc]
@@ -537,9 +539,8 @@ def bulk_members(
                     year=emulation_year,
                     acting_user=user,
                 ),
+                into=done,
             )
-            if added is not None:
-                done.append(added.pk)
         if found.errors:
             transaction.set_rollback(True)
     if found.errors:
