@@ -11,7 +11,7 @@ year (`awards.draft`), as on the year's page.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -165,17 +165,14 @@ def year_person_new(request: SignedInRequest, slug: Slug, year: int, body: Perso
     return _register(request, bound(PersonForm, body.dict(), units=units), emulation_year)
 
 
-def _person_of(request: SignedInRequest, person_id: int) -> Person:
-    access.require(request.user, "awards.manage_history")
-    found = Person.objects.filter(pk=person_id).first()
-    if found is None:
-        raise Http404
-    return found
+H = TypeVar("H", Person, Organization)
 
 
-def _unit_of(request: SignedInRequest, org_id: int) -> Organization:
+def _holder(request: SignedInRequest, model: type[H], pk: int) -> H:
+    """The person or unit whose history is written: only who keeps everyone's history may
+    (403), and one that does not exist is 404."""
     access.require(request.user, "awards.manage_history")
-    found = Organization.objects.filter(pk=org_id).first()
+    found = model.objects.filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
@@ -189,10 +186,25 @@ def _award_values(body: AwardReceived) -> dict[str, Any]:
     return values
 
 
+def _award(request: SignedInRequest, body: AwardReceived, kind: NomineeKind, **holder: Any) -> Any:
+    """A title or award the holder (`person=` or `organization=`) received, as its page's form
+    for that kind of nominee takes it."""
+    form = bound(AwardRecordForm, _award_values(body), kind=kind)
+    record = actions.do_record_award(acting_user=request.user, **holder, **cleaned(form))
+    return Status(201, {"id": record.pk})
+
+
+def _rating(request: SignedInRequest, body: RatingGiven, **holder: Any) -> Any:
+    """The holder's (`person=` or `organization=`) task rating for a year."""
+    data = cleaned(bound(RatingForm, body.dict()))
+    rating = actions.do_record_rating(acting_user=request.user, **holder, **data)
+    return Status(201, {"id": rating.pk})
+
+
 @router.post("/people/{person_id}/positions", response={201: Recorded, 409: Error, **ERRORS})
 def person_position(request: SignedInRequest, person_id: Id, body: PositionHeld) -> Any:
     """A position the person held, in a unit, from and until a date."""
-    person = _person_of(request, person_id)
+    person = _holder(request, Person, person_id)
     data = cleaned(bound(PositionForm, body.dict(), units=_units()))
     position = actions.do_add_position(person, acting_user=request.user, **data)
     return Status(201, {"id": position.pk})
@@ -201,25 +213,20 @@ def person_position(request: SignedInRequest, person_id: Id, body: PositionHeld)
 @router.post("/people/{person_id}/awards", response={201: Recorded, 409: Error, **ERRORS})
 def person_award(request: SignedInRequest, person_id: Id, body: AwardReceived) -> Any:
     """A title or award the person received."""
-    person = _person_of(request, person_id)
-    form = bound(AwardRecordForm, _award_values(body), kind=NomineeKind.INDIVIDUAL)
-    record = actions.do_record_award(person=person, acting_user=request.user, **cleaned(form))
-    return Status(201, {"id": record.pk})
+    person = _holder(request, Person, person_id)
+    return _award(request, body, NomineeKind.INDIVIDUAL, person=person)
 
 
 @router.post("/people/{person_id}/ratings", response={201: Recorded, 409: Error, **ERRORS})
 def person_rating(request: SignedInRequest, person_id: Id, body: RatingGiven) -> Any:
     """The person's task rating for a year."""
-    person = _person_of(request, person_id)
-    data = cleaned(bound(RatingForm, body.dict()))
-    rating = actions.do_record_rating(person=person, acting_user=request.user, **data)
-    return Status(201, {"id": rating.pk})
+    return _rating(request, body, person=_holder(request, Person, person_id))
 
 
 @router.post("/people/{person_id}/initiatives", response={201: Recorded, 409: Error, **ERRORS})
 def person_initiative(request: SignedInRequest, person_id: Id, body: InitiativeRecognised) -> Any:
     """An initiative of the person's, recognised at a level in a year."""
-    person = _person_of(request, person_id)
+    person = _holder(request, Person, person_id)
     data = cleaned(bound(InitiativeForm, body.dict()))
     initiative = actions.do_record_initiative(person, acting_user=request.user, **data)
     return Status(201, {"id": initiative.pk})
@@ -228,19 +235,14 @@ def person_initiative(request: SignedInRequest, person_id: Id, body: InitiativeR
 @router.post("/units/{org_id}/awards", response={201: Recorded, 409: Error, **ERRORS})
 def unit_award(request: SignedInRequest, org_id: Id, body: AwardReceived) -> Any:
     """A title or award a unit (a collective) received."""
-    unit = _unit_of(request, org_id)
-    form = bound(AwardRecordForm, _award_values(body), kind=NomineeKind.COLLECTIVE)
-    record = actions.do_record_award(organization=unit, acting_user=request.user, **cleaned(form))
-    return Status(201, {"id": record.pk})
+    unit = _holder(request, Organization, org_id)
+    return _award(request, body, NomineeKind.COLLECTIVE, organization=unit)
 
 
 @router.post("/units/{org_id}/ratings", response={201: Recorded, 409: Error, **ERRORS})
 def unit_rating(request: SignedInRequest, org_id: Id, body: RatingGiven) -> Any:
     """A unit's task rating for a year."""
-    unit = _unit_of(request, org_id)
-    data = cleaned(bound(RatingForm, body.dict()))
-    rating = actions.do_record_rating(organization=unit, acting_user=request.user, **data)
-    return Status(201, {"id": rating.pk})
+    return _rating(request, body, organization=_holder(request, Organization, org_id))
 
 
 @router.post("/people/merges", response={200: PersonOut, 409: Error, **ERRORS})

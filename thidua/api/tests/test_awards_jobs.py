@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from thidua.api.tests.conftest import Proposals, jump, nominate, year_url
 from thidua.audit.models import AuditEntry
-from thidua.award_history.models import Decision
+from thidua.award_history.models import AwardRecord, Decision, TaskRating
 from thidua.awards import actions as award_actions
 from thidua.awards.catalogue import ensure_catalogue
 from thidua.awards.models import AwardRule, EvidenceFile
@@ -375,3 +375,57 @@ def test_evidence_sent_twice_with_its_idempotency_key_is_attached_once(
     assert first.status_code == again.status_code == 201, first.json()
     assert again["Idempotent-Replayed"] == "true"
     assert EvidenceFile.objects.count() == 1
+
+
+# --- a unit's history (the operations that share their code with a person's) --------------
+
+
+def unit_award(code: str) -> dict[str, Any]:
+    return {
+        "award": code,
+        "year": 2015,
+        "decision_number": "15/QĐ-UBND",
+        "decision_date": "2016-01-20",
+        "issuer_name": "UBND tỉnh Sơn La",
+    }
+
+
+def test_the_supervisor_writes_a_units_award_and_rating(api: Any, world: World) -> None:
+    ensure_catalogue()
+    son_la = world.orgs["son_la"]
+    client = api(world.supervisor)
+    award = post(client, f"/api/v1/units/{son_la.pk}/awards", unit_award("tt_ldtt"))
+    assert award.status_code == 201, award.json()
+    assert AwardRecord.objects.get(pk=award.json()["id"]).organization_id == son_la.pk
+    rating = post(client, f"/api/v1/units/{son_la.pk}/ratings", {"year": 2015, "rating": "htxsnv"})
+    assert rating.status_code == 201, rating.json()
+    assert TaskRating.objects.get(pk=rating.json()["id"]).organization_id == son_la.pk
+    assert AuditEntry.objects.filter(actor=world.supervisor, action__startswith="award").exists()
+    # An individual's title is not a collective's: the form of the unit's page refuses it.
+    individual = post(client, f"/api/v1/units/{son_la.pk}/awards", unit_award("cstdcs"))
+    assert individual.status_code == 400
+    assert individual.json()["detail"].startswith("Yêu cầu không hợp lệ: award_type: ")
+
+
+def test_only_who_keeps_the_history_writes_a_units(api: Any, world: World) -> None:
+    ensure_catalogue()
+    son_la = world.orgs["son_la"]
+    officer = api(world.son_la_officer)
+    assert (
+        post(officer, f"/api/v1/units/{son_la.pk}/awards", unit_award("tt_ldtt")).status_code == 403
+    )
+    assert (
+        post(
+            officer, f"/api/v1/units/{son_la.pk}/ratings", {"year": 2015, "rating": "htxsnv"}
+        ).status_code
+        == 403
+    )
+    supervisor = api(world.supervisor)
+    assert (
+        post(
+            supervisor, "/api/v1/units/999999/ratings", {"year": 2015, "rating": "htxsnv"}
+        ).status_code
+        == 404
+    )
+    assert post(supervisor, "/api/v1/people/999999/awards", unit_award("cstdcs")).status_code == 404
+    assert not AwardRecord.objects.exists() and not TaskRating.objects.exists()
