@@ -1,30 +1,53 @@
 """The year's scoring in the API: the criteria table, a unit's self-assessment, the ranking.
 
 As on the pages, a unit's drafts are its own: other units, the secretariat and the
-supervisor see its scores once it has submitted them.
+supervisor see its scores once it has submitted them. The secretariat writes the table and
+its bands until self-assessment locks them; criteria are named by their number throughout.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from django import forms
 from django.http import Http404
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from thidua import access
 from thidua.access import SignedInRequest
 from thidua.cycle.models import Membership
 from thidua.errors import ActionRefused, Refusal
+from thidua.lib import uploads
 from thidua.scoring import actions, reads
-from thidua.scoring.forms import AssignForm, DisputeForm, ReviewForm, ScoresForm, SettleForm
-from thidua.scoring.models import Dispute, ReviewAssignment, Score, SelfAssessment
+from thidua.scoring.forms import (
+    AssignForm,
+    BandsForm,
+    CriterionForm,
+    DisputeForm,
+    EvidenceForm,
+    ReviewForm,
+    ScoresForm,
+    SettleForm,
+    TableForm,
+)
+from thidua.scoring.models import (
+    CriteriaTable,
+    Criterion,
+    Dispute,
+    Evidence,
+    ReviewAssignment,
+    Score,
+    SelfAssessment,
+)
 from thidua.scoring.problems import describe, label
 
-from .forms import bound, cleaned
+from .forms import bound, cleaned, form_data
 from .schemas import ERRORS, NO_NUL, Error, Id, Slug, number
 
 router = Router(tags=["scoring"])
@@ -58,6 +81,15 @@ class TableOut(Schema):
     problems: list[str]
 
 
+class ScoreEvidenceOut(Schema):
+    id: int
+    criterion: str = Field(description="The number of the criterion it backs.")
+    name: str
+    content_type: str
+    size: int
+    uploaded_at: dt.datetime
+
+
 class ScoreOut(Schema):
     number: str
     points: str | None
@@ -66,6 +98,7 @@ class ScoreOut(Schema):
     review_reason: str
     disputed: bool
     settled_points: str | None
+    evidence: list[ScoreEvidenceOut] = Field(description="The files attached to the score.")
 
 
 class AssessmentOut(Schema):
@@ -141,17 +174,30 @@ def criteria_table(request: SignedInRequest, slug: Slug, year: int) -> dict[str,
     }
 
 
+def _evidence(evidence: Evidence, criterion: str) -> dict[str, Any]:
+    return {
+        "id": evidence.pk,
+        "criterion": criterion,
+        "name": evidence.original_name,
+        "content_type": evidence.content_type,
+        "size": evidence.size,
+        "uploaded_at": evidence.uploaded_at,
+    }
+
+
 def _score(score: Score) -> dict[str, Any]:
     review = getattr(score, "review", None)
     dispute = getattr(score, "dispute", None)
+    criterion = score.criterion.number
     return {
-        "number": score.criterion.number,
+        "number": criterion,
         "points": number(score.points),
         "explanation": score.explanation,
         "reviewed_points": number(review.points) if review else None,
         "review_reason": review.reason if review else "",
         "disputed": dispute is not None,
         "settled_points": number(dispute.settled_points) if dispute else None,
+        "evidence": [_evidence(e, criterion) for e in score.evidence.all()],
     }
 
 
@@ -170,6 +216,7 @@ def assessment(request: SignedInRequest, slug: Slug, year: int, org_id: Id) -> d
         scores = list(
             Score.objects.filter(assessment=found)
             .select_related("criterion", "review", "dispute")
+            .prefetch_related("evidence")
             .order_by("criterion__order", "criterion__pk")
         )
     given = [s.points for s in scores if s.points is not None]
@@ -274,7 +321,12 @@ class AssignmentOut(Schema):
 
 
 def _points(value: Points) -> str:
-    return "" if value is None else str(value)
+    """The points as the page's box would hold them: a whole number without ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _leaf_fields(tree: reads.TableTree, given: dict[str, Any], second: str) -> dict[str, Any]:
@@ -420,3 +472,213 @@ def assign_reviewers(request: SignedInRequest, slug: Slug, year: int, body: Assi
     return [
         {"organization_id": orgs[a.reviewed_id], "reviewer_id": orgs[a.reviewer_id]} for a in done
     ]
+
+
+# --- the criteria table and its bands, set by the secretariat before self-assessment --------
+
+
+class TableIn(Schema):
+    title: str = Field(max_length=500, pattern=NO_NUL)
+    copy_previous: bool = Field(
+        default=True,
+        description="Copy the cluster's latest earlier table and bands, if it has one (the "
+        "page's box, ticked at first).",
+    )
+
+
+class CriterionIn(Schema):
+    parent: str | None = Field(
+        default=None,
+        max_length=20,
+        pattern=NO_NUL,
+        description="The number of the section it goes under; null: the top of the table.",
+    )
+    number: str = Field(max_length=20, pattern=NO_NUL)
+    title: str = Field(max_length=500, pattern=NO_NUL)
+    kind: str = Field(max_length=40, pattern=NO_NUL, description="section, item, bonus or penalty.")
+    max_points: Points = Field(
+        default=None,
+        description='A number, or text such as "12,5". For a penalty: the most points it can '
+        "deduct; optional for a section.",
+    )
+
+
+class CriterionChangeIn(Schema):
+    criterion: str = Number
+    number: str = Field(max_length=20, pattern=NO_NUL, description="Its number from now on.")
+    title: str = Field(max_length=500, pattern=NO_NUL)
+    kind: str = Field(max_length=40, pattern=NO_NUL, description="section, item, bonus or penalty.")
+    max_points: Points = None
+
+
+class CriterionRefIn(Schema):
+    criterion: str = Number
+
+
+class CriterionMoveIn(Schema):
+    criterion: str = Number
+    direction: Literal["up", "down"] = Field(
+        description="Swap it with the criterion before (up) or after (down) it, under the "
+        "same parent; at either end, nothing changes."
+    )
+
+
+class BandsIn(Schema):
+    xuat_sac: Points = Field(description="The lowest total classified “excellent”.")
+    tot: Points = Field(description="The lowest total classified “good”.")
+    hoan_thanh: Points = Field(description="The lowest total classified “completed”.")
+
+
+def _refused_as_page(form: forms.BaseForm, message: str | None = None) -> None:
+    """An invalid form refused with the words the page flashes (`message`, or the form's
+    errors in one line), each field's problem following as the refusal's details."""
+    if form.is_valid():
+        return
+    each = [(field, " ".join(str(e) for e in errors)) for field, errors in form.errors.items()]
+    raise ActionRefused(
+        message or " ".join(text for _field, text in each),
+        kind=Refusal.INVALID,
+        details=[f"{field}: {text}" for field, text in each],
+    )
+
+
+def _managed_table(request: SignedInRequest, slug: str, year: int) -> CriteriaTable:
+    emulation_year = access.get_year_for(request.user, slug, year, "scoring.manage")
+    table = reads.table_of(emulation_year)
+    if table is None:
+        raise Http404
+    return table
+
+
+def _criterion_of(request: SignedInRequest, slug: str, year: int, criterion: str) -> Criterion:
+    table = _managed_table(request, slug, year)
+    found = (
+        Criterion.objects.select_related("table__year__cluster")
+        .filter(table=table, number=criterion)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def _criterion_input(form: CriterionForm) -> actions.CriterionInput:
+    data = form.cleaned_data
+    return actions.CriterionInput(data["number"], data["title"], data["kind"], data["max_points"])
+
+
+@router.post(YEAR + "/table", response={201: TableOut, 409: Error, **ERRORS})
+def table_create(request: SignedInRequest, slug: Slug, year: int, body: TableIn) -> Any:
+    """The secretariat starts the year's criteria table, empty or as a copy of the cluster's
+    latest earlier table and bands."""
+    emulation_year = access.get_year_for(request.user, slug, year, "scoring.manage")
+    form = bound(TableForm, body.dict())
+    _refused_as_page(form, _("Give the table a title."))
+    copy_from = (
+        actions.previous_table(emulation_year) if form.cleaned_data["copy_previous"] else None
+    )
+    actions.do_create_table(
+        emulation_year,
+        title=form.cleaned_data["title"],
+        copy_from=copy_from,
+        acting_user=request.user,
+    )
+    return Status(201, criteria_table(request, slug, year))
+
+
+@router.post(YEAR + "/table/criteria", response={201: TableOut, 409: Error, **ERRORS})
+def criterion_add(request: SignedInRequest, slug: Slug, year: int, body: CriterionIn) -> Any:
+    """The secretariat adds a section, a criterion, a bonus or a penalty at the end of its
+    parent (or of the table)."""
+    table = _managed_table(request, slug, year)
+    parent = None
+    if body.parent is not None:
+        parent = Criterion.objects.filter(table=table, number=body.parent).first()
+        if parent is None:
+            raise ActionRefused(_("The parent is not in this table."), kind=Refusal.INVALID)
+    # The page offers the sections as the parent; the action refuses a scored item as one.
+    form = bound(CriterionForm, {**body.dict(), "max_points": _points(body.max_points)})
+    del form.fields["parent"]
+    _refused_as_page(form)
+    actions.do_add_criterion(
+        table, parent=parent, data=_criterion_input(form), acting_user=request.user
+    )
+    return Status(201, criteria_table(request, slug, year))
+
+
+@router.post(YEAR + "/table/criteria/update", response={200: TableOut, 409: Error, **ERRORS})
+def criterion_edit(request: SignedInRequest, slug: Slug, year: int, body: CriterionChangeIn) -> Any:
+    """The secretariat corrects a criterion's number, title, kind or maximum."""
+    criterion = _criterion_of(request, slug, year, body.criterion)
+    values = body.dict(exclude={"criterion"}) | {"max_points": _points(body.max_points)}
+    form = bound(CriterionForm, values)
+    del form.fields["parent"]
+    cleaned(form)
+    actions.do_change_criterion(criterion, data=_criterion_input(form), acting_user=request.user)
+    return criteria_table(request, slug, year)
+
+
+@router.post(YEAR + "/table/criteria/remove", response={200: TableOut, 409: Error, **ERRORS})
+def criterion_remove(request: SignedInRequest, slug: Slug, year: int, body: CriterionRefIn) -> Any:
+    """The secretariat takes a criterion out of the table; a section must be emptied first."""
+    criterion = _criterion_of(request, slug, year, body.criterion)
+    actions.do_remove_criterion(criterion, acting_user=request.user)
+    return criteria_table(request, slug, year)
+
+
+@router.post(YEAR + "/table/criteria/move", response={200: TableOut, 409: Error, **ERRORS})
+def criterion_move(request: SignedInRequest, slug: Slug, year: int, body: CriterionMoveIn) -> Any:
+    """The secretariat moves a criterion one place up or down among its siblings."""
+    criterion = _criterion_of(request, slug, year, body.criterion)
+    actions.do_move_criterion(criterion, up=body.direction == "up", acting_user=request.user)
+    return criteria_table(request, slug, year)
+
+
+@router.post(YEAR + "/table/bands", response={200: TableOut, 409: Error, **ERRORS})
+def bands_set(request: SignedInRequest, slug: Slug, year: int, body: BandsIn) -> Any:
+    """The secretariat sets the classification thresholds, best class first, descending."""
+    table = _managed_table(request, slug, year)
+    form = bound(BandsForm, {code: _points(value) for code, value in body.dict().items()})
+    _refused_as_page(form, _("Enter a threshold for each classification."))
+    actions.do_set_bands(table, thresholds=form.thresholds(), acting_user=request.user)
+    return criteria_table(request, slug, year)
+
+
+# --- evidence for a self-score ----------------------------------------------------------------
+
+
+@router.post(
+    YEAR + "/units/{org_id}/evidence",
+    response={201: ScoreEvidenceOut, 409: Error, 507: Error, **ERRORS},
+)
+def evidence_upload(
+    request: SignedInRequest,
+    slug: Slug,
+    year: int,
+    org_id: Id,
+    file: File[UploadedFile],
+    criterion: Annotated[
+        str,
+        Form(min_length=1, max_length=20, pattern=NO_NUL, description="The scored item's number."),
+    ],
+) -> Any:
+    """The unit's officers attach a file (PDF, JPEG, PNG, Word .docx or Excel .xlsx, within
+    the evidence's size limit) to the self-score of a scored item, as multipart form data."""
+    membership = _unit(request, slug, year, org_id, "scoring.self_score")
+    found = Criterion.objects.filter(table__year=membership.year, number=criterion).first()
+    files: MultiValueDict[str, Any] = MultiValueDict({"file": [file]})
+    form = EvidenceForm(form_data({"criterion": found.pk if found else 0}), files)
+    if not form.is_valid():
+        kind = Refusal.MISSING
+        if form.has_error("file", uploads.TOO_LARGE):
+            kind = Refusal.SIZE
+        elif form.has_error("file", uploads.NO_ROOM):
+            kind = Refusal.NO_ROOM
+        raise ActionRefused(uploads.refused(form) or _("Choose a criterion and a file."), kind=kind)
+    if found is None:
+        raise Http404
+    with uploads.storing():
+        evidence = actions.do_add_evidence(
+            membership, criterion=found, upload=form.cleaned_data["file"], acting_user=request.user
+        )
+    return Status(201, _evidence(evidence, found.number))
