@@ -1,9 +1,9 @@
 """Telling people of events, mailing what they are told, and what each person does with it.
 
-Notifications are written once per person and event (`Notification.key`), in one transaction
-per event. E-mail goes out from the worker (tasks.py): each person's waiting notifications in
-one e-mail, composed and re-checked when it is sent, so that nobody who left the unit, was
-deactivated or turned that kind off since gets it.
+Notifications are written once per person and event (`Notification.key`), in the transaction
+of the action that caused them. E-mail goes out from the worker (tasks.py): each person's
+waiting notifications in one e-mail, composed and re-checked when it is sent, so that nobody
+who left the unit, was deactivated or turned that kind off since gets it.
 """
 
 from __future__ import annotations
@@ -99,7 +99,12 @@ def _url(entry: AuditEntry, kind: str, year: EmulationYear) -> str:
 
 
 def do_notify(entry: AuditEntry) -> int:
-    """Tell the people an audited event concerns (after it committed); how many were told."""
+    """Tell the people an audited event concerns; how many were told.
+
+    Called while the action's audit entry is written, in its transaction: the telling commits
+    or rolls back with the action. (No audit entry of its own: one written inside another's
+    would fork the chain; the notifications name the entry they tell of.)
+    """
     event = rules.EVENTS.get(entry.action)
     if event is None or entry.year_id is None:
         return 0
@@ -113,7 +118,7 @@ def do_notify(entry: AuditEntry) -> int:
             people = reads.audience(year, supervisor=supervisor)
         people = [p for p in people if p.pk != entry.actor_id]  # not of one's own doing
         text = texts.of_entry(event.kind, year, object_repr=entry.object_repr, after=entry.after)
-        told = _tell(
+        return _tell(
             people,
             kind=event.kind,
             key=rules.audit_key(entry.pk),
@@ -122,9 +127,6 @@ def do_notify(entry: AuditEntry) -> int:
             year=year,
             at=entry.at,
         )
-        if told:
-            record("notification.tell", entry, actor=None, after={"people": told})
-    return told
 
 
 def do_sweep_deadlines() -> int:
@@ -349,8 +351,13 @@ def do_set_preferences(*, by_email: set[str], acting_user: User) -> None:
 
 
 def do_record_event(entry: AuditEntry) -> FeedEvent | None:
-    """Put a committed audited action in the event feed, and queue its webhook for every
-    active subscription of its kind whose owner may see it (through `thidua.access`)."""
+    """Put an audited action in the event feed, and queue its webhook for every active
+    subscription of its kind whose owner may see it (through `thidua.access`).
+
+    Called while the action's audit entry is written, in its transaction, so that an action
+    that commits has its event and one rolled back has none; only the sending waits for the
+    commit (hooks.py).
+    """
     feed = rules.FEED.get(entry.action)
     if feed is None or entry.year_id is None:
         return None
@@ -401,7 +408,17 @@ def _webhook_url(url: str) -> str:
     return url
 
 
-@transaction.atomic
+def _reachable(url: str) -> None:
+    """Refuse an address webhooks may not be sent to (checked again at each sending, as its
+    name may lead elsewhere by then); a name without an address yet is accepted."""
+    try:
+        webhooks.target(url)
+    except webhooks.Forbidden as forbidden:
+        raise ActionRefused(forbidden.message, kind=Refusal.INVALID) from forbidden
+    except webhooks.Unresolved:
+        pass
+
+
 def do_subscribe(*, url: str, kinds: Sequence[str], acting_user: User) -> Subscription:
     """A program of the user's is sent the events of `kinds` that the user may see, each
     signed with a secret made for it (returned once, with the subscription)."""
@@ -415,20 +432,22 @@ def do_subscribe(*, url: str, kinds: Sequence[str], acting_user: User) -> Subscr
             % {"kinds": ", ".join(EventKind.values)},
             kind=Refusal.INVALID,
         )
-    if Subscription.objects.filter(owner=acting_user, url=address, active=True).exists():
-        raise ActionRefused(
-            _("You already have a webhook sending to %(url)s.") % {"url": address},
-            kind=Refusal.DUPLICATE,
+    _reachable(address)  # before the transaction: the name is looked up
+    with transaction.atomic():
+        if Subscription.objects.filter(owner=acting_user, url=address, active=True).exists():
+            raise ActionRefused(
+                _("You already have a webhook sending to %(url)s.") % {"url": address},
+                kind=Refusal.DUPLICATE,
+            )
+        subscription = Subscription.objects.create(
+            owner=acting_user, url=address, secret=secrets.token_hex(32), kinds=chosen
         )
-    subscription = Subscription.objects.create(
-        owner=acting_user, url=address, secret=secrets.token_hex(32), kinds=chosen
-    )
-    record(
-        "webhook.subscribe",
-        subscription,
-        actor=acting_user,
-        after={"url": address, "kinds": chosen},
-    )
+        record(
+            "webhook.subscribe",
+            subscription,
+            actor=acting_user,
+            after={"url": address, "kinds": chosen},
+        )
     return subscription
 
 
@@ -487,7 +506,8 @@ def _send_webhook(delivery: WebhookDelivery, now: dt.datetime) -> str:
             )
         else:
             fields["last_error"] = sent.error
-            again = rules.webhook_retry_at(attempts, now)
+            # An address the guard refuses is not tried again: only its owner can change it.
+            again = None if sent.refused else rules.webhook_retry_at(attempts, now)
             if again is None:
                 fields["status"] = WebhookDelivery.Status.FAILED
             else:

@@ -1,5 +1,5 @@
-"""Where notifications plug in: every committed audit entry of an event someone is told of,
-or that the event feed and the webhooks carry."""
+"""Where notifications plug in: every audit entry of an event someone is told of, or that the
+event feed and the webhooks carry, as it is written."""
 
 from __future__ import annotations
 
@@ -14,27 +14,24 @@ from thidua.audit.models import AuditEntry
 from . import actions, context_processors, rules, tasks
 
 
-def _told(entry: AuditEntry) -> None:
-    if actions.do_notify(entry):
-        tasks.schedule()
-
-
-def _fed(entry: AuditEntry) -> None:
-    event = actions.do_record_event(entry)
-    if event is not None and event.deliveries.exists():
-        tasks.schedule_webhooks()
-
-
 def entry_recorded(sender: Any, instance: AuditEntry, created: bool, **kwargs: Any) -> None:
-    """Once the action that recorded the entry has committed, tell whom it concerns.
+    """Tell whom the audited action concerns and put it in the event feed, in the action's
+    own transaction (the entry is saved inside it), and wake the worker once it commits.
 
-    After the commit, so that a refused action tells nobody; robust, so that a failure to tell
-    (logged) never turns the action the user saw succeed into an error page.
+    In the transaction, so that a committed action never loses its notifications or its
+    event (nothing runs between the commit and them) and a refused one, rolled back, tells
+    nobody. A failure to write them fails the action: an event that cannot be recorded is a
+    bug, and the action is better refused than its event silently lost. Only the waking is
+    robust: a worker not woken finds what is due at its next run.
     """
-    if created and instance.action in rules.EVENTS:
-        transaction.on_commit(lambda: _told(instance), robust=True)
-    if created and instance.action in rules.FEED:  # the event feed and the webhooks
-        transaction.on_commit(lambda: _fed(instance), robust=True)
+    if not created:
+        return
+    if instance.action in rules.EVENTS and actions.do_notify(instance):
+        transaction.on_commit(tasks.schedule, robust=True)
+    if instance.action in rules.FEED:  # the event feed and the webhooks
+        event = actions.do_record_event(instance)
+        if event is not None and event.deliveries.exists():
+            transaction.on_commit(tasks.schedule_webhooks, robust=True)
 
 
 def register() -> None:

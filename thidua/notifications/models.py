@@ -173,7 +173,7 @@ class EventKind(models.TextChoices):
 
 
 class FeedEvent(models.Model):
-    """One event of the feed (`GET /api/v1/events`), written once its action has committed.
+    """One event of the feed (`GET /api/v1/events`), written in its action's transaction.
 
     Its `data` is what any reader allowed to see the year may know: never a unit's ballot.
     """
@@ -198,7 +198,7 @@ class FeedEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=64)
     data = models.JSONField(_("data"), default=dict)
     at = models.DateTimeField(_("at"))
-    # When the feed got it (after the action committed): the feed's Last-Modified.
+    # When the feed got it (as the action wrote it): the feed's Last-Modified.
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:

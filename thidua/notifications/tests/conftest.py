@@ -1,14 +1,16 @@
-"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives, and the small
-cluster's people with e-mail addresses."""
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives, a real webhook
+receiver (HTTP, on loopback too), and the small cluster's people with e-mail addresses."""
 
 from __future__ import annotations
 
 import email
 import email.policy
 import socket
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -104,3 +106,51 @@ def people(world: World) -> World:
         user.email = f"{user.username}@example.gov.vn"
         user.save(update_fields=["email"])
     return world
+
+
+@dataclass
+class Receiver:
+    """A webhook receiver on loopback: what it got, and its address.
+
+    /ok answers 200, /moved a redirect to /ok, anything else 500. Webhooks may reach it only
+    where a test allows loopback and its port (`allow`), as an administrator allows an
+    internal receiver.
+    """
+
+    port: int
+    received: list[dict[str, Any]] = field(default_factory=list)
+
+    def url(self, path: str, host: str = "127.0.0.1") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+    def allow(self, settings: Any) -> None:
+        settings.THIDUA_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8", "::1/128"]
+        settings.THIDUA_WEBHOOK_ALLOWED_PORTS = [80, 443, self.port]
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    got: list[dict[str, Any]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            got.append({"path": self.path, "headers": dict(self.headers), "body": body})
+            status = {"/ok": 200, "/moved": 302}.get(self.path, 500)
+            self.send_response(status)
+            if status == 302:
+                self.send_header("Location", "/ok")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield Receiver(int(server.server_address[1]), got)
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -45,8 +45,9 @@ def move(world: World, target: str) -> None:
     world.year.refresh_from_db()
 
 
-def told(user: User) -> list[Notification]:
-    return list(Notification.objects.filter(recipient=user).order_by("created_at", "pk"))
+def told(user: User, kind: str | None = None) -> list[Notification]:
+    found = Notification.objects.filter(recipient=user).order_by("created_at", "pk")
+    return list(found.filter(kind=kind) if kind else found)
 
 
 def to_in_progress(world: World, committed: Committed) -> None:
@@ -271,15 +272,14 @@ def test_the_deadline_sweep_tells_the_members_with_work_left_once_per_stage(
     assert sweep_on(due - dt.timedelta(days=4)) == 0  # four days away: not yet
     # Three days before: Cao Bằng and Lai Châu have not signed; Sơn La has.
     assert sweep_on(due - dt.timedelta(days=3)) == 4
-    (soon,) = told(people.lai_chau_officer)
-    assert soon.kind == Kind.DEADLINE
+    (soon,) = told(people.lai_chau_officer, Kind.DEADLINE)
     assert soon.text == (
         "Cụm thi đua Sở KH&ĐT các tỉnh miền núi biên giới phía Bắc, năm 2016: hạn chót của "
         "giai đoạn “Giao ước” là ngày 11/04/2016, còn 3 ngày. "
         "Việc còn phải làm: Ký giao ước thi đua."
     )
     assert soon.url == people.url
-    assert told(people.son_la_officer) == []
+    assert told(people.son_la_officer, Kind.DEADLINE) == []
     assert sweep_on(due - dt.timedelta(days=2)) == 0  # the same stage: once
 
     with on(due):
@@ -287,11 +287,11 @@ def test_the_deadline_sweep_tells_the_members_with_work_left_once_per_stage(
             pledge, unit=people.orgs["cao_bang"], acting_user=people.cao_bang_leader
         )
     assert sweep_on(due + dt.timedelta(days=1)) == 2  # passed: only Lai Châu is late now
-    overdue = told(people.lai_chau_leader)[-1]
+    overdue = told(people.lai_chau_leader, Kind.DEADLINE)[-1]
     assert overdue.text.endswith(
         "là ngày 11/04/2016, đã quá hạn. Việc còn phải làm: Ký giao ước thi đua."
     )
-    assert len(told(people.cao_bang_officer)) == 1
+    assert len(told(people.cao_bang_officer, Kind.DEADLINE)) == 1
     assert sweep_on(due + dt.timedelta(days=2)) == 0
 
     with on(due + dt.timedelta(days=2)):

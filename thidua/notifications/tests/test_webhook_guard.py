@@ -1,0 +1,250 @@
+"""A webhook cannot be turned on the server's own network: an internal, local or reserved
+address is refused when subscribing and again when sending (its name may lead elsewhere by
+then), the connection goes to the address checked, and a redirect is not followed.
+
+No network is needed: the refused addresses are refused before anything is sent, and the
+receiver that is reached is a real HTTP server on loopback, allowed as an administrator
+allows an internal receiver."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+
+from thidua.api.actions import do_create_token
+from thidua.audit.models import AuditEntry
+from thidua.cycle.actions import do_move_phase
+from thidua.cycle.models import Phase
+from thidua.errors import ActionRefused
+from thidua.notifications import actions, rules
+from thidua.notifications.models import FeedEvent, Subscription, WebhookDelivery
+from thidua.testing.personas import World
+
+from .conftest import Receiver
+
+PRIVATE = [
+    "127.0.0.1",
+    "127.8.9.10",
+    "10.0.0.1",
+    "172.16.0.1",
+    "192.168.1.1",
+    "169.254.169.254",  # the clouds' metadata service
+    "100.64.0.1",  # carrier-grade NAT
+    "0.0.0.0",
+    "224.0.0.1",
+    "240.0.0.1",
+    "255.255.255.255",
+    "192.0.2.10",
+    "::1",
+    "::",
+    "fc00::1",
+    "fd12:3456::1",
+    "fe80::1",
+    "ff02::1",
+    "::ffff:127.0.0.1",
+    "::ffff:169.254.169.254",
+    "::ffff:10.0.0.1",
+    "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+    "64:ff9b::a00:1",  # NAT64 of 10.0.0.1
+]
+INTERNAL = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16"]
+INTERNAL += ["100.64.0.0/10", "0.0.0.0/8", "fc00::/7", "fe80::/10", "ff00::/8", "::ffff:a00:0/104"]
+PUBLIC = ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"]
+
+
+def allowed(address: str, *networks: str) -> bool:
+    return rules.webhook_address_allowed(
+        ipaddress.ip_address(address), [ipaddress.ip_network(n) for n in networks]
+    )
+
+
+@pytest.mark.parametrize("address", PRIVATE)
+def test_a_private_local_or_reserved_address_is_refused(address: str) -> None:
+    assert not allowed(address)
+
+
+@pytest.mark.parametrize("address", PUBLIC)
+def test_a_public_address_is_allowed(address: str) -> None:
+    assert allowed(address)
+
+
+def test_an_allowed_network_opens_that_network_and_no_other() -> None:
+    assert allowed("10.20.0.5", "10.20.0.0/16")
+    assert allowed("::ffff:10.20.0.5", "10.20.0.0/16")
+    assert not allowed("10.21.0.5", "10.20.0.0/16")
+    assert not allowed("169.254.169.254", "10.20.0.0/16")
+
+
+@given(st.integers(min_value=0, max_value=2**32 - 1))
+def test_an_ipv4_address_and_its_mapped_form_are_judged_alike(number: int) -> None:
+    address = ipaddress.IPv4Address(number)
+    mapped = ipaddress.IPv6Address(f"::ffff:{address}")
+    assert allowed(str(address)) == allowed(str(mapped))
+
+
+@given(
+    st.sampled_from(INTERNAL),
+    st.integers(min_value=0),
+)
+def test_no_address_of_an_internal_network_is_ever_allowed(network: str, offset: int) -> None:
+    inside = ipaddress.ip_network(network)
+    address = inside[offset % inside.num_addresses]
+    assert not allowed(str(address))
+
+
+# --- when subscribing -------------------------------------------------------------------------
+
+
+REFUSED_URLS = [
+    ("http://127.0.0.1/hook", "dẫn tới 127.0.0.1, thuộc một mạng riêng"),
+    ("http://10.0.0.1/hook", "dẫn tới 10.0.0.1"),
+    ("http://[::1]/hook", "dẫn tới ::1"),
+    ("http://169.254.169.254/latest/meta-data/", "dẫn tới 169.254.169.254"),
+    ("http://localhost/hook", "Địa chỉ webhook localhost dẫn tới"),  # a name for loopback
+    ("http://2130706433/hook", "dẫn tới 127.0.0.1"),  # 127.0.0.1 as one decimal number
+    ("http://0177.0.0.1/hook", "dẫn tới 127.0.0.1"),  # and in octal
+    ("http://[::ffff:127.0.0.1]/hook", "dẫn tới ::ffff:7f00:1"),
+    ("https://8.8.8.8:8443/hook", "Webhook chỉ được gửi tới các cổng 80, 443."),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "said"), REFUSED_URLS)
+def test_a_subscription_to_an_internal_address_is_refused(
+    world: World, settings: Any, url: str, said: str
+) -> None:
+    assert settings.THIDUA_WEBHOOK_ALLOWED_NETWORKS == []  # as deployed by default
+    with pytest.raises(ActionRefused) as refused:
+        actions.do_subscribe(url=url, kinds=["phase.opened"], acting_user=world.lai_chau_officer)
+    assert refused.value.status == 400
+    assert said in refused.value.message
+    assert not Subscription.objects.exists()
+    assert not AuditEntry.objects.filter(action="webhook.subscribe").exists()
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_the_metadata_service_with_400_in_vietnamese(
+    world: World, client: Client
+) -> None:
+    _token, key = do_create_token(name="script", acting_user=world.lai_chau_officer)
+    answer = client.post(
+        "/api/v1/webhooks",
+        {"url": "http://169.254.169.254/latest/meta-data/", "kinds": ["phase.opened"]},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert answer.status_code == 400
+    assert answer.json()["detail"] == (
+        "Địa chỉ webhook 169.254.169.254 dẫn tới 169.254.169.254, thuộc một mạng riêng, nội bộ "
+        "hoặc dành riêng: webhook chỉ được gửi tới các địa chỉ công khai."
+    )
+    assert not Subscription.objects.exists()
+
+
+# --- when sending ---------------------------------------------------------------------------
+
+
+def open_pledge(world: World) -> FeedEvent:
+    world.launch()
+    do_move_phase(world.year, target=Phase.PLEDGE, acting_user=world.son_la_officer)
+    return FeedEvent.objects.get(kind="phase.opened")
+
+
+@pytest.mark.django_db
+def test_a_local_receiver_is_reached_once_the_administrator_allows_it(
+    world: World, settings: Any, receiver: Receiver
+) -> None:
+    url = receiver.url("/ok")
+    with pytest.raises(ActionRefused):
+        actions.do_subscribe(url=url, kinds=["phase.opened"], acting_user=world.lai_chau_officer)
+    receiver.allow(settings)
+    actions.do_subscribe(url=url, kinds=["phase.opened"], acting_user=world.lai_chau_officer)
+    open_pledge(world)
+    assert actions.do_send_webhooks() == {"delivered": 1}
+    (got,) = receiver.received
+    assert got["headers"]["Host"] == f"127.0.0.1:{receiver.port}"
+
+
+@pytest.mark.django_db
+def test_an_address_that_now_leads_inside_is_refused_when_sending_and_the_record_says_why(
+    world: World, settings: Any, receiver: Receiver, as_user: Any
+) -> None:
+    receiver.allow(settings)
+    actions.do_subscribe(
+        url=receiver.url("/ok"), kinds=["phase.opened"], acting_user=world.lai_chau_officer
+    )
+    open_pledge(world)
+    # The network is no longer allowed (or the name now leads elsewhere): nothing is sent.
+    settings.THIDUA_WEBHOOK_ALLOWED_NETWORKS = []
+    assert actions.do_send_webhooks() == {"failed": 1}
+    assert receiver.received == []
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.last_status) == ("failed", 1, None)
+    reason = (
+        "Không gửi: Địa chỉ webhook 127.0.0.1 dẫn tới 127.0.0.1, thuộc một mạng riêng, nội bộ "
+        "hoặc dành riêng: webhook chỉ được gửi tới các địa chỉ công khai."
+    )
+    assert delivery.last_error == reason
+    # Not tried again on its own; the administrator sees why.
+    assert actions.next_webhook_attempt() is None
+    page = as_user(world.admin).get("/admin/notifications/webhookdelivery/")
+    assert page.status_code == 200 and "Không gửi: Địa chỉ webhook 127.0.0.1" in page.text
+
+
+@pytest.mark.django_db
+def test_the_post_goes_to_the_address_checked_not_to_a_second_lookup(
+    world: World, settings: Any, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name that answers a loopback address (allowed here) to its first two lookups, and
+    another address to any later one (DNS rebinding): a lookup to connect, after the check,
+    would reach 10.9.9.9; the POST reaches the address checked, addressed to the name."""
+    real = socket.getaddrinfo
+    lookups: list[str] = []
+
+    def rebinding(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != "hooks.rebind.test":
+            return real(host, *args, **kwargs)
+        lookups.append(host)
+        where = "127.0.0.1" if len(lookups) <= 2 else "10.9.9.9"
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (where, args[0]))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    receiver.allow(settings)
+    url = receiver.url("/ok", host="hooks.rebind.test")
+    actions.do_subscribe(url=url, kinds=["phase.opened"], acting_user=world.lai_chau_officer)
+    open_pledge(world)
+    assert actions.do_send_webhooks() == {"delivered": 1}
+    assert lookups == ["hooks.rebind.test", "hooks.rebind.test"]  # subscribing, then sending
+    (got,) = receiver.received
+    assert got["headers"]["Host"] == f"hooks.rebind.test:{receiver.port}"
+    # Now that the name leads to 10.9.9.9, the check refuses to send there.
+    WebhookDelivery.objects.update(status="pending", attempts=0, next_attempt_at=timezone.now())
+    assert actions.do_send_webhooks() == {"failed": 1}
+    assert "dẫn tới 10.9.9.9" in WebhookDelivery.objects.get().last_error
+    assert len(receiver.received) == 1
+
+
+@pytest.mark.django_db
+def test_a_redirect_is_a_failed_attempt_and_is_not_followed(
+    world: World, settings: Any, receiver: Receiver
+) -> None:
+    receiver.allow(settings)
+    actions.do_subscribe(
+        url=receiver.url("/moved"), kinds=["phase.opened"], acting_user=world.lai_chau_officer
+    )
+    open_pledge(world)
+    assert actions.do_send_webhooks() == {"pending": 1}  # tried again later, as any refusal
+    assert [got["path"] for got in receiver.received] == ["/moved"]
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.attempts, delivery.last_status) == (1, 302)
+    assert delivery.last_error == (
+        "Bên nhận trả lời bằng một lệnh chuyển hướng (HTTP 302 tới /ok): "
+        "webhook không đi theo chuyển hướng."
+    )
