@@ -119,9 +119,19 @@ def test_the_administrator_adds_an_identity_and_its_password_is_kept_nowhere(
     kept = IdempotentRequest.objects.get(key="them-1")
     plain = hashlib.sha256(b"POST\0" + url.encode() + b"\0" + body).hexdigest()
     assert kept.fingerprint != plain
-    # The retry replays the answer and adds nothing.
-    again = client.post(url, body, content_type=MULTIPART, headers={"Idempotency-Key": "them-1"})
+    # The retry replays the answer and adds nothing, though its client drew another boundary;
+    # another file under the same key is another request.
+    fresh = {**fields, "pkcs12": SimpleUploadedFile("a.p12", pki.person.pkcs12)}
+    again = client.post(
+        url,
+        encode_multipart("Ranh-gioi-khac", fresh),
+        content_type="multipart/form-data; boundary=Ranh-gioi-khac",
+        headers={"Idempotency-Key": "them-1"},
+    )
     assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    other = {**fields, "pkcs12": SimpleUploadedFile("a.p12", pki.other_person.pkcs12)}
+    reused = client.post(url, other, headers={"Idempotency-Key": "them-1"})
+    assert reused.status_code == 422
     assert SigningIdentity.objects.count() == 1
 
 
