@@ -616,3 +616,15 @@ def test_a_table_write_sent_again_with_its_key_is_done_once(api: Any, with_table
     # Moved once: a second move up would have put P before I.
     assert [c["number"] for c in again.json()["criteria"]] == ["I", "I.1", "I.2", "P", "B"]
     assert len(audited("scoring.criterion.move")) == 1
+
+
+def test_a_units_scores_list_their_evidence_in_a_fixed_number_of_queries(
+    api: Any, self_assessing: World, media: Path, django_assert_max_num_queries: Any
+) -> None:
+    client = api(self_assessing.lai_chau_officer)
+    url = scoring(self_assessing) + f"/units/{self_assessing.orgs['lai_chau'].pk}"
+    for number in ("I.1", "I.2", "B", "I.1"):
+        assert upload(client, self_assessing, criterion=number).status_code == 201
+    with django_assert_max_num_queries(10):
+        scores = client.get(url).json()["scores"]
+    assert [(s["number"], len(s["evidence"])) for s in scores] == [("I.1", 2), ("I.2", 1), ("B", 1)]
