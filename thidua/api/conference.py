@@ -12,6 +12,7 @@ and the certificates' templates are the deciding authority's (`awards.decide`).
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Annotated, Any
 
 from django.db.models.functions import Length
@@ -338,6 +339,7 @@ class TemplateOut(Schema):
 
 class TemplateIn(Schema):
     kind: str = Field(
+        min_length=1,
         max_length=40,
         pattern=NO_NUL,
         description="The document: report, minutes, proposal, pledge or news (the "
@@ -452,11 +454,19 @@ def template_reset(request: SignedInRequest, slug: Slug, year: int, kind: Kind) 
 # --- news ---------------------------------------------------------------------------------
 
 
+class ArticleStatus(StrEnum):
+    """A news article's status (`NewsArticle.Status`), under a name of its own in the schema,
+    where another area's `Status` would take its place."""
+
+    DRAFT = NewsArticle.Status.DRAFT.value
+    PUBLISHED = NewsArticle.Status.PUBLISHED.value
+
+
 class ArticleOut(Schema):
     id: int
     title: str
     body: str = Field(description="Paragraphs separated by a blank line.")
-    status: NewsArticle.Status
+    status: ArticleStatus
     is_conference_article: bool
     published_at: dt.datetime | None
     updated_at: dt.datetime
@@ -478,7 +488,7 @@ class ArticleFilters(Schema):
         pattern=NO_NUL,
         description="The cursor a previous page gave as `next`, with the same filters.",
     )
-    status: NewsArticle.Status | None = None
+    status: ArticleStatus | None = None
     limit: int = Field(default=paging.DEFAULT_LIMIT, ge=1, le=paging.MAX_LIMIT)
 
 
