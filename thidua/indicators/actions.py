@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from thidua.orgs.models import User
 
 _CODE = re.compile(rules.CODE_PATTERN)
+# The largest order every database keeps (a small integer).
+_MAX_ORDER = 32767
 
 
 class WorkbookRefused(ActionRefused):
@@ -130,6 +132,24 @@ def do_save_indicator(
     if not 0 <= spec.decimals <= rules.MAX_DECIMALS:
         raise ActionRefused(
             _("Decimals must be between 0 and %(count)s.") % {"count": rules.MAX_DECIMALS},
+            kind=Refusal.INVALID,
+        )
+    # The limits are stored as values are: 18 digits before the decimal point, 6 after it.
+    for label, limit in (
+        (_("Smallest allowed value"), spec.min_value),
+        (_("Largest allowed value"), spec.max_value),
+    ):
+        problem = None if limit is None else rules.check_value(limit, decimals=rules.MAX_DECIMALS)
+        if problem is not None:
+            said = describe_value_problem(problem, replace(spec, decimals=rules.MAX_DECIMALS))
+            raise ActionRefused(
+                _("%(indicator)s: %(problem)s") % {"indicator": label, "problem": said},
+                kind=Refusal.INVALID,
+            )
+    if spec.order > _MAX_ORDER:
+        raise ActionRefused(
+            _("%(indicator)s: %(problem)s")
+            % {"indicator": _("Order"), "problem": _("the value is too large.")},
             kind=Refusal.INVALID,
         )
     if (
