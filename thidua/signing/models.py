@@ -175,3 +175,22 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.sha256[:12]
+
+
+class FetchedCrl(models.Model):
+    """A certificate revocation list fetched from the address a certificate names, kept until
+    its next update (or `THIDUA_SIGNING_CRL_MAX_AGE_HOURS`) so verifying does not fetch it
+    again."""
+
+    url = models.CharField(_("address"), max_length=1000, unique=True)
+    data = models.BinaryField(_("list (DER)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    fetched_at = models.DateTimeField(_("fetched at"))
+    next_update = models.DateTimeField(_("next update"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fetched revocation list")
+        verbose_name_plural = _("fetched revocation lists")
+
+    def __str__(self) -> str:
+        return self.url

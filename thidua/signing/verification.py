@@ -1,10 +1,11 @@
 """Checking a signed PDF: each signature's signer, time, integrity and trust.
 
 Trust means a chain to a root the administrator configured (THIDUA_SIGNING_TRUST_ROOTS),
-checked against the configured CRLs (THIDUA_SIGNING_CRLS); nothing is fetched from the
-network. A signature is intact when the bytes it covers are those signed; the file is
-unchanged after it when every later revision only adds signatures (pyHanko's difference
-analysis), so one byte changed, an added page or any content changed is told.
+checked against the configured CRLs (THIDUA_SIGNING_CRLS) and the CRLs fetched from the
+addresses the chain's certificates name (`revocation`, with its guards). A signature is
+intact when the bytes it covers are those signed; the file is unchanged after it when every
+later revision only adds signatures (pyHanko's difference analysis), so one byte changed, an
+added page or any content changed is told.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from thidua.errors import ActionRefused, Refusal
 
-from . import rules
+from . import revocation, rules
 from .pdfsign import outside_event_loop
 
 ACCEPTED_LEVELS = (
@@ -56,6 +57,7 @@ class SignatureReport:
     expired: bool = False
     problems: list[str] = field(default_factory=list)
     serial: str = ""
+    notes: list[str] = field(default_factory=list)  # told, not failing: a list not fetched
     fingerprint: str = ""
 
     @property
@@ -78,6 +80,7 @@ class SignatureReport:
             "unchanged_after_signing": self.unchanged_after,
             "revoked": self.revoked,
             "problems": self.problems,
+            "notes": self.notes,
         }
 
 
@@ -131,10 +134,14 @@ def crls() -> list[asn1_crl.CertificateList]:
     ]
 
 
-def validation_context() -> ValidationContext:
+def validation_context(
+    *, roots: list[asn1_x509.Certificate] | None = None, fetched: list[bytes] | None = None
+) -> ValidationContext:
+    """Trust in the configured roots, revocation in the configured lists and those `fetched`
+    from the certificates' addresses (`revocation`); pyHanko itself fetches nothing."""
     return ValidationContext(
-        trust_roots=trust_roots(),
-        crls=crls(),
+        trust_roots=roots if roots is not None else trust_roots(),
+        crls=[*crls(), *(asn1_crl.CertificateList.load(der) for der in fetched or [])],
         allow_fetching=False,
         revocation_mode="soft-fail",
     )
@@ -190,8 +197,12 @@ def _check(sig: Any) -> SignatureReport:
             unchanged_after=False,
             problems=[_("The signature %(field)s cannot be read.") % {"field": name}],
         )
+    notes: list[str] = []
     try:
-        context = validation_context()
+        roots = trust_roots()
+        fetched = revocation.lists_for(cert, list(sig.other_embedded_certs), roots)
+        notes = fetched.notes
+        context = validation_context(roots=roots, fetched=fetched.crls)
         status = outside_event_loop(lambda: validate_pdf_signature(sig, context))
     except (SignatureValidationError, PdfError, ValueError) as failure:
         return SignatureReport(
@@ -261,4 +272,5 @@ def _check(sig: Any) -> SignatureReport:
         problems=problems,
         serial=format(cert.serial_number, "x"),
         fingerprint=cert.sha256.hex(),
+        notes=notes,
     )
