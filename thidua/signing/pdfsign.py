@@ -235,13 +235,19 @@ def sign(
 
 
 def _style(role: str, box: rules.Box, lines: list[str], image: bytes | None) -> TextStampStyle:
+    """The box's look. With an image, the leader's box shows the signature image alone (Appendix
+    I asks no text of it) and the agency's shows the seal with its name and time in small red
+    text over the seal's middle; without one, each shows its text in a bordered box."""
     colour = rules.colour(role)
-    font = GlyphAccumulatorFactory(_font_file(), font_size=rules.FONT_SIZE)
+    size = rules.FONT_SIZE_ON_IMAGE if image else rules.FONT_SIZE
+    font = GlyphAccumulatorFactory(_font_file(), font_size=size)
     background = None
     if image:
         from PIL import Image
 
         background = PdfImage(Image.open(io.BytesIO(image)))
+    if image and role == rules.PERSON:
+        lines = [" "]
     # The leader's text keeps clear of the left third, where the seal goes; the seal's text
     # sits in its middle.
     left = round(box.width / 3) + 4 if role == rules.PERSON else 4
@@ -253,8 +259,8 @@ def _style(role: str, box: rules.Box, lines: list[str], image: bytes | None) -> 
     return TextStampStyle(
         stamp_text="\n".join(line.replace("%", "%%") for line in lines),
         inner_content_layout=inner,
-        text_box_style=TextBoxStyle(font=font, font_size=rules.FONT_SIZE, text_color=colour),
-        border_width=0 if role == rules.ATTACHMENT else 1,
+        text_box_style=TextBoxStyle(font=font, font_size=size, text_color=colour),
+        border_width=0 if role == rules.ATTACHMENT or image else 1,
         border_color=colour,
         background=background,
         background_opacity=1.0,

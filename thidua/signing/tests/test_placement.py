@@ -54,7 +54,7 @@ def placed(document_role: str) -> str:
         .order_by("-pk")
         .first()
     )
-    assert entry is not None
+    assert entry is not None and entry.after is not None
     return str(entry.after["placed"])
 
 
