@@ -5,9 +5,10 @@ from django.db.models import ProtectedError
 from thidua.audit.models import AuditEntry
 from thidua.audit.record import entry_digest, hashed_fields
 from thidua.cycle.models import Movement
+from thidua.testing.personas import World
 
 
-def test_every_action_records_who_what_and_the_values(world):
+def test_every_action_records_who_what_and_the_values(world: World) -> None:
     world.launch()
     entry = AuditEntry.objects.get(action="movement.set")
     assert entry.actor == world.son_la_officer
@@ -17,7 +18,7 @@ def test_every_action_records_who_what_and_the_values(world):
     assert entry.year == world.year and entry.cluster == world.cluster
 
 
-def test_a_correction_keeps_the_value_before(world):
+def test_a_correction_keeps_the_value_before(world: World) -> None:
     world.launch()
     movement = Movement.objects.get(year=world.year)
     from thidua.cycle.actions import do_set_movement
@@ -36,7 +37,7 @@ def test_a_correction_keeps_the_value_before(world):
     assert entry.actor == world.cao_bang_officer
 
 
-def test_audit_entries_form_an_unbroken_hash_chain(world):
+def test_audit_entries_form_an_unbroken_hash_chain(world: World) -> None:
     world.to_pledge_phase()
     entries = list(AuditEntry.objects.order_by("id"))
     assert len(entries) > 5
@@ -47,7 +48,7 @@ def test_audit_entries_form_an_unbroken_hash_chain(world):
         previous = entry.entry_hash
 
 
-def test_audit_entries_cannot_be_changed_or_deleted(world):
+def test_audit_entries_cannot_be_changed_or_deleted(world: World) -> None:
     entry = AuditEntry.objects.first()
     assert entry is not None
     entry.action = "forged"
@@ -57,7 +58,7 @@ def test_audit_entries_cannot_be_changed_or_deleted(world):
         entry.delete()
 
 
-def test_an_object_with_history_cannot_be_deleted(world):
+def test_an_object_with_history_cannot_be_deleted(world: World) -> None:
     world.launch()
     movement = Movement.objects.get(year=world.year)
     with pytest.raises(ProtectedError), transaction.atomic():

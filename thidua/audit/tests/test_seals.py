@@ -41,7 +41,7 @@ def _refused() -> str:
     return out.getvalue()
 
 
-def test_the_demo_as_played_is_intact_and_says_how_much_it_checked():
+def test_the_demo_as_played_is_intact_and_says_how_much_it_checked() -> None:
     checked = check_data()
     assert checked.findings == []
     assert checked.rows > 1000 and checked.tables == len(seals.tables())
@@ -51,7 +51,7 @@ def test_the_demo_as_played_is_intact_and_says_how_much_it_checked():
     assert found and int(found.group(1)) == checked.rows
 
 
-def test_a_score_edited_in_the_database_is_named():
+def test_a_score_edited_in_the_database_is_named() -> None:
     score = Score.objects.order_by("id").first()
     assert score is not None
     _sql("UPDATE scoring_score SET points = 1.5 WHERE id = %s", [score.pk])
@@ -59,7 +59,7 @@ def test_a_score_edited_in_the_database_is_named():
     assert f"scoring_score id {score.pk}: changed outside thidua" in _refused()
 
 
-def test_a_ballot_choice_edited_in_a_sealed_box_is_named():
+def test_a_ballot_choice_edited_in_a_sealed_box_is_named() -> None:
     assert check_data().unsealed == 0  # the demo's polls are closed: each close sealed its box
     choice = BallotChoice.objects.order_by("pk").first()
     assert choice is not None
@@ -73,7 +73,7 @@ def test_a_ballot_choice_edited_in_a_sealed_box_is_named():
     assert check_data().findings == [Finding("voting_ballotchoice", choice.pk.hex, CHANGED)]
 
 
-def test_an_award_record_edited_or_deleted_in_the_database_is_named():
+def test_an_award_record_edited_or_deleted_in_the_database_is_named() -> None:
     first, second = AwardRecord.objects.order_by("id")[:2]
     _sql("UPDATE awards_awardrecord SET year = year - 1 WHERE id = %s", [first.pk])
     _sql("DELETE FROM awards_awardrecord WHERE id = %s", [second.pk])
@@ -83,14 +83,14 @@ def test_an_award_record_edited_or_deleted_in_the_database_is_named():
     ]
 
 
-def test_an_organisations_new_name_is_named():
+def test_an_organisations_new_name_is_named() -> None:
     org = Organization.objects.filter(name__contains="Cao Bằng").order_by("id").first()
     assert org is not None
     _sql("UPDATE orgs_organization SET name = %s WHERE id = %s", ["Sở Khác", org.pk])
     assert check_data().findings == [Finding("orgs_organization", str(org.pk), CHANGED)]
 
 
-def test_an_inserted_row_is_named():
+def test_an_inserted_row_is_named() -> None:
     org = Organization.objects.order_by("id").first()
     assert org is not None
     new_id = Organization.objects.order_by("-id").values_list("id", flat=True)[0] + 1000
@@ -108,7 +108,7 @@ def test_an_inserted_row_is_named():
     assert check_data().findings == [Finding("orgs_organization", str(new_id), ADDED)]
 
 
-def test_a_row_removed_with_its_seal_is_still_seen():
+def test_a_row_removed_with_its_seal_is_still_seen() -> None:
     record_ = AwardRecord.objects.order_by("-id").first()
     assert record_ is not None
     block = record_.pk // seals.BLOCK
@@ -124,14 +124,14 @@ def test_a_row_removed_with_its_seal_is_still_seen():
     )
 
 
-def test_seals_made_without_the_key_are_refused():
+def test_seals_made_without_the_key_are_refused() -> None:
     seals.settle_locked(connection)  # what this transaction wrote, as its commit would
     with override_settings(THIDUA_AUDIT_KEY="another key"):
         findings = check_data().findings
     assert Finding("audit_sealstate", None, "the seal state does not match its code") in findings
 
 
-def test_thidua_own_bulk_writes_keep_the_seals():
+def test_thidua_own_bulk_writes_keep_the_seals() -> None:
     org = Organization.objects.order_by("id").first()
     assert org is not None
     with transaction.atomic():

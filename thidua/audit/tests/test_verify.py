@@ -6,16 +6,17 @@ from django.db import connection
 
 from thidua.audit.models import AuditEntry
 from thidua.audit.verify import first_break
+from thidua.testing.personas import World
 
 
-def test_an_untouched_trail_verifies(world, capsys):
+def test_an_untouched_trail_verifies(world: World, capsys: pytest.CaptureFixture[str]) -> None:
     world.to_pledge_phase()
     assert first_break() is None
     call_command("verify_audit")
     assert "intact" in capsys.readouterr().out
 
 
-def test_a_row_edited_in_the_database_is_caught_at_that_row(world):
+def test_a_row_edited_in_the_database_is_caught_at_that_row(world: World) -> None:
     world.to_pledge_phase()
     target = AuditEntry.objects.filter(action="movement.set").get()
     with connection.cursor() as cursor:
@@ -28,7 +29,7 @@ def test_a_row_edited_in_the_database_is_caught_at_that_row(world):
         call_command("verify_audit")
 
 
-def test_a_row_removed_in_the_middle_is_caught_at_the_next_one(world):
+def test_a_row_removed_in_the_middle_is_caught_at_the_next_one(world: World) -> None:
     world.to_pledge_phase()
     ids = list(AuditEntry.objects.order_by("id").values_list("id", flat=True))
     with connection.cursor() as cursor:
@@ -37,7 +38,7 @@ def test_a_row_removed_in_the_middle_is_caught_at_the_next_one(world):
     assert broken is not None and broken.entry_id == ids[4]
 
 
-def test_rows_removed_from_the_end_are_caught(world):
+def test_rows_removed_from_the_end_are_caught(world: World) -> None:
     world.to_pledge_phase()
     last = AuditEntry.objects.order_by("-id").first()
     assert last is not None

@@ -2,6 +2,7 @@
 hand (awards' tests use them too)."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,7 @@ from thidua.awards.catalogue import ensure_catalogue
 
 
 @pytest.fixture(autouse=True)
-def _catalogue(request):
+def _catalogue(request: pytest.FixtureRequest) -> None:
     # A transactional test elsewhere may have flushed the rows awards' migration 0002 wrote.
     uses_db = request.node.get_closest_marker("django_db") or (
         {"db", "transactional_db", "world"} & set(request.fixturenames)
@@ -23,11 +24,19 @@ def _catalogue(request):
 
 
 @pytest.fixture
-def award(db):
+def award(db: None) -> Any:
     return lambda code: AwardType.objects.get(code=code)
 
 
-def grant(world, code, year, *, person=None, organization=None, award=None):
+def grant(
+    world: Any,
+    code: Any,
+    year: Any,
+    *,
+    person: Any = None,
+    organization: Any = None,
+    award: Any = None,
+) -> Any:
     return actions.do_record_award(
         award_type=AwardType.objects.get(code=code),
         year=year,
@@ -40,7 +49,9 @@ def grant(world, code, year, *, person=None, organization=None, award=None):
     )
 
 
-def rate(world, year, rating, *, person=None, organization=None):
+def rate(
+    world: Any, year: Any, rating: Any, *, person: Any = None, organization: Any = None
+) -> Any:
     return actions.do_record_rating(
         year=year,
         rating=rating,

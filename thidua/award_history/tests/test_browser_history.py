@@ -1,7 +1,12 @@
 """In a real browser: the supervisor registers a person, is shown a possible duplicate,
 then enters a title from its decision; the same title twice is refused with the reason."""
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 from thidua.award_history import actions
 from thidua.award_history.models import AwardRecord
@@ -12,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def world_with_hoa():
+def world_with_hoa() -> Any:
     world = build_world()
     actions.do_register_person(
         full_name="Nguyễn Thị Hòa",
@@ -25,8 +30,8 @@ def world_with_hoa():
 
 
 def test_supervisor_registers_a_person_and_enters_a_title_by_hand(
-    world_with_hoa, live_server, login
-):
+    world_with_hoa: Any, live_server: LiveServer, login: Callable[..., Page]
+) -> None:
     page = login("vu-tdkt")
     page.goto(f"{live_server.url}/awards/")
     page.get_by_test_id("history-link").click()
@@ -43,7 +48,7 @@ def test_supervisor_registers_a_person_and_enters_a_title_by_hand(
     assert page.get_by_test_id("subject").inner_text() == "Nguyễn Thị Hoà"
     assert "Nguyễn Thị Hòa" in page.get_by_test_id("similar-people").inner_text()
 
-    def enter_title():
+    def enter_title() -> None:
         page.get_by_text("Danh hiệu, hình thức khen thưởng theo quyết định").click()
         form = page.get_by_test_id("award-form")
         form.get_by_label("Danh hiệu, hình thức khen thưởng").select_option(

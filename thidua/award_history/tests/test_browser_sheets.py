@@ -3,9 +3,14 @@ imports its members from a sheet (a member already one is refused by row and col
 supervisor's import pages list the accepted spellings and offer each sheet's template."""
 
 import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 from thidua.award_history import actions, sheets
 from thidua.orgs.models import Organization, PersonPosition
@@ -16,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTHS = [1366, 390]
 
 
-def sheet_file(tmp_path, rows):
+def sheet_file(tmp_path: Any, rows: Any) -> Any:
     book = Workbook()
     sheet = book.active
     sheet.append(list(sheets.MEMBER_COLUMNS))
@@ -29,13 +34,15 @@ def sheet_file(tmp_path, rows):
     return str(path)
 
 
-def fits(page, width):
+def fits(page: Any, width: Any) -> None:
     assert page.locator("h1").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_officer_adds_a_sub_unit_and_imports_its_members(live_server, login, tmp_path, width):
+def test_the_officer_adds_a_sub_unit_and_imports_its_members(
+    live_server: LiveServer, login: Callable[..., Page], tmp_path: Path, width: Any
+) -> None:
     world = build_world()
     lai_chau = world.orgs["lai_chau"]
     actions.do_register_person(
@@ -85,7 +92,9 @@ def test_the_officer_adds_a_sub_unit_and_imports_its_members(live_server, login,
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_supervisors_import_pages(live_server, login, width):
+def test_the_supervisors_import_pages(
+    live_server: LiveServer, login: Callable[..., Page], width: Any
+) -> None:
     build_world()
     page = login("vu-tdkt")
     page.set_viewport_size({"width": width, "height": 900})

@@ -8,12 +8,14 @@ from thidua.award_history import checks
 from thidua.testing.engines import only_on
 
 
-def test_this_database_passes():
+def test_this_database_passes() -> None:
     assert checks.sqlite_returns_rows(databases=["default"]) == []
 
 
 @only_on("sqlite")
-def test_a_sqlite_older_than_3_35_is_refused_with_what_to_do(monkeypatch):
+def test_a_sqlite_older_than_3_35_is_refused_with_what_to_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(checks, "SQLITE_RETURNING", (99, 0))
     (error,) = checks.sqlite_returns_rows(databases=["default"])
     assert error.id == "award_history.E001"
@@ -23,6 +25,6 @@ def test_a_sqlite_older_than_3_35_is_refused_with_what_to_do(monkeypatch):
 
 
 @only_on("postgresql")
-def test_postgresql_is_never_refused(monkeypatch):
+def test_postgresql_is_never_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(checks, "SQLITE_RETURNING", (99, 0))
     assert checks.sqlite_returns_rows(databases=["default"]) == []

@@ -2,22 +2,27 @@
 
 import datetime as dt
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from thidua.audit.models import AuditEntry
 from thidua.award_history import actions, reads
 from thidua.award_history.models import AwardRecord, Initiative, TaskRating
 from thidua.award_history.rules import Post, head_in_year, is_head, unit_in_year
 from thidua.errors import ActionRefused
-from thidua.orgs.models import Person, PersonPosition
+from thidua.orgs.models import Person, PersonPosition, User
+from thidua.testing.personas import World
 
 from .conftest import grant
 
 
 @pytest.fixture
-def hoa(world):
+def hoa(world: World) -> Any:
     """Nguyễn Thị Hòa of Lai Châu, registered by the supervisor."""
     return actions.do_register_person(
         full_name="Nguyễn Thị Hòa",
@@ -30,7 +35,7 @@ def hoa(world):
     )
 
 
-def record_form(award, **overrides):
+def record_form(award: Any, **overrides: Any) -> Any:
     data = {
         "award-award_type": award("cstdcs").pk,
         "award-year": "2015",
@@ -45,7 +50,7 @@ def record_form(award, **overrides):
 # --- the pure parts --------------------------------------------------------------------------
 
 
-def test_the_unit_in_a_year_is_the_post_begun_last_by_then():
+def test_the_unit_in_a_year_is_the_post_begun_last_by_then() -> None:
     posts = [
         Post("Phòng Tổng hợp", dt.date(2010, 1, 1), dt.date(2014, 6, 30)),
         Post("Văn phòng Sở", dt.date(2014, 7, 1)),
@@ -68,11 +73,11 @@ def test_the_unit_in_a_year_is_the_post_begun_last_by_then():
         ("", False),
     ],
 )
-def test_a_head_is_told_from_the_title_and_a_deputy_never_is(title, head):
+def test_a_head_is_told_from_the_title_and_a_deputy_never_is(title: str, head: bool) -> None:
     assert is_head(title) == head
 
 
-def test_the_head_of_a_unit_in_a_year_is_the_one_in_post_that_year():
+def test_the_head_of_a_unit_in_a_year_is_the_one_in_post_that_year() -> None:
     posts = [
         Post("Văn phòng", dt.date(2010, 1, 1), dt.date(2015, 12, 31), "Chánh Văn phòng", "An"),
         Post("Văn phòng", dt.date(2016, 1, 1), None, "Chánh Văn phòng", "Bình"),
@@ -85,7 +90,9 @@ def test_the_head_of_a_unit_in_a_year_is_the_one_in_post_that_year():
 # --- people ----------------------------------------------------------------------------------
 
 
-def test_a_person_is_registered_with_the_post_in_the_unit_and_an_audit_entry(world, hoa):
+def test_a_person_is_registered_with_the_post_in_the_unit_and_an_audit_entry(
+    world: World, hoa: Any
+) -> None:
     post = PersonPosition.objects.get(person=hoa)
     assert (post.organization, post.title, post.valid_from) == (
         world.orgs["lai_chau"],
@@ -95,7 +102,7 @@ def test_a_person_is_registered_with_the_post_in_the_unit_and_an_audit_entry(wor
     assert AuditEntry.objects.filter(action="person.create", object_id=str(hoa.pk)).exists()
 
 
-def test_an_implausible_year_of_birth_or_a_reversed_period_is_refused(world):
+def test_an_implausible_year_of_birth_or_a_reversed_period_is_refused(world: World) -> None:
     for birth, since, until in (
         (1850, None, None),
         (2015, None, None),
@@ -114,7 +121,7 @@ def test_an_implausible_year_of_birth_or_a_reversed_period_is_refused(world):
     assert not Person.objects.exists()
 
 
-def test_an_officer_registers_only_through_the_year_and_for_a_member_unit(world):
+def test_an_officer_registers_only_through_the_year_and_for_a_member_unit(world: World) -> None:
     with pytest.raises(PermissionDenied):
         actions.do_register_person(
             full_name="Trần Văn Nam",
@@ -125,7 +132,9 @@ def test_an_officer_registers_only_through_the_year_and_for_a_member_unit(world)
         )
 
 
-def test_the_supervisor_adds_a_later_post_and_the_same_post_twice_is_refused(world, hoa):
+def test_the_supervisor_adds_a_later_post_and_the_same_post_twice_is_refused(
+    world: World, hoa: Any
+) -> None:
     actions.do_add_position(
         hoa,
         unit=world.orgs["son_la"],
@@ -144,7 +153,9 @@ def test_the_supervisor_adds_a_later_post_and_the_same_post_twice_is_refused(wor
     assert hoa.positions.count() == 2
 
 
-def test_people_like_a_name_are_found_whatever_its_unicode_form_and_tone_placement(world, hoa):
+def test_people_like_a_name_are_found_whatever_its_unicode_form_and_tone_placement(
+    world: World, hoa: Any
+) -> None:
     decomposed = unicodedata.normalize("NFD", "nguyễn thị hoà")
     assert reads.people_like(decomposed) == [hoa]
     assert reads.people_like("Nguyễn Thị Hồ") == []
@@ -153,7 +164,9 @@ def test_people_like_a_name_are_found_whatever_its_unicode_form_and_tone_placeme
 # --- titles, ratings, initiatives ------------------------------------------------------------
 
 
-def test_a_title_entered_by_hand_takes_the_unit_of_the_year_and_is_normalised(world, hoa, award):
+def test_a_title_entered_by_hand_takes_the_unit_of_the_year_and_is_normalised(
+    world: World, hoa: Any, award: Any
+) -> None:
     rec = actions.do_record_award(
         award_type=award("cstdcs"),
         year=2015,
@@ -171,7 +184,9 @@ def test_a_title_entered_by_hand_takes_the_unit_of_the_year_and_is_normalised(wo
     )
 
 
-def test_the_same_title_twice_is_refused_with_a_clear_message(world, hoa, award):
+def test_the_same_title_twice_is_refused_with_a_clear_message(
+    world: World, hoa: Any, award: Any
+) -> None:
     grant(world, "cstdcs", 2015, person=hoa)
     with pytest.raises(ActionRefused) as refused:
         grant(world, "cstdcs", 2015, person=hoa)
@@ -191,8 +206,8 @@ def test_the_same_title_twice_is_refused_with_a_clear_message(world, hoa, award)
     ],
 )
 def test_a_title_that_cannot_be_is_refused_and_nothing_stored(
-    world, hoa, award, code, year, decided, who
-):
+    world: World, hoa: Any, award: Any, code: str, year: int, decided: Any, who: str
+) -> None:
     with pytest.raises(ActionRefused):
         actions.do_record_award(
             award_type=award(code),
@@ -206,7 +221,7 @@ def test_a_title_that_cannot_be_is_refused_and_nothing_stored(
     assert not AwardRecord.objects.exists()
 
 
-def test_a_merged_person_takes_no_more_history(world, hoa, award):
+def test_a_merged_person_takes_no_more_history(world: World, hoa: Any, award: Any) -> None:
     twin = actions.do_register_person(
         full_name="Nguyễn Thị Hoà",
         birth_year=1980,
@@ -220,8 +235,10 @@ def test_a_merged_person_takes_no_more_history(world, hoa, award):
         grant(world, "ldtt", 2015, person=twin)
 
 
-def test_the_same_rating_twice_is_refused_and_a_different_one_replaces_only_when_asked(world, hoa):
-    def rate(rating, replace=False):
+def test_the_same_rating_twice_is_refused_and_a_different_one_replaces_only_when_asked(
+    world: World, hoa: Any
+) -> None:
+    def rate(rating: Any, replace: Any = False) -> Any:
         return actions.do_record_rating(
             year=2015, rating=rating, person=hoa, replace=replace, acting_user=world.supervisor
         )
@@ -238,7 +255,7 @@ def test_the_same_rating_twice_is_refused_and_a_different_one_replaces_only_when
     assert TaskRating.objects.get().rating == "htxsnv"
 
 
-def test_the_same_initiative_in_another_spelling_is_refused(world, hoa):
+def test_the_same_initiative_in_another_spelling_is_refused(world: World, hoa: Any) -> None:
     actions.do_record_initiative(
         hoa,
         title="Phần mềm theo dõi vốn đầu tư công",
@@ -258,7 +275,7 @@ def test_the_same_initiative_in_another_spelling_is_refused(world, hoa):
     assert Initiative.objects.count() == 1
 
 
-def test_only_the_supervisor_keeps_the_history(world, hoa, award):
+def test_only_the_supervisor_keeps_the_history(world: World, hoa: Any, award: Any) -> None:
     with pytest.raises(PermissionDenied):
         actions.do_record_initiative(
             hoa, title="x", level="grassroots", year=2016, acting_user=world.lai_chau_officer
@@ -269,8 +286,11 @@ def test_only_the_supervisor_keeps_the_history(world, hoa, award):
 
 
 def test_the_supervisor_lists_and_searches_people_and_an_officer_gets_403(
-    as_user, world, hoa, django_assert_max_num_queries
-):
+    as_user: Callable[[User], Client],
+    world: World,
+    hoa: Any,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     assert as_user(world.lai_chau_officer).get("/awards/people/").status_code == 403
     client = as_user(world.supervisor)
     body = client.get("/awards/people/?q=hoà").content.decode()
@@ -303,7 +323,9 @@ def test_the_supervisor_lists_and_searches_people_and_an_officer_gets_403(
         client.get("/awards/people/")
 
 
-def test_the_supervisor_registers_a_person_in_the_page(as_user, world):
+def test_the_supervisor_registers_a_person_in_the_page(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     data = {
         "full_name": "  Trần   Văn Nam ",
         "birth_year": "1985",
@@ -321,8 +343,8 @@ def test_the_supervisor_registers_a_person_in_the_page(as_user, world):
 
 
 def test_a_possible_duplicate_is_shown_before_registering_and_kept_apart_when_confirmed(
-    as_user, world, hoa
-):
+    as_user: Callable[[User], Client], world: World, hoa: Any
+) -> None:
     data = {
         "full_name": unicodedata.normalize("NFD", "Nguyễn Thị Hoà"),
         "birth_year": "1980",
@@ -345,8 +367,8 @@ def test_a_possible_duplicate_is_shown_before_registering_and_kept_apart_when_co
 
 
 def test_an_officer_registers_a_person_of_the_unit_and_another_member_unit_cannot_be_chosen(
-    as_user, world
-):
+    as_user: Callable[[User], Client], world: World
+) -> None:
     url = world.url.replace("/c/", "/awards/c/") + "people/new/"
     data = {"full_name": "Lò Văn Hùng", "birth_year": "1990", "gender": "male"}
     client = as_user(world.lai_chau_officer)
@@ -361,8 +383,8 @@ def test_an_officer_registers_a_person_of_the_unit_and_another_member_unit_canno
 
 
 def test_the_supervisor_enters_a_title_a_rating_and_an_initiative_in_the_page(
-    as_user, world, hoa, award
-):
+    as_user: Callable[[User], Client], world: World, hoa: Any, award: Any
+) -> None:
     page = f"/awards/people/{hoa.pk}/"
     client = as_user(world.supervisor)
     assert client.post(page + "award/", record_form(award)).status_code == 302
@@ -384,7 +406,9 @@ def test_the_supervisor_enters_a_title_a_rating_and_an_initiative_in_the_page(
     assert hoa.award_records.get().unit_name == "Sở Kế hoạch và Đầu tư tỉnh Lai Châu"
 
 
-def test_the_same_title_twice_in_the_page_answers_409_with_the_reason(as_user, world, hoa, award):
+def test_the_same_title_twice_in_the_page_answers_409_with_the_reason(
+    as_user: Callable[[User], Client], world: World, hoa: Any, award: Any
+) -> None:
     page = f"/awards/people/{hoa.pk}/"
     client = as_user(world.supervisor)
     client.post(page + "award/", record_form(award))
@@ -394,7 +418,9 @@ def test_the_same_title_twice_in_the_page_answers_409_with_the_reason(as_user, w
     assert AwardRecord.objects.count() == 1
 
 
-def test_an_incomplete_form_answers_400_and_an_unknown_kind_404(as_user, world, hoa, award):
+def test_an_incomplete_form_answers_400_and_an_unknown_kind_404(
+    as_user: Callable[[User], Client], world: World, hoa: Any, award: Any
+) -> None:
     page = f"/awards/people/{hoa.pk}/"
     client = as_user(world.supervisor)
     assert client.post(page + "award/", record_form(award, **{"award-year": ""})).status_code == 400
@@ -402,7 +428,9 @@ def test_an_incomplete_form_answers_400_and_an_unknown_kind_404(as_user, world, 
     assert as_user(world.cao_bang_officer).get(page).status_code == 403
 
 
-def test_a_units_title_and_rating_are_entered_in_its_page(as_user, world, award):
+def test_a_units_title_and_rating_are_entered_in_its_page(
+    as_user: Callable[[User], Client], world: World, award: Any
+) -> None:
     office = world.orgs["lai_chau"]
     page = f"/awards/units/{office.pk}/"
     client = as_user(world.supervisor)

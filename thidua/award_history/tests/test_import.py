@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
+from pytest_django import DjangoAssertNumQueries
 
 from thidua.audit.models import AuditEntry
 from thidua.award_history import actions, import_store
@@ -23,9 +25,10 @@ from thidua.award_history.models import AwardRecord, AwardType, HistoryImport
 from thidua.lib.text import fold, normalize
 from thidua.orgs.models import Organization, Person, PersonPosition
 from thidua.testing.engines import only_on
+from thidua.testing.personas import World
 
 
-def workbook(rows, header=COLUMNS):
+def workbook(rows: Any, header: Any = COLUMNS) -> Any:
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append(list(header))
@@ -43,7 +46,13 @@ AWARD = "E (Danh hiệu, hình thức khen thưởng)"
 Line = list[Any]
 
 
-def row(name="Nguyễn Văn An", born=1980, award="Lao động tiên tiến", year=2015, **kw):
+def row(
+    name: Any = "Nguyễn Văn An",
+    born: Any = 1980,
+    award: Any = "Lao động tiên tiến",
+    year: Any = 2015,
+    **kw: Any,
+) -> Any:
     return [
         name,
         born,
@@ -57,7 +66,7 @@ def row(name="Nguyễn Văn An", born=1980, award="Lao động tiên tiến", ye
     ]
 
 
-def refused(world, rows, **kw):
+def refused(world: Any, rows: Any, **kw: Any) -> Any:
     with pytest.raises(ImportRefused) as error:
         actions.do_import_history(
             workbook(rows, **kw), file_name="lich-su.xlsx", acting_user=world.supervisor
@@ -67,7 +76,7 @@ def refused(world, rows, **kw):
     return error.value.messages
 
 
-def test_a_good_file_lands_with_its_people_and_an_audit_entry(world):
+def test_a_good_file_lands_with_its_people_and_an_audit_entry(world: World) -> None:
     rows = [row(year=y) for y in (2013, 2014, 2015)] + [
         row(name="", born="", gender="", award="Tập thể lao động tiên tiến", year=2015),
         row(name="Nguyễn Thị Hoà", born=1990, gender="Nữ", award="cstdcs", year=2015),
@@ -81,7 +90,7 @@ def test_a_good_file_lands_with_its_people_and_an_audit_entry(world):
     assert AuditEntry.objects.filter(action="award_history.import").count() == 1
 
 
-def test_a_wrong_header_is_refused_naming_the_column(world):
+def test_a_wrong_header_is_refused_naming_the_column(world: World) -> None:
     header = list(COLUMNS)
     header[4] = "Hình thức"
     messages = refused(world, [row()], header=header)
@@ -90,7 +99,7 @@ def test_a_wrong_header_is_refused_naming_the_column(world):
     ]
 
 
-def test_bad_rows_are_refused_whole_with_every_problem_by_row_and_column(world):
+def test_bad_rows_are_refused_whole_with_every_problem_by_row_and_column(world: World) -> None:
     future = timezone.localdate() + dt.timedelta(days=30)
     messages = refused(
         world,
@@ -109,7 +118,7 @@ def test_bad_rows_are_refused_whole_with_every_problem_by_row_and_column(world):
     ]
 
 
-def test_a_record_already_in_the_history_is_a_duplicate(world):
+def test_a_record_already_in_the_history_is_a_duplicate(world: World) -> None:
     actions.do_import_history(workbook([row()]), file_name="a.xlsx", acting_user=world.supervisor)
     with pytest.raises(ImportRefused) as error:
         actions.do_import_history(
@@ -130,7 +139,7 @@ def test_a_record_already_in_the_history_is_a_duplicate(world):
             assert cursor.fetchone()[0] != -import_store.WRITE_CACHE_KIB
 
 
-def test_a_name_and_year_of_birth_shared_on_record_is_refused_until_merged(world):
+def test_a_name_and_year_of_birth_shared_on_record_is_refused_until_merged(world: World) -> None:
     for _twice in range(2):
         Person.objects.create(
             full_name="Nguyễn Văn An", name_key=fold("Nguyễn Văn An"), birth_year=1980
@@ -149,19 +158,19 @@ def test_a_name_and_year_of_birth_shared_on_record_is_refused_until_merged(world
     assert Person.objects.count() == 3
 
 
-def test_a_file_that_is_not_a_workbook_is_refused(world):
+def test_a_file_that_is_not_a_workbook_is_refused(world: World) -> None:
     with pytest.raises(ImportRefused):
         actions.do_import_history(b"not excel", file_name="x.xlsx", acting_user=world.supervisor)
 
 
-def test_only_the_supervisor_imports(world):
+def test_only_the_supervisor_imports(world: World) -> None:
     with pytest.raises(PermissionDenied):
         actions.do_import_history(
             workbook([row()]), file_name="a.xlsx", acting_user=world.lai_chau_officer
         )
 
 
-def test_ten_thousand_rows_land(world):
+def test_ten_thousand_rows_land(world: World) -> None:
     rows = [
         row(name=f"Cán bộ số {i // 5}", born=1960 + i // 5 % 40, year=2011 + i % 5)
         for i in range(10_000)
@@ -173,7 +182,9 @@ def test_ten_thousand_rows_land(world):
     assert Person.objects.count() == 2_000
 
 
-def test_the_import_page_shows_the_problems_and_stores_nothing(client, world):
+def test_the_import_page_shows_the_problems_and_stores_nothing(
+    client: Client, world: World
+) -> None:
     client.force_login(world.supervisor)
     upload = io.BytesIO(workbook([row(award="Không có")]))
     upload.name = "sai.xlsx"
@@ -183,7 +194,7 @@ def test_the_import_page_shows_the_problems_and_stores_nothing(client, world):
     assert not AwardRecord.objects.exists()
 
 
-def test_every_problem_of_a_row_is_named_in_the_order_of_its_columns(world):
+def test_every_problem_of_a_row_is_named_in_the_order_of_its_columns(world: World) -> None:
     messages = refused(
         world,
         [
@@ -211,7 +222,7 @@ def test_every_problem_of_a_row_is_named_in_the_order_of_its_columns(world):
     ]
 
 
-def test_cells_equal_in_python_but_not_in_a_sheet_are_checked_apart(world):
+def test_cells_equal_in_python_but_not_in_a_sheet_are_checked_apart(world: World) -> None:
     # 2015 and True are equal in Python; a year written TRUE is no year.
     messages = refused(world, [row(year=2015), row(name="Lê Văn Bình", year=True, date="")])
     assert messages == [
@@ -256,14 +267,14 @@ def generated_history(rng: random.Random, units: list[str], count: int) -> list[
     return lines
 
 
-def as_date(cell):
+def as_date(cell: Any) -> Any:
     if isinstance(cell, dt.date):
         return cell
     day, month, year = map(int, cell.split("/"))
     return dt.date(year, month, day)
 
 
-def test_a_generated_workbook_writes_exactly_the_rows_it_holds(world):
+def test_a_generated_workbook_writes_exactly_the_rows_it_holds(world: World) -> None:
     units = [world.orgs[k].name for k in ("son_la", "cao_bang", "lai_chau")]
     lines = generated_history(random.Random(2016), units, 600)
     # Some people are on record already, with an award of another year.
@@ -336,14 +347,14 @@ def test_a_generated_workbook_writes_exactly_the_rows_it_holds(world):
         max_size=30,
     )
 )
-def test_names_fold_word_by_word_as_a_whole(name):
+def test_names_fold_word_by_word_as_a_whole(name: Any) -> None:
     assert name_folder()(normalize(name)) == fold(name)
 
 
 def test_an_import_takes_as_many_queries_for_a_thousand_rows_as_for_ten(
-    world, django_assert_max_num_queries
-):
-    def lines(count, start):
+    world: World, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    def lines(count: Any, start: Any) -> Any:
         return [
             row(name=f"Cán bộ số {start + i // 5}", born=1970, year=2011 + i % 5)
             for i in range(count)
@@ -361,9 +372,9 @@ def test_an_import_takes_as_many_queries_for_a_thousand_rows_as_for_ten(
 
 @only_on("sqlite")
 def test_an_import_writes_with_a_wide_page_cache_and_gives_the_connection_back_as_it_was(
-    world, monkeypatch
-):
-    def cache_size():
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def cache_size() -> Any:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size")
             return cursor.fetchone()[0]

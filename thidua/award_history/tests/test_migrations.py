@@ -122,7 +122,7 @@ def some_history(world: World) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_database_migrated_before_the_move_keeps_every_row_after_it():
+def test_a_database_migrated_before_the_move_keeps_every_row_after_it() -> None:
     world = to_proposals(build_world())
     some_history(world)
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()

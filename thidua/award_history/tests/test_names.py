@@ -2,27 +2,30 @@
 its common spellings, and says which name was probably meant."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
+from django.test import Client
 
 from thidua.award_history import actions
 from thidua.award_history.importing import ALL_COLUMNS, ImportRefused
 from thidua.award_history.models import AwardRecord, AwardType, NomineeKind
 from thidua.award_history.names import award_aliases, name_key
 from thidua.orgs.models import Organization, Person, PersonPosition
+from thidua.testing.personas import World
 
 from .test_import import AWARD, row, workbook
 
 UNIT_COLUMN = "D (Đơn vị)"
 
 
-def imported(world, rows, **kw):
+def imported(world: Any, rows: Any, **kw: Any) -> Any:
     return actions.do_import_history(
         workbook(rows, **kw), file_name="a.xlsx", acting_user=world.supervisor
     )
 
 
-def refused(world, rows, **kw):
+def refused(world: Any, rows: Any, **kw: Any) -> Any:
     with pytest.raises(ImportRefused) as error:
         imported(world, rows, **kw)
     assert not AwardRecord.objects.exists()
@@ -30,7 +33,9 @@ def refused(world, rows, **kw):
     return error.value.messages
 
 
-def test_the_short_name_the_app_shows_is_accepted_and_the_record_keeps_the_full_name(world):
+def test_the_short_name_the_app_shows_is_accepted_and_the_record_keeps_the_full_name(
+    world: World,
+) -> None:
     imported(world, [row(unit="Sở KH&ĐT Lai Châu"), row(unit="sở kh&đt lai châu", year=2014)])
     lai_chau = world.orgs["lai_chau"]
     assert set(AwardRecord.objects.values_list("unit_name", flat=True)) == {lai_chau.name}
@@ -51,13 +56,15 @@ def test_the_short_name_the_app_shows_is_accepted_and_the_record_keeps_the_full_
         ("Cờ thi đua của Bộ", "co_bo", False),
     ],
 )
-def test_common_spellings_of_an_award_are_accepted(world, typed, code, individual):
+def test_common_spellings_of_an_award_are_accepted(
+    world: World, typed: str, code: str, individual: bool
+) -> None:
     line = row(award=typed) if individual else row(name="", born="", gender="", award=typed)
     imported(world, [line])
     assert AwardRecord.objects.get().award_type.code == code
 
 
-def test_an_unknown_unit_is_refused_with_the_closest_name(world):
+def test_an_unknown_unit_is_refused_with_the_closest_name(world: World) -> None:
     messages = refused(world, [row(unit="Sở Kế hoạch và Đầu tư tỉnh Lai Chau")])
     assert messages == [
         f"Dòng 2, cột {UNIT_COLUMN}: không tìm thấy đơn vị “Sở Kế hoạch và Đầu tư tỉnh Lai Chau”."
@@ -65,7 +72,7 @@ def test_an_unknown_unit_is_refused_with_the_closest_name(world):
     ]
 
 
-def test_an_unknown_award_is_refused_with_the_closest_spelling(world):
+def test_an_unknown_award_is_refused_with_the_closest_spelling(world: World) -> None:
     messages = refused(world, [row(award="Chien si thi dua co so")])
     assert messages == [
         f"Dòng 2, cột {AWARD}: không có danh hiệu, hình thức khen thưởng"
@@ -74,7 +81,7 @@ def test_an_unknown_award_is_refused_with_the_closest_spelling(world):
 
 
 @pytest.fixture
-def tuyen_quang(world):
+def tuyen_quang(world: World) -> Any:
     """The Department of Finance of Tuyên Quang before the 2025 merger, and the one after."""
     before = Organization.objects.create(
         name="Sở Tài chính tỉnh Tuyên Quang",
@@ -89,7 +96,7 @@ def tuyen_quang(world):
     return before, after
 
 
-def test_namesakes_are_told_apart_by_the_records_date(world, tuyen_quang):
+def test_namesakes_are_told_apart_by_the_records_date(world: World, tuyen_quang: Any) -> None:
     before, after = tuyen_quang
     unit = "Sở Tài chính tỉnh Tuyên Quang"
     imported(
@@ -113,7 +120,7 @@ def test_namesakes_are_told_apart_by_the_records_date(world, tuyen_quang):
     }
 
 
-def test_a_name_two_units_answer_to_on_the_day_is_refused_naming_both(world):
+def test_a_name_two_units_answer_to_on_the_day_is_refused_naming_both(world: World) -> None:
     Organization.objects.create(name="Sở Tài chính tỉnh Lai Châu", short_name="Sở KH&ĐT Lai Châu")
     messages = refused(world, [row(unit="Sở KH&ĐT Lai Châu")])
     assert messages == [
@@ -123,7 +130,9 @@ def test_a_name_two_units_answer_to_on_the_day_is_refused_naming_both(world):
     ]
 
 
-def test_namesakes_are_named_with_their_period_when_the_date_cannot_choose(world, tuyen_quang):
+def test_namesakes_are_named_with_their_period_when_the_date_cannot_choose(
+    world: World, tuyen_quang: Any
+) -> None:
     # A decision of 2025 for 2024: on 01/03/2025 only the new one exists; a date both
     # existed on does not occur, so two namesakes with open periods are made for the test.
     before, _after = tuyen_quang
@@ -139,7 +148,7 @@ def test_namesakes_are_named_with_their_period_when_the_date_cannot_choose(world
     ]
 
 
-def test_every_spelling_names_an_award_of_the_catalogue_and_no_two_of_one_kind(db):
+def test_every_spelling_names_an_award_of_the_catalogue_and_no_two_of_one_kind(db: None) -> None:
     awards = {a.code: a for a in AwardType.objects.all()}
     seen: dict[tuple[str, bool], str] = {}
     for code, spellings in award_aliases().items():
@@ -153,7 +162,7 @@ def test_every_spelling_names_an_award_of_the_catalogue_and_no_two_of_one_kind(d
                 assert other == code, (spelling, other, code)
 
 
-def test_newcomers_get_their_position_with_its_dates(world):
+def test_newcomers_get_their_position_with_its_dates(world: World) -> None:
     lines = [
         [*row(), "Chuyên viên", "01/03/2010", dt.date(2016, 6, 30)],
         [*row(name="Trần Thị Bình", born=1985), "", "", ""],
@@ -169,7 +178,7 @@ def test_newcomers_get_their_position_with_its_dates(world):
     }
 
 
-def test_a_position_that_ends_before_it_starts_is_refused(world):
+def test_a_position_that_ends_before_it_starts_is_refused(world: World) -> None:
     lines = [[*row(), "Chuyên viên", "01/03/2016", "31/12/2015"]]
     messages = refused(world, lines, header=ALL_COLUMNS)
     assert messages == [
@@ -177,13 +186,15 @@ def test_a_position_that_ends_before_it_starts_is_refused(world):
     ]
 
 
-def test_the_position_columns_need_their_header(world):
+def test_the_position_columns_need_their_header(world: World) -> None:
     lines = [[*row(), "Chuyên viên"]]
     messages = refused(world, lines, header=[*ALL_COLUMNS[:9], "Chức danh"])
     assert messages[0] == ("Dòng 1, cột J: tiêu đề phải là “Chức vụ”, không phải “Chức danh”.")
 
 
-def test_the_history_pages_tell_namesakes_apart_by_their_period(client, world, tuyen_quang):
+def test_the_history_pages_tell_namesakes_apart_by_their_period(
+    client: Client, world: World, tuyen_quang: Any
+) -> None:
     before, _after = tuyen_quang
     client.force_login(world.supervisor)
     found = client.get("/awards/people/", {"q": "Tài chính tỉnh Tuyên Quang"}).content.decode()

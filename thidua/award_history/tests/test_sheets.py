@@ -3,9 +3,11 @@ problem by row and column, a template to start from."""
 
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from openpyxl import load_workbook
 
 from thidua.audit.models import AuditEntry
@@ -13,12 +15,13 @@ from thidua.award_history import actions, sheets
 from thidua.award_history.importing import ImportRefused
 from thidua.award_history.models import AwardRecord, AwardType, Initiative, TaskRating
 from thidua.orgs.models import Organization, Person, PersonPosition
+from thidua.testing.personas import World
 
 from .conftest import grant
 from .test_import import workbook
 
 
-def register(world, name="Nguyễn Văn An", born=1980, unit=None):
+def register(world: Any, name: Any = "Nguyễn Văn An", born: Any = 1980, unit: Any = None) -> Any:
     return actions.do_register_person(
         full_name=name,
         birth_year=born,
@@ -28,7 +31,7 @@ def register(world, name="Nguyễn Văn An", born=1980, unit=None):
     )
 
 
-def refused_with(call):
+def refused_with(call: Any) -> Any:
     with pytest.raises(ImportRefused) as error:
         call()
     return error.value.messages
@@ -37,7 +40,7 @@ def refused_with(call):
 # --- ratings ----------------------------------------------------------------------------------
 
 
-def ratings(world, rows):
+def ratings(world: Any, rows: Any) -> Any:
     return actions.do_import_ratings(
         workbook(rows, header=sheets.RATING_COLUMNS),
         file_name="xep-loai.xlsx",
@@ -45,7 +48,7 @@ def ratings(world, rows):
     )
 
 
-def test_ratings_of_people_and_units_land_together(world):
+def test_ratings_of_people_and_units_land_together(world: World) -> None:
     an = register(world)
     batch = ratings(
         world,
@@ -64,7 +67,7 @@ def test_ratings_of_people_and_units_land_together(world):
     assert AuditEntry.objects.filter(action="task_rating.import").count() == 1
 
 
-def test_a_bad_rating_sheet_stores_nothing_and_names_every_problem(world):
+def test_a_bad_rating_sheet_stores_nothing_and_names_every_problem(world: World) -> None:
     an = register(world)
     TaskRating.objects.create(person=an, year=2013, rating="htnv")
     messages = refused_with(
@@ -92,7 +95,7 @@ def test_a_bad_rating_sheet_stores_nothing_and_names_every_problem(world):
     assert TaskRating.objects.count() == 1
 
 
-def test_only_the_supervisor_imports_ratings(world):
+def test_only_the_supervisor_imports_ratings(world: World) -> None:
     with pytest.raises(PermissionDenied):
         actions.do_import_ratings(
             workbook([], header=sheets.RATING_COLUMNS),
@@ -104,7 +107,7 @@ def test_only_the_supervisor_imports_ratings(world):
 # --- initiatives ------------------------------------------------------------------------------
 
 
-def initiatives(world, rows):
+def initiatives(world: Any, rows: Any) -> Any:
     return actions.do_import_initiatives(
         workbook(rows, header=sheets.INITIATIVE_COLUMNS),
         file_name="sang-kien.xlsx",
@@ -112,7 +115,7 @@ def initiatives(world, rows):
     )
 
 
-def test_initiatives_land_marked_with_the_title_they_counted_for(world):
+def test_initiatives_land_marked_with_the_title_they_counted_for(world: World) -> None:
     an = register(world)
     record = grant(world, "cstdcs", 2015, person=an)
     initiatives(
@@ -127,7 +130,9 @@ def test_initiatives_land_marked_with_the_title_they_counted_for(world):
     assert Initiative.objects.get(title="Phần mềm tổng hợp").level == "ministry_province"
 
 
-def test_an_initiative_for_a_title_not_on_record_or_already_recorded_is_refused(world):
+def test_an_initiative_for_a_title_not_on_record_or_already_recorded_is_refused(
+    world: World,
+) -> None:
     an = register(world)
     Initiative.objects.create(person=an, title="Số hoá hồ sơ", level="grassroots", year=2015)
     messages = refused_with(
@@ -150,7 +155,7 @@ def test_an_initiative_for_a_title_not_on_record_or_already_recorded_is_refused(
     assert Initiative.objects.count() == 1
 
 
-def test_an_initiative_is_marked_used_once(world):
+def test_an_initiative_is_marked_used_once(world: World) -> None:
     an = register(world)
     first, second = grant(world, "cstdcs", 2015, person=an), grant(world, "ldtt", 2016, person=an)
     initiative = Initiative.objects.create(person=an, title="A", level="grassroots", year=2015)
@@ -167,13 +172,13 @@ def test_an_initiative_is_marked_used_once(world):
 
 
 @pytest.fixture
-def office(world):
+def office(world: World) -> Any:
     return Organization.objects.create(
         name="Văn phòng Sở", parent=world.orgs["lai_chau"], province="Lai Châu"
     )
 
 
-def members(world, unit, rows, user=None):
+def members(world: Any, unit: Any, rows: Any, user: Any = None) -> Any:
     return actions.do_import_members(
         workbook(rows, header=sheets.MEMBER_COLUMNS),
         unit=unit,
@@ -182,7 +187,7 @@ def members(world, unit, rows, user=None):
     )
 
 
-def test_the_units_officer_imports_its_collectives_members(world, office):
+def test_the_units_officer_imports_its_collectives_members(world: World, office: Any) -> None:
     an = register(world)
     held = members(
         world,
@@ -200,7 +205,7 @@ def test_the_units_officer_imports_its_collectives_members(world, office):
     assert AuditEntry.objects.filter(action="unit.members_import").count() == 1
 
 
-def test_someone_already_a_member_refuses_the_file(world, office):
+def test_someone_already_a_member_refuses_the_file(world: World, office: Any) -> None:
     an = register(world, unit=office)
     messages = refused_with(
         lambda: members(
@@ -221,7 +226,7 @@ def test_someone_already_a_member_refuses_the_file(world, office):
     assert PersonPosition.objects.filter(person=an).count() == 1
 
 
-def test_another_units_officer_may_not_import_members(world, office):
+def test_another_units_officer_may_not_import_members(world: World, office: Any) -> None:
     with pytest.raises(PermissionDenied):
         members(world, office, [["Lò Thị Hoa", 1990, "Nữ", "", "", ""]], world.cao_bang_officer)
     assert not Person.objects.exists()
@@ -238,7 +243,9 @@ def test_another_units_officer_may_not_import_members(world, office):
         ("/awards/history/import/initiatives/mau.xlsx", sheets.INITIATIVE_COLUMNS),
     ],
 )
-def test_each_template_reads_back_with_its_header(client, world, url, columns):
+def test_each_template_reads_back_with_its_header(
+    client: Client, world: World, url: str, columns: Any
+) -> None:
     client.force_login(world.supervisor)
     response = client.get(url)
     assert response.status_code == 200
@@ -248,14 +255,16 @@ def test_each_template_reads_back_with_its_header(client, world, url, columns):
     assert client.get(url).status_code == 403
 
 
-def test_the_template_filled_in_imports(world):
+def test_the_template_filled_in_imports(world: World) -> None:
     _columns, example = sheets.EXAMPLES["ratings"]
     register(world)
     ratings(world, [list(example)])
     assert TaskRating.objects.get().rating == "htxsnv"
 
 
-def test_the_members_page_imports_and_says_how_many(client, world, office):
+def test_the_members_page_imports_and_says_how_many(
+    client: Client, world: World, office: Any
+) -> None:
     client.force_login(world.lai_chau_officer)
     page = f"/awards/units/{office.pk}/members/import/"
     assert client.get(page).status_code == 200
@@ -269,7 +278,7 @@ def test_the_members_page_imports_and_says_how_many(client, world, office):
     assert client.get(f"/awards/units/{office.pk}/members/mau.xlsx").status_code == 403
 
 
-def test_the_import_page_lists_the_accepted_spellings(client, world):
+def test_the_import_page_lists_the_accepted_spellings(client: Client, world: World) -> None:
     client.force_login(world.supervisor)
     text = client.get("/awards/history/import/").content.decode()
     assert "CSTĐ cơ sở" in text and "Chiến sỹ thi đua cơ sở" in text
@@ -277,7 +286,9 @@ def test_the_import_page_lists_the_accepted_spellings(client, world):
     assert not AwardRecord.objects.exists()
 
 
-def test_the_persons_page_marks_an_initiative_counted_and_refuses_it_twice(client, world):
+def test_the_persons_page_marks_an_initiative_counted_and_refuses_it_twice(
+    client: Client, world: World
+) -> None:
     an = register(world)
     first, second = grant(world, "cstdcs", 2015, person=an), grant(world, "ldtt", 2016, person=an)
     initiative = Initiative.objects.create(person=an, title="A", level="grassroots", year=2015)

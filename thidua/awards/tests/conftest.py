@@ -1,6 +1,8 @@
 """The awards area's own personas: a cluster year in its proposals phase, with people; with
 award history's helpers (the catalogue, titles and ratings entered by hand)."""
 
+from typing import Any
+
 import pytest
 
 from thidua.award_history import actions as history
@@ -11,9 +13,10 @@ from thidua.award_history.tests.conftest import rate as rate
 from thidua.cycle.actions import do_move_phase
 from thidua.cycle.models import EmulationYear, Phase
 from thidua.orgs.actions import do_create_organization
+from thidua.testing.personas import World
 
 
-def to_proposals(world):
+def to_proposals(world: Any) -> Any:
     """Put the personas' year in the proposals phase.
 
     The phases in between belong to other areas (scores, the conference, the polls) whose
@@ -29,12 +32,12 @@ def to_proposals(world):
 
 
 @pytest.fixture
-def proposals(world):
+def proposals(world: World) -> Any:
     return to_proposals(world)
 
 
 @pytest.fixture
-def lai_chau_person(proposals):
+def lai_chau_person(proposals: Any) -> Any:
     return history.do_register_person(
         full_name="Nguyễn Thị Hòa",
         birth_year=1980,
@@ -47,7 +50,7 @@ def lai_chau_person(proposals):
 
 
 @pytest.fixture
-def office(proposals):
+def office(proposals: Any) -> Any:
     """A collective of Lai Châu's department: its office."""
     return do_create_organization(
         name="Văn phòng Sở Kế hoạch và Đầu tư tỉnh Lai Châu",

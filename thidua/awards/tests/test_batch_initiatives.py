@@ -1,6 +1,7 @@
 """One initiative counts for one nomination only, even within one batch."""
 
 import datetime as dt
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -43,15 +44,17 @@ RULES = {
 }
 
 
-def nominee(key, award="needs_one", *, initiatives, year=2016, held=()):
+def nominee(
+    key: Any, award: Any = "needs_one", *, initiatives: Any, year: Any = 2016, held: Any = ()
+) -> Any:
     return Nominee(key=key, award=award, year=year, initiatives=initiatives, held=held)
 
 
-def grassroots(id, year=2016, used=False):
+def grassroots(id: Any, year: Any = 2016, used: Any = False) -> Any:
     return InitiativeFact(id, year, Level.GRASSROOTS, used)
 
 
-def test_the_earlier_nomination_takes_the_one_initiative_and_the_later_finds_it_used():
+def test_the_earlier_nomination_takes_the_one_initiative_and_the_later_finds_it_used() -> None:
     shared = (grassroots(5),)
     judged = judge_batch([nominee(9, initiatives=shared), nominee(3, initiatives=shared)], RULES)
     assert judged[3].verdict == Verdict.ELIGIBLE
@@ -61,7 +64,7 @@ def test_the_earlier_nomination_takes_the_one_initiative_and_the_later_finds_it_
     assert (missing.params["count"], missing.params["used"]) == (0, 1)
 
 
-def test_two_initiatives_serve_two_nominations_one_each():
+def test_two_initiatives_serve_two_nominations_one_each() -> None:
     shared = (grassroots(5, 2015), grassroots(6, 2016))
     judged = judge_batch([nominee(1, initiatives=shared), nominee(2, initiatives=shared)], RULES)
     assert judged[1].initiatives == frozenset({5})
@@ -69,7 +72,7 @@ def test_two_initiatives_serve_two_nominations_one_each():
     assert {j.verdict for j in judged.values()} == {Verdict.ELIGIBLE}
 
 
-def test_a_nomination_that_cannot_be_granted_leaves_the_initiative_to_the_next():
+def test_a_nomination_that_cannot_be_granted_leaves_the_initiative_to_the_next() -> None:
     shared = (grassroots(5),)
     judged = judge_batch(
         [
@@ -83,7 +86,7 @@ def test_a_nomination_that_cannot_be_granted_leaves_the_initiative_to_the_next()
     assert judged[2].initiatives == frozenset({5})
 
 
-def test_an_earlier_year_is_served_before_a_later_one_whatever_the_keys():
+def test_an_earlier_year_is_served_before_a_later_one_whatever_the_keys() -> None:
     shared = (grassroots(5, 2015),)
     judged = judge_batch(
         [nominee(1, initiatives=shared, year=2016), nominee(2, initiatives=shared, year=2015)],
@@ -104,7 +107,7 @@ batches = st.lists(
 )
 
 
-def _nominees(batch, used):
+def _nominees(batch: Any, used: Any) -> Any:
     return [
         nominee(
             key,
@@ -117,7 +120,7 @@ def _nominees(batch, used):
 
 
 @given(batch=batches, used=st.sets(st.integers(1, 6), max_size=3))
-def test_no_initiative_is_counted_for_two_nominations_of_a_batch(batch, used):
+def test_no_initiative_is_counted_for_two_nominations_of_a_batch(batch: Any, used: Any) -> None:
     judged = judge_batch(_nominees(batch, used), RULES)
     counted = [
         i for j in judged.values() if j.verdict != Verdict.NOT_ELIGIBLE for i in j.initiatives
@@ -127,15 +130,17 @@ def test_no_initiative_is_counted_for_two_nominations_of_a_batch(batch, used):
 
 
 @given(batch=batches, used=st.sets(st.integers(1, 6), max_size=3), data=st.data())
-def test_the_verdicts_do_not_depend_on_the_order_the_batch_comes_in(batch, used, data):
+def test_the_verdicts_do_not_depend_on_the_order_the_batch_comes_in(
+    batch: Any, used: Any, data: Any
+) -> None:
     nominees = _nominees(batch, used)
     shuffled = data.draw(st.permutations(nominees))
     assert judge_batch(shuffled, RULES) == judge_batch(nominees, RULES)
 
 
 def test_two_nominations_of_one_person_in_the_year_do_not_share_an_initiative(
-    proposals, lai_chau_person, award
-):
+    proposals: Any, lai_chau_person: Any, award: Any
+) -> None:
     for year in (2014, 2015, 2016):
         grant(proposals, "cstdcs", year, person=lai_chau_person)
     for title, level, year in (

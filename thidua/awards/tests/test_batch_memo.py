@@ -1,6 +1,7 @@
 """Alike nominations judged once give exactly the verdicts of judging each one."""
 
 import datetime as dt
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -87,7 +88,7 @@ nominees = st.builds(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(nominees, min_size=1, max_size=12))
-def test_a_batch_judged_with_a_memo_equals_the_batch_judged_case_by_case(found):
+def test_a_batch_judged_with_a_memo_equals_the_batch_judged_case_by_case(found: Any) -> None:
     batch = [
         Nominee(i, n.award, n.year, n.held, n.ratings, n.initiatives, n.members, n.clean_record)
         for i, n in enumerate(found)
@@ -103,7 +104,7 @@ def test_a_batch_judged_with_a_memo_equals_the_batch_judged_case_by_case(found):
 
 
 @st.composite
-def alike(draw):
+def alike(draw: Any) -> Any:
     """Nominations for one award in one year whose histories differ only a little: most
     share a key with another, so a key that misses an input shows."""
     award = draw(st.sampled_from(EXTRA_AWARDS) | st.sampled_from(AWARDS))
@@ -130,12 +131,12 @@ def alike(draw):
 
 @settings(max_examples=300, deadline=None)
 @given(alike())
-def test_alike_nominations_judged_with_a_memo_keep_their_own_verdicts(batch):
+def test_alike_nominations_judged_with_a_memo_keep_their_own_verdicts(batch: Any) -> None:
     assert judge_batch(batch, VERSIONS, memo={}) == judge_batch(batch, VERSIONS)
 
 
-def test_alike_nominations_share_a_key_and_different_ratings_do_not():
-    def worker(key, rating):
+def test_alike_nominations_share_a_key_and_different_ratings_do_not() -> None:
+    def worker(key: Any, rating: Any) -> Any:
         return Nominee(key, "ldtt", 2020, ratings={2020: rating}, clean_record=True)
 
     rule = rule_in_force(VERSIONS["ldtt"], 2020)
@@ -144,6 +145,6 @@ def test_alike_nominations_share_a_key_and_different_ratings_do_not():
     assert memo_key(good, rule) != memo_key(worker(3, Rating.COMPLETED), rule)
 
 
-def test_a_nomination_that_counts_initiatives_is_never_kept():
+def test_a_nomination_that_counts_initiatives_is_never_kept() -> None:
     rule = rule_in_force(VERSIONS["cstd_bo"], 2020)
     assert memo_key(Nominee(1, "cstd_bo", 2020), rule) is None

@@ -1,7 +1,12 @@
 """In a real browser: an officer drafts a nomination and sees its verdict; the supervisor
 returns it with a reason."""
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 from thidua.award_history import actions as history
 from thidua.awards import actions
@@ -14,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def proposals_world():
+def proposals_world() -> Any:
     world = to_proposals(build_world())
     person = history.do_register_person(
         full_name="Nguyễn Thị Hòa",
@@ -30,8 +35,8 @@ def proposals_world():
 
 
 def test_officer_drafts_and_sees_the_verdict_then_the_supervisor_returns_it(
-    proposals_world, live_server, login
-):
+    proposals_world: Any, live_server: LiveServer, login: Callable[..., Page]
+) -> None:
     world = proposals_world
     base = f"{live_server.url}/awards/c/{world.cluster.slug}/2016/nominations/"
     page = login("lai-chau-canbo")

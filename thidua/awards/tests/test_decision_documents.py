@@ -7,12 +7,15 @@ import io
 import os
 import shutil
 import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from docx import Document
 
@@ -32,7 +35,9 @@ ISSUER = "Bộ Kế hoạch và Đầu tư"
 LONG_NAME = " ".join(["Nguyễn Thị Phương Thảo Hoàng"] * 8)[:200]
 
 
-def approved(world, unit, award, *, person=None, collective=None):
+def approved(
+    world: Any, unit: Any, award: Any, *, person: Any = None, collective: Any = None
+) -> Any:
     nomination = actions.do_draft_nomination(
         world.year,
         unit=unit,
@@ -46,7 +51,7 @@ def approved(world, unit, award, *, person=None, collective=None):
     return actions.do_approve_nomination(nomination, acting_user=world.supervisor)
 
 
-def decide(world, **given):
+def decide(world: Any, **given: Any) -> Any:
     return actions.do_record_decision(
         world.year,
         date=given.pop("date", dt.date(2017, 4, 10)),
@@ -60,7 +65,7 @@ def decide(world, **given):
 
 
 @pytest.fixture
-def granted(proposals, lai_chau_person, office, award):
+def granted(proposals: Any, lai_chau_person: Any, office: Any, award: Any) -> Any:
     unit = proposals.orgs["lai_chau"]
     approved(proposals, unit, award("bk_bo"), person=lai_chau_person)
     approved(proposals, unit, award("bk_bo_tt"), collective=office)
@@ -68,7 +73,7 @@ def granted(proposals, lai_chau_person, office, award):
     return proposals
 
 
-def test_competence_is_data_by_level():
+def test_competence_is_data_by_level() -> None:
     assert rules.decides("minister", "ministry_province")
     assert not rules.decides("minister", "prime_minister")
     assert not rules.decides("minister", "grassroots")
@@ -80,7 +85,7 @@ def test_competence_is_data_by_level():
     assert rules.decided_by("president") is None
 
 
-def test_register_numbers():
+def test_register_numbers() -> None:
     assert rules.next_sequence([]) == 1
     assert rules.next_sequence([3, 1, 2]) == 4
     assert rules.decision_number(15, "BKHĐT") == "15/QĐ-BKHĐT"
@@ -88,7 +93,9 @@ def test_register_numbers():
     assert rules.sequence_of("QĐ-15") is None
 
 
-def test_the_register_numbers_decisions_and_refuses_a_used_number(granted, lai_chau_person, award):
+def test_the_register_numbers_decisions_and_refuses_a_used_number(
+    granted: Any, lai_chau_person: Any, award: Any
+) -> None:
     first = decide(granted)
     assert (first.number, first.sequence) == ("1/QĐ-BKHĐT", 1)
     assert AwardRecord.objects.filter(decision=first).count() == 3
@@ -106,7 +113,9 @@ def test_the_register_numbers_decisions_and_refuses_a_used_number(granted, lai_c
     assert actions.proposed_number(ISSUER, dt.date(2018, 1, 5)) == "1/QĐ-BKHĐT"
 
 
-def test_a_state_level_award_is_not_the_ministers_to_decide(proposals, lai_chau_person, award):
+def test_a_state_level_award_is_not_the_ministers_to_decide(
+    proposals: Any, lai_chau_person: Any, award: Any
+) -> None:
     nomination = approved(
         proposals, proposals.orgs["lai_chau"], award("bk_ttg"), person=lai_chau_person
     )
@@ -120,7 +129,9 @@ def test_a_state_level_award_is_not_the_ministers_to_decide(proposals, lai_chau_
     assert not Decision.objects.exists() and not AwardRecord.objects.exists()
 
 
-def test_a_grassroots_award_is_the_agency_heads_to_decide(proposals, lai_chau_person, award):
+def test_a_grassroots_award_is_the_agency_heads_to_decide(
+    proposals: Any, lai_chau_person: Any, award: Any
+) -> None:
     nomination = approved(
         proposals, proposals.orgs["lai_chau"], award("ldtt"), person=lai_chau_person
     )
@@ -133,7 +144,9 @@ def test_a_grassroots_award_is_the_agency_heads_to_decide(proposals, lai_chau_pe
     assert decision.authority == "agency_head"
 
 
-def test_the_minister_decides_only_what_is_his_and_leaves_the_rest(granted, lai_chau_person, award):
+def test_the_minister_decides_only_what_is_his_and_leaves_the_rest(
+    granted: Any, lai_chau_person: Any, award: Any
+) -> None:
     national = approved(granted, granted.orgs["lai_chau"], award("cstd_tq"), person=lai_chau_person)
     decision = decide(granted)
     assert AwardRecord.objects.filter(decision=decision).count() == 3
@@ -141,7 +154,7 @@ def test_the_minister_decides_only_what_is_his_and_leaves_the_rest(granted, lai_
     assert national.status == Nomination.Status.APPROVED
 
 
-def test_the_decision_document_reads_as_a_decree_30_decision(granted):
+def test_the_decision_document_reads_as_a_decree_30_decision(granted: Any) -> None:
     decision = decide(granted)
     content = documents.decision_document(decision)
     assert docformat.check_format(io.BytesIO(content)) == []
@@ -188,12 +201,12 @@ def test_the_decision_document_reads_as_a_decree_30_decision(granted):
         assert word not in text
 
 
-def test_the_law_of_2022_is_cited_from_2024():
+def test_the_law_of_2022_is_cited_from_2024() -> None:
     assert "06/2022/QH15" in documents.legal_bases(dt.date(2024, 3, 1))[0]
     assert "152/2025/NĐ-CP" in documents.legal_bases(dt.date(2025, 8, 1))[1]
 
 
-def test_a_certificate_name_200_characters_long_shrinks_to_fit():
+def test_a_certificate_name_200_characters_long_shrinks_to_fit() -> None:
     width = documents.PAPERS["a4"].width_mm - 2 * documents.PAPERS["a4"].margin_mm
     assert len(LONG_NAME) == 200
     size = docformat.fitting_size(LONG_NAME, width, largest=26, smallest=10, lines=2)
@@ -202,7 +215,7 @@ def test_a_certificate_name_200_characters_long_shrinks_to_fit():
 
 
 @pytest.fixture
-def soffice():
+def soffice() -> Iterator[Any]:
     """The installed LibreOffice, turned on for PDF copies (the test settings turn it off)."""
     found = shutil.which("soffice")
     if found is None:
@@ -213,7 +226,9 @@ def soffice():
         yield found
 
 
-def test_certificates_print_one_page_per_holder_and_a_long_name_fits(soffice, granted, office):
+def test_certificates_print_one_page_per_holder_and_a_long_name_fits(
+    soffice: Any, granted: Any, office: Any
+) -> None:
     # A person's name holds 150 characters at most; a collective's 255.
     office.name = LONG_NAME
     office.save()
@@ -235,7 +250,7 @@ def test_certificates_print_one_page_per_holder_and_a_long_name_fits(soffice, gr
     assert sum("Nguyễn Thị Hòa" in "\n".join(line.text for line in p.lines) for p in pages) == 2
 
 
-def test_no_holder_no_certificates(granted):
+def test_no_holder_no_certificates(granted: Any) -> None:
     decision = decide(granted)
     AwardRecord.objects.filter(decision=decision).update(decision=None)
     with pytest.raises(ActionRefused) as refused:
@@ -243,7 +258,9 @@ def test_no_holder_no_certificates(granted):
     assert refused.value.kind == "nothing"
 
 
-def test_only_the_deciding_authority_downloads_a_decisions_documents(client, granted):
+def test_only_the_deciding_authority_downloads_a_decisions_documents(
+    client: Client, granted: Any
+) -> None:
     decision = decide(granted)
     kwargs = {"slug": granted.year.cluster.slug, "year": 2016, "pk": decision.pk}
     url = reverse("awards:decision_document", kwargs=kwargs)
@@ -266,7 +283,7 @@ def test_only_the_deciding_authority_downloads_a_decisions_documents(client, gra
     strict=False,
 )
 @pytest.mark.django_db(transaction=True)
-def test_two_decisions_at_once_get_different_numbers():
+def test_two_decisions_at_once_get_different_numbers() -> None:
     """The register's next number is read under the year's lock: a race cannot share it."""
     world = to_proposals(build_world())
     person = history.do_register_person(
@@ -286,7 +303,7 @@ def test_two_decisions_at_once_get_different_numbers():
     start = threading.Barrier(2)
     numbers: list[str] = []
 
-    def record(nomination):
+    def record(nomination: Any) -> None:
         try:
             start.wait()
             numbers.append(decide(world, nominations=[nomination]).number)
@@ -302,7 +319,9 @@ def test_two_decisions_at_once_get_different_numbers():
     assert set(Decision.objects.values_list("sequence", flat=True)) == {1, 2}
 
 
-def test_the_command_exports_a_decision_and_refuses_certificates_of_no_one(granted, tmp_path):
+def test_the_command_exports_a_decision_and_refuses_certificates_of_no_one(
+    granted: Any, tmp_path: Path
+) -> None:
     decision = decide(granted)
     target = tmp_path / "qd.docx"
     call_command(
@@ -334,7 +353,9 @@ def test_the_command_exports_a_decision_and_refuses_certificates_of_no_one(grant
     assert not (tmp_path / "cn.docx").exists()
 
 
-def test_the_decision_and_certificates_print_no_stored_code_and_no_english_word(granted):
+def test_the_decision_and_certificates_print_no_stored_code_and_no_english_word(
+    granted: Any,
+) -> None:
     from thidua.conference.tests.test_document_words import ENGLISH, _words, choice_values
 
     decision = decide(granted)

@@ -3,11 +3,13 @@
 import io
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from pytest_django import DjangoDbBlocker
 
 from thidua.awards import demo as awards_demo
 from thidua.awards.eligibility import judge_year
@@ -19,7 +21,7 @@ from thidua.demo import play
 from thidua.orgs.models import Person
 
 
-def counts(year):
+def counts(year: Any) -> Any:
     nominations = Nomination.objects.filter(year=year)
     return (
         nominations.filter(collective__isnull=False).count(),
@@ -28,7 +30,11 @@ def counts(year):
 
 
 @pytest.fixture(scope="module")
-def played_module(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[play.Demo]:
+def played_module(
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[play.Demo]:
     """The reference cluster, then the awards step alone in the proposals phase, once for
     the module (rolled back after it; each test runs in a savepoint of its own).
 
@@ -51,11 +57,11 @@ def played_module(django_db_setup, django_db_blocker, tmp_path_factory) -> Itera
 
 
 @pytest.fixture
-def played(played_module, db):
+def played(played_module: play.Demo, db: None) -> Any:
     return played_module
 
 
-def test_the_units_propose_29_collectives_and_161_individuals(played):
+def test_the_units_propose_29_collectives_and_161_individuals(played: Any) -> None:
     assert counts(played.year) == (29, 161)
     assert set(Nomination.objects.values_list("status", flat=True)) == {"compiled"}
     facts = facts_of(played.year)
@@ -63,7 +69,7 @@ def test_the_units_propose_29_collectives_and_161_individuals(played):
     assert sum(len(p["nominees"]) for p in facts["awards.proposals"]) == 190
 
 
-def test_a_newcomer_is_registered_and_her_history_entered_by_hand(played):
+def test_a_newcomer_is_registered_and_her_history_entered_by_hand(played: Any) -> None:
     person = Person.objects.get(full_name="Lò Thị Phương")
     assert person.positions.get().organization == played.departments["lai-chau"]
     assert sorted(person.award_records.values_list("year", "source")) == [
@@ -74,16 +80,16 @@ def test_a_newcomer_is_registered_and_her_history_entered_by_hand(played):
     assert person.initiatives.count() == 1
 
 
-def test_each_unit_attaches_one_evidence_file(played):
+def test_each_unit_attaches_one_evidence_file(played: Any) -> None:
     assert EvidenceFile.objects.filter(nomination__year=played.year).count() == 7
 
 
-def test_every_kind_of_verdict_appears(played):
+def test_every_kind_of_verdict_appears(played: Any) -> None:
     verdicts = {j.verdict for j in judge_year(played.year).values()}
     assert verdicts == set(Verdict)
 
 
-def test_check_eligibility_prints_every_verdict_with_its_reasons(played):
+def test_check_eligibility_prints_every_verdict_with_its_reasons(played: Any) -> None:
     out = io.StringIO()
     call_command(
         "check_eligibility",

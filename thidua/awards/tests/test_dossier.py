@@ -2,9 +2,14 @@
 
 import datetime as dt
 import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from pytest_django import Settings
 
 from thidua.award_history import actions as history
 from thidua.awards import actions
@@ -12,17 +17,18 @@ from thidua.awards.evidence_files import safe_file_name
 from thidua.errors import ActionRefused
 from thidua.lib import docformat
 from thidua.orgs.actions import do_create_organization
+from thidua.orgs.models import User
 
 from .conftest import grant, rate
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
+def _media(settings: Settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
-def son_la_person(proposals):
+def son_la_person(proposals: Any) -> Any:
     return history.do_register_person(
         full_name="Nguyễn Thị Hòa",
         birth_year=1980,
@@ -35,7 +41,7 @@ def son_la_person(proposals):
 
 
 @pytest.fixture
-def nomination(proposals, son_la_person, award):
+def nomination(proposals: Any, son_la_person: Any, award: Any) -> Any:
     """Sơn La's nomination: Lai Châu is a member outside both the unit and the secretariat."""
     return actions.do_draft_nomination(
         proposals.year,
@@ -50,11 +56,16 @@ def nomination(proposals, son_la_person, award):
 
 
 @pytest.fixture
-def page(proposals, nomination):
+def page(proposals: Any, nomination: Any) -> Any:
     return f"/awards/c/{proposals.cluster.slug}/2016/nominations/{nomination.pk}/"
 
 
-def attach(world, nomination, name='../../etc/"bao cao".pdf', content=b"%PDF-1.4 evidence"):
+def attach(
+    world: Any,
+    nomination: Any,
+    name: Any = '../../etc/"bao cao".pdf',
+    content: Any = b"%PDF-1.4 evidence",
+) -> Any:
     return actions.do_attach_evidence(
         nomination,
         upload=SimpleUploadedFile(name, content, "text/html"),
@@ -75,13 +86,13 @@ def attach(world, nomination, name='../../etc/"bao cao".pdf', content=b"%PDF-1.4
         ("Báo cáo: năm 2016?.pdf", "Báo cáo năm 2016.pdf"),
     ],
 )
-def test_a_file_name_loses_folders_quotes_and_control_characters(name, safe):
+def test_a_file_name_loses_folders_quotes_and_control_characters(name: str, safe: str) -> None:
     assert safe_file_name(name) == safe
 
 
 def test_evidence_is_stored_under_a_safe_name_and_a_wrong_kind_of_file_is_refused(
-    proposals, nomination
-):
+    proposals: Any, nomination: Any
+) -> None:
     assert attach(proposals, nomination).name == "bao cao.pdf"
     with pytest.raises(ActionRefused):
         attach(proposals, nomination, name="trang.html", content=b"<script>")
@@ -91,8 +102,12 @@ def test_evidence_is_stored_under_a_safe_name_and_a_wrong_kind_of_file_is_refuse
 
 
 def test_the_page_links_evidence_through_the_checking_view_never_the_media_folder(
-    as_user, proposals, nomination, page, settings
-):
+    as_user: Callable[[User], Client],
+    proposals: Any,
+    nomination: Any,
+    page: Any,
+    settings: Settings,
+) -> None:
     evidence = attach(proposals, nomination)
     body = as_user(proposals.son_la_officer).get(page).content.decode()
     assert f"{page}files/{evidence.pk}/" in body
@@ -105,19 +120,19 @@ def test_the_page_links_evidence_through_the_checking_view_never_the_media_folde
     "who", ["son_la_officer", "son_la_leader", "cao_bang_officer", "supervisor"]
 )
 def test_the_unit_the_secretariat_and_the_supervisor_download_the_evidence(
-    as_user, proposals, nomination, page, who
-):
+    as_user: Callable[[User], Client], proposals: Any, nomination: Any, page: Any, who: str
+) -> None:
     evidence = attach(proposals, nomination)
     response = as_user(getattr(proposals, who)).get(f"{page}files/{evidence.pk}/")
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="bao cao.pdf"'
     assert response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content) == b"%PDF-1.4 evidence"
+    assert response.getvalue() == b"%PDF-1.4 evidence"
 
 
 def test_another_member_gets_403_and_an_outsider_404_for_the_evidence(
-    as_user, proposals, nomination, page
-):
+    as_user: Callable[[User], Client], proposals: Any, nomination: Any, page: Any
+) -> None:
     evidence = attach(proposals, nomination)
     url = f"{page}files/{evidence.pk}/"
     assert as_user(proposals.lai_chau_officer).get(url).status_code == 403
@@ -125,8 +140,8 @@ def test_another_member_gets_403_and_an_outsider_404_for_the_evidence(
 
 
 def test_a_file_of_another_nomination_is_not_found_through_this_one(
-    as_user, proposals, nomination, page, award
-):
+    as_user: Callable[[User], Client], proposals: Any, nomination: Any, page: Any, award: Any
+) -> None:
     other = actions.do_draft_nomination(
         proposals.year,
         unit=proposals.orgs["son_la"],
@@ -140,7 +155,9 @@ def test_a_file_of_another_nomination_is_not_found_through_this_one(
     assert response.status_code == 404
 
 
-def test_a_vietnamese_file_name_is_sent_encoded(as_user, proposals, nomination, page):
+def test_a_vietnamese_file_name_is_sent_encoded(
+    as_user: Callable[[User], Client], proposals: Any, nomination: Any, page: Any
+) -> None:
     evidence = attach(proposals, nomination, name="Báo cáo thành tích.pdf")
     response = as_user(proposals.supervisor).get(f"{page}files/{evidence.pk}/")
     assert "filename*=utf-8''B%C3%A1o%20c%C3%A1o" in response["Content-Disposition"]
@@ -149,7 +166,7 @@ def test_a_vietnamese_file_name_is_sent_encoded(as_user, proposals, nomination, 
 # --- the achievement report ------------------------------------------------------------------
 
 
-def _report(response):
+def _report(response: Any) -> Any:
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     content = io.BytesIO(response.content)
@@ -157,8 +174,12 @@ def _report(response):
 
 
 def test_the_achievement_report_of_a_person_states_the_nominee_the_award_and_the_history(
-    as_user, proposals, nomination, page, son_la_person
-):
+    as_user: Callable[[User], Client],
+    proposals: Any,
+    nomination: Any,
+    page: Any,
+    son_la_person: Any,
+) -> None:
     for year in (2014, 2015, 2016):
         grant(proposals, "cstdcs", year, person=son_la_person)
     rate(proposals, 2016, "htxsnv", person=son_la_person)
@@ -195,8 +216,8 @@ def test_the_achievement_report_of_a_person_states_the_nominee_the_award_and_the
 
 
 def test_the_achievement_report_of_a_collective_names_its_head_and_members(
-    as_user, proposals, award
-):
+    as_user: Callable[[User], Client], proposals: Any, award: Any
+) -> None:
     office = do_create_organization(
         name="Văn phòng Sở Kế hoạch và Đầu tư tỉnh Lai Châu",
         parent=proposals.orgs["lai_chau"],
@@ -237,8 +258,8 @@ def test_the_achievement_report_of_a_collective_names_its_head_and_members(
 
 
 def test_the_report_link_is_on_the_page_and_another_member_gets_403_an_outsider_404(
-    as_user, proposals, nomination, page
-):
+    as_user: Callable[[User], Client], proposals: Any, nomination: Any, page: Any
+) -> None:
     assert (
         "bao-cao-thanh-tich.docx" in as_user(proposals.cao_bang_officer).get(page).content.decode()
     )

@@ -3,10 +3,12 @@
 import datetime as dt
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from thidua.award_history import actions as history
 from thidua.awards import actions
@@ -19,7 +21,15 @@ from thidua.orgs.models import Succession
 from .conftest import grant
 
 
-def nominate(world, code, *, person=None, collective=None, award, clean_record=None):
+def nominate(
+    world: Any,
+    code: Any,
+    *,
+    person: Any = None,
+    collective: Any = None,
+    award: Any,
+    clean_record: Any = None,
+) -> Any:
     return actions.do_draft_nomination(
         world.year,
         unit=world.orgs["lai_chau"],
@@ -33,8 +43,8 @@ def nominate(world, code, *, person=None, collective=None, award, clean_record=N
 
 
 def test_three_consecutive_grassroots_titles_and_an_initiative_make_a_person_eligible(
-    proposals, lai_chau_person, award
-):
+    proposals: Any, lai_chau_person: Any, award: Any
+) -> None:
     for year in (2014, 2015, 2016):
         grant(proposals, "cstdcs", year, person=lai_chau_person)
     history.do_record_initiative(
@@ -49,8 +59,8 @@ def test_three_consecutive_grassroots_titles_and_an_initiative_make_a_person_eli
 
 
 def test_a_gap_year_in_the_stored_history_makes_the_person_not_eligible(
-    proposals, lai_chau_person, award
-):
+    proposals: Any, lai_chau_person: Any, award: Any
+) -> None:
     for year in (2013, 2014, 2016):
         grant(proposals, "cstdcs", year, person=lai_chau_person)
     nomination = nominate(proposals, "cstd_bo", person=lai_chau_person, award=award)
@@ -61,7 +71,7 @@ def test_a_gap_year_in_the_stored_history_makes_the_person_not_eligible(
 
 
 @pytest.fixture
-def collective_rule(proposals):
+def collective_rule(proposals: Any) -> Any:
     """The supervisor adds a version: the ministry's flag needs 2 consecutive TTLĐXS years."""
     return actions.do_save_rule_version(
         AwardRule.objects.get(
@@ -75,7 +85,9 @@ def collective_rule(proposals):
     )
 
 
-def test_a_renamed_units_history_counts_for_its_successor(proposals, collective_rule, award):
+def test_a_renamed_units_history_counts_for_its_successor(
+    proposals: Any, collective_rule: Any, award: Any
+) -> None:
     admin = proposals.admin
     old = do_create_organization(
         name="Phòng Kinh tế ngành", parent=proposals.orgs["lai_chau"], acting_user=admin
@@ -92,7 +104,9 @@ def test_a_renamed_units_history_counts_for_its_successor(proposals, collective_
     assert judge_year(proposals.year)[nomination.pk].verdict == Verdict.ELIGIBLE
 
 
-def test_a_merged_units_history_counts_from_each_predecessor(proposals, collective_rule, award):
+def test_a_merged_units_history_counts_from_each_predecessor(
+    proposals: Any, collective_rule: Any, award: Any
+) -> None:
     admin = proposals.admin
     lai_chau = proposals.orgs["lai_chau"]
     first = do_create_organization(
@@ -118,7 +132,9 @@ def test_a_merged_units_history_counts_from_each_predecessor(proposals, collecti
     assert verdicts[unrelated.pk].verdict == Verdict.NOT_ELIGIBLE  # history never flows backwards
 
 
-def test_the_version_in_force_for_the_year_judges_it(proposals, collective_rule, award, office):
+def test_the_version_in_force_for_the_year_judges_it(
+    proposals: Any, collective_rule: Any, award: Any, office: Any
+) -> None:
     grant(proposals, "tt_ldxs", 2016, organization=office)
     nomination = nominate(proposals, "co_bo", collective=office, award=award)
     judgement = judge_year(proposals.year)[nomination.pk]
@@ -127,7 +143,9 @@ def test_the_version_in_force_for_the_year_judges_it(proposals, collective_rule,
     assert judgement.verdict == Verdict.NOT_ELIGIBLE
 
 
-def test_a_collective_is_judged_by_its_members_history(proposals, office, award):
+def test_a_collective_is_judged_by_its_members_history(
+    proposals: Any, office: Any, award: Any
+) -> None:
     people = _office_staff(proposals, office, 4)
     for person in people[:3]:
         grant(proposals, "ldtt", 2016, person=person)
@@ -142,9 +160,9 @@ def test_a_collective_is_judged_by_its_members_history(proposals, office, award)
 
 
 def test_the_number_of_queries_does_not_grow_with_the_nominations(
-    proposals, award, django_assert_max_num_queries
-):
-    def add_people(count, start):
+    proposals: Any, award: Any, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    def add_people(count: Any, start: Any) -> None:
         for i in range(start, start + count):
             person = history.do_register_person(
                 full_name=f"Người thứ {i}",
@@ -165,7 +183,7 @@ def test_the_number_of_queries_does_not_grow_with_the_nominations(
         assert len(judge_year(proposals.year)) == 14
 
 
-def _office_staff(proposals, office, count):
+def _office_staff(proposals: Any, office: Any, count: Any) -> Any:
     return [
         history.do_register_person(
             full_name=f"Cán bộ {i}",
@@ -179,7 +197,7 @@ def _office_staff(proposals, office, count):
     ]
 
 
-def _members_holding_and_counted(proposals, office, award):
+def _members_holding_and_counted(proposals: Any, office: Any, award: Any) -> Any:
     """The office's members holding the title, and all its members, as its verdict says."""
     nomination = nominate(proposals, "tt_ldtt", collective=office, award=award, clean_record=True)
     reasons = judge_year(proposals.year)[nomination.pk].reasons
@@ -187,7 +205,9 @@ def _members_holding_and_counted(proposals, office, award):
     return share.params["count"], share.params["total"]
 
 
-def test_a_member_with_two_posts_in_the_year_counts_once(proposals, office, award):
+def test_a_member_with_two_posts_in_the_year_counts_once(
+    proposals: Any, office: Any, award: Any
+) -> None:
     people = _office_staff(proposals, office, 2)
     history.do_add_position(
         people[0],
@@ -200,7 +220,9 @@ def test_a_member_with_two_posts_in_the_year_counts_once(proposals, office, awar
     assert _members_holding_and_counted(proposals, office, award) == (1, 2)
 
 
-def test_a_post_that_ended_before_the_year_does_not_make_a_member(proposals, office, award):
+def test_a_post_that_ended_before_the_year_does_not_make_a_member(
+    proposals: Any, office: Any, award: Any
+) -> None:
     people = _office_staff(proposals, office, 1)
     former = history.do_register_person(
         full_name="Cán bộ đã chuyển công tác",
@@ -224,8 +246,8 @@ def test_a_post_that_ended_before_the_year_does_not_make_a_member(proposals, off
 
 @pytest.mark.django_db(transaction=True)
 def test_history_read_on_other_connections_gives_the_same_verdicts(
-    proposals, office, lai_chau_person, award, settings
-):
+    proposals: Any, office: Any, lai_chau_person: Any, award: Any, settings: Settings
+) -> None:
     """Outside a transaction a large batch's history is read on other connections while
     this one builds; inside one, everything is read here. Same verdicts."""
     settings.THIDUA_PARALLEL_READS_FROM = 2  # this batch counts as large
@@ -248,8 +270,8 @@ def test_history_read_on_other_connections_gives_the_same_verdicts(
 
 
 def test_a_small_batch_reads_its_history_on_its_own_connection(
-    proposals, lai_chau_person, award, settings
-):
+    proposals: Any, lai_chau_person: Any, award: Any, settings: Settings
+) -> None:
     settings.THIDUA_PARALLEL_READS_FROM = 5000
     grant(proposals, "cstdcs", 2016, person=lai_chau_person)
     nominate(proposals, "bk_bo", person=lai_chau_person, award=award)
@@ -260,8 +282,14 @@ def test_a_small_batch_reads_its_history_on_its_own_connection(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_large_batch_is_judged_in_two_processes_with_the_same_verdicts(
-    proposals, office, lai_chau_person, award, settings, monkeypatch, caplog
-):
+    proposals: Any,
+    office: Any,
+    lai_chau_person: Any,
+    award: Any,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     """Outside a transaction a large batch is split by cluster-year between this process
     and a forked one; inside a transaction it is judged here alone. Same verdicts."""
     from thidua.awards import eligibility

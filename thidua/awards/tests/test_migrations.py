@@ -30,7 +30,7 @@ def migrate(target: list[tuple[str, str]]) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_holder_indexes_are_dropped_and_come_back_on_the_way_back():
+def test_the_holder_indexes_are_dropped_and_come_back_on_the_way_back() -> None:
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
         migrate([BEFORE])

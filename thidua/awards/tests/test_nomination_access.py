@@ -1,24 +1,33 @@
 """A nomination drafted through its page: the membership read once, each permission decided once."""
 
 from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
+import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rules.permissions import ObjectPermissionBackend
 
 from thidua.awards.models import Nomination
+from thidua.orgs.models import User
 
 
 def test_drafting_reads_the_membership_once_and_decides_each_permission_once(
-    as_user, proposals, lai_chau_person, award, monkeypatch
-):
+    as_user: Callable[[User], Client],
+    proposals: Any,
+    lai_chau_person: Any,
+    award: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     base = f"/awards/c/{proposals.cluster.slug}/2016/"
     client = as_user(proposals.lai_chau_officer)
     client.get(base + "nominations/new/")  # the process's kept year, as a server has it
     decided: Counter[str] = Counter()
     real = ObjectPermissionBackend.has_perm
 
-    def counting(self, user, perm, *args, **kwargs):
+    def counting(self: Any, user: Any, perm: Any, *args: Any, **kwargs: Any) -> Any:
         decided[perm] += 1
         return real(self, user, perm, *args, **kwargs)
 

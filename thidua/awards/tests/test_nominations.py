@@ -1,6 +1,7 @@
 """The nomination workflow: draft, submit, compile, approve or return, decide."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,7 @@ from thidua.award_history.models import AwardRecord, Initiative
 from thidua.awards import actions
 from thidua.awards.models import Nomination
 from thidua.errors import ActionRefused
+from thidua.testing.personas import World
 
 from .conftest import grant
 
@@ -19,7 +21,7 @@ Status = Nomination.Status
 
 
 @pytest.fixture
-def draft(proposals, lai_chau_person, award):
+def draft(proposals: Any, lai_chau_person: Any, award: Any) -> Any:
     return actions.do_draft_nomination(
         proposals.year,
         unit=proposals.orgs["lai_chau"],
@@ -30,21 +32,23 @@ def draft(proposals, lai_chau_person, award):
     )
 
 
-def compiled(world, nomination):
+def compiled(world: Any, nomination: Any) -> Any:
     actions.do_submit_nomination(nomination, acting_user=world.lai_chau_leader)
     actions.do_compile_proposal(world.year, acting_user=world.son_la_officer)
     nomination.refresh_from_db()
     return nomination
 
 
-def test_officer_drafts_a_nomination_with_normalised_text(draft):
+def test_officer_drafts_a_nomination_with_normalised_text(draft: Any) -> None:
     assert draft.status == Status.DRAFT
     assert draft.summary == "Hoàn thành xuất sắc nhiệm vụ."
     assert draft.search_key == "nguyen thi hoa"
     assert AuditEntry.objects.filter(action="nomination.draft").count() == 1
 
 
-def test_officer_of_another_unit_cannot_draft_for_lai_chau(proposals, lai_chau_person, award):
+def test_officer_of_another_unit_cannot_draft_for_lai_chau(
+    proposals: Any, lai_chau_person: Any, award: Any
+) -> None:
     with pytest.raises(PermissionDenied):
         actions.do_draft_nomination(
             proposals.year,
@@ -56,7 +60,9 @@ def test_officer_of_another_unit_cannot_draft_for_lai_chau(proposals, lai_chau_p
         )
 
 
-def test_a_unit_cannot_nominate_someone_who_works_elsewhere(proposals, lai_chau_person, award):
+def test_a_unit_cannot_nominate_someone_who_works_elsewhere(
+    proposals: Any, lai_chau_person: Any, award: Any
+) -> None:
     with pytest.raises(ActionRefused):
         actions.do_draft_nomination(
             proposals.year,
@@ -68,7 +74,9 @@ def test_a_unit_cannot_nominate_someone_who_works_elsewhere(proposals, lai_chau_
         )
 
 
-def test_an_award_for_collectives_refuses_an_individual(proposals, lai_chau_person, award):
+def test_an_award_for_collectives_refuses_an_individual(
+    proposals: Any, lai_chau_person: Any, award: Any
+) -> None:
     with pytest.raises(ActionRefused):
         actions.do_draft_nomination(
             proposals.year,
@@ -80,7 +88,9 @@ def test_an_award_for_collectives_refuses_an_individual(proposals, lai_chau_pers
         )
 
 
-def test_the_same_person_cannot_be_nominated_twice_for_one_award(draft, proposals, award):
+def test_the_same_person_cannot_be_nominated_twice_for_one_award(
+    draft: Any, proposals: Any, award: Any
+) -> None:
     with pytest.raises(ActionRefused) as refused:
         actions.do_draft_nomination(
             proposals.year,
@@ -93,7 +103,7 @@ def test_the_same_person_cannot_be_nominated_twice_for_one_award(draft, proposal
     assert refused.value.kind == "duplicate"
 
 
-def test_drafting_is_refused_outside_the_proposals_phase(world, award):
+def test_drafting_is_refused_outside_the_proposals_phase(world: World, award: Any) -> None:
     person = history.do_register_person(
         full_name="Lò Văn Páo",
         birth_year=1979,
@@ -114,7 +124,7 @@ def test_drafting_is_refused_outside_the_proposals_phase(world, award):
     assert refused.value.kind == "wrong_phase"
 
 
-def test_only_the_units_leader_submits(draft, proposals):
+def test_only_the_units_leader_submits(draft: Any, proposals: Any) -> None:
     with pytest.raises(PermissionDenied):
         actions.do_submit_nomination(draft, acting_user=proposals.lai_chau_officer)
     actions.do_submit_nomination(draft, acting_user=proposals.lai_chau_leader)
@@ -122,13 +132,15 @@ def test_only_the_units_leader_submits(draft, proposals):
     assert draft.status == Status.SUBMITTED
 
 
-def test_secretariat_compiles_every_submitted_nomination(draft, proposals):
+def test_secretariat_compiles_every_submitted_nomination(draft: Any, proposals: Any) -> None:
     with pytest.raises(PermissionDenied):
         actions.do_compile_proposal(proposals.year, acting_user=proposals.lai_chau_officer)
     assert compiled(proposals, draft).status == Status.COMPILED
 
 
-def test_supervisor_returns_with_a_reason_and_the_unit_corrects_it(draft, proposals):
+def test_supervisor_returns_with_a_reason_and_the_unit_corrects_it(
+    draft: Any, proposals: Any
+) -> None:
     compiled(proposals, draft)
     with pytest.raises(ActionRefused):
         actions.do_return_nomination(draft, reason="  ", acting_user=proposals.supervisor)
@@ -147,8 +159,8 @@ def test_supervisor_returns_with_a_reason_and_the_unit_corrects_it(draft, propos
 
 
 def test_a_decision_turns_approved_nominations_into_history_and_uses_up_initiatives(
-    draft, proposals
-):
+    draft: Any, proposals: Any
+) -> None:
     person = draft.person
     for year in (2014, 2015, 2016):
         grant(proposals, "cstdcs", year, person=person)
@@ -177,7 +189,7 @@ def test_a_decision_turns_approved_nominations_into_history_and_uses_up_initiati
     assert Initiative.objects.get(pk=initiative.pk).used_by == rec
 
 
-def test_a_decision_needs_approved_nominations(draft, proposals):
+def test_a_decision_needs_approved_nominations(draft: Any, proposals: Any) -> None:
     with pytest.raises(ActionRefused) as refused:
         actions.do_record_decision(
             proposals.year,
@@ -190,7 +202,9 @@ def test_a_decision_needs_approved_nominations(draft, proposals):
     assert refused.value.kind == "nothing"
 
 
-def test_possible_duplicates_are_listed_and_merged_only_by_a_human(proposals, lai_chau_person):
+def test_possible_duplicates_are_listed_and_merged_only_by_a_human(
+    proposals: Any, lai_chau_person: Any
+) -> None:
     import unicodedata
 
     twin = history.do_register_person(

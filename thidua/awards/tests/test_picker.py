@@ -1,17 +1,20 @@
 """The nomination picker tells namesakes apart (year of birth, unit) and, in a browser,
 finds a person by name, year of birth or unit as typed, with or without diacritics."""
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 from thidua.award_history import actions as history
 from thidua.awards.forms import NominationForm
 from thidua.orgs.models import Organization, Person
-from thidua.testing.personas import build_world
+from thidua.testing.personas import World, build_world
 
 
-def people(world):
+def people(world: Any) -> Any:
     lai_chau = world.orgs["lai_chau"]
     office = Organization.objects.create(name="Văn phòng Sở", short_name="VP", parent=lai_chau)
     for name, born, unit in [
@@ -25,7 +28,7 @@ def people(world):
     return lai_chau, office
 
 
-def test_namesakes_are_labelled_with_their_year_of_birth_and_unit(world):
+def test_namesakes_are_labelled_with_their_year_of_birth_and_unit(world: World) -> None:
     lai_chau, _office = people(world)
     Person.objects.create(full_name="Người Khác", birth_year=1970)  # not the unit's
     form = NominationForm(unit=lai_chau)
@@ -44,7 +47,9 @@ def test_namesakes_are_labelled_with_their_year_of_birth_and_unit(world):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [1366, 390])
-def test_the_picker_finds_a_person_by_what_is_typed(live_server, login, width):
+def test_the_picker_finds_a_person_by_what_is_typed(
+    live_server: LiveServer, login: Callable[..., Page], width: int
+) -> None:
     world = build_world()
     people(world)
     page = login("lai-chau-canbo")

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from openpyxl import Workbook
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from thidua.audit.models import AuditEntry
 from thidua.award_history.importing import COLUMNS
@@ -18,20 +23,22 @@ from thidua.awards.models import EvidenceFile
 from thidua.jobs.models import Job
 from thidua.lib.tests import full_disk
 from thidua.lib.uploads import MB
+from thidua.orgs.models import User
+from thidua.testing.personas import World
 
 UNIT = "Sở Kế hoạch và Đầu tư tỉnh Lai Châu"
 IMPORT = "/awards/history/import/"
 
 
 @pytest.fixture
-def media(settings, tmp_path):
+def media(settings: Settings, tmp_path: Path) -> Any:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "spool")
     (tmp_path / "spool").mkdir()
     return tmp_path
 
 
-def stored(root) -> list[str]:
+def stored(root: Any) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
@@ -49,13 +56,13 @@ def history_file(people: int) -> bytes:
     return out.getvalue()
 
 
-def limit(settings, **kinds: int) -> None:
+def limit(settings: Any, **kinds: int) -> None:
     settings.THIDUA_UPLOAD_LIMITS = {**settings.THIDUA_UPLOAD_LIMITS, **kinds}
 
 
 def test_a_history_file_over_the_default_limit_is_refused_and_no_job_is_created(
-    as_user, world, media
-):
+    as_user: Callable[[User], Client], world: World, media: Any
+) -> None:
     big = SimpleUploadedFile("lich-su.xlsx", b"PK" + b"0" * (21 * MB))
     response = as_user(world.supervisor).post(IMPORT, {"upload": big})
     assert response.status_code == 400
@@ -67,8 +74,12 @@ def test_a_history_file_over_the_default_limit_is_refused_and_no_job_is_created(
 
 
 def test_a_history_file_at_its_limit_is_queued_and_one_byte_more_is_not(
-    as_user, world, media, settings, django_capture_on_commit_callbacks
-):
+    as_user: Callable[[User], Client],
+    world: World,
+    media: Any,
+    settings: Settings,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     content = history_file(8000)
     assert len(content) > IMPORT_INLINE_BYTES  # large enough for the background job
     limit(settings, history=len(content) - 1)
@@ -88,8 +99,8 @@ def test_a_history_file_at_its_limit_is_queued_and_one_byte_more_is_not(
 
 
 def test_a_small_history_file_over_a_lowered_limit_is_refused_before_it_is_imported(
-    as_user, world, media, settings
-):
+    as_user: Callable[[User], Client], world: World, media: Any, settings: Settings
+) -> None:
     content = history_file(3)
     limit(settings, history=len(content) - 1)
     response = as_user(world.supervisor).post(
@@ -106,8 +117,8 @@ def test_a_small_history_file_over_a_lowered_limit_is_refused_before_it_is_impor
 
 
 def test_a_full_disk_while_the_job_stores_its_file_leaves_no_job_and_no_file(
-    as_user, world, media, monkeypatch
-):
+    as_user: Callable[[User], Client], world: World, media: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     content = history_file(8000)
     full_disk.while_storing(monkeypatch)
     response = as_user(world.supervisor).post(
@@ -121,8 +132,12 @@ def test_a_full_disk_while_the_job_stores_its_file_leaves_no_job_and_no_file(
 
 
 def test_a_full_spool_disk_is_told_before_anything_starts(
-    as_user, world, media, monkeypatch, settings
-):
+    as_user: Callable[[User], Client],
+    world: World,
+    media: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings,
+) -> None:
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
     full_disk.while_spooling(monkeypatch, room=1024)
     content = history_file(3)
@@ -139,7 +154,7 @@ def test_a_full_spool_disk_is_told_before_anything_starts(
 
 
 @pytest.fixture
-def evidence_url(proposals, lai_chau_person, award):
+def evidence_url(proposals: Any, lai_chau_person: Any, award: Any) -> Any:
     from thidua.awards import actions
 
     draft = actions.do_draft_nomination(
@@ -158,8 +173,12 @@ def pdf(size: int, name: str = "bao-cao.pdf") -> SimpleUploadedFile:
 
 
 def test_evidence_over_its_limit_is_refused_and_evidence_at_it_is_attached(
-    as_user, proposals, evidence_url, media, settings
-):
+    as_user: Callable[[User], Client],
+    proposals: Any,
+    evidence_url: Any,
+    media: Any,
+    settings: Settings,
+) -> None:
     limit(settings, nomination_evidence=300 * 1024)
     client = as_user(proposals.lai_chau_officer)
     response = client.post(evidence_url, {"upload": pdf(300 * 1024 + 1)})
@@ -176,8 +195,12 @@ def test_evidence_over_its_limit_is_refused_and_evidence_at_it_is_attached(
 
 
 def test_evidence_past_every_limit_is_not_spooled_in_full(
-    as_user, proposals, evidence_url, media, settings
-):
+    as_user: Callable[[User], Client],
+    proposals: Any,
+    evidence_url: Any,
+    media: Any,
+    settings: Settings,
+) -> None:
     limit(settings, **dict.fromkeys(settings.THIDUA_UPLOAD_LIMITS, 100 * 1024))
     response = as_user(proposals.lai_chau_officer).post(evidence_url, {"upload": pdf(5 * MB)})
     assert response.status_code == 400
@@ -187,8 +210,12 @@ def test_evidence_past_every_limit_is_not_spooled_in_full(
 
 
 def test_a_full_disk_while_evidence_is_stored_attaches_nothing(
-    as_user, proposals, evidence_url, media, monkeypatch
-):
+    as_user: Callable[[User], Client],
+    proposals: Any,
+    evidence_url: Any,
+    media: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     full_disk.while_storing(monkeypatch)
     response = as_user(proposals.lai_chau_officer).post(evidence_url, {"upload": pdf(2048)})
     assert response.status_code == 507

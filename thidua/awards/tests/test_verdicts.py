@@ -6,9 +6,14 @@ only through the audit chain's head, not through its own saves (see `thidua.audi
 
 import datetime as dt
 import io
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
 
 import pytest
+from django.test import Client
 from openpyxl import Workbook
+from pytest_django import DjangoAssertNumQueries
 
 from thidua.award_history import actions as history
 from thidua.award_history.importing import COLUMNS
@@ -26,11 +31,11 @@ Status = Nomination.Status
 
 
 @pytest.fixture
-def base(proposals):
+def base(proposals: Any) -> Any:
     return f"/awards/c/{proposals.cluster.slug}/2016/"
 
 
-def nominate(world, person, code, unit="lai_chau"):
+def nominate(world: Any, person: Any, code: Any, unit: Any = "lai_chau") -> Any:
     return actions.do_draft_nomination(
         world.year,
         unit=world.orgs[unit],
@@ -41,7 +46,7 @@ def nominate(world, person, code, unit="lai_chau"):
     )
 
 
-def register(world, name, unit="lai_chau", born=1980):
+def register(world: Any, name: Any, unit: Any = "lai_chau", born: Any = 1980) -> Any:
     return history.do_register_person(
         full_name=name,
         birth_year=born,
@@ -54,7 +59,7 @@ def register(world, name, unit="lai_chau", born=1980):
 
 
 @pytest.fixture
-def draft(proposals, lai_chau_person):
+def draft(proposals: Any, lai_chau_person: Any) -> Any:
     grant(proposals, "cstdcs", 2015, person=lai_chau_person)
     grant(proposals, "cstdcs", 2016, person=lai_chau_person)
     return nominate(proposals, lai_chau_person, "cstd_bo")
@@ -64,14 +69,14 @@ TWO_YEARS = "hiện có 2 năm — 2015, 2016"
 
 
 def test_the_verdicts_are_judged_once_while_nothing_changes(
-    proposals, draft, django_assert_num_queries
-):
+    proposals: Any, draft: Any, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     first = year_verdicts(proposals.year)
     with django_assert_num_queries(1):  # the chain's head, nothing judged
         assert year_verdicts(proposals.year) is first
 
 
-def test_the_kept_verdicts_are_judge_years_on_varied_history(proposals, office):
+def test_the_kept_verdicts_are_judge_years_on_varied_history(proposals: Any, office: Any) -> None:
     people = [register(proposals, f"Người {i}") for i in range(6)]
     for i, person in enumerate(people):
         for year in range(2016 - i, 2017):
@@ -93,8 +98,12 @@ def test_the_kept_verdicts_are_judge_years_on_varied_history(proposals, office):
 
 
 def test_a_hand_entered_title_is_seen_on_the_next_request(
-    client, proposals, draft, base, elsewhere
-):
+    client: Client,
+    proposals: Any,
+    draft: Any,
+    base: Any,
+    elsewhere: Callable[[], AbstractContextManager[None]],
+) -> None:
     client.force_login(proposals.lai_chau_officer)
     page = base + f"nominations/{draft.pk}/"
     assert TWO_YEARS in client.get(page).content.decode()
@@ -104,7 +113,13 @@ def test_a_hand_entered_title_is_seen_on_the_next_request(
     assert year_verdicts(proposals.year) == judge_year(proposals.year)
 
 
-def test_an_imported_title_is_seen_on_the_next_request(client, proposals, draft, base, elsewhere):
+def test_an_imported_title_is_seen_on_the_next_request(
+    client: Client,
+    proposals: Any,
+    draft: Any,
+    base: Any,
+    elsewhere: Callable[[], AbstractContextManager[None]],
+) -> None:
     client.force_login(proposals.lai_chau_officer)
     page = base + f"nominations/{draft.pk}/"
     assert TWO_YEARS in client.get(page).content.decode()
@@ -134,7 +149,13 @@ def test_an_imported_title_is_seen_on_the_next_request(client, proposals, draft,
     assert year_verdicts(proposals.year) == judge_year(proposals.year)
 
 
-def test_a_new_rule_version_is_seen_on_the_next_request(client, proposals, draft, base, elsewhere):
+def test_a_new_rule_version_is_seen_on_the_next_request(
+    client: Client,
+    proposals: Any,
+    draft: Any,
+    base: Any,
+    elsewhere: Callable[[], AbstractContextManager[None]],
+) -> None:
     client.force_login(proposals.lai_chau_officer)
     page = base + f"nominations/{draft.pk}/"
     assert TWO_YEARS in client.get(page).content.decode()
@@ -152,8 +173,12 @@ def test_a_new_rule_version_is_seen_on_the_next_request(client, proposals, draft
 
 
 def test_a_decision_is_seen_in_the_list_on_the_next_request(
-    client, proposals, draft, base, elsewhere
-):
+    client: Client,
+    proposals: Any,
+    draft: Any,
+    base: Any,
+    elsewhere: Callable[[], AbstractContextManager[None]],
+) -> None:
     actions.do_submit_nomination(draft, acting_user=proposals.lai_chau_leader)
     actions.do_compile_proposal(proposals.year, acting_user=proposals.son_la_officer)
     actions.do_approve_nomination(draft, acting_user=proposals.supervisor)
@@ -173,7 +198,9 @@ def test_a_decision_is_seen_in_the_list_on_the_next_request(
     assert year_verdicts(proposals.year) == judge_year(proposals.year)
 
 
-def test_the_list_filters_and_sorts_the_kept_rows_as_the_database_would(client, proposals, office):
+def test_the_list_filters_and_sorts_the_kept_rows_as_the_database_would(
+    client: Client, proposals: Any, office: Any
+) -> None:
     for i, unit in enumerate(("lai_chau", "cao_bang", "son_la", "lai_chau", "cao_bang")):
         person = register(proposals, f"Trần Văn Đức {i}", unit=unit)
         nominate(proposals, person, ("ldtt", "cstdcs")[i % 2], unit=unit)
@@ -203,8 +230,8 @@ def test_the_list_filters_and_sorts_the_kept_rows_as_the_database_would(client, 
 
 
 def test_readers_share_the_kept_list_but_each_sees_only_their_own_links(
-    client, proposals, draft, base
-):
+    client: Client, proposals: Any, draft: Any, base: Any
+) -> None:
     listed = base + "nominations/"
     client.force_login(proposals.lai_chau_officer)
     member = client.get(listed).content.decode()

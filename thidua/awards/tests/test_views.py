@@ -1,24 +1,31 @@
 """Each awards page with an allowed persona and a refused one."""
 
 import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.test import Client
 from openpyxl import load_workbook
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from thidua.award_history import actions as history
 from thidua.awards import actions
 from thidua.awards.models import AwardRule, Nomination
+from thidua.orgs.models import User
+from thidua.testing.personas import World
 
 from .conftest import grant
 
 
 @pytest.fixture
-def base(proposals):
+def base(proposals: Any) -> Any:
     return f"/awards/c/{proposals.cluster.slug}/2016/"
 
 
 @pytest.fixture
-def draft(proposals, lai_chau_person, award):
+def draft(proposals: Any, lai_chau_person: Any, award: Any) -> Any:
     return actions.do_draft_nomination(
         proposals.year,
         unit=proposals.orgs["lai_chau"],
@@ -29,7 +36,9 @@ def draft(proposals, lai_chau_person, award):
     )
 
 
-def test_anyone_logged_in_reads_the_catalogue_but_only_the_supervisor_edits_it(as_user, world):
+def test_anyone_logged_in_reads_the_catalogue_but_only_the_supervisor_edits_it(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     body = as_user(world.lai_chau_officer).get("/awards/").content.decode()
     assert "Chiến sĩ thi đua cơ sở" in body
     assert "/awards/catalogue/cstdcs/rule/" not in body
@@ -37,7 +46,9 @@ def test_anyone_logged_in_reads_the_catalogue_but_only_the_supervisor_edits_it(a
     assert as_user(world.supervisor).get("/awards/catalogue/cstdcs/rule/").status_code == 200
 
 
-def test_supervisor_adds_a_rule_version_in_the_page(as_user, world):
+def test_supervisor_adds_a_rule_version_in_the_page(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     response = as_user(world.supervisor).post(
         "/awards/catalogue/cstd_bo/rule/",
         {
@@ -51,7 +62,9 @@ def test_supervisor_adds_a_rule_version_in_the_page(as_user, world):
     assert AwardRule.objects.filter(award_type__code="cstd_bo").count() == 4
 
 
-def test_a_bad_rule_is_refused_with_a_message_and_nothing_saved(as_user, world):
+def test_a_bad_rule_is_refused_with_a_message_and_nothing_saved(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     response = as_user(world.supervisor).post(
         "/awards/catalogue/cstd_bo/rule/",
         {
@@ -66,15 +79,17 @@ def test_a_bad_rule_is_refused_with_a_message_and_nothing_saved(as_user, world):
 
 
 def test_member_lists_nominations_with_verdicts_and_outsider_gets_404(
-    as_user, proposals, draft, base
-):
+    as_user: Callable[[User], Client], proposals: Any, draft: Any, base: Any
+) -> None:
     response = as_user(proposals.cao_bang_officer).get(base + "nominations/")
     assert response.status_code == 200
     assert 'data-testid="verdict"' in response.content.decode()
     assert as_user(proposals.outsider).get(base + "nominations/").status_code == 404
 
 
-def test_search_by_name_ignores_accents_and_tone_placement(as_user, proposals, draft, base):
+def test_search_by_name_ignores_accents_and_tone_placement(
+    as_user: Callable[[User], Client], proposals: Any, draft: Any, base: Any
+) -> None:
     client = as_user(proposals.son_la_officer)
     assert "Nguyễn Thị Hòa" in client.get(base + "nominations/?q=hoà").content.decode()
     assert "Nguyễn Thị Hòa" in client.get(base + "nominations/?q=nguyen thi hoa").content.decode()
@@ -85,11 +100,15 @@ def test_search_by_name_ignores_accents_and_tone_placement(as_user, proposals, d
 
 
 def test_the_list_query_count_does_not_grow_with_nominations(
-    as_user, proposals, award, base, django_assert_max_num_queries
-):
+    as_user: Callable[[User], Client],
+    proposals: Any,
+    award: Any,
+    base: Any,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     client = as_user(proposals.son_la_officer)
 
-    def add(count, start):
+    def add(count: Any, start: Any) -> None:
         for i in range(start, start + count):
             person = history.do_register_person(
                 full_name=f"Người {i}",
@@ -117,8 +136,8 @@ def test_the_list_query_count_does_not_grow_with_nominations(
 
 
 def test_officer_drafts_through_the_form_and_a_supervisor_cannot(
-    as_user, proposals, lai_chau_person, award, base
-):
+    as_user: Callable[[User], Client], proposals: Any, lai_chau_person: Any, award: Any, base: Any
+) -> None:
     data = {"person": lai_chau_person.pk, "award_type": award("ldtt").pk, "summary": "Tốt."}
     assert as_user(proposals.supervisor).get(base + "nominations/new/").status_code == 403
     response = as_user(proposals.lai_chau_officer).post(base + "nominations/new/", data)
@@ -127,8 +146,8 @@ def test_officer_drafts_through_the_form_and_a_supervisor_cannot(
 
 
 def test_the_form_refuses_a_person_and_a_collective_together(
-    as_user, proposals, lai_chau_person, award, base
-):
+    as_user: Callable[[User], Client], proposals: Any, lai_chau_person: Any, award: Any, base: Any
+) -> None:
     data = {
         "person": lai_chau_person.pk,
         "collective": proposals.orgs["lai_chau"].pk,
@@ -140,7 +159,9 @@ def test_the_form_refuses_a_person_and_a_collective_together(
     assert not Nomination.objects.exists()
 
 
-def test_nomination_page_shows_the_reasons_in_vietnamese(as_user, proposals, draft, base):
+def test_nomination_page_shows_the_reasons_in_vietnamese(
+    as_user: Callable[[User], Client], proposals: Any, draft: Any, base: Any
+) -> None:
     grant(proposals, "cstdcs", 2015, person=draft.person)
     grant(proposals, "cstdcs", 2016, person=draft.person)
     body = (
@@ -153,7 +174,9 @@ def test_nomination_page_shows_the_reasons_in_vietnamese(as_user, proposals, dra
     assert as_user(proposals.outsider).get(base + f"nominations/{draft.pk}/").status_code == 404
 
 
-def test_leader_submits_and_officer_gets_403(as_user, proposals, draft, base):
+def test_leader_submits_and_officer_gets_403(
+    as_user: Callable[[User], Client], proposals: Any, draft: Any, base: Any
+) -> None:
     url = base + f"nominations/{draft.pk}/submit/"
     assert as_user(proposals.lai_chau_officer).post(url).status_code == 403
     assert as_user(proposals.lai_chau_leader).post(url).status_code == 302
@@ -161,13 +184,17 @@ def test_leader_submits_and_officer_gets_403(as_user, proposals, draft, base):
     assert draft.status == Nomination.Status.SUBMITTED
 
 
-def test_refused_action_answers_409_with_the_reason(as_user, proposals, draft, base):
+def test_refused_action_answers_409_with_the_reason(
+    as_user: Callable[[User], Client], proposals: Any, draft: Any, base: Any
+) -> None:
     actions.do_submit_nomination(draft, acting_user=proposals.lai_chau_leader)
     response = as_user(proposals.lai_chau_leader).post(base + f"nominations/{draft.pk}/submit/")
     assert response.status_code == 409
 
 
-def test_secretariat_compiles_and_a_member_gets_403(as_user, proposals, draft, base):
+def test_secretariat_compiles_and_a_member_gets_403(
+    as_user: Callable[[User], Client], proposals: Any, draft: Any, base: Any
+) -> None:
     actions.do_submit_nomination(draft, acting_user=proposals.lai_chau_leader)
     assert as_user(proposals.lai_chau_officer).post(base + "compile/").status_code == 403
     assert as_user(proposals.son_la_officer).post(base + "compile/").status_code == 302
@@ -176,8 +203,8 @@ def test_secretariat_compiles_and_a_member_gets_403(as_user, proposals, draft, b
 
 
 def test_supervisor_records_a_decision_and_the_secretariat_gets_403(
-    as_user, proposals, draft, base
-):
+    as_user: Callable[[User], Client], proposals: Any, draft: Any, base: Any
+) -> None:
     actions.do_submit_nomination(draft, acting_user=proposals.lai_chau_leader)
     actions.do_compile_proposal(proposals.year, acting_user=proposals.son_la_officer)
     actions.do_approve_nomination(draft, acting_user=proposals.supervisor)
@@ -202,8 +229,8 @@ def test_supervisor_records_a_decision_and_the_secretariat_gets_403(
 
 
 def test_proposal_list_is_an_excel_file_with_counts_and_safe_cells(
-    as_user, proposals, award, base, office
-):
+    as_user: Callable[[User], Client], proposals: Any, award: Any, base: Any, office: Any
+) -> None:
     person = history.do_register_person(
         full_name='=HYPERLINK("x")',
         birth_year=1985,
@@ -238,12 +265,16 @@ def test_proposal_list_is_an_excel_file_with_counts_and_safe_cells(
     assert as_user(proposals.outsider).get(base + "proposal-list.xlsx").status_code == 404
 
 
-def test_history_import_page_is_for_the_supervisor(as_user, world):
+def test_history_import_page_is_for_the_supervisor(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     assert as_user(world.lai_chau_officer).get("/awards/history/import/").status_code == 403
     assert as_user(world.supervisor).get("/awards/history/import/").status_code == 200
 
 
-def test_duplicates_page_lists_pairs_for_the_supervisor(as_user, proposals, lai_chau_person):
+def test_duplicates_page_lists_pairs_for_the_supervisor(
+    as_user: Callable[[User], Client], proposals: Any, lai_chau_person: Any
+) -> None:
     history.do_register_person(
         full_name="Nguyễn Thị Hoà",
         birth_year=1980,
@@ -258,8 +289,13 @@ def test_duplicates_page_lists_pairs_for_the_supervisor(as_user, proposals, lai_
 
 
 def test_officer_attaches_evidence_and_corrects_the_draft_but_another_unit_cannot(
-    as_user, proposals, draft, base, settings, tmp_path
-):
+    as_user: Callable[[User], Client],
+    proposals: Any,
+    draft: Any,
+    base: Any,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = tmp_path

@@ -4,10 +4,14 @@ follows the job's page and downloads the one PDF; on a computer's width and a ph
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from playwright.sync_api import Page
 from pypdf import PdfReader
+from pytest_django.live_server_helper import LiveServer
 
 from thidua.award_history import actions as history
 from thidua.award_history.models import AwardType
@@ -25,7 +29,7 @@ SHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
 
 
 @pytest.fixture
-def decided():
+def decided() -> Any:
     world = to_proposals(build_world())
     person = history.do_register_person(
         full_name="Nguyễn Thị Hòa",
@@ -42,8 +46,8 @@ def decided():
 
 @pytest.mark.parametrize("width", [1366, 390])
 def test_the_supervisor_prints_every_certificate_as_one_pdf(
-    decided, soffice, live_server, login, width
-):
+    decided: Any, soffice: Any, live_server: LiveServer, login: Callable[..., Page], width: int
+) -> None:
     world, decision = decided
     page = login("vu-tdkt")
     page.set_viewport_size({"width": width, "height": 900})

@@ -1,7 +1,12 @@
 """In a real browser: a member comments on a section, the secretariat revises, the comparison
 shows the change."""
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 from thidua.conference import actions
 from thidua.conference.models import Comment, ReportVersion
@@ -16,7 +21,7 @@ ADDITION = "Đẩy mạnh cải cách hành chính, ứng dụng công nghệ th
 
 
 @pytest.fixture
-def drafted_world():
+def drafted_world() -> Any:
     world = build_world()
     world.sign_all(world.to_pledge_phase())
     EmulationYear.objects.filter(pk=world.year.pk).update(phase=Phase.CONFERENCE)
@@ -26,7 +31,9 @@ def drafted_world():
     return world
 
 
-def test_a_comment_leads_to_a_revision_the_comparison_shows(drafted_world, live_server, login):
+def test_a_comment_leads_to_a_revision_the_comparison_shows(
+    drafted_world: Any, live_server: LiveServer, login: Callable[..., Page]
+) -> None:
     report_url = f"{live_server.url}{drafted_world.url}conference/report/"
     page = login("lai-chau-canbo")
     page.goto(report_url)

@@ -8,14 +8,17 @@ import io
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from docx import Document
 from docx.shared import Pt
 from pypdf import PdfReader
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from thidua.award_history.models import AwardRecord, Decision
 from thidua.awards import documents as award_documents
@@ -35,7 +38,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def granted(proposals, lai_chau_person, office, award):
+def granted(proposals: Any, lai_chau_person: Any, office: Any, award: Any) -> Any:
     # A transactional test before this one (in the same process) may have flushed the
     # catalogue that awards' migration wrote.
     ensure_catalogue()
@@ -91,7 +94,7 @@ DECISION_TEMPLATE = (
 )
 
 
-def upload(client, world, kind: str, data: bytes, name: str = "mau.docx"):
+def upload(client: Any, world: Any, kind: str, data: bytes, name: str = "mau.docx") -> Any:
     file = io.BytesIO(data)
     file.name = name
     url = reverse("conference:documents", kwargs={"slug": world.cluster.slug, "year": 2016})
@@ -102,7 +105,9 @@ def text_of(docx: bytes) -> str:
     return "\n".join(p.text for p in Document(io.BytesIO(docx)).paragraphs)
 
 
-def test_the_decision_prints_through_the_deciding_authoritys_template(client, granted, soffice):
+def test_the_decision_prints_through_the_deciding_authoritys_template(
+    client: Client, granted: Any, soffice: str
+) -> None:
     decision = decide(granted)
     client.force_login(granted.supervisor)
     response = upload(client, granted, "decision", word_file(*DECISION_TEMPLATE))
@@ -146,7 +151,9 @@ def test_the_decision_prints_through_the_deciding_authoritys_template(client, gr
         ((*DECISION_TEMPLATE, "{% macro x() %}x{% endmacro %}"), "Mẫu có định nghĩa macro"),
     ],
 )
-def test_a_broken_decision_template_is_refused_with_what_is_wrong(client, granted, lines, named):
+def test_a_broken_decision_template_is_refused_with_what_is_wrong(
+    client: Client, granted: Any, lines: Any, named: str
+) -> None:
     client.force_login(granted.supervisor)
     response = upload(client, granted, "decision", word_file(*lines))
     assert response.status_code == 400
@@ -154,7 +161,9 @@ def test_a_broken_decision_template_is_refused_with_what_is_wrong(client, grante
     assert not DocumentTemplate.objects.exists()
 
 
-def test_a_certificate_template_must_name_the_holder_the_decision_and_its_signer(client, granted):
+def test_a_certificate_template_must_name_the_holder_the_decision_and_its_signer(
+    client: Client, granted: Any
+) -> None:
     client.force_login(granted.supervisor)
     response = upload(client, granted, "certificates", word_file("{{ name }}", "{{ award }}"))
     assert response.status_code == 400
@@ -162,7 +171,9 @@ def test_a_certificate_template_must_name_the_holder_the_decision_and_its_signer
     assert not DocumentTemplate.objects.exists()
 
 
-def test_only_the_deciding_authority_changes_the_decisions_templates(client, granted):
+def test_only_the_deciding_authority_changes_the_decisions_templates(
+    client: Client, granted: Any
+) -> None:
     client.force_login(granted.son_la_officer)  # the secretariat: the conference's documents
     response = upload(client, granted, "decision", word_file(*DECISION_TEMPLATE))
     assert response.status_code == 400  # not among the kinds it may change
@@ -188,8 +199,8 @@ CERTIFICATE_TEMPLATE = (
 
 
 def test_certificates_print_through_the_template_one_page_each_and_a_long_name_shrinks(
-    client, granted, office, soffice
-):
+    client: Client, granted: Any, office: Any, soffice: str
+) -> None:
     office.name = LONG_NAME
     office.save()
     decision = decide(granted)
@@ -216,7 +227,9 @@ def test_certificates_print_through_the_template_one_page_each_and_a_long_name_s
             assert line.x1 <= right_edge + 2, line.text
 
 
-def test_a_big_batch_is_printed_in_parts_joined_in_order(granted, soffice, monkeypatch):
+def test_a_big_batch_is_printed_in_parts_joined_in_order(
+    granted: Any, soffice: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     decision = decide(granted)
     monkeypatch.setattr(award_documents, "PDF_CHUNK", 2)
     told: list[tuple[int, int]] = []
@@ -235,8 +248,12 @@ def test_a_big_batch_is_printed_in_parts_joined_in_order(granted, soffice, monke
 
 
 def test_the_certificates_job_makes_one_pdf_to_download(
-    client, granted, soffice, monkeypatch, django_capture_on_commit_callbacks
-):
+    client: Client,
+    granted: Any,
+    soffice: str,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     decision = decide(granted)
     kwargs = {"slug": granted.cluster.slug, "year": 2016, "pk": decision.pk}
     client.force_login(granted.supervisor)
@@ -253,7 +270,7 @@ def test_the_certificates_job_makes_one_pdf_to_download(
     assert (job.done, job.total) == (3, 3)
     assert "1/QĐ-BKHĐT" in job.message
     download = client.get(f"/awards/jobs/{job.pk}/file/")
-    reader = PdfReader(io.BytesIO(b"".join(download.streaming_content)))
+    reader = PdfReader(io.BytesIO(download.getvalue()))
     assert len(reader.pages) == 3
     # Another user cannot see the job, nor start one for a decision not theirs.
     client.force_login(granted.lai_chau_officer)
@@ -262,7 +279,7 @@ def test_the_certificates_job_makes_one_pdf_to_download(
     assert Job.objects.count() == 1
 
 
-def test_no_certificates_job_for_a_decision_granting_no_one(client, granted):
+def test_no_certificates_job_for_a_decision_granting_no_one(client: Client, granted: Any) -> None:
     decision = decide(granted)
     AwardRecord.objects.filter(decision=decision).update(decision=None)
     client.force_login(granted.supervisor)
@@ -274,8 +291,8 @@ def test_no_certificates_job_for_a_decision_granting_no_one(client, granted):
 
 
 def test_the_command_prints_the_certificates_as_one_pdf_with_a_bar(
-    granted, soffice, tmp_path, capsys
-):
+    granted: Any, soffice: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     decide(granted)
     target = tmp_path / "bang-khen.pdf"
     call_command(
@@ -286,7 +303,9 @@ def test_the_command_prints_the_certificates_as_one_pdf_with_a_bar(
     assert "3/3" in capsys.readouterr().err
 
 
-def test_the_starter_templates_upload_as_they_are_and_print_the_decision(client, granted, soffice):
+def test_the_starter_templates_upload_as_they_are_and_print_the_decision(
+    client: Client, granted: Any, soffice: str
+) -> None:
     decision = decide(granted)
     client.force_login(granted.supervisor)
     starter = reverse("conference:starter", kwargs={"slug": granted.cluster.slug, "year": 2016})

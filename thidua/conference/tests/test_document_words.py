@@ -18,6 +18,7 @@ from django.apps import apps
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from openpyxl import load_workbook
+from pytest_django import DjangoDbBlocker
 
 from thidua.conference import dossier, national
 from thidua.conference.models import DocumentKind
@@ -78,7 +79,7 @@ def _text(data: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(demo_module: None, django_db_blocker) -> dict[str, bytes]:
+def built(demo_module: None, django_db_blocker: DjangoDbBlocker) -> dict[str, bytes]:
     """Every document of the demo's 2016, by name."""
     with django_db_blocker.unblock():
         year = EmulationYear.objects.select_related("cluster").get(year=2016)
@@ -111,12 +112,12 @@ def _words(text: str) -> Iterator[str]:
     yield from re.findall(r"[A-Za-z_]+", text)
 
 
-def test_every_document_kind_is_built(texts):
+def test_every_document_kind_is_built(texts: dict[str, str]) -> None:
     kinds = {name.split("-")[0] for name in texts}
     assert {"report", "minutes", "proposal", "pledge", "news", "ballots", "count"} <= kinds
 
 
-def test_no_stored_code_and_no_english_word_is_printed(texts):
+def test_no_stored_code_and_no_english_word_is_printed(texts: dict[str, str]) -> None:
     codes = choice_values()
     found = {
         name: sorted({w for w in _words(text) if w in codes or w.lower() in ENGLISH})
@@ -125,7 +126,7 @@ def test_no_stored_code_and_no_english_word_is_printed(texts):
     assert {name: words for name, words in found.items() if words} == {}
 
 
-def test_every_date_printed_lies_in_the_years_calendar(texts):
+def test_every_date_printed_lies_in_the_years_calendar(texts: dict[str, str]) -> None:
     outside: dict[str, list[str]] = {}
     for name, text in texts.items():
         for pattern in _DATES:
@@ -145,13 +146,15 @@ ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 
 @pytest.mark.parametrize("kind", ["report", "minutes"])
-def test_section_numbers_run_in_order(texts, kind):
+def test_section_numbers_run_in_order(texts: dict[str, str], kind: str) -> None:
     numbers = _numbers(texts[kind])
     assert numbers == ROMAN[: len(numbers)]
     assert len(numbers) >= 5
 
 
-def test_the_report_file_numbers_its_sections_in_order_in_the_docx_itself(built):
+def test_the_report_file_numbers_its_sections_in_order_in_the_docx_itself(
+    built: dict[str, bytes],
+) -> None:
     headings = [
         p.text
         for p in Document(io.BytesIO(built["report"])).paragraphs
@@ -160,7 +163,9 @@ def test_the_report_file_numbers_its_sections_in_order_in_the_docx_itself(built)
     assert [h.split(".")[0] for h in headings] == ROMAN[: len(headings)]
 
 
-def test_the_proposal_letter_sends_up_only_what_the_ministry_decides(built, texts):
+def test_the_proposal_letter_sends_up_only_what_the_ministry_decides(
+    built: dict[str, bytes], texts: dict[str, str]
+) -> None:
     text = texts["proposal"]
     document = Document(io.BytesIO(built["proposal"]))
     addressee = next(p for p in document.paragraphs if p.text.startswith("Kính gửi:"))
@@ -181,7 +186,9 @@ def test_the_proposal_letter_sends_up_only_what_the_ministry_decides(built, text
         assert len(set(header)) == len(header)
 
 
-def test_the_proposal_letter_leaves_out_the_nominees_judged_not_eligible(demo_module, db):
+def test_the_proposal_letter_leaves_out_the_nominees_judged_not_eligible(
+    demo_module: None, db: None
+) -> None:
     from thidua.conference.content import NOT_ELIGIBLE
     from thidua.conference.reads import proposals
 
@@ -205,7 +212,9 @@ def test_the_proposal_letter_leaves_out_the_nominees_judged_not_eligible(demo_mo
     assert not {name for name in refused - kept if name in text}
 
 
-def test_the_minutes_name_people_and_give_the_counts(built, texts):
+def test_the_minutes_name_people_and_give_the_counts(
+    built: dict[str, bytes], texts: dict[str, str]
+) -> None:
     text = texts["minutes"]
     attendees = Document(io.BytesIO(built["minutes"])).tables[1]
     header = [c.text for c in attendees.rows[0].cells]
@@ -221,7 +230,7 @@ def test_the_minutes_name_people_and_give_the_counts(built, texts):
     assert re.search(r"\n\d+\n\d{1,3}(,\d)?%\n", text)  # a candidate's votes and share
 
 
-def test_the_pledge_is_signed_by_each_leader_by_name(texts):
+def test_the_pledge_is_signed_by_each_leader_by_name(texts: dict[str, str]) -> None:
     text = texts["pledge"]
     assert text.count("GIÁM ĐỐC") == 7
     assert "Nông Văn Hải" in text and "Lê Hồng Minh" in text
@@ -229,19 +238,19 @@ def test_the_pledge_is_signed_by_each_leader_by_name(texts):
     assert "Số:       /CTĐ" in text
 
 
-def test_the_news_item_has_no_official_header(texts):
+def test_the_news_item_has_no_official_header(texts: dict[str, str]) -> None:
     text = texts["news"]
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in text and "Số:" not in text
 
 
-def test_the_awards_say_who_grants_them(texts):
+def test_the_awards_say_who_grants_them(texts: dict[str, str]) -> None:
     text = texts["report"]
     assert "Cờ thi đua của Bộ Kế hoạch và Đầu tư" in text
     assert "Bằng khen của Bộ trưởng Bộ Kế hoạch và Đầu tư" in text
     assert "phong trào “Phong trào" not in text
 
 
-def test_ballot_papers_are_all_alike_and_worded_alike(texts):
+def test_ballot_papers_are_all_alike_and_worded_alike(texts: dict[str, str]) -> None:
     ballots = [text for name, text in texts.items() if name.startswith("ballots-")]
     assert ballots
     for text in ballots:
@@ -250,7 +259,9 @@ def test_ballot_papers_are_all_alike_and_worded_alike(texts):
         assert rules and all(r.isdigit() for r in rules)
 
 
-def test_the_national_report_is_issued_under_the_ministry_and_signed_by_name(texts):
+def test_the_national_report_is_issued_under_the_ministry_and_signed_by_name(
+    texts: dict[str, str],
+) -> None:
     lines = texts["national"].splitlines()
     ministry = lines.index("BỘ KẾ HOẠCH VÀ ĐẦU TƯ")
     assert lines[ministry + 1] == "VỤ THI ĐUA - KHEN THƯỞNG"

@@ -2,10 +2,13 @@
 
 import io
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from docx import Document
+from pytest_django import Settings
 
 from thidua.audit.models import AuditEntry
 from thidua.conference import actions, content, documents, dossier
@@ -14,6 +17,7 @@ from thidua.conference.reads import load
 from thidua.errors import ActionRefused
 from thidua.lib import pdf
 from thidua.lib.docformat import check_format, document_text
+from thidua.testing.personas import World
 
 from .conftest import FACTS
 
@@ -21,7 +25,7 @@ KINDS = [k.value for k in DocumentKind]
 
 
 @pytest.fixture
-def dossier_world(at_conference, stated_facts):
+def dossier_world(at_conference: World, stated_facts: Callable[[dict[str, Any]], None]) -> Any:
     stated_facts(FACTS)
     draft = actions.do_generate_report(at_conference.year, acting_user=at_conference.son_la_officer)
     actions.do_comment(
@@ -39,7 +43,7 @@ def _text(data: bytes) -> str:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_each_document_opens_and_follows_the_state_format(dossier_world, kind):
+def test_each_document_opens_and_follows_the_state_format(dossier_world: Any, kind: Any) -> None:
     data = dossier.build(dossier_world.year, kind)
     Document(io.BytesIO(data))  # python-docx opens it
     text = _text(data)
@@ -50,7 +54,7 @@ def test_each_document_opens_and_follows_the_state_format(dossier_world, kind):
     assert "CỤM THI ĐUA SỞ KH&ĐT CÁC TỈNH MIỀN NÚI BIÊN GIỚI PHÍA BẮC" in text
 
 
-def test_the_report_file_is_the_latest_version(dossier_world):
+def test_the_report_file_is_the_latest_version(dossier_world: Any) -> None:
     world = dossier_world
     report = Report.objects.get(year=world.year)
     actions.do_revise_report(
@@ -65,7 +69,7 @@ def test_the_report_file_is_the_latest_version(dossier_world):
     assert "BÁO CÁO" in text and "TM. CỤM THI ĐUA" in text
 
 
-def test_the_minutes_state_the_attendees_the_discussion_and_the_votes(dossier_world):
+def test_the_minutes_state_the_attendees_the_discussion_and_the_votes(dossier_world: Any) -> None:
     text = _text(dossier.build(dossier_world.year, "minutes"))
     assert "BIÊN BẢN" in text
     assert "Lê Thị Mai" in text and "Phó Vụ trưởng" in text
@@ -74,7 +78,7 @@ def test_the_minutes_state_the_attendees_the_discussion_and_the_votes(dossier_wo
     assert "Sở Kế hoạch và Đầu tư tỉnh Cao Bằng" in text  # who commented
 
 
-def test_the_proposal_lists_the_nominees_of_each_award_sent_up(dossier_world):
+def test_the_proposal_lists_the_nominees_of_each_award_sent_up(dossier_world: Any) -> None:
     story = replace(
         load(dossier_world.year),
         minister="Bộ trưởng Bộ Kế hoạch và Đầu tư",
@@ -107,7 +111,7 @@ def test_the_proposal_lists_the_nominees_of_each_award_sent_up(dossier_world):
     assert "1 trường hợp chưa đủ tiêu chuẩn" in text
 
 
-def test_the_pledge_lists_each_signature(dossier_world):
+def test_the_pledge_lists_each_signature(dossier_world: Any) -> None:
     text = _text(dossier.build(dossier_world.year, "pledge"))
     assert "GIAO ƯỚC THI ĐUA\nNăm 2016" in text  # the kind, then the rest of the title
     assert "Đẩy mạnh cải cách hành chính." in text
@@ -115,7 +119,7 @@ def test_the_pledge_lists_each_signature(dossier_world):
     assert "Lê Hồng Minh" in text
 
 
-def test_the_minutes_are_refused_before_the_conference_is_recorded(world):
+def test_the_minutes_are_refused_before_the_conference_is_recorded(world: World) -> None:
     from .conftest import to_phase
 
     to_phase(world, "conference")
@@ -123,7 +127,9 @@ def test_the_minutes_are_refused_before_the_conference_is_recorded(world):
         dossier.build(world.year, "minutes")
 
 
-def test_every_document_converts_to_pdf_where_libreoffice_is_installed(dossier_world, settings):
+def test_every_document_converts_to_pdf_where_libreoffice_is_installed(
+    dossier_world: Any, settings: Settings
+) -> None:
     """With soffice on PATH each file converts; without it thidua says so (None), never fails."""
     settings.THIDUA_SOFFICE = None  # looked up on PATH, as a server does by default
     installed = shutil.which("soffice") is not None
@@ -139,7 +145,7 @@ def test_every_document_converts_to_pdf_where_libreoffice_is_installed(dossier_w
 # --- Word templates ---------------------------------------------------------------------------
 
 
-def _upload(world, data, kind="minutes", name="mau.docx"):
+def _upload(world: Any, data: Any, kind: Any = "minutes", name: Any = "mau.docx") -> Any:
     return actions.do_upload_template(
         world.year, kind=kind, filename=name, data=data, acting_user=world.son_la_officer
     )
@@ -154,7 +160,7 @@ def _template_with(text: str) -> bytes:
     return buffer.getvalue()
 
 
-def test_the_starter_template_is_accepted_and_then_used(dossier_world):
+def test_the_starter_template_is_accepted_and_then_used(dossier_world: Any) -> None:
     world = dossier_world
     _upload(world, _template_with("Mẫu riêng của cụm: {{ cluster }}, năm {{ year }}"))
     data = dossier.build(world.year, "minutes")
@@ -168,7 +174,9 @@ def test_the_starter_template_is_accepted_and_then_used(dossier_world):
     assert "{{" not in text and "{%" not in text
 
 
-def test_a_template_with_an_unknown_placeholder_is_refused_and_the_previous_stays(dossier_world):
+def test_a_template_with_an_unknown_placeholder_is_refused_and_the_previous_stays(
+    dossier_world: Any,
+) -> None:
     world = dossier_world
     kept = _upload(world, _template_with("Mẫu cũ {{ year }}"))
     with pytest.raises(ActionRefused) as refused:
@@ -184,7 +192,7 @@ def test_a_template_with_an_unknown_placeholder_is_refused_and_the_previous_stay
     [b"not a word file", b"PK\x03\x04 broken zip"],
     ids=["not-docx", "damaged"],
 )
-def test_a_broken_file_is_refused_with_a_clear_message(dossier_world, data):
+def test_a_broken_file_is_refused_with_a_clear_message(dossier_world: Any, data: bytes) -> None:
     with pytest.raises(ActionRefused) as refused:
         _upload(dossier_world, data)
     assert ".docx" in refused.value.message
@@ -192,14 +200,14 @@ def test_a_broken_file_is_refused_with_a_clear_message(dossier_world, data):
     assert not AuditEntry.objects.filter(action="template.upload").exists()
 
 
-def test_a_template_with_a_broken_placeholder_is_refused(dossier_world):
+def test_a_template_with_a_broken_placeholder_is_refused(dossier_world: Any) -> None:
     with pytest.raises(ActionRefused) as refused:
         _upload(dossier_world, _template_with("{{ year "))
     assert refused.value.kind == "bad_template"
     assert not DocumentTemplate.objects.exists()
 
 
-def test_going_back_to_the_standard_layout_keeps_the_uploaded_file(dossier_world):
+def test_going_back_to_the_standard_layout_keeps_the_uploaded_file(dossier_world: Any) -> None:
     world = dossier_world
     _upload(world, _template_with("Mẫu riêng {{ year }}"))
     actions.do_reset_template(world.year, kind="minutes", acting_user=world.son_la_officer)
@@ -207,7 +215,9 @@ def test_going_back_to_the_standard_layout_keeps_the_uploaded_file(dossier_world
     assert DocumentTemplate.objects.filter(retired_at__isnull=False).count() == 1
 
 
-def test_pdf_copies_are_off_when_thidua_soffice_is_empty(dossier_world, settings):
+def test_pdf_copies_are_off_when_thidua_soffice_is_empty(
+    dossier_world: Any, settings: Settings
+) -> None:
     settings.THIDUA_SOFFICE = ""
     assert pdf.converter() is None
     assert pdf.to_pdf(dossier.build(dossier_world.year, "report")) is None

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from pytest_django import DjangoAssertNumQueries
 
 from thidua.award_history import actions as history_actions
 from thidua.award_history.models import AwardType
@@ -16,10 +18,11 @@ from thidua.conference import national
 from thidua.cycle.actions import do_move_phase
 from thidua.cycle.models import EmulationYear, Phase
 from thidua.lib import docformat
+from thidua.testing.personas import World
 
 
 @pytest.fixture
-def proposed(world):
+def proposed(world: World) -> Any:
     """The personas' year in its proposals phase, with Lai Châu's proposals drafted."""
     ensure_catalogue()
     pledge = world.to_pledge_phase()
@@ -57,7 +60,7 @@ def proposed(world):
     return world
 
 
-def test_the_summary_counts_every_clusters_proposals_with_their_verdicts(proposed):
+def test_the_summary_counts_every_clusters_proposals_with_their_verdicts(proposed: Any) -> None:
     found = national.summary(2016)
     (line,) = found.clusters
     assert (line.name, line.members) == (proposed.cluster.name, 3)
@@ -66,12 +69,14 @@ def test_the_summary_counts_every_clusters_proposals_with_their_verdicts(propose
     assert ("Lao động tiên tiến", 0, 2) in found.awards
 
 
-def test_the_summary_reads_a_fixed_number_of_queries(proposed, django_assert_max_num_queries):
+def test_the_summary_reads_a_fixed_number_of_queries(
+    proposed: Any, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     with django_assert_max_num_queries(17):  # 16, and the signer
         national.summary(2016)
 
 
-def test_the_report_is_a_document_in_the_state_format_stating_the_figures(proposed):
+def test_the_report_is_a_document_in_the_state_format_stating_the_figures(proposed: Any) -> None:
     content = national.report_docx(national.summary(2016))
     assert docformat.check_format(io.BytesIO(content)) == []
     text = docformat.document_text(io.BytesIO(content))
@@ -79,7 +84,7 @@ def test_the_report_is_a_document_in_the_state_format_stating_the_figures(propos
     assert "1 tập thể và 2 cá nhân" in text
 
 
-def test_the_list_has_every_proposal_and_a_name_like_a_formula_stays_text(proposed):
+def test_the_list_has_every_proposal_and_a_name_like_a_formula_stays_text(proposed: Any) -> None:
     book = load_workbook(io.BytesIO(national_proposal_list(2016)))
     sheet = book.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))

@@ -1,13 +1,19 @@
 """The cluster's public news: anyone reads the published articles, with the other news."""
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from thidua.conference import actions
 from thidua.conference.models import NewsArticle
+from thidua.testing.personas import World
 
 
 @pytest.fixture
-def published(at_conference):
+def published(at_conference: World) -> Any:
     world = at_conference
     articles = []
     for title in ("Phát động thi đua", "Giao lưu kinh nghiệm", "Tổng kết"):
@@ -22,8 +28,8 @@ def published(at_conference):
 
 
 def test_anyone_reads_the_published_news_without_logging_in(
-    published, client, django_assert_max_num_queries
-):
+    published: Any, client: Client, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     world, _articles = published
     with django_assert_max_num_queries(3):
         response = client.get(f"/news/{world.cluster.slug}/")
@@ -33,7 +39,9 @@ def test_anyone_reads_the_published_news_without_logging_in(
     assert "Bản nháp chưa đăng" not in page
 
 
-def test_an_article_lists_the_other_news_under_it(published, client, django_assert_max_num_queries):
+def test_an_article_lists_the_other_news_under_it(
+    published: Any, client: Client, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     world, articles = published
     with django_assert_max_num_queries(4):
         response = client.get(f"/news/{world.cluster.slug}/{articles[0].pk}/")
@@ -44,25 +52,27 @@ def test_an_article_lists_the_other_news_under_it(published, client, django_asse
     assert "Giao lưu kinh nghiệm" in page and "Bản nháp chưa đăng" not in page
 
 
-def test_a_draft_is_not_public(published, client):
+def test_a_draft_is_not_public(published: Any, client: Client) -> None:
     world, _articles = published
     draft = NewsArticle.objects.get(status="draft")
     assert client.get(f"/news/{world.cluster.slug}/{draft.pk}/").status_code == 404
 
 
-def test_an_article_is_only_found_under_its_own_cluster(published, client):
+def test_an_article_is_only_found_under_its_own_cluster(published: Any, client: Client) -> None:
     _world, articles = published
     assert client.get(f"/news/another-cluster/{articles[0].pk}/").status_code == 404
     assert client.get("/news/another-cluster/").status_code == 404
 
 
-def test_a_withdrawn_article_leaves_the_public_page(published, client):
+def test_a_withdrawn_article_leaves_the_public_page(published: Any, client: Client) -> None:
     world, articles = published
     actions.do_publish_article(articles[0], publish=False, acting_user=world.son_la_officer)
     assert client.get(f"/news/{world.cluster.slug}/{articles[0].pk}/").status_code == 404
 
 
-def test_the_conference_article_is_drafted_from_the_data(at_conference, stated_facts):
+def test_the_conference_article_is_drafted_from_the_data(
+    at_conference: World, stated_facts: Callable[[dict[str, Any]], None]
+) -> None:
     from .conftest import FACTS
 
     stated_facts(FACTS)

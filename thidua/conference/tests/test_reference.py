@@ -10,6 +10,7 @@ keys of docs/report-facts.md, so they hold once those areas register their provi
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 
@@ -76,7 +77,7 @@ DOCUMENTS = ("report", "minutes", "proposal", "news")
 
 
 @pytest.fixture
-def documents_2016(db):
+def documents_2016(db: None) -> Any:
     """The demo played through every area, and its four documents as .docx files."""
     areas = play.DEMO_AREAS
     if "thidua.conference" not in areas:
@@ -88,7 +89,7 @@ def documents_2016(db):
     return {kind: dossier.build(demo.year, kind) for kind in DOCUMENTS}
 
 
-def test_the_demo_documents_state_every_reference_fact(documents_2016):
+def test_the_demo_documents_state_every_reference_fact(documents_2016: Any) -> None:
     for kind, data in documents_2016.items():
         if kind != "news":  # a news item is no administrative document
             assert check_format(io.BytesIO(data)) == [], kind

@@ -1,5 +1,8 @@
 """The draft report: generated from the data, commented, revised, compared and finalised."""
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -7,15 +10,16 @@ from thidua.conference import actions
 from thidua.conference.models import Comment, Report, ReportVersion
 from thidua.cycle.models import EmulationYear, Phase
 from thidua.errors import ActionRefused
+from thidua.testing.personas import World
 
 from .conftest import FACTS
 
 
-def _sections(version):
+def _sections(version: Any) -> Any:
     return {s["key"]: s["text"] for s in version.sections}
 
 
-def test_the_draft_leaves_out_the_parts_no_area_has_stated(at_conference):
+def test_the_draft_leaves_out_the_parts_no_area_has_stated(at_conference: World) -> None:
     version = actions.do_generate_report(
         at_conference.year, acting_user=at_conference.son_la_officer
     )
@@ -25,7 +29,9 @@ def test_the_draft_leaves_out_the_parts_no_area_has_stated(at_conference):
     assert "Vụ Thi đua - Khen thưởng" in sections["cluster"]
 
 
-def test_the_draft_states_what_the_other_areas_state(at_conference, stated_facts):
+def test_the_draft_states_what_the_other_areas_state(
+    at_conference: World, stated_facts: Callable[[dict[str, Any]], None]
+) -> None:
     stated_facts(FACTS)
     version = actions.do_generate_report(
         at_conference.year, acting_user=at_conference.son_la_officer
@@ -48,7 +54,9 @@ def test_the_draft_states_what_the_other_areas_state(at_conference, stated_facts
     assert [s["title"].split(".")[0] for s in version.sections][:4] == ["I", "II", "III", "IV"]
 
 
-def test_a_member_comments_and_the_secretariat_revises_into_a_new_version(at_conference):
+def test_a_member_comments_and_the_secretariat_revises_into_a_new_version(
+    at_conference: World,
+) -> None:
     world = at_conference
     draft = actions.do_generate_report(world.year, acting_user=world.son_la_officer)
     comment = actions.do_comment(
@@ -75,8 +83,8 @@ def test_a_member_comments_and_the_secretariat_revises_into_a_new_version(at_con
 
 
 def test_regenerating_keeps_the_revised_directions_and_brings_in_new_data(
-    at_conference, stated_facts
-):
+    at_conference: World, stated_facts: Callable[[dict[str, Any]], None]
+) -> None:
     world = at_conference
     draft = actions.do_generate_report(world.year, acting_user=world.son_la_officer)
     report = Report.objects.get(year=world.year)
@@ -93,14 +101,14 @@ def test_regenerating_keeps_the_revised_directions_and_brings_in_new_data(
     assert "results" in _sections(third)
 
 
-def test_regenerating_unchanged_data_is_refused(at_conference):
+def test_regenerating_unchanged_data_is_refused(at_conference: World) -> None:
     actions.do_generate_report(at_conference.year, acting_user=at_conference.son_la_officer)
     with pytest.raises(ActionRefused) as refused:
         actions.do_generate_report(at_conference.year, acting_user=at_conference.son_la_officer)
     assert refused.value.kind == "same"
 
 
-def test_a_revision_based_on_an_older_version_is_refused(at_conference):
+def test_a_revision_based_on_an_older_version_is_refused(at_conference: World) -> None:
     world = at_conference
     draft = actions.do_generate_report(world.year, acting_user=world.son_la_officer)
     report = Report.objects.get(year=world.year)
@@ -119,7 +127,7 @@ def test_a_revision_based_on_an_older_version_is_refused(at_conference):
     assert report.versions.count() == 2
 
 
-def test_a_comment_on_an_older_version_is_refused(at_conference):
+def test_a_comment_on_an_older_version_is_refused(at_conference: World) -> None:
     world = at_conference
     draft = actions.do_generate_report(world.year, acting_user=world.son_la_officer)
     actions.do_revise_report(
@@ -139,7 +147,7 @@ def test_a_comment_on_an_older_version_is_refused(at_conference):
         )
 
 
-def test_only_staff_of_member_units_comment(at_conference):
+def test_only_staff_of_member_units_comment(at_conference: World) -> None:
     world = at_conference
     draft = actions.do_generate_report(world.year, acting_user=world.son_la_officer)
     for user in (world.supervisor, world.outsider):
@@ -148,7 +156,7 @@ def test_only_staff_of_member_units_comment(at_conference):
     assert not Comment.objects.exists()
 
 
-def test_members_other_than_the_secretariat_cannot_revise_or_finalise(at_conference):
+def test_members_other_than_the_secretariat_cannot_revise_or_finalise(at_conference: World) -> None:
     world = at_conference
     actions.do_generate_report(world.year, acting_user=world.son_la_officer)
     report = Report.objects.get(year=world.year)
@@ -160,7 +168,7 @@ def test_members_other_than_the_secretariat_cannot_revise_or_finalise(at_confere
         actions.do_finalise_report(report, acting_user=world.supervisor)
 
 
-def test_the_draft_is_only_worked_on_from_the_conference_to_the_proposals(world):
+def test_the_draft_is_only_worked_on_from_the_conference_to_the_proposals(world: World) -> None:
     from .conftest import to_phase
 
     to_phase(world, Phase.CROSS_CHECK)
@@ -169,7 +177,7 @@ def test_the_draft_is_only_worked_on_from_the_conference_to_the_proposals(world)
     assert refused.value.kind == "wrong_phase"
 
 
-def test_the_final_report_refuses_every_change(at_conference):
+def test_the_final_report_refuses_every_change(at_conference: World) -> None:
     world = at_conference
     draft = actions.do_generate_report(world.year, acting_user=world.son_la_officer)
     report = actions.do_finalise_report(
@@ -191,7 +199,7 @@ def test_the_final_report_refuses_every_change(at_conference):
     assert ReportVersion.objects.count() == 1 and not Comment.objects.exists()
 
 
-def test_the_models_refuse_changes_that_bypass_the_actions(at_conference):
+def test_the_models_refuse_changes_that_bypass_the_actions(at_conference: World) -> None:
     world = at_conference
     draft = actions.do_generate_report(world.year, acting_user=world.son_la_officer)
     draft.note = "changed in place"
@@ -217,7 +225,7 @@ def test_the_models_refuse_changes_that_bypass_the_actions(at_conference):
     assert Report.objects.get(pk=report.pk).final_version_id == draft.pk
 
 
-def test_a_closed_year_refuses_the_conference_changes(at_conference):
+def test_a_closed_year_refuses_the_conference_changes(at_conference: World) -> None:
     world = at_conference
     EmulationYear.objects.filter(pk=world.year.pk).update(phase=Phase.CLOSED)
     world.year.refresh_from_db()

@@ -1,9 +1,13 @@
 """Every page of the conference with a persona allowed and one refused."""
 
 import shutil
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from thidua.conference import actions, documents
 from thidua.conference.models import (
@@ -15,16 +19,18 @@ from thidua.conference.models import (
     Report,
     ReportVersion,
 )
+from thidua.orgs.models import User
+from thidua.testing.personas import World
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def url(world, rest=""):
+def url(world: Any, rest: Any = "") -> Any:
     return f"{world.url}conference/{rest}"
 
 
 @pytest.fixture
-def drafted(at_conference):
+def drafted(at_conference: World) -> Any:
     actions.do_generate_report(at_conference.year, acting_user=at_conference.son_la_officer)
     return at_conference
 
@@ -32,21 +38,27 @@ def drafted(at_conference):
 # --- the conference page ----------------------------------------------------------------------
 
 
-def test_a_member_sees_the_conference_and_an_outsider_gets_404(at_conference, as_user):
+def test_a_member_sees_the_conference_and_an_outsider_gets_404(
+    at_conference: World, as_user: Callable[[User], Client]
+) -> None:
     response = as_user(at_conference.lai_chau_officer).get(url(at_conference))
     assert response.status_code == 200
     assert "Lê Thị Mai" in response.content.decode()
     assert as_user(at_conference.outsider).get(url(at_conference)).status_code == 404
 
 
-def test_the_supervisor_reads_the_conference_but_cannot_change_it(at_conference, as_user):
+def test_the_supervisor_reads_the_conference_but_cannot_change_it(
+    at_conference: World, as_user: Callable[[User], Client]
+) -> None:
     client = as_user(at_conference.supervisor)
     assert client.get(url(at_conference)).status_code == 200
     response = client.post(url(at_conference), {"venue": "x"})
     assert response.status_code == 403
 
 
-def test_the_secretariat_saves_the_conference(at_conference, as_user):
+def test_the_secretariat_saves_the_conference(
+    at_conference: World, as_user: Callable[[User], Client]
+) -> None:
     world = at_conference
     data = {
         "starts_on": "2017-03-11",
@@ -62,7 +74,9 @@ def test_the_secretariat_saves_the_conference(at_conference, as_user):
     assert Conference.objects.get(year=world.year).venue == "Hội trường Sở KH&ĐT Sơn La"
 
 
-def test_a_conference_ending_before_it_starts_is_refused_with_400(at_conference, as_user):
+def test_a_conference_ending_before_it_starts_is_refused_with_400(
+    at_conference: World, as_user: Callable[[User], Client]
+) -> None:
     world = at_conference
     data = {
         "starts_on": "2017-03-12",
@@ -75,7 +89,9 @@ def test_a_conference_ending_before_it_starts_is_refused_with_400(at_conference,
     assert Conference.objects.get(year=world.year).starts_on.day == 11
 
 
-def test_attendees_are_added_and_removed_by_the_secretariat_only(at_conference, as_user):
+def test_attendees_are_added_and_removed_by_the_secretariat_only(
+    at_conference: World, as_user: Callable[[User], Client]
+) -> None:
     world = at_conference
     data = {
         "name": "Nguyễn Văn B",
@@ -96,8 +112,10 @@ def test_attendees_are_added_and_removed_by_the_secretariat_only(at_conference, 
 
 
 def test_the_report_page_shows_the_sections_and_comments_in_a_few_queries(
-    drafted, as_user, django_assert_max_num_queries
-):
+    drafted: Any,
+    as_user: Callable[[User], Client],
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     world = drafted
     version = ReportVersion.objects.get()
     for user in (world.lai_chau_officer, world.cao_bang_leader, world.son_la_leader):
@@ -112,36 +130,46 @@ def test_the_report_page_shows_the_sections_and_comments_in_a_few_queries(
     assert 'data-testid="section-cluster"' in page and page.count("Nhất trí.") == 3
 
 
-def test_an_outsider_gets_404_on_the_report(drafted, as_user):
+def test_an_outsider_gets_404_on_the_report(
+    drafted: Any, as_user: Callable[[User], Client]
+) -> None:
     assert as_user(drafted.outsider).get(url(drafted, "report/")).status_code == 404
 
 
-def test_a_member_comments_through_the_page(drafted, as_user):
+def test_a_member_comments_through_the_page(
+    drafted: Any, as_user: Callable[[User], Client]
+) -> None:
     data = {"section": "directions", "kind": "addition", "text": "Bổ sung cải cách hành chính."}
     response = as_user(drafted.lai_chau_officer).post(url(drafted, "report/"), data)
     assert response.status_code == 302
     assert Comment.objects.get().organization == drafted.orgs["lai_chau"]
 
 
-def test_the_supervisor_cannot_comment(drafted, as_user):
+def test_the_supervisor_cannot_comment(drafted: Any, as_user: Callable[[User], Client]) -> None:
     data = {"section": "directions", "kind": "comment", "text": "x"}
     assert as_user(drafted.supervisor).post(url(drafted, "report/"), data).status_code == 403
     assert not Comment.objects.exists()
 
 
-def test_an_empty_comment_is_refused_with_400(drafted, as_user):
+def test_an_empty_comment_is_refused_with_400(
+    drafted: Any, as_user: Callable[[User], Client]
+) -> None:
     data = {"section": "directions", "kind": "comment", "text": "   "}
     assert as_user(drafted.lai_chau_officer).post(url(drafted, "report/"), data).status_code == 400
 
 
-def test_only_the_secretariat_generates_the_draft(at_conference, as_user):
+def test_only_the_secretariat_generates_the_draft(
+    at_conference: World, as_user: Callable[[User], Client]
+) -> None:
     world = at_conference
     assert as_user(world.lai_chau_leader).post(url(world, "report/generate/")).status_code == 403
     assert as_user(world.son_la_officer).post(url(world, "report/generate/")).status_code == 302
     assert ReportVersion.objects.count() == 1
 
 
-def test_the_secretariat_revises_and_lands_on_the_comparison(drafted, as_user):
+def test_the_secretariat_revises_and_lands_on_the_comparison(
+    drafted: Any, as_user: Callable[[User], Client]
+) -> None:
     world = drafted
     client = as_user(world.cao_bang_officer)
     form = client.get(url(world, "report/revise/"))
@@ -154,11 +182,13 @@ def test_the_secretariat_revises_and_lands_on_the_comparison(drafted, as_user):
     assert ReportVersion.objects.count() == 2
 
 
-def test_a_member_cannot_open_the_revision(drafted, as_user):
+def test_a_member_cannot_open_the_revision(drafted: Any, as_user: Callable[[User], Client]) -> None:
     assert as_user(drafted.lai_chau_officer).get(url(drafted, "report/revise/")).status_code == 403
 
 
-def test_a_revision_that_changes_nothing_is_refused_with_400(drafted, as_user):
+def test_a_revision_that_changes_nothing_is_refused_with_400(
+    drafted: Any, as_user: Callable[[User], Client]
+) -> None:
     version = ReportVersion.objects.get()
     data = {f"section_{s['key']}": s["text"] for s in version.sections}
     data.update(based_on=1, note="x")
@@ -166,7 +196,9 @@ def test_a_revision_that_changes_nothing_is_refused_with_400(drafted, as_user):
     assert response.status_code == 400
 
 
-def test_the_comparison_shows_the_change_to_members(drafted, as_user):
+def test_the_comparison_shows_the_change_to_members(
+    drafted: Any, as_user: Callable[[User], Client]
+) -> None:
     world = drafted
     actions.do_revise_report(
         Report.objects.get(),
@@ -185,7 +217,7 @@ def test_the_comparison_shows_the_change_to_members(drafted, as_user):
     )
 
 
-def test_finalising_is_the_secretariats(drafted, as_user):
+def test_finalising_is_the_secretariats(drafted: Any, as_user: Callable[[User], Client]) -> None:
     world = drafted
     assert as_user(world.lai_chau_leader).post(url(world, "report/finalise/")).status_code == 403
     assert as_user(world.son_la_officer).post(url(world, "report/finalise/")).status_code == 302
@@ -195,7 +227,9 @@ def test_finalising_is_the_secretariats(drafted, as_user):
 # --- documents --------------------------------------------------------------------------------
 
 
-def test_a_member_downloads_each_document_and_an_outsider_gets_404(drafted, as_user):
+def test_a_member_downloads_each_document_and_an_outsider_gets_404(
+    drafted: Any, as_user: Callable[[User], Client]
+) -> None:
     client = as_user(drafted.lai_chau_officer)
     assert client.get(url(drafted, "documents/")).status_code == 200
     for kind in ("report", "minutes", "proposal", "pledge", "news"):
@@ -207,7 +241,9 @@ def test_a_member_downloads_each_document_and_an_outsider_gets_404(drafted, as_u
     assert as_user(drafted.outsider).get(url(drafted, "documents/report.docx")).status_code == 404
 
 
-def test_the_pdf_copy_is_served_only_where_libreoffice_is_installed(drafted, as_user, settings):
+def test_the_pdf_copy_is_served_only_where_libreoffice_is_installed(
+    drafted: Any, as_user: Callable[[User], Client], settings: Settings
+) -> None:
     settings.THIDUA_SOFFICE = None  # looked up on PATH, as a server does by default
     response = as_user(drafted.lai_chau_officer).get(url(drafted, "documents/report.pdf"))
     if shutil.which("soffice"):
@@ -217,7 +253,9 @@ def test_the_pdf_copy_is_served_only_where_libreoffice_is_installed(drafted, as_
     assert as_user(drafted.outsider).get(url(drafted, "documents/report.pdf")).status_code == 404
 
 
-def test_only_the_secretariat_uploads_a_template(drafted, as_user):
+def test_only_the_secretariat_uploads_a_template(
+    drafted: Any, as_user: Callable[[User], Client]
+) -> None:
     upload = SimpleUploadedFile("mau.docx", documents.starter_template())
     response = as_user(drafted.lai_chau_leader).post(
         url(drafted, "documents/"), {"kind": "minutes", "file": upload}
@@ -231,7 +269,9 @@ def test_only_the_secretariat_uploads_a_template(drafted, as_user):
     assert DocumentTemplate.objects.count() == 1
 
 
-def test_a_broken_template_is_refused_on_the_page_with_its_reason(drafted, as_user):
+def test_a_broken_template_is_refused_on_the_page_with_its_reason(
+    drafted: Any, as_user: Callable[[User], Client]
+) -> None:
     upload = SimpleUploadedFile("mau.docx", b"garbage")
     response = as_user(drafted.son_la_officer).post(
         url(drafted, "documents/"), {"kind": "minutes", "file": upload}
@@ -241,7 +281,9 @@ def test_a_broken_template_is_refused_on_the_page_with_its_reason(drafted, as_us
     assert not DocumentTemplate.objects.exists()
 
 
-def test_only_the_secretariat_resets_a_template(drafted, as_user):
+def test_only_the_secretariat_resets_a_template(
+    drafted: Any, as_user: Callable[[User], Client]
+) -> None:
     assert (
         as_user(drafted.lai_chau_leader).post(url(drafted, "documents/minutes/reset/")).status_code
         == 403
@@ -255,14 +297,18 @@ def test_only_the_secretariat_resets_a_template(drafted, as_user):
 # --- news (the secretariat's side) ------------------------------------------------------------
 
 
-def test_the_news_desk_is_the_secretariats(at_conference, as_user):
+def test_the_news_desk_is_the_secretariats(
+    at_conference: World, as_user: Callable[[User], Client]
+) -> None:
     world = at_conference
     assert as_user(world.son_la_officer).get(url(world, "news/")).status_code == 200
     assert as_user(world.lai_chau_officer).get(url(world, "news/")).status_code == 403
     assert as_user(world.outsider).get(url(world, "news/")).status_code == 404
 
 
-def test_the_secretariat_drafts_edits_and_publishes_the_conference_article(at_conference, as_user):
+def test_the_secretariat_drafts_edits_and_publishes_the_conference_article(
+    at_conference: World, as_user: Callable[[User], Client]
+) -> None:
     world = at_conference
     client = as_user(world.son_la_officer)
     response = client.post(url(world, "news/draft/"))
@@ -280,7 +326,9 @@ def test_the_secretariat_drafts_edits_and_publishes_the_conference_article(at_co
     assert article.title == "Hội nghị tổng kết" and article.status == "published"
 
 
-def test_a_member_cannot_draft_write_or_publish_news(at_conference, as_user):
+def test_a_member_cannot_draft_write_or_publish_news(
+    at_conference: World, as_user: Callable[[User], Client]
+) -> None:
     world = at_conference
     client = as_user(world.lai_chau_leader)
     assert client.post(url(world, "news/draft/")).status_code == 403
@@ -292,7 +340,9 @@ def test_a_member_cannot_draft_write_or_publish_news(at_conference, as_user):
     assert NewsArticle.objects.get().status == "draft"
 
 
-def test_an_article_without_text_is_refused_with_400(at_conference, as_user):
+def test_an_article_without_text_is_refused_with_400(
+    at_conference: World, as_user: Callable[[User], Client]
+) -> None:
     response = as_user(at_conference.son_la_officer).post(
         url(at_conference, "news/new/"), {"title": "Tin", "body": "  "}
     )

@@ -1,11 +1,16 @@
 """In a real browser: the supervisor opens 2017 from the demo's 2016, as proposed."""
 
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import Page
+from pytest_django import Settings
+from pytest_django.live_server_helper import LiveServer
 
 from thidua.cycle.models import EmulationYear, Membership, Pledge
 from thidua.scoring.models import CriteriaTable
@@ -17,12 +22,14 @@ SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
 
 
 @pytest.fixture
-def demo_2016(settings, tmp_path):
+def demo_2016(settings: Settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path
     call_command("load_demo", stdout=io.StringIO())
 
 
-def test_the_supervisor_opens_2017_as_proposed(demo_2016, live_server, login, page):
+def test_the_supervisor_opens_2017_as_proposed(
+    demo_2016: Any, live_server: LiveServer, login: Callable[..., Page], page: Page
+) -> None:
     page.set_viewport_size({"width": 1366, "height": 900})
     login("vu-tdkt")
     page.goto(live_server.url + CLUSTER)

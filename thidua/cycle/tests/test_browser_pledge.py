@@ -1,6 +1,11 @@
 """In a real browser: a unit leader signs the pledge; an outsider is refused."""
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 from thidua.cycle.models import Signature
 from thidua.testing.personas import build_world
@@ -9,13 +14,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def pledge_world():
+def pledge_world() -> Any:
     world = build_world()
     world.to_pledge_phase()
     return world
 
 
-def test_unit_leader_signs_the_pledge_and_sees_it_signed(pledge_world, live_server, login):
+def test_unit_leader_signs_the_pledge_and_sees_it_signed(
+    pledge_world: Any, live_server: LiveServer, login: Callable[..., Page]
+) -> None:
     page = login("lai-chau-lanhdao")
     page.goto(live_server.url + pledge_world.url)
     assert page.get_by_test_id("phase").inner_text() == "Giao ước"
@@ -32,7 +39,9 @@ def test_unit_leader_signs_the_pledge_and_sees_it_signed(pledge_world, live_serv
     assert Signature.objects.filter(organization=pledge_world.orgs["lai_chau"]).count() == 1
 
 
-def test_outsider_is_refused_the_clusters_pages(pledge_world, live_server, login):
+def test_outsider_is_refused_the_clusters_pages(
+    pledge_world: Any, live_server: LiveServer, login: Callable[..., Page]
+) -> None:
     page = login("yen-bai-canbo")
     response = page.goto(live_server.url + pledge_world.url + "pledge/")
     assert response is not None and response.status == 404
@@ -40,7 +49,9 @@ def test_outsider_is_refused_the_clusters_pages(pledge_world, live_server, login
     assert not Signature.objects.exists()
 
 
-def test_dashboard_fits_a_phone_screen(pledge_world, live_server, login, page):
+def test_dashboard_fits_a_phone_screen(
+    pledge_world: Any, live_server: LiveServer, login: Callable[..., Page], page: Page
+) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     login("son-la-canbo")
     page.goto(live_server.url + pledge_world.url)

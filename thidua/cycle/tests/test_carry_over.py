@@ -3,9 +3,12 @@ and deputy, and the indicators, criteria, movement and pledge copied for the new
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.utils.html import escape
 
 from thidua.audit.models import AuditEntry
@@ -39,11 +42,13 @@ EVERYTHING = ["indicators", "scoring.table", "cycle.texts"]
         ("năm 2014 và năm 2019; 100% thành viên", "năm 2014 và năm 2019; 100% thành viên"),
     ],
 )  # fmt: skip
-def test_a_text_of_2016_is_rewritten_for_2017_and_no_other_number_moves(text, expected):
+def test_a_text_of_2016_is_rewritten_for_2017_and_no_other_number_moves(
+    text: str, expected: str
+) -> None:
     assert rules.shift_year_references(text, 2016, 2017) == expected
 
 
-def test_the_years_move_together_over_a_gap_and_not_at_all_for_the_same_year():
+def test_the_years_move_together_over_a_gap_and_not_at_all_for_the_same_year() -> None:
     text = "năm 2015, năm 2016 và kế hoạch năm 2017"
     assert (
         rules.shift_year_references(text, 2016, 2026) == "năm 2025, năm 2026 và kế hoạch năm 2027"
@@ -51,7 +56,7 @@ def test_the_years_move_together_over_a_gap_and_not_at_all_for_the_same_year():
     assert rules.shift_year_references(text, 2016, 2016) == text
 
 
-def test_a_day_moves_to_the_same_date_of_the_new_year():
+def test_a_day_moves_to_the_same_date_of_the_new_year() -> None:
     assert rules.shift_day(dt.date(2016, 3, 18), 1) == dt.date(2017, 3, 18)
     assert rules.shift_day(dt.date(2016, 2, 29), 1) == dt.date(2017, 2, 28)
 
@@ -75,7 +80,7 @@ PERIODS = {
 }
 
 
-def test_a_unit_stands_for_itself_while_it_exists_then_for_its_successors_of_that_day():
+def test_a_unit_stands_for_itself_while_it_exists_then_for_its_successors_of_that_day() -> None:
     assert org_rules.continuers(1, D(2017, 1, 1), EDGES, PERIODS) == [1]
     assert org_rules.continuers(1, D(2025, 4, 1), EDGES, PERIODS) == [2]
     assert org_rules.continuers(1, D(2026, 1, 1), EDGES, PERIODS) == [4]
@@ -84,7 +89,7 @@ def test_a_unit_stands_for_itself_while_it_exists_then_for_its_successors_of_tha
     assert org_rules.continuers(9, D(2026, 1, 1), EDGES, PERIODS) == []  # not begun yet
 
 
-def test_a_choice_shows_the_period_and_who_continues_an_ended_unit():
+def test_a_choice_shows_the_period_and_who_continues_an_ended_unit() -> None:
     before = Organization(name="Sở Tài chính tỉnh Tuyên Quang", valid_from=D(2025, 3, 1))
     before.valid_to = D(2025, 6, 30)
     after = Organization(pk=4, name="Sở Tài chính tỉnh Tuyên Quang", short_name="Sở TC Tuyên Quang")
@@ -100,7 +105,7 @@ def test_a_choice_shows_the_period_and_who_continues_an_ended_unit():
     assert label_for_choice(Organization(name="Sở KH&ĐT Sơn La")) == "Sở KH&ĐT Sơn La"
 
 
-def test_indicators_and_scoring_offer_and_make_their_copies_through_the_years_hooks():
+def test_indicators_and_scoring_offer_and_make_their_copies_through_the_years_hooks() -> None:
     for name in ("carry_overs", "year_opened"):
         callbacks = getattr(hooks, name)
         assert all(c.__name__ == name for c in callbacks)
@@ -114,7 +119,7 @@ def test_indicators_and_scoring_offer_and_make_their_copies_through_the_years_ho
 
 
 @pytest.fixture
-def demo(demo_module, db):
+def demo(demo_module: None, db: None) -> Any:
     cluster = Cluster.objects.get(slug=SLUG)
     return {
         "cluster": cluster,
@@ -131,7 +136,9 @@ def finance_today(province: str) -> Organization:
     return Organization.objects.get(name=f"Sở Tài chính tỉnh {province}", valid_to=None)
 
 
-def test_2017_is_proposed_with_the_2016_members_and_the_head_and_deputy_they_elected(demo):
+def test_2017_is_proposed_with_the_2016_members_and_the_head_and_deputy_they_elected(
+    demo: Any,
+) -> None:
     proposal = opening.propose(demo["cluster"], 2017)
     assert opening.next_year_of(demo["cluster"]) == 2017
     assert proposal.previous == demo["previous"]
@@ -147,7 +154,9 @@ def test_2017_is_proposed_with_the_2016_members_and_the_head_and_deputy_they_ele
     assert labels[2] == "Chép phong trào thi đua và giao ước thi đua năm 2016, làm bản nháp để sửa"
 
 
-def test_2026_is_proposed_with_the_departments_that_continue_them_after_the_mergers(demo):
+def test_2026_is_proposed_with_the_departments_that_continue_them_after_the_mergers(
+    demo: Any,
+) -> None:
     proposal = opening.propose(demo["cluster"], 2026)
     expected = {finance_today(p).pk for p in PROVINCES if p != "Hà Giang"}
     expected.add(finance_today("Tuyên Quang").pk)
@@ -172,7 +181,9 @@ def _choices(body: str, name: str) -> dict[str, tuple[str, bool]]:
     return found
 
 
-def test_the_page_offers_units_that_exist_on_the_first_day_each_told_apart(as_user, demo):
+def test_the_page_offers_units_that_exist_on_the_first_day_each_told_apart(
+    as_user: Callable[[User], Client], demo: Any
+) -> None:
     client = as_user(demo["supervisor"])
     page = client.get(f"/c/{SLUG}/").content.decode()
     members = _choices(page, "members")
@@ -200,7 +211,14 @@ def test_the_page_offers_units_that_exist_on_the_first_day_each_told_apart(as_us
     assert len(ticked) == 7
 
 
-def _post(demo, year=2017, carry_over=EVERYTHING, members=None, head=None, deputy=None):
+def _post(
+    demo: Any,
+    year: Any = 2017,
+    carry_over: Any = EVERYTHING,
+    members: Any = None,
+    head: Any = None,
+    deputy: Any = None,
+) -> Any:
     members = members or [planning(p).pk for p in PROVINCES]
     return {
         "year": year,
@@ -211,7 +229,9 @@ def _post(demo, year=2017, carry_over=EVERYTHING, members=None, head=None, deput
     }
 
 
-def test_the_supervisor_opens_2017_with_everything_copied_for_2017(as_user, demo):
+def test_the_supervisor_opens_2017_with_everything_copied_for_2017(
+    as_user: Callable[[User], Client], demo: Any
+) -> None:
     previous = demo["previous"]
     response = as_user(demo["supervisor"]).post(f"/c/{SLUG}/", _post(demo), follow=True)
     assert response.status_code == 200
@@ -258,7 +278,7 @@ def test_the_supervisor_opens_2017_with_everything_copied_for_2017(as_user, demo
     assert "Giao ước thi đua năm 2017" in edit.content.decode()
 
 
-def test_unticked_copies_copy_nothing(as_user, demo):
+def test_unticked_copies_copy_nothing(as_user: Callable[[User], Client], demo: Any) -> None:
     response = as_user(demo["supervisor"]).post(f"/c/{SLUG}/", _post(demo, carry_over=[]))
     assert response.status_code == 302
     year = EmulationYear.objects.get(cluster=demo["cluster"], year=2017)
@@ -270,7 +290,9 @@ def test_unticked_copies_copy_nothing(as_user, demo):
     assert not AuditEntry.objects.filter(action="year.carry_over").exists()
 
 
-def test_the_supervisor_opens_2026_with_todays_departments(as_user, demo):
+def test_the_supervisor_opens_2026_with_todays_departments(
+    as_user: Callable[[User], Client], demo: Any
+) -> None:
     members = [finance_today(p).pk for p in PROVINCES if p != "Hà Giang"]
     members.append(finance_today("Tuyên Quang").pk)
     data = _post(
@@ -291,7 +313,7 @@ def test_the_supervisor_opens_2026_with_todays_departments(as_user, demo):
 # --- refused, and nothing half-created ------------------------------------------------------
 
 
-def test_a_member_listed_twice_is_refused(as_user, demo):
+def test_a_member_listed_twice_is_refused(as_user: Callable[[User], Client], demo: Any) -> None:
     data = _post(demo)
     data["members"] = [*data["members"], planning("Sơn La").pk]
     response = as_user(demo["supervisor"]).post(f"/c/{SLUG}/", data)
@@ -316,7 +338,9 @@ def test_a_member_listed_twice_is_refused(as_user, demo):
     assert not EmulationYear.objects.filter(year=2017).exists()
 
 
-def test_a_unit_that_no_longer_exists_when_the_year_starts_is_refused(as_user, demo):
+def test_a_unit_that_no_longer_exists_when_the_year_starts_is_refused(
+    as_user: Callable[[User], Client], demo: Any
+) -> None:
     # A 2017 list sent for 2026: Hà Giang's department ended in 2025.
     response = as_user(demo["supervisor"]).post(f"/c/{SLUG}/", _post(demo, year=2026))
     assert response.status_code == 400
@@ -327,7 +351,7 @@ def test_a_unit_that_no_longer_exists_when_the_year_starts_is_refused(as_user, d
     assert not Indicator.objects.filter(year__year=2026).exists()
 
 
-def test_a_copy_refused_leaves_no_year_behind(demo):
+def test_a_copy_refused_leaves_no_year_behind(demo: Any) -> None:
     # Asked to copy what 2016 does not offer, after the year and its members were written.
     lao_cai, ha_giang = planning("Lào Cai"), planning("Hà Giang")
     with pytest.raises(ActionRefused):
@@ -345,7 +369,7 @@ def test_a_copy_refused_leaves_no_year_behind(demo):
     assert not Indicator.objects.filter(year__year=2017).exists()
 
 
-def test_the_form_needs_the_head_and_deputy_among_the_members(demo):
+def test_the_form_needs_the_head_and_deputy_among_the_members(demo: Any) -> None:
     data = _post(demo, members=[planning("Sơn La").pk, planning("Cao Bằng").pk])
     form = OpenYearForm(data, offered_on=dt.date(2017, 1, 1))
     assert not form.is_valid()
@@ -355,7 +379,9 @@ def test_the_form_needs_the_head_and_deputy_among_the_members(demo):
 # --- who may open a year --------------------------------------------------------------------
 
 
-def test_the_secretariat_of_the_last_year_may_open_the_next(as_user, demo):
+def test_the_secretariat_of_the_last_year_may_open_the_next(
+    as_user: Callable[[User], Client], demo: Any
+) -> None:
     son_la = User.objects.get(username="son-la-canbo")  # Sơn La was the 2016 head
     page = as_user(son_la).get(f"/c/{SLUG}/")
     assert 'data-testid="open-year"' in page.content.decode()
@@ -364,7 +390,9 @@ def test_the_secretariat_of_the_last_year_may_open_the_next(as_user, demo):
     assert Movement.objects.filter(year__year=2017).exists()
 
 
-def test_a_member_officer_is_refused_and_an_outsider_does_not_see_the_cluster(as_user, demo):
+def test_a_member_officer_is_refused_and_an_outsider_does_not_see_the_cluster(
+    as_user: Callable[[User], Client], demo: Any
+) -> None:
     lai_chau = User.objects.get(username="lai-chau-canbo")
     page = as_user(lai_chau).get(f"/c/{SLUG}/")
     assert page.status_code == 200
@@ -385,7 +413,7 @@ def test_a_member_officer_is_refused_and_an_outsider_does_not_see_the_cluster(as
     assert not EmulationYear.objects.filter(year=2017).exists()
 
 
-def test_a_unit_not_yet_begun_or_archived_is_refused_and_no_year_is_left(demo):
+def test_a_unit_not_yet_begun_or_archived_is_refused_and_no_year_is_left(demo: Any) -> None:
     lao_cai, ha_giang = planning("Lào Cai"), planning("Hà Giang")
     later = finance_today("Sơn La")  # from 01/03/2025
     archived = Organization.objects.create(name="Sở Nội vụ tỉnh Sơn La", archived=True)

@@ -13,7 +13,7 @@ from thidua.testing.personas import build_world
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_signatures_of_one_unit_record_one():
+def test_two_simultaneous_signatures_of_one_unit_record_one() -> None:
     world = build_world()
     world.to_pledge_phase()
     pledge_id = Pledge.objects.get(year=world.year).pk

@@ -4,16 +4,28 @@ A change "made elsewhere" is one another server process commits: this process le
 only through the audit chain's head, not through its own saves (see `thidua.audit.stamp`).
 """
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
 from django.conf import settings
+from django.test import Client
 from django.utils.html import escape
+from pytest_django import DjangoAssertNumQueries
 
 from thidua.audit.record import record
 from thidua.cycle.actions import do_sign_pledge
+from thidua.orgs.models import User
+from thidua.testing.personas import World
 
 TO_SIGN = "Ký giao ước thi đua"
 
 
-def test_a_signature_made_elsewhere_is_seen_on_the_next_request(as_user, world, elsewhere):
+def test_a_signature_made_elsewhere_is_seen_on_the_next_request(
+    as_user: Callable[[User], Client],
+    world: World,
+    elsewhere: Callable[[], AbstractContextManager[None]],
+) -> None:
     pledge = world.to_pledge_phase()
     client = as_user(world.son_la_officer)
     assert client.get(world.url).content.decode().count(TO_SIGN) == 3
@@ -22,7 +34,9 @@ def test_a_signature_made_elsewhere_is_seen_on_the_next_request(as_user, world, 
     assert client.get(world.url).content.decode().count(TO_SIGN) == 2
 
 
-def test_what_stops_the_next_phase_is_shown_to_the_secretariat_only(as_user, world):
+def test_what_stops_the_next_phase_is_shown_to_the_secretariat_only(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     # A member reads the year first; the secretariat then sees its own part all the same.
     member = as_user(world.lai_chau_officer).get(world.url)
     assert member.context["blockers"] == [] and member.context["can_change_phase"] is False
@@ -31,7 +45,7 @@ def test_what_stops_the_next_phase_is_shown_to_the_secretariat_only(as_user, wor
     assert as_user(world.lai_chau_officer).get(world.url).context["blockers"] == []
 
 
-def test_each_language_has_its_own_figures(as_user, world):
+def test_each_language_has_its_own_figures(as_user: Callable[[User], Client], world: World) -> None:
     world.to_pledge_phase()
     client = as_user(world.son_la_officer)
     assert TO_SIGN in client.get(world.url).content.decode()
@@ -41,8 +55,10 @@ def test_each_language_has_its_own_figures(as_user, world):
 
 
 def test_a_dashboard_read_again_asks_only_for_the_user_the_year_and_the_stamp(
-    as_user, world, django_assert_max_num_queries
-):
+    as_user: Callable[[User], Client],
+    world: World,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     world.to_pledge_phase()
     client = as_user(world.son_la_officer)
     client.get(world.url)
@@ -53,8 +69,10 @@ def test_a_dashboard_read_again_asks_only_for_the_user_the_year_and_the_stamp(
 
 
 def test_a_supervision_taken_away_elsewhere_is_refused_on_the_next_request(
-    as_user, world, elsewhere
-):
+    as_user: Callable[[User], Client],
+    world: World,
+    elsewhere: Callable[[], AbstractContextManager[None]],
+) -> None:
     client = as_user(world.supervisor)
     assert client.get(world.url).status_code == 200
     cluster = world.cluster
@@ -66,9 +84,11 @@ def test_a_supervision_taken_away_elsewhere_is_refused_on_the_next_request(
 
 
 def test_the_header_shows_each_readers_own_unit_and_a_new_name_on_the_next_request(
-    as_user, world, elsewhere
-):
-    def header(user):
+    as_user: Callable[[User], Client],
+    world: World,
+    elsewhere: Callable[[], AbstractContextManager[None]],
+) -> None:
+    def header(user: Any) -> Any:
         return as_user(user).get(world.url).content.decode().split("<main")[0]
 
     son_la, lai_chau = escape(world.orgs["son_la"].display_name), world.orgs["lai_chau"]
@@ -83,8 +103,10 @@ def test_the_header_shows_each_readers_own_unit_and_a_new_name_on_the_next_reque
 
 
 def test_a_page_read_again_reads_only_the_session_the_user_and_the_stamp(
-    as_user, world, django_assert_num_queries
-):
+    as_user: Callable[[User], Client],
+    world: World,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
     client = as_user(world.son_la_officer)
     client.get(world.url)
     with django_assert_num_queries(3):

@@ -8,7 +8,7 @@ import pytest
 from thidua.cycle import hooks
 
 
-def test_every_area_registers_its_callbacks_once_under_the_shared_names():
+def test_every_area_registers_its_callbacks_once_under_the_shared_names() -> None:
     # ready() has run: each area's register() put its callbacks in, named alike.
     names: dict[str, list[Any]] = {
         "phase_problems": hooks.phase_problems,
@@ -40,7 +40,9 @@ def test_every_area_registers_its_callbacks_once_under_the_shared_names():
     assert hooks.year_links == before
 
 
-def test_a_fact_stated_by_two_areas_is_refused_not_overwritten(monkeypatch):
+def test_a_fact_stated_by_two_areas_is_refused_not_overwritten(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     year = SimpleNamespace()
     monkeypatch.setattr(
         hooks, "report_facts", [lambda y: {"a.x": 1, "shared": 2}, lambda y: {"shared": 3}]

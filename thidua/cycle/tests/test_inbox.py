@@ -1,15 +1,19 @@
 """Each person lands on what they must do, with the deadline the secretariat set."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from thidua.cycle import actions, rules
 from thidua.cycle.models import Deadline, Phase
 from thidua.cycle.reads import inbox
 from thidua.errors import ActionRefused
 from thidua.lib import clock
+from thidua.orgs.models import User
+from thidua.testing.personas import World
 
 VN = dt.timezone(dt.timedelta(hours=7))
 
@@ -18,7 +22,7 @@ def at(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(9), tzinfo=VN)
 
 
-def test_urgency_of_a_deadline():
+def test_urgency_of_a_deadline() -> None:
     today = dt.date(2016, 3, 20)
     assert rules.urgency(None, today) == ""
     assert rules.urgency(dt.date(2016, 3, 19), today) == "overdue"
@@ -26,7 +30,7 @@ def test_urgency_of_a_deadline():
     assert rules.urgency(dt.date(2016, 3, 24), today) == "later"
 
 
-def test_deadline_rules_refuse_what_cannot_hold():
+def test_deadline_rules_refuse_what_cannot_hold() -> None:
     base: dict[str, Any] = {"year": 2016, "current": "pledge", "others": {}}
     opened = dt.date(2016, 3, 18)
     ok = rules.deadline_problems(
@@ -49,7 +53,9 @@ def test_deadline_rules_refuse_what_cannot_hold():
 
 
 @pytest.mark.django_db
-def test_each_persona_sees_its_own_work_with_the_deadline(world, as_user):
+def test_each_persona_sees_its_own_work_with_the_deadline(
+    world: World, as_user: Callable[[User], Client]
+) -> None:
     with clock.at(at(dt.date(2016, 3, 18))):
         pledge = world.to_pledge_phase()
         actions.do_set_deadline(
@@ -79,7 +85,9 @@ def test_each_persona_sees_its_own_work_with_the_deadline(world, as_user):
 
 
 @pytest.mark.django_db
-def test_only_the_secretariat_sets_a_deadline_and_a_wrong_one_is_refused(world, as_user):
+def test_only_the_secretariat_sets_a_deadline_and_a_wrong_one_is_refused(
+    world: World, as_user: Callable[[User], Client]
+) -> None:
     with clock.at(at(dt.date(2016, 3, 18))):
         world.to_pledge_phase()
         url = world.url + "deadlines/"

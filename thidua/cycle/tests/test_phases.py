@@ -5,16 +5,17 @@ from thidua.audit.models import AuditEntry
 from thidua.cycle import actions, hooks
 from thidua.cycle.models import Phase
 from thidua.errors import ActionRefused
+from thidua.testing.personas import World
 
 
-def test_secretariat_moves_the_year_into_the_pledge_phase_once_it_is_set_up(world):
+def test_secretariat_moves_the_year_into_the_pledge_phase_once_it_is_set_up(world: World) -> None:
     world.launch()
     actions.do_move_phase(world.year, target=Phase.PLEDGE, acting_user=world.son_la_officer)
     world.year.refresh_from_db()
     assert world.year.phase == Phase.PLEDGE
 
 
-def test_year_cannot_enter_the_pledge_phase_without_a_movement(world):
+def test_year_cannot_enter_the_pledge_phase_without_a_movement(world: World) -> None:
     with pytest.raises(ActionRefused) as refused:
         actions.do_move_phase(world.year, target=Phase.PLEDGE, acting_user=world.son_la_officer)
     assert "phong trào" in refused.value.message
@@ -22,7 +23,7 @@ def test_year_cannot_enter_the_pledge_phase_without_a_movement(world):
     assert world.year.phase == Phase.SETUP
 
 
-def test_year_cannot_skip_a_phase(world):
+def test_year_cannot_skip_a_phase(world: World) -> None:
     world.launch()
     with pytest.raises(ActionRefused) as refused:
         actions.do_move_phase(
@@ -31,7 +32,7 @@ def test_year_cannot_skip_a_phase(world):
     assert "chỉ có thể chuyển sang giai đoạn kế tiếp" in refused.value.message
 
 
-def test_year_cannot_leave_the_pledge_phase_while_members_have_not_signed(world):
+def test_year_cannot_leave_the_pledge_phase_while_members_have_not_signed(world: World) -> None:
     pledge = world.to_pledge_phase()
     actions.do_sign_pledge(pledge, unit=world.orgs["son_la"], acting_user=world.son_la_leader)
     with pytest.raises(ActionRefused) as refused:
@@ -42,7 +43,7 @@ def test_year_cannot_leave_the_pledge_phase_while_members_have_not_signed(world)
     assert "Sở KH&ĐT Sơn La" not in refused.value.message
 
 
-def test_deputy_may_move_the_phase_too(world):
+def test_deputy_may_move_the_phase_too(world: World) -> None:
     world.launch()
     actions.do_move_phase(world.year, target=Phase.PLEDGE, acting_user=world.cao_bang_officer)
     world.year.refresh_from_db()
@@ -52,13 +53,13 @@ def test_deputy_may_move_the_phase_too(world):
 @pytest.mark.parametrize(
     "persona", ["lai_chau_officer", "lai_chau_leader", "supervisor", "outsider"]
 )
-def test_only_the_secretariat_moves_the_phase(world, persona):
+def test_only_the_secretariat_moves_the_phase(world: World, persona: str) -> None:
     world.launch()
     with pytest.raises(PermissionDenied):
         actions.do_move_phase(world.year, target=Phase.PLEDGE, acting_user=getattr(world, persona))
 
 
-def test_a_closed_year_refuses_every_change(world, monkeypatch):
+def test_a_closed_year_refuses_every_change(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     # The cycle's own rules alone: other areas' phase checks (a criteria table, polls ...)
     # are tested with their areas.
     monkeypatch.setattr(hooks, "phase_problems", [])
@@ -78,7 +79,7 @@ def test_a_closed_year_refuses_every_change(world, monkeypatch):
         )
 
 
-def test_moving_the_phase_is_recorded_with_before_and_after(world):
+def test_moving_the_phase_is_recorded_with_before_and_after(world: World) -> None:
     world.launch()
     actions.do_move_phase(world.year, target=Phase.PLEDGE, acting_user=world.son_la_officer)
     entry = AuditEntry.objects.filter(action="year.phase").get()
@@ -88,7 +89,7 @@ def test_moving_the_phase_is_recorded_with_before_and_after(world):
     assert entry.year == world.year
 
 
-def test_movement_and_pledge_are_fixed_once_the_pledge_phase_opens(world):
+def test_movement_and_pledge_are_fixed_once_the_pledge_phase_opens(world: World) -> None:
     world.to_pledge_phase()
     with pytest.raises(ActionRefused) as refused:
         actions.do_set_pledge(

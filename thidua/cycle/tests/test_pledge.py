@@ -5,9 +5,10 @@ from thidua.audit.models import AuditEntry
 from thidua.cycle import actions
 from thidua.cycle.models import Signature
 from thidua.errors import ActionRefused
+from thidua.testing.personas import World
 
 
-def test_leader_signs_the_pledge_for_the_unit(world):
+def test_leader_signs_the_pledge_for_the_unit(world: World) -> None:
     pledge = world.to_pledge_phase()
     signature = actions.do_sign_pledge(
         pledge, unit=world.orgs["lai_chau"], acting_user=world.lai_chau_leader
@@ -17,7 +18,7 @@ def test_leader_signs_the_pledge_for_the_unit(world):
     assert AuditEntry.objects.filter(action="pledge.sign", actor=world.lai_chau_leader).exists()
 
 
-def test_unit_cannot_sign_twice_and_nothing_more_is_recorded(world):
+def test_unit_cannot_sign_twice_and_nothing_more_is_recorded(world: World) -> None:
     pledge = world.to_pledge_phase()
     actions.do_sign_pledge(pledge, unit=world.orgs["lai_chau"], acting_user=world.lai_chau_leader)
     entries = AuditEntry.objects.count()
@@ -31,7 +32,7 @@ def test_unit_cannot_sign_twice_and_nothing_more_is_recorded(world):
     assert AuditEntry.objects.count() == entries
 
 
-def test_signature_outside_the_pledge_phase_is_refused(world):
+def test_signature_outside_the_pledge_phase_is_refused(world: World) -> None:
     pledge = world.to_pledge_phase()
     world.sign_all(pledge)
     actions.do_move_phase(world.year, target="in_progress", acting_user=world.son_la_officer)
@@ -42,7 +43,7 @@ def test_signature_outside_the_pledge_phase_is_refused(world):
     assert refused.value.kind == "wrong_phase"
 
 
-def test_signature_before_the_pledge_phase_is_refused(world):
+def test_signature_before_the_pledge_phase_is_refused(world: World) -> None:
     world.launch()
     from thidua.cycle.models import Pledge
 
@@ -55,7 +56,7 @@ def test_signature_before_the_pledge_phase_is_refused(world):
 
 
 @pytest.mark.parametrize("persona", ["lai_chau_officer", "supervisor", "outsider"])
-def test_only_a_member_units_leader_signs(world, persona):
+def test_only_a_member_units_leader_signs(world: World, persona: str) -> None:
     pledge = world.to_pledge_phase()
     user = getattr(world, persona)
     with pytest.raises(PermissionDenied):
@@ -63,7 +64,7 @@ def test_only_a_member_units_leader_signs(world, persona):
     assert not Signature.objects.exists()
 
 
-def test_leader_cannot_sign_for_another_unit(world):
+def test_leader_cannot_sign_for_another_unit(world: World) -> None:
     pledge = world.to_pledge_phase()
     with pytest.raises(ActionRefused):
         actions.do_sign_pledge(

@@ -3,12 +3,16 @@ it moves when a member does its part (signs, self-assesses, cross-checks)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
 
+from django.test import Client
+
 from thidua.cycle.actions import do_move_phase, do_sign_pledge
 from thidua.cycle.models import Membership, Phase
+from thidua.orgs.models import User
 from thidua.scoring import actions as scoring_actions
 from thidua.scoring.models import CriteriaTable, Criterion, ReviewAssignment, Score
 from thidua.testing.personas import World
@@ -89,7 +93,9 @@ def assert_chart_matches_table(chart: dict[int, Any], table: dict[int, Any]) -> 
                 assert 0 <= drawn["value"] <= drawn["max"], (org, step, drawn)
 
 
-def test_the_chart_says_what_the_table_says_and_moves_with_a_signature(as_user, world):
+def test_the_chart_says_what_the_table_says_and_moves_with_a_signature(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     pledge = world.to_pledge_phase()
     client = as_user(world.son_la_officer)
     chart, table = chart_and_table(client, world)
@@ -129,7 +135,9 @@ def _member(world: World, key: str) -> Membership:
     )
 
 
-def test_self_assessment_and_cross_check_are_charted_as_members_do_them(as_user, world):
+def test_self_assessment_and_cross_check_are_charted_as_members_do_them(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     pledge = world.to_pledge_phase()
     world.sign_all(pledge)
     officer = world.son_la_officer

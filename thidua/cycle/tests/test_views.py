@@ -1,20 +1,27 @@
 """Each page with an allowed persona and a refused one: outsiders 404, read-only users 403."""
 
 import datetime as dt
+from collections.abc import Callable
 
+from django.test import Client
 from django.utils.html import escape
+from pytest_django import DjangoAssertNumQueries
 
 from thidua.cycle import actions as cycle_actions
 from thidua.cycle.models import Movement, Phase, Signature
+from thidua.orgs.models import User
+from thidua.testing.personas import World
 
 
-def test_anonymous_visitor_is_sent_to_log_in(client, world):
+def test_anonymous_visitor_is_sent_to_log_in(client: Client, world: World) -> None:
     response = client.get(world.url)
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
 
 
-def test_member_sees_the_dashboard_with_every_member(as_user, world):
+def test_member_sees_the_dashboard_with_every_member(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     response = as_user(world.lai_chau_officer).get(world.url)
     assert response.status_code == 200
     body = response.content.decode()
@@ -22,7 +29,9 @@ def test_member_sees_the_dashboard_with_every_member(as_user, world):
         assert f"Sở Kế hoạch và Đầu tư tỉnh {name}" in body
 
 
-def test_outsider_gets_404_for_the_dashboard_and_the_cluster(as_user, world):
+def test_outsider_gets_404_for_the_dashboard_and_the_cluster(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     client = as_user(world.outsider)
     assert client.get(world.url).status_code == 404
     assert client.get(f"/c/{world.cluster.slug}/").status_code == 404
@@ -30,11 +39,13 @@ def test_outsider_gets_404_for_the_dashboard_and_the_cluster(as_user, world):
     assert client.get(world.url + "history/").status_code == 404
 
 
-def test_supervisor_sees_the_dashboard(as_user, world):
+def test_supervisor_sees_the_dashboard(as_user: Callable[[User], Client], world: World) -> None:
     assert as_user(world.supervisor).get(world.url).status_code == 200
 
 
-def test_dashboard_lists_what_each_member_still_has_to_do(as_user, world):
+def test_dashboard_lists_what_each_member_still_has_to_do(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     pledge = world.to_pledge_phase()
     from thidua.cycle.actions import do_sign_pledge
 
@@ -44,15 +55,19 @@ def test_dashboard_lists_what_each_member_still_has_to_do(as_user, world):
 
 
 def test_dashboard_query_count_does_not_grow_with_members(
-    as_user, world, django_assert_max_num_queries
-):
+    as_user: Callable[[User], Client],
+    world: World,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     world.to_pledge_phase()
     client = as_user(world.son_la_officer)
     with django_assert_max_num_queries(25):
         client.get(world.url)
 
 
-def test_secretariat_moves_the_phase_from_the_dashboard(as_user, world):
+def test_secretariat_moves_the_phase_from_the_dashboard(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     world.launch()
     response = as_user(world.son_la_officer).post(
         world.url + "phase/", {"target": "pledge", "confirm": "yes"}
@@ -62,7 +77,9 @@ def test_secretariat_moves_the_phase_from_the_dashboard(as_user, world):
     assert world.year.phase == Phase.PLEDGE
 
 
-def test_the_phase_moves_only_once_the_secretariat_confirms_it_cannot_be_undone(as_user, world):
+def test_the_phase_moves_only_once_the_secretariat_confirms_it_cannot_be_undone(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     world.launch()
     client = as_user(world.son_la_officer)
     dashboard = client.get(world.url).content.decode()
@@ -73,7 +90,7 @@ def test_the_phase_moves_only_once_the_secretariat_confirms_it_cannot_be_undone(
     assert world.year.phase == Phase.SETUP
 
 
-def test_member_gets_403_moving_the_phase(as_user, world):
+def test_member_gets_403_moving_the_phase(as_user: Callable[[User], Client], world: World) -> None:
     world.launch()
     response = as_user(world.lai_chau_officer).post(
         world.url + "phase/", {"target": "pledge", "confirm": "yes"}
@@ -83,7 +100,7 @@ def test_member_gets_403_moving_the_phase(as_user, world):
     assert world.year.phase == Phase.SETUP
 
 
-def test_refused_phase_move_shows_why(as_user, world):
+def test_refused_phase_move_shows_why(as_user: Callable[[User], Client], world: World) -> None:
     client = as_user(world.son_la_officer)
     response = client.post(
         world.url + "phase/", {"target": "pledge", "confirm": "yes"}, follow=True
@@ -91,7 +108,7 @@ def test_refused_phase_move_shows_why(as_user, world):
     assert "Chưa phát động phong trào thi đua" in response.content.decode()
 
 
-def test_secretariat_edits_the_movement(as_user, world):
+def test_secretariat_edits_the_movement(as_user: Callable[[User], Client], world: World) -> None:
     client = as_user(world.son_la_officer)
     form = client.get(world.url + "movement/")
     assert form.status_code == 200
@@ -109,13 +126,17 @@ def test_secretariat_edits_the_movement(as_user, world):
     assert Movement.objects.get(year=world.year).title == "Phong trào thi đua năm 2016"
 
 
-def test_member_gets_403_editing_the_movement(as_user, world):
+def test_member_gets_403_editing_the_movement(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     client = as_user(world.lai_chau_leader)
     assert client.get(world.url + "movement/").status_code == 403
     assert client.post(world.url + "movement/", {"title": "x"}).status_code == 403
 
 
-def test_movement_form_names_a_missing_field(as_user, world):
+def test_movement_form_names_a_missing_field(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     response = as_user(world.son_la_officer).post(
         world.url + "movement/", {"title": "", "launched_on": "2016-03-18", "goals": "x"}
     )
@@ -123,7 +144,9 @@ def test_movement_form_names_a_missing_field(as_user, world):
     assert not Movement.objects.exists()
 
 
-def test_secretariat_writes_the_pledge_articles(as_user, world):
+def test_secretariat_writes_the_pledge_articles(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     client = as_user(world.son_la_officer)
     form = client.get(world.url + "pledge/edit/")
     response = client.post(
@@ -144,7 +167,9 @@ def test_secretariat_writes_the_pledge_articles(as_user, world):
     ]
 
 
-def test_leader_signs_the_pledge_from_its_page(as_user, world):
+def test_leader_signs_the_pledge_from_its_page(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     world.to_pledge_phase()
     client = as_user(world.lai_chau_leader)
     page = client.get(world.url + "pledge/").content.decode()
@@ -157,7 +182,9 @@ def test_leader_signs_the_pledge_from_its_page(as_user, world):
     assert Signature.objects.filter(organization=world.orgs["lai_chau"]).exists()
 
 
-def test_second_signature_from_the_page_is_refused_with_a_message(as_user, world):
+def test_second_signature_from_the_page_is_refused_with_a_message(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     world.to_pledge_phase()
     client = as_user(world.lai_chau_leader)
     client.post(world.url + "pledge/", {"confirm": "yes"})
@@ -167,14 +194,18 @@ def test_second_signature_from_the_page_is_refused_with_a_message(as_user, world
     assert Signature.objects.count() == 1
 
 
-def test_officer_gets_403_signing_the_pledge(as_user, world):
+def test_officer_gets_403_signing_the_pledge(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     world.to_pledge_phase()
     response = as_user(world.lai_chau_officer).post(world.url + "pledge/")
     assert response.status_code == 403
     assert not Signature.objects.exists()
 
 
-def test_history_page_tells_the_years_changes_in_sentences(as_user, world):
+def test_history_page_tells_the_years_changes_in_sentences(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     world.launch()
     cycle_actions.do_set_movement(
         world.year,
@@ -193,7 +224,9 @@ def test_history_page_tells_the_years_changes_in_sentences(as_user, world):
     assert "movement.set" not in body and "{" not in body.split("<ol", 1)[1].split("</ol>")[0]
 
 
-def test_history_is_filtered_by_area_unit_and_period(as_user, world):
+def test_history_is_filtered_by_area_unit_and_period(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     world.launch()
     client = as_user(world.lai_chau_officer)
     page = client.get(world.url + "history/").content.decode()
@@ -213,7 +246,9 @@ def test_history_is_filtered_by_area_unit_and_period(as_user, world):
     assert "Chưa có thay đổi nào" in later or "đã phát động" not in later
 
 
-def test_cluster_page_lists_years_and_lets_the_secretariat_open_the_next(as_user, world):
+def test_cluster_page_lists_years_and_lets_the_secretariat_open_the_next(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     client = as_user(world.son_la_officer)
     page = client.get(f"/c/{world.cluster.slug}/")
     assert page.status_code == 200
@@ -226,21 +261,23 @@ def test_cluster_page_lists_years_and_lets_the_secretariat_open_the_next(as_user
     assert world.cluster.years.filter(year=2017).exists()
 
 
-def test_member_gets_403_opening_a_year(as_user, world):
+def test_member_gets_403_opening_a_year(as_user: Callable[[User], Client], world: World) -> None:
     client = as_user(world.lai_chau_leader)
     response = client.post(f"/c/{world.cluster.slug}/", {"year": 2017})
     assert response.status_code == 403
     assert not world.cluster.years.filter(year=2017).exists()
 
 
-def test_home_lists_the_users_clusters(as_user, world):
+def test_home_lists_the_users_clusters(as_user: Callable[[User], Client], world: World) -> None:
     body = as_user(world.lai_chau_officer).get("/").content.decode()
     assert escape(world.cluster.name) in body
     body = as_user(world.outsider).get("/").content.decode()
     assert escape(world.cluster.name) not in body
 
 
-def test_pages_speak_vietnamese_by_default_and_english_on_request(as_user, world):
+def test_pages_speak_vietnamese_by_default_and_english_on_request(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     client = as_user(world.lai_chau_officer)
     # An English browser still gets Vietnamese until the user switches.
     page = client.get(world.url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
@@ -249,7 +286,9 @@ def test_pages_speak_vietnamese_by_default_and_english_on_request(as_user, world
     assert "Members" in client.get(world.url).content.decode()
 
 
-def test_pages_carry_a_strict_content_security_policy(as_user, world):
+def test_pages_carry_a_strict_content_security_policy(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     response = as_user(world.lai_chau_officer).get(world.url)
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy

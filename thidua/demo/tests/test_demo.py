@@ -1,6 +1,7 @@
 """The demo plays the reference cluster's 2016 through the users' actions."""
 
 import io
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -17,24 +18,24 @@ PROVINCES = ["Lạng Sơn", "Lai Châu", "Lào Cai", "Hà Giang", "Cao Bằng", 
 
 
 @pytest.fixture
-def demo(demo_module, db):
+def demo(demo_module: None, db: None) -> Any:
     return EmulationYear.objects.select_related("cluster__supervisor").get(
         cluster__slug="mien-nui-bien-gioi-phia-bac", year=2016
     )
 
 
-def test_demo_is_the_reference_cluster_of_seven_departments(demo):
+def test_demo_is_the_reference_cluster_of_seven_departments(demo: Any) -> None:
     names = set(demo.members.values_list("name", flat=True))
     assert names == {f"Sở Kế hoạch và Đầu tư tỉnh {p}" for p in PROVINCES}  # F1
     assert demo.cluster.supervisor.name == "Vụ Thi đua - Khen thưởng, Bộ Kế hoạch và Đầu tư"  # F2
 
 
-def test_demo_2016_head_is_son_la(demo):
+def test_demo_2016_head_is_son_la(demo: Any) -> None:
     head = Membership.objects.get(year=demo, role=Membership.Role.HEAD)
     assert head.organization.province == "Sơn La"  # F3
 
 
-def test_demo_pledge_is_signed_by_all_seven_leaders_through_the_action(demo):
+def test_demo_pledge_is_signed_by_all_seven_leaders_through_the_action(demo: Any) -> None:
     signatures = Signature.objects.filter(pledge__year=demo).select_related("signed_by")
     assert signatures.count() == 7
     assert all(s.signed_by.is_leader for s in signatures)
@@ -43,7 +44,7 @@ def test_demo_pledge_is_signed_by_all_seven_leaders_through_the_action(demo):
     assert demo.phase not in (Phase.SETUP, Phase.PLEDGE)
 
 
-def test_demo_has_an_account_for_each_persona(demo):
+def test_demo_has_an_account_for_each_persona(demo: Any) -> None:
     usernames = set(User.objects.values_list("username", flat=True))
     assert {
         "admin",
@@ -58,20 +59,22 @@ def test_demo_has_an_account_for_each_persona(demo):
         assert user.check_password(load_data()["password"])
 
 
-def test_todays_finance_department_sees_its_predecessors_2016(demo):
+def test_todays_finance_department_sees_its_predecessors_2016(demo: Any) -> None:
     officer = User.objects.get(username="tuyen-quang-canbo")
     assert officer.has_perm("cycle.view_year", demo)
     outsider = User.objects.get(username="yen-bai-canbo")
     assert not outsider.has_perm("cycle.view_year", demo)
 
 
-def test_load_demo_refuses_a_database_that_holds_data(demo):
+def test_load_demo_refuses_a_database_that_holds_data(demo: Any) -> None:
     with pytest.raises(CommandError, match="already holds data"):
         call_command("load_demo", stdout=io.StringIO())
     assert Cluster.objects.count() == 1
 
 
-def test_load_demo_if_empty_leaves_existing_data_alone(demo, capsys):
+def test_load_demo_if_empty_leaves_existing_data_alone(
+    demo: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     call_command("load_demo", "--if-empty")
     assert "son-la-lanhdao" in capsys.readouterr().out
     assert Cluster.objects.count() == 1
@@ -88,7 +91,7 @@ NOT_THE_YEARS = {
 }
 
 
-def test_every_record_of_the_demo_carries_its_2016_or_2017_date(demo):
+def test_every_record_of_the_demo_carries_its_2016_or_2017_date(demo: Any) -> None:
     # The demo plays 2016 with the domain's clock set to each step's day, and the 2025
     # reorganisation on its own days: no record of it says the day the demo was loaded.
     import datetime as dt
@@ -121,20 +124,20 @@ def test_every_record_of_the_demo_carries_its_2016_or_2017_date(demo):
     assert "intact" in out.getvalue()
 
 
-def timezone_day(moment):
+def timezone_day(moment: Any) -> Any:
     from django.utils import timezone
 
     return timezone.localdate(moment)
 
 
-def test_the_units_propose_through_the_actions(demo):
+def test_the_units_propose_through_the_actions(demo: Any) -> None:
     nominations = Nomination.objects.filter(year=demo)
     collectives = nominations.filter(collective__isnull=False).count()
     individuals = nominations.filter(person__isnull=False).count()
     assert (collectives, individuals) == (29, 161)  # F5
 
 
-def test_the_polls_state_the_flag_certificates_head_and_deputy(demo):
+def test_the_polls_state_the_flag_certificates_head_and_deputy(demo: Any) -> None:
     polls = {p.purpose: p for p in Poll.objects.filter(year=demo)}
 
     assert elected(polls["flag"]) == ["Sở Kế hoạch và Đầu tư tỉnh Sơn La"]  # F12

@@ -12,10 +12,13 @@ import io
 import json
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
@@ -31,7 +34,8 @@ from thidua.cycle.actions import do_move_phase
 from thidua.cycle.models import EmulationYear, Movement, Phase, Pledge
 from thidua.indicators import excel
 from thidua.lib.safe_zip import UnsafeFile, check_archive
-from thidua.orgs.models import Person
+from thidua.orgs.models import Person, User
+from thidua.testing.personas import World
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 TEXT = json.loads((CORPUS / "strings.json").read_text("utf-8"))
@@ -80,7 +84,7 @@ def history_file(rows: list[list[object]]) -> bytes:
     return out.getvalue()
 
 
-def history_row(world, name="Nguyễn Văn An", **changes):
+def history_row(world: Any, name: Any = "Nguyễn Văn An", **changes: Any) -> Any:
     row = {
         "name": name,
         "born": 1980,
@@ -96,16 +100,16 @@ def history_row(world, name="Nguyễn Văn An", **changes):
     return list(row.values())
 
 
-def nothing_imported():
+def nothing_imported() -> Any:
     return not (HistoryImport.objects.exists() or AwardRecord.objects.exists())
 
 
 @pytest.fixture
-def catalogue(db):
+def catalogue(db: None) -> None:
     ensure_catalogue()
 
 
-def movement_form(client, world, **values):
+def movement_form(client: Any, world: Any, **values: Any) -> Any:
     form = client.get(world.url + "movement/").context["form"]
     data = {field.name: field.value() or "" for field in form}
     data |= {"launched_on": "2016-03-18", "goals": "Hoàn thành nhiệm vụ."}
@@ -116,7 +120,9 @@ def movement_form(client, world, **values):
 
 
 @pytest.mark.parametrize("sample", MARKUP)
-def test_markup_in_a_form_is_stored_as_text_and_shown_escaped(as_user, world, sample):
+def test_markup_in_a_form_is_stored_as_text_and_shown_escaped(
+    as_user: Callable[[User], Client], world: World, sample: Any
+) -> None:
     client = as_user(world.son_la_officer)
     assert movement_form(client, world, title=TEXT[sample], goals=TEXT[sample]).status_code == 302
     assert Movement.objects.get().title == TEXT[sample]
@@ -127,7 +133,9 @@ def test_markup_in_a_form_is_stored_as_text_and_shown_escaped(as_user, world, sa
         assert "{{ request.user.password }}" in page
 
 
-def test_nfd_vietnamese_from_a_form_is_stored_composed(as_user, world):
+def test_nfd_vietnamese_from_a_form_is_stored_composed(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     client = as_user(world.son_la_officer)
     assert movement_form(client, world, title=TEXT["nfd_name"]).status_code == 302
     title = Movement.objects.get().title
@@ -144,7 +152,9 @@ def test_nfd_vietnamese_from_a_form_is_stored_composed(as_user, world):
     ],
     ids=["10000-characters", "nul-byte", "five-digit-year", "not-a-date"],
 )
-def test_a_refused_form_names_the_field_and_stores_nothing(as_user, world, values):
+def test_a_refused_form_names_the_field_and_stores_nothing(
+    as_user: Callable[[User], Client], world: World, values: Any
+) -> None:
     response = movement_form(as_user(world.son_la_officer), world, **values)
     assert response.status_code == 400
     assert response.context["form"].errors
@@ -153,7 +163,9 @@ def test_a_refused_form_names_the_field_and_stores_nothing(as_user, world, value
 
 
 @pytest.mark.parametrize("year", ["-2016", "0", "2101", "99999999999999999999", "2016.5", "năm"])
-def test_opening_an_impossible_year_is_refused(as_user, world, year):
+def test_opening_an_impossible_year_is_refused(
+    as_user: Callable[[User], Client], world: World, year: str
+) -> None:
     client = as_user(world.supervisor)
     response = client.post(
         f"/c/{world.cluster.slug}/",
@@ -168,7 +180,9 @@ def test_opening_an_impossible_year_is_refused(as_user, world, year):
     assert EmulationYear.objects.count() == 1
 
 
-def test_a_pledge_article_with_markup_is_shown_as_text(as_user, world):
+def test_a_pledge_article_with_markup_is_shown_as_text(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     client = as_user(world.son_la_officer)
     form = client.get(world.url + "pledge/edit/").context["form"]
     data = {field.name: field.value() or "" for field in form}
@@ -180,7 +194,9 @@ def test_a_pledge_article_with_markup_is_shown_as_text(as_user, world):
     assert "<script>alert" not in page and "<img src=x" not in page
 
 
-def test_a_request_body_beyond_the_limit_is_refused_before_anything_is_read(as_user, world):
+def test_a_request_body_beyond_the_limit_is_refused_before_anything_is_read(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     client = as_user(world.son_la_officer)
     response = client.post(world.url + "movement/", {"title": "x", "goals": "y" * 3_000_000})
     assert response.status_code == 400
@@ -191,7 +207,9 @@ def test_a_request_body_beyond_the_limit_is_refused_before_anything_is_read(as_u
 
 
 @pytest.mark.parametrize("name", MALFORMED_WORKBOOKS)
-def test_a_malformed_workbook_is_refused_whole_with_a_message(as_user, world, catalogue, name):
+def test_a_malformed_workbook_is_refused_whole_with_a_message(
+    as_user: Callable[[User], Client], world: World, catalogue: Any, name: Any
+) -> None:
     client = as_user(world.supervisor)
     upload = SimpleUploadedFile(name, (CORPUS / name).read_bytes())
     response = client.post("/awards/history/import/", {"upload": upload})
@@ -201,7 +219,9 @@ def test_a_malformed_workbook_is_refused_whole_with_a_message(as_user, world, ca
 
 
 @pytest.mark.parametrize("bomb", sorted(BOMBS))
-def test_a_workbook_bomb_is_refused_and_the_server_reads_on(as_user, world, catalogue, bomb):
+def test_a_workbook_bomb_is_refused_and_the_server_reads_on(
+    as_user: Callable[[User], Client], world: World, catalogue: Any, bomb: Any
+) -> None:
     content = sheet_bomb(BOMBS[bomb])
     assert len(content) < 10_000
     with pytest.raises(ImportRefused) as refused:
@@ -220,7 +240,9 @@ def test_a_workbook_bomb_is_refused_and_the_server_reads_on(as_user, world, cata
     assert batch.rows == 1
 
 
-def test_a_sheet_larger_than_the_limit_is_refused_with_its_size(world, catalogue):
+def test_a_sheet_larger_than_the_limit_is_refused_with_its_size(
+    world: World, catalogue: Any
+) -> None:
     content = sheet_bomb(b'<row r="300000"><c r="J300000"><v>1</v></c></row>')
     with pytest.raises(ImportRefused) as refused:
         history_actions.do_import_history(
@@ -237,12 +259,12 @@ def unzips_to(name: str, size: int) -> bytes:
     return out.getvalue()
 
 
-def test_a_workbook_that_unzips_beyond_the_budget_is_refused():
+def test_a_workbook_that_unzips_beyond_the_budget_is_refused() -> None:
     with pytest.raises(UnsafeFile):
         check_archive(unzips_to("xl/worksheets/sheet1.xml", 101 * 1024 * 1024))
 
 
-def test_a_word_template_whose_zip_understates_its_size_is_refused():
+def test_a_word_template_whose_zip_understates_its_size_is_refused() -> None:
     content = bytearray(unzips_to("word/document.xml", 101 * 1024 * 1024))
     # The member's uncompressed size, in its local header (offset 22) and in the directory.
     directory = content.rindex(b"PK\x01\x02")
@@ -271,7 +293,9 @@ def test_a_word_template_whose_zip_understates_its_size_is_refused():
     ],
     ids=lambda c: next(iter(c)) + "=" + str(next(iter(c.values())))[:12],
 )
-def test_an_impossible_history_row_is_refused_by_row_and_column(world, catalogue, changes):
+def test_an_impossible_history_row_is_refused_by_row_and_column(
+    world: World, catalogue: Any, changes: Any
+) -> None:
     second = history_row(world, **({"name": "Lê Văn Bình"} | changes))
     content = history_file([history_row(world), second])
     with pytest.raises(ImportRefused) as refused:
@@ -301,7 +325,9 @@ def with_cached_values(content: bytes, cached: dict[str, str]) -> bytes:
     return out.getvalue()
 
 
-def test_a_formula_in_the_history_import_is_refused_not_taken_for_its_value(world, catalogue):
+def test_a_formula_in_the_history_import_is_refused_not_taken_for_its_value(
+    world: World, catalogue: Any
+) -> None:
     """=HYPERLINK(...) shows a name and =2015+1 a year: the file is refused, naming the cells."""
     name = '=HYPERLINK("http://a.example/an","Nguyễn Văn An")'
     content = with_cached_values(
@@ -316,7 +342,9 @@ def test_a_formula_in_the_history_import_is_refused_not_taken_for_its_value(worl
     assert not Person.objects.exists()
 
 
-def test_nfd_text_in_an_import_matches_the_unit_and_is_stored_composed(world, catalogue):
+def test_nfd_text_in_an_import_matches_the_unit_and_is_stored_composed(
+    world: World, catalogue: Any
+) -> None:
     row = history_row(world, name=TEXT["nfd_name"], unit=TEXT["nfd_unit"])
     history_actions.do_import_history(
         history_file([row]), file_name="nfd.xlsx", acting_user=world.supervisor
@@ -328,7 +356,9 @@ def test_nfd_text_in_an_import_matches_the_unit_and_is_stored_composed(world, ca
 # --- exports: a formula typed by a user never runs in the reader's spreadsheet ---------------
 
 
-def test_formula_prefixes_in_names_leave_the_export_as_plain_text(as_user, world, catalogue):
+def test_formula_prefixes_in_names_leave_the_export_as_plain_text(
+    as_user: Callable[[User], Client], world: World, catalogue: Any
+) -> None:
     pledge = world.to_pledge_phase()
     world.sign_all(pledge)
     do_move_phase(world.year, target=Phase.IN_PROGRESS, acting_user=world.son_la_officer)
@@ -383,7 +413,7 @@ def claiming_the_whole_sheet(content: bytes) -> bytes:
     return out.getvalue()
 
 
-def test_an_indicator_workbook_is_read_by_its_cells_not_the_size_it_claims():
+def test_an_indicator_workbook_is_read_by_its_cells_not_the_size_it_claims() -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = excel.SHEET
@@ -402,14 +432,14 @@ def test_an_indicator_workbook_is_read_by_its_cells_not_the_size_it_claims():
 
 
 @pytest.mark.parametrize("name", MALFORMED_WORKBOOKS)
-def test_a_malformed_indicator_workbook_is_refused_with_a_message(name):
+def test_a_malformed_indicator_workbook_is_refused_with_a_message(name: Any) -> None:
     with pytest.raises(excel.WorkbookError) as refused:
         excel.read((CORPUS / name).read_bytes(), filename=name, unit_name="Sở", year=2016, rows=[])
     assert refused.value.errors
 
 
 @pytest.mark.parametrize("bomb", sorted(BOMBS))
-def test_an_indicator_workbook_bomb_is_refused(bomb):
+def test_an_indicator_workbook_bomb_is_refused(bomb: Any) -> None:
     content = sheet_bomb(BOMBS[bomb], title=excel.SHEET)
     with pytest.raises(excel.WorkbookError) as refused:
         excel.read(content, filename="chi-tieu.xlsx", unit_name="Sở", year=2016, rows=[])
@@ -430,11 +460,11 @@ def docx_with(text: str) -> bytes:
 
 
 @pytest.mark.parametrize("name", MALFORMED_DOCUMENTS)
-def test_a_malformed_word_template_is_refused_with_a_message(name):
+def test_a_malformed_word_template_is_refused_with_a_message(name: Any) -> None:
     assert documents.template_problems((CORPUS / name).read_bytes(), {})
 
 
-def test_a_word_template_that_unzips_beyond_the_budget_is_refused(catalogue):
+def test_a_word_template_that_unzips_beyond_the_budget_is_refused(catalogue: Any) -> None:
     problems = documents.template_problems(unzips_to("word/document.xml", 101 * 1024 * 1024), {})
     assert problems == ["Tệp quá lớn khi giải nén; vui lòng chia thành các tệp nhỏ hơn."]
 
@@ -448,12 +478,12 @@ def test_a_word_template_that_unzips_beyond_the_budget_is_refused(catalogue):
         "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
     ],
 )
-def test_a_word_template_cannot_reach_into_python(payload):
+def test_a_word_template_cannot_reach_into_python(payload: str) -> None:
     problems = documents.template_problems(docx_with(payload), {"number": "01/BC-CTĐ"})
     assert problems
 
 
-def test_markup_in_a_placeholder_value_reaches_the_document_as_text():
+def test_markup_in_a_placeholder_value_reaches_the_document_as_text() -> None:
     doc = documents.DocxTemplate(io.BytesIO(docx_with("{{ number }}")))
     doc.render({"number": TEXT["script_tag"] + " & Sở KH&ĐT"}, jinja_env=documents.sandbox())
     out = io.BytesIO()
@@ -466,7 +496,7 @@ def test_markup_in_a_placeholder_value_reaches_the_document_as_text():
 
 
 @pytest.fixture
-def api(client, world):
+def api(client: Client, world: World) -> Any:
     _token, key = do_create_token(name="kịch bản", acting_user=world.son_la_officer)
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {key}"
     return client
@@ -497,7 +527,9 @@ def api(client, world):
         "skipping-phases",
     ],
 )
-def test_the_api_refuses_a_malformed_body_without_changing_anything(api, world, body):
+def test_the_api_refuses_a_malformed_body_without_changing_anything(
+    api: Any, world: World, body: Any
+) -> None:
     world.launch()
     url = f"/api/v1/clusters/{world.cluster.slug}/years/2016/phase"
     response = api.post(url, body, content_type="application/json")
@@ -508,7 +540,7 @@ def test_the_api_refuses_a_malformed_body_without_changing_anything(api, world, 
 
 
 @pytest.mark.parametrize("page", ["-1", "0", "99999999999999999999999", "một", "1e9"])
-def test_the_api_answers_any_page_number_without_failing(api, world, page):
+def test_the_api_answers_any_page_number_without_failing(api: Any, world: World, page: str) -> None:
     url = f"/api/v1/clusters/{world.cluster.slug}/years/2016/history?page={page}"
     assert api.get(url).status_code in (200, 422)
 
@@ -523,12 +555,14 @@ def test_the_api_answers_any_page_number_without_failing(api, world, page):
         "Bearer \u0000",
     ],
 )
-def test_a_forged_token_opens_nothing(client, world, header):
+def test_a_forged_token_opens_nothing(client: Client, world: World, header: Any) -> None:
     response = client.get("/api/v1/clusters", HTTP_AUTHORIZATION=header)
     assert response.status_code == 401
 
 
-def test_a_nul_character_in_a_form_is_refused_in_vietnamese(as_user, world):
+def test_a_nul_character_in_a_form_is_refused_in_vietnamese(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     client = as_user(world.son_la_officer)
     response = movement_form(client, world, title="Phong trào\x00thi đua")
     assert response.status_code == 400
@@ -536,7 +570,9 @@ def test_a_nul_character_in_a_form_is_refused_in_vietnamese(as_user, world):
     assert not Movement.objects.exists()
 
 
-def test_a_right_to_left_override_is_not_stored(as_user, world):
+def test_a_right_to_left_override_is_not_stored(
+    as_user: Callable[[User], Client], world: World
+) -> None:
     client = as_user(world.son_la_officer)
     assert movement_form(client, world, title="Phong trào\u202e thi đua").status_code == 302
     assert Movement.objects.get().title == "Phong trào thi đua"

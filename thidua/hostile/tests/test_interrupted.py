@@ -107,7 +107,7 @@ def history_workbook(units: list[str], rows: int) -> bytes:
     return out.getvalue()
 
 
-def test_an_award_history_import_killed_midway_leaves_no_row(tmp_path):
+def test_an_award_history_import_killed_midway_leaves_no_row(tmp_path: Path) -> None:
     ensure_catalogue()
     world = build_world()
     entries_before = AuditEntry.objects.count()
@@ -133,7 +133,7 @@ def test_an_award_history_import_killed_midway_leaves_no_row(tmp_path):
     assert batch.rows == AwardRecord.objects.count() == 1500
 
 
-def test_a_decision_killed_midway_leaves_every_nomination_approved(tmp_path):
+def test_a_decision_killed_midway_leaves_every_nomination_approved(tmp_path: Path) -> None:
     ensure_catalogue()
     world = build_world()
     pledge = world.to_pledge_phase()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,8 @@ from thidua.cycle.models import EmulationYear, Phase
 from thidua.errors import ActionRefused
 from thidua.indicators import actions, reads
 from thidua.indicators.models import Indicator, IndicatorValue, Reminder
+from thidua.indicators.tests.conftest import Reporting
+from thidua.testing.personas import World
 
 from .conftest import SPECS, define, report
 
@@ -33,7 +36,7 @@ def _spec(**overrides: object) -> actions.IndicatorSpec:
 # --- defining -----------------------------------------------------------------------
 
 
-def test_secretariat_defines_indicators_in_setup_and_it_is_recorded(world):
+def test_secretariat_defines_indicators_in_setup_and_it_is_recorded(world: World) -> None:
     indicator = actions.do_save_indicator(
         world.year,
         _spec(code=" thu_ngan_sach ", name="  Tổng  thu "),
@@ -43,7 +46,7 @@ def test_secretariat_defines_indicators_in_setup_and_it_is_recorded(world):
     assert AuditEntry.objects.filter(action="indicator.add", object_id=str(indicator.pk)).exists()
 
 
-def test_member_officer_cannot_define_indicators(world):
+def test_member_officer_cannot_define_indicators(world: World) -> None:
     with pytest.raises(PermissionDenied):
         actions.do_save_indicator(world.year, _spec(), acting_user=world.lai_chau_officer)
     assert not Indicator.objects.exists()
@@ -59,19 +62,21 @@ def test_member_officer_cannot_define_indicators(world):
         ({"min_value": D(5), "max_value": D(1)}, "nhỏ nhất"),
     ],
 )
-def test_indicator_with_bad_definition_is_refused(world, overrides, fragment):
+def test_indicator_with_bad_definition_is_refused(
+    world: World, overrides: Any, fragment: str
+) -> None:
     with pytest.raises(ActionRefused, match=fragment):
         actions.do_save_indicator(world.year, _spec(**overrides), acting_user=world.son_la_officer)
     assert not Indicator.objects.exists()
 
 
-def test_two_indicators_cannot_share_a_code(world):
+def test_two_indicators_cannot_share_a_code(world: World) -> None:
     actions.do_save_indicator(world.year, _spec(), acting_user=world.son_la_officer)
     with pytest.raises(ActionRefused, match="THU_NGAN_SACH"):
         actions.do_save_indicator(world.year, _spec(), acting_user=world.son_la_officer)
 
 
-def test_ratio_needs_another_indicator_as_its_total(world):
+def test_ratio_needs_another_indicator_as_its_total(world: World) -> None:
     made = define(world.year, world.son_la_officer)
     ratio = made["XA_CO_DUONG"]
     assert ratio.denominator_indicator == made["TONG_SO_XA"]
@@ -84,14 +89,14 @@ def test_ratio_needs_another_indicator_as_its_total(world):
         )
 
 
-def test_indicators_are_fixed_once_self_assessment_starts(reporting):
+def test_indicators_are_fixed_once_self_assessment_starts(reporting: Reporting) -> None:
     world = reporting.world
     EmulationYear.objects.filter(pk=world.year.pk).update(phase=Phase.SELF_ASSESSMENT)
     with pytest.raises(ActionRefused, match="tự chấm điểm"):
         actions.do_save_indicator(world.year, _spec(), acting_user=world.son_la_officer)
 
 
-def test_code_cannot_change_once_reported(reporting):
+def test_code_cannot_change_once_reported(reporting: Reporting) -> None:
     world = reporting.world
     report(world, "lai_chau", world.lai_chau_officer, GRDP="100")
     grdp = reporting.indicators["GRDP"]
@@ -103,7 +108,7 @@ def test_code_cannot_change_once_reported(reporting):
     assert grdp.code == "GRDP"
 
 
-def test_copy_last_years_indicators_keeps_the_ratio_and_its_total(reporting):
+def test_copy_last_years_indicators_keeps_the_ratio_and_its_total(reporting: Reporting) -> None:
     world = reporting.world
     next_year = do_open_year(
         world.cluster,
@@ -123,7 +128,7 @@ def test_copy_last_years_indicators_keeps_the_ratio_and_its_total(reporting):
         actions.do_copy_indicators(next_year, acting_user=world.son_la_officer)
 
 
-def test_copy_needs_an_earlier_year(world):
+def test_copy_needs_an_earlier_year(world: World) -> None:
     with pytest.raises(ActionRefused):
         actions.do_copy_indicators(world.year, acting_user=world.son_la_officer)
 
@@ -131,7 +136,7 @@ def test_copy_needs_an_earlier_year(world):
 # --- reporting ----------------------------------------------------------------------
 
 
-def test_unit_officer_reports_its_values_and_they_are_recorded(reporting):
+def test_unit_officer_reports_its_values_and_they_are_recorded(reporting: Reporting) -> None:
     world = reporting.world
     changed = report(world, "lai_chau", world.lai_chau_officer, GRDP="10125", GRDP_TANG="10.6")
     assert changed == 2
@@ -146,12 +151,12 @@ def test_unit_officer_reports_its_values_and_they_are_recorded(reporting):
     assert entry.after["GRDP"]["value"] == "10125"
 
 
-def test_unit_leader_may_report_too(reporting):
+def test_unit_leader_may_report_too(reporting: Reporting) -> None:
     world = reporting.world
     assert report(world, "cao_bang", world.cao_bang_leader, GRDP="1") == 1
 
 
-def test_unit_cannot_report_for_another_unit(reporting):
+def test_unit_cannot_report_for_another_unit(reporting: Reporting) -> None:
     world = reporting.world
     with pytest.raises(PermissionDenied):
         report(world, "son_la", world.lai_chau_officer, GRDP="1")
@@ -160,13 +165,13 @@ def test_unit_cannot_report_for_another_unit(reporting):
     assert not IndicatorValue.objects.exists()
 
 
-def test_values_are_refused_before_the_year_is_in_progress(world):
+def test_values_are_refused_before_the_year_is_in_progress(world: World) -> None:
     define(world.year, world.son_la_officer)
     with pytest.raises(ActionRefused, match="đang triển khai"):
         report(world, "lai_chau", world.lai_chau_officer, GRDP="1")
 
 
-def test_closed_year_is_read_only(reporting):
+def test_closed_year_is_read_only(reporting: Reporting) -> None:
     world = reporting.world
     EmulationYear.objects.filter(pk=world.year.pk).update(phase=Phase.CLOSED)
     with pytest.raises(ActionRefused, match="đã kết thúc"):
@@ -175,7 +180,7 @@ def test_closed_year_is_read_only(reporting):
         actions.do_set_results_template(world.year, text="{GRDP}", acting_user=world.son_la_officer)
 
 
-def test_one_bad_value_refuses_the_whole_submission(reporting):
+def test_one_bad_value_refuses_the_whole_submission(reporting: Reporting) -> None:
     world = reporting.world
     with pytest.raises(ActionRefused) as refused:
         report(
@@ -187,14 +192,14 @@ def test_one_bad_value_refuses_the_whole_submission(reporting):
     assert not IndicatorValue.objects.exists()
 
 
-def test_unchanged_values_are_not_written_again(reporting):
+def test_unchanged_values_are_not_written_again(reporting: Reporting) -> None:
     world = reporting.world
     report(world, "lai_chau", world.lai_chau_officer, GRDP="100")
     assert report(world, "lai_chau", world.lai_chau_officer, GRDP="100") == 0
     assert AuditEntry.objects.filter(action="indicator.report").count() == 1
 
 
-def test_withdrawn_value_is_kept_empty_and_counts_as_missing(reporting):
+def test_withdrawn_value_is_kept_empty_and_counts_as_missing(reporting: Reporting) -> None:
     world = reporting.world
     report(world, "lai_chau", world.lai_chau_officer, GRDP="100")
     report(world, "lai_chau", world.lai_chau_officer, GRDP=None)
@@ -206,7 +211,7 @@ def test_withdrawn_value_is_kept_empty_and_counts_as_missing(reporting):
 # --- reminding ----------------------------------------------------------------------
 
 
-def test_secretariat_reminds_the_late_members_only(reporting):
+def test_secretariat_reminds_the_late_members_only(reporting: Reporting) -> None:
     world = reporting.world
     for key, user in (("son_la", world.son_la_officer), ("cao_bang", world.cao_bang_officer)):
         report(world, key, user, GRDP_TANG="8", GRDP="1", TONG_SO_XA="2", XA_CO_DUONG="1")
@@ -221,7 +226,7 @@ def test_secretariat_reminds_the_late_members_only(reporting):
         )
 
 
-def test_member_cannot_remind(reporting):
+def test_member_cannot_remind(reporting: Reporting) -> None:
     world = reporting.world
     with pytest.raises(PermissionDenied):
         actions.do_remind_late(world.year, acting_user=world.lai_chau_officer)
@@ -231,7 +236,7 @@ def test_member_cannot_remind(reporting):
 # --- results paragraph -----------------------------------------------------------------
 
 
-def test_results_paragraph_states_the_aggregates(reporting):
+def test_results_paragraph_states_the_aggregates(reporting: Reporting) -> None:
     world = reporting.world
     report(
         world,
@@ -262,7 +267,7 @@ def test_results_paragraph_states_the_aggregates(reporting):
     )
 
 
-def test_template_with_an_unknown_placeholder_is_refused(reporting):
+def test_template_with_an_unknown_placeholder_is_refused(reporting: Reporting) -> None:
     world = reporting.world
     with pytest.raises(ActionRefused, match=r"\{GRDP_TANGG\}"):
         actions.do_set_results_template(
@@ -275,7 +280,7 @@ def test_template_with_an_unknown_placeholder_is_refused(reporting):
     assert "{GRDP_TANG}" in reads.template_text(world.year, list(Indicator.objects.all()))
 
 
-def test_default_paragraph_names_every_indicator(reporting):
+def test_default_paragraph_names_every_indicator(reporting: Reporting) -> None:
     world = reporting.world
     report(world, "son_la", world.son_la_officer, GRDP="5")
     text = reads.results_paragraph(world.year)

@@ -2,7 +2,11 @@
 the unit's form and under each value of the members' matrix, the page not wider than the
 screen."""
 
+from collections.abc import Callable
+
 import pytest
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 from thidua.testing.personas import build_world
 
@@ -13,7 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_last_years_values_are_shown_beside_this_years(live_server, login, width):
+def test_last_years_values_are_shown_beside_this_years(
+    live_server: LiveServer, login: Callable[..., Page], width: int
+) -> None:
     world = build_world()
     to_in_progress(world)
     define(world.year, world.son_la_officer)

@@ -1,6 +1,11 @@
 """In a real browser: a unit officer enters its values; the secretariat sees the matrix."""
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
+from playwright.sync_api import Browser, Page
+from pytest_django.live_server_helper import LiveServer
 
 from thidua.indicators.models import IndicatorValue
 from thidua.testing.personas import build_world
@@ -11,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def reporting_world():
+def reporting_world() -> Any:
     world = build_world()
     to_in_progress(world)
     define(world.year, world.son_la_officer)
@@ -19,8 +24,12 @@ def reporting_world():
 
 
 def test_unit_officer_enters_values_and_the_secretariat_sees_the_matrix(
-    reporting_world, live_server, login, page, browser
-):
+    reporting_world: Any,
+    live_server: LiveServer,
+    login: Callable[..., Page],
+    page: Page,
+    browser: Browser,
+) -> None:
     world = reporting_world
     login("lai-chau-canbo")
     page.goto(live_server.url + world.url)
@@ -47,7 +56,9 @@ def test_unit_officer_enters_values_and_the_secretariat_sees_the_matrix(
     secretariat.context.close()
 
 
-def test_results_page_draws_a_chart_per_indicator(reporting_world, live_server, login, page):
+def test_results_page_draws_a_chart_per_indicator(
+    reporting_world: Any, live_server: LiveServer, login: Callable[..., Page], page: Page
+) -> None:
     world = reporting_world
     login("son-la-canbo")
     page.goto(live_server.url + world.url + "indicators/results/")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -13,6 +14,7 @@ from openpyxl.workbook import Workbook
 from thidua.audit.models import AuditEntry
 from thidua.indicators import actions, excel
 from thidua.indicators.models import IndicatorValue
+from thidua.indicators.tests.conftest import Reporting
 from thidua.lib import uploads
 
 from .conftest import membership
@@ -20,7 +22,7 @@ from .conftest import membership
 D = Decimal
 
 
-def _workbook(reporting, key="lai_chau") -> Workbook:
+def _workbook(reporting: Any, key: Any = "lai_chau") -> Workbook:
     unit = membership(reporting.world, key)
     content = excel.build(
         unit_name=unit.organization.name, year=2016, rows=actions.workbook_rows(unit)
@@ -28,7 +30,7 @@ def _workbook(reporting, key="lai_chau") -> Workbook:
     return load_workbook(io.BytesIO(content))
 
 
-def _row_of(sheet, code: str) -> int:
+def _row_of(sheet: Any, code: str) -> int:
     for row in range(excel.FIRST_ROW, sheet.max_row + 1):
         if sheet.cell(row, excel.CODE_COL).value == code:
             return row
@@ -48,7 +50,9 @@ def _bytes(book: Workbook) -> bytes:
     return out.getvalue()
 
 
-def _upload(reporting, book: Workbook | bytes, filename="chi-tieu.xlsx", key="lai_chau"):
+def _upload(
+    reporting: Any, book: Workbook | bytes, filename: Any = "chi-tieu.xlsx", key: Any = "lai_chau"
+) -> Any:
     content = book if isinstance(book, bytes) else _bytes(book)
     return actions.do_import_workbook(
         membership(reporting.world, key),
@@ -58,7 +62,9 @@ def _upload(reporting, book: Workbook | bytes, filename="chi-tieu.xlsx", key="la
     )
 
 
-def test_downloaded_workbook_lists_every_indicator_with_a_validated_value_cell(reporting):
+def test_downloaded_workbook_lists_every_indicator_with_a_validated_value_cell(
+    reporting: Reporting,
+) -> None:
     sheet = _workbook(reporting)[excel.SHEET]
     assert [c.value for c in sheet[excel.HEADER_ROW]] == list(excel.HEADER)
     assert sheet.cell(excel.UNIT_ROW, 2).value == "Sở Kế hoạch và Đầu tư tỉnh Lai Châu"
@@ -71,7 +77,7 @@ def test_downloaded_workbook_lists_every_indicator_with_a_validated_value_cell(r
     assert (growth.formula1, growth.formula2) == ("-50", "50")
 
 
-def test_filled_in_workbook_is_imported(reporting):
+def test_filled_in_workbook_is_imported(reporting: Reporting) -> None:
     book = _fill(_workbook(reporting), GRDP_TANG=10.6, GRDP=10125, TONG_SO_XA="96", XA_CO_DUONG=80)
     assert _upload(reporting, book) == 4
     stored = {v.indicator.code: v for v in IndicatorValue.objects.select_related("indicator")}
@@ -80,13 +86,13 @@ def test_filled_in_workbook_is_imported(reporting):
     assert {v.source for v in stored.values()} == {IndicatorValue.Source.EXCEL}
 
 
-def test_downloaded_workbook_carries_the_units_current_values(reporting):
+def test_downloaded_workbook_carries_the_units_current_values(reporting: Reporting) -> None:
     _upload(reporting, _fill(_workbook(reporting), GRDP=10125))
     sheet = _workbook(reporting)[excel.SHEET]
     assert sheet.cell(_row_of(sheet, "GRDP"), excel.VALUE_COL).value == 10125
 
 
-def _refused(reporting, content, filename="chi-tieu.xlsx") -> list[str]:
+def _refused(reporting: Any, content: Any, filename: Any = "chi-tieu.xlsx") -> list[str]:
     with pytest.raises(actions.WorkbookRefused) as refused:
         _upload(reporting, content, filename)
     assert not IndicatorValue.objects.exists()
@@ -94,7 +100,7 @@ def _refused(reporting, content, filename="chi-tieu.xlsx") -> list[str]:
     return refused.value.errors
 
 
-def test_wrong_sheet_is_refused(reporting):
+def test_wrong_sheet_is_refused(reporting: Reporting) -> None:
     book = _fill(_workbook(reporting), GRDP=1)
     book[excel.SHEET].title = "Sheet1"
     assert _refused(reporting, book) == [
@@ -102,7 +108,7 @@ def test_wrong_sheet_is_refused(reporting):
     ]
 
 
-def test_a_sheet_named_in_another_case_is_the_same_sheet(reporting):
+def test_a_sheet_named_in_another_case_is_the_same_sheet(reporting: Reporting) -> None:
     book = _fill(_workbook(reporting), GRDP=10125)
     sheet = book[excel.SHEET]
     sheet.title = "tạm"  # openpyxl would add a "1" to a name it holds already in any case
@@ -110,7 +116,7 @@ def test_a_sheet_named_in_another_case_is_the_same_sheet(reporting):
     assert _upload(reporting, book) == 1
 
 
-def test_wrong_header_is_refused_naming_the_cell(reporting):
+def test_wrong_header_is_refused_naming_the_cell(reporting: Reporting) -> None:
     book = _fill(_workbook(reporting), GRDP=1)
     book[excel.SHEET].cell(excel.HEADER_ROW, excel.VALUE_COL).value = "Số liệu"
     assert _refused(reporting, book) == [
@@ -118,7 +124,7 @@ def test_wrong_header_is_refused_naming_the_cell(reporting):
     ]
 
 
-def test_every_bad_row_is_named_and_nothing_is_stored(reporting):
+def test_every_bad_row_is_named_and_nothing_is_stored(reporting: Reporting) -> None:
     book = _fill(
         _workbook(reporting), GRDP_TANG="tám phẩy năm", GRDP=10125, TONG_SO_XA=96, XA_CO_DUONG=-3
     )
@@ -135,7 +141,7 @@ def test_every_bad_row_is_named_and_nothing_is_stored(reporting):
     ]
 
 
-def test_out_of_range_and_too_precise_numbers_are_refused(reporting):
+def test_out_of_range_and_too_precise_numbers_are_refused(reporting: Reporting) -> None:
     book = _fill(_workbook(reporting), GRDP_TANG=75, TONG_SO_XA=96.5)
     assert _refused(reporting, book) == [
         "Dòng 5, cột D: giá trị lớn hơn mức lớn nhất cho phép là 50,0.",
@@ -143,14 +149,14 @@ def test_out_of_range_and_too_precise_numbers_are_refused(reporting):
     ]
 
 
-def test_formula_is_refused(reporting):
+def test_formula_is_refused(reporting: Reporting) -> None:
     book = _fill(_workbook(reporting), GRDP="=10000+125")
     assert _refused(reporting, book) == [
         "Dòng 6, cột D: ô chứa công thức; hãy nhập trực tiếp giá trị."
     ]
 
 
-def test_another_units_workbook_is_refused(reporting):
+def test_another_units_workbook_is_refused(reporting: Reporting) -> None:
     book = _fill(_workbook(reporting, key="son_la"), GRDP=1)
     errors = _refused(reporting, book)
     assert errors == [
@@ -159,7 +165,7 @@ def test_another_units_workbook_is_refused(reporting):
     ]
 
 
-def test_only_an_xlsx_file_is_accepted(reporting):
+def test_only_an_xlsx_file_is_accepted(reporting: Reporting) -> None:
     assert _refused(reporting, b"GRDP;10125\n", "chi-tieu.csv") == [
         "Chỉ được tải lên tệp Excel (.xlsx)."
     ]
@@ -168,19 +174,21 @@ def test_only_an_xlsx_file_is_accepted(reporting):
     ]
 
 
-def test_too_large_a_file_is_refused(reporting):
+def test_too_large_a_file_is_refused(reporting: Reporting) -> None:
     content = b"PK" + b"0" * uploads.limit("workbook")
     assert _refused(reporting, content) == [
         "Tệp “chi-tieu.xlsx” lớn hơn 1 MB, vượt quá dung lượng cho phép tải lên."
     ]
 
 
-def test_vietnamese_number_typed_as_text_is_read(reporting):
+def test_vietnamese_number_typed_as_text_is_read(reporting: Reporting) -> None:
     _upload(reporting, _fill(_workbook(reporting), GRDP="10.125", GRDP_TANG="10,6"))
     assert set(IndicatorValue.objects.values_list("value", flat=True)) == {D(10125), D("10.6")}
 
 
-def test_a_value_that_is_not_a_number_nan_is_refused_not_a_server_error(reporting):
+def test_a_value_that_is_not_a_number_nan_is_refused_not_a_server_error(
+    reporting: Reporting,
+) -> None:
     # <v>NaN</v> is no Excel's writing, but a crafted file can carry it.
     content = _bytes(_fill(_workbook(reporting), GRDP=123456.5))
     source = zipfile.ZipFile(io.BytesIO(content))

@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from django.core.management import call_command
+from django.test import Client
 from openpyxl import load_workbook
+from pytest_django import DjangoAssertNumQueries
+
+from thidua.indicators.tests.conftest import Reporting
+from thidua.orgs.models import User
 
 from .conftest import report
 
 D = Decimal
 
 
-def _url(world):
+def _url(world: Any) -> Any:
     return f"{world.url}indicators/matrix.xlsx"
 
 
-def _fill(reporting):
+def _fill(reporting: Any) -> None:
     world = reporting.world
     report(
         world,
@@ -31,14 +39,16 @@ def _fill(reporting):
     report(world, "cao_bang", world.cao_bang_officer, GRDP_TANG="7.8", GRDP="15472")
 
 
-def _rows(content):
+def _rows(content: Any) -> Any:
     sheet = load_workbook(io.BytesIO(content)).active
     return {row[0]: row[1:] for row in sheet.iter_rows(min_row=4, values_only=True)}, sheet
 
 
 def test_member_downloads_the_matrix_with_the_cluster_figures(
-    as_user, reporting, django_assert_max_num_queries
-):
+    as_user: Callable[[User], Client],
+    reporting: Reporting,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     _fill(reporting)
     world = reporting.world
     client = as_user(world.lai_chau_officer)
@@ -59,7 +69,9 @@ def test_member_downloads_the_matrix_with_the_cluster_figures(
     assert rows["Cách tổng hợp"][1] == "Cộng tổng"
 
 
-def test_figures_keep_their_decimals_and_the_ratio_reads_as_a_percent(as_user, reporting):
+def test_figures_keep_their_decimals_and_the_ratio_reads_as_a_percent(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     _fill(reporting)
     world = reporting.world
     _, sheet = _rows(as_user(world.son_la_officer).get(_url(world)).content)
@@ -69,7 +81,9 @@ def test_figures_keep_their_decimals_and_the_ratio_reads_as_a_percent(as_user, r
     assert sheet.freeze_panes == "B5"
 
 
-def test_a_unit_name_that_looks_like_a_formula_stays_text(as_user, reporting):
+def test_a_unit_name_that_looks_like_a_formula_stays_text(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     world = reporting.world
     lai_chau = world.orgs["lai_chau"]
     lai_chau.name = '=HYPERLINK("http://x","Lai Châu")'
@@ -79,18 +93,22 @@ def test_a_unit_name_that_looks_like_a_formula_stays_text(as_user, reporting):
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
-def test_outsider_gets_404_for_the_matrix_workbook(as_user, reporting):
+def test_outsider_gets_404_for_the_matrix_workbook(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     world = reporting.world
     assert as_user(world.outsider).get(_url(world)).status_code == 404
 
 
-def test_matrix_page_offers_the_download(as_user, reporting):
+def test_matrix_page_offers_the_download(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     world = reporting.world
     body = as_user(world.lai_chau_officer).get(f"{world.url}indicators/matrix/").content.decode()
     assert 'data-testid="matrix-export"' in body
 
 
-def test_the_command_writes_the_same_workbook(reporting, tmp_path):
+def test_the_command_writes_the_same_workbook(reporting: Reporting, tmp_path: Path) -> None:
     _fill(reporting)
     world = reporting.world
     target = tmp_path / "chi-tieu.xlsx"

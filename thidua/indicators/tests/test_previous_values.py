@@ -3,18 +3,21 @@ members' values, matched by the indicator's code (as the year's opening carries 
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
+from django.test import Client
 from django.utils import timezone
 
 from thidua.cycle.models import EmulationYear, Phase
 from thidua.indicators import reads
 from thidua.indicators.models import Indicator, IndicatorValue
+from thidua.indicators.tests.conftest import Reporting
 from thidua.orgs.models import Organization, Succession
 
 from .conftest import report
 
 
-def last_year(world, values):
+def last_year(world: Any, values: Any) -> Any:
     """The cluster's 2015, with GRDP reported by the units given (key -> value)."""
     before = EmulationYear.objects.create(cluster=world.cluster, year=2015, phase=Phase.CLOSED)
     grdp = Indicator.objects.create(
@@ -32,7 +35,7 @@ def last_year(world, values):
     return before
 
 
-def test_the_reporting_form_shows_last_years_value(client, reporting):
+def test_the_reporting_form_shows_last_years_value(client: Client, reporting: Reporting) -> None:
     world = reporting.world
     lai_chau = world.orgs["lai_chau"]
     last_year(world, {lai_chau: "31250"})
@@ -45,7 +48,9 @@ def test_the_reporting_form_shows_last_years_value(client, reporting):
     assert empty == "—"
 
 
-def test_the_matrix_shows_last_years_value_under_this_years(client, reporting):
+def test_the_matrix_shows_last_years_value_under_this_years(
+    client: Client, reporting: Reporting
+) -> None:
     world = reporting.world
     last_year(world, {world.orgs["son_la"]: "40100", world.orgs["cao_bang"]: "20000"})
     report(world, "son_la", world.son_la_officer, GRDP="42000")
@@ -55,7 +60,7 @@ def test_the_matrix_shows_last_years_value_under_this_years(client, reporting):
     assert "2015: 20.000" in page  # Cao Bằng has not reported 2016 yet: shown under "missing"
 
 
-def test_a_unit_that_continues_another_is_given_its_value(reporting):
+def test_a_unit_that_continues_another_is_given_its_value(reporting: Reporting) -> None:
     world = reporting.world
     lai_chau = world.orgs["lai_chau"]
     old = Organization.objects.create(
@@ -75,7 +80,7 @@ def test_a_unit_that_continues_another_is_given_its_value(reporting):
     assert found == {(lai_chau.pk, "GRDP"): reads.Previous(Decimal("1500"), 0, "Sở KH Lai Châu")}
 
 
-def test_no_previous_year_no_column(client, reporting):
+def test_no_previous_year_no_column(client: Client, reporting: Reporting) -> None:
     world = reporting.world
     client.force_login(world.lai_chau_officer)
     page = client.get(f"{world.url}indicators/unit/{world.orgs['lai_chau'].pk}/").content.decode()

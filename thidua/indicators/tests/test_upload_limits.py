@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from openpyxl import load_workbook
+from pytest_django import Settings
 
 from thidua.indicators import excel
 from thidua.indicators.models import IndicatorValue
+from thidua.indicators.tests.conftest import Reporting
 from thidua.lib.uploads import MB
+from thidua.orgs.models import User
 
 
-def _upload_url(world):
+def _upload_url(world: Any) -> Any:
     return f"{world.url}indicators/unit/{world.orgs['lai_chau'].pk}/upload/"
 
 
-def _filled_workbook(client, world) -> bytes:
+def _filled_workbook(client: Any, world: Any) -> bytes:
     download = client.get(f"{world.url}indicators/unit/{world.orgs['lai_chau'].pk}/workbook.xlsx")
     book = load_workbook(io.BytesIO(download.content))
     book[excel.SHEET].cell(excel.FIRST_ROW + 1, excel.VALUE_COL).value = 10125
@@ -26,7 +32,9 @@ def _filled_workbook(client, world) -> bytes:
     return out.getvalue()
 
 
-def test_a_workbook_over_the_default_limit_is_refused_naming_it(as_user, reporting):
+def test_a_workbook_over_the_default_limit_is_refused_naming_it(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     world = reporting.world
     big = SimpleUploadedFile("chi-tieu.xlsx", b"PK" + b"0" * MB)
     response = as_user(world.lai_chau_officer).post(_upload_url(world), {"workbook": big})
@@ -38,8 +46,8 @@ def test_a_workbook_over_the_default_limit_is_refused_naming_it(as_user, reporti
 
 
 def test_a_workbook_at_its_limit_is_imported_and_one_byte_less_of_limit_refuses_it(
-    as_user, reporting, settings
-):
+    as_user: Callable[[User], Client], reporting: Reporting, settings: Settings
+) -> None:
     world = reporting.world
     client = as_user(world.lai_chau_officer)
     content = _filled_workbook(client, world)

@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from openpyxl import load_workbook
+from pytest_django import DjangoAssertNumQueries
 
 from thidua.indicators import excel
 from thidua.indicators.models import Indicator, IndicatorValue, Reminder, ResultsTemplate
+from thidua.indicators.tests.conftest import Reporting
+from thidua.orgs.models import User
 
 from .conftest import report
 
 D = Decimal
 
 
-def _url(world, rest=""):
+def _url(world: Any, rest: Any = "") -> Any:
     return f"{world.url}indicators/{rest}"
 
 
-def _fill_all(reporting):
+def _fill_all(reporting: Any) -> None:
     world = reporting.world
     report(
         world,
@@ -34,7 +40,9 @@ def _fill_all(reporting):
     report(world, "cao_bang", world.cao_bang_officer, GRDP_TANG="7.8", GRDP="15472")
 
 
-def test_member_sees_the_indicator_list_and_a_link_to_report(as_user, reporting):
+def test_member_sees_the_indicator_list_and_a_link_to_report(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     world = reporting.world
     response = as_user(world.lai_chau_officer).get(_url(world))
     assert response.status_code == 200
@@ -44,7 +52,9 @@ def test_member_sees_the_indicator_list_and_a_link_to_report(as_user, reporting)
     assert 'data-testid="add-indicator"' not in body
 
 
-def test_outsider_gets_404_on_every_indicator_page(as_user, reporting):
+def test_outsider_gets_404_on_every_indicator_page(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     world = reporting.world
     client = as_user(world.outsider)
     org = world.orgs["lai_chau"].pk
@@ -53,7 +63,9 @@ def test_outsider_gets_404_on_every_indicator_page(as_user, reporting):
     assert client.post(_url(world, f"unit/{org}/upload/")).status_code == 404
 
 
-def test_dashboard_links_to_the_indicators_and_lists_the_late_members(as_user, reporting):
+def test_dashboard_links_to_the_indicators_and_lists_the_late_members(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     _fill_all(reporting)
     world = reporting.world
     body = as_user(world.son_la_officer).get(world.url).content.decode()
@@ -62,7 +74,9 @@ def test_dashboard_links_to_the_indicators_and_lists_the_late_members(as_user, r
     assert "Báo cáo chỉ tiêu: còn thiếu 4" in body  # Lai Châu
 
 
-def test_secretariat_adds_an_indicator_through_the_form(as_user, reporting):
+def test_secretariat_adds_an_indicator_through_the_form(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     world = reporting.world
     response = as_user(world.son_la_officer).post(
         _url(world, "new/"),
@@ -82,7 +96,9 @@ def test_secretariat_adds_an_indicator_through_the_form(as_user, reporting):
     assert made.max_value == D(1000000)
 
 
-def test_form_refuses_a_ratio_without_its_total(as_user, reporting):
+def test_form_refuses_a_ratio_without_its_total(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     world = reporting.world
     response = as_user(world.son_la_officer).post(
         _url(world, "new/"),
@@ -99,7 +115,9 @@ def test_form_refuses_a_ratio_without_its_total(as_user, reporting):
     assert not Indicator.objects.filter(code="TY_LE").exists()
 
 
-def test_member_gets_403_defining_indicators(as_user, reporting):
+def test_member_gets_403_defining_indicators(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     world = reporting.world
     client = as_user(world.lai_chau_officer)
     assert client.get(_url(world, "new/")).status_code == 403
@@ -107,7 +125,9 @@ def test_member_gets_403_defining_indicators(as_user, reporting):
     assert client.post(_url(world, "copy/")).status_code == 403
 
 
-def test_unit_officer_reports_values_in_the_form(as_user, reporting):
+def test_unit_officer_reports_values_in_the_form(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     world = reporting.world
     org = world.orgs["lai_chau"].pk
     response = as_user(world.lai_chau_officer).post(
@@ -120,7 +140,9 @@ def test_unit_officer_reports_values_in_the_form(as_user, reporting):
     assert IndicatorValue.objects.get(indicator__code="GRDP").note == "sơ bộ"
 
 
-def test_text_in_a_number_field_is_refused_and_nothing_is_stored(as_user, reporting):
+def test_text_in_a_number_field_is_refused_and_nothing_is_stored(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     world = reporting.world
     org = world.orgs["lai_chau"].pk
     response = as_user(world.lai_chau_officer).post(
@@ -131,7 +153,9 @@ def test_text_in_a_number_field_is_refused_and_nothing_is_stored(as_user, report
     assert not IndicatorValue.objects.exists()
 
 
-def test_another_unit_and_the_supervisor_only_read_a_units_values(as_user, reporting):
+def test_another_unit_and_the_supervisor_only_read_a_units_values(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     world = reporting.world
     org = world.orgs["lai_chau"].pk
     for user in (world.son_la_officer, world.supervisor):
@@ -144,7 +168,9 @@ def test_another_unit_and_the_supervisor_only_read_a_units_values(as_user, repor
     assert not IndicatorValue.objects.exists()
 
 
-def test_unit_downloads_and_uploads_its_workbook(as_user, reporting):
+def test_unit_downloads_and_uploads_its_workbook(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     world = reporting.world
     org = world.orgs["lai_chau"].pk
     client = as_user(world.lai_chau_officer)
@@ -161,7 +187,9 @@ def test_unit_downloads_and_uploads_its_workbook(as_user, reporting):
     assert IndicatorValue.objects.get().value == D(10125)
 
 
-def test_refused_upload_lists_the_errors(as_user, reporting):
+def test_refused_upload_lists_the_errors(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     world = reporting.world
     org = world.orgs["lai_chau"].pk
     upload = SimpleUploadedFile("chi-tieu.xls", b"old excel")
@@ -173,8 +201,10 @@ def test_refused_upload_lists_the_errors(as_user, reporting):
 
 
 def test_matrix_flags_missing_values_in_few_queries(
-    as_user, reporting, django_assert_max_num_queries
-):
+    as_user: Callable[[User], Client],
+    reporting: Reporting,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     _fill_all(reporting)
     world = reporting.world
     client = as_user(world.lai_chau_officer)
@@ -187,7 +217,9 @@ def test_matrix_flags_missing_values_in_few_queries(
     assert 'data-testid="remind-all"' not in body
 
 
-def test_secretariat_reminds_a_late_member_from_the_matrix(as_user, reporting):
+def test_secretariat_reminds_a_late_member_from_the_matrix(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     _fill_all(reporting)
     world = reporting.world
     client = as_user(world.son_la_officer)
@@ -200,15 +232,17 @@ def test_secretariat_reminds_a_late_member_from_the_matrix(as_user, reporting):
     assert "Đã được nhắc ngày" in dashboard
 
 
-def test_member_gets_403_reminding(as_user, reporting):
+def test_member_gets_403_reminding(as_user: Callable[[User], Client], reporting: Reporting) -> None:
     world = reporting.world
     assert as_user(world.lai_chau_officer).post(_url(world, "matrix/remind/")).status_code == 403
     assert not Reminder.objects.exists()
 
 
 def test_results_page_states_the_figures_in_few_queries(
-    as_user, reporting, django_assert_max_num_queries
-):
+    as_user: Callable[[User], Client],
+    reporting: Reporting,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     _fill_all(reporting)
     world = reporting.world
     client = as_user(world.supervisor)
@@ -221,7 +255,9 @@ def test_results_page_states_the_figures_in_few_queries(
     assert 'data-testid="save-template"' not in body
 
 
-def test_secretariat_edits_the_results_template_in_the_page(as_user, reporting):
+def test_secretariat_edits_the_results_template_in_the_page(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     _fill_all(reporting)
     world = reporting.world
     client = as_user(world.son_la_officer)
@@ -231,7 +267,9 @@ def test_secretariat_edits_the_results_template_in_the_page(as_user, reporting):
     assert "GRDP đạt gần 48 nghìn tỷ đồng." in page
 
 
-def test_unknown_placeholder_is_refused_with_a_clear_message(as_user, reporting):
+def test_unknown_placeholder_is_refused_with_a_clear_message(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     world = reporting.world
     response = as_user(world.son_la_officer).post(_url(world, "results/"), {"text": "{GDP}"})
     assert response.status_code == 400
@@ -239,7 +277,9 @@ def test_unknown_placeholder_is_refused_with_a_clear_message(as_user, reporting)
     assert not ResultsTemplate.objects.exists()
 
 
-def test_member_gets_403_editing_the_results_template(as_user, reporting):
+def test_member_gets_403_editing_the_results_template(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
     world = reporting.world
     response = as_user(world.lai_chau_officer).post(_url(world, "results/"), {"text": "{GRDP}"})
     assert response.status_code == 403

@@ -6,7 +6,7 @@ from thidua.awards.catalogue import ensure_catalogue
 
 
 @pytest.fixture(autouse=True)
-def _catalogue(request):
+def _catalogue(request: pytest.FixtureRequest) -> None:
     # A transactional test elsewhere may have flushed the rows migration 0002 wrote.
     uses_db = request.node.get_closest_marker("django_db") or (
         {"db", "transactional_db", "world"} & set(request.fixturenames)

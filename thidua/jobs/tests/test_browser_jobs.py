@@ -1,6 +1,10 @@
 """In a real browser: the supervisor starts the national report and watches it finish."""
 
+from collections.abc import Callable
+
 import pytest
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 from thidua.jobs.models import Job
 from thidua.jobs.tasks import run_job
@@ -9,7 +13,9 @@ from thidua.testing.personas import build_world
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_progress_bar_follows_the_job_until_the_file_is_offered(live_server, login):
+def test_the_progress_bar_follows_the_job_until_the_file_is_offered(
+    live_server: LiveServer, login: Callable[..., Page]
+) -> None:
     build_world()
     page = login("vu-tdkt")
     page.goto(live_server.url + "/awards/national/")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django_tasks_db.models import DBTaskResult
 from openpyxl import Workbook
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from thidua.award_history.importing import COLUMNS
 from thidua.award_history.models import AwardRecord
@@ -18,7 +21,7 @@ from thidua.jobs.models import Job
 from thidua.jobs.progress import FileProgress, TerminalBar, read_progress
 from thidua.jobs.tasks import run_job
 from thidua.lib import docformat
-from thidua.testing.personas import build_world
+from thidua.testing.personas import World, build_world
 
 UNIT = "Sở Kế hoạch và Đầu tư tỉnh Lai Châu"
 
@@ -55,8 +58,8 @@ def run_queued(job: Job) -> Job:
 
 
 def test_a_large_import_is_queued_and_its_page_polls_the_progress(
-    client, world, django_capture_on_commit_callbacks
-):
+    client: Client, world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     client.force_login(world.supervisor)
     content = history_file(3000)  # 9,000 rows: past the size the page imports while it waits
     with django_capture_on_commit_callbacks(execute=True):
@@ -82,8 +85,8 @@ def test_a_large_import_is_queued_and_its_page_polls_the_progress(
 
 
 def test_a_refused_import_job_names_every_problem_and_stores_nothing(
-    client, world, django_capture_on_commit_callbacks
-):
+    client: Client, world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     client.force_login(world.supervisor)
     bad = Workbook(write_only=True)
     sheet = bad.create_sheet()
@@ -103,7 +106,9 @@ def test_a_refused_import_job_names_every_problem_and_stores_nothing(
     assert b'data-testid="job-problems"' in fragment.content
 
 
-def test_someone_elses_job_is_not_found(client, world, django_capture_on_commit_callbacks):
+def test_someone_elses_job_is_not_found(
+    client: Client, world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     client.force_login(world.supervisor)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/awards/history/import/", {"upload": upload(history_file(3000))})
@@ -114,8 +119,8 @@ def test_someone_elses_job_is_not_found(client, world, django_capture_on_commit_
 
 
 def test_the_national_report_job_gives_a_document_in_the_state_format(
-    client, world, django_capture_on_commit_callbacks
-):
+    client: Client, world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     client.force_login(world.supervisor)
     assert client.get("/awards/national/").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
@@ -124,14 +129,14 @@ def test_the_national_report_job_gives_a_document_in_the_state_format(
     assert response.status_code == 302
     assert job.status == Job.Status.DONE, job.message
     download = client.get(f"/awards/jobs/{job.pk}/file/")
-    content = b"".join(download.streaming_content)
+    content = download.getvalue()
     assert docformat.check_format(io.BytesIO(content)) == []
     assert world.cluster.name in docformat.document_text(io.BytesIO(content))
 
 
 def test_the_national_eligibility_job_lists_every_proposal(
-    client, world, django_capture_on_commit_callbacks
-):
+    client: Client, world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     client.force_login(world.supervisor)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/awards/national/", {"year": 2016, "kind": "check_eligibility"})
@@ -140,14 +145,16 @@ def test_the_national_eligibility_job_lists_every_proposal(
     assert job.output_name == "xet-dieu-kien-2016.xlsx"
 
 
-def test_a_member_unit_cannot_start_national_work(client, world):
+def test_a_member_unit_cannot_start_national_work(client: Client, world: World) -> None:
     client.force_login(world.son_la_officer)
     assert client.get("/awards/national/").status_code == 403
     assert client.post("/awards/national/", {"year": 2016}).status_code == 403
     assert not Job.objects.exists()
 
 
-def test_progress_written_by_the_work_is_what_the_page_reads(world, settings, tmp_path):
+def test_progress_written_by_the_work_is_what_the_page_reads(
+    world: World, settings: Settings, tmp_path: Path
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     progress = FileProgress("abc", every=0)
     progress(30, 120)
@@ -156,7 +163,7 @@ def test_progress_written_by_the_work_is_what_the_page_reads(world, settings, tm
     assert read_progress("abc") is None
 
 
-def test_the_terminal_bar_ends_full_on_its_own_line():
+def test_the_terminal_bar_ends_full_on_its_own_line() -> None:
     out = io.StringIO()
     bar = TerminalBar("2016", stream=out, width=10)
     for done in range(0, 101, 25):
@@ -164,7 +171,9 @@ def test_the_terminal_bar_ends_full_on_its_own_line():
     assert out.getvalue().endswith("[##########] 100%  100/100\n")
 
 
-def test_the_import_command_draws_a_bar_and_imports(world, tmp_path, capsys):
+def test_the_import_command_draws_a_bar_and_imports(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "lich-su.xlsx"
     path.write_bytes(history_file(10))
     call_command("import_history", str(path), "--user", world.supervisor.username)
@@ -173,7 +182,7 @@ def test_the_import_command_draws_a_bar_and_imports(world, tmp_path, capsys):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_runs_a_queued_job(settings, tmp_path):
+def test_the_worker_runs_a_queued_job(settings: Settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path
     world = build_world()
     from thidua.jobs.actions import do_start_job

@@ -6,11 +6,13 @@ import datetime as dt
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from pytest_django import Settings
 
 from thidua.conference.hooks import NATIONAL_REPORT
 from thidua.jobs.actions import do_fail_abandoned_jobs, do_prune_jobs, do_start_job
@@ -20,10 +22,11 @@ from thidua.jobs.models import Job
 from thidua.jobs.progress import FileProgress, progress_path
 from thidua.jobs.tasks import run_job
 from thidua.jobs.tests.test_retry import start_import
+from thidua.testing.personas import World
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
+def _media(settings: Settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path
 
 
@@ -40,7 +43,7 @@ def finished_days_ago(job: Job, days: int) -> Job:
     return job
 
 
-def report(world) -> Job:
+def report(world: Any) -> Job:
     job = do_start_job(NATIONAL_REPORT, acting_user=world.supervisor, params={"year": 2016})
     run_job.call(str(job.pk))
     job.refresh_from_db()
@@ -48,7 +51,9 @@ def report(world) -> Job:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_old_finished_work_is_deleted_with_its_files_and_task_results(settings, tmp_path):
+def test_old_finished_work_is_deleted_with_its_files_and_task_results(
+    settings: Settings, tmp_path: Path
+) -> None:
     from thidua.testing.personas import build_world
 
     world = build_world()
@@ -66,7 +71,7 @@ def test_old_finished_work_is_deleted_with_its_files_and_task_results(settings, 
     assert Job.objects.filter(pk=recent.pk).exists() and Path(recent.output.path).exists()
 
 
-def test_a_failed_jobs_kept_file_goes_after_the_inputs_days_and_its_row_stays(world):
+def test_a_failed_jobs_kept_file_goes_after_the_inputs_days_and_its_row_stays(world: World) -> None:
     job = start_import(world)
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, worker="gone")
     do_fail_abandoned_jobs(beats={})
@@ -79,7 +84,7 @@ def test_a_failed_jobs_kept_file_goes_after_the_inputs_days_and_its_row_stays(wo
     assert job.status == Job.Status.FAILED
 
 
-def test_running_and_waiting_jobs_keep_everything(world):
+def test_running_and_waiting_jobs_keep_everything(world: World) -> None:
     waiting = start_import(world)
     running = start_import(world)
     Job.objects.filter(pk=running.pk).update(status=Job.Status.RUNNING, worker="alive")
@@ -96,7 +101,9 @@ def test_running_and_waiting_jobs_keep_everything(world):
     assert (heartbeat_folder() / "alive.json").exists()
 
 
-def test_stale_progress_heartbeats_and_unreferenced_files_are_deleted(world, settings):
+def test_stale_progress_heartbeats_and_unreferenced_files_are_deleted(
+    world: World, settings: Settings
+) -> None:
     done = report(world)
     FileProgress(done.pk, every=0)(1, 2)  # left behind by a worker that died writing it
     aged(progress_path(done.pk), 1)
@@ -116,7 +123,9 @@ def test_stale_progress_heartbeats_and_unreferenced_files_are_deleted(world, set
     assert Path(done.output.path).exists()
 
 
-def test_the_command_is_idempotent_and_checks_its_days(world, capsys):
+def test_the_command_is_idempotent_and_checks_its_days(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     job = report(world)
     finished_days_ago(job, 40)
     call_command("prune_jobs", "--days", "30")

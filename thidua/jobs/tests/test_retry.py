@@ -6,13 +6,16 @@ import dataclasses
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from openpyxl import Workbook
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from thidua.audit.models import AuditEntry
 from thidua.award_history.hooks import IMPORT_HISTORY
@@ -24,12 +27,13 @@ from thidua.jobs.actions import do_fail_abandoned_jobs, do_retry_job, do_start_j
 from thidua.jobs.models import Job
 from thidua.jobs.tasks import run_job
 from thidua.jobs.tests.test_jobs import history_file
+from thidua.testing.personas import World
 
 WORKER_LOST_VI = "Tiến trình xử lý nền đã dừng đột ngột"
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
+def _media(settings: Settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path
 
 
@@ -44,7 +48,7 @@ def unknown_unit_file() -> bytes:
     return out.getvalue()
 
 
-def start_import(world, content: bytes | None = None) -> Job:
+def start_import(world: Any, content: bytes | None = None) -> Job:
     upload = SimpleUploadedFile("lich-su.xlsx", content or history_file(10))
     return do_start_job(IMPORT_HISTORY, acting_user=world.supervisor, upload=upload)
 
@@ -57,7 +61,7 @@ def lose_worker(job: Job) -> Job:
     return job
 
 
-def test_a_job_whose_worker_is_gone_is_failed_and_keeps_its_file(world):
+def test_a_job_whose_worker_is_gone_is_failed_and_keeps_its_file(world: World) -> None:
     job = lose_worker(start_import(world))
     assert job.status == Job.Status.FAILED
     assert job.message.startswith(WORKER_LOST_VI)
@@ -69,8 +73,8 @@ def test_a_job_whose_worker_is_gone_is_failed_and_keeps_its_file(world):
 
 
 def test_try_again_runs_the_failed_job_on_its_file_and_then_deletes_it(
-    client, world, django_capture_on_commit_callbacks
-):
+    client: Client, world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     job = lose_worker(start_import(world))
     upload = Path(job.upload.path)
     client.force_login(world.supervisor)
@@ -90,7 +94,7 @@ def test_try_again_runs_the_failed_job_on_its_file_and_then_deletes_it(
     assert AuditEntry.objects.filter(action="job.retry", actor=world.supervisor).count() == 1
 
 
-def test_someone_elses_job_cannot_be_tried_again(client, world):
+def test_someone_elses_job_cannot_be_tried_again(client: Client, world: World) -> None:
     job = lose_worker(start_import(world))
     client.force_login(world.lai_chau_officer)
     assert client.post(f"/awards/jobs/{job.pk}/retry/").status_code == 404
@@ -99,7 +103,9 @@ def test_someone_elses_job_cannot_be_tried_again(client, world):
     assert not AuditEntry.objects.filter(action="job.retry").exists()
 
 
-def test_a_user_who_may_no_longer_start_the_job_cannot_try_it_again(client, world):
+def test_a_user_who_may_no_longer_start_the_job_cannot_try_it_again(
+    client: Client, world: World
+) -> None:
     # A job of a unit officer (who may not import history), as if the right had been withdrawn.
     job = Job.objects.create(
         kind=IMPORT_HISTORY,
@@ -113,13 +119,13 @@ def test_a_user_who_may_no_longer_start_the_job_cannot_try_it_again(client, worl
     assert job.status == Job.Status.FAILED
 
 
-def test_the_action_refuses_another_users_job_too(world):
+def test_the_action_refuses_another_users_job_too(world: World) -> None:
     job = lose_worker(start_import(world))
     with pytest.raises(PermissionDenied):
         do_retry_job(job, acting_user=world.lai_chau_officer)
 
 
-def test_a_job_done_is_not_tried_again(client, world):
+def test_a_job_done_is_not_tried_again(client: Client, world: World) -> None:
     job = start_import(world)
     run_job.call(str(job.pk))
     client.force_login(world.supervisor)
@@ -131,7 +137,7 @@ def test_a_job_done_is_not_tried_again(client, world):
     assert 'data-testid="job-retry"' not in response.content.decode()
 
 
-def test_a_running_job_is_not_tried_again(world):
+def test_a_running_job_is_not_tried_again(world: World) -> None:
     job = start_import(world)
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, worker="w1")
     with pytest.raises(ActionRefused) as refused:
@@ -139,13 +145,15 @@ def test_a_running_job_is_not_tried_again(world):
     assert refused.value.kind == "not_failed"
 
 
-def test_try_again_is_a_post(client, world):
+def test_try_again_is_a_post(client: Client, world: World) -> None:
     job = lose_worker(start_import(world))
     client.force_login(world.supervisor)
     assert client.get(f"/awards/jobs/{job.pk}/retry/").status_code == 405
 
 
-def test_a_refused_import_deletes_its_file_and_offers_no_retry(client, world):
+def test_a_refused_import_deletes_its_file_and_offers_no_retry(
+    client: Client, world: World
+) -> None:
     job = start_import(world, unknown_unit_file())
     upload = Path(job.upload.path)
     run_job.call(str(job.pk))
@@ -158,7 +166,9 @@ def test_a_refused_import_deletes_its_file_and_offers_no_retry(client, world):
     assert refused.value.kind == "input_gone"
 
 
-def test_a_file_gone_before_the_worker_came_fails_the_job_plainly(world, caplog):
+def test_a_file_gone_before_the_worker_came_fails_the_job_plainly(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
     job = start_import(world)
     Path(job.upload.path).unlink()
     assert run_job.call(str(job.pk)) == Job.Status.FAILED
@@ -171,12 +181,14 @@ def test_a_file_gone_before_the_worker_came_fails_the_job_plainly(world, caplog)
     assert "Traceback" not in caplog.text
 
 
-def replace_work(monkeypatch, kind: str, work) -> None:
+def replace_work(monkeypatch: Any, kind: str, work: Any) -> None:
     monkeypatch.setitem(registry.KINDS, kind, dataclasses.replace(registry.get(kind), work=work))
 
 
-def test_an_error_of_the_server_keeps_the_file_for_a_retry(world, monkeypatch):
-    def broken(job, progress):
+def test_an_error_of_the_server_keeps_the_file_for_a_retry(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(job: Any, progress: Any) -> None:
         raise RuntimeError("the disk is full")
 
     replace_work(monkeypatch, IMPORT_HISTORY, broken)
@@ -188,7 +200,7 @@ def test_an_error_of_the_server_keeps_the_file_for_a_retry(world, monkeypatch):
     assert job.retryable
 
 
-def test_a_job_is_never_started_twice(world):
+def test_a_job_is_never_started_twice(world: World) -> None:
     job = start_import(world)
     run_job.call(str(job.pk))
     assert run_job.call(str(job.pk)) == "skipped"
@@ -197,14 +209,16 @@ def test_a_job_is_never_started_twice(world):
     assert AwardRecord.objects.count() == 30
 
 
-def test_a_worker_judged_gone_does_not_overwrite_the_retry(world, monkeypatch):
+def test_a_worker_judged_gone_does_not_overwrite_the_retry(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A worker whose lease ran out while it lived ends its job after the user retried it."""
     from thidua.jobs import tasks
 
     job = start_import(world)
     real = registry.get(IMPORT_HISTORY).work
 
-    def retried_meanwhile(job, progress):
+    def retried_meanwhile(job: Any, progress: Any) -> Any:
         lose_worker(job)
         do_retry_job(job, acting_user=world.supervisor)
         return real(job, progress)

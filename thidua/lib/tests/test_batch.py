@@ -24,7 +24,7 @@ def group_names() -> list[str]:
     return sorted(Group.objects.values_list("name", flat=True))
 
 
-def test_the_child_answers_from_the_database_with_its_own_connection():
+def test_the_child_answers_from_the_database_with_its_own_connection() -> None:
     Group.objects.create(name="Tổ thẩm định")
     child = Forked(lambda: (os.getpid(), group_names()))
     pid, names = child.result()
@@ -32,7 +32,7 @@ def test_the_child_answers_from_the_database_with_its_own_connection():
     assert names == ["Tổ thẩm định"]
 
 
-def test_this_process_keeps_its_database_session_after_the_child_ends():
+def test_this_process_keeps_its_database_session_after_the_child_ends() -> None:
     Group.objects.create(name="Tổ thư ký")
     with connection.cursor() as cursor:  # the session the child inherits a copy of
         cursor.execute("SELECT 1")
@@ -42,7 +42,9 @@ def test_this_process_keeps_its_database_session_after_the_child_ends():
     assert group_names() == ["Tổ kiểm phiếu", "Tổ thư ký"]
 
 
-def test_a_child_that_fails_leaves_the_work_to_this_process(caplog):
+def test_a_child_that_fails_leaves_the_work_to_this_process(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     here = os.getpid()
 
     def work() -> int:
@@ -54,7 +56,7 @@ def test_a_child_that_fails_leaves_the_work_to_this_process(caplog):
     assert "only in the child" in caplog.text
 
 
-def test_a_child_that_dies_leaves_the_work_to_this_process():
+def test_a_child_that_dies_leaves_the_work_to_this_process() -> None:
     here = os.getpid()
 
     def work() -> str:
@@ -65,7 +67,7 @@ def test_a_child_that_dies_leaves_the_work_to_this_process():
     assert Forked(work).result() == "done here"
 
 
-def test_a_child_that_does_not_answer_in_time_is_ended_and_the_work_runs_here():
+def test_a_child_that_does_not_answer_in_time_is_ended_and_the_work_runs_here() -> None:
     here = os.getpid()
 
     def work() -> str:
@@ -78,13 +80,13 @@ def test_a_child_that_does_not_answer_in_time_is_ended_and_the_work_runs_here():
     assert not child._child.is_alive()
 
 
-def test_a_cancelled_child_is_ended():
+def test_a_cancelled_child_is_ended() -> None:
     child = Forked(lambda: time.sleep(60))
     child.cancel()
     assert not child._child.is_alive()
 
 
-def test_a_process_with_another_thread_running_does_not_fork():
+def test_a_process_with_another_thread_running_does_not_fork() -> None:
     release = threading.Event()
     other = threading.Thread(target=release.wait, name="a web worker's other request")
     other.start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -55,11 +56,13 @@ CHAIN = networks(["127.0.0.1", "10.0.0.0/8", "2001:db8:ffff::/48"])
         ("", "203.0.113.5", NGINX, ""),
     ],
 )
-def test_the_client_is_the_first_untrusted_hop_from_the_right(remote, forwarded, trusted, client):
+def test_the_client_is_the_first_untrusted_hop_from_the_right(
+    remote: str, forwarded: str, trusted: Any, client: str
+) -> None:
     assert client_address(remote, forwarded, trusted) == client
 
 
-def test_trusted_proxies_are_addresses_or_networks_and_nothing_else():
+def test_trusted_proxies_are_addresses_or_networks_and_nothing_else() -> None:
     assert networks(["127.0.0.1", " 10.0.0.0/8 ", "::1", "", "192.168.1.7/24"]) == (
         ipaddress.ip_network("127.0.0.1/32"),
         ipaddress.ip_network("10.0.0.0/8"),
@@ -85,7 +88,7 @@ def test_trusted_proxies_are_addresses_or_networks_and_nothing_else():
         ("2001:db8::1:", None),
     ],
 )
-def test_an_address_is_read_as_proxies_write_it(text, address):
+def test_an_address_is_read_as_proxies_write_it(text: str, address: str | None) -> None:
     parsed = parse_address(text)
     assert (str(parsed) if parsed else None) == address
 
@@ -97,14 +100,16 @@ HEADER_ENTRIES = st.lists(st.one_of(ADDRESSES, GARBAGE), max_size=6)
 
 
 @given(remote=ADDRESSES, entries=HEADER_ENTRIES)
-def test_without_a_trusted_proxy_the_header_changes_nothing(remote, entries):
+def test_without_a_trusted_proxy_the_header_changes_nothing(remote: Any, entries: Any) -> None:
     expected = client_address(remote, "", ())
     assert client_address(remote, ", ".join(entries), ()) == expected
     assert expected == str(parse_address(remote))
 
 
 @given(client=ADDRESSES, forged=HEADER_ENTRIES)
-def test_what_the_client_writes_cannot_replace_the_address_nginx_saw(client, forged):
+def test_what_the_client_writes_cannot_replace_the_address_nginx_saw(
+    client: Any, forged: Any
+) -> None:
     header = ", ".join([*forged, client])
     seen = client_address("127.0.0.1", header, NGINX)
     if parse_address(client) in NGINX[0] or parse_address(client) in NGINX[1]:
@@ -113,7 +118,7 @@ def test_what_the_client_writes_cannot_replace_the_address_nginx_saw(client, for
 
 
 @given(remote=ADDRESSES, header=HEADER_ENTRIES.map(",".join))
-def test_the_answer_is_the_peer_or_an_address_in_the_header(remote, header):
+def test_the_answer_is_the_peer_or_an_address_in_the_header(remote: Any, header: Any) -> None:
     seen = client_address(remote, header, CHAIN)
     written = {str(parse_address(e)) for e in header.split(",") if parse_address(e)}
     assert seen == str(parse_address(remote)) or seen in written

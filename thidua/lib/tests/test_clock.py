@@ -10,7 +10,7 @@ from thidua.lib import clock
 VN = dt.timezone(dt.timedelta(hours=7))
 
 
-def test_the_clock_is_real_time_unless_a_moment_is_set():
+def test_the_clock_is_real_time_unless_a_moment_is_set() -> None:
     before = timezone.now()
     assert before <= clock.now() <= timezone.now()
     moment = dt.datetime(2016, 3, 18, 23, 30, tzinfo=VN)
@@ -23,7 +23,7 @@ def test_the_clock_is_real_time_unless_a_moment_is_set():
     assert clock.now().year > 2016
 
 
-def test_a_naive_moment_is_refused():
+def test_a_naive_moment_is_refused() -> None:
     naive = dt.datetime(2016, 3, 18)  # noqa: DTZ001  (the mistake under test)
     with pytest.raises(ValueError), clock.at(naive):
         pass

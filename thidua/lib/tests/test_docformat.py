@@ -38,11 +38,11 @@ def _report() -> io.BytesIO:
     return buffer
 
 
-def test_a_built_document_conforms():
+def test_a_built_document_conforms() -> None:
     assert docformat.check_format(_report()) == []
 
 
-def test_the_letterhead_states_number_place_and_official_date():
+def test_the_letterhead_states_number_place_and_official_date() -> None:
     text = docformat.document_text(_report())
     assert "Số: 12/BC-SKHĐT" in text
     assert "Sơn La, ngày 05 tháng 3 năm 2017" in text
@@ -50,7 +50,7 @@ def test_the_letterhead_states_number_place_and_official_date():
     assert "BÁO CÁO" in text
 
 
-def test_recipients_end_with_a_semicolon_and_the_last_with_a_full_stop():
+def test_recipients_end_with_a_semicolon_and_the_last_with_a_full_stop() -> None:
     lines = docformat.document_text(_report()).splitlines()
     start = lines.index("Nơi nhận:")
     assert lines[start + 1 : start + 4] == [
@@ -60,7 +60,7 @@ def test_recipients_end_with_a_semicolon_and_the_last_with_a_full_stop():
     ]
 
 
-def test_the_check_catches_a_wrong_margin_and_a_wrong_font():
+def test_the_check_catches_a_wrong_margin_and_a_wrong_font() -> None:
     document = Document(_report())
     document.sections[0].left_margin = Mm(25)
     document.paragraphs[-1].add_run("x").font.name = "Arial"
@@ -72,7 +72,7 @@ def test_the_check_catches_a_wrong_margin_and_a_wrong_font():
     assert any("Arial" in p for p in problems)
 
 
-def test_the_check_catches_a_missing_motto():
+def test_the_check_catches_a_missing_motto() -> None:
     document = docformat.new_document()
     docformat.add_title(document, "Biên bản")
     buffer = io.BytesIO()

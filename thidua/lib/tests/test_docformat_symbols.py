@@ -3,7 +3,7 @@
 from thidua.lib.docformat import issuer_abbreviation
 
 
-def test_the_issuer_abbreviation_takes_the_initials_without_the_place():
+def test_the_issuer_abbreviation_takes_the_initials_without_the_place() -> None:
     assert issuer_abbreviation("Sở Kế hoạch và Đầu tư tỉnh Sơn La") == "SKHĐT"
     assert issuer_abbreviation("Sở Tài chính tỉnh Tuyên Quang") == "STC"
     assert issuer_abbreviation("Sở Kế hoạch và Đầu tư") == "SKHĐT"

@@ -12,7 +12,7 @@ class Form(forms.Form):
     day = DayField(label="Ngày")
 
 
-def test_a_date_is_typed_day_first_and_the_iso_form_still_reads():
+def test_a_date_is_typed_day_first_and_the_iso_form_still_reads() -> None:
     for typed in ("18/03/2016", "18-03-2016", "18.03.2016", "2016-03-18", "8/3/2016"):
         form = Form({"day": typed})
         assert form.is_valid(), typed
@@ -21,14 +21,14 @@ def test_a_date_is_typed_day_first_and_the_iso_form_still_reads():
         )
 
 
-def test_the_american_order_is_refused_in_vietnamese_with_an_example():
+def test_the_american_order_is_refused_in_vietnamese_with_an_example() -> None:
     with translation.override("vi"):
         form = Form({"day": "03/18/2016"})
         assert not form.is_valid()
         assert form.errors["day"] == ["Nhập ngày theo thứ tự ngày/tháng/năm, ví dụ 18/03/2016."]
 
 
-def test_the_box_shows_the_date_day_first_and_is_not_the_browsers_date_picker():
+def test_the_box_shows_the_date_day_first_and_is_not_the_browsers_date_picker() -> None:
     with translation.override("vi"):
         html = str(Form(initial={"day": dt.date(2016, 3, 18)})["day"])
     assert 'value="18/03/2016"' in html

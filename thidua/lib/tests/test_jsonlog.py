@@ -13,7 +13,7 @@ def line(record: logging.LogRecord) -> dict:
     return json.loads(text)
 
 
-def test_a_message_keeps_its_vietnamese_and_its_level():
+def test_a_message_keeps_its_vietnamese_and_its_level() -> None:
     record = logging.LogRecord(
         "thidua.jobs", logging.WARNING, __file__, 1, "Đã nhập %s", ("5",), None
     )
@@ -23,7 +23,7 @@ def test_a_message_keeps_its_vietnamese_and_its_level():
     assert found["time"].endswith("+00:00")
 
 
-def test_an_access_record_gives_each_part_a_field():
+def test_an_access_record_gives_each_part_a_field() -> None:
     atoms = {
         "h": "127.0.0.1",
         "m": "GET",
@@ -47,7 +47,7 @@ def test_an_access_record_gives_each_part_a_field():
     assert "referer" not in found and "query" not in found
 
 
-def test_an_error_carries_its_traceback_in_the_same_line():
+def test_an_error_carries_its_traceback_in_the_same_line() -> None:
     try:
         raise ValueError("hỏng")
     except ValueError:

@@ -14,10 +14,12 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import override_settings
 from docx.shared import Mm
+from pytest_django import DjangoDbBlocker
 
 from thidua.lib import docformat, pdf
 from thidua.testing import pdfpages
@@ -38,7 +40,7 @@ def soffice() -> Iterator[str]:
     pdf.stop_started()
 
 
-def _saved(document) -> bytes:
+def _saved(document: Any) -> bytes:
     buffer = io.BytesIO()
     docformat.save(document, buffer)
     return buffer.getvalue()
@@ -82,7 +84,7 @@ def _pages(docx: bytes) -> list[pdfpages.Page]:
     return pdfpages.read_document(data)
 
 
-def test_the_letterhead_prints_as_the_decree_draws_it(soffice):
+def test_the_letterhead_prints_as_the_decree_draws_it(soffice: str) -> None:
     pages = _pages(_report())
     assert pdfpages.letterhead_problems(pages) == []
     title = pdfpages.find(pages, docformat.NATIONAL_TITLE)
@@ -98,7 +100,7 @@ def test_the_letterhead_prints_as_the_decree_draws_it(soffice):
     assert when.italic and when.x0 >= pdfpages.column_edge()
 
 
-def test_a_long_agency_name_and_a_draft_number_still_print_right(soffice):
+def test_a_long_agency_name_and_a_draft_number_still_print_right(soffice: str) -> None:
     pages = _pages(
         _report(
             rows=3,
@@ -120,7 +122,7 @@ def _demo_cluster_name() -> str:
     return str(json.loads(data.read_text("utf-8"))["cluster"]["name"])
 
 
-def test_the_demo_clusters_long_name_fits_three_lines_of_the_letterhead(soffice):
+def test_the_demo_clusters_long_name_fits_three_lines_of_the_letterhead(soffice: str) -> None:
     name = _demo_cluster_name()
     assert len(docformat._wrap(name.upper(), docformat.LETTERHEAD_MM[0], 13)) == 4  # at 13 pt
     pages = _pages(_report(rows=3, parent_authority="", authority=name, symbol="BC-CTĐ"))
@@ -138,7 +140,7 @@ def test_the_demo_clusters_long_name_fits_three_lines_of_the_letterhead(soffice)
     assert pdfpages.find(pages, docformat.NATIONAL_TITLE).size == docformat.TITLE_PT
 
 
-def test_a_name_too_long_even_at_12_points_has_its_common_phrases_shortened(soffice):
+def test_a_name_too_long_even_at_12_points_has_its_common_phrases_shortened(soffice: str) -> None:
     name = f"{_demo_cluster_name()} và Trung du Bắc Bộ"
     lines, size = docformat.agency_lines(name, docformat.LETTERHEAD_MM[0])
     assert size == 12 and "KH&ĐT" in lines[0] and "KẾ HOẠCH" not in " ".join(lines)
@@ -147,7 +149,7 @@ def test_a_name_too_long_even_at_12_points_has_its_common_phrases_shortened(soff
     assert pdfpages.letterhead_problems(pages) == ["the issuing agency's name takes 4 lines"]
 
 
-def test_a_long_table_repeats_its_header_and_never_splits_a_row(soffice):
+def test_a_long_table_repeats_its_header_and_never_splits_a_row(soffice: str) -> None:
     pages = _pages(_report(rows=60))
     assert len(pages) >= 3
     assert pdfpages.table_problems(pages) == []
@@ -160,7 +162,7 @@ def test_a_long_table_repeats_its_header_and_never_splits_a_row(soffice):
     assert stt.rows[1][0] == "1"
 
 
-def test_the_stt_column_is_narrow_and_its_numbers_centred(soffice):
+def test_the_stt_column_is_narrow_and_its_numbers_centred(soffice: str) -> None:
     pages = _pages(_report(rows=5))
     one = next(line for line in pages[0].lines if line.text == "1")
     left = docformat.MARGINS_MM["left"] * pdfpages.MM
@@ -169,7 +171,9 @@ def test_the_stt_column_is_narrow_and_its_numbers_centred(soffice):
     assert any(abs(r.x0 - left) < 1 for r in rules)
 
 
-def test_the_checks_see_a_wrapped_title_a_long_rule_and_a_header_not_repeated(soffice, monkeypatch):
+def test_the_checks_see_a_wrapped_title_a_long_rule_and_a_header_not_repeated(
+    soffice: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The old layout: equal columns, full-width rules, a plain table."""
     monkeypatch.setattr(docformat, "LETTERHEAD_MM", (80.0, 80.0))
     monkeypatch.setattr(docformat, "AGENCY_RULE_SHARE", 1.0)
@@ -192,7 +196,9 @@ def test_the_checks_see_a_wrapped_title_a_long_rule_and_a_header_not_repeated(so
     assert any("header is not repeated" in p for p in pdfpages.table_problems(pages))
 
 
-def test_a_wide_agency_rule_and_a_missing_symbol_are_seen(soffice, monkeypatch):
+def test_a_wide_agency_rule_and_a_missing_symbol_are_seen(
+    soffice: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(docformat, "AGENCY_RULE_SHARE", 0.9)
     pages = _pages(_report(rows=2, number="", symbol=""))
     problems = pdfpages.letterhead_problems(pages)
@@ -233,13 +239,17 @@ def demo_documents() -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def demo_pages(soffice, demo_module, django_db_blocker) -> dict[str, list[pdfpages.Page]]:
+def demo_pages(
+    soffice: str, demo_module: None, django_db_blocker: DjangoDbBlocker
+) -> dict[str, list[pdfpages.Page]]:
     with django_db_blocker.unblock():
         documents = demo_documents()
     return {kind: _pages(docx) for kind, docx in documents.items()}
 
 
-def test_every_demo_document_prints_in_the_decree_layout(demo_pages, db):
+def test_every_demo_document_prints_in_the_decree_layout(
+    demo_pages: dict[str, list[pdfpages.Page]], db: None
+) -> None:
     problems = {}
     for kind, pages in demo_pages.items():
         # A ballot paper and a news article are no administrative documents: no letterhead.
@@ -254,13 +264,17 @@ def test_every_demo_document_prints_in_the_decree_layout(demo_pages, db):
     assert problems == {}
 
 
-def test_the_demo_covers_every_kind_of_document(demo_pages, db):
+def test_the_demo_covers_every_kind_of_document(
+    demo_pages: dict[str, list[pdfpages.Page]], db: None
+) -> None:
     kinds = set(demo_pages)
     assert {"report", "minutes", "proposal", "pledge", "news", "achievement", "national"} <= kinds
     assert any(kind.endswith("-minutes") for kind in kinds)
 
 
-def test_a_signature_block_and_a_heading_never_end_a_page_alone(demo_pages, db):
+def test_a_signature_block_and_a_heading_never_end_a_page_alone(
+    demo_pages: dict[str, list[pdfpages.Page]], db: None
+) -> None:
     # The national report ends with "KT. VỤ TRƯỞNG / PHÓ VỤ TRƯỞNG / Lê Thị Mai": one page.
     pages = demo_pages["national"]
     assert pdfpages.find(pages, "PHÓ VỤ TRƯỞNG").page == pdfpages.find(pages, "Lê Thị Mai").page

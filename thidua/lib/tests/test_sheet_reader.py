@@ -8,6 +8,7 @@ import os
 import pickle
 import re
 import zipfile
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -29,7 +30,7 @@ def workbook(*sheets: tuple[str, list[list[object]]]) -> bytes:
     return out.getvalue()
 
 
-def test_a_sheet_comes_back_by_column_with_each_cell_as_written():
+def test_a_sheet_comes_back_by_column_with_each_cell_as_written() -> None:
     rows: list[list[object]] = [
         ["Tên", "Số", "Ngày"],
         ["An", 1, dt.date(2016, 1, 5)],
@@ -48,7 +49,7 @@ def test_a_sheet_comes_back_by_column_with_each_cell_as_written():
     assert sheet.rows()[3] == ["An", 1.5, "05/01/2016"]
 
 
-def test_cells_equal_in_python_but_not_in_a_sheet_keep_their_type():
+def test_cells_equal_in_python_but_not_in_a_sheet_keep_their_type() -> None:
     sheet = sheet_reader.read_sheet(workbook(("S", [[1], [1.5], [True], [1], ["1"]])))
     cells = sheet.columns[0].cells()
     assert cells == [1, 1.5, True, 1, "1"]
@@ -56,7 +57,7 @@ def test_cells_equal_in_python_but_not_in_a_sheet_keep_their_type():
     assert sheet.columns[0].each(type, [2, 3]) == [bool, float]
 
 
-def test_a_sheet_is_found_by_name_or_the_names_are_given():
+def test_a_sheet_is_found_by_name_or_the_names_are_given() -> None:
     content = workbook(("Một", [["a"]]), ("Chỉ tiêu", [["b"]]))
     assert sheet_reader.read_sheet(content, sheet="Chỉ tiêu").row(0) == ["b"]
     assert sheet_reader.read_sheet(content, sheet=1).row(0) == ["b"]
@@ -65,7 +66,7 @@ def test_a_sheet_is_found_by_name_or_the_names_are_given():
     assert missing.value.names == ["Một", "Chỉ tiêu"]
 
 
-def test_a_zip_that_is_not_a_workbook_is_unreadable():
+def test_a_zip_that_is_not_a_workbook_is_unreadable() -> None:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("hello.txt", "xin chào")
@@ -75,7 +76,7 @@ def test_a_zip_that_is_not_a_workbook_is_unreadable():
         sheet_reader.read_sheet(b"not a zip at all")
 
 
-def test_a_sheet_beyond_the_cell_limit_is_refused_with_its_size():
+def test_a_sheet_beyond_the_cell_limit_is_refused_with_its_size() -> None:
     content = workbook(("S", [[1] * 10 for _ in range(30)]))
     with translation.override("vi"), pytest.raises(UnsafeFile) as refused:
         sheet_reader.read_sheet(content, max_cells=299)
@@ -88,7 +89,9 @@ def large() -> bytes:
     return workbook(("S", [[f"ô {r} {c}" for c in range(10)] for r in range(10_000)]))
 
 
-def test_a_child_past_its_memory_limit_ends_and_the_file_is_refused(monkeypatch, large):
+def test_a_child_past_its_memory_limit_ends_and_the_file_is_refused(
+    monkeypatch: pytest.MonkeyPatch, large: bytes
+) -> None:
     assert sheet_reader.read_sheet(large).height == 10_000
     monkeypatch.setattr(sheet_reader, "MEMORY_LIMIT", 24 * 1024 * 1024)
     assert sheet_reader.read_sheet(workbook(("S", [["a", 1]]))).row(0) == ["a", 1]
@@ -97,25 +100,31 @@ def test_a_child_past_its_memory_limit_ends_and_the_file_is_refused(monkeypatch,
     assert refused.value.message.startswith("Trang tính quá lớn để đọc một lần")
 
 
-def test_a_child_that_takes_too_long_is_stopped(monkeypatch, large):
+def test_a_child_that_takes_too_long_is_stopped(
+    monkeypatch: pytest.MonkeyPatch, large: bytes
+) -> None:
     monkeypatch.setattr(sheet_reader, "WAIT_SECONDS", 0.01)
     with pytest.raises(UnsafeFile):
         sheet_reader.read_sheet(large)
 
 
-def test_a_child_past_its_cpu_time_ends_and_the_file_is_refused(monkeypatch, large):
+def test_a_child_past_its_cpu_time_ends_and_the_file_is_refused(
+    monkeypatch: pytest.MonkeyPatch, large: bytes
+) -> None:
     monkeypatch.setattr(sheet_reader, "CPU_SECONDS", 0)
     with pytest.raises(UnsafeFile):
         sheet_reader.read_sheet(large)
 
 
-def test_an_answer_beyond_the_limit_is_refused_unread(monkeypatch, large):
+def test_an_answer_beyond_the_limit_is_refused_unread(
+    monkeypatch: pytest.MonkeyPatch, large: bytes
+) -> None:
     monkeypatch.setattr(sheet_reader, "MAX_ANSWER_BYTES", 64 * 1024)
     with pytest.raises(UnsafeFile):
         sheet_reader.read_sheet(large)
 
 
-def test_the_answer_may_hold_cell_values_only():
+def test_the_answer_may_hold_cell_values_only() -> None:
     harmful = pickle.dumps(("sheet", 1, 1, [([os.system], b"")], []))
     with pytest.raises(UnsafeFile):
         sheet_reader._answer_of(harmful)
@@ -123,11 +132,11 @@ def test_the_answer_may_hold_cell_values_only():
     assert sheet_reader._answer_of(dated)[3][0][0] == [dt.date(2016, 1, 5)]
 
 
-def test_the_child_is_not_given_the_servers_secrets(monkeypatch):
+def test_the_child_is_not_given_the_servers_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgres://secret@db/thidua")
     seen = {}
 
-    def popen(command, **options):
+    def popen(command: Any, **options: Any) -> None:
         seen.update(options["env"])
         raise OSError("not started")
 
@@ -169,7 +178,7 @@ YEAR = b'<c r="F3"><f>2015+1</f><v>2016</v></c>'
 HEAD = '<row r="1"><c r="A1" t="inlineStr"><is><t>Họ và tên</t></is></c></row>'.encode()
 
 
-def test_the_reader_alone_would_take_a_formulas_cached_value_as_typed():
+def test_the_reader_alone_would_take_a_formulas_cached_value_as_typed() -> None:
     from python_calamine import CalamineWorkbook
 
     content = with_cells(
@@ -179,7 +188,7 @@ def test_the_reader_alone_would_take_a_formulas_cached_value_as_typed():
     assert rows[1][1] == "Nguyễn Văn An" and rows[2][5] == 2016  # what thidua must not take
 
 
-def test_a_sheet_with_formulas_is_refused_naming_each_cell_in_vietnamese():
+def test_a_sheet_with_formulas_is_refused_naming_each_cell_in_vietnamese() -> None:
     content = with_cells(
         HEAD + b'<row r="2">' + HYPERLINK + b'</row><row r="3">' + YEAR + b"</row>"
     )
@@ -197,14 +206,16 @@ def test_a_sheet_with_formulas_is_refused_naming_each_cell_in_vietnamese():
     assert isinstance(refused.value, UnsafeFile)  # every caller already refuses these
 
 
-def test_one_formula_is_named_by_its_row_and_column():
+def test_one_formula_is_named_by_its_row_and_column() -> None:
     content = with_cells(HEAD + b'<row r="3">' + YEAR + b"</row>")
     with translation.override("vi"), pytest.raises(sheet_reader.RefusedCells) as refused:
         sheet_reader.read_sheet(content)
     assert refused.value.message == "Dòng 3, cột F: ô chứa công thức; hãy nhập trực tiếp giá trị."
 
 
-def test_shared_formulas_and_cells_without_a_reference_are_placed_as_the_reader_places_them():
+def test_shared_formulas_and_cells_without_a_reference_are_placed_as_the_reader_places_them() -> (
+    None
+):
     cells = (
         HEAD + b'<row r="2"><c r="A2"><v>1</v></c><c><f t="shared" ref="B2:B3" si="0">A2+1</f>'
         b"<v>2</v></c></row>"
@@ -216,7 +227,7 @@ def test_shared_formulas_and_cells_without_a_reference_are_placed_as_the_reader_
     assert refused.value.cells == [(2, "B", "formula"), (3, "AA", "formula")]
 
 
-def test_many_formulas_are_counted_beyond_the_first_named():
+def test_many_formulas_are_counted_beyond_the_first_named() -> None:
     rows = b"".join(
         b'<row r="%d"><c r="C%d"><f>1+1</f><v>2</v></c></row>' % (r, r) for r in range(2, 32)
     )
@@ -230,7 +241,7 @@ def test_many_formulas_are_counted_beyond_the_first_named():
     )
 
 
-def test_a_formula_on_another_sheet_or_outside_a_cell_does_not_refuse_this_one():
+def test_a_formula_on_another_sheet_or_outside_a_cell_does_not_refuse_this_one() -> None:
     other = b'<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>'
     content = with_cells(HEAD + b'<row r="2"><c r="B2"><v>7</v></c></row>', second=other)
     assert sheet_reader.read_sheet(content).row(1) == ["", 7]
@@ -277,7 +288,7 @@ ODS = (
 )
 
 
-def test_an_opendocument_sheets_formula_is_found_too():
+def test_an_opendocument_sheets_formula_is_found_too() -> None:
     plain = sheet_reader.read_sheet(opendocument(ODS.format(formula="")))
     assert plain.cell(3, 2) == 2016
     with translation.override("vi"), pytest.raises(sheet_reader.RefusedCells) as refused:
@@ -298,7 +309,9 @@ def test_an_opendocument_sheets_formula_is_found_too():
     ],
     ids=["nan", "infinity", "overflow", "nul"],
 )
-def test_a_cell_that_is_not_a_finite_number_or_holds_a_nul_is_refused_by_place(cell, problem):
+def test_a_cell_that_is_not_a_finite_number_or_holds_a_nul_is_refused_by_place(
+    cell: bytes, problem: str
+) -> None:
     content = with_cells(HEAD + b'<row r="2"><c r="A2"><v>1</v></c>' + cell + b"</row>")
     with translation.override("vi"), pytest.raises(sheet_reader.RefusedCells) as refused:
         sheet_reader.read_sheet(content)
@@ -306,7 +319,7 @@ def test_a_cell_that_is_not_a_finite_number_or_holds_a_nul_is_refused_by_place(c
     assert refused.value.cells[0][:2] == (2, "B")
 
 
-def test_refused_cells_of_every_kind_are_named_in_sheet_order():
+def test_refused_cells_of_every_kind_are_named_in_sheet_order() -> None:
     cells = (
         HEAD
         + b'<row r="2"><c r="C2"><v>NaN</v></c></row>'

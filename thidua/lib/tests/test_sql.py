@@ -12,7 +12,7 @@ from thidua.lib.sql import JoinedText
 pytestmark = pytest.mark.django_db
 
 
-def test_each_groups_values_come_back_joined_in_one_row():
+def test_each_groups_values_come_back_joined_in_one_row() -> None:
     joined = dict(
         Permission.objects.order_by()
         .values("content_type_id")
@@ -25,7 +25,7 @@ def test_each_groups_values_come_back_joined_in_one_row():
     assert {k: set(v.split(",")) for k, v in joined.items()} == expected
 
 
-def test_numbers_are_joined_as_text_with_the_separator_given():
+def test_numbers_are_joined_as_text_with_the_separator_given() -> None:
     joined = (
         Permission.objects.filter(content_type__app_label="auth")
         .order_by()
@@ -38,7 +38,7 @@ def test_numbers_are_joined_as_text_with_the_separator_given():
     assert sorted(int(x) for x in joined.split(";")) == sorted(i * 10 for i in ids)
 
 
-def test_distinct_values_are_joined_once():
+def test_distinct_values_are_joined_once() -> None:
     joined = (
         Permission.objects.filter(content_type__app_label="auth")
         .order_by()
@@ -52,24 +52,24 @@ def test_distinct_values_are_joined_once():
 
 
 @pytest.mark.parametrize("separator", ["", ";;", "'", "%"])
-def test_a_separator_must_be_one_plain_character(separator):
+def test_a_separator_must_be_one_plain_character(separator: str) -> None:
     with pytest.raises(ValueError):
         JoinedText("codename", separator=separator)
 
 
-def test_distinct_values_are_joined_with_commas_only():
+def test_distinct_values_are_joined_with_commas_only() -> None:
     with pytest.raises(ValueError):
         JoinedText("codename", separator=";", distinct=True)
 
 
-def test_the_collector_is_paused_inside_a_batch_and_resumes_after(db):
+def test_the_collector_is_paused_inside_a_batch_and_resumes_after(db: None) -> None:
     assert gc.isenabled()
     with collector_paused():
         assert not gc.isenabled()
     assert gc.isenabled()
 
 
-def test_a_collector_already_paused_stays_paused():
+def test_a_collector_already_paused_stays_paused() -> None:
     gc.disable()
     try:
         with collector_paused():

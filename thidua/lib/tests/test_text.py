@@ -154,7 +154,7 @@ def test_slug_is_ascii_slug(s: str) -> None:
     assert "--" not in slug
 
 
-def test_sort_key_orders_provinces_the_vietnamese_way():
+def test_sort_key_orders_provinces_the_vietnamese_way() -> None:
     from thidua.lib.text import sort_key
 
     names = [
@@ -179,14 +179,14 @@ def test_sort_key_orders_provinces_the_vietnamese_way():
     ]
 
 
-def test_sort_key_puts_letters_with_marks_after_their_base():
+def test_sort_key_puts_letters_with_marks_after_their_base() -> None:
     from thidua.lib.text import sort_key
 
     assert sorted(["ô", "o", "ơ", "a", "ă", "â"], key=sort_key) == ["a", "ă", "â", "o", "ô", "ơ"]
     assert sort_key("Hoà") == sort_key("Hòa")
 
 
-def test_invisible_formatting_characters_are_dropped_from_stored_text():
+def test_invisible_formatting_characters_are_dropped_from_stored_text() -> None:
     # A right-to-left override would print the rest of a name backwards in a document.
     assert normalize("Sở\u202e Tài chính") == "Sở Tài chính"
     assert normalize("Lê\u200b Hồng\u2066 Minh\u2069\ufeff") == "Lê Hồng Minh"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django import forms
@@ -12,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from hypothesis import given
 from hypothesis import strategies as st
+from pytest_django import Settings
 
 from thidua.errors import ActionRefused
 from thidua.lib import uploads
@@ -23,7 +26,7 @@ LIMITS = {"small": 100 * KB, "large": 300 * KB}
 
 
 @pytest.fixture
-def limits(settings, tmp_path):
+def limits(settings: Settings, tmp_path: Path) -> Any:
     settings.THIDUA_UPLOAD_LIMITS = LIMITS
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every file goes through the spooling handler
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
@@ -45,18 +48,18 @@ def limits(settings, tmp_path):
         (0, "0 byte"),
     ],
 )
-def test_a_size_is_written_the_vietnamese_way(size, text):
+def test_a_size_is_written_the_vietnamese_way(size: Any, text: str) -> None:
     assert format_size(size) == text
 
 
 @given(st.integers(min_value=0, max_value=10**12))
-def test_a_size_is_never_shown_larger_than_it_is(size):
+def test_a_size_is_never_shown_larger_than_it_is(size: Any) -> None:
     figure, unit = format_size(size).split(" ")
     scale = {"MB": MB, "KB": KB, "byte": 1}[unit]
     assert Decimal(figure.replace(".", "").replace(",", ".")) * scale <= size
 
 
-def test_the_message_names_the_file_and_the_limit():
+def test_the_message_names_the_file_and_the_limit() -> None:
     assert uploads.too_large_message("lich-su.xlsx", 20 * MB) == (
         "Tệp “lich-su.xlsx” lớn hơn 20 MB, vượt quá dung lượng cho phép tải lên."
     )
@@ -66,19 +69,19 @@ class Form(forms.Form):
     file = uploads.UploadField(kind="small")
 
 
-def parsed(client_file: bytes, name: str = "tep.pdf", **extra):
+def parsed(client_file: bytes, name: str = "tep.pdf", **extra: Any) -> Any:
     request = RequestFactory().post("/", {"file": SimpleUploadedFile(name, client_file), **extra})
     return request, request.FILES, request.POST
 
 
-def test_a_file_at_the_limit_is_kept_and_passes(limits):
+def test_a_file_at_the_limit_is_kept_and_passes(limits: Any) -> None:
     _request, files, _post = parsed(b"x" * LIMITS["small"])
     form = Form({}, files)
     assert form.is_valid()
     assert form.cleaned_data["file"].read() == b"x" * LIMITS["small"]
 
 
-def test_a_file_over_its_kinds_limit_is_refused_by_the_field(limits):
+def test_a_file_over_its_kinds_limit_is_refused_by_the_field(limits: Any) -> None:
     _request, files, _post = parsed(b"x" * (LIMITS["small"] + 1))
     form = Form({}, files)
     assert not form.is_valid()
@@ -87,7 +90,9 @@ def test_a_file_over_its_kinds_limit_is_refused_by_the_field(limits):
     ]
 
 
-def test_past_the_largest_limit_nothing_is_kept_and_the_rest_of_the_form_still_arrives(limits):
+def test_past_the_largest_limit_nothing_is_kept_and_the_rest_of_the_form_still_arrives(
+    limits: Any,
+) -> None:
     _request, files, post = parsed(b"x" * (LIMITS["large"] * 3), note="sau tệp")
     refused = files["file"]
     assert isinstance(refused, uploads.RefusedUpload)
@@ -101,7 +106,9 @@ def test_past_the_largest_limit_nothing_is_kept_and_the_rest_of_the_form_still_a
     assert "lớn hơn 100 KB" in form.errors["file"][0]
 
 
-def test_a_full_temporary_disk_refuses_the_file_with_a_clear_message(limits, monkeypatch):
+def test_a_full_temporary_disk_refuses_the_file_with_a_clear_message(
+    limits: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     full_disk.while_spooling(monkeypatch, room=10 * KB)
     _request, files, _post = parsed(b"x" * (50 * KB))
     refused = files["file"]
@@ -113,7 +120,7 @@ def test_a_full_temporary_disk_refuses_the_file_with_a_clear_message(limits, mon
     assert "hết chỗ" in form.errors["file"][0]
 
 
-def test_a_full_disk_while_an_action_stores_becomes_a_refusal():
+def test_a_full_disk_while_an_action_stores_becomes_a_refusal() -> None:
     with pytest.raises(ActionRefused) as refused, uploads.storing():
         raise OSError(errno.ENOSPC, "No space left on device")
     assert refused.value.kind == uploads.NO_ROOM
@@ -121,7 +128,9 @@ def test_a_full_disk_while_an_action_stores_becomes_a_refusal():
         raise PermissionError(errno.EACCES, "Permission denied")  # not ours to explain
 
 
-def test_storage_removes_the_file_a_full_disk_cut_short(tmp_path, monkeypatch):
+def test_storage_removes_the_file_a_full_disk_cut_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     storage = uploads.FileSystemStorage(location=tmp_path)
     full_disk.while_storing(monkeypatch)
     with pytest.raises(OSError):

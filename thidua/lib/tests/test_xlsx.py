@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
@@ -19,13 +20,13 @@ COLUMNS = [
 ]
 
 
-def read_back(rows, **kwargs):
+def read_back(rows: Any, **kwargs: Any) -> Any:
     book = xlsx.new_book()
     xlsx.add_sheet(book, "Bảng", COLUMNS, rows, **kwargs)
     return load_workbook(io.BytesIO(xlsx.to_bytes(book)))["Bảng"]
 
 
-def test_header_is_bold_frozen_and_columns_have_their_widths():
+def test_header_is_bold_frozen_and_columns_have_their_widths() -> None:
     sheet = read_back([["Sở Kế hoạch và Đầu tư tỉnh Sơn La", Decimal("8.5"), None]])
     assert [c.value for c in sheet[1]] == ["Đơn vị", "Giá trị", "Ngày"]
     assert all(c.font.bold for c in sheet[1])
@@ -33,7 +34,7 @@ def test_header_is_bold_frozen_and_columns_have_their_widths():
     assert sheet.column_dimensions["A"].width == 40
 
 
-def test_caption_lines_come_above_the_header():
+def test_caption_lines_come_above_the_header() -> None:
     sheet = read_back([["Sơn La", 1, None]], caption=["Cụm thi đua", "Năm 2016"])
     assert sheet["A1"].value == "Cụm thi đua" and sheet["A1"].font.bold
     assert sheet["A4"].value == "Đơn vị"
@@ -41,7 +42,7 @@ def test_caption_lines_come_above_the_header():
     assert sheet.freeze_panes == "B5"
 
 
-def test_decimals_are_numbers_with_the_column_format():
+def test_decimals_are_numbers_with_the_column_format() -> None:
     sheet = read_back([["Sơn La", Decimal("1234.5"), None]])
     cell = sheet["B2"]
     assert cell.data_type == "n"
@@ -49,13 +50,13 @@ def test_decimals_are_numbers_with_the_column_format():
     assert cell.number_format == "#,##0.0"
 
 
-def test_a_styled_value_overrides_the_column_format_and_is_bold():
+def test_a_styled_value_overrides_the_column_format_and_is_bold() -> None:
     sheet = read_back([["Toàn cụm", xlsx.Styled(Decimal("0.882"), xlsx.PERCENT, bold=True), None]])
     assert sheet["B2"].number_format == "0.0%"
     assert sheet["B2"].font.bold
 
 
-def test_dates_are_dates_and_aware_times_are_shown_in_vietnam():
+def test_dates_are_dates_and_aware_times_are_shown_in_vietnam() -> None:
     moment = dt.datetime(2017, 1, 15, 2, 30, tzinfo=dt.UTC)
     sheet = read_back([["Sơn La", None, dt.date(2017, 1, 15)], ["Cao Bằng", None, moment]])
     # Excel keeps no time zone: openpyxl reads naive values back.
@@ -67,7 +68,7 @@ def test_dates_are_dates_and_aware_times_are_shown_in_vietnam():
     assert sheet["C3"].number_format == xlsx.DATETIME
 
 
-def test_text_that_looks_like_a_formula_stays_text_as_typed():
+def test_text_that_looks_like_a_formula_stays_text_as_typed() -> None:
     typed = ['=HYPERLINK("http://x","Bấm")', "+84 22 1234", "-5 điểm", "@SUM(A1)", "\t=1+1"]
     sheet = read_back([[text, None, None] for text in typed])
     cells = [sheet.cell(row, 1) for row in range(2, 2 + len(typed))]
@@ -75,18 +76,18 @@ def test_text_that_looks_like_a_formula_stays_text_as_typed():
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
 
 
-def test_ordinary_text_has_no_quote_prefix():
+def test_ordinary_text_has_no_quote_prefix() -> None:
     sheet = read_back([["Sở KH&ĐT Sơn La", None, None]])
     assert sheet["A2"].value == "Sở KH&ĐT Sơn La"
     assert not sheet["A2"].quotePrefix
 
 
-def test_characters_xml_cannot_carry_are_dropped_instead_of_failing():
+def test_characters_xml_cannot_carry_are_dropped_instead_of_failing() -> None:
     sheet = read_back([["Sơn\x00 La\x07", None, None]])
     assert sheet["A2"].value == "Sơn La"
 
 
-def test_sheet_names_are_made_acceptable_to_excel():
+def test_sheet_names_are_made_acceptable_to_excel() -> None:
     assert xlsx.sheet_name("Kết quả: phiếu [vòng 2]/2016") == "Kết quả  phiếu  vòng 2  2016"
     assert len(xlsx.sheet_name("Đề nghị tặng Cờ thi đua của Chính phủ năm 2016")) == 31
     assert xlsx.sheet_name("???") == "Sheet"
@@ -95,7 +96,7 @@ def test_sheet_names_are_made_acceptable_to_excel():
 # Each example writes and reads a whole workbook: no deadline, fewer examples.
 @settings(deadline=None, max_examples=50)
 @given(st.sampled_from(["", *xlsx.RISKY_STARTS]), st.text(max_size=40))
-def test_no_text_is_ever_read_back_as_a_formula(start, rest):
+def test_no_text_is_ever_read_back_as_a_formula(start: Any, rest: Any) -> None:
     text = start + rest
     sheet = read_back([[text, None, None]])
     cell = sheet["A2"]

@@ -8,14 +8,17 @@ import os
 import sqlite3
 import stat
 import tarfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
+from pytest_django import DjangoDbBlocker, Settings
 
 from thidua.audit.models import AuditEntry, ChainHead
 from thidua.audit.stamp import StampedCache, stamp
@@ -61,7 +64,11 @@ def _member(tar: tarfile.TarFile, member: str | tarfile.TarInfo) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Snapshot]:
+def demo_snapshot(
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Snapshot]:
     """The demo, with its evidence uploaded, a Word template and a job's files, built once.
 
     Each test starts from a copy of it (`demo`): these tests commit, so they cannot share
@@ -91,7 +98,9 @@ def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory) -> Itera
 
 
 @pytest.fixture
-def demo(demo_snapshot, transactional_db, settings, tmp_path) -> Path:
+def demo(
+    demo_snapshot: Snapshot, transactional_db: None, settings: Settings, tmp_path: Path
+) -> Path:
     """The demo as built above, in the database and in this test's own MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path / "media"
     demo_snapshot.restore(media=settings.MEDIA_ROOT)
@@ -119,7 +128,9 @@ def _change_everything(media: Path) -> None:
     (media / "jobs" / "workers" / "w1.json").write_text('{"beat": "after the backup"}')
 
 
-def test_backup_and_restore_round_trip_the_database_and_every_uploaded_file(demo, tmp_path):
+def test_backup_and_restore_round_trip_the_database_and_every_uploaded_file(
+    demo: Path, tmp_path: Path
+) -> None:
     before, files = _every_table(), _every_file(demo)
     demo.chmod(0o750)
     if os.geteuid() == 0:  # the site's user owns MEDIA_ROOT; root runs the restore
@@ -156,7 +167,7 @@ def test_backup_and_restore_round_trip_the_database_and_every_uploaded_file(demo
         assert {p.stat().st_uid for p in [demo, *demo.rglob("*")]} == {NOBODY}
 
 
-def test_the_archive_is_a_tar_with_a_manifest_of_every_member(demo, tmp_path):
+def test_the_archive_is_a_tar_with_a_manifest_of_every_member(demo: Path, tmp_path: Path) -> None:
     path = tmp_path / "thidua.tar"
     _backup(path)
     with tarfile.open(path) as tar:
@@ -178,8 +189,10 @@ def test_the_archive_is_a_tar_with_a_manifest_of_every_member(demo, tmp_path):
     assert not (tmp_path / "thidua.tar.partial").exists()
 
 
-def test_a_failed_write_leaves_no_file_and_says_why(demo, tmp_path, monkeypatch):
-    def full_disk(self, size=-1):
+def test_a_failed_write_leaves_no_file_and_says_why(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(self: Any, size: Any = -1) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(backup_module._Reader, "read", full_disk)
@@ -189,7 +202,7 @@ def test_a_failed_write_leaves_no_file_and_says_why(demo, tmp_path, monkeypatch)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["media"]
 
 
-def test_a_backup_inside_media_root_is_refused(demo):
+def test_a_backup_inside_media_root_is_refused(demo: Path) -> None:
     with pytest.raises(CommandError, match="outside MEDIA_ROOT"):
         _backup(demo / "thidua.tar")
 
@@ -198,7 +211,7 @@ def test_a_backup_inside_media_root_is_refused(demo):
 
 
 @pytest.fixture
-def backed_up(demo, tmp_path):
+def backed_up(demo: Path, tmp_path: Path) -> Any:
     """A backup, then changes after it, which a refused restore must leave as they are."""
     path = tmp_path / "thidua.tar"
     _backup(path)
@@ -206,7 +219,7 @@ def backed_up(demo, tmp_path):
     return path, _every_table(), _every_file(demo)
 
 
-def _rewrite(source: Path, target: Path, change) -> Path:
+def _rewrite(source: Path, target: Path, change: Any) -> Path:
     """A copy of the archive with its members passed through `change(info, data)`."""
     with tarfile.open(source) as old, tarfile.open(target, "w") as new:
         for info in old:
@@ -217,7 +230,7 @@ def _rewrite(source: Path, target: Path, change) -> Path:
     return target
 
 
-def _refused(path: Path, match: str, backed_up, demo) -> None:
+def _refused(path: Path, match: str, backed_up: Any, demo: Any) -> None:
     _, tables, files = backed_up
     with pytest.raises(CommandError, match=match):
         _restore(path)
@@ -226,7 +239,7 @@ def _refused(path: Path, match: str, backed_up, demo) -> None:
     assert not list(demo.parent.glob(".media.restore-*"))
 
 
-def test_a_truncated_backup_is_refused(backed_up, demo, tmp_path):
+def test_a_truncated_backup_is_refused(backed_up: Any, demo: Path, tmp_path: Path) -> None:
     with tarfile.open(backed_up[0]) as tar:
         members = tar.getmembers()
     manifest = members[-1]
@@ -243,8 +256,8 @@ def test_a_truncated_backup_is_refused(backed_up, demo, tmp_path):
         _refused(path, "cut short", backed_up, demo)
 
 
-def test_an_altered_file_is_refused(backed_up, demo, tmp_path):
-    def alter(info, data):
+def test_an_altered_file_is_refused(backed_up: Any, demo: Path, tmp_path: Path) -> None:
+    def alter(info: Any, data: Any) -> Iterator[Any]:
         if info.name.startswith("media/scoring/"):
             data = data.replace(b"Catalog", b"Catalug")
         yield info, data
@@ -253,8 +266,8 @@ def test_an_altered_file_is_refused(backed_up, demo, tmp_path):
     _refused(path, "differing from their checksum, e.g. media/scoring/", backed_up, demo)
 
 
-def test_a_missing_or_added_file_is_refused(backed_up, demo, tmp_path):
-    def drop(info, data):
+def test_a_missing_or_added_file_is_refused(backed_up: Any, demo: Path, tmp_path: Path) -> None:
+    def drop(info: Any, data: Any) -> Iterator[Any]:
         if not info.name.startswith("media/jobs/"):
             yield info, data
 
@@ -262,7 +275,7 @@ def test_a_missing_or_added_file_is_refused(backed_up, demo, tmp_path):
         _rewrite(backed_up[0], tmp_path / "a.tar", drop), r"1 file\(s\) missing", backed_up, demo
     )
 
-    def add(info, data):
+    def add(info: Any, data: Any) -> Iterator[Any]:
         if info.name == "manifest.json":
             yield tarfile.TarInfo("media/planted.pdf"), b"%PDF- planted"
         yield info, data
@@ -281,8 +294,10 @@ def test_a_missing_or_added_file_is_refused(backed_up, demo, tmp_path):
         ("media/hard.pdf", tarfile.LNKTYPE),
     ],
 )
-def test_a_member_outside_media_root_or_a_link_is_refused(backed_up, demo, tmp_path, name, kind):
-    def plant(info, data):
+def test_a_member_outside_media_root_or_a_link_is_refused(
+    backed_up: Any, demo: Path, tmp_path: Path, name: str, kind: Any
+) -> None:
+    def plant(info: Any, data: Any) -> Iterator[Any]:
         if info.name == "manifest.json":
             planted = tarfile.TarInfo(name)
             planted.type, planted.linkname = kind, "/etc/passwd"
@@ -294,7 +309,7 @@ def test_a_member_outside_media_root_or_a_link_is_refused(backed_up, demo, tmp_p
     assert not (tmp_path.parent / "outside.pdf").exists()
 
 
-def test_a_file_that_is_not_a_backup_is_refused(backed_up, demo, tmp_path):
+def test_a_file_that_is_not_a_backup_is_refused(backed_up: Any, demo: Path, tmp_path: Path) -> None:
     path = tmp_path / "not-a-backup.xlsx"
     path.write_bytes(b"PK\x03\x04 something else" * 100)
     _refused(path, "not a thidua backup", backed_up, demo)
@@ -306,14 +321,16 @@ def test_a_file_that_is_not_a_backup_is_refused(backed_up, demo, tmp_path):
         _restore(tmp_path / "missing")
 
 
-def test_a_backup_of_the_other_engine_is_refused(backed_up, demo, tmp_path):
+def test_a_backup_of_the_other_engine_is_refused(
+    backed_up: Any, demo: Path, tmp_path: Path
+) -> None:
     ours, theirs = (
         ("database.sqlite3", "database.pgdump")
         if connection.vendor == "sqlite"
         else ("database.pgdump", "database.sqlite3")
     )
 
-    def to_other_engine(info, data):
+    def to_other_engine(info: Any, data: Any) -> Iterator[Any]:
         if info.name == ours:
             info.name = theirs
         if info.name == "manifest.json":
@@ -342,7 +359,7 @@ def _old_backup(path: Path) -> None:
         backup_module._run(["pg_dump", "--format=custom", "--no-owner", "--file", str(path)])
 
 
-def test_an_old_backup_of_the_database_alone_is_still_restored(demo, tmp_path):
+def test_an_old_backup_of_the_database_alone_is_still_restored(demo: Path, tmp_path: Path) -> None:
     path = tmp_path / "old.backup"
     _old_backup(path)
     _change_everything(demo)
@@ -359,7 +376,9 @@ def test_an_old_backup_of_the_database_alone_is_still_restored(demo, tmp_path):
 # --- running servers see the restore -----------------------------------------------------------
 
 
-def test_a_restore_gives_the_chain_a_new_head_and_keeps_it_intact(demo, tmp_path):
+def test_a_restore_gives_the_chain_a_new_head_and_keeps_it_intact(
+    demo: Path, tmp_path: Path
+) -> None:
     path = tmp_path / "thidua.tar"
     _backup(path)
     backed_up_head = ChainHead.objects.get().last_hash
@@ -376,7 +395,9 @@ def test_a_restore_gives_the_chain_a_new_head_and_keeps_it_intact(demo, tmp_path
     assert "intact" in out.getvalue()
 
 
-def test_figures_kept_before_a_restore_are_computed_again_after_it(demo, tmp_path, elsewhere):
+def test_figures_kept_before_a_restore_are_computed_again_after_it(
+    demo: Path, tmp_path: Path, elsewhere: Callable[[], AbstractContextManager[None]]
+) -> None:
     """Another server kept a figure under the head the backup has; after the restore its
     request must not get that figure back (here the rows had changed without an entry, as a
     data migration or another database's restore would)."""

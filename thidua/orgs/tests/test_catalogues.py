@@ -3,6 +3,7 @@
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,13 +45,13 @@ def _name(po: Path) -> str:
 
 
 @pytest.mark.parametrize("po", [p for p in CATALOGUES if "/vi/" in str(p)], ids=_name)
-def test_every_message_has_a_vietnamese_translation(po):
+def test_every_message_has_a_vietnamese_translation(po: Any) -> None:
     untranslated = [m for m, t in _entries(po) if not t]
     assert untranslated == []
 
 
 @pytest.mark.parametrize("po", CATALOGUES, ids=_name)
-def test_compiled_catalogue_matches_its_source(tmp_path, po):
+def test_compiled_catalogue_matches_its_source(tmp_path: Path, po: Any) -> None:
     fresh = tmp_path / "django.mo"
     subprocess.run(["msgfmt", "--check-format", "-o", fresh, po], check=True)
     assert fresh.read_bytes() == po.with_suffix(".mo").read_bytes(), (

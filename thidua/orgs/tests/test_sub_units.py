@@ -4,14 +4,16 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 
 from thidua.audit.models import AuditEntry
 from thidua.errors import ActionRefused
 from thidua.orgs.actions import do_create_sub_unit
 from thidua.orgs.models import Organization
+from thidua.testing.personas import World
 
 
-def test_the_units_officer_creates_a_sub_unit(world):
+def test_the_units_officer_creates_a_sub_unit(world: World) -> None:
     lai_chau = world.orgs["lai_chau"]
     office = do_create_sub_unit(
         lai_chau, name=" Văn phòng  Sở ", short_name="VP", acting_user=world.lai_chau_officer
@@ -23,7 +25,7 @@ def test_the_units_officer_creates_a_sub_unit(world):
 
 
 @pytest.mark.parametrize("who", ["supervisor", "admin", "lai_chau_leader"])
-def test_the_supervisor_the_admin_and_the_leader_may_too(world, who):
+def test_the_supervisor_the_admin_and_the_leader_may_too(world: World, who: str) -> None:
     do_create_sub_unit(
         world.orgs["lai_chau"], name="Phòng Tổng hợp", acting_user=getattr(world, who)
     )
@@ -31,7 +33,7 @@ def test_the_supervisor_the_admin_and_the_leader_may_too(world, who):
 
 
 @pytest.mark.parametrize("who", ["cao_bang_officer", "outsider"])
-def test_another_units_staff_may_not(world, who):
+def test_another_units_staff_may_not(world: World, who: str) -> None:
     with pytest.raises(PermissionDenied):
         do_create_sub_unit(
             world.orgs["lai_chau"], name="Phòng Tổng hợp", acting_user=getattr(world, who)
@@ -39,7 +41,7 @@ def test_another_units_staff_may_not(world, who):
     assert not Organization.objects.filter(parent=world.orgs["lai_chau"]).exists()
 
 
-def test_a_second_sub_unit_of_the_same_name_is_refused(world):
+def test_a_second_sub_unit_of_the_same_name_is_refused(world: World) -> None:
     lai_chau = world.orgs["lai_chau"]
     do_create_sub_unit(lai_chau, name="Phòng Tổng hợp", acting_user=world.lai_chau_officer)
     with pytest.raises(ActionRefused, match="đã có đơn vị trực thuộc tên Phòng Tổng hợp"):
@@ -47,7 +49,7 @@ def test_a_second_sub_unit_of_the_same_name_is_refused(world):
     assert Organization.objects.filter(parent=lai_chau).count() == 1
 
 
-def test_an_ended_unit_takes_no_sub_unit(world):
+def test_an_ended_unit_takes_no_sub_unit(world: World) -> None:
     lai_chau = world.orgs["lai_chau"]
     lai_chau.valid_to = dt.date(2025, 2, 28)
     lai_chau.save()
@@ -55,7 +57,7 @@ def test_an_ended_unit_takes_no_sub_unit(world):
         do_create_sub_unit(lai_chau, name="Phòng Tổng hợp", acting_user=world.supervisor)
 
 
-def test_the_page_creates_it_and_the_unit_lists_it(client, world):
+def test_the_page_creates_it_and_the_unit_lists_it(client: Client, world: World) -> None:
     lai_chau = world.orgs["lai_chau"]
     client.force_login(world.lai_chau_officer)
     detail = client.get(f"/orgs/{lai_chau.pk}/").content.decode()

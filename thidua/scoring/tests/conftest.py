@@ -6,6 +6,7 @@ The table: I (section, 20) with I.1 and I.2 (items, 10 each), B (bonus, 2), P (p
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -72,7 +73,7 @@ def membership(world: World, key: str) -> Membership:
     )
 
 
-def self_score(world: World, key: str, figures: dict[str, str], user=None) -> None:
+def self_score(world: World, key: str, figures: dict[str, str], user: Any = None) -> None:
     by_number = leaves(world)
     actions.do_save_self_scores(
         membership(world, key),

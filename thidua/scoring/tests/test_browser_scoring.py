@@ -1,8 +1,12 @@
 """In a real browser: a unit officer self-scores and submits; the secretariat sees the ranking."""
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 from thidua.cycle.models import Phase
 from thidua.scoring import actions
@@ -15,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def scoring_world():
+def scoring_world() -> Any:
     world = build_world()
     to_in_progress(world)
     make_table(world)
@@ -24,8 +28,8 @@ def scoring_world():
 
 
 def test_unit_officer_self_scores_and_the_secretariat_sees_the_ranking(
-    scoring_world, live_server, login
-):
+    scoring_world: Any, live_server: LiveServer, login: Callable[..., Page]
+) -> None:
     world = scoring_world
     page = login("lai-chau-canbo")
     page.goto(live_server.url + world.url)
@@ -75,7 +79,9 @@ def test_unit_officer_self_scores_and_the_secretariat_sees_the_ranking(
     page.wait_for_function("Chart.getChart('ranking-chart') !== undefined")
 
 
-def test_outsider_is_refused_the_self_assessment(scoring_world, live_server, login):
+def test_outsider_is_refused_the_self_assessment(
+    scoring_world: Any, live_server: LiveServer, login: Callable[..., Page]
+) -> None:
     page = login("yen-bai-canbo")
     url = f"{live_server.url}{scoring_world.url}scoring/units/{scoring_world.orgs['lai_chau'].pk}/"
     response = page.goto(url)

@@ -1,6 +1,7 @@
 """Cross-check: reviewers adjust with reasons; disputes are settled; the settlement stands."""
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -11,19 +12,22 @@ from thidua.cycle.models import Phase
 from thidua.errors import ActionRefused
 from thidua.scoring import actions, reads
 from thidua.scoring.models import Dispute, RankingSnapshot, ReviewAssignment, Score
+from thidua.testing.personas import World
 
 from .conftest import assignment_of, leaves, membership, move
 
 D = Decimal
 
 
-def _score(world, key, number):
+def _score(world: Any, key: Any, number: Any) -> Any:
     return Score.objects.select_related(
         "assessment__membership__year", "assessment__table", "criterion"
     ).get(assessment__membership=membership(world, key), criterion__number=number)
 
 
-def _review(world, key, number, points, reason="", user=None):
+def _review(
+    world: Any, key: Any, number: Any, points: Any, reason: Any = "", user: Any = None
+) -> None:
     assignment = assignment_of(world, key)
     reviewer = (
         user
@@ -40,13 +44,13 @@ def _review(world, key, number, points, reason="", user=None):
     )
 
 
-def _totals(world):
+def _totals(world: Any) -> Any:
     result = reads.ranking(world.year)
     assert result is not None
     return {s.name.rsplit("tỉnh ", 1)[1]: s.total for s in result.standings}
 
 
-def test_proposed_rotation_never_has_a_member_review_itself(cross_checking):
+def test_proposed_rotation_never_has_a_member_review_itself(cross_checking: World) -> None:
     pairs = {
         (a.reviewed.organization.province, a.reviewer.organization.province)
         for a in ReviewAssignment.objects.select_related(
@@ -56,7 +60,7 @@ def test_proposed_rotation_never_has_a_member_review_itself(cross_checking):
     assert pairs == {("Cao Bằng", "Lai Châu"), ("Lai Châu", "Sơn La"), ("Sơn La", "Cao Bằng")}
 
 
-def test_secretariat_cannot_assign_a_member_to_itself(cross_checking):
+def test_secretariat_cannot_assign_a_member_to_itself(cross_checking: World) -> None:
     year = cross_checking.year
     plan = actions.proposed_rotation(year)
     reviewed = next(iter(plan))
@@ -68,7 +72,7 @@ def test_secretariat_cannot_assign_a_member_to_itself(cross_checking):
         ReviewAssignment.objects.filter(reviewed_id=reviewed).update(reviewer_id=reviewed)
 
 
-def test_member_cannot_assign_reviewers(cross_checking):
+def test_member_cannot_assign_reviewers(cross_checking: World) -> None:
     with pytest.raises(PermissionDenied):
         actions.do_assign_reviewers(
             cross_checking.year,
@@ -77,31 +81,31 @@ def test_member_cannot_assign_reviewers(cross_checking):
         )
 
 
-def test_reviewer_adjusts_a_score_with_a_reason(cross_checking):
+def test_reviewer_adjusts_a_score_with_a_reason(cross_checking: World) -> None:
     _review(cross_checking, "lai_chau", "I.1", "7", "Thiếu báo cáo quý IV.")
     assert _score(cross_checking, "lai_chau", "I.1").review.points == D(7)
     assert AuditEntry.objects.filter(action="scoring.review").count() == 1
 
 
-def test_a_changed_score_needs_a_reason(cross_checking):
+def test_a_changed_score_needs_a_reason(cross_checking: World) -> None:
     with pytest.raises(ActionRefused):
         _review(cross_checking, "lai_chau", "I.1", "7", "  ")
     _review(cross_checking, "lai_chau", "I.1", "8")  # the same points confirm without a reason
 
 
-def test_only_the_assigned_reviewer_reviews(cross_checking):
+def test_only_the_assigned_reviewer_reviews(cross_checking: World) -> None:
     with pytest.raises(ActionRefused):
         _review(cross_checking, "lai_chau", "I.1", "7", "x", user=cross_checking.cao_bang_officer)
     with pytest.raises(PermissionDenied):  # nobody reviews its own unit
         _review(cross_checking, "lai_chau", "I.1", "7", "x", user=cross_checking.lai_chau_officer)
 
 
-def test_a_lower_review_stands_never_the_higher_self_score(cross_checking):
+def test_a_lower_review_stands_never_the_higher_self_score(cross_checking: World) -> None:
     _review(cross_checking, "lai_chau", "I.1", "6", "Chưa đạt chỉ tiêu.")
     assert _totals(cross_checking)["Lai Châu"] == D(6 + 8 + 0 - 1)
 
 
-def test_the_settlement_of_a_dispute_stands(cross_checking):
+def test_the_settlement_of_a_dispute_stands(cross_checking: World) -> None:
     world = cross_checking
     _review(world, "lai_chau", "I.1", "6", "Chưa đạt chỉ tiêu.")
     dispute = actions.do_raise_dispute(
@@ -121,7 +125,7 @@ def test_the_settlement_of_a_dispute_stands(cross_checking):
     move(world, Phase.CONFERENCE)
 
 
-def test_the_secretariat_does_not_settle_its_own_units_dispute(cross_checking):
+def test_the_secretariat_does_not_settle_its_own_units_dispute(cross_checking: World) -> None:
     world = cross_checking
     _review(world, "son_la", "I.1", "9", "Thiếu minh chứng.")
     dispute = actions.do_raise_dispute(
@@ -136,7 +140,7 @@ def test_the_secretariat_does_not_settle_its_own_units_dispute(cross_checking):
     )
 
 
-def test_only_a_reviewed_score_can_be_disputed_and_only_once(cross_checking):
+def test_only_a_reviewed_score_can_be_disputed_and_only_once(cross_checking: World) -> None:
     world = cross_checking
     with pytest.raises(ActionRefused):
         actions.do_raise_dispute(
@@ -154,7 +158,7 @@ def test_only_a_reviewed_score_can_be_disputed_and_only_once(cross_checking):
         _review(world, "lai_chau", "I.2", "6", "Thiếu nữa.")
 
 
-def test_leaving_cross_check_freezes_a_labelled_snapshot(cross_checking):
+def test_leaving_cross_check_freezes_a_labelled_snapshot(cross_checking: World) -> None:
     world = cross_checking
     live = reads.ranking(world.year)
     assert live is not None and live.provisional

@@ -1,5 +1,7 @@
 """The demo scores 2016 through the actions: Sơn La first, every member 'tốt' or better (F6)."""
 
+from typing import Any
+
 import pytest
 from django.db.models import F
 
@@ -9,11 +11,11 @@ from thidua.scoring.models import CriteriaTable, Dispute, Evidence, Review
 
 
 @pytest.fixture
-def demo_year(demo_module, db):
+def demo_year(demo_module: None, db: None) -> Any:
     return EmulationYear.objects.select_related("cluster").get(year=2016)
 
 
-def test_demo_ranks_son_la_first_and_everyone_completed_tasks_well(demo_year):
+def test_demo_ranks_son_la_first_and_everyone_completed_tasks_well(demo_year: Any) -> None:
     result = reads.ranking(demo_year)
     assert result is not None
     first = [s for s in result.standings if s.rank == 1]
@@ -28,7 +30,7 @@ def test_demo_ranks_son_la_first_and_everyone_completed_tasks_well(demo_year):
     assert all(s.total <= result.max_total for s in result.standings)
 
 
-def test_demo_cross_check_has_a_reasoned_adjustment_and_a_settled_dispute(demo_year):
+def test_demo_cross_check_has_a_reasoned_adjustment_and_a_settled_dispute(demo_year: Any) -> None:
     table = CriteriaTable.objects.get(year=demo_year)
     assert table.is_locked
     changed = Review.objects.exclude(score__points=F("points"))

@@ -1,15 +1,22 @@
 """The scores and the ranking downloaded as a workbook and read back."""
 
 import io
+from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from openpyxl import load_workbook
+from pytest_django import DjangoAssertNumQueries
 
 from thidua.cycle.models import Phase
+from thidua.orgs.models import User
 from thidua.scoring import actions, reads
 from thidua.scoring.problems import label
+from thidua.testing.personas import World
 
 from .conftest import assignment_of, leaves, move
 
@@ -17,11 +24,11 @@ D = Decimal
 HEADER_ROW = 5
 
 
-def export_url(world):
+def export_url(world: Any) -> Any:
     return f"{world.url}scoring/ranking.xlsx"
 
 
-def read(content):
+def read(content: Any) -> Any:
     book = load_workbook(io.BytesIO(content))
     sheet = book["Xếp hạng"]
     header = [c.value for c in sheet[HEADER_ROW]]
@@ -33,8 +40,10 @@ def read(content):
 
 
 def test_member_downloads_settled_points_totals_rank_and_classification(
-    as_user, cross_checking, django_assert_max_num_queries
-):
+    as_user: Callable[[User], Client],
+    cross_checking: World,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     actions.do_save_review(
         assignment_of(cross_checking, "son_la"),
         entries={leaves(cross_checking)["I.2"].pk: actions.ReviewInput(D(8), "Thiếu minh chứng.")},
@@ -61,7 +70,9 @@ def test_member_downloads_settled_points_totals_rank_and_classification(
     assert rows[2]["Điểm trừ"] == -1
 
 
-def test_the_snapshot_is_exported_once_the_cross_check_closed(as_user, cross_checking):
+def test_the_snapshot_is_exported_once_the_cross_check_closed(
+    as_user: Callable[[User], Client], cross_checking: World
+) -> None:
     move(cross_checking, Phase.CONFERENCE)
     response = as_user(cross_checking.supervisor).get(export_url(cross_checking))
     book, sheet, rows = read(response.content)
@@ -72,16 +83,22 @@ def test_the_snapshot_is_exported_once_the_cross_check_closed(as_user, cross_che
     assert all(c.data_type != "f" for s in book for row in s.iter_rows() for c in row)
 
 
-def test_there_is_no_ranking_workbook_before_the_cross_check(as_user, self_assessing):
+def test_there_is_no_ranking_workbook_before_the_cross_check(
+    as_user: Callable[[User], Client], self_assessing: World
+) -> None:
     response = as_user(self_assessing.son_la_officer).get(export_url(self_assessing))
     assert response.status_code == 404
 
 
-def test_outsider_gets_404_for_the_ranking_workbook(as_user, cross_checking):
+def test_outsider_gets_404_for_the_ranking_workbook(
+    as_user: Callable[[User], Client], cross_checking: World
+) -> None:
     assert as_user(cross_checking.outsider).get(export_url(cross_checking)).status_code == 404
 
 
-def test_ranking_page_offers_the_download(as_user, cross_checking):
+def test_ranking_page_offers_the_download(
+    as_user: Callable[[User], Client], cross_checking: World
+) -> None:
     body = (
         as_user(cross_checking.son_la_officer)
         .get(f"{cross_checking.url}scoring/ranking/")
@@ -90,7 +107,7 @@ def test_ranking_page_offers_the_download(as_user, cross_checking):
     assert 'data-testid="ranking-export"' in body
 
 
-def test_the_command_writes_the_ranking_workbook(cross_checking, tmp_path):
+def test_the_command_writes_the_ranking_workbook(cross_checking: World, tmp_path: Path) -> None:
     target = tmp_path / "xep-hang.xlsx"
     call_command(
         "export_document",
@@ -104,7 +121,9 @@ def test_the_command_writes_the_ranking_workbook(cross_checking, tmp_path):
     assert [r["Hạng"] for r in rows] == [1, 2, 3]
 
 
-def test_the_command_refuses_a_ranking_before_the_cross_check(self_assessing, tmp_path):
+def test_the_command_refuses_a_ranking_before_the_cross_check(
+    self_assessing: World, tmp_path: Path
+) -> None:
     target = tmp_path / "xep-hang.xlsx"
     with pytest.raises(CommandError):
         call_command(

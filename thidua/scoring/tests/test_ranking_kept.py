@@ -4,19 +4,30 @@ A change "made elsewhere" is one another server process commits: this process le
 only through the audit chain's head, not through its own saves (see `thidua.audit.stamp`).
 """
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
+
 from thidua.cycle.models import Phase
+from thidua.orgs.models import User
 from thidua.scoring import reads
+from thidua.testing.personas import World
 
 from .conftest import move
 
 
-def ranking_url(world):
+def ranking_url(world: Any) -> Any:
     return f"{world.url}scoring/ranking/"
 
 
 def test_the_ranking_frozen_elsewhere_is_seen_on_the_next_request(
-    as_user, cross_checking, elsewhere
-):
+    as_user: Callable[[User], Client],
+    cross_checking: World,
+    elsewhere: Callable[[], AbstractContextManager[None]],
+) -> None:
     client = as_user(cross_checking.son_la_officer)
     before = client.get(ranking_url(cross_checking))
     assert before.context["ranking"].provisional
@@ -33,8 +44,10 @@ def test_the_ranking_frozen_elsewhere_is_seen_on_the_next_request(
 
 
 def test_a_ranking_read_again_is_not_computed_again(
-    as_user, cross_checking, django_assert_max_num_queries
-):
+    as_user: Callable[[User], Client],
+    cross_checking: World,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     client = as_user(cross_checking.lai_chau_officer)
     first = client.get(ranking_url(cross_checking)).context["ranking"]
     # Session, user, the stamp: the year, the user's roles and unit and the page are kept.

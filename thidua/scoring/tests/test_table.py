@@ -11,20 +11,21 @@ from thidua.cycle.models import Phase
 from thidua.errors import ActionRefused
 from thidua.scoring import actions
 from thidua.scoring.models import Band, CriteriaTable, Criterion
+from thidua.testing.personas import World
 
 from .conftest import add, make_table, move
 
 D = Decimal
 
 
-def test_secretariat_writes_the_table_as_a_tree(in_progress):
+def test_secretariat_writes_the_table_as_a_tree(in_progress: World) -> None:
     table = make_table(in_progress)
     numbers = list(Criterion.objects.filter(table=table).values_list("number", "parent__number"))
     assert numbers == [("I", None), ("I.1", "I"), ("I.2", "I"), ("B", None), ("P", None)]
     assert AuditEntry.objects.filter(action="scoring.criterion.add").count() == 5
 
 
-def test_member_cannot_write_the_table(in_progress):
+def test_member_cannot_write_the_table(in_progress: World) -> None:
     with pytest.raises(Exception) as refused:
         actions.do_create_table(
             in_progress.year, title="x", acting_user=in_progress.lai_chau_officer
@@ -33,7 +34,7 @@ def test_member_cannot_write_the_table(in_progress):
     assert not CriteriaTable.objects.exists()
 
 
-def test_a_number_is_used_once_per_table(in_progress):
+def test_a_number_is_used_once_per_table(in_progress: World) -> None:
     table = make_table(in_progress)
     with pytest.raises(ActionRefused):
         add(table, in_progress, "I.1", "item", "5")
@@ -41,7 +42,7 @@ def test_a_number_is_used_once_per_table(in_progress):
         Criterion.objects.create(table=table, number="I.1", title="x", kind="item", max_points=5)
 
 
-def test_database_refuses_a_leaf_without_positive_maximum(in_progress):
+def test_database_refuses_a_leaf_without_positive_maximum(in_progress: World) -> None:
     table = make_table(in_progress)
     with pytest.raises(IntegrityError), transaction.atomic():
         Criterion.objects.create(table=table, number="X", title="x", kind="item", max_points=None)
@@ -49,14 +50,14 @@ def test_database_refuses_a_leaf_without_positive_maximum(in_progress):
         Criterion.objects.create(table=table, number="Y", title="x", kind="bonus", max_points=0)
 
 
-def test_a_leaf_cannot_hold_criteria(in_progress):
+def test_a_leaf_cannot_hold_criteria(in_progress: World) -> None:
     table = make_table(in_progress)
     item = Criterion.objects.get(table=table, number="I.1")
     with pytest.raises(ActionRefused):
         add(table, in_progress, "I.1.a", "item", "1", parent=item)
 
 
-def test_reordering_swaps_siblings(in_progress):
+def test_reordering_swaps_siblings(in_progress: World) -> None:
     table = make_table(in_progress)
     second = Criterion.objects.get(table=table, number="I.2")
     actions.do_move_criterion(second, up=True, acting_user=in_progress.son_la_officer)
@@ -64,14 +65,16 @@ def test_reordering_swaps_siblings(in_progress):
     assert [c.number for c in children] == ["I.2", "I.1"]
 
 
-def test_self_assessment_cannot_open_without_a_table(in_progress):
+def test_self_assessment_cannot_open_without_a_table(in_progress: World) -> None:
     with pytest.raises(ActionRefused) as refused:
         move(in_progress, Phase.SELF_ASSESSMENT)
     assert "bảng tiêu chí" in refused.value.message.lower()
     assert in_progress.year.phase == Phase.IN_PROGRESS
 
 
-def test_self_assessment_cannot_open_with_a_section_that_does_not_add_up(in_progress):
+def test_self_assessment_cannot_open_with_a_section_that_does_not_add_up(
+    in_progress: World,
+) -> None:
     table = make_table(in_progress)
     section = Criterion.objects.get(table=table, number="I")
     actions.do_change_criterion(
@@ -84,7 +87,7 @@ def test_self_assessment_cannot_open_with_a_section_that_does_not_add_up(in_prog
     assert "25" in refused.value.message and "20" in refused.value.message
 
 
-def test_opening_self_assessment_locks_the_table_and_fixes_the_bands(in_progress):
+def test_opening_self_assessment_locks_the_table_and_fixes_the_bands(in_progress: World) -> None:
     table = make_table(in_progress)
     move(in_progress, Phase.SELF_ASSESSMENT)
     table.refresh_from_db()
@@ -104,7 +107,7 @@ def test_opening_self_assessment_locks_the_table_and_fixes_the_bands(in_progress
         )
 
 
-def test_bands_must_descend(in_progress):
+def test_bands_must_descend(in_progress: World) -> None:
     table = make_table(in_progress)
     with pytest.raises(ActionRefused):
         actions.do_set_bands(
@@ -115,7 +118,7 @@ def test_bands_must_descend(in_progress):
     assert not Band.objects.exists()
 
 
-def test_next_year_copies_last_years_table_and_bands(in_progress):
+def test_next_year_copies_last_years_table_and_bands(in_progress: World) -> None:
     table = make_table(in_progress)
     actions.do_set_bands(
         table,

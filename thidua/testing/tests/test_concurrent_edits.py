@@ -2,9 +2,11 @@
 
 import datetime as dt
 import threading
+from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from thidua.audit.models import AuditEntry
 from thidua.award_history import actions as history_actions
@@ -14,24 +16,26 @@ from thidua.awards.catalogue import ensure_catalogue
 from thidua.cycle import actions as cycle_actions
 from thidua.cycle.models import EmulationYear, Movement, Phase, Pledge
 from thidua.errors import ActionRefused
-from thidua.testing.personas import build_world
+from thidua.testing.personas import World, build_world
 
 STALE = "đã được người khác sửa sau khi bạn mở trang này"
 
 
-def browser(client_class, user):
+def browser(client_class: Any, user: Any) -> Any:
     client = client_class()
     client.force_login(user)
     return client
 
 
-def form_values(response, name="form"):
+def form_values(response: Any, name: Any = "form") -> Any:
     """What the page's form holds: the fields as the browser would send them back."""
     form = response.context[name]
     return {field.name: field.value() or "" for field in form}
 
 
-def test_second_save_of_the_movement_is_refused_and_the_first_is_kept(client, world):
+def test_second_save_of_the_movement_is_refused_and_the_first_is_kept(
+    client: Client, world: World
+) -> None:
     world.launch()
     url = world.url + "movement/"
     first = browser(type(client), world.son_la_officer)
@@ -52,7 +56,7 @@ def test_second_save_of_the_movement_is_refused_and_the_first_is_kept(client, wo
     assert AuditEntry.objects.filter(action="movement.set").count() == 2  # launch + first
 
 
-def test_the_refused_form_keeps_what_the_second_person_typed(client, world):
+def test_the_refused_form_keeps_what_the_second_person_typed(client: Client, world: World) -> None:
     world.launch()
     url = world.url + "movement/"
     first = browser(type(client), world.son_la_officer)
@@ -67,7 +71,7 @@ def test_the_refused_form_keeps_what_the_second_person_typed(client, world):
     assert second.post(url, reloaded | {"title": "Tên của người thứ hai"}).status_code == 302
 
 
-def test_second_save_of_the_pledge_is_refused(client, world):
+def test_second_save_of_the_pledge_is_refused(client: Client, world: World) -> None:
     world.launch()
     url = world.url + "pledge/edit/"
     first = browser(type(client), world.son_la_officer)
@@ -85,7 +89,7 @@ def test_second_save_of_the_pledge_is_refused(client, world):
     assert pledge.articles.count() == 3
 
 
-def test_a_form_without_its_version_is_refused_as_out_of_date(client, world):
+def test_a_form_without_its_version_is_refused_as_out_of_date(client: Client, world: World) -> None:
     world.launch()
     client.force_login(world.son_la_officer)
     values = form_values(client.get(world.url + "movement/"))
@@ -95,7 +99,9 @@ def test_a_form_without_its_version_is_refused_as_out_of_date(client, world):
     assert Movement.objects.get(year=world.year).title == "Phong trào thi đua năm 2016"
 
 
-def test_saving_the_same_version_twice_in_a_row_refuses_the_replay(client, world):
+def test_saving_the_same_version_twice_in_a_row_refuses_the_replay(
+    client: Client, world: World
+) -> None:
     world.launch()
     client.force_login(world.son_la_officer)
     values = form_values(client.get(world.url + "movement/"))
@@ -104,7 +110,7 @@ def test_saving_the_same_version_twice_in_a_row_refuses_the_replay(client, world
     assert Movement.objects.get(year=world.year).title == "Lần một"
 
 
-def test_second_save_of_a_nomination_is_refused(client, world):
+def test_second_save_of_a_nomination_is_refused(client: Client, world: World) -> None:
     ensure_catalogue()
     pledge = world.to_pledge_phase()
     world.sign_all(pledge)
@@ -150,7 +156,7 @@ def test_second_save_of_a_nomination_is_refused(client, world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_saves_racing_on_one_version_keep_exactly_one():
+def test_two_saves_racing_on_one_version_keep_exactly_one() -> None:
     """The versions are compared under the year's row lock, so a race cannot slip through."""
     world = build_world()
     world.launch()
@@ -158,7 +164,7 @@ def test_two_saves_racing_on_one_version_keep_exactly_one():
     start = threading.Barrier(2)
     outcomes: list[str] = []
 
-    def save(user, title):
+    def save(user: Any, title: Any) -> None:
         try:
             start.wait()
             cycle_actions.do_set_movement(

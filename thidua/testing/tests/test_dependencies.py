@@ -167,13 +167,13 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str]:
     return []
 
 
-def test_no_module_of_thidua_imports_itself_back_at_module_level():
+def test_no_module_of_thidua_imports_itself_back_at_module_level() -> None:
     graph = {name: imported(name, module_level=True) for name in MODULES}
     cycle = find_cycle(graph)
     assert not cycle, "an import cycle: " + " -> ".join(cycle)
 
 
-def test_every_package_imports_only_what_the_table_lets_it():
+def test_every_package_imports_only_what_the_table_lets_it() -> None:
     allowed = table()
     unlisted = sorted(
         {package_of(n) for n in MODULES if not is_test(n)} - set(allowed) - {"thidua"}
@@ -190,14 +190,14 @@ def test_every_package_imports_only_what_the_table_lets_it():
     assert not refused, "imports the table does not allow:\n" + "\n".join(refused)
 
 
-def test_the_base_and_the_infrastructure_import_no_area():
+def test_the_base_and_the_infrastructure_import_no_area() -> None:
     allowed = table()
     assert {package: sorted(allowed[package] & AREAS) for package in INFRASTRUCTURE} == {
         package: [] for package in INFRASTRUCTURE
     }
 
 
-def test_the_table_lists_no_import_the_code_does_not_make():
+def test_the_table_lists_no_import_the_code_does_not_make() -> None:
     """A package that stops importing another loses its line: the table stays the truth."""
     made: dict[str, set[str]] = {}
     for name in MODULES:
@@ -210,6 +210,6 @@ def test_the_table_lists_no_import_the_code_does_not_make():
     }
 
 
-def test_a_cycle_is_found_and_named():
+def test_a_cycle_is_found_and_named() -> None:
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) == []

@@ -1,8 +1,11 @@
 """Visitors meet thidua's own error pages in Vietnamese, with a way back, never Django's."""
 
+from collections.abc import Callable
+
 import pytest
 from django.test import Client, override_settings
 
+from thidua.orgs.models import User
 from thidua.testing.personas import World
 
 pytestmark = pytest.mark.django_db
@@ -11,8 +14,8 @@ HOME = 'href="/"'
 
 
 def test_an_outsider_opening_a_cluster_year_gets_the_vietnamese_404_with_a_way_home(
-    world: World, as_user
-):
+    world: World, as_user: Callable[[User], Client]
+) -> None:
     response = as_user(world.outsider).get(world.url)
     assert response.status_code == 404
     page = response.content.decode()
@@ -24,7 +27,7 @@ def test_an_outsider_opening_a_cluster_year_gets_the_vietnamese_404_with_a_way_h
     assert "URLconf" not in page and "Page not found" not in page
 
 
-def test_a_visitor_who_is_not_logged_in_is_offered_to_log_in(client: Client):
+def test_a_visitor_who_is_not_logged_in_is_offered_to_log_in(client: Client) -> None:
     response = client.get("/khong-co-trang-nay/")
     assert response.status_code == 404
     page = response.content.decode()
@@ -32,8 +35,8 @@ def test_a_visitor_who_is_not_logged_in_is_offered_to_log_in(client: Client):
 
 
 def test_a_refused_action_gets_the_vietnamese_403_without_the_permission_code(
-    world: World, as_user
-):
+    world: World, as_user: Callable[[User], Client]
+) -> None:
     # A member's officer may open the year but not move its phase.
     response = as_user(world.lai_chau_officer).post(
         world.url + "phase/", {"target": "pledge"}, HTTP_REFERER="http://testserver" + world.url
@@ -46,7 +49,7 @@ def test_a_refused_action_gets_the_vietnamese_403_without_the_permission_code(
 
 
 @override_settings(ROOT_URLCONF="thidua.testing.tests.error_urls")
-def test_a_bug_gets_the_vietnamese_500_page(client: Client):
+def test_a_bug_gets_the_vietnamese_500_page(client: Client) -> None:
     client.raise_request_exception = False
     response = client.get("/boom/")
     assert response.status_code == 500

@@ -9,8 +9,9 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings as django_settings
 from django.test import Client
+from pytest_django import Settings
 
-from thidua.testing.personas import PASSWORD
+from thidua.testing.personas import PASSWORD, World
 
 LOGIN = "/accounts/login/"
 NGINX = "127.0.0.1"
@@ -19,7 +20,7 @@ MALLORY = "198.51.100.7"  # someone who knows her username
 
 
 @pytest.fixture
-def behind_nginx(settings):
+def behind_nginx(settings: Settings) -> None:
     settings.THIDUA_TRUSTED_PROXIES = ["127.0.0.1/32", "::1/128"]
 
 
@@ -43,7 +44,9 @@ def lock_out(username: str, **meta: str) -> None:
     assert attempt(username, "wrong", **meta) == 429
 
 
-def test_failures_from_one_client_behind_nginx_do_not_lock_out_another(world, behind_nginx):
+def test_failures_from_one_client_behind_nginx_do_not_lock_out_another(
+    world: World, behind_nginx: Any
+) -> None:
     username = world.lai_chau_officer.username
     lock_out(username, **through_nginx(MALLORY))
     assert attempt(username, PASSWORD, **through_nginx(MALLORY)) == 429
@@ -51,7 +54,9 @@ def test_failures_from_one_client_behind_nginx_do_not_lock_out_another(world, be
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {MALLORY}
 
 
-def test_a_forged_header_through_nginx_is_read_past_to_the_address_nginx_saw(world, behind_nginx):
+def test_a_forged_header_through_nginx_is_read_past_to_the_address_nginx_saw(
+    world: World, behind_nginx: Any
+) -> None:
     username = world.lai_chau_officer.username
     for number in range(django_settings.AXES_FAILURE_LIMIT):
         attempt(username, "wrong", **through_nginx(MALLORY, forged=f"10.0.0.{number}"))
@@ -60,8 +65,8 @@ def test_a_forged_header_through_nginx_is_read_past_to_the_address_nginx_saw(wor
 
 
 def test_a_forged_header_from_an_untrusted_address_escapes_nothing_and_locks_no_one(
-    world, behind_nginx
-):
+    world: World, behind_nginx: Any
+) -> None:
     username = world.lai_chau_officer.username
     for number in range(django_settings.AXES_FAILURE_LIMIT):
         forged = {"REMOTE_ADDR": MALLORY, "HTTP_X_FORWARDED_FOR": f"192.0.2.{number}"}
@@ -72,7 +77,7 @@ def test_a_forged_header_from_an_untrusted_address_escapes_nothing_and_locks_no_
     assert attempt(username, PASSWORD, **through_nginx(ALICE)) == 302
 
 
-def test_without_trusted_proxies_the_header_is_never_believed(world):
+def test_without_trusted_proxies_the_header_is_never_believed(world: World) -> None:
     username = world.lai_chau_officer.username
     for number in range(django_settings.AXES_FAILURE_LIMIT):
         attempt(username, "wrong", REMOTE_ADDR=MALLORY, HTTP_X_FORWARDED_FOR=f"192.0.2.{number}")

@@ -1,19 +1,26 @@
 """The main menu reaches every page beyond a year's own that the person may use."""
 
-import pytest
+from collections.abc import Callable
+from typing import Any
 
+import pytest
+from django.test import Client
+
+from thidua.orgs.models import User
 from thidua.testing.personas import World
 
 pytestmark = pytest.mark.django_db
 
 
-def menu(client, path="/"):
+def menu(client: Any, path: Any = "/") -> Any:
     page = client.get(path).content.decode()
     start = page.index('data-testid="main-menu"')
     return page[start : page.index("</details>", start)]
 
 
-def test_each_persona_sees_the_pages_it_may_open_and_no_other(world: World, as_user):
+def test_each_persona_sees_the_pages_it_may_open_and_no_other(
+    world: World, as_user: Callable[[User], Client]
+) -> None:
     supervisor = menu(as_user(world.supervisor))
     for label, url in [
         ("Việc và cụm thi đua của bạn", 'href="/"'),
@@ -37,5 +44,5 @@ def test_each_persona_sees_the_pages_it_may_open_and_no_other(world: World, as_u
             assert client.get(href).status_code == 200, (user, href)
 
 
-def test_a_visitor_who_is_not_logged_in_has_no_menu(client):
+def test_a_visitor_who_is_not_logged_in_has_no_menu(client: Client) -> None:
     assert 'data-testid="main-menu"' not in client.get("/").content.decode()

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -51,7 +52,9 @@ def thidua(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize("variable", REQUIRED)
-def test_production_refuses_to_start_without_a_required_variable(tmp_path, variable):
+def test_production_refuses_to_start_without_a_required_variable(
+    tmp_path: Path, variable: Any
+) -> None:
     result = thidua(production_env(tmp_path, **{variable: ""}), "check")
     assert result.returncode != 0
     assert "the settings are incomplete" in result.stderr
@@ -60,20 +63,22 @@ def test_production_refuses_to_start_without_a_required_variable(tmp_path, varia
     assert not (tmp_path / "thidua.sqlite3").exists()
 
 
-def test_production_refuses_a_data_folder_that_does_not_exist(tmp_path):
+def test_production_refuses_a_data_folder_that_does_not_exist(tmp_path: Path) -> None:
     result = thidua(production_env(tmp_path, THIDUA_VAR_DIR=str(tmp_path / "nowhere")), "check")
     assert result.returncode != 0
     assert "THIDUA_VAR_DIR" in result.stderr and "existing folder" in result.stderr
 
 
 @pytest.mark.parametrize("redirect", ["1", "0"])
-def test_check_deploy_passes_without_warnings_in_each_documented_configuration(tmp_path, redirect):
+def test_check_deploy_passes_without_warnings_in_each_documented_configuration(
+    tmp_path: Path, redirect: str
+) -> None:
     env = production_env(tmp_path, THIDUA_SSL_REDIRECT=redirect)
     result = thidua(env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr
 
 
-def test_load_demo_refuses_under_production_settings(tmp_path):
+def test_load_demo_refuses_under_production_settings(tmp_path: Path) -> None:
     env = production_env(tmp_path)
     assert thidua(env, "migrate", "--no-input", "-v", "0").returncode == 0
     result = thidua(env, "load_demo")
@@ -82,12 +87,12 @@ def test_load_demo_refuses_under_production_settings(tmp_path):
 
 
 @override_settings(THIDUA_DEMO_ALLOWED=False)
-def test_load_demo_refuses_where_the_settings_do_not_allow_it(db):
+def test_load_demo_refuses_where_the_settings_do_not_allow_it(db: None) -> None:
     with pytest.raises(CommandError, match="published password"):
         call_command("load_demo", stdout=io.StringIO())
 
 
-def test_collectstatic_with_hashed_names_serves_the_pages(tmp_path, db):
+def test_collectstatic_with_hashed_names_serves_the_pages(tmp_path: Path, db: None) -> None:
     """What production serves: every vendored file collects, and pages name the hashed copies."""
     storages = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -111,7 +116,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_an_unhandled_error_is_mailed_to_the_admins_over_smtp(tmp_path):
+def test_an_unhandled_error_is_mailed_to_the_admins_over_smtp(tmp_path: Path) -> None:
     """A real SMTP server (Python's own debugging server) receives the error mail."""
     port = free_port()
     server = subprocess.Popen(
@@ -162,7 +167,7 @@ def test_an_unhandled_error_is_mailed_to_the_admins_over_smtp(tmp_path):
     assert "[thidua] ERROR: Internal Server Error: /x" in received
 
 
-def test_an_unreachable_database_is_said_in_one_message(tmp_path):
+def test_an_unreachable_database_is_said_in_one_message(tmp_path: Path) -> None:
     port = free_port()  # nothing listens there
     env = production_env(tmp_path, DATABASE_URL=f"postgres://thidua:pw@127.0.0.1:{port}/thidua")
     result = thidua(env, "migrate", "--no-input")

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from thidua.audit.models import AuditEntry
 from thidua.errors import ActionRefused
+from thidua.testing.personas import World
 from thidua.voting import actions, box
 from thidua.voting.models import Ballot, BallotChoice, SealedBallot, VoterRegister
 
@@ -24,7 +25,7 @@ def nothing_recorded() -> bool:
     )
 
 
-def test_leader_casts_the_units_ballot_and_gets_a_receipt(voting_world):
+def test_leader_casts_the_units_ballot_and_gets_a_receipt(voting_world: World) -> None:
     poll = open_poll(voting_world)
     receipt = cast(voting_world, poll, "lai_chau", "son_la")
     assert len(receipt) == 19 and receipt.count("-") == 3
@@ -42,7 +43,7 @@ def test_leader_casts_the_units_ballot_and_gets_a_receipt(voting_world):
     assert not SealedBallot.objects.exists()
 
 
-def test_blank_ballot_is_accepted(voting_world):
+def test_blank_ballot_is_accepted(voting_world: World) -> None:
     poll = open_poll(voting_world)
     cast(voting_world, poll, "cao_bang")
     actions.do_close_poll(poll, acting_user=voting_world.son_la_officer)
@@ -50,7 +51,7 @@ def test_blank_ballot_is_accepted(voting_world):
     assert not BallotChoice.objects.exists()
 
 
-def test_unit_cannot_vote_twice(voting_world):
+def test_unit_cannot_vote_twice(voting_world: World) -> None:
     poll = open_poll(voting_world)
     cast(voting_world, poll, "lai_chau", "son_la")
     with pytest.raises(ActionRefused, match="đã bỏ phiếu") as refused:
@@ -60,7 +61,7 @@ def test_unit_cannot_vote_twice(voting_world):
     assert VoterRegister.objects.count() == 1
 
 
-def test_ordinary_officer_cannot_cast_the_ballot(voting_world):
+def test_ordinary_officer_cannot_cast_the_ballot(voting_world: World) -> None:
     poll = open_poll(voting_world)
     with pytest.raises(ActionRefused, match="lãnh đạo") as refused:
         actions.do_cast_ballot(poll, choices=[], acting_user=voting_world.lai_chau_officer)
@@ -69,7 +70,7 @@ def test_ordinary_officer_cannot_cast_the_ballot(voting_world):
 
 
 @pytest.mark.parametrize("persona", ["outsider", "supervisor"])
-def test_non_member_cannot_cast_a_ballot(voting_world, persona):
+def test_non_member_cannot_cast_a_ballot(voting_world: World, persona: str) -> None:
     poll = open_poll(voting_world)
     with pytest.raises(ActionRefused, match="thành viên") as refused:
         actions.do_cast_ballot(poll, choices=[], acting_user=getattr(voting_world, persona))
@@ -77,7 +78,7 @@ def test_non_member_cannot_cast_a_ballot(voting_world, persona):
     assert nothing_recorded()
 
 
-def test_ballot_before_the_poll_opens_is_refused(voting_world):
+def test_ballot_before_the_poll_opens_is_refused(voting_world: World) -> None:
     poll = make_poll(voting_world)
     with pytest.raises(ActionRefused, match="chưa mở") as refused:
         cast(voting_world, poll, "lai_chau", "son_la")
@@ -85,7 +86,7 @@ def test_ballot_before_the_poll_opens_is_refused(voting_world):
     assert nothing_recorded()
 
 
-def test_ballot_after_the_close_is_refused(voting_world):
+def test_ballot_after_the_close_is_refused(voting_world: World) -> None:
     poll = open_poll(voting_world)
     actions.do_close_poll(poll, acting_user=voting_world.son_la_officer)
     with pytest.raises(ActionRefused, match="đã kết thúc") as refused:
@@ -94,7 +95,7 @@ def test_ballot_after_the_close_is_refused(voting_world):
     assert nothing_recorded()
 
 
-def test_ballot_after_the_scheduled_close_is_refused(voting_world):
+def test_ballot_after_the_scheduled_close_is_refused(voting_world: World) -> None:
     poll = open_poll(voting_world, closes_at=timezone.now() + dt.timedelta(hours=1))
     poll.closes_at = timezone.now() - dt.timedelta(seconds=1)
     poll.save(update_fields=["closes_at"])  # time has passed: the schedule is now behind us
@@ -104,7 +105,7 @@ def test_ballot_after_the_scheduled_close_is_refused(voting_world):
     assert nothing_recorded()
 
 
-def test_self_vote_is_refused_where_barred(voting_world):
+def test_self_vote_is_refused_where_barred(voting_world: World) -> None:
     poll = open_poll(voting_world)
     with pytest.raises(ActionRefused, match="tự bỏ phiếu cho mình") as refused:
         cast(voting_world, poll, "lai_chau", "lai_chau")
@@ -112,13 +113,13 @@ def test_self_vote_is_refused_where_barred(voting_world):
     assert nothing_recorded()
 
 
-def test_self_vote_is_accepted_where_allowed(voting_world):
+def test_self_vote_is_accepted_where_allowed(voting_world: World) -> None:
     poll = open_poll(voting_world, purpose="head", allow_self_vote=True)
     cast(voting_world, poll, "lai_chau", "lai_chau")
     assert SealedBallot.objects.count() == 1
 
 
-def test_too_many_choices_are_refused(voting_world):
+def test_too_many_choices_are_refused(voting_world: World) -> None:
     poll = open_poll(voting_world, purpose="certificate", max_choices=2, seats=None)
     with pytest.raises(ActionRefused, match="tối đa 2") as refused:
         cast(voting_world, poll, "son_la", "cao_bang", "lai_chau", "son_la")
@@ -126,7 +127,7 @@ def test_too_many_choices_are_refused(voting_world):
     assert nothing_recorded()
 
 
-def test_a_candidate_not_on_the_list_is_refused(voting_world):
+def test_a_candidate_not_on_the_list_is_refused(voting_world: World) -> None:
     poll = open_poll(
         voting_world, units=[voting_world.orgs["son_la"], voting_world.orgs["cao_bang"]]
     )
@@ -137,7 +138,7 @@ def test_a_candidate_not_on_the_list_is_refused(voting_world):
     assert nothing_recorded()
 
 
-def test_online_ballot_is_refused_in_a_paper_poll(voting_world):
+def test_online_ballot_is_refused_in_a_paper_poll(voting_world: World) -> None:
     poll = open_poll(voting_world, method="paper")
     with pytest.raises(ActionRefused) as refused:
         cast(voting_world, poll, "lai_chau", "son_la")
@@ -145,7 +146,7 @@ def test_online_ballot_is_refused_in_a_paper_poll(voting_world):
     assert nothing_recorded()
 
 
-def test_voter_checks_the_receipt_after_the_close(voting_world):
+def test_voter_checks_the_receipt_after_the_close(voting_world: World) -> None:
     poll = open_poll(voting_world)
     receipt = cast(voting_world, poll, "lai_chau", "son_la")
     assert not actions.receipt_is_counted(poll, receipt)  # nothing to check before the close
@@ -155,7 +156,7 @@ def test_voter_checks_the_receipt_after_the_close(voting_world):
     assert not actions.receipt_is_counted(poll, "AAAA-BBBB-CCCC-DDDD")
 
 
-def test_casting_needs_the_cast_permission_too(voting_world):
+def test_casting_needs_the_cast_permission_too(voting_world: World) -> None:
     poll = open_poll(voting_world)
     voting_world.lai_chau_leader.is_active = False
     voting_world.lai_chau_leader.save()

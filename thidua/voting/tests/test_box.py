@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
+from pytest_django import Settings
 
 from thidua.audit.models import AuditEntry
+from thidua.orgs.models import User
+from thidua.testing.personas import World
 from thidua.voting import actions, box, reads
 from thidua.voting.models import PublishedBox
 
@@ -16,7 +22,7 @@ from .conftest import cast, open_poll
 from .test_views import url
 
 
-def closed_poll(world, **overrides):
+def closed_poll(world: Any, **overrides: Any) -> Any:
     poll = open_poll(
         world, purpose="certificate", max_choices=2, seats=None, allow_self_vote=True, **overrides
     )
@@ -28,7 +34,7 @@ def closed_poll(world, **overrides):
     return actions.do_close_poll(poll, acting_user=world.son_la_officer), receipts
 
 
-def downloaded(as_user, world, poll, tmp_path: Path) -> Path:
+def downloaded(as_user: Any, world: Any, poll: Any, tmp_path: Path) -> Path:
     response = as_user(world.lai_chau_officer).get(url(world, poll, "box.json"))
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('.json"')
@@ -52,8 +58,8 @@ def recount(path: Path, *extra: str) -> str:
 
 
 def test_the_box_lists_each_ballot_by_receipt_hash_and_recounts_to_the_published_result(
-    as_user, voting_world, tmp_path
-):
+    as_user: Callable[[User], Client], voting_world: World, tmp_path: Path
+) -> None:
     poll, receipts = closed_poll(voting_world)
     published = reads.published_box(poll)
     assert published is not None
@@ -81,7 +87,9 @@ def test_the_box_lists_each_ballot_by_receipt_hash_and_recounts_to_the_published
     assert close.after is not None and close.after["box_digest"] == published.digest
 
 
-def test_an_edited_box_is_detected(as_user, voting_world, tmp_path):
+def test_an_edited_box_is_detected(
+    as_user: Callable[[User], Client], voting_world: World, tmp_path: Path
+) -> None:
     poll, _receipts = closed_poll(voting_world)
     path = downloaded(as_user, voting_world, poll, tmp_path)
     content = json.loads(path.read_text("utf-8"))
@@ -123,7 +131,9 @@ def test_an_edited_box_is_detected(as_user, voting_world, tmp_path):
         recount(path)
 
 
-def test_a_poll_that_shows_the_outcome_only_publishes_its_digest_not_its_box(as_user, voting_world):
+def test_a_poll_that_shows_the_outcome_only_publishes_its_digest_not_its_box(
+    as_user: Callable[[User], Client], voting_world: World
+) -> None:
     poll, _receipts = closed_poll(voting_world, disclosure="outcome_only")
     client = as_user(voting_world.lai_chau_officer)
     page = client.get(url(voting_world, poll, "results/")).content.decode()
@@ -132,7 +142,9 @@ def test_a_poll_that_shows_the_outcome_only_publishes_its_digest_not_its_box(as_
     assert client.get(url(voting_world, poll, "box.json")).status_code == 404
 
 
-def test_no_box_before_the_close_nor_for_an_outsider(as_user, voting_world):
+def test_no_box_before_the_close_nor_for_an_outsider(
+    as_user: Callable[[User], Client], voting_world: World
+) -> None:
     poll = open_poll(voting_world)
     cast(voting_world, poll, "son_la", "cao_bang")
     assert (
@@ -145,7 +157,7 @@ def test_no_box_before_the_close_nor_for_an_outsider(as_user, voting_world):
     )
 
 
-def test_a_receipt_of_another_poll_is_not_counted_here(voting_world):
+def test_a_receipt_of_another_poll_is_not_counted_here(voting_world: World) -> None:
     first, receipts = closed_poll(voting_world, title="Lần 1")
     second, others = closed_poll(voting_world, title="Lần 2")
     assert actions.receipt_is_counted(first, receipts[0])
@@ -153,7 +165,9 @@ def test_a_receipt_of_another_poll_is_not_counted_here(voting_world):
     assert actions.receipt_is_counted(second, others[0])
 
 
-def test_the_key_rotated_during_the_poll_still_opens_the_box(voting_world, settings):
+def test_the_key_rotated_during_the_poll_still_opens_the_box(
+    voting_world: World, settings: Settings
+) -> None:
     poll = open_poll(voting_world)
     cast(voting_world, poll, "lai_chau", "son_la")
     settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
@@ -164,7 +178,9 @@ def test_the_key_rotated_during_the_poll_still_opens_the_box(voting_world, setti
     assert result is not None and result.ballots_cast == 2
 
 
-def test_a_lost_key_refuses_the_close_and_keeps_the_ballots_sealed(voting_world, settings):
+def test_a_lost_key_refuses_the_close_and_keeps_the_ballots_sealed(
+    voting_world: World, settings: Settings
+) -> None:
     poll = open_poll(voting_world)
     cast(voting_world, poll, "lai_chau", "son_la")
     settings.SECRET_KEY = "a-new-key-without-the-old-one"

@@ -1,6 +1,11 @@
 """In a browser: a leader votes and sees the receipt; the secretariat closes, sees the result."""
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 from thidua.cycle.models import Phase
 from thidua.testing.personas import build_world
@@ -12,14 +17,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def poll_world():
+def poll_world() -> Any:
     world = build_world()
     to_phase(world, Phase.VOTING)
     poll = open_poll(world)
     return world, poll
 
 
-def test_leader_votes_then_secretariat_closes_and_sees_the_result(poll_world, live_server, login):
+def test_leader_votes_then_secretariat_closes_and_sees_the_result(
+    poll_world: Any, live_server: LiveServer, login: Callable[..., Page]
+) -> None:
     world, poll = poll_world
     page = login("lai-chau-lanhdao")
     page.goto(live_server.url + world.url)

@@ -6,13 +6,16 @@ It must give exactly what reading the ballots one by one and tallying them gives
 import itertools
 import secrets
 from fractions import Fraction
+from typing import Any
 from uuid import UUID
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pytest_django import DjangoAssertNumQueries
 
+from thidua.testing.personas import World
 from thidua.voting import actions, reads, rules
 from thidua.voting.models import Ballot, BallotChoice, Poll
 
@@ -23,7 +26,7 @@ NUMBERS = itertools.count(1)
 
 
 @st.composite
-def generated_polls(draw):
+def generated_polls(draw: Any) -> Any:
     """A certificate poll over up to five people, its ballots (as list positions) and the
     difference between the members entitled to vote and the ballots (below zero: void)."""
     n = draw(st.integers(1, len(PEOPLE)))
@@ -43,7 +46,7 @@ def generated_polls(draw):
     return spec, ballots, draw(st.integers(-2, 5))
 
 
-def closed_poll_with(world, spec, ballots, extra_entitled):
+def closed_poll_with(world: Any, spec: Any, ballots: Any, extra_entitled: Any) -> Any:
     """A poll built and closed by the actions, then given generated ballots.
 
     The ballots are written straight into the tables, as the national dataset's are: the
@@ -70,7 +73,7 @@ def closed_poll_with(world, spec, ballots, extra_entitled):
     return poll
 
 
-def counted_one_by_one(poll):
+def counted_one_by_one(poll: Any) -> Any:
     """The straightforward count: every ballot read back with its choices, then tallied."""
     ids = Ballot.objects.filter(poll=poll).values_list("id", flat=True)
     chosen: dict[UUID, list[int]] = {key: [] for key in ids}
@@ -90,7 +93,7 @@ def counted_one_by_one(poll):
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(case=generated_polls())
-def test_the_count_equals_the_ballots_counted_one_by_one(voting_world, case):
+def test_the_count_equals_the_ballots_counted_one_by_one(voting_world: World, case: Any) -> None:
     spec, ballots, extra_entitled = case
     poll = closed_poll_with(voting_world, spec, ballots, extra_entitled)
     expected = counted_one_by_one(poll)
@@ -98,7 +101,9 @@ def test_the_count_equals_the_ballots_counted_one_by_one(voting_world, case):
     assert reads.count(poll, reads.candidates_of(poll)) == expected
 
 
-def test_the_count_is_one_query_that_reads_no_ballot(voting_world, django_assert_num_queries):
+def test_the_count_is_one_query_that_reads_no_ballot(
+    voting_world: World, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     poll = open_poll(voting_world, max_choices=1)
     cast(voting_world, poll, "son_la", "cao_bang")
     cast(voting_world, poll, "cao_bang", "son_la")

@@ -1,11 +1,18 @@
 """The year's vote results downloaded as a workbook: counts only where the poll discloses them."""
 
 import io
+from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from django.core.management import call_command
+from django.test import Client
 from openpyxl import load_workbook
+from pytest_django import DjangoAssertNumQueries
 
+from thidua.orgs.models import User
+from thidua.testing.personas import World
 from thidua.voting import actions
 
 from .conftest import cast, open_poll
@@ -14,15 +21,15 @@ HEADER_ROW = 4
 SON_LA = "Sở Kế hoạch và Đầu tư tỉnh Sơn La"
 
 
-def export_url(world):
+def export_url(world: Any) -> Any:
     return world.url + "voting/results.xlsx"
 
 
-def close(world, poll):
+def close(world: Any, poll: Any) -> Any:
     return actions.do_close_poll(poll, acting_user=world.son_la_officer)
 
 
-def sheet_rows(sheet):
+def sheet_rows(sheet: Any) -> Any:
     header = [c.value for c in sheet[HEADER_ROW]]
     return [
         dict(zip(header, row, strict=True))
@@ -30,15 +37,17 @@ def sheet_rows(sheet):
     ]
 
 
-def download(client, world):
+def download(client: Any, world: Any) -> Any:
     response = client.get(export_url(world))
     assert response.status_code == 200
     return load_workbook(io.BytesIO(response.content))
 
 
 def test_member_downloads_full_counts_of_a_poll_that_discloses_them(
-    as_user, voting_world, django_assert_max_num_queries
-):
+    as_user: Callable[[User], Client],
+    voting_world: World,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     poll = open_poll(voting_world)
     cast(voting_world, poll, "cao_bang", "son_la")
     cast(voting_world, poll, "lai_chau", "son_la")
@@ -57,7 +66,9 @@ def test_member_downloads_full_counts_of_a_poll_that_discloses_them(
     assert polls[0]["Trúng cử"] == SON_LA
 
 
-def test_outcome_only_poll_gives_the_workbook_no_count(as_user, voting_world):
+def test_outcome_only_poll_gives_the_workbook_no_count(
+    as_user: Callable[[User], Client], voting_world: World
+) -> None:
     poll = open_poll(voting_world, disclosure="outcome_only")
     cast(voting_world, poll, "cao_bang", "son_la")
     cast(voting_world, poll, "lai_chau", "son_la")
@@ -80,17 +91,23 @@ def test_outcome_only_poll_gives_the_workbook_no_count(as_user, voting_world):
     assert numbers == []
 
 
-def test_polls_still_open_are_not_in_the_workbook(as_user, voting_world):
+def test_polls_still_open_are_not_in_the_workbook(
+    as_user: Callable[[User], Client], voting_world: World
+) -> None:
     open_poll(voting_world)
     book = download(as_user(voting_world.son_la_officer), voting_world)
     assert sheet_rows(book["Danh sách ứng viên"]) == []
 
 
-def test_outsider_gets_404_for_the_results_workbook(as_user, voting_world):
+def test_outsider_gets_404_for_the_results_workbook(
+    as_user: Callable[[User], Client], voting_world: World
+) -> None:
     assert as_user(voting_world.outsider).get(export_url(voting_world)).status_code == 404
 
 
-def test_poll_list_offers_the_download_once_a_poll_is_closed(as_user, voting_world):
+def test_poll_list_offers_the_download_once_a_poll_is_closed(
+    as_user: Callable[[User], Client], voting_world: World
+) -> None:
     poll = open_poll(voting_world)
     client = as_user(voting_world.lai_chau_officer)
     list_url = voting_world.url + "voting/"
@@ -99,7 +116,7 @@ def test_poll_list_offers_the_download_once_a_poll_is_closed(as_user, voting_wor
     assert 'data-testid="results-export"' in client.get(list_url).content.decode()
 
 
-def test_the_command_writes_the_results_workbook(voting_world, tmp_path):
+def test_the_command_writes_the_results_workbook(voting_world: World, tmp_path: Path) -> None:
     poll = open_poll(voting_world)
     cast(voting_world, poll, "cao_bang", "son_la")
     close(voting_world, poll)

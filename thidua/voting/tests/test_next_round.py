@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
+from typing import Any
 
 import pytest
+from django.test import Client
 
 from thidua.audit.models import AuditEntry
 from thidua.errors import ActionRefused
+from thidua.orgs.models import User
+from thidua.testing.personas import World
 from thidua.voting import actions, reads, rules
 from thidua.voting.models import Poll
 
@@ -15,7 +20,7 @@ from .conftest import candidate, cast, open_poll
 from .test_views import FORM, url
 
 
-def settings(**overrides):
+def settings(**overrides: Any) -> Any:
     base = {
         "candidates": ("a", "b", "c", "d"),
         "max_choices": 1,
@@ -28,7 +33,7 @@ def settings(**overrides):
     return rules.PollSettings(**{**base, **overrides})
 
 
-def test_the_new_round_is_between_the_leading_candidates_in_list_order():
+def test_the_new_round_is_between_the_leading_candidates_in_list_order() -> None:
     poll = settings()
     result = rules.tally(poll, [("c",), ("c",), ("b",), ("a",), ("d",), ("d",), ()], 7)
     assert result.elected == () and not result.needs_runoff
@@ -37,14 +42,14 @@ def test_the_new_round_is_between_the_leading_candidates_in_list_order():
     assert following.candidates == ("c", "d") and following.seats == 1
 
 
-def test_candidates_tied_with_the_last_leading_one_go_on_too():
+def test_candidates_tied_with_the_last_leading_one_go_on_too() -> None:
     poll = settings()
     result = rules.tally(poll, [("c",), ("c",), ("b",), ("a",), ("d",)], 5)
     following = rules.next_round_settings(poll, result)
     assert following is not None and following.candidates == ("a", "b", "c", "d")
 
 
-def test_no_new_round_when_the_rules_say_none_or_the_seats_are_filled():
+def test_no_new_round_when_the_rules_say_none_or_the_seats_are_filled() -> None:
     result = rules.tally(settings(next_round=rules.NextRound.NONE), [("a",), ("b",)], 3)
     assert rules.next_round_settings(result.settings, result) is None
     filled = rules.tally(settings(), [("a",), ("a",), ("b",)], 3)
@@ -52,20 +57,20 @@ def test_no_new_round_when_the_rules_say_none_or_the_seats_are_filled():
     assert rules.next_round_settings(filled.settings, filled) is None
 
 
-def test_a_new_round_needs_seats_and_more_candidates_than_seats():
+def test_a_new_round_needs_seats_and_more_candidates_than_seats() -> None:
     codes = {p.code for p in rules.validate_settings(settings(seats=None), 3)}
     assert rules.NEXT_ROUND_WITHOUT_SEATS in codes
     codes = {p.code for p in rules.validate_settings(settings(next_round_size=1), 3)}
     assert rules.NEXT_ROUND_TOO_SMALL in codes
 
 
-def elected(poll):
+def elected(poll: Any) -> Any:
     result = reads.count(poll)
     assert result is not None
     return result.elected
 
 
-def undecided(world):
+def undecided(world: Any) -> Any:
     """A head poll nobody wins: 2 of the 3 members entitled is not more than two thirds."""
     poll = open_poll(
         world,
@@ -83,7 +88,9 @@ def undecided(world):
     return actions.do_close_poll(poll, acting_user=world.son_la_officer)
 
 
-def test_the_secretariat_opens_the_next_round_in_one_step(as_user, voting_world):
+def test_the_secretariat_opens_the_next_round_in_one_step(
+    as_user: Callable[[User], Client], voting_world: World
+) -> None:
     poll = undecided(voting_world)
     assert elected(poll) == ()
     client = as_user(voting_world.son_la_officer)
@@ -123,7 +130,7 @@ def test_the_secretariat_opens_the_next_round_in_one_step(as_user, voting_world)
     assert refused.value.kind == "exists"
 
 
-def test_no_next_round_where_the_rules_say_none(voting_world):
+def test_no_next_round_where_the_rules_say_none(voting_world: World) -> None:
     poll = open_poll(voting_world, purpose="head", allow_self_vote=True, threshold_base="entitled")
     cast(voting_world, poll, "son_la", "son_la")
     poll = actions.do_close_poll(poll, acting_user=voting_world.son_la_officer)
@@ -134,7 +141,7 @@ def test_no_next_round_where_the_rules_say_none(voting_world):
     assert "không bỏ phiếu thêm vòng nào" in reads.next_round_rule(poll)
 
 
-def test_only_the_secretariat_opens_a_next_round(voting_world):
+def test_only_the_secretariat_opens_a_next_round(voting_world: World) -> None:
     from django.core.exceptions import PermissionDenied
 
     poll = undecided(voting_world)
@@ -144,8 +151,8 @@ def test_only_the_secretariat_opens_a_next_round(voting_world):
 
 
 def test_a_candidate_name_beyond_its_limit_is_refused_by_the_form_and_the_action(
-    as_user, voting_world
-):
+    as_user: Callable[[User], Client], voting_world: World
+) -> None:
     client = as_user(voting_world.son_la_officer)
     form = {**FORM, "purpose": "certificate", "seats": "", "next_round": "none"}
     response = client.post(url(voting_world, tail="new/"), {**form, "people": "A" * 10_000})
@@ -163,7 +170,9 @@ def test_a_candidate_name_beyond_its_limit_is_refused_by_the_form_and_the_action
     assert not Poll.objects.exists()
 
 
-def test_the_history_shows_no_vote_one_by_one_and_the_close_lists_who_voted(as_user, voting_world):
+def test_the_history_shows_no_vote_one_by_one_and_the_close_lists_who_voted(
+    as_user: Callable[[User], Client], voting_world: World
+) -> None:
     poll = undecided(voting_world)
     assert AuditEntry.objects.filter(action="poll.vote").count() == 3
     page = as_user(voting_world.lai_chau_officer).get(voting_world.url + "history/")

@@ -18,7 +18,7 @@ from .conftest import open_poll, to_phase
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_ballots_of_one_unit_record_exactly_one():
+def test_two_simultaneous_ballots_of_one_unit_record_exactly_one() -> None:
     world = build_world()
     to_phase(world, Phase.VOTING)
     poll = open_poll(world)
@@ -56,7 +56,7 @@ def test_two_simultaneous_ballots_of_one_unit_record_exactly_one():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_ballot_cast_as_the_poll_closes_is_counted_or_refused_never_lost():
+def test_a_ballot_cast_as_the_poll_closes_is_counted_or_refused_never_lost() -> None:
     world = build_world()
     to_phase(world, Phase.VOTING)
     poll = open_poll(world)

@@ -2,6 +2,7 @@
 
 import io
 from fractions import Fraction
+from typing import Any
 
 import pytest
 from docx import Document
@@ -10,27 +11,28 @@ from hypothesis import strategies as st
 
 from thidua.errors import ActionRefused
 from thidua.lib import docformat
+from thidua.testing.personas import World
 from thidua.voting import actions, documents, reads, rules
 from thidua.voting.models import Poll
 
 from .conftest import candidate, cast, open_poll
 
 
-def result_of(poll):
+def result_of(poll: Any) -> Any:
     return reads.count(poll)
 
 
-def close(world, poll):
+def close(world: Any, poll: Any) -> Any:
     return actions.do_close_poll(poll, acting_user=world.son_la_officer)
 
 
-def test_no_result_before_the_close(voting_world):
+def test_no_result_before_the_close(voting_world: World) -> None:
     poll = open_poll(voting_world)
     cast(voting_world, poll, "lai_chau", "son_la")
     assert result_of(poll) is None
 
 
-def test_count_after_the_close(voting_world):
+def test_count_after_the_close(voting_world: World) -> None:
     poll = open_poll(voting_world)
     cast(voting_world, poll, "son_la", "cao_bang")
     cast(voting_world, poll, "cao_bang", "son_la")
@@ -42,7 +44,7 @@ def test_count_after_the_close(voting_world):
     assert result.elected == (son_la,)
 
 
-def test_threshold_of_members_entitled_counts_absent_units_against(voting_world):
+def test_threshold_of_members_entitled_counts_absent_units_against(voting_world: World) -> None:
     poll = open_poll(voting_world, threshold_base="entitled")
     cast(voting_world, poll, "cao_bang", "son_la")  # 1 of 3 entitled: not more than half
     result = result_of(close(voting_world, poll))
@@ -50,7 +52,7 @@ def test_threshold_of_members_entitled_counts_absent_units_against(voting_world)
     assert result.shares[candidate(poll, "son_la", voting_world)] == Fraction(1, 3)
 
 
-def test_a_tie_calls_for_a_runoff_among_the_tied(voting_world):
+def test_a_tie_calls_for_a_runoff_among_the_tied(voting_world: World) -> None:
     poll = open_poll(voting_world, purpose="head", allow_self_vote=True, threshold=Fraction(1, 3))
     cast(voting_world, poll, "son_la", "son_la")
     cast(voting_world, poll, "cao_bang", "cao_bang")
@@ -70,7 +72,7 @@ def test_a_tie_calls_for_a_runoff_among_the_tied(voting_world):
     )
 
 
-def test_no_runoff_without_a_tie(voting_world):
+def test_no_runoff_without_a_tie(voting_world: World) -> None:
     poll = open_poll(voting_world)
     cast(voting_world, poll, "lai_chau", "son_la")
     poll = close(voting_world, poll)
@@ -79,7 +81,7 @@ def test_no_runoff_without_a_tie(voting_world):
     assert Poll.objects.count() == 1
 
 
-def test_outcome_only_disclosure_shows_no_count(voting_world):
+def test_outcome_only_disclosure_shows_no_count(voting_world: World) -> None:
     poll = open_poll(voting_world, disclosure="outcome_only")
     cast(voting_world, poll, "cao_bang", "son_la")
     cast(voting_world, poll, "lai_chau", "son_la")
@@ -100,7 +102,7 @@ def docx_text(content: bytes) -> str:
     return "\n".join(parts)
 
 
-def test_minutes_of_the_count_state_the_result(voting_world):
+def test_minutes_of_the_count_state_the_result(voting_world: World) -> None:
     poll = open_poll(voting_world)
     cast(voting_world, poll, "cao_bang", "son_la")
     cast(voting_world, poll, "lai_chau", "son_la")
@@ -122,7 +124,7 @@ def test_minutes_of_the_count_state_the_result(voting_world):
     assert docformat.check_format(io.BytesIO(content)) == []
 
 
-def test_minutes_honour_outcome_only_disclosure(voting_world):
+def test_minutes_honour_outcome_only_disclosure(voting_world: World) -> None:
     poll = open_poll(voting_world, disclosure="outcome_only")
     cast(voting_world, poll, "cao_bang", "son_la")
     cast(voting_world, poll, "lai_chau", "son_la")
@@ -136,7 +138,9 @@ def test_minutes_honour_outcome_only_disclosure(voting_world):
     assert docformat.check_format(io.BytesIO(content)) == []
 
 
-def test_outcome_only_minutes_name_the_elected_in_list_order_not_by_votes(voting_world):
+def test_outcome_only_minutes_name_the_elected_in_list_order_not_by_votes(
+    voting_world: World,
+) -> None:
     poll = open_poll(
         voting_world,
         disclosure="outcome_only",
@@ -157,11 +161,11 @@ def test_outcome_only_minutes_name_the_elected_in_list_order_not_by_votes(voting
     assert "tỉnh Cao Bằng, Sở Kế hoạch và Đầu tư tỉnh Lai Châu." in text
 
 
-def paper_poll(world):
+def paper_poll(world: Any) -> Any:
     return open_poll(world, method="paper")
 
 
-def test_paper_ballots_are_all_alike_one_per_page(voting_world):
+def test_paper_ballots_are_all_alike_one_per_page(voting_world: World) -> None:
     poll = paper_poll(voting_world)
     content = documents.ballot_papers(poll, reads.candidates_of(poll))
     text = docx_text(content)
@@ -180,7 +184,7 @@ def test_paper_ballots_are_all_alike_one_per_page(voting_world):
     assert [p for p in problems if not p.startswith(not_for_a_ballot)] == []
 
 
-def test_paper_count_counts_only_once_another_person_confirms(voting_world):
+def test_paper_count_counts_only_once_another_person_confirms(voting_world: World) -> None:
     poll = close(voting_world, paper_poll(voting_world))
     son_la = candidate(poll, "son_la", voting_world)
     cao_bang = candidate(poll, "cao_bang", voting_world)
@@ -206,7 +210,7 @@ def test_paper_count_counts_only_once_another_person_confirms(voting_world):
         )
 
 
-def test_impossible_paper_counts_are_refused(voting_world):
+def test_impossible_paper_counts_are_refused(voting_world: World) -> None:
     poll = close(voting_world, paper_poll(voting_world))
     son_la = candidate(poll, "son_la", voting_world)
     with pytest.raises(ActionRefused):  # more ballots than voters
@@ -228,7 +232,7 @@ def test_impossible_paper_counts_are_refused(voting_world):
     assert reads.paper_count_of(poll) is None
 
 
-def test_paper_count_is_entered_after_the_close_only(voting_world):
+def test_paper_count_is_entered_after_the_close_only(voting_world: World) -> None:
     poll = paper_poll(voting_world)
     with pytest.raises(ActionRefused):
         actions.do_enter_paper_count(
@@ -238,7 +242,7 @@ def test_paper_count_is_entered_after_the_close_only(voting_world):
 
 
 @st.composite
-def ballot_sets(draw):
+def ballot_sets(draw: Any) -> Any:
     n = draw(st.integers(1, 6))
     keys = tuple(range(n))
     k = draw(st.integers(1, n))
@@ -254,7 +258,7 @@ def ballot_sets(draw):
 
 
 @given(ballot_sets())
-def test_property_paper_counts_of_real_ballots_give_the_same_result(case):
+def test_property_paper_counts_of_real_ballots_give_the_same_result(case: Any) -> None:
     settings, ballots = case
     real = rules.tally(settings, ballots, entitled=max(len(ballots), 1))
     blank = sum(1 for b in ballots if not b)
@@ -267,7 +271,9 @@ def test_property_paper_counts_of_real_ballots_give_the_same_result(case):
 
 
 @given(st.integers(0, 5), st.integers(0, 5), st.integers(0, 12))
-def test_property_paper_counts_never_give_more_votes_than_ballots_allow(cast_n, blank, votes):
+def test_property_paper_counts_never_give_more_votes_than_ballots_allow(
+    cast_n: Any, blank: Any, votes: Any
+) -> None:
     settings = rules.PollSettings(
         candidates=("a", "b"),
         max_choices=1,
@@ -285,7 +291,7 @@ def test_property_paper_counts_never_give_more_votes_than_ballots_allow(cast_n, 
         assert sum(len(b) for b in ballots) == votes <= cast_n - blank
 
 
-def test_outcome_only_results_list_the_elected_in_ballot_order_not_by_votes():
+def test_outcome_only_results_list_the_elected_in_ballot_order_not_by_votes() -> None:
     from thidua.voting import reads
     from thidua.voting import rules as voting_rules
     from thidua.voting.models import Candidate, Poll

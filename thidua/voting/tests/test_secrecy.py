@@ -1,21 +1,24 @@
 """Secrecy: after a poll, nothing in the database links a ballot to the unit that cast it."""
 
+from typing import Any
+
 from django.db import connection
 
 from thidua.audit.models import AuditEntry
+from thidua.testing.personas import World
 from thidua.voting import actions
 from thidua.voting.models import Ballot, BallotChoice, VoterRegister
 
 from .conftest import cast, open_poll
 
 
-def columns(model) -> set[str]:
+def columns(model: Any) -> set[str]:
     with connection.cursor() as cursor:
         description = connection.introspection.get_table_description(cursor, model._meta.db_table)
     return {column.name for column in description}
 
 
-def test_no_column_links_a_ballot_to_a_unit(voting_world):
+def test_no_column_links_a_ballot_to_a_unit(voting_world: World) -> None:
     poll = open_poll(voting_world)
     receipts = [
         cast(voting_world, poll, "son_la", "cao_bang"),
@@ -51,7 +54,7 @@ def test_no_column_links_a_ballot_to_a_unit(voting_world):
     assert all(e.after is not None and set(e.after) == {"poll", "unit"} for e in votes)
 
 
-def test_ballot_model_declares_no_ordering(voting_world):
+def test_ballot_model_declares_no_ordering(voting_world: World) -> None:
     # An ordering by any column of these tables could reveal the order of insertion.
     assert not Ballot._meta.ordering
     assert not BallotChoice._meta.ordering

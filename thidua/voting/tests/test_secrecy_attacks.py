@@ -161,7 +161,9 @@ def matches(guess: list[str], cast: list[str], choices: dict[str, str]) -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_no_attack_on_the_database_links_ballots_to_voters_better_than_chance(voting_world):
+def test_no_attack_on_the_database_links_ballots_to_voters_better_than_chance(
+    voting_world: World,
+) -> None:
     voters = seven_voters(voting_world)
     scores: dict[str, list[int]] = {}
     for run in range(RUNS):
@@ -182,7 +184,9 @@ def test_no_attack_on_the_database_links_ballots_to_voters_better_than_chance(vo
     assert not leaks, f"these attacks follow the order of casting: {leaks}"
 
 
-def test_the_audit_trail_names_no_ballot_and_no_vote_time_finer_than_the_poll(voting_world):
+def test_the_audit_trail_names_no_ballot_and_no_vote_time_finer_than_the_poll(
+    voting_world: World,
+) -> None:
     voters = seven_voters(voting_world)
     poll, _cast = play(voting_world, voters, 0)
     keys = set(choices_by_ballot(poll)) | {uuid.UUID(k).hex for k in choices_by_ballot(poll)}
@@ -195,7 +199,9 @@ def test_the_audit_trail_names_no_ballot_and_no_vote_time_finer_than_the_poll(vo
 
 
 @pytest.mark.parametrize("choices", [0, 1, 3])
-def test_a_sealed_ballot_shows_neither_its_choices_nor_its_receipt(voting_world, choices):
+def test_a_sealed_ballot_shows_neither_its_choices_nor_its_receipt(
+    voting_world: World, choices: int
+) -> None:
     voters = seven_voters(voting_world)
     units = [unit for _leader, unit in voters]
     poll = open_poll(

@@ -1,35 +1,38 @@
 """The voting area in the year: phase checks, the election carried forward, to-dos and link."""
 
+from typing import Any
+
 import pytest
 
 from thidua import access
 from thidua.cycle.actions import do_move_phase, phase_problems
 from thidua.cycle.models import EmulationYear, Membership, Phase
 from thidua.errors import ActionRefused
+from thidua.testing.personas import World
 from thidua.voting import actions, hooks
 
 from .conftest import cast, open_poll, to_phase
 
 
-def elect(world, purpose, winner):
+def elect(world: Any, purpose: Any, winner: Any) -> Any:
     poll = open_poll(world, title=f"Bầu {purpose}", purpose=purpose, allow_self_vote=True)
     for leader in ("son_la", "cao_bang", "lai_chau"):
         cast(world, poll, leader, winner)
     return actions.do_close_poll(poll, acting_user=world.son_la_officer)
 
 
-def to_proposals(world):
+def to_proposals(world: Any) -> None:
     EmulationYear.objects.filter(pk=world.year.pk).update(phase=Phase.PROPOSALS)
     world.year.refresh_from_db()
 
 
-def test_voting_cannot_end_while_a_poll_is_open(voting_world):
+def test_voting_cannot_end_while_a_poll_is_open(voting_world: World) -> None:
     open_poll(voting_world)
     problems = phase_problems(voting_world.year, Phase.PROPOSALS)
     assert any("Đề nghị tặng Cờ thi đua" in p for p in problems)
 
 
-def test_closing_the_year_waits_for_an_unresolved_election(voting_world):
+def test_closing_the_year_waits_for_an_unresolved_election(voting_world: World) -> None:
     elect(voting_world, "head", "lai_chau")
     tied = open_poll(
         voting_world,
@@ -50,13 +53,15 @@ def test_closing_the_year_waits_for_an_unresolved_election(voting_world):
     assert not EmulationYear.objects.filter(year=2017).exists()
 
 
-def test_a_head_poll_without_a_deputy_poll_blocks_the_close(voting_world):
+def test_a_head_poll_without_a_deputy_poll_blocks_the_close(voting_world: World) -> None:
     elect(voting_world, "head", "lai_chau")
     to_proposals(voting_world)
     assert phase_problems(voting_world.year, Phase.CLOSED)
 
 
-def test_closing_the_year_opens_the_next_with_the_elected_head_and_deputy(voting_world):
+def test_closing_the_year_opens_the_next_with_the_elected_head_and_deputy(
+    voting_world: World,
+) -> None:
     elect(voting_world, "head", "lai_chau")
     elect(voting_world, "deputy", "cao_bang")
     to_proposals(voting_world)
@@ -77,13 +82,13 @@ def test_closing_the_year_opens_the_next_with_the_elected_head_and_deputy(voting
     assert voting_world.lai_chau_officer.has_perm("voting.manage", next_year)
 
 
-def test_a_year_without_an_election_closes_without_opening_the_next(world):
+def test_a_year_without_an_election_closes_without_opening_the_next(world: World) -> None:
     to_phase(world, Phase.PROPOSALS)
     do_move_phase(world.year, target=Phase.CLOSED, acting_user=world.son_la_officer)
     assert not EmulationYear.objects.filter(year=2017).exists()
 
 
-def test_dashboard_lists_the_units_that_have_not_voted(voting_world):
+def test_dashboard_lists_the_units_that_have_not_voted(voting_world: World) -> None:
     poll = open_poll(voting_world)
     cast(voting_world, poll, "lai_chau", "son_la")
     memberships = list(voting_world.year.memberships.all())
@@ -91,7 +96,7 @@ def test_dashboard_lists_the_units_that_have_not_voted(voting_world):
     assert set(todos) == {voting_world.orgs["son_la"].pk, voting_world.orgs["cao_bang"].pk}
 
 
-def test_the_year_offers_the_voting_page_to_its_members_only(voting_world):
+def test_the_year_offers_the_voting_page_to_its_members_only(voting_world: World) -> None:
     assert [
         link.url for link in hooks.year_links(voting_world.year, voting_world.lai_chau_officer)
     ] == ["/c/mien-nui-bien-gioi-phia-bac/2016/voting/"]
