@@ -9,6 +9,7 @@ object through `thidua.access`. A subscription belongs to its owner: another use
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -145,9 +146,18 @@ class DeliveryPage(Schema):
     more: bool
 
 
+class DeliveryStatus(StrEnum):
+    """A delivery's status (`WebhookDelivery.Status`), under a name of its own in the schema,
+    where another area's `Status` would take its place."""
+
+    PENDING = WebhookDelivery.Status.PENDING.value
+    DELIVERED = WebhookDelivery.Status.DELIVERED.value
+    FAILED = WebhookDelivery.Status.FAILED.value
+
+
 class DeliveryFilters(Schema):
     after: str | None = Field(default=None, max_length=2000, pattern=NO_NUL)
-    status: WebhookDelivery.Status | None = None
+    status: DeliveryStatus | None = None
     limit: int = Field(default=paging.DEFAULT_LIMIT, ge=1, le=paging.MAX_LIMIT)
 
 

@@ -19,6 +19,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from thidua.api.api import api as ninja_api
+from thidua.api.events import DeliveryStatus
 from thidua.audit.record import record
 from thidua.cycle.actions import do_move_phase
 from thidua.cycle.models import Phase
@@ -262,3 +264,9 @@ def test_a_committed_event_queues_the_worker(
     queued = DBTaskResult.objects.filter(task_path=tasks.WEBHOOKS_PATH)
     assert queued.count() == 1
     assert tasks.send_webhooks.call() == "webhooks {'delivered': 1}"
+
+
+def test_the_delivery_filter_offers_exactly_the_deliveries_statuses() -> None:
+    assert [s.value for s in DeliveryStatus] == list(WebhookDelivery.Status.values)
+    schema = ninja_api.get_openapi_schema()["components"]["schemas"]
+    assert schema["DeliveryStatus"]["enum"] == list(WebhookDelivery.Status.values)
