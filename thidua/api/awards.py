@@ -543,10 +543,14 @@ def record_decision(request: SignedInRequest, slug: Slug, year: int, body: Decis
     response={201: NominationDetail, 409: Error, 507: Error, **ERRORS},
 )
 def nomination_evidence(
-    request: SignedInRequest, slug: Slug, year: int, nomination_id: Id, file: File[UploadedFile]
+    request: SignedInRequest,
+    slug: Slug,
+    year: int,
+    nomination_id: Id,
+    file: File[UploadedFile | None] = None,
 ) -> Any:
     """The unit attaches a file of evidence (PDF, image, Word or Excel) to its draft or
-    returned nomination."""
+    returned nomination. A missing or empty file is refused by the page's form (400)."""
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
     nomination = _of_year(emulation_year, nomination_id)
     data = cleaned(bound(EvidenceForm, {}, files={"upload": file}))

@@ -429,3 +429,22 @@ def test_only_who_keeps_the_history_writes_a_units(api: Any, world: World) -> No
     )
     assert post(supervisor, "/api/v1/people/999999/awards", unit_award("cstdcs")).status_code == 404
     assert not AwardRecord.objects.exists() and not TaskRating.objects.exists()
+
+
+def test_an_empty_or_missing_file_is_refused_alike(
+    api: Any, pages: Any, world: World, made: Proposals
+) -> None:
+    pk = made.nominations[0].pk
+    page = pages(world.lai_chau_officer).post(
+        f"/awards/c/{world.cluster.slug}/{world.year.year}/nominations/{pk}/evidence/",
+        {"upload": upload("trong.pdf", b"")},
+    )
+    empty = api(world.lai_chau_officer).post(
+        evidence_url(world, made), {"file": upload("trong.pdf", b"")}
+    )
+    missing = api(world.lai_chau_officer).post(evidence_url(world, made))
+    assert page.status_code == empty.status_code == missing.status_code == 400
+    said = form_words(page, "evidence_form")
+    assert said and empty.json()["detail"] == f"Yêu cầu không hợp lệ: upload: {said}"
+    assert missing.json()["detail"] == empty.json()["detail"]
+    assert not EvidenceFile.objects.exists()
