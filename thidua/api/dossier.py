@@ -52,7 +52,7 @@ def _binary(description: str, content_type: str) -> dict[str, Any]:
     }
 
 
-class SignIn(Schema):
+class DossierSignIn(Schema):
     identity: int = Field(ge=1, le=MAX_ID, description="The signing identity's id.")
     secret: str = Field(
         default="", max_length=64, pattern=NO_NUL, description="A token's PIN; never kept."
@@ -86,7 +86,7 @@ class YearDossierOut(Schema):
     sent: list[SentOut] = Field(description="The packages exported, latest first.")
 
 
-class ReturnIn(SignIn):
+class DossierReturnIn(DossierSignIn):
     reason: str = Field(max_length=10_000, pattern=NO_NUL)
     reasons: dict[str, Annotated[str, Field(max_length=10_000, pattern=NO_NUL)]] = Field(
         default_factory=dict,
@@ -226,7 +226,7 @@ def year_dossier(request: SignedInRequest, response: HttpResponse, slug: Slug, y
 
 
 @router.post(YEAR + "/sign", response={201: SignedDocumentOut, 409: Error, **ERRORS})
-def sign_proposal(request: SignedInRequest, slug: Slug, year: int, body: SignIn) -> Any:
+def sign_proposal(request: SignedInRequest, slug: Slug, year: int, body: DossierSignIn) -> Any:
     """The cluster head's leader signs the Tờ trình with their own certificate (`secret`: a
     token's PIN), in the proposals phase; signing again after the data changed makes the
     next version, which the export uses."""
@@ -244,7 +244,7 @@ def sign_proposal(request: SignedInRequest, slug: Slug, year: int, body: SignIn)
 
 
 @router.post(YEAR + "/export", response={201: SentOut, 409: Error, **ERRORS})
-def export(request: SignedInRequest, slug: Slug, year: int, body: SignIn) -> Any:
+def export(request: SignedInRequest, slug: Slug, year: int, body: DossierSignIn) -> Any:
     """The secretariat makes the signed package: every document as PDF signed with the
     cluster head's agency certificate (which only its clerk, the head's emulation officer,
     may use), the leader's Tờ trình countersigned, and a signed catalogue of every file's
@@ -441,7 +441,7 @@ def received_dossier(request: SignedInRequest, dossier_id: Id) -> Any:
     "/dossiers/received/{dossier_id}/return",
     response={200: ReceivedDetailOut, 409: Error, **ERRORS},
 )
-def return_dossier(request: SignedInRequest, dossier_id: Id, body: ReturnIn) -> Any:
+def return_dossier(request: SignedInRequest, dossier_id: Id, body: DossierReturnIn) -> Any:
     """The receiving agency returns the dossier with its `reason` (and a nomination's own in
     `reasons`), as a reply signed with the agency's certificate; download it from `reply`
     and send it back to the cluster."""

@@ -15,7 +15,7 @@ or audit entry repeats them, and the idempotency record keeps only a keyed hash 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 
 from thidua import access
 from thidua.access import SignedInRequest
@@ -75,16 +76,19 @@ class IdentityOut(Schema):
     active: bool
 
 
+# A row's id in a form's field; a field left out is none (a form cannot send null).
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A file a form may leave out.
+MaybeFile = File[UploadedFile | SkipJsonSchema[None]]
+
+
 class IdentityIn(Schema):
     backend: SigningIdentity.Backend
-    owner_person: int | None = Field(
-        default=None,
-        ge=1,
-        le=MAX_ID,
-        description="The signing leader's user id (or give owner_org).",
+    owner_person: RowId | SkipJsonSchema[None] = Field(
+        default=None, description="The signing leader's user id (or give owner_org)."
     )
-    owner_org: int | None = Field(
-        default=None, ge=1, le=MAX_ID, description="The agency's organisation id (its seal)."
+    owner_org: RowId | SkipJsonSchema[None] = Field(
+        default=None, description="The agency's organisation id (its seal)."
     )
     password: str = Field(
         default="",
@@ -116,6 +120,10 @@ class SignatureOut(Schema):
     unchanged_after_signing: bool
     revoked: bool
     problems: list[str]
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What was told but fails nothing (a revocation list not fetched, say).",
+    )
 
 
 class VerificationOut(Schema):
@@ -147,7 +155,7 @@ class DocumentKindOut(Schema):
     versions: list[SignedDocumentOut] = Field(description="Latest first.")
 
 
-class SignIn(Schema):
+class YearSignIn(Schema):
     kind: str = Field(max_length=64, pattern=NO_NUL, description="A document kind of the year.")
     identity: int = Field(ge=1, le=MAX_ID, description="One of your signing identities.")
     on_latest: bool = Field(
@@ -230,9 +238,9 @@ def identities(request: SignedInRequest, response: HttpResponse) -> Any:
 def identity_add(
     request: SignedInRequest,
     body: Form[IdentityIn],
-    pkcs12: UploadedFile | None = File(None),
-    certificate: UploadedFile | None = File(None),
-    image: UploadedFile | None = File(None),
+    pkcs12: MaybeFile = None,
+    certificate: MaybeFile = None,
+    image: MaybeFile = None,
 ) -> Any:
     """The administrator adds a signing identity for a leader (`owner_person`) or an agency
     (`owner_org`): a PKCS#12 file (`pkcs12`) with its `password`, opened once and the key
@@ -355,7 +363,7 @@ def year_documents(
 
 
 @router.post(YEAR, response={201: SignedDocumentOut, 409: Error, **ERRORS})
-def sign_year_document(request: SignedInRequest, slug: Slug, year: int, body: SignIn) -> Any:
+def sign_year_document(request: SignedInRequest, slug: Slug, year: int, body: YearSignIn) -> Any:
     """Sign a document of the year (the "Ký số" page): the leader signs the document built
     anew from the year's data (the next version); the agency's clerk adds the seal to the
     latest signed version (`on_latest`). Only an identity you may use is accepted; a token
