@@ -394,13 +394,13 @@ def _results(emulation_year: EmulationYear) -> dict[str, Any]:
 
 
 @router.get(YEAR + "/results", response={200: ResultsOut, **ERRORS})
-def results(request: SignedInRequest, slug: Slug, year: int) -> dict[str, Any]:
+def results_paragraph(request: SignedInRequest, slug: Slug, year: int) -> dict[str, Any]:
     """The results paragraph of the summary report: its template and the figures stated."""
     return _results(access.get_year_for(request.user, slug, year, "indicators.view"))
 
 
 @router.put(YEAR + "/results", response={200: ResultsOut, 409: Error, **ERRORS})
-def set_results(request: SignedInRequest, slug: Slug, year: int, body: ResultsIn) -> Any:
+def set_results_paragraph(request: SignedInRequest, slug: Slug, year: int, body: ResultsIn) -> Any:
     """The secretariat words the results paragraph; every placeholder must name an indicator."""
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
     access.require(request.user, "indicators.manage", emulation_year)
@@ -470,18 +470,8 @@ def add_indicator(request: SignedInRequest, slug: Slug, year: int, body: Indicat
     return Status(201, _saved(_definition(request, emulation_year, body, None)))
 
 
-# Declared after the paths above, so that /values, /figures and /results are not taken for codes.
+# Declared after the paths above, so that /copy, /reminders and /results are not taken for codes.
 PathCode = Annotated[str, Path(pattern="^" + rules.CODE_PATTERN + "$")]
-
-
-@router.get(YEAR + "/{code}", response={200: IndicatorOut, **ERRORS})
-def indicator(request: SignedInRequest, slug: Slug, year: int, code: PathCode) -> dict[str, Any]:
-    """One indicator of the year."""
-    emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
-    found = Indicator.objects.filter(year=emulation_year, code=code).first()
-    if found is None:
-        raise Http404
-    return _saved(found)
 
 
 @router.put(YEAR + "/{code}", response={200: IndicatorOut, 409: Error, **ERRORS})
