@@ -59,6 +59,7 @@ DEMO_AREAS = [
     "thidua.voting",
     "thidua.awards",
     "thidua.conference",
+    "thidua.signing",  # gives the demo's signers their identities (thidua/signing/demo.py)
 ]
 
 

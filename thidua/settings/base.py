@@ -267,6 +267,18 @@ THIDUA_API_BULK_MAX_MB = int(os.environ.get("THIDUA_API_BULK_MAX_MB", "20"))
 THIDUA_API_BULK_MAX_ITEMS = int(os.environ.get("THIDUA_API_BULK_MAX_ITEMS", "10000"))
 # How long the worker waits for a webhook's receiver (to connect, then for its answer).
 THIDUA_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("THIDUA_WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Webhooks go only to public addresses, on these ports; the networks (CIDRs, comma-separated,
+# none by default) of an internal receiver the administrator lets them reach.
+THIDUA_WEBHOOK_ALLOWED_NETWORKS = [
+    str(ipaddress.ip_network(entry.strip(), strict=False))
+    for entry in os.environ.get("THIDUA_WEBHOOK_ALLOWED_NETWORKS", "").split(",")
+    if entry.strip()
+]
+THIDUA_WEBHOOK_ALLOWED_PORTS = [
+    int(port)
+    for port in os.environ.get("THIDUA_WEBHOOK_ALLOWED_PORTS", "80,443").split(",")
+    if port.strip()
+]
 # How long the API keeps the answer to a write sent with an Idempotency-Key, to replay it.
 THIDUA_API_IDEMPOTENCY_HOURS = int(os.environ.get("THIDUA_API_IDEMPOTENCY_HOURS", "24"))
 
@@ -286,3 +298,22 @@ THIDUA_SIGNING_CRLS = [p for p in os.environ.get("THIDUA_SIGNING_CRLS", "").spli
 THIDUA_SIGNING_PKCS11_MODULE = os.environ.get(
     "THIDUA_SIGNING_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so"
 )
+# Revocation lists fetched from the addresses trusted certificates name (docs/signing.md): on
+# unless set to 0; only public addresses on these ports, or the networks (CIDRs,
+# comma-separated) of an internal authority; a timeout, a size limit, kept at most this long.
+THIDUA_SIGNING_FETCH_CRLS = os.environ.get("THIDUA_SIGNING_FETCH_CRLS", "1") != "0"
+THIDUA_SIGNING_CRL_ALLOWED_NETWORKS = [
+    str(ipaddress.ip_network(entry.strip(), strict=False))
+    for entry in os.environ.get("THIDUA_SIGNING_CRL_ALLOWED_NETWORKS", "").split(",")
+    if entry.strip()
+]
+THIDUA_SIGNING_CRL_ALLOWED_PORTS = [
+    int(port)
+    for port in os.environ.get("THIDUA_SIGNING_CRL_ALLOWED_PORTS", "80,443").split(",")
+    if port.strip()
+]
+THIDUA_SIGNING_CRL_TIMEOUT_SECONDS = float(
+    os.environ.get("THIDUA_SIGNING_CRL_TIMEOUT_SECONDS", "10")
+)
+THIDUA_SIGNING_CRL_MAX_MB = float(os.environ.get("THIDUA_SIGNING_CRL_MAX_MB", "10"))
+THIDUA_SIGNING_CRL_MAX_AGE_HOURS = float(os.environ.get("THIDUA_SIGNING_CRL_MAX_AGE_HOURS", "24"))

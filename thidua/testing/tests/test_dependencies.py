@@ -44,7 +44,7 @@ api             access audit award_history awards cycle errors indicators lib or
 api             concurrency conference jobs notifications
 maintenance     audit
 notifications   access audit cycle errors lib orgs
-signing         access audit award_history awards conference cycle errors lib orgs
+signing         access audit award_history awards conference cycle demo errors lib orgs
 dossier         access audit awards conference cycle errors lib orgs signing voting
 testing         audit cycle lib orgs
 urls            health
