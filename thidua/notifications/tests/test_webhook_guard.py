@@ -8,11 +8,20 @@ allows an internal receiver."""
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import socket
+import ssl
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from django.test import Client
 from django.utils import timezone
 from hypothesis import given
@@ -248,3 +257,85 @@ def test_a_redirect_is_a_failed_attempt_and_is_not_followed(
         "Bên nhận trả lời bằng một lệnh chuyển hướng (HTTP 302 tới /ok): "
         "webhook không đi theo chuyển hướng."
     )
+
+
+def self_signed(name: str, folder: Path) -> tuple[Path, Path]:
+    """A certificate for `name`, its own authority, and its key."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+@pytest.mark.django_db
+def test_https_goes_to_the_address_checked_with_the_name_as_tls_server_name(
+    world: World, settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real TLS receiver on loopback whose certificate names only hooks.tls.test: reached
+    at the address checked, the name is what TLS asks for and what the certificate is
+    checked against."""
+    cert, key = self_signed("hooks.tls.test", tmp_path)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    asked: list[str | None] = []
+    tls.sni_callback = lambda _socket, name, _context: asked.append(name)
+    got: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            got.append(str(self.headers["Host"]))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = tls.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = int(server.server_address[1])
+    real = socket.getaddrinfo
+
+    def named(host: Any, *args: Any, **kwargs: Any) -> Any:
+        return real("127.0.0.1" if host == "hooks.tls.test" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", named)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the receiver's authority is trusted
+    settings.THIDUA_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    settings.THIDUA_WEBHOOK_ALLOWED_PORTS = [port]
+    try:
+        actions.do_subscribe(
+            url=f"https://hooks.tls.test:{port}/ok",
+            kinds=["phase.opened"],
+            acting_user=world.lai_chau_officer,
+        )
+        open_pledge(world)
+        assert actions.do_send_webhooks() == {"delivered": 1}
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert asked == ["hooks.tls.test"]
+    assert got == [f"hooks.tls.test:{port}"]
