@@ -5,8 +5,8 @@ As on the pages: the administrator adds, withdraws and restores identities and l
 token be tried again (`signing.manage_identities`); an identity signs only for its person, or
 for its agency's clerk (`thidua.access.can_sign_with`), so each user is offered, and may
 choose, only those; the year's secretariat and the supervisor sign the year's documents
-(`signing.sign_year`); anyone who may see the year downloads its signed versions; anyone
-signed in verifies a PDF.
+and list their signed versions (`signing.sign_year`); anyone who may see the year downloads
+a signed version; anyone signed in verifies a PDF.
 
 A token's PIN and a PKCS#12 file's password are used once and never kept: no answer, refusal
 or audit entry repeats them, and the idempotency record keeps only a keyed hash of the body.
@@ -343,8 +343,9 @@ def year_documents(
     filters: Query[DocumentFilters],
 ) -> Any:
     """Each document of the year that can be signed, with every signed version (latest
-    first) and where to download it; for everyone who may see the year."""
-    emulation_year = access.get_year_for(request.user, slug, year)
+    first) and where to download it: the "Ký số" page's list, for the year's secretariat and
+    the supervisor. (Anyone who may see the year downloads a version it is given.)"""
+    emulation_year = access.get_year_for(request.user, slug, year, "signing.sign_year")
     kinds = documents.kinds()
     if filters.kind is not None:
         kinds = {k: v for k, v in kinds.items() if k == filters.kind}

@@ -335,7 +335,10 @@ def test_the_leader_signs_then_the_clerk_seals_and_everyone_of_the_year_download
     assert (sealed.json()["version"], sealed.json()["previous_id"]) == (1, first["id"])
     assert AuditEntry.objects.filter(action="signing.signed").count() == 2
 
-    listed = api(world.lai_chau_officer).get(url, {"kind": "pledge"})
+    # The list is the Ký số page's (the secretariat's and the supervisor's); every member of
+    # the year downloads a version.
+    assert api(world.lai_chau_officer).get(url).status_code == 403
+    listed = api(world.supervisor).get(url, {"kind": "pledge"})
     assert listed.status_code == 200
     [pledge] = listed.json()
     assert [v["id"] for v in pledge["versions"]] == [sealed.json()["id"], first["id"]]
