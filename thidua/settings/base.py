@@ -209,7 +209,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("THIDUA_LOG_LEVEL", "INFO")},
     # fontTools (the signature boxes' embedded font) warns of every table it leaves out.
-    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "ERROR"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "fontTools": {"level": "ERROR"},
+        # pyHanko logs, with a traceback, each certificate it cannot chain to a trusted root:
+        # thidua reports that itself, in the user's words ("not trusted").
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
+    },
 }
 
 # A batch of this many nominations or more (a national eligibility run) reads its history on
