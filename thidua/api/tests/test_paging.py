@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -134,3 +135,13 @@ def test_the_cursor_helpers_round_trip_and_refuse() -> None:
         paging.read_cursor(cursor, {"kind": "y"})
     with pytest.raises(ActionRefused):
         paging.read_cursor(cursor[:-2] + "xx", {"kind": "x"})
+
+
+def test_the_same_page_gives_the_same_cursor_whenever_it_is_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A cursor holds no time: a list's ETag changes with its rows, not with the clock."""
+    first = paging.make_cursor({"kind": "x"}, 42)
+    later = time.time() + 3600
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert paging.make_cursor({"kind": "x"}, 42) == first
