@@ -21,12 +21,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Callable
+import hmac
+import json
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, URLResolver
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -104,14 +107,45 @@ def _owner(request: HttpRequest) -> Any:
     return token.user
 
 
+def _fingerprint_key() -> bytes:
+    return hashlib.sha256(b"thidua.api.idempotency\0" + settings.SECRET_KEY.encode()).digest()
+
+
 def fingerprint(request: HttpRequest) -> str:
-    """A hash of what makes two requests the same: the method, the path, the body."""
-    content = hashlib.sha256()
+    """A hash of what makes two requests the same: the method, the path, the body.
+
+    Keyed with the server's secret: a body may hold a token's PIN or a certificate file's
+    password, which a plain hash kept in the database would let anyone reading it guess by
+    trying every PIN; the record keeps neither the body nor a hash that can be tried."""
+    content = hmac.new(_fingerprint_key(), digestmod=hashlib.sha256)
     for part in (request.method or "", request.get_full_path()):
         content.update(part.encode())
         content.update(b"\0")
-    content.update(_body(request))
+    body = _body(request)
+    try:
+        parts = list(_form_parts(request)) if request.content_type == "multipart/form-data" else []
+    except MultiPartParserError:  # not a form after all: its bytes, as any other body
+        parts = []
+    for field in parts or [body]:
+        content.update(field)
+        content.update(b"\0")
     return content.hexdigest()
+
+
+def _form_parts(request: HttpRequest) -> Iterator[bytes]:
+    """A multipart body's fields and files (each file by its name and its content's hash),
+    not its bytes: a client draws a new boundary for each request, and the same form sent
+    again under another boundary is the same request."""
+    for name in sorted(request.POST):
+        for value in request.POST.getlist(name):
+            yield json.dumps(["field", name, value]).encode()
+    for name in sorted(request.FILES):
+        for upload in request.FILES.getlist(name):
+            digest = hashlib.sha256()
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+            yield json.dumps(["file", name, upload.name, digest.hexdigest()]).encode()
 
 
 def _length(request: HttpRequest) -> int:
