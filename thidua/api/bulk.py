@@ -29,6 +29,7 @@ from pydantic import Field
 from thidua import access
 from thidua.access import SignedInRequest
 from thidua.award_history import actions as history
+from thidua.award_history.forms import ImportForm
 from thidua.award_history.hooks import IMPORT_HISTORY
 from thidua.award_history.models import AwardType, Initiative, TaskRating
 from thidua.errors import ActionRefused, Refusal
@@ -41,6 +42,7 @@ from thidua.orgs.models import Organization, Person
 
 from . import paging
 from .auth import TokenAuth
+from .forms import bound, cleaned
 from .schemas import ERRORS, MAX_ID, NO_NUL, Error, Slug
 
 MB = 1024 * 1024
@@ -601,15 +603,14 @@ def _job(job: Job) -> dict[str, Any]:
         }
     },
 )
-def start_history_import(request: SignedInRequest, file: File[UploadedFile]) -> Any:
+def start_history_import(request: SignedInRequest, file: File[UploadedFile | None] = None) -> Any:
     """Import award history from an .xlsx file (the import page's columns) in the
-    background; poll `GET /jobs/{id}` for its progress and outcome."""
+    background; poll `GET /jobs/{id}` for its progress and outcome. The file is checked by
+    the import page's form: a missing, empty or too large one is refused as there (400)."""
     access.require(request.user, "awards.manage_history")
-    problem = uploads.size_problem(file.name or "", file.size, "history")
-    if problem is not None:
-        raise ActionRefused(problem, kind=Refusal.SIZE)
+    upload = cleaned(bound(ImportForm, {}, files={"upload": file}))["upload"]
     with uploads.storing():
-        job = do_start_job(IMPORT_HISTORY, acting_user=request.user, upload=file)
+        job = do_start_job(IMPORT_HISTORY, acting_user=request.user, upload=upload)
     return Status(202, _job(job))
 
 

@@ -421,7 +421,7 @@ def template_upload(
     slug: Slug,
     year: int,
     form: Form[TemplateIn],
-    file: File[UploadedFile],
+    file: File[UploadedFile | None] = None,
 ) -> Any:
     """Print one kind of document through your own Word template (.docx, multipart). A
     template that cannot be opened, uses a placeholder thidua does not know or leaves out one

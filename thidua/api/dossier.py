@@ -283,7 +283,9 @@ def sent_package(request: SignedInRequest, slug: Slug, year: int, sent_id: Id) -
 
 
 @router.post(YEAR + "/reply", response={200: SentOut, 409: Error, **ERRORS})
-def read_reply(request: SignedInRequest, slug: Slug, year: int, package: File[UploadedFile]) -> Any:
+def read_reply(
+    request: SignedInRequest, slug: Slug, year: int, package: File[UploadedFile | None] = None
+) -> Any:
     """The secretariat uploads the supervisor's signed reply (multipart `package`): checked
     against the dossier sent, its nominations show as returned, each with its reason."""
     emulation_year = access.get_year_for(request.user, slug, year, "dossier.export")
@@ -404,7 +406,7 @@ def received(
 
 
 @router.post("/dossiers/received", response={201: ReceivedDetailOut, 409: Error, **ERRORS})
-def receive(request: SignedInRequest, package: File[UploadedFile]) -> Any:
+def receive(request: SignedInRequest, package: File[UploadedFile | None] = None) -> Any:
     """A supervising department imports a package (multipart `package`): every file against
     the signed manifest and every signature checked first; then the nominations for review
     with their documents. A package with anything wrong is refused whole (400, or 409 when

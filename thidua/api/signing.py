@@ -308,7 +308,7 @@ def identity_change(request: SignedInRequest, identity_id: Id, body: IdentityCha
 
 
 @router.post("/signing/verify", response={200: VerificationOut, **ERRORS})
-def verify(request: SignedInRequest, file: File[UploadedFile]) -> Any:
+def verify(request: SignedInRequest, file: File[UploadedFile | None] = None) -> Any:
     """Verify a signed PDF (multipart `file`): for each signature, who signed, for which
     agency, when, whether the file was changed after it, and whether the certificate chains
     to a root the administrator trusts and is not revoked — the fields `thidua
