@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import File, Path, Router, Schema, Status
@@ -29,6 +29,7 @@ from thidua.indicators.forms import IndicatorForm, RemindForm, ResultsTemplateFo
 from thidua.indicators.models import Indicator, IndicatorValue, Reminder
 from thidua.lib import uploads
 
+from . import paging
 from .forms import bound, cleaned
 from .schemas import ERRORS, MAX_ID, NO_NUL, Error, Id, Slug, number
 
@@ -159,23 +160,26 @@ def _indicator(i: Indicator) -> dict[str, Any]:
     }
 
 
-@router.get(YEAR, response={200: list[IndicatorOut], **ERRORS})
-def indicator_list(request: SignedInRequest, slug: Slug, year: int) -> list[dict[str, Any]]:
-    """The year's indicators in their order."""
+@router.get(YEAR, response={200: list[IndicatorOut], 304: None, **ERRORS})
+def indicator_list(request: SignedInRequest, response: HttpResponse, slug: Slug, year: int) -> Any:
+    """The year's indicators in their order, all at once: the secretariat defines a few
+    dozen for the year, so there is no cursor. Send the `ETag` back as `If-None-Match` to
+    get 304 until one is defined, changed or copied."""
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
     found = Indicator.objects.filter(year=emulation_year).select_related(
         "weight_indicator", "denominator_indicator"
     )
-    return [_indicator(i) for i in found]
+    return paging.conditional(request, response, [_indicator(i) for i in found])
 
 
-@router.get(YEAR + "/values", response={200: Matrix, **ERRORS})
-def matrix(request: SignedInRequest, slug: Slug, year: int) -> dict[str, Any]:
-    """Every member's values, as the matrix page shows them."""
+@router.get(YEAR + "/values", response={200: Matrix, 304: None, **ERRORS})
+def matrix(request: SignedInRequest, response: HttpResponse, slug: Slug, year: int) -> Any:
+    """Every member's values, as the matrix page shows them; its `ETag` changes with any
+    value reported, so a mirror polls it with `If-None-Match`."""
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
     data = reads.load(emulation_year)
     gaps = data.gaps()
-    return {
+    body = {
         "indicators": [i.code for i in data.indicators],
         "units": [
             {
@@ -196,6 +200,7 @@ def matrix(request: SignedInRequest, slug: Slug, year: int) -> dict[str, Any]:
             for m in data.members
         ],
     }
+    return paging.conditional(request, response, body)
 
 
 def _unit_values(request: SignedInRequest, membership: Membership) -> dict[str, Any]:
@@ -265,14 +270,19 @@ def report_values(
     return {**_unit_values(request, membership), "changed": changed}
 
 
-@router.get(YEAR + "/figures", response={200: list[FigureOut], **ERRORS})
-def cluster_figures(request: SignedInRequest, slug: Slug, year: int) -> list[dict[str, Any]]:
-    """The cluster's figure of each indicator, stated, with last year's where it exists."""
+@router.get(YEAR + "/figures", response={200: list[FigureOut], 304: None, **ERRORS})
+def cluster_figures(request: SignedInRequest, response: HttpResponse, slug: Slug, year: int) -> Any:
+    """The cluster's figure of each indicator, stated, with last year's where it exists.
+
+    One figure per indicator of the year, all at once (no cursor). The `ETag` changes with
+    any value reported or indicator changed, this year's or last; no `Last-Modified`, since
+    a definition changed has no time of its own to say so.
+    """
     emulation_year = access.get_year_for(request.user, slug, year, "indicators.view")
     data = reads.load(emulation_year)
     before = reads.previous_year(emulation_year)
     previous = reads.load(before) if before is not None else None
-    return [
+    body = [
         {
             "code": f.indicator.code,
             "name": f.indicator.name,
@@ -291,6 +301,7 @@ def cluster_figures(request: SignedInRequest, slug: Slug, year: int) -> list[dic
         }
         for f in reads.figures(data, previous)
     ]
+    return paging.conditional(request, response, body)
 
 
 # --- what the secretariat sets up: definitions, copies, reminders, the results' wording --

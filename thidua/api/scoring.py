@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django import forms
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
@@ -47,6 +47,7 @@ from thidua.scoring.models import (
 )
 from thidua.scoring.problems import describe, label
 
+from . import paging
 from .forms import bound, cleaned, form_data
 from .schemas import ERRORS, NO_NUL, Error, Id, Slug, number
 
@@ -143,9 +144,18 @@ def _bands(bands: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-@router.get(YEAR + "/table", response={200: TableOut, **ERRORS})
-def criteria_table(request: SignedInRequest, slug: Slug, year: int) -> dict[str, Any]:
-    """The year's criteria table in table order, and its classification bands."""
+@router.get(YEAR + "/table", response={200: TableOut, 304: None, **ERRORS})
+def criteria_table(request: SignedInRequest, response: HttpResponse, slug: Slug, year: int) -> Any:
+    """The year's criteria table in table order, and its classification bands.
+
+    The whole table at once (a year's table is its criteria, a page of them); the `ETag`
+    changes with any criterion, band or the lock, for `If-None-Match`.
+    """
+    return paging.conditional(request, response, _table(request, slug, year))
+
+
+def _table(request: SignedInRequest, slug: Slug, year: int) -> dict[str, Any]:
+    """The criteria table as the API writes it, for its reading and after each change."""
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
     table = reads.table_of(emulation_year)
     if table is None:
@@ -231,17 +241,18 @@ def assessment(request: SignedInRequest, slug: Slug, year: int, org_id: Id) -> d
     }
 
 
-@router.get(YEAR + "/ranking", response={200: RankingOut, **ERRORS})
-def ranking(request: SignedInRequest, slug: Slug, year: int) -> dict[str, Any]:
+@router.get(YEAR + "/ranking", response={200: RankingOut, 304: None, **ERRORS})
+def ranking(request: SignedInRequest, response: HttpResponse, slug: Slug, year: int) -> Any:
     """The ranking: live and provisional in cross-check, frozen when cross-check closes.
 
-    404 before cross-check, when there is no ranking yet.
+    404 before cross-check, when there is no ranking yet. Every member at once (no cursor);
+    the `ETag` changes with any score that moves it, for `If-None-Match`.
     """
     emulation_year = access.get_year_for(request.user, slug, year, "scoring.view")
     result = reads.ranking(emulation_year)
     if result is None:
         raise Http404
-    return {
+    body = {
         "provisional": result.provisional,
         "frozen_at": result.snapshot.taken_at if result.snapshot else None,
         "max_total": number(result.max_total),
@@ -262,6 +273,7 @@ def ranking(request: SignedInRequest, slug: Slug, year: int) -> dict[str, Any]:
             for s in result.standings
         ],
     }
+    return paging.conditional(request, response, body)
 
 
 # --- self-assessment, cross-check and disputes ----------------------------------------------
@@ -583,7 +595,7 @@ def table_create(request: SignedInRequest, slug: Slug, year: int, body: TableIn)
         copy_from=copy_from,
         acting_user=request.user,
     )
-    return Status(201, criteria_table(request, slug, year))
+    return Status(201, _table(request, slug, year))
 
 
 @router.post(YEAR + "/table/criteria", response={201: TableOut, 409: Error, **ERRORS})
@@ -603,7 +615,7 @@ def criterion_add(request: SignedInRequest, slug: Slug, year: int, body: Criteri
     actions.do_add_criterion(
         table, parent=parent, data=_criterion_input(form), acting_user=request.user
     )
-    return Status(201, criteria_table(request, slug, year))
+    return Status(201, _table(request, slug, year))
 
 
 @router.post(YEAR + "/table/criteria/update", response={200: TableOut, 409: Error, **ERRORS})
@@ -615,7 +627,7 @@ def criterion_edit(request: SignedInRequest, slug: Slug, year: int, body: Criter
     del form.fields["parent"]
     cleaned(form)
     actions.do_change_criterion(criterion, data=_criterion_input(form), acting_user=request.user)
-    return criteria_table(request, slug, year)
+    return _table(request, slug, year)
 
 
 @router.post(YEAR + "/table/criteria/remove", response={200: TableOut, 409: Error, **ERRORS})
@@ -623,7 +635,7 @@ def criterion_remove(request: SignedInRequest, slug: Slug, year: int, body: Crit
     """The secretariat takes a criterion out of the table; a section must be emptied first."""
     criterion = _criterion_of(request, slug, year, body.criterion)
     actions.do_remove_criterion(criterion, acting_user=request.user)
-    return criteria_table(request, slug, year)
+    return _table(request, slug, year)
 
 
 @router.post(YEAR + "/table/criteria/move", response={200: TableOut, 409: Error, **ERRORS})
@@ -631,7 +643,7 @@ def criterion_move(request: SignedInRequest, slug: Slug, year: int, body: Criter
     """The secretariat moves a criterion one place up or down among its siblings."""
     criterion = _criterion_of(request, slug, year, body.criterion)
     actions.do_move_criterion(criterion, up=body.direction == "up", acting_user=request.user)
-    return criteria_table(request, slug, year)
+    return _table(request, slug, year)
 
 
 @router.post(YEAR + "/table/bands", response={200: TableOut, 409: Error, **ERRORS})
@@ -641,7 +653,7 @@ def bands_set(request: SignedInRequest, slug: Slug, year: int, body: BandsIn) ->
     form = bound(BandsForm, {code: _points(value) for code, value in body.dict().items()})
     _refused_as_page(form, _("Enter a threshold for each classification."))
     actions.do_set_bands(table, thresholds=form.thresholds(), acting_user=request.user)
-    return criteria_table(request, slug, year)
+    return _table(request, slug, year)
 
 
 # --- evidence for a self-score ----------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -22,6 +22,7 @@ from thidua.voting import actions, reads
 from thidua.voting.forms import PaperCountForm, PollForm
 from thidua.voting.models import Candidate, Poll
 
+from . import paging
 from .forms import bound, cleaned
 from .schemas import ERRORS, MAX_ID, NO_NUL, Error, Id, Slug
 
@@ -139,14 +140,21 @@ def _summary(poll: Poll, voted: set[int], own: int | None) -> dict[str, Any]:
     }
 
 
-@router.get(YEAR, response={200: list[PollOut], **ERRORS})
-def poll_list(request: SignedInRequest, slug: Slug, year: int) -> list[dict[str, Any]]:
-    """The year's polls, with how many units have voted in each."""
+@router.get(YEAR, response={200: list[PollOut], 304: None, **ERRORS})
+def poll_list(request: SignedInRequest, response: HttpResponse, slug: Slug, year: int) -> Any:
+    """The year's polls, with how many units have voted in each.
+
+    All at once, as the polls page lists them: a year holds a few polls (a flag, the next
+    head, their runoffs), so there is no cursor. Its `ETag` changes with every vote counted
+    and every poll opened or closed; send it back as `If-None-Match` to get 304 until then.
+    """
     emulation_year = access.get_year_for(request.user, slug, year, "voting.view")
     polls = list(Poll.objects.filter(year=emulation_year).order_by("id"))
     voted = reads.turnout(polls)
     own = access.roles_in_year(request.user, emulation_year).own_member_org_id
-    return [_summary(poll, voted[poll.pk], own) for poll in polls]
+    return paging.conditional(
+        request, response, [_summary(poll, voted[poll.pk], own) for poll in polls]
+    )
 
 
 def _candidate(c: Candidate) -> dict[str, Any]:
