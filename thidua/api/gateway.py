@@ -121,12 +121,15 @@ def fingerprint(request: HttpRequest) -> str:
     for part in (request.method or "", request.get_full_path()):
         content.update(part.encode())
         content.update(b"\0")
-    body = _body(request)
-    try:
-        parts = list(_form_parts(request)) if request.content_type == "multipart/form-data" else []
-    except MultiPartParserError:  # not a form after all: its bytes, as any other body
-        parts = []
-    for field in parts or [body]:
+    if request.content_type == "multipart/form-data":
+        # A form is read as Django reads it, its files spooled to disk, never whole in memory.
+        try:
+            parts = list(_form_parts(request))
+        except MultiPartParserError:  # the view refuses it; no two such are told apart
+            parts = [b"\0a form that cannot be read"]
+    else:
+        parts = [_body(request)]
+    for field in parts:
         content.update(field)
         content.update(b"\0")
     return content.hexdigest()
@@ -155,9 +158,14 @@ def _length(request: HttpRequest) -> int:
         return 0
 
 
-def _largest_body() -> int:
-    """The most any API request may send: a batch's limit (`THIDUA_API_BULK_MAX_MB`)."""
-    return int(getattr(settings, "THIDUA_API_BULK_MAX_MB", 20)) * 1024 * 1024
+def _largest_body(request: HttpRequest) -> int:
+    """The most an API request may send: a batch's limit (`THIDUA_API_BULK_MAX_MB`), or for
+    a form, the largest file an upload accepts (a dossier's package) and a megabyte of form;
+    each operation then holds its file to its own kind's limit, as its page does."""
+    batch = int(getattr(settings, "THIDUA_API_BULK_MAX_MB", 20)) * 1024 * 1024
+    if request.content_type == "multipart/form-data":
+        return max(batch, max(settings.THIDUA_UPLOAD_LIMITS.values()) + 1024 * 1024)
+    return batch
 
 
 def _body(request: HttpRequest) -> bytes:
@@ -186,8 +194,8 @@ def _idempotent(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> 
     user = _owner(request)
     if user is None:  # no valid token that may write: the API answers 401 or 403 itself
         return view(request, *args, **kwargs)
-    if _length(request) > _largest_body():  # refused before a byte of it is read
-        limit = uploads.format_size(_largest_body())
+    if _length(request) > _largest_body(request):  # refused before a byte of it is read
+        limit = uploads.format_size(_largest_body(request))
         return _error(
             _("The request is larger than %(limit)s, the most a batch may send; split it.")
             % {"limit": limit},
