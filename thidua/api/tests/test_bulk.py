@@ -16,10 +16,12 @@ import hypothesis
 import pytest
 import schemathesis
 from openpyxl import Workbook
+from schemathesis.config import PositiveDataAcceptanceConfig
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from thidua.api.actions import do_create_token
 from thidua.audit.models import AuditEntry
+from thidua.audit.verify import check_data
 from thidua.award_history.importing import COLUMNS
 from thidua.award_history.models import AwardRecord, Initiative, TaskRating
 from thidua.awards.catalogue import ensure_catalogue
@@ -206,16 +208,38 @@ def test_a_malformed_item_is_named_by_its_place(api: Any, world: World) -> None:
     assert "body.records.2.year: phải là số nguyên." in response.json()["detail"]
 
 
-def test_one_bad_item_in_ten_thousand_refuses_the_batch(api: Any, world: World) -> None:
+def test_one_bad_item_after_hundreds_written_refuses_the_batch(api: Any, world: World) -> None:
+    """Two hundred people written (their audit entries, their seals over more than one block
+    of each table), then one refused: all of it is undone and the seals still hold."""
     unit = world.orgs["lai_chau"].pk
     people = [
         {"full_name": f"Cán bộ số {i}", "birth_year": 1960 + i % 40, "unit_id": unit}
-        for i in range(10_000)
+        for i in range(200)
     ]
-    people[9_876]["birth_year"] = 2090  # not born yet
+    people[176]["birth_year"] = 2090  # not born yet
     response = post(api(world.supervisor), URL, {"people": people})
     assert response.status_code == 400
-    assert [(e["index"], e["field"]) for e in response.json()["errors"]] == [(9_876, "birth_year")]
+    assert [(e["index"], e["field"]) for e in response.json()["errors"]] == [(176, "birth_year")]
+    nothing_written()
+    assert check_data().findings == []
+
+
+def test_ten_thousand_items_are_each_checked_by_their_action(api: Any, world: World) -> None:
+    """A batch of the most items taken is read whole and each item goes to its action; one
+    good item among them is not kept. (Each other item is refused at the action's first
+    check, so the batch is quick to play; many writes undone is the test above.)"""
+    unit = world.orgs["lai_chau"].pk
+    people = [{"full_name": " ", "unit_id": unit} for _ in range(10_000)]
+    people[9_876] = {"full_name": "Cán bộ số 9876", "birth_year": 1980, "unit_id": unit}
+    response = post(api(world.supervisor), URL, {"people": people})
+    assert response.status_code == 400
+    answer = response.json()
+    assert answer["detail"] == "9.999 mục bị từ chối; không dữ liệu nào được ghi."
+    assert len(answer["errors"]) == 1_000  # the first thousand, as the schema says
+    assert [e["index"] for e in answer["errors"]] == list(range(1_000))
+    assert {(e["field"], e["message"]) for e in answer["errors"]} == {
+        ("full_name", "Vui lòng nhập họ và tên.")
+    }
     nothing_written()
 
 
@@ -401,6 +425,11 @@ def test_created_webhooks_and_jobs_are_read_back_as_the_schema_links_say() -> No
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
         operation_id_regex=r"^thidua_api_(events_(subscribe|subscription|unsubscribe|deliveries)"
         r"|bulk_(start_history_import|job))$"
+    )
+    # A schema-valid address may still be refused with 400, as test_schema counts it: a port
+    # other than 80 and 443, a name leading to an internal address (docs/api-sync.md).
+    schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig.from_dict(
+        {"expected-statuses": ["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]}
     )
 
     seen: list[tuple[str, int]] = []
