@@ -44,8 +44,11 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    """/ok answers 200, /fail 500, /hang only after 5 s (longer than the test's timeout)."""
+def receiver(settings: Any) -> Iterator[Receiver]:
+    """/ok answers 200, /fail 500, /hang only after 5 s (longer than the test's timeout).
+
+    On loopback, which webhooks may reach only because the test allows it (and its port), as
+    an administrator allows an internal receiver (THIDUA_WEBHOOK_ALLOWED_NETWORKS)."""
     got: list[dict[str, Any]] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -67,6 +70,8 @@ def receiver() -> Iterator[Receiver]:
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    settings.THIDUA_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    settings.THIDUA_WEBHOOK_ALLOWED_PORTS = [80, 443, server.server_address[1]]
     try:
         yield Receiver(f"http://127.0.0.1:{server.server_address[1]}", got)
     finally:

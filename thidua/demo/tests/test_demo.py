@@ -88,6 +88,9 @@ NOT_THE_YEARS = {
     ("awards", "awardrule", "effective_from"),
     ("awards", "awardrule", "effective_to"),
     ("awards", "awardrule", "created_at"),  # the catalogue is loaded by migrate, not played
+    # When the feed wrote the event, the real time a mirror's If-Modified-Since compares with;
+    # the event's own moment (`at`) is the played day.
+    ("notifications", "feedevent", "recorded_at"),
 }
 
 
@@ -101,6 +104,7 @@ def test_every_record_of_the_demo_carries_its_2016_or_2017_date(demo: Any) -> No
 
     allowed = {2016, 2017, 2025}
     checked = 0
+    wrong = []
     for model in apps.get_models():
         if not model.__module__.startswith("thidua."):
             continue
@@ -114,8 +118,10 @@ def test_every_record_of_the_demo_carries_its_2016_or_2017_date(demo: Any) -> No
                 f.name, flat=True
             ):
                 day = value.date() if isinstance(value, dt.datetime) else value
-                assert day.year in allowed or day.year < 2016, (meta.label, f.name, value)
+                if not (day.year in allowed or day.year < 2016):
+                    wrong.append((meta.label, f.name, day))
                 checked += 1
+    assert not wrong, sorted(set(wrong))
     assert checked > 500  # audit entries, signatures, ballots' polls, reports ...
     signed = Signature.objects.filter(pledge__year=demo).values_list("signed_at", flat=True)
     assert {timezone_day(s) for s in signed} == {dt.date(2016, 3, 18)}
