@@ -21,6 +21,9 @@ from thidua import access
 from thidua.access import SignedInRequest
 from thidua.audit.models import AuditEntry
 from thidua.cycle import actions as cycle_actions
+from thidua.cycle import history as cycle_history
+from thidua.cycle import reads as cycle_reads
+from thidua.cycle.forms import HistoryFilterForm
 from thidua.cycle.models import Movement, Pledge
 from thidua.errors import ActionRefused, Refusal
 from thidua.lib.text import sort_key
@@ -30,16 +33,22 @@ from . import (
     awards,
     bulk,
     conference,
+    dossier,
     errors,
     events,
+    inbox,
     indicators,
+    paging,
     records,
     schemas,
     scoring,
     setup_year,
+    signing,
     voting,
 )
 from .auth import TokenAuth, TokenRefused
+from .forms import bound, cleaned
+from .links import install_links
 from .schemas import ERRORS, Id, Slug
 
 api = NinjaAPI(
@@ -140,11 +149,12 @@ def organization(request: SignedInRequest, org_id: Id) -> dict[str, Any]:
     }
 
 
-@core.get("/clusters", response={200: list[schemas.Cluster], **ERRORS})
-def clusters(request: SignedInRequest) -> list[dict[str, Any]]:
-    return [
-        _cluster(c) for c in access.clusters_visible_to(request.user).select_related("supervisor")
-    ]
+@core.get("/clusters", response={200: list[schemas.Cluster], 304: None, **ERRORS})
+def clusters(request: SignedInRequest, response: HttpResponse) -> Any:
+    """The clusters the user may open, by name, all at once: clusters are few and seldom
+    made, so the list has no cursor; its `ETag` lets a mirror ask again cheaply."""
+    found = access.clusters_visible_to(request.user).select_related("supervisor")
+    return paging.conditional(request, response, [_cluster(c) for c in found])
 
 
 def _cluster(cluster: Any) -> dict[str, Any]:
@@ -241,21 +251,67 @@ def sign_pledge(request: SignedInRequest, slug: Slug, year: int) -> Any:
     )
 
 
-@core.get("/clusters/{slug}/years/{year}/history", response={200: schemas.AuditPage, **ERRORS})
+@core.get(
+    "/clusters/{slug}/years/{year}/history", response={200: schemas.AuditPage, 304: None, **ERRORS}
+)
 def history(
-    request: SignedInRequest, slug: Slug, year: int, page: Query[int] = 1
-) -> dict[str, Any]:
+    request: SignedInRequest,
+    response: HttpResponse,
+    slug: Slug,
+    year: int,
+    filters: Query[schemas.HistoryFilters],
+) -> Any:
+    """The year's history, narrowed as the history page narrows it (area, unit, period).
+
+    Without `page`: oldest first, a page after the cursor `after`, for a mirror that keeps
+    the last `next` and asks again later. With `page`: numbered pages, newest first, as the
+    history page shows them (and as this list answered before it had a cursor).
+    """
     emulation_year = access.get_year_for(request.user, slug, year, "cycle.view_history")
+    if filters.page is not None and filters.after:
+        raise ActionRefused(
+            _("query.page: a page number and a cursor do not go together; send one of them."),
+            kind=Refusal.INVALID,
+        )
     # As the history page: no vote one by one (see `thidua.cycle.views.year_history`).
     entries = AuditEntry.objects.filter(year=emulation_year).exclude(action="poll.vote")
-    paginator = Paginator(entries.order_by("-id"), 100)
-    current = paginator.get_page(page)
-    return {
-        "count": paginator.count,
-        "page": current.number,
-        "pages": paginator.num_pages,
+    units = [
+        (row["membership"].organization_id, row["membership"].organization.display_name)
+        for row in cycle_reads.year_figures(emulation_year).rows
+    ]
+    narrowing = cleaned(
+        bound(
+            HistoryFilterForm,
+            filters.model_dump(include={"area", "unit", "since", "until"}),
+            areas=cycle_history.areas(),
+            units=units,
+        )
+    )
+    entries = cycle_history.filtered(entries, **narrowing)
+    count = entries.count()
+    rows: list[AuditEntry]
+    if filters.page is not None:
+        current = Paginator(entries.order_by("-id"), filters.limit).get_page(filters.page)
+        rows = list(current)
+        numbered: dict[str, int | None] = {
+            "page": current.number,
+            "pages": current.paginator.num_pages,
+        }
+        next_cursor, more = None, current.has_next()
+    else:
+        rows, next_cursor, more = paging.page(
+            entries,
+            after=filters.after,
+            filters={"year": emulation_year.pk, **narrowing},
+            limit=filters.limit,
+        )
+        numbered = {"page": None, "pages": None}
+    body = {
+        "count": count,
+        **numbered,
         "entries": [
             {
+                "id": e.pk,
                 "at": e.at,
                 "actor": e.actor_name,
                 "action": e.action,
@@ -263,9 +319,15 @@ def history(
                 "before": e.before,
                 "after": e.after,
             }
-            for e in current
+            for e in rows
         ],
+        "next": next_cursor,
+        "more": more,
     }
+    # An entry is written once and never changed: the newest one shown dates the page.
+    return paging.conditional(
+        request, response, body, last_modified=paging.latest([e.at for e in rows])
+    )
 
 
 api.add_router("/", core)
@@ -278,3 +340,9 @@ api.add_router("/", setup_year.router)
 api.add_router("/", conference.router)
 api.add_router("/", bulk.router)
 api.add_router("/", events.router)
+api.add_router("/", inbox.router)
+api.add_router("/", signing.router)
+api.add_router("/", dossier.router)
+
+# After the routers: the schema gains the links from each create to its read (links.py).
+install_links(api)

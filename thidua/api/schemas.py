@@ -11,6 +11,8 @@ from pydantic import Field
 
 from thidua.cycle.models import Phase
 
+from . import paging
+
 
 class Error(Schema):
     detail: str
@@ -130,6 +132,7 @@ class Signature(Schema):
 
 
 class AuditEntry(Schema):
+    id: int = Field(description="The entry's number: a mirror deduplicates on it.")
     at: dt.datetime
     actor: str
     action: str
@@ -139,7 +142,48 @@ class AuditEntry(Schema):
 
 
 class AuditPage(Schema):
-    count: int
-    page: int
-    pages: int
+    count: int = Field(description="The entries under these filters, in all pages.")
+    page: int | None = Field(description="The page's number when asked by `page`, else null.")
+    pages: int | None = Field(description="How many numbered pages there are, else null.")
     entries: list[AuditEntry]
+    next: str | None = Field(
+        description="The cursor after this page's last entry, to read what follows (now or "
+        "later); the one given when the page is empty; null for numbered pages."
+    )
+    more: bool = Field(description="Whether more entries already follow this page.")
+
+
+class HistoryFilters(Schema):
+    """The history page's filters, and either a cursor (oldest first, for a mirror) or a
+    page number (newest first, as the page shows it)."""
+
+    after: str | None = Field(
+        default=None,
+        max_length=2000,
+        pattern=NO_NUL,
+        description="The cursor a previous page gave as `next`, with the same filters.",
+    )
+    limit: int = Field(
+        default=paging.DEFAULT_LIMIT,
+        ge=1,
+        le=paging.MAX_LIMIT,
+        description="Entries a page, with a cursor or a page number alike.",
+    )
+    page: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_ID,
+        description="A numbered page, newest first, as the history page shows them; not "
+        "with `after`. Left out: the cursor's pages, oldest first.",
+    )
+    area: int | None = Field(
+        default=None,
+        ge=0,
+        le=1000,
+        description="An area, by its place (from 0) in the history page's list of areas.",
+    )
+    unit: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="The entries of one member unit's people."
+    )
+    since: dt.date | None = Field(default=None, description="Entries from this day on.")
+    until: dt.date | None = Field(default=None, description="Entries up to this day.")

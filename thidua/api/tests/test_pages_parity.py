@@ -38,9 +38,12 @@ from django.urls import reverse
 from thidua.api.actions import do_create_token
 from thidua.api.api import api
 from thidua.awards.models import Nomination
+from thidua.conference.models import NewsArticle
 from thidua.demo.play import play
+from thidua.dossier.models import ReceivedDossier, ReceivedFile, SentDossier
 from thidua.jobs.models import Job
 from thidua.orgs.models import Organization, Person, User
+from thidua.signing.models import SignedDocument
 from thidua.voting.models import Poll
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +74,7 @@ PAIRS: dict[str, Pair] = {
     "api:matrix": Pair("indicators:matrix"),
     "api:unit_values": Pair("indicators:unit"),
     "api:cluster_figures": Pair("indicators:results"),
+    "api:results_paragraph": Pair("indicators:results"),
     "api:criteria_table": Pair("scoring:table"),
     "api:assessment": Pair("scoring:assessment", {"org_id": "organization_id"}),
     "api:ranking": Pair("scoring:ranking"),
@@ -89,9 +93,27 @@ PAIRS: dict[str, Pair] = {
     ),
     "api:conference": Pair("conference:detail"),
     "api:report": Pair("conference:report"),
+    "api:templates": Pair("conference:documents"),
+    "api:articles": Pair("conference:news"),
+    "api:article": Pair("conference:article_edit", {"article_id": "pk"}),
     "api:job": Pair("awards:jobs:detail", {"job_id": "pk"}, under_year=False),
+    "api:job_file": Pair("awards:jobs:output", {"job_id": "pk"}, under_year=False),
+    # The caller's own notifications and their e-mail choices: the inbox's pages.
+    "api:notifications": Pair("notifications:list", under_year=False),
+    "api:preferences": Pair("notifications:preferences", under_year=False),
     # The feed of what the caller may see; the page of the caller's own events is the inbox.
     "api:event_feed": Pair("notifications:list", under_year=False),
+    # Signing and the signed dossier.
+    "api:year_documents": Pair("signing:year"),
+    "api:signed_document_file": Pair("signing:download", {"document_id": "pk"}, under_year=False),
+    "api:year_dossier": Pair("dossier:year"),
+    "api:sent_package": Pair("dossier:sent_package", {"sent_id": "pk"}),
+    "api:received": Pair("dossier:received", under_year=False),
+    "api:received_dossier": Pair("dossier:received_detail", {"dossier_id": "pk"}, under_year=False),
+    "api:received_file": Pair(
+        "dossier:received_file", {"dossier_id": "pk", "file_id": "file_pk"}, under_year=False
+    ),
+    "api:reply_package": Pair("dossier:reply_package", {"dossier_id": "pk"}, under_year=False),
 }
 
 # API GET endpoints that show no data of the system's: the API's own description.
@@ -102,6 +124,8 @@ NO_PAGE = {
     "api:subscriptions": "the caller's own webhooks, which only a program uses",
     "api:subscription": "one of the caller's own webhooks (another's is 404)",
     "api:deliveries": "the deliveries of one of the caller's own webhooks",
+    "api:identities": "the identities the caller may sign with, which the signing pages offer "
+    "in their forms (the administrator reads all, as on signing:identities)",
 }
 
 
@@ -183,8 +207,24 @@ class World:
             str(Job.objects.create(kind="check_eligibility", created_by=user).pk)
             for user in (self.users["officer"], self.users["supervisor"])
         ] + [str(uuid.UUID(int=MISSING))]
+        articles = NewsArticle.objects.filter(year=self.year).values_list("pk", flat=True)
+        self.articles = [*articles, MISSING]
+        assert len(self.articles) > 1, "the demo writes no news"
         first = Organization.objects.order_by("pk").values_list("pk", flat=True)[:3]
         self.organizations = [*first, outside.pk, MISSING]
+
+    def rows(self, model: Any) -> list[int]:
+        """A few rows of `model` (the demo's signed dossiers, if any), and one that is not."""
+        return [*model.objects.order_by("pk").values_list("pk", flat=True)[:3], MISSING]
+
+    def signed_documents(self) -> list[int]:
+        """Signed versions of the year and of no year (a dossier's files), and one that is not."""
+        found = SignedDocument.objects.order_by("pk")
+        return [
+            *found.filter(year=self.year).values_list("pk", flat=True)[:2],
+            *found.filter(year__isnull=True).values_list("pk", flat=True)[:2],
+            MISSING,
+        ]
 
     def cases(self, name: str) -> list[dict[str, Any]]:
         """The API arguments `name` is asked with: one per object compared."""
@@ -203,9 +243,31 @@ class World:
             "api:poll_detail": lambda: [{**year, "poll_id": pk} for pk in self.polls],
             "api:results": lambda: [{**year, "poll_id": pk} for pk in self.polls],
             "api:job": lambda: [{"job_id": job} for job in self.jobs],
+            "api:job_file": lambda: [{"job_id": job} for job in self.jobs],
+            "api:notifications": lambda: [{}],
+            "api:preferences": lambda: [{}],
+            "api:article": lambda: [{**year, "article_id": pk} for pk in self.articles],
             "api:nomination_detail": lambda: [
                 {**year, "nomination_id": pk} for pk in self.nominations
             ],
+            "api:signed_document_file": lambda: [
+                {"document_id": pk} for pk in self.signed_documents()
+            ],
+            "api:sent_package": lambda: [{**year, "sent_id": pk} for pk in self.rows(SentDossier)],
+            "api:received": lambda: [{}],
+            "api:received_dossier": lambda: [
+                {"dossier_id": pk} for pk in self.rows(ReceivedDossier)
+            ],
+            "api:reply_package": lambda: [{"dossier_id": pk} for pk in self.rows(ReceivedDossier)],
+            "api:received_file": lambda: (
+                [
+                    {"dossier_id": dossier, "file_id": pk}
+                    for dossier, pk in ReceivedFile.objects.order_by("pk").values_list(
+                        "dossier_id", "pk"
+                    )[:3]
+                ]
+                + [{"dossier_id": MISSING, "file_id": MISSING}]
+            ),
         }
         return choices[name]() if name in choices else [year]
 

@@ -47,6 +47,12 @@ API = {
     "pledge": "api_sign_pledge",
     # Indicators.
     "indicators:unit": "indicators_report_values",
+    "indicators:upload": "indicators_upload_workbook",
+    "indicators:add": "indicators_add_indicator",
+    "indicators:edit": "indicators_edit_indicator",
+    "indicators:copy": "indicators_copy_previous",
+    "indicators:remind": "indicators_remind",
+    "indicators:results": "indicators_set_results_paragraph",
     # Scoring.
     "scoring:assessment": "scoring_save_scores",
     "scoring:submit": "scoring_submit_scores",
@@ -54,6 +60,13 @@ API = {
     "scoring:cross_check": "scoring_assign_reviewers",
     "scoring:dispute_raise": "scoring_raise_dispute",
     "scoring:dispute_settle": "scoring_settle_dispute",
+    "scoring:table_create": "scoring_table_create",
+    "scoring:criterion_add": "scoring_criterion_add",
+    "scoring:criterion_edit": "scoring_criterion_edit",
+    "scoring:criterion_remove": "scoring_criterion_remove",
+    "scoring:criterion_move": "scoring_criterion_move",
+    "scoring:bands_set": "scoring_bands_set",
+    "scoring:evidence_upload": "scoring_evidence_upload",
     # Voting.
     "voting:poll_create": "voting_poll_create",
     "voting:poll_edit": "voting_poll_update",
@@ -71,6 +84,13 @@ API = {
     "conference:report_generate": "conference_generate",
     "conference:report_revise": "conference_revise",
     "conference:report_finalise": "conference_finalise",
+    # The conference's Word templates and the cluster's news.
+    "conference:documents": "conference_template_upload",
+    "conference:template_reset": "conference_template_reset",
+    "conference:article_new": "conference_article_new",
+    "conference:article_edit": "conference_article_edit",
+    "conference:article_draft": "conference_article_draft",
+    "conference:article_publish": "conference_article_publish",
     # Award history.
     "awards:person_new": "records_person_new",
     "awards:year_person_new": "records_year_person_new",
@@ -90,6 +110,28 @@ API = {
     "awards:nomination_return": "awards_nomination_return",
     "awards:compile": "awards_compile_proposal",
     "awards:decision": "awards_record_decision",
+    "awards:nomination_evidence": "awards_nomination_evidence",
+    "awards:certificates_job": "awards_certificates_job",
+    # The catalogue, the national work as jobs, a job tried again, a unit's sub-units.
+    "awards:rule_new": "awards_rule_new",
+    "awards:national": "awards_national",
+    "awards:jobs:retry": "awards_job_retry",
+    "sub_unit_new": "records_sub_unit_new",
+    # The inbox.
+    "notifications:read": "inbox_mark_read",
+    "notifications:read_all": "inbox_mark_all_read",
+    "notifications:preferences": "inbox_set_preferences",
+    # Signing: identities, verification, the year's documents.
+    "signing:identities": "signing_identity_add",
+    "signing:identity_change": "signing_identity_change",
+    "signing:verify": "signing_verify",
+    "signing:year": "signing_sign_year_document",
+    # The signed dossier: the cluster's side, then the supervisor's.
+    "dossier:sign": "dossier_sign_proposal",
+    "dossier:export": "dossier_export",
+    "dossier:reply": "dossier_read_reply",
+    "dossier:received": "dossier_receive",
+    "dossier:return": "dossier_return_dossier",
 }
 
 # The operations a page URL with several forms maps to besides the one named above.
@@ -116,45 +158,7 @@ NOT_FOR_API = {
 }
 
 # Page actions without an API operation yet (issue 20): listed so the debt stays visible.
-NOT_YET = {
-    "indicators:add": "Defining an indicator.",
-    "indicators:edit": "Changing an indicator's definition.",
-    "indicators:copy": "Copying last year's indicators.",
-    "indicators:remind": "Reminding the late members by notification.",
-    "indicators:results": "Editing the results paragraph.",
-    "indicators:upload": "The members' values as a workbook (the JSON values are in the API).",
-    "scoring:table_create": "Creating the criteria table.",
-    "scoring:criterion_add": "Adding a criterion.",
-    "scoring:criterion_edit": "Changing a criterion.",
-    "scoring:criterion_remove": "Removing a criterion.",
-    "scoring:criterion_move": "Moving a criterion.",
-    "scoring:bands_set": "The classification bands.",
-    "scoring:evidence_upload": "A file of evidence for a self-score.",
-    "conference:documents": "Uploading a Word template.",
-    "conference:template_reset": "Going back to the built-in Word template.",
-    "conference:article_new": "Writing a news article.",
-    "conference:article_edit": "Changing a news article.",
-    "conference:article_draft": "Drafting the conference's news article.",
-    "conference:article_publish": "Publishing a news article.",
-    "awards:rule_new": "A new version of an award's rule in the catalogue.",
-    "awards:nomination_evidence": "A file of evidence for a nomination.",
-    "awards:national": "Starting the national report or eligibility workbook as a job.",
-    "awards:jobs:retry": "Retrying a failed job.",
-    "notifications:read": "Marking a notification read.",
-    "notifications:read_all": "Marking every notification read.",
-    "notifications:preferences": "Choosing which notifications come by e-mail.",
-    "awards:certificates_job": "Making a decision's certificates as a job.",
-    "sub_unit_new": "Creating a unit's sub-unit.",
-    "dossier:sign": "Signing the year's dossier (an area new in this round).",
-    "dossier:export": "Exporting the dossier's package.",
-    "dossier:reply": "Replying to a received dossier.",
-    "dossier:received": "Receiving a dossier's package.",
-    "dossier:return": "Returning a received dossier.",
-    "signing:identities": "Adding a signing identity (an area new in this round).",
-    "signing:identity_change": "Changing a signing identity.",
-    "signing:verify": "Verifying a signed PDF.",
-    "signing:year": "Signing the year's documents.",
-}
+NOT_YET: dict[str, str] = {}
 
 
 # --- the pages' write URLs ---------------------------------------------------------------
