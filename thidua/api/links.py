@@ -72,9 +72,9 @@ IRREGULAR = [
             "awards_national",
             "awards_certificates_job",
             "awards_job_retry",
+            "dossier_export",
         )
     ),
-    Link("dossier_export", "dossier_sent_package", {**_same("slug", "year"), **_new("sent_id")}),
     Link("dossier_sign_proposal", DOCUMENT_READ, _new("document_id")),
     Link("signing_sign_year_document", DOCUMENT_READ, _new("document_id")),
     # An identity has no read of its own: the list shows it.
@@ -169,7 +169,7 @@ def add_links(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def install(api: NinjaAPI) -> None:
+def install_links(api: NinjaAPI) -> None:
     """Serve and export `api`'s schema with its links (`get_openapi_schema` gives both)."""
     generate: Callable[..., Any] = api.get_openapi_schema
 
