@@ -1,13 +1,12 @@
 """Who hears of which event, which of a person's notifications go in an e-mail, when a
-refused e-mail or webhook is tried again, and which addresses a webhook may reach. Pure: no
-database, no Django."""
+refused e-mail or webhook is tried again, and how a webhook is signed. Pure: no database, no
+Django. (Which addresses a webhook may reach: `thidua.lib.outbound`.)"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import hmac
-import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -176,49 +175,3 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     subscription's secret, hexadecimal, prefixed "sha256="."""
     message = str(timestamp).encode() + b"." + body
     return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-# --- where a webhook may be sent -----------------------------------------------------------------
-
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-# The ports a webhook's address may name unless the administrator allows others.
-WEBHOOK_PORTS = (80, 443)
-_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
-
-
-def _carried(address: Address) -> list[Address]:
-    """The address and every IPv4 address an IPv6 form carries (mapped, 6to4, Teredo's
-    client, NAT64's well-known prefix), each of which the packets may reach."""
-    found: list[Address] = [address]
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return [address.ipv4_mapped]  # the IPv4 address itself, on a dual-stack socket
-        if address.sixtofour is not None:
-            found.append(address.sixtofour)
-        if address.teredo is not None:
-            found.append(address.teredo[1])
-        if address in _NAT64:
-            found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
-    return found
-
-
-_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
-
-
-def _public(address: Address) -> bool:
-    # is_global already leaves out loopback, private (RFC 1918, fc00::/7), link-local
-    # (169.254/16, fe80::/10), unspecified, CGNAT (100.64/10) and the IANA special ranges;
-    # it lets multicast and some reserved ranges through, hence the two further tests.
-    return address.is_global and not address.is_multicast and not address.is_reserved
-
-
-def webhook_address_allowed(address: Address, allowed: Iterable[Network]) -> bool:
-    """Whether a webhook may be sent to `address`: a public address (every form of it), or
-    one inside a network the administrator allows (an internal receiver)."""
-    networks = list(allowed)
-    return all(
-        _public(a) or any(a in n for n in networks if a.version == n.version)
-        for a in _carried(address)
-    )

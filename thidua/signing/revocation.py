@@ -4,9 +4,10 @@ Only for a certificate that chains to a root the administrator trusts (checked b
 not by name), so a stranger's certificate in an uploaded PDF makes thidua fetch nothing. A list
 is fetched only over http or https, from a public address, or from a network the administrator
 allows (`THIDUA_SIGNING_CRL_ALLOWED_NETWORKS`), on an allowed port, within a timeout and a size
-limit, without following redirects, the connection going to the address that was checked. A
-list fetched is kept (`FetchedCrl`) until its next update or `THIDUA_SIGNING_CRL_MAX_AGE_HOURS`;
-when a new fetch fails, the list kept is used and the failure is told.
+limit, without following redirects, the connection going to the address that was checked (the
+guard the webhooks share, `thidua.lib.outbound`). A list fetched is kept (`FetchedCrl`) until
+its next update or `THIDUA_SIGNING_CRL_MAX_AGE_HOURS`; when a new fetch fails, the list kept is
+used and the failure is told.
 """
 
 from __future__ import annotations
@@ -16,11 +17,8 @@ import hashlib
 import http.client
 import ipaddress
 import logging
-import socket
-import ssl
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -29,7 +27,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from thidua.lib import clock
+from thidua.lib import clock, outbound
 
 from . import rules
 from .models import FetchedCrl
@@ -61,7 +59,7 @@ def enabled() -> bool:
     return bool(_setting("THIDUA_SIGNING_FETCH_CRLS", True))
 
 
-def _networks() -> list[rules.Network]:
+def _networks() -> list[outbound.Network]:
     return [
         ipaddress.ip_network(str(n), strict=False)
         for n in _setting("THIDUA_SIGNING_CRL_ALLOWED_NETWORKS", [])  # type: ignore[attr-defined]
@@ -69,7 +67,7 @@ def _networks() -> list[rules.Network]:
 
 
 def _ports() -> tuple[int, ...]:
-    return tuple(int(p) for p in _setting("THIDUA_SIGNING_CRL_ALLOWED_PORTS", rules.CRL_PORTS))  # type: ignore[attr-defined]
+    return tuple(int(p) for p in _setting("THIDUA_SIGNING_CRL_ALLOWED_PORTS", outbound.WEB_PORTS))  # type: ignore[attr-defined]
 
 
 def _timeout() -> float:
@@ -130,91 +128,30 @@ def addresses_to_check(
     return []
 
 
-@dataclass(frozen=True)
-class _Target:
-    https: bool
-    host: str
-    port: int
-    path: str
-    addresses: tuple[str, ...]
-
-
-def _target(url: str) -> _Target:
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.scheme not in ("http", "https") or not host:
-        raise FetchRefused(_("Only http and https addresses are fetched."))
+def _target(url: str) -> outbound.Target:
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        port = -1
-    if port not in _ports():
+        return outbound.target(url, networks=_networks(), ports=_ports())
+    except outbound.Unresolved as unresolved:
         raise FetchRefused(
-            _("Revocation lists are only fetched from the ports %(ports)s.")
-            % {"ports": ", ".join(str(p) for p in _ports())}
+            _("No server named %(host)s was found.") % {"host": unresolved.host}
+        ) from None
+    except outbound.Refused as refused:
+        said = outbound.Words(
+            not_web=_("Only http and https addresses are fetched."),
+            ports=_("Revocation lists are only fetched from the ports %(ports)s."),
+            private=_(
+                "%(host)s leads to %(address)s, in a private, local or reserved network, "
+                "which the administrator has not allowed."
+            ),
         )
-    try:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
-        raise FetchRefused(_("No server named %(host)s was found.") % {"host": host}) from None
-    networks = _networks()
-    addresses: list[str] = []
-    for _family, _type, _proto, _name, sockaddr in found:
-        address = ipaddress.ip_address(sockaddr[0])
-        if not rules.crl_address_allowed(address, networks):
-            raise FetchRefused(
-                _(
-                    "%(host)s leads to %(address)s, in a private, local or reserved network, "
-                    "which the administrator has not allowed."
-                )
-                % {"host": host, "address": address}
-            )
-        addresses.append(str(address))
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return _Target(parts.scheme == "https", host, port, path, tuple(dict.fromkeys(addresses)))
-
-
-def _connect(addresses: Sequence[str], port: int, timeout: float) -> socket.socket:
-    failure: OSError = OSError("no address")
-    for address in addresses:
-        try:
-            return socket.create_connection((address, port), timeout=timeout)
-        except TimeoutError:
-            raise
-        except OSError as failed:
-            failure = failed
-    raise failure
-
-
-class _Pinned(http.client.HTTPConnection):
-    """HTTP to the checked addresses, with the Host header of the name."""
-
-    def __init__(self, where: _Target, timeout: float) -> None:
-        super().__init__(where.host, where.port, timeout=timeout)
-        self.addresses = where.addresses
-
-    def connect(self) -> None:
-        self.sock = _connect(self.addresses, self.port, float(self.timeout or 0) or None)  # type: ignore[arg-type]
-
-
-class _PinnedTLS(http.client.HTTPSConnection):
-    """HTTPS to the checked addresses; the certificate is checked against the name."""
-
-    def __init__(self, where: _Target, timeout: float) -> None:
-        self.tls = ssl.create_default_context()
-        super().__init__(where.host, where.port, timeout=timeout, context=self.tls)
-        self.addresses = where.addresses
-
-    def connect(self) -> None:
-        raw = _connect(self.addresses, self.port, float(self.timeout or 0) or None)  # type: ignore[arg-type]
-        self.sock = self.tls.wrap_socket(raw, server_hostname=self.host)
+        raise FetchRefused(refused.said(said)) from None
 
 
 def fetch(url: str) -> bytes:
     """The revocation list at `url` (DER), or FetchRefused saying why not."""
     where = _target(url)
     limit = _max_bytes()
-    connection = (_PinnedTLS if where.https else _Pinned)(where, _timeout())
+    connection = outbound.connection(where, _timeout())
     try:
         connection.request("GET", where.path, headers={"User-Agent": "thidua-crl/1"})
         answer = connection.getresponse()

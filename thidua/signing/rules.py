@@ -8,8 +8,7 @@ Docs/signing.md says which rule of Decree 30/2020's Appendix I each choice follo
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from thidua.lib.text import fold, strip_accents
@@ -220,41 +219,3 @@ def next_version(existing: list[int]) -> int:
 
 def pin_refused(wrong_in_a_row: int) -> bool:
     return wrong_in_a_row >= MAX_WRONG_PINS
-
-
-# --- where a revocation list may be fetched from ---------------------------------------------
-
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-CRL_PORTS = (80, 443)
-_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
-
-
-def _carried(address: Address) -> list[Address]:
-    """The address and every IPv4 address an IPv6 form of it carries (mapped, 6to4, Teredo,
-    NAT64), each of which the packets may reach."""
-    if isinstance(address, ipaddress.IPv4Address):
-        return [address]
-    if address.ipv4_mapped is not None:
-        return [address.ipv4_mapped]
-    found: list[Address] = [address]
-    if address.sixtofour is not None:
-        found.append(address.sixtofour)
-    if address.teredo is not None:
-        found.append(address.teredo[1])
-    if address in _NAT64:
-        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
-    return found
-
-
-def crl_address_allowed(address: Address, allowed: Iterable[Network]) -> bool:
-    """Whether thidua may fetch a revocation list from `address`: a public address (every form
-    of it), or one inside a network the administrator allows (an internal authority). The same
-    rule as the webhooks': a certificate in an uploaded PDF must not make the server reach its
-    own network."""
-    networks = list(allowed)
-    return all(
-        (a.is_global and not a.is_multicast and not a.is_reserved)
-        or any(a in n for n in networks if a.version == n.version)
-        for a in _carried(address)
-    )
