@@ -41,11 +41,11 @@ conference      access audit award_history awards cycle demo errors indicators j
 conference      scoring voting
 demo            cycle lib orgs
 api             access audit award_history awards cycle errors indicators lib orgs scoring voting
-api             concurrency conference jobs notifications
+api             concurrency conference dossier jobs notifications signing
 maintenance     audit
 notifications   access audit cycle errors lib orgs
 signing         access audit award_history awards conference cycle demo errors lib orgs
-dossier         access audit awards conference cycle errors lib orgs signing voting
+dossier         access audit awards conference cycle errors jobs lib orgs signing voting
 testing         audit cycle lib orgs
 urls            health
 settings
