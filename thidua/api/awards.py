@@ -18,8 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404
-from ninja import File, Query, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from thidua import access
@@ -50,7 +49,7 @@ from thidua.orgs.models import Organization, Person, PersonPosition, Succession
 from .bulk import JobOut
 from .bulk import _job as job_answer
 from .forms import bound, cleaned
-from .schemas import ERRORS, MAX_ID, NO_NUL, Error, Id, Slug
+from .schemas import ERRORS, MAX_ID, NO_NUL, Error, Id, MaybeFile, Slug
 
 router = Router(tags=["nominations and awards"])
 
@@ -547,7 +546,7 @@ def nomination_evidence(
     slug: Slug,
     year: int,
     nomination_id: Id,
-    file: File[UploadedFile | None] = None,
+    file: MaybeFile = None,
 ) -> Any:
     """The unit attaches a file of evidence (PDF, image, Word or Excel) to its draft or
     returned nomination. A missing or empty file is refused by the page's form (400)."""

@@ -21,9 +21,8 @@ from django.db import transaction
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.files import UploadedFile
 from pydantic import Field
 
 from thidua import access
@@ -43,7 +42,7 @@ from thidua.orgs.models import Organization, Person
 from . import paging
 from .auth import TokenAuth
 from .forms import bound, cleaned
-from .schemas import ERRORS, MAX_ID, NO_NUL, Error, Slug
+from .schemas import ERRORS, MAX_ID, NO_NUL, Error, MaybeFile, Slug
 
 MB = 1024 * 1024
 
@@ -603,7 +602,7 @@ def _job(job: Job) -> dict[str, Any]:
         }
     },
 )
-def start_history_import(request: SignedInRequest, file: File[UploadedFile | None] = None) -> Any:
+def start_history_import(request: SignedInRequest, file: MaybeFile = None) -> Any:
     """Import award history from an .xlsx file (the import page's columns) in the
     background; poll `GET /jobs/{id}` for its progress and outcome. The file is checked by
     the import page's form: a missing, empty or too large one is refused as there (400)."""

@@ -19,8 +19,7 @@ from django.db.models.functions import Length
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
-from ninja import File, Form, Path, Query, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Form, Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from thidua import access
@@ -50,7 +49,7 @@ from thidua.orgs.models import Organization
 
 from . import paging
 from .forms import bound, cleaned
-from .schemas import ERRORS, MAX_ID, NO_NUL, Error, Id, Slug
+from .schemas import ERRORS, MAX_ID, NO_NUL, Error, Id, MaybeFile, Slug
 
 router = Router(tags=["conference"])
 
@@ -421,7 +420,7 @@ def template_upload(
     slug: Slug,
     year: int,
     form: Form[TemplateIn],
-    file: File[UploadedFile | None] = None,
+    file: MaybeFile = None,
 ) -> Any:
     """Print one kind of document through your own Word template (.docx, multipart). A
     template that cannot be opened, uses a placeholder thidua does not know or leaves out one

@@ -6,8 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from ninja import Path, Schema
+from ninja import File, Path, Schema
+from ninja.files import UploadedFile
 from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 
 from thidua.cycle.models import Phase
 
@@ -39,6 +41,10 @@ Slug = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]+$")]
 
 # A row's id as a path parameter: no larger than the database's integers hold.
 MAX_ID = 2**63 - 1
+
+# A form's file, which may be left out: the page's form then refuses a missing or empty one
+# in its words (400). The schema says a binary file, so clients and fuzzers send one.
+MaybeFile = File[UploadedFile | SkipJsonSchema[None]]
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 

@@ -20,8 +20,7 @@ from typing import Annotated, Any, Literal
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Form, Query, Router, Schema, Status
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
@@ -35,7 +34,7 @@ from thidua.signing.models import SignedDocument, SigningIdentity
 
 from . import paging
 from .forms import bound, cleaned
-from .schemas import ERRORS, MAX_ID, NO_NUL, Error, Id, Slug
+from .schemas import ERRORS, MAX_ID, NO_NUL, Error, Id, MaybeFile, Slug
 
 router = Router(tags=["signing"])
 
@@ -78,8 +77,6 @@ class IdentityOut(Schema):
 
 # A row's id in a form's field; a field left out is none (a form cannot send null).
 RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
-# A file a form may leave out.
-MaybeFile = File[UploadedFile | SkipJsonSchema[None]]
 
 
 class IdentityIn(Schema):
@@ -308,7 +305,7 @@ def identity_change(request: SignedInRequest, identity_id: Id, body: IdentityCha
 
 
 @router.post("/signing/verify", response={200: VerificationOut, **ERRORS})
-def verify(request: SignedInRequest, file: File[UploadedFile | None] = None) -> Any:
+def verify(request: SignedInRequest, file: MaybeFile = None) -> Any:
     """Verify a signed PDF (multipart `file`): for each signature, who signed, for which
     agency, when, whether the file was changed after it, and whether the certificate chains
     to a root the administrator trusts and is not revoked — the fields `thidua
