@@ -39,6 +39,7 @@ from .problems import describe, refusal_message
 from .rules import Finding, Role
 
 if TYPE_CHECKING:
+    from thidua.jobs.progress import Progress
     from thidua.orgs.models import User
 
 PROPOSAL_KIND = "dossier.proposal"
@@ -148,7 +149,7 @@ def _nominee_ref(nomination: Nomination) -> str:
     return f"N{nomination.pk}"
 
 
-def _parts(year: EmulationYear, nominations: list[Nomination]) -> list[_Part]:
+def _parts(year: EmulationYear, nominations: list[Nomination], steps: _Steps) -> list[_Part]:
     """The package's files before signing: every PDF made (LibreOffice) outside any lock."""
     parts: list[_Part] = []
     polls = Poll.objects.filter(year=year, status=Poll.Status.CLOSED).order_by("pk")
@@ -167,6 +168,7 @@ def _parts(year: EmulationYear, nominations: list[Nomination]) -> list[_Part]:
                 sign=True,
             )
         )
+        steps.step()
     parts.append(
         _Part(
             "danh-sach-de-nghi.xlsx",
@@ -175,6 +177,7 @@ def _parts(year: EmulationYear, nominations: list[Nomination]) -> list[_Part]:
             title=_("Proposal list"),
         )
     )
+    steps.step()
     for nomination in nominations:
         ref = _nominee_ref(nomination)
         report = achievement.lay_out(achievement.load(nomination))
@@ -188,6 +191,7 @@ def _parts(year: EmulationYear, nominations: list[Nomination]) -> list[_Part]:
                 sign=True,
             )
         )
+        steps.step()
         for index, evidence in enumerate(nomination.files.order_by("pk"), start=1):
             with evidence.file.open("rb") as stored:
                 content = stored.read()
@@ -216,14 +220,12 @@ def _nominee_data(nomination: Nomination) -> dict[str, Any]:
     }
 
 
-def do_export_dossier(
-    *,
-    year: EmulationYear,
-    identity: SigningIdentity,
-    secret: str | None,
-    acting_user: User,
-) -> SentDossier:
-    """The secretariat sends the year's proposal as one package signed by its agency."""
+def check_export(
+    *, year: EmulationYear, identity: SigningIdentity, acting_user: User
+) -> tuple[Organization, SignedDocument]:
+    """What an export needs, checked before any work: the secretariat's right, the phase, the
+    cluster head's certificate, the leader's signed Tờ trình. Returns the sender and that
+    Tờ trình."""
     access.require(acting_user, "dossier.export", year)
     _require_phase(year)
     sender = sender_of(year)
@@ -233,7 +235,6 @@ def do_export_dossier(
             % {"agency": sender.name},
             kind=Refusal.NOT_YOURS,
         )
-    nominations = _proposals(year)
     leader_signed = leader_signed_proposal(year)
     if leader_signed is None:
         raise ActionRefused(
@@ -241,11 +242,31 @@ def do_export_dossier(
             % {"agency": sender.name},
             kind=Refusal.INCOMPLETE,
         )
-    parts = _parts(year, nominations)  # LibreOffice's work, before any signature
+    return sender, leader_signed
+
+
+def do_export_dossier(
+    *,
+    year: EmulationYear,
+    identity: SigningIdentity,
+    secret: str | None,
+    acting_user: User,
+    progress: Progress | None = None,
+) -> SentDossier:
+    """The secretariat sends the year's proposal as one package signed by its agency.
+
+    Long work (a PDF and a signature per nominee): the background job `export_dossier` runs
+    it (export_job.py); `progress` is told (done, total) as each file is made and signed.
+    """
+    sender, leader_signed = check_export(year=year, identity=identity, acting_user=acting_user)
+    nominations = _proposals(year)
+    steps = _Steps(progress, total=2 * len(nominations) + 3)
+    parts = _parts(year, nominations, steps)  # LibreOffice's work, before any signature
+    steps.total = steps.done + sum(1 for part in parts if part.sign) + 2
     catalogue_draft = _draft(year, sender, leader_signed, parts)
     # Each signature is kept as the signing area's own record (a wrong PIN is counted there);
     # the package itself is stored, and audited, in one transaction at the end, or not at all.
-    return _export(
+    sent = _export(
         year=year,
         sender=sender,
         identity=identity,
@@ -255,7 +276,28 @@ def do_export_dossier(
         leader_signed=leader_signed,
         parts=parts,
         catalogue_draft=catalogue_draft,
+        steps=steps,
     )
+    steps.finish()
+    return sent
+
+
+class _Steps:
+    """The export's progress: a step per file made, and one per signature."""
+
+    def __init__(self, progress: Progress | None, *, total: int) -> None:
+        self.progress = progress
+        self.done = 0
+        self.total = total
+
+    def step(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(min(self.done, self.total), self.total)
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress(self.total, self.total)
 
 
 @dataclass(frozen=True)
@@ -309,6 +351,7 @@ def _export(
     leader_signed: SignedDocument,
     parts: list[_Part],
     catalogue_draft: _CatalogueDraft,
+    steps: _Steps,
 ) -> SentDossier:
     ref = reference(year)
     signed_parts = [
@@ -326,6 +369,7 @@ def _export(
             title=_("Proposal letter"),
         )
     ]
+    steps.step()
     for part in parts:
         data = part.data
         if part.sign:
@@ -337,6 +381,7 @@ def _export(
                 kind=f"dossier.{part.role}",
                 ref=f"{ref}/{part.path}",
             )
+            steps.step()
         signed_parts.append(_Part(part.path, part.role, data, part.nominee, part.title))
     entries = [
         rules.Entry(

@@ -19,6 +19,7 @@ ACTIONS = {
     "dossier.receive": gettext_lazy("received the signed proposal dossier"),
     "dossier.return": gettext_lazy("returned the proposal dossier"),
     "dossier.reply_read": gettext_lazy("read the supervisor's reply to the dossier"),
+    "dossier.export_refused": gettext_lazy("was refused the export of the dossier"),
 }
 
 
@@ -35,5 +36,8 @@ def year_links(year: EmulationYear, user: Any) -> list[Link]:
 
 def register() -> None:
     """Plug the dossier into the year (called from DossierConfig.ready)."""
+    from .export_job import register as register_export
+
     hooks.register(year_links=year_links)
     hooks.describe_actions(gettext_lazy("Signed proposal dossiers"), ACTIONS)
+    register_export()

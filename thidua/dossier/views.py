@@ -21,7 +21,7 @@ from thidua.cycle.pages import year_context
 from thidua.errors import run_form_action
 from thidua.signing.models import SigningIdentity
 
-from . import actions, reads
+from . import actions, export_job, reads
 from .forms import PackageForm, ReturnForm, SignForm
 from .models import ReceivedDossier, ReceivedFile, SentDossier
 
@@ -66,6 +66,7 @@ def _year_page(
             returned=returned.select_related("person", "collective", "award_type"),
             leader_signed=actions.leader_signed_proposal(year),
             sent=reads.sent_in(year),
+            running=export_job.running_export(year) if can_export else None,
             can_sign=can_sign,
             can_export=can_export,
             sign_form=sign_form if can_sign else None,
@@ -106,12 +107,13 @@ def sign(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def export(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
+    """Start the export in the background and show its progress (the jobs' page)."""
     emulation_year = access.get_year_for(request.user, slug, year, "dossier.export")
     sender = actions.sender_of(emulation_year)
     form = SignForm(request.POST, identities=_agency_identities(sender.pk), prefix="export")
     outcome = run_form_action(
         form,
-        lambda: actions.do_export_dossier(
+        lambda: export_job.do_start_export(
             year=emulation_year,
             identity=form.cleaned_data["identity"],
             secret=form.secret_value(),
@@ -119,11 +121,8 @@ def export(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
         ),
         field="secret",
     )
-    if outcome.done:
-        messages.success(
-            request, _("The signed dossier is ready: download it and send it to the supervisor.")
-        )
-        return redirect("dossier:year", slug=slug, year=year)
+    if outcome.done and outcome.result is not None:
+        return redirect("awards:jobs:detail", pk=outcome.result.pk)
     return _year_page(request, emulation_year, export_form=form, status=outcome.status)
 
 
