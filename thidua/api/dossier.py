@@ -16,23 +16,24 @@ from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
-from ninja import File, Query, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from thidua import access
 from thidua.access import SignedInRequest
 from thidua.awards.models import Nomination
 from thidua.cycle.models import EmulationYear
-from thidua.dossier import actions, reads
+from thidua.dossier import actions, export_job, reads
 from thidua.dossier.forms import PackageForm, ReturnForm, SignForm
 from thidua.dossier.models import ReceivedDossier, ReceivedFile, SentDossier
 from thidua.lib import uploads
 from thidua.signing.models import SigningIdentity
 
 from . import paging
+from .bulk import JobOut
+from .bulk import _job as job_answer
 from .forms import bound, cleaned
-from .schemas import ERRORS, MAX_ID, NO_NUL, Error, Id, Slug
+from .schemas import ERRORS, MAX_ID, NO_NUL, Error, Id, MaybeFile, Slug
 from .signing import SignedDocumentOut, document_body, hide_secrets
 
 router = Router(tags=["dossier"])
@@ -243,24 +244,26 @@ def sign_proposal(request: SignedInRequest, slug: Slug, year: int, body: Dossier
     return Status(201, document_body(signed))
 
 
-@router.post(YEAR + "/export", response={201: SentOut, 409: Error, **ERRORS})
+@router.post(YEAR + "/export", response={202: JobOut, 409: Error, **ERRORS})
 def export(request: SignedInRequest, slug: Slug, year: int, body: DossierSignIn) -> Any:
-    """The secretariat makes the signed package: every document as PDF signed with the
-    cluster head's agency certificate (which only its clerk, the head's emulation officer,
-    may use), the leader's Tờ trình countersigned, and a signed catalogue of every file's
-    hash. Download it from `package` and send it to the supervisor."""
+    """The secretariat starts the signed package, made in the background: every document as
+    PDF signed with the cluster head's agency certificate (which only its clerk, the head's
+    emulation officer, may use), the leader's Tờ trình countersigned, and a signed catalogue
+    of every file's hash. Follow `GET /jobs/{id}`; when done, its file is the package, also
+    listed in the year's dossier under `sent`. While one export of the year waits or runs, a
+    second is refused (409)."""
     hide_secrets(request)
     emulation_year = access.get_year_for(request.user, slug, year, "dossier.export")
     sender = actions.sender_of(emulation_year)
     form = bound(SignForm, body.dict(), identities=_agency_identities(sender.pk))
     data = cleaned(form)
-    sent = actions.do_export_dossier(
+    job = export_job.do_start_export(
         year=emulation_year,
         identity=data["identity"],
         secret=form.secret_value(),
         acting_user=request.user,
     )
-    return Status(201, _sent_body(sent, emulation_year))
+    return Status(202, job_answer(job))
 
 
 @router.get(
@@ -283,9 +286,7 @@ def sent_package(request: SignedInRequest, slug: Slug, year: int, sent_id: Id) -
 
 
 @router.post(YEAR + "/reply", response={200: SentOut, 409: Error, **ERRORS})
-def read_reply(
-    request: SignedInRequest, slug: Slug, year: int, package: File[UploadedFile | None] = None
-) -> Any:
+def read_reply(request: SignedInRequest, slug: Slug, year: int, package: MaybeFile = None) -> Any:
     """The secretariat uploads the supervisor's signed reply (multipart `package`): checked
     against the dossier sent, its nominations show as returned, each with its reason."""
     emulation_year = access.get_year_for(request.user, slug, year, "dossier.export")
@@ -406,7 +407,7 @@ def received(
 
 
 @router.post("/dossiers/received", response={201: ReceivedDetailOut, 409: Error, **ERRORS})
-def receive(request: SignedInRequest, package: File[UploadedFile | None] = None) -> Any:
+def receive(request: SignedInRequest, package: MaybeFile = None) -> Any:
     """A supervising department imports a package (multipart `package`): every file against
     the signed manifest and every signature checked first; then the nominations for review
     with their documents. A package with anything wrong is refused whole (400, or 409 when

@@ -23,6 +23,8 @@ from thidua.dossier import package, rules
 from thidua.dossier.models import ReceivedDossier, ReceivedNomination, SentDossier
 from thidua.dossier.tests.conftest import Sending, make_sending, supervisor_credential
 from thidua.dossier.tests.test_import import make_package
+from thidua.jobs.models import Job
+from thidua.jobs.tasks import run_job
 from thidua.orgs.models import User
 from thidua.signing.models import SignedDocument
 from thidua.signing.testing import SigningPki
@@ -250,7 +252,48 @@ def test_the_export_waits_for_the_leader_as_on_the_page(sending: Sending, api: A
     assert not SentDossier.objects.exists()
 
 
-def test_the_round_trip_through_the_api(sending: Sending, api: Any, libreoffice: None) -> None:
+def test_a_second_export_while_one_waits_is_refused_as_on_the_page(
+    sending: Sending, api: Any, libreoffice: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """One export of a year at a time: a second start, from the API or the page, is refused
+    with the same words (409) until the first ends; a job whose starter lost the right
+    meanwhile fails, recorded, with nothing sent."""
+    world = sending.world
+    leader = post(
+        api(world.son_la_leader),
+        dossier_url(world, "/sign"),
+        {"identity": sending.leader_identity.pk},
+    )
+    assert leader.status_code == 201, leader.content
+    body = {"identity": sending.agency_identity.pk}
+    with django_capture_on_commit_callbacks(execute=False):
+        first = post(api(world.son_la_officer), dossier_url(world, "/export"), body)
+        second = post(api(world.son_la_officer), dossier_url(world, "/export"), body)
+        said = page_client(world.son_la_officer).post(
+            f"/dossier/c/{world.cluster.slug}/{world.year.year}/export/",
+            {"export-identity": sending.agency_identity.pk},
+        )
+    assert first.status_code == 202, first.content
+    assert second.status_code == said.status_code == 409
+    words = " ".join(str(e) for e in said.context["export_form"].errors["secret"])
+    assert second.json()["detail"] == words and "đang được lập" in words
+    assert Job.objects.filter(kind="export_dossier").count() == 1
+
+    # The secretariat's officer leaves the office before the worker starts the job.
+    User.objects.filter(pk=world.son_la_officer.pk).update(is_active=False)
+    run_job.call(first.json()["id"])
+    job = Job.objects.get(pk=first.json()["id"])
+    assert job.status == Job.Status.FAILED
+    assert job.message == "Bạn không còn quyền gửi hồ sơ của cụm này."
+    assert AuditEntry.objects.filter(
+        action="dossier.export_refused", actor=world.son_la_officer
+    ).exists()
+    assert not SentDossier.objects.exists()
+
+
+def test_the_round_trip_through_the_api(
+    sending: Sending, api: Any, libreoffice: None, django_capture_on_commit_callbacks: Any
+) -> None:
     """The leader signs, the clerk exports, the supervisor imports and returns, and the
     cluster reads the signed reply: each step an API call, with real documents."""
     world = sending.world
@@ -263,7 +306,7 @@ def test_the_round_trip_through_the_api(sending: Sending, api: Any, libreoffice:
     assert signed.json()["role"] == "person" and signed.json()["signer"] == "Nguyễn Văn Lãnh"
 
     # The deputy's officer is of the secretariat, but the head's seal is its clerk's only:
-    # the signing area refuses it (403) and audits the refusal.
+    # refused when starting (403) and audited.
     deputy = post(
         api(world.cao_bang_officer),
         dossier_url(world, "/export"),
@@ -271,26 +314,39 @@ def test_the_round_trip_through_the_api(sending: Sending, api: Any, libreoffice:
     )
     assert deputy.status_code == 403, deputy.content
     assert AuditEntry.objects.filter(
-        action="signing.refused", actor=world.cao_bang_officer
+        action="dossier.export_refused", actor=world.cao_bang_officer
     ).exists()
-    assert not SentDossier.objects.exists()
+    assert not Job.objects.exists()
 
-    exported = post(
-        api(world.son_la_officer),
-        dossier_url(world, "/export"),
-        {"identity": sending.agency_identity.pk},
-    )
-    assert exported.status_code == 201, exported.content
+    # The export runs in the background: 202 with the job, followed at /jobs/{id}.
+    officer = api(world.son_la_officer)
+    with django_capture_on_commit_callbacks(execute=False):
+        started = post(
+            officer, dossier_url(world, "/export"), {"identity": sending.agency_identity.pk}
+        )
+    assert started.status_code == 202, started.content
+    job_id = started.json()["id"]
+    assert started.json()["kind"] == "export_dossier" and started.json()["status"] == "queued"
+    assert not SentDossier.objects.exists()
+    assert officer.get(f"/api/v1/jobs/{job_id}/file").status_code == 404  # nothing made yet
+    run_job.call(job_id)
+    followed = officer.get(f"/api/v1/jobs/{job_id}").json()
+    assert followed["status"] == "done" and followed["percent"] == 100, followed
     sent = SentDossier.objects.get()
-    assert exported.json()["dossier_id"] == sent.dossier_id
     assert AuditEntry.objects.filter(action="dossier.send", actor=world.son_la_officer).exists()
-    zipped = api(world.supervisor).get(exported.json()["package"])
+    state = officer.get(dossier_url(world)).json()
+    assert [s["id"] for s in state["sent"]] == [sent.pk]
+    assert state["sent"][0]["dossier_id"] == sent.dossier_id
+    zipped = api(world.supervisor).get(state["sent"][0]["package"])
     assert zipped.status_code == 200 and zipped["Content-Type"] == "application/zip"
     content = b"".join(zipped.streaming_content)
     assert hashlib.sha256(content).hexdigest() == sent.package_sha256
     assert verify_pdf(package.read_zip(content)["to-trinh.pdf"]).ok
-    state = api(world.son_la_officer).get(dossier_url(world)).json()
-    assert [s["id"] for s in state["sent"]] == [sent.pk]
+    # The job's own file is the same package, for its starter only.
+    produced = api(world.son_la_officer).get(f"/api/v1/jobs/{job_id}/file")
+    assert produced.status_code == 200
+    assert b"".join(produced.streaming_content) == content
+    assert api(world.cao_bang_officer).get(f"/api/v1/jobs/{job_id}/file").status_code == 404
 
     received = api(sending.supervisor_officer).post(RECEIVED, upload(content))
     assert received.status_code == 201, received.content
