@@ -65,7 +65,7 @@ def _member(tar: tarfile.TarFile, member: str | tarfile.TarInfo) -> bytes:
 
 @pytest.fixture(scope="module")
 def demo_snapshot(
-    demo_played: Snapshot,
+    django_db_setup: None,
     django_db_blocker: DjangoDbBlocker,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Snapshot]:
@@ -73,12 +73,11 @@ def demo_snapshot(
 
     Each test starts from a copy of it (`demo`): these tests commit, so they cannot share
     one rolled-back transaction, and playing the demo again for each took most of their time.
-    The demo itself is the one played once for the test process (`thidua.testing.demo`).
     """
     folder = tmp_path_factory.mktemp("backup-demo")
     media = folder / "built-media"
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
-        demo_played.restore(media=media)
+        call_command("load_demo", stdout=io.StringIO())
         assert Evidence.objects.exists() and EvidenceFile.objects.exists()
         year = EmulationYear.objects.get()
         conference_actions.do_upload_template(
