@@ -376,30 +376,13 @@ def sign_year_document(request: SignedInRequest, slug: Slug, year: int, body: Ye
         identities=reads.identities_for(request.user),
     )
     data = cleaned(form)
-    identity: SigningIdentity = data["identity"]
-    kind = data["kind"]
-    reference = documents.reference(emulation_year, kind)
-    if data["on_latest"]:
-        latest = reads.latest_signed(kind, reference)
-        if latest is None:
-            raise ActionRefused(
-                _("This document has no signed version yet to add a signature to."),
-                kind=Refusal.NOTHING,
-            )
-        with latest.file.open("rb") as stored:
-            source = stored.read()
-    else:
-        source = documents.build_pdf(emulation_year, kind)
-    signed = actions.do_sign_pdf(
-        acting_user=request.user,
-        identity=identity,
-        pdf=source,
+    signed = actions.do_sign_year_document(
+        emulation_year,
+        kind=data["kind"],
+        identity=data["identity"],
+        on_latest=data["on_latest"],
         secret=data.get("pin") or None,
-        role="agency" if identity.is_agency else "person",
-        kind=kind,
-        reference=reference,
-        title=kinds[kind].label,
-        year=emulation_year,
+        acting_user=request.user,
     )
     return Status(201, document_body(signed))
 

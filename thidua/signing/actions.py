@@ -26,7 +26,7 @@ from thidua.errors import ActionRefused, Refusal
 from thidua.lib import clock
 from thidua.orgs.models import Organization, User
 
-from . import keystore, pdfsign, rules
+from . import documents, keystore, pdfsign, reads, rules
 from .models import SignedDocument, SigningIdentity
 from .placement import place as place_signature
 from .verification import PdfReport, verify_pdf
@@ -395,6 +395,43 @@ def _signer_names(identity: SigningIdentity) -> list[str]:
     if identity.owner_person is not None:
         names.append(identity.owner_person.full_name)
     return names
+
+
+def do_sign_year_document(
+    year: Any,
+    *,
+    kind: str,
+    identity: SigningIdentity,
+    on_latest: bool,
+    secret: str | None,
+    acting_user: User,
+) -> SignedDocument:
+    """Sign one of the year's documents (the "Ký số" page and its API): the leader signs the
+    document built anew from the year's data, which starts its next version; the agency's
+    clerk adds the seal to the latest signed version (`on_latest`)."""
+    reference = documents.reference(year, kind)
+    if on_latest:
+        latest = reads.latest_signed(kind, reference)
+        if latest is None:
+            raise ActionRefused(
+                _("This document has no signed version yet to add a signature to."),
+                kind=Refusal.NOTHING,
+            )
+        with latest.file.open("rb") as stored:
+            source = stored.read()
+    else:
+        source = documents.build_pdf(year, kind)
+    return do_sign_pdf(
+        acting_user=acting_user,
+        identity=identity,
+        pdf=source,
+        secret=secret,
+        role="agency" if identity.is_agency else "person",
+        kind=kind,
+        reference=reference,
+        title=documents.kinds()[kind].label,
+        year=year,
+    )
 
 
 @transaction.atomic

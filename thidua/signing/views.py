@@ -100,31 +100,13 @@ def year_documents(request: SignedInRequest, slug: str, year: int) -> HttpRespon
 
 
 def _sign(request: SignedInRequest, year: Any, data: dict[str, Any]) -> SignedDocument:
-    identity: SigningIdentity = data["identity"]
-    kind = data["kind"]
-    reference = documents.reference(year, kind)
-    role = "agency" if identity.is_agency else "person"
-    if data["on_latest"]:
-        latest = reads.latest_signed(kind, reference)
-        if latest is None:
-            raise ActionRefused(
-                _("This document has no signed version yet to add a signature to."),
-                kind=Refusal.NOTHING,
-            )
-        with latest.file.open("rb") as file:
-            source = file.read()
-    else:
-        source = documents.build_pdf(year, kind)
-    return actions.do_sign_pdf(
-        acting_user=request.user,
-        identity=identity,
-        pdf=source,
+    return actions.do_sign_year_document(
+        year,
+        kind=data["kind"],
+        identity=data["identity"],
+        on_latest=data["on_latest"],
         secret=data.get("pin") or None,
-        role=role,
-        kind=kind,
-        reference=reference,
-        title=documents.kinds()[kind].label,
-        year=year,
+        acting_user=request.user,
     )
 
 
