@@ -354,7 +354,16 @@ def test_a_large_batch_is_judged_in_two_processes_with_the_same_verdicts(
         return real(work)
 
     monkeypatch.setattr(eligibility, "Forked", forked)
-    others = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
+    # A thread an earlier test ended (a test server shut down, a finished pool) may take a
+    # moment to finish; one still running after that forbids forking, and is named.
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread():
+            thread.join(timeout=10)
+    others = [
+        f"{t.name} ({getattr(t, '_target', None)})"
+        for t in threading.enumerate()
+        if t is not threading.main_thread()
+    ]
     assert not others, f"threads left running by earlier work forbid forking: {others}"
     split = eligibility.judge_scope(scope)
 

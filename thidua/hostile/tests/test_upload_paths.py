@@ -90,14 +90,26 @@ UPLOAD_VIEWS: dict[str, list[str]] = {
         "test_a_word_template_that_unzips_beyond_the_budget_is_refused",
     ],
 }
-# API operations that take a file: "api:<operation>" -> its hostile tests. The history import's
-# job reads the file with the same action as the page's import (do_import_history).
+UPLOAD_VIEWS["thidua.api.gateway._form_parts"] = [
+    "test_a_hostile_form_sent_with_an_idempotency_key_is_answered_not_replayed_wrongly",
+]
+# API operations that take a file: "api:<operation>" -> its hostile tests. Each reads the file
+# with its page's form and the same action as the page (the history import's job too), so the
+# page's hostile tests go through the same code.
 UPLOAD_OPERATIONS: dict[str, list[str]] = {
     "api:start_history_import": [
         "test_a_hostile_history_cell_is_refused_by_row_and_column_or_stored_clean",
         "test_a_formula_in_the_history_import_is_refused_not_taken_for_its_value",
         "test_a_workbook_bomb_is_refused_and_the_server_reads_on",
     ],
+    "api:upload_workbook": UPLOAD_VIEWS["thidua.indicators.views.upload"],
+    "api:evidence_upload": UPLOAD_VIEWS["thidua.scoring.views.evidence_upload"],
+    "api:nomination_evidence": UPLOAD_VIEWS["thidua.awards.views.nomination_evidence"],
+    "api:template_upload": UPLOAD_VIEWS["thidua.conference.views.documents_page"],
+    "api:receive": UPLOAD_VIEWS["thidua.dossier.views.received"],
+    "api:read_reply": UPLOAD_VIEWS["thidua.dossier.views.reply"],
+    "api:verify": UPLOAD_VIEWS["thidua.signing.views.verify"],
+    "api:identity_add": UPLOAD_VIEWS["thidua.signing.views.identities"],
 }
 
 
@@ -126,8 +138,8 @@ def upload_operations() -> set[str]:
     for _prefix, router in api._routers:
         for path_view in router.path_operations.values():
             for operation in path_view.operations:
-                parameters = inspect.signature(operation.view_func).parameters.values()
-                if any("UploadedFile" in str(p.annotation) for p in parameters):
+                signature = inspect.signature(operation.view_func, eval_str=True)
+                if any("UploadedFile" in str(p.annotation) for p in signature.parameters.values()):
                     found.add(f"api:{operation.view_func.__name__}")
     return found
 
@@ -485,3 +497,40 @@ def test_a_hostile_certificate_is_refused_in_vietnamese_and_nothing_added(
     errors = [e for field in response.context["form"].errors.values() for e in field]
     assert_vietnamese(errors)
     assert not SigningIdentity.objects.exists()
+
+
+# --- the API's gateway reads a form to know a retry from another request ---------------------
+
+
+@pytest.mark.django_db
+def test_a_hostile_form_sent_with_an_idempotency_key_is_answered_not_replayed_wrongly(
+    client: Any,
+) -> None:
+    """The gateway fingerprints a form by its fields and files: a form it cannot parse is
+    answered by the operation (never 500), the same file under another boundary is the same
+    request (replayed), and another file under the same key is refused (422)."""
+    from thidua.api.actions import do_create_token
+    from thidua.testing.personas import make_user
+
+    user = make_user("ke-gui-form", None)
+    _token, key = do_create_token(name="form", acting_user=user)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}", "HTTP_IDEMPOTENCY_KEY": "form-1"}
+    broken = client.post(
+        "/api/v1/signing/verify",
+        b'--x\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF',
+        content_type="multipart/form-data; boundary=x",
+        **{**auth, "HTTP_IDEMPOTENCY_KEY": "form-0"},
+    )
+    assert broken.status_code in (400, 422), broken.content
+    first = client.post(
+        "/api/v1/signing/verify", {"file": SimpleUploadedFile("a.pdf", b"not a pdf")}, **auth
+    )
+    again = client.post(
+        "/api/v1/signing/verify", {"file": SimpleUploadedFile("a.pdf", b"not a pdf")}, **auth
+    )
+    assert first.status_code == again.status_code == 400
+    assert again.json() == first.json()
+    other = client.post(
+        "/api/v1/signing/verify", {"file": SimpleUploadedFile("a.pdf", b"other bytes")}, **auth
+    )
+    assert other.status_code == 422

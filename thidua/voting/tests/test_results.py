@@ -5,6 +5,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from docx import Document
 from hypothesis import given
 from hypothesis import strategies as st
@@ -119,7 +120,9 @@ def test_minutes_of_the_count_state_the_result(voting_world: World) -> None:
     )
     assert "66,7%" in text  # 2 votes of the 3 valid ballots
     assert "Số:       /BB-CTĐ" in text
-    assert f"Sơn La, ngày {poll.closed_at.day:02d}" in text  # the day the poll closed
+    # The day the poll closed in Vietnam, which is the next day in UTC from 17:00.
+    closed = timezone.localtime(poll.closed_at)
+    assert f"Sơn La, ngày {closed.day:02d}" in text
     assert "TRƯỞNG BAN KIỂM PHIẾU" in text
     assert docformat.check_format(io.BytesIO(content)) == []
 
