@@ -1,34 +1,39 @@
 """Nominations, eligibility and award history through the API, as the pages show them."""
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from thidua.award_history import actions as history_actions
 from thidua.award_history.models import AwardType
 from thidua.awards.models import Nomination
 from thidua.cycle.models import Phase
 from thidua.orgs.actions import do_create_organization, do_record_succession
-from thidua.orgs.models import Organization, Succession
+from thidua.orgs.models import Organization, Succession, User
+from thidua.testing.personas import World
 
 from .conftest import jump, nominate, year_url
 
 
 @pytest.fixture
-def proposals(world):
+def proposals(world: World) -> Any:
     world.sign_all(world.to_pledge_phase())
     jump(world, Phase.PROPOSALS)
     return world
 
 
 @pytest.fixture
-def made(proposals):
+def made(proposals: Any) -> Any:
     return nominate(proposals)
 
 
 def test_member_lists_the_nominations_with_verdicts_in_a_fixed_number_of_queries(
-    api, proposals, made, django_assert_max_num_queries
-):
+    api: Any, proposals: Any, made: Any, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     client = api(proposals.cao_bang_officer)
     with django_assert_max_num_queries(25):
         listed = client.get(year_url(proposals) + "/nominations").json()
@@ -41,11 +46,13 @@ def test_member_lists_the_nominations_with_verdicts_in_a_fixed_number_of_queries
     assert by_award["cstdcs"]["verdict"]["label"]
 
 
-def test_nominations_filter_by_unit_award_status_and_name(api, proposals, made):
+def test_nominations_filter_by_unit_award_status_and_name(
+    api: Any, proposals: Any, made: Any
+) -> None:
     client = api(proposals.supervisor)
     url = year_url(proposals) + "/nominations"
 
-    def awards(**query):
+    def awards(**query: Any) -> Any:
         return sorted(n["award"] for n in client.get(url, query).json()["nominations"])
 
     assert awards(award="cstdcs") == ["cstdcs"]
@@ -62,7 +69,7 @@ def test_nominations_filter_by_unit_award_status_and_name(api, proposals, made):
     )
 
 
-def test_one_nomination_with_its_verdict_and_reasons(api, proposals, made):
+def test_one_nomination_with_its_verdict_and_reasons(api: Any, proposals: Any, made: Any) -> None:
     nomination = made.nominations[1]
     url = year_url(proposals) + f"/nominations/{nomination.pk}"
     detail = api(proposals.lai_chau_officer).get(url).json()
@@ -72,14 +79,16 @@ def test_one_nomination_with_its_verdict_and_reasons(api, proposals, made):
     assert all(r["text"] for r in detail["verdict"]["reasons"])
 
 
-def test_the_year_judged_as_a_batch(api, proposals, made):
+def test_the_year_judged_as_a_batch(api: Any, proposals: Any, made: Any) -> None:
     batch = api(proposals.son_la_officer).get(year_url(proposals) + "/eligibility").json()
     assert batch["count"] == 3
     listed = api(proposals.son_la_officer).get(year_url(proposals) + "/nominations").json()
     assert batch["totals"] == listed["totals"]
 
 
-def test_outsider_gets_404_for_nominations_eligibility_and_history(api, proposals, made):
+def test_outsider_gets_404_for_nominations_eligibility_and_history(
+    api: Any, proposals: Any, made: Any
+) -> None:
     client = api(proposals.outsider)
     base = year_url(proposals)
     for path in (
@@ -92,14 +101,16 @@ def test_outsider_gets_404_for_nominations_eligibility_and_history(api, proposal
         assert client.get(base + path).status_code == 404
 
 
-def test_a_persons_history_lists_titles_in_order(api, proposals, made):
+def test_a_persons_history_lists_titles_in_order(api: Any, proposals: Any, made: Any) -> None:
     url = year_url(proposals) + f"/award-history/people/{made.person.pk}"
     history = api(proposals.supervisor).get(url).json()
     assert history["full_name"] == "Nguyễn Thị Hòa"
     assert [(a["award"], a["year"]) for a in history["awards"]] == [("ldtt", 2014), ("ldtt", 2015)]
 
 
-def test_the_history_of_someone_outside_the_years_units_is_not_found(api, proposals, made):
+def test_the_history_of_someone_outside_the_years_units_is_not_found(
+    api: Any, proposals: Any, made: Any
+) -> None:
     stranger = history_actions.do_register_person(
         full_name="Trần Văn Nam",
         birth_year=1975,
@@ -113,7 +124,9 @@ def test_the_history_of_someone_outside_the_years_units_is_not_found(api, propos
     assert api(proposals.supervisor).get(unit).status_code == 404
 
 
-def test_award_history_answers_in_the_api_as_on_its_pages(api, as_user, proposals, made):
+def test_award_history_answers_in_the_api_as_on_its_pages(
+    api: Any, as_user: Callable[[User], Client], proposals: Any, made: Any
+) -> None:
     # The person's and the unit's history pages are the supervisor's (awards.manage_history);
     # the API refuses the same members' officers the pages refuse, with the same status.
     person = made.person.pk
@@ -129,7 +142,9 @@ def test_award_history_answers_in_the_api_as_on_its_pages(api, as_user, proposal
             assert api_status == page_status, (user, in_api, api_status, page_status)
 
 
-def test_a_units_history_includes_the_units_it_continues(api, proposals, made):
+def test_a_units_history_includes_the_units_it_continues(
+    api: Any, proposals: Any, made: Any
+) -> None:
     before = do_create_organization(
         name="Sở Kế hoạch tỉnh Lai Châu",
         kind=Organization.Kind.PROVINCIAL_DEPARTMENT,
@@ -161,7 +176,7 @@ def test_a_units_history_includes_the_units_it_continues(api, proposals, made):
     assert history["awards"][0]["unit_name"] == "Sở Kế hoạch tỉnh Lai Châu"
 
 
-def test_a_nomination_of_another_year_is_not_found(api, proposals, made):
+def test_a_nomination_of_another_year_is_not_found(api: Any, proposals: Any, made: Any) -> None:
     other = Nomination.objects.filter(year=proposals.year).first()
     assert other is not None
     url = f"/api/v1/clusters/{proposals.cluster.slug}/years/2015/nominations/{other.pk}"

@@ -11,13 +11,14 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from pytest_django import Settings
 
 from thidua.api.actions import do_create_token
 from thidua.api.gateway import REPLAYED
 from thidua.api.models import IdempotentRequest
 from thidua.audit.models import AuditEntry
 from thidua.orgs.models import Person
-from thidua.testing.personas import build_world
+from thidua.testing.personas import World, build_world
 
 PEOPLE = "/api/v1/people"
 
@@ -33,7 +34,7 @@ def _post(client: Any, body: str, key: str | None, url: str = PEOPLE) -> Any:
     return client.post(url, body, content_type="application/json", **headers)
 
 
-def test_a_retry_replays_the_first_answer_without_acting_again(api, world):
+def test_a_retry_replays_the_first_answer_without_acting_again(api: Any, world: World) -> None:
     client = api(world.supervisor)
     first = _post(client, _body(world), "person-1")
     assert first.status_code == 201
@@ -46,7 +47,7 @@ def test_a_retry_replays_the_first_answer_without_acting_again(api, world):
     assert AuditEntry.objects.filter(action="person.create").count() == 1
 
 
-def test_without_a_key_each_request_acts(api, world):
+def test_without_a_key_each_request_acts(api: Any, world: World) -> None:
     client = api(world.supervisor)
     assert _post(client, _body(world), None).status_code == 201
     assert _post(client, _body(world), None).status_code == 201
@@ -54,7 +55,7 @@ def test_without_a_key_each_request_acts(api, world):
     assert not IdempotentRequest.objects.exists()
 
 
-def test_the_same_key_with_another_body_is_refused(api, world):
+def test_the_same_key_with_another_body_is_refused(api: Any, world: World) -> None:
     client = api(world.supervisor)
     assert _post(client, _body(world), "k").status_code == 201
     other = _post(client, _body(world, name="Lê Văn Tám"), "k")
@@ -68,7 +69,7 @@ def test_the_same_key_with_another_body_is_refused(api, world):
     assert elsewhere.status_code == 422
 
 
-def test_a_refusal_is_replayed_too(api, world):
+def test_a_refusal_is_replayed_too(api: Any, world: World) -> None:
     """A refused write is an answer: the retry gets the same refusal, not a second try."""
     client = api(world.lai_chau_officer)  # may not keep the history: 403
     first = _post(client, _body(world), "x")
@@ -78,14 +79,14 @@ def test_a_refusal_is_replayed_too(api, world):
     assert again.headers[REPLAYED] == "true"
 
 
-def test_keys_belong_to_their_owner(api, world):
+def test_keys_belong_to_their_owner(api: Any, world: World) -> None:
     _post(api(world.supervisor), _body(world), "shared")
     admin = api(world.admin)
     assert _post(admin, _body(world), "shared").status_code == 201
     assert Person.objects.filter(full_name="Hoàng Văn Thụ").count() == 2
 
 
-def test_an_expired_key_counts_as_new(api, world, settings):
+def test_an_expired_key_counts_as_new(api: Any, world: World, settings: Settings) -> None:
     settings.THIDUA_API_IDEMPOTENCY_HOURS = 24
     client = api(world.supervisor)
     assert _post(client, _body(world), "old").status_code == 201
@@ -97,7 +98,7 @@ def test_an_expired_key_counts_as_new(api, world, settings):
     assert IdempotentRequest.objects.count() == 1
 
 
-def test_a_request_still_running_is_not_run_twice(api, world):
+def test_a_request_still_running_is_not_run_twice(api: Any, world: World) -> None:
     """The key is claimed before the action runs: a second request meanwhile is refused."""
     client = api(world.supervisor)
     from thidua.api.gateway import fingerprint
@@ -118,20 +119,20 @@ def test_a_request_still_running_is_not_run_twice(api, world):
     assert Person.objects.count() == before
 
 
-def test_a_key_too_long_is_refused(api, world):
+def test_a_key_too_long_is_refused(api: Any, world: World) -> None:
     answer = _post(api(world.supervisor), _body(world), "k" * 256)
     assert answer.status_code == 422
     assert not Person.objects.filter(full_name="Hoàng Văn Thụ").exists()
 
 
-def test_reading_ignores_the_key(api, world):
+def test_reading_ignores_the_key(api: Any, world: World) -> None:
     client = api(world.supervisor)
     answer = client.get("/api/v1/me", HTTP_IDEMPOTENCY_KEY="r")
     assert answer.status_code == 200
     assert not IdempotentRequest.objects.exists()
 
 
-def test_an_answer_in_english_is_replayed_as_it_was(api, world):
+def test_an_answer_in_english_is_replayed_as_it_was(api: Any, world: World) -> None:
     client = api(world.supervisor)
     first = client.post(
         PEOPLE,
@@ -152,7 +153,7 @@ def test_an_answer_in_english_is_replayed_as_it_was(api, world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_retries_act_once():
+def test_simultaneous_retries_act_once() -> None:
     """Four requests with one key at the same moment, each on its own connection as four web
     requests would be: one person is registered, and every answer is that one or a refusal to
     run it twice (on PostgreSQL the claim's unique row decides; SQLite serialises writes)."""

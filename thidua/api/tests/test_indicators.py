@@ -1,15 +1,19 @@
 """Indicators through the API: everyone in the year reads, a unit reports its own values."""
 
+from typing import Any
+
 import pytest
+from pytest_django import DjangoAssertNumQueries
 
 from thidua.cycle.models import Phase
 from thidua.indicators.models import IndicatorValue
+from thidua.testing.personas import World
 
 from .conftest import define_indicators, jump, report, to_in_progress, year_url
 
 
 @pytest.fixture
-def reporting(world):
+def reporting(world: World) -> Any:
     """The year in progress with three indicators; Sơn La and Lai Châu have reported."""
     to_in_progress(world)
     define_indicators(world)
@@ -18,14 +22,14 @@ def reporting(world):
     return world
 
 
-def test_member_lists_the_years_indicators_in_order(api, reporting):
+def test_member_lists_the_years_indicators_in_order(api: Any, reporting: Any) -> None:
     listed = api(reporting.lai_chau_officer).get(year_url(reporting) + "/indicators").json()
     assert [i["code"] for i in listed] == ["GRDP", "TONG_SO_XA", "XA_CO_DUONG"]
     assert listed[2]["denominator_code"] == "TONG_SO_XA"
     assert listed[0]["min_value"] == "0"
 
 
-def test_outsider_gets_404_for_every_indicator_endpoint(api, reporting):
+def test_outsider_gets_404_for_every_indicator_endpoint(api: Any, reporting: Any) -> None:
     client = api(reporting.outsider)
     son_la = reporting.orgs["son_la"].pk
     for path in ("", "/values", "/figures", f"/units/{son_la}"):
@@ -39,8 +43,8 @@ def test_outsider_gets_404_for_every_indicator_endpoint(api, reporting):
 
 
 def test_the_supervisor_reads_every_units_values_in_a_fixed_number_of_queries(
-    api, reporting, django_assert_max_num_queries
-):
+    api: Any, reporting: Any, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     client = api(reporting.supervisor)
     with django_assert_max_num_queries(10):
         matrix = client.get(year_url(reporting) + "/indicators/values").json()
@@ -51,7 +55,7 @@ def test_the_supervisor_reads_every_units_values_in_a_fixed_number_of_queries(
     assert rows[orgs["cao_bang"].pk]["values"] == {}
 
 
-def test_figures_state_the_cluster_totals_and_who_is_missing(api, reporting):
+def test_figures_state_the_cluster_totals_and_who_is_missing(api: Any, reporting: Any) -> None:
     found = api(reporting.cao_bang_officer).get(year_url(reporting) + "/indicators/figures").json()
     by_code = {f["code"]: f for f in found}
     assert by_code["GRDP"]["value"] == "48447"
@@ -64,7 +68,9 @@ def test_figures_state_the_cluster_totals_and_who_is_missing(api, reporting):
     )
 
 
-def test_another_unit_reads_a_units_values_but_may_not_report_them(api, reporting):
+def test_another_unit_reads_a_units_values_but_may_not_report_them(
+    api: Any, reporting: Any
+) -> None:
     url = year_url(reporting) + f"/indicators/units/{reporting.orgs['son_la'].pk}"
     client = api(reporting.lai_chau_officer)
     unit = client.get(url).json()
@@ -80,7 +86,9 @@ def test_another_unit_reads_a_units_values_but_may_not_report_them(api, reportin
     )
 
 
-def test_a_unit_reports_its_values_and_left_out_ones_are_withdrawn(api, reporting):
+def test_a_unit_reports_its_values_and_left_out_ones_are_withdrawn(
+    api: Any, reporting: Any
+) -> None:
     url = year_url(reporting) + f"/indicators/units/{reporting.orgs['lai_chau'].pk}"
     client = api(reporting.lai_chau_leader)
     assert client.get(url).json()["can_report"] is True
@@ -104,7 +112,9 @@ def test_a_unit_reports_its_values_and_left_out_ones_are_withdrawn(api, reportin
     assert withdrawn.json()["values"][1]["value"] is None
 
 
-def test_a_value_out_of_range_refuses_the_whole_report_in_vietnamese(api, reporting):
+def test_a_value_out_of_range_refuses_the_whole_report_in_vietnamese(
+    api: Any, reporting: Any
+) -> None:
     url = year_url(reporting) + f"/indicators/units/{reporting.orgs['lai_chau'].pk}"
     body = {
         "values": {"GRDP": {"value": 17000}, "TONG_SO_XA": {"value": -3}, "KHONG_CO": {"value": 1}}
@@ -121,7 +131,7 @@ def test_a_value_out_of_range_refuses_the_whole_report_in_vietnamese(api, report
     )
 
 
-def test_a_malformed_value_is_refused_before_the_action(api, reporting):
+def test_a_malformed_value_is_refused_before_the_action(api: Any, reporting: Any) -> None:
     url = year_url(reporting) + f"/indicators/units/{reporting.orgs['lai_chau'].pk}"
     body = {"values": {"GRDP": {"value": "16.021,5"}}}
     assert (
@@ -130,7 +140,7 @@ def test_a_malformed_value_is_refused_before_the_action(api, reporting):
     )
 
 
-def test_values_can_no_longer_be_reported_after_self_assessment(api, reporting):
+def test_values_can_no_longer_be_reported_after_self_assessment(api: Any, reporting: Any) -> None:
     jump(reporting, Phase.CROSS_CHECK)
     url = year_url(reporting) + f"/indicators/units/{reporting.orgs['lai_chau'].pk}"
     client = api(reporting.lai_chau_officer)

@@ -34,6 +34,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from thidua.api.api import api
 from thidua.api.tests.conftest import jump, make_poll, year_url
 from thidua.cycle.models import EmulationYear, Phase
+from thidua.testing.personas import World
 from thidua.voting.models import Poll
 
 # The page's URL name -> the API's operation.
@@ -246,7 +247,7 @@ def _listed(name: str) -> str | None:
     return None
 
 
-def test_the_walk_finds_the_known_writing_pages():
+def test_the_walk_finds_the_known_writing_pages() -> None:
     """The walk itself: views that write through a helper (the poll's form page, a person's
     history) and views that take POST alone are found; read-only pages are not."""
     found = page_write_urls()
@@ -254,7 +255,7 @@ def test_the_walk_finds_the_known_writing_pages():
     assert not {"voting:results", "awards:proposal_list", "year_history"} & found
 
 
-def test_every_page_action_has_an_api_operation_or_a_reason():
+def test_every_page_action_has_an_api_operation_or_a_reason() -> None:
     unlisted = sorted(name for name in page_write_urls() if _listed(name) is None)
     assert not unlisted, (
         "These pages write, but the API has no operation for them: add one and map it in API, "
@@ -262,7 +263,7 @@ def test_every_page_action_has_an_api_operation_or_a_reason():
     )
 
 
-def test_the_tables_name_real_pages_and_real_operations():
+def test_the_tables_name_real_pages_and_real_operations() -> None:
     pages = page_write_urls()
     operations = api_writes()
     named = set(API) | set(NOT_YET) | {k for k in NOT_FOR_API if not k.endswith(":")}
@@ -293,7 +294,7 @@ def pages(client: Any) -> Any:
     return as_user
 
 
-def test_moving_the_phase_too_early_is_refused_alike(pages, api, world):
+def test_moving_the_phase_too_early_is_refused_alike(pages: Any, api: Any, world: World) -> None:
     """The same refused phase move (the pledge is not written yet), from the page and the API."""
     base = f"/c/{world.cluster.slug}/{world.year.year}"
     page = pages(world.son_la_officer).post(
@@ -310,7 +311,7 @@ def test_moving_the_phase_too_early_is_refused_alike(pages, api, world):
     assert EmulationYear.objects.get(pk=world.year.pk).phase == Phase.SETUP
 
 
-def test_an_invalid_form_is_refused_alike(pages, api, world):
+def test_an_invalid_form_is_refused_alike(pages: Any, api: Any, world: World) -> None:
     """A pledge without articles: the page's form and the API refuse it with the same words
     and status 400."""
     url = f"/c/{world.cluster.slug}/{world.year.year}/pledge/edit/"
@@ -326,7 +327,7 @@ def test_an_invalid_form_is_refused_alike(pages, api, world):
     assert answer.json()["detail"] == f"Yêu cầu không hợp lệ: articles: {page_words}"
 
 
-def test_an_unknown_nomination_is_not_found_alike(pages, api, world):
+def test_an_unknown_nomination_is_not_found_alike(pages: Any, api: Any, world: World) -> None:
     jump(world, Phase.PROPOSALS)
     answer = api(world.lai_chau_leader).post(f"{year_url(world)}/nominations/999999/submit")
     page = pages(world.lai_chau_leader).post(
@@ -335,7 +336,9 @@ def test_an_unknown_nomination_is_not_found_alike(pages, api, world):
     assert answer.status_code == page.status_code == 404
 
 
-def test_a_poll_closed_before_it_opened_is_refused_alike(pages, api, world):
+def test_a_poll_closed_before_it_opened_is_refused_alike(
+    pages: Any, api: Any, world: World
+) -> None:
     jump(world, Phase.VOTING)
     poll = make_poll(world)
     base = f"/c/{world.cluster.slug}/{world.year.year}/voting/{poll.pk}"
@@ -347,7 +350,7 @@ def test_a_poll_closed_before_it_opened_is_refused_alike(pages, api, world):
     assert Poll.objects.get(pk=poll.pk).status == Poll.Status.DRAFT
 
 
-def test_a_leader_may_not_prepare_a_poll_on_either(pages, api, world):
+def test_a_leader_may_not_prepare_a_poll_on_either(pages: Any, api: Any, world: World) -> None:
     """The permission is the pages': a unit's leader is refused with 403 by both."""
     jump(world, Phase.VOTING)
     page = pages(world.lai_chau_leader).post(

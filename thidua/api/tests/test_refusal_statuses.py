@@ -1,29 +1,32 @@
 """The API and the pages answer the same status for the same refusal of the rules."""
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
 from thidua.cycle.models import Phase
+from thidua.testing.personas import World
 
 from .conftest import candidate, define_indicators, jump, open_poll, to_in_progress, year_url
 
 
-def page(user):
+def page(user: Any) -> Any:
     client = Client()
     client.force_login(user)
     return client
 
 
 @pytest.fixture
-def voting(world):
+def voting(world: World) -> Any:
     world.sign_all(world.to_pledge_phase())
     jump(world, Phase.VOTING)
     return world
 
 
-def ballot(world, poll, user, key):
+def ballot(world: Any, poll: Any, user: Any, key: Any) -> Any:
     """The same ballot through the page and through the API, each from a fresh state."""
     choice = candidate(poll, world, key)
     vote_page = reverse(
@@ -39,7 +42,7 @@ def ballot(world, poll, user, key):
     )
 
 
-def test_a_second_ballot_is_a_409_on_the_page_and_in_the_api(api, voting):
+def test_a_second_ballot_is_a_409_on_the_page_and_in_the_api(api: Any, voting: Any) -> None:
     poll = open_poll(voting)
     on_page, in_api = ballot(voting, poll, voting.lai_chau_leader, "son_la")
     assert on_page().status_code == 200  # the receipt: the first ballot is cast
@@ -49,7 +52,9 @@ def test_a_second_ballot_is_a_409_on_the_page_and_in_the_api(api, voting):
     assert escape(api_again.json()["detail"]) in page_again.content.decode()
 
 
-def test_a_ballot_from_an_officer_is_a_403_on_the_page_and_in_the_api(api, voting):
+def test_a_ballot_from_an_officer_is_a_403_on_the_page_and_in_the_api(
+    api: Any, voting: Any
+) -> None:
     poll = open_poll(voting)
     on_page, in_api = ballot(voting, poll, voting.lai_chau_officer, "son_la")
     refused_page = on_page()
@@ -58,7 +63,7 @@ def test_a_ballot_from_an_officer_is_a_403_on_the_page_and_in_the_api(api, votin
     assert escape(refused_api.json()["detail"]) in refused_page.content.decode()
 
 
-def test_a_second_signature_is_a_409_on_the_page_and_in_the_api(api, world):
+def test_a_second_signature_is_a_409_on_the_page_and_in_the_api(api: Any, world: World) -> None:
     world.to_pledge_phase()
     leader = world.lai_chau_leader
     pledge_page = reverse("pledge", kwargs={"slug": world.cluster.slug, "year": 2016})
@@ -69,7 +74,9 @@ def test_a_second_signature_is_a_409_on_the_page_and_in_the_api(api, world):
     assert escape(refused_api.json()["detail"]) in refused_page.content.decode()
 
 
-def test_values_the_rules_refuse_are_a_400_on_the_page_and_in_the_api(api, world):
+def test_values_the_rules_refuse_are_a_400_on_the_page_and_in_the_api(
+    api: Any, world: World
+) -> None:
     to_in_progress(world)
     define_indicators(world)
     officer, org = world.lai_chau_officer, world.orgs["lai_chau"].pk

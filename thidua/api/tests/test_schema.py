@@ -1,5 +1,6 @@
 """The committed OpenAPI schema is the served one, and the API keeps to it under fuzzing."""
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from pytest_django import DjangoDbBlocker
 from schemathesis import GenerationMode
 from schemathesis.config import PositiveDataAcceptanceConfig
 
@@ -23,7 +25,7 @@ from thidua.wsgi import application
 COMMITTED = Path(__file__).resolve().parents[3] / "docs" / "openapi.json"
 
 
-def test_committed_schema_is_current():
+def test_committed_schema_is_current() -> None:
     assert COMMITTED.read_text("utf-8") == schema_json(), (
         "Run `thidua export_openapi docs/openapi.json` and commit it."
     )
@@ -34,7 +36,7 @@ KNOWN: dict[str, list[Any]] = {}
 
 
 @pytest.fixture(scope="module")
-def world_key(django_db_setup, django_db_blocker):
+def world_key(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[Any]:
     """A year with data in every area and the secretariat's token, committed for the WSGI app.
 
     Built once for every operation (building it per operation would take most of the run),
@@ -65,7 +67,7 @@ def world_key(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def member_key(world_key):
+def member_key(world_key: Any) -> Iterator[Any]:
     """The key, with connections kept open across requests, as Django's test client keeps them
     (closing one would end the test's transaction)."""
     for signal in (request_started, request_finished):
@@ -114,5 +116,5 @@ def flatmap_case(context: Any, case: Any) -> Any:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_api_keeps_to_its_schema(case, member_key):
+def test_api_keeps_to_its_schema(case: Any, member_key: Any) -> None:
     case.call_and_validate(headers={"Authorization": f"Bearer {member_key}"})

@@ -1,8 +1,12 @@
 """Scoring through the API: the table, self-assessments as the pages show them, the ranking."""
 
+from typing import Any
+
 import pytest
+from pytest_django import DjangoAssertNumQueries
 
 from thidua.cycle.models import Phase
+from thidua.testing.personas import World
 
 from .conftest import (
     define_indicators,
@@ -16,7 +20,7 @@ from .conftest import (
 )
 
 
-def to_self_assessment(world):
+def to_self_assessment(world: Any) -> None:
     to_in_progress(world)
     define_indicators(world)
     make_table(world)
@@ -24,7 +28,7 @@ def to_self_assessment(world):
 
 
 @pytest.fixture
-def self_assessing(world):
+def self_assessing(world: World) -> Any:
     """The table is locked; Sơn La has saved a draft, Cao Bằng has submitted."""
     to_self_assessment(world)
     self_score(world, "son_la")
@@ -33,7 +37,7 @@ def self_assessing(world):
     return world
 
 
-def test_member_reads_the_criteria_table_with_its_bands(api, self_assessing):
+def test_member_reads_the_criteria_table_with_its_bands(api: Any, self_assessing: Any) -> None:
     table = api(self_assessing.lai_chau_officer).get(year_url(self_assessing) + "/scoring/table")
     data = table.json()
     assert data["locked"] is True
@@ -49,17 +53,17 @@ def test_member_reads_the_criteria_table_with_its_bands(api, self_assessing):
     assert data["problems"] == []
 
 
-def test_there_is_no_table_to_read_before_the_secretariat_makes_one(api, world):
+def test_there_is_no_table_to_read_before_the_secretariat_makes_one(api: Any, world: World) -> None:
     assert api(world.son_la_officer).get(year_url(world) + "/scoring/table").status_code == 404
 
 
-def test_outsider_gets_404_for_every_scoring_endpoint(api, self_assessing):
+def test_outsider_gets_404_for_every_scoring_endpoint(api: Any, self_assessing: Any) -> None:
     client = api(self_assessing.outsider)
     for path in ("/table", "/ranking", f"/units/{self_assessing.orgs['son_la'].pk}"):
         assert client.get(year_url(self_assessing) + "/scoring" + path).status_code == 404
 
 
-def test_a_unit_sees_its_own_draft(api, self_assessing):
+def test_a_unit_sees_its_own_draft(api: Any, self_assessing: Any) -> None:
     url = year_url(self_assessing) + f"/scoring/units/{self_assessing.orgs['son_la'].pk}"
     own = api(self_assessing.son_la_leader).get(url).json()
     assert (own["visible"], own["submitted"]) == (True, False)
@@ -72,28 +76,28 @@ def test_a_unit_sees_its_own_draft(api, self_assessing):
     assert own["total"] == "21"
 
 
-def test_another_unit_and_the_supervisor_do_not_see_a_draft(api, self_assessing):
+def test_another_unit_and_the_supervisor_do_not_see_a_draft(api: Any, self_assessing: Any) -> None:
     url = year_url(self_assessing) + f"/scoring/units/{self_assessing.orgs['son_la'].pk}"
     for user in (self_assessing.lai_chau_officer, self_assessing.supervisor):
         other = api(user).get(url).json()
         assert (other["visible"], other["scores"], other["total"]) == (False, [], None)
 
 
-def test_a_submitted_assessment_is_seen_by_every_member(api, self_assessing):
+def test_a_submitted_assessment_is_seen_by_every_member(api: Any, self_assessing: Any) -> None:
     url = year_url(self_assessing) + f"/scoring/units/{self_assessing.orgs['cao_bang'].pk}"
     seen = api(self_assessing.lai_chau_officer).get(url).json()
     assert seen["submitted"] is True and seen["visible"] is True
     assert seen["total"] == "19"
 
 
-def test_there_is_no_ranking_before_cross_check(api, self_assessing):
+def test_there_is_no_ranking_before_cross_check(api: Any, self_assessing: Any) -> None:
     response = api(self_assessing.son_la_officer).get(year_url(self_assessing) + "/scoring/ranking")
     assert response.status_code == 404
 
 
 def test_the_ranking_is_provisional_in_cross_check_and_frozen_after(
-    api, world, django_assert_max_num_queries
-):
+    api: Any, world: World, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     to_self_assessment(world)
     to_cross_check(world)
     client = api(world.lai_chau_officer)

@@ -3,28 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from thidua.api.actions import do_create_token
 from thidua.api.models import ApiToken
 from thidua.errors import ActionRefused
+from thidua.testing.personas import World
 
 ME = "/api/v1/me"
 
 
-def _year(world) -> str:
+def _year(world: Any) -> str:
     return f"/api/v1/clusters/{world.cluster.slug}/years/{world.year.year}"
 
 
-def _with(client, key: str):
+def _with(client: Any, key: str) -> Any:
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {key}"
     return client
 
 
-def test_a_new_token_lives_the_administrators_default_and_no_more_than_the_maximum(world):
+def test_a_new_token_lives_the_administrators_default_and_no_more_than_the_maximum(
+    world: World,
+) -> None:
     with override_settings(THIDUA_API_TOKEN_DAYS=30, THIDUA_API_TOKEN_MAX_DAYS=60):
         token, _key = do_create_token(name="a", acting_user=world.lai_chau_officer)
         assert dt.timedelta(days=29) < token.expires_at - timezone.now() <= dt.timedelta(days=30)
@@ -36,7 +41,7 @@ def test_a_new_token_lives_the_administrators_default_and_no_more_than_the_maxim
             do_create_token(name="d", days=0, acting_user=world.lai_chau_officer)
 
 
-def test_an_expired_token_is_refused_saying_when_it_expired(client, world):
+def test_an_expired_token_is_refused_saying_when_it_expired(client: Client, world: World) -> None:
     token, key = do_create_token(name="script", acting_user=world.lai_chau_officer)
     assert _with(client, key).get(ME).status_code == 200
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
@@ -47,7 +52,7 @@ def test_an_expired_token_is_refused_saying_when_it_expired(client, world):
     assert english.json()["detail"].startswith("This API token expired on ")
 
 
-def test_a_forged_or_revoked_token_is_refused_with_its_reason(client, world):
+def test_a_forged_or_revoked_token_is_refused_with_its_reason(client: Client, world: World) -> None:
     _token, key = do_create_token(name="script", acting_user=world.lai_chau_officer)
     forged = key[:-4] + ("AAAA" if not key.endswith("AAAA") else "BBBB")
     answer = _with(client, forged).get(ME)
@@ -58,7 +63,7 @@ def test_a_forged_or_revoked_token_is_refused_with_its_reason(client, world):
     assert answer.status_code == 401 and "thu hồi" in answer.json()["detail"]
 
 
-def test_a_read_token_reads_and_is_refused_every_write(client, world):
+def test_a_read_token_reads_and_is_refused_every_write(client: Client, world: World) -> None:
     world.to_pledge_phase()
     _token, key = do_create_token(
         name="đọc", scope=ApiToken.Scope.READ, acting_user=world.son_la_officer
@@ -73,7 +78,7 @@ def test_a_read_token_reads_and_is_refused_every_write(client, world):
     assert world.year.phase == "pledge"
 
 
-def test_a_write_token_writes(client, world):
+def test_a_write_token_writes(client: Client, world: World) -> None:
     pledge = world.to_pledge_phase()
     world.sign_all(pledge)
     _token, key = do_create_token(
@@ -85,7 +90,9 @@ def test_a_write_token_writes(client, world):
     assert answer.status_code == 200, answer.json()
 
 
-def test_the_last_use_is_written_at_most_once_a_minute(client, world, django_assert_num_queries):
+def test_the_last_use_is_written_at_most_once_a_minute(
+    client: Client, world: World, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     token, key = do_create_token(name="script", acting_user=world.lai_chau_officer)
     reader = _with(client, key)
     reader.get(ME)
@@ -101,7 +108,7 @@ def test_the_last_use_is_written_at_most_once_a_minute(client, world, django_ass
     assert token.last_used_at is not None and token.last_used_at > first
 
 
-def test_the_tokens_page_shows_scope_expiry_and_last_use(client, world):
+def test_the_tokens_page_shows_scope_expiry_and_last_use(client: Client, world: World) -> None:
     client.force_login(world.lai_chau_officer)
     page = client.post("/account/tokens/", {"name": "báo cáo", "scope": "read", "days": "7"})
     assert page.status_code == 200

@@ -28,6 +28,7 @@ from thidua.conference.models import Comment
 from thidua.cycle.models import Deadline, Phase
 from thidua.orgs.models import Person, PersonPosition
 from thidua.scoring.models import Dispute, Review, Score
+from thidua.testing.personas import World
 from thidua.voting.models import Poll
 
 
@@ -38,7 +39,7 @@ def post(client: Any, url: str, body: Any = None) -> Any:
 # --- award history ----------------------------------------------------------------------
 
 
-def test_the_supervisor_writes_a_persons_history(api, world):
+def test_the_supervisor_writes_a_persons_history(api: Any, world: World) -> None:
     ensure_catalogue()
     client = api(world.supervisor)
     person = post(
@@ -82,7 +83,7 @@ def test_the_supervisor_writes_a_persons_history(api, world):
     assert PersonPosition.objects.filter(person_id=pk, title="Phó Giám đốc").exists()
 
 
-def test_a_namesake_needs_confirming_as_on_the_page(api, world):
+def test_a_namesake_needs_confirming_as_on_the_page(api: Any, world: World) -> None:
     client = api(world.supervisor)
     body = {"full_name": "Trần Văn Minh", "unit": world.orgs["son_la"].pk}
     assert post(client, "/api/v1/people", body).status_code == 201
@@ -93,7 +94,7 @@ def test_a_namesake_needs_confirming_as_on_the_page(api, world):
     assert Person.objects.filter(full_name="Trần Văn Minh").count() == 2
 
 
-def test_a_unit_officer_may_not_keep_everyones_history(api, world):
+def test_a_unit_officer_may_not_keep_everyones_history(api: Any, world: World) -> None:
     answer = post(
         api(world.lai_chau_officer),
         "/api/v1/people",
@@ -103,7 +104,7 @@ def test_a_unit_officer_may_not_keep_everyones_history(api, world):
     assert not Person.objects.filter(full_name="Trần Văn Minh").exists()
 
 
-def test_an_invalid_award_is_refused_with_the_forms_words(api, world):
+def test_an_invalid_award_is_refused_with_the_forms_words(api: Any, world: World) -> None:
     ensure_catalogue()
     client = api(world.supervisor)
     pk = post(
@@ -128,7 +129,7 @@ def test_an_invalid_award_is_refused_with_the_forms_words(api, world):
 # --- nominations --------------------------------------------------------------------------
 
 
-def test_a_nomination_from_draft_to_decision(api, world):
+def test_a_nomination_from_draft_to_decision(api: Any, world: World) -> None:
     jump(world, Phase.PROPOSALS)
     made = nominate(world)
     url = f"{year_url(world)}/nominations"
@@ -171,7 +172,7 @@ def test_a_nomination_from_draft_to_decision(api, world):
     assert Nomination.objects.get(pk=pk).status == Nomination.Status.DECIDED
 
 
-def test_a_nomination_of_someone_else_is_refused_by_the_form(api, world):
+def test_a_nomination_of_someone_else_is_refused_by_the_form(api: Any, world: World) -> None:
     jump(world, Phase.PROPOSALS)
     ensure_catalogue()
     outsider_person = Person.objects.create(full_name="Người ngoài", name_key="nguoi ngoai")
@@ -196,7 +197,7 @@ POLL = {
 }
 
 
-def test_the_secretariat_prepares_opens_and_closes_a_poll(api, world):
+def test_the_secretariat_prepares_opens_and_closes_a_poll(api: Any, world: World) -> None:
     jump(world, Phase.VOTING)
     client = api(world.son_la_officer)
     url = f"{year_url(world)}/polls"
@@ -214,7 +215,7 @@ def test_the_secretariat_prepares_opens_and_closes_a_poll(api, world):
     assert post(api(world.lai_chau_leader), f"{url}/{pk}/close").status_code == 403
 
 
-def test_a_paper_count_is_entered_then_confirmed_by_another(api, world):
+def test_a_paper_count_is_entered_then_confirmed_by_another(api: Any, world: World) -> None:
     jump(world, Phase.VOTING)
     poll = open_poll(world, method=Poll.Method.PAPER)
     url = f"{year_url(world)}/polls/{poll.pk}"
@@ -242,7 +243,7 @@ def test_a_paper_count_is_entered_then_confirmed_by_another(api, world):
 # --- scoring ------------------------------------------------------------------------------
 
 
-def test_self_scores_cross_check_and_a_dispute(api, world):
+def test_self_scores_cross_check_and_a_dispute(api: Any, world: World) -> None:
     to_in_progress(world)
     make_table(world)
     move(world, Phase.SELF_ASSESSMENT)
@@ -298,7 +299,7 @@ def test_self_scores_cross_check_and_a_dispute(api, world):
     assert Score.objects.filter(assessment__membership=membership(world, "lai_chau")).count() == 4
 
 
-def test_scores_wait_for_the_self_assessment_phase(api, world):
+def test_scores_wait_for_the_self_assessment_phase(api: Any, world: World) -> None:
     to_in_progress(world)
     make_table(world)
     url = f"{year_url(world)}/scoring/units/{world.orgs['lai_chau'].pk}/scores"
@@ -306,7 +307,7 @@ def test_scores_wait_for_the_self_assessment_phase(api, world):
     assert answer.status_code == 409
 
 
-def test_reviews_need_an_assignment(api, world):
+def test_reviews_need_an_assignment(api: Any, world: World) -> None:
     to_in_progress(world)
     make_table(world)
     move(world, Phase.SELF_ASSESSMENT)
@@ -318,7 +319,7 @@ def test_reviews_need_an_assignment(api, world):
 # --- the year and the conference ----------------------------------------------------------
 
 
-def test_the_secretariat_sets_the_year_up(api, world):
+def test_the_secretariat_sets_the_year_up(api: Any, world: World) -> None:
     client = api(world.son_la_officer)
     movement = post(
         client,
@@ -345,7 +346,7 @@ def test_the_secretariat_sets_the_year_up(api, world):
     )
 
 
-def test_members_comment_on_the_draft_report(api, world):
+def test_members_comment_on_the_draft_report(api: Any, world: World) -> None:
     jump(world, Phase.CONFERENCE)
     do_generate_report(world.year, acting_user=world.son_la_officer)
     client = api(world.lai_chau_officer)
@@ -366,7 +367,7 @@ def test_members_comment_on_the_draft_report(api, world):
     assert Comment.objects.count() == 1
 
 
-def test_the_secretariat_sets_up_the_conference_and_its_attendees(api, world):
+def test_the_secretariat_sets_up_the_conference_and_its_attendees(api: Any, world: World) -> None:
     jump(world, Phase.CONFERENCE)
     url = f"{year_url(world)}/conference"
     setup = {

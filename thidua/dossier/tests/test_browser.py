@@ -4,10 +4,14 @@ phone widths go to var/screenshots/."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 from thidua.dossier.models import ReceivedDossier
 from thidua.testing.personas import build_world
@@ -19,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTHS = (1366, 390)
 
 
-def shoot(page, request, name: str) -> None:
+def shoot(page: Any, request: Any, name: str) -> None:
     folder = Path(request.config.rootpath) / "var" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     for width in WIDTHS:
@@ -33,8 +37,13 @@ def shoot(page, request, name: str) -> None:
 
 
 def test_the_supervisor_imports_a_package_and_the_cluster_sees_its_steps(
-    trust, award, live_server, login, request, tmp_path
-):
+    trust: Any,
+    award: Any,
+    live_server: LiveServer,
+    login: Callable[..., Page],
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+) -> None:
     sending = make_sending(build_world(), trust, award)
     world = sending.world
     path = tmp_path / "ho-so.zip"

@@ -19,6 +19,7 @@ import pytest
 from django.db import transaction
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pytest_django import Settings
 
 from thidua.audit.models import AuditEntry
 from thidua.dossier import actions, package, rules
@@ -163,7 +164,9 @@ def refused(sending: Sending, content: bytes) -> str:
     return " ".join([caught.value.message, *caught.value.details])
 
 
-def test_a_sound_package_is_imported_with_its_nominations_and_files(sending, good, settings):
+def test_a_sound_package_is_imported_with_its_nominations_and_files(
+    sending: Sending, good: bytes, settings: Settings
+) -> None:
     dossier = actions.do_import_dossier(content=good, acting_user=sending.supervisor_officer)
     nomination = dossier.nominations.get()
     assert (nomination.nominee_name, nomination.award_name) == (
@@ -183,7 +186,7 @@ def test_a_sound_package_is_imported_with_its_nominations_and_files(sending, goo
     assert entry.actor == sending.supervisor_officer
 
 
-def test_a_changed_file_is_refused_naming_it(sending, good):
+def test_a_changed_file_is_refused_naming_it(sending: Sending, good: bytes) -> None:
     files = members(good)
     files["N1/minh-chung-1.pdf"] = files["N1/minh-chung-1.pdf"].replace(b"chung", b"CHUNG")
     words = refused(sending, rezip(files))
@@ -191,21 +194,21 @@ def test_a_changed_file_is_refused_naming_it(sending, good):
     assert "không dữ liệu nào được nhập" in words
 
 
-def test_a_missing_file_is_refused_naming_it(sending, good):
+def test_a_missing_file_is_refused_naming_it(sending: Sending, good: bytes) -> None:
     files = members(good)
     del files["N1/bao-cao-thanh-tich.pdf"]
     assert "Thiếu tệp “N1/bao-cao-thanh-tich.pdf”" in refused(sending, rezip(files))
 
 
-def test_an_added_file_is_refused_naming_it(sending, good):
+def test_an_added_file_is_refused_naming_it(sending: Sending, good: bytes) -> None:
     files = members(good)
     files["N1/them.pdf"] = b"%PDF-1.4 them"
     assert "Tệp “N1/them.pdf” không có trong manifest.json" in refused(sending, rezip(files))
 
 
 def test_a_manifest_rewritten_to_match_a_changed_file_is_caught_by_the_signed_catalogue(
-    sending, good
-):
+    sending: Sending, good: bytes
+) -> None:
     files = members(good)
     files["N1/minh-chung-1.pdf"] = b"%PDF-1.4 thay the"
     manifest = json.loads(files[rules.MANIFEST])
@@ -218,7 +221,7 @@ def test_a_manifest_rewritten_to_match_a_changed_file_is_caught_by_the_signed_ca
     assert "Danh mục hồ sơ đã ký (danh-muc-ho-so.pdf) không chứa đúng tệp manifest.json" in words
 
 
-def test_a_zip_bomb_is_refused_before_it_is_unpacked(sending):
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(sending: Sending) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", b"{}")
@@ -228,7 +231,7 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(sending):
     assert "bom zip" in refused(sending, content)
 
 
-def test_a_path_climbing_out_of_the_folder_is_refused(sending, good):
+def test_a_path_climbing_out_of_the_folder_is_refused(sending: Sending, good: bytes) -> None:
     files = members(good)
     files["../../etc/cron.d/thidua"] = b"* * * * * root true"
     assert "“../../etc/cron.d/thidua” trong gói trỏ ra ngoài thư mục" in refused(
@@ -240,7 +243,7 @@ def test_a_path_climbing_out_of_the_folder_is_refused(sending, good):
     assert "“/etc/passwd” trong gói trỏ ra ngoài thư mục" in refused(sending, buffer.getvalue())
 
 
-def test_too_many_files_are_refused(sending):
+def test_too_many_files_are_refused(sending: Sending) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for index in range(rules.MAX_FILES + 1):
@@ -248,11 +251,13 @@ def test_too_many_files_are_refused(sending):
     assert f"chứa {rules.MAX_FILES + 1} tệp" in refused(sending, buffer.getvalue())
 
 
-def test_a_file_that_is_not_a_zip_is_refused(sending):
+def test_a_file_that_is_not_a_zip_is_refused(sending: Sending) -> None:
     assert "không phải là gói hồ sơ" in refused(sending, b"%PDF-1.4 not a zip")
 
 
-def test_a_catalogue_signed_by_someone_of_another_agency_is_refused(sending, trust):
+def test_a_catalogue_signed_by_someone_of_another_agency_is_refused(
+    sending: Sending, trust: Any
+) -> None:
     world = sending.world
     other = signing.do_add_pkcs12_identity(
         acting_user=world.admin,
@@ -271,7 +276,7 @@ def test_a_catalogue_signed_by_someone_of_another_agency_is_refused(sending, tru
     assert "thiếu chữ ký số của cơ quan Sở Kế hoạch và Đầu tư tỉnh Sơn La" in words
 
 
-def test_a_proposal_letter_without_its_leaders_signature_is_refused(sending):
+def test_a_proposal_letter_without_its_leaders_signature_is_refused(sending: Sending) -> None:
     content = make_package(
         sending.world, sending.leader_identity, sending.agency_identity, leader_signs=False
     )
@@ -281,15 +286,17 @@ def test_a_proposal_letter_without_its_leaders_signature_is_refused(sending):
 
 
 def test_signatures_of_an_authority_this_installation_does_not_trust_are_refused(
-    sending, good, settings
-):
+    sending: Sending, good: bytes, settings: Settings
+) -> None:
     settings.THIDUA_SIGNING_TRUST_ROOTS = settings.THIDUA_SIGNING_TRUST_ROOTS[1:]
     words = refused(sending, good)
     assert "Chứng thư số của Sở Kế hoạch và Đầu tư tỉnh Sơn La" in words
     assert "không thuộc tổ chức chứng thực được tin cậy" in words
 
 
-def test_a_report_changed_by_an_incremental_update_after_signing_is_refused(sending):
+def test_a_report_changed_by_an_incremental_update_after_signing_is_refused(
+    sending: Sending,
+) -> None:
     world = sending.world
     signed = sign(blank_pdf(b"bao cao"), sending.agency_identity, world.son_la_officer, "agency")
     writer = IncrementalPdfFileWriter(io.BytesIO(signed))
@@ -307,7 +314,9 @@ def test_a_report_changed_by_an_incremental_update_after_signing_is_refused(send
     assert "Tệp “N1/bao-cao-thanh-tich.pdf” đã bị thay đổi sau khi" in words
 
 
-def test_a_letter_signed_twice_with_the_same_key_over_different_content_is_refused(sending):
+def test_a_letter_signed_twice_with_the_same_key_over_different_content_is_refused(
+    sending: Sending,
+) -> None:
     content = make_package(
         sending.world, sending.leader_identity, sending.agency_identity, agency_signs_twice=True
     )
@@ -315,7 +324,9 @@ def test_a_letter_signed_twice_with_the_same_key_over_different_content_is_refus
     assert "“to-trinh.pdf” được ký hai lần bằng cùng một khóa" in words
 
 
-def test_a_dossier_sent_again_with_other_content_under_the_same_number_is_refused(sending):
+def test_a_dossier_sent_again_with_other_content_under_the_same_number_is_refused(
+    sending: Sending,
+) -> None:
     world = sending.world
     first = make_package(world, sending.leader_identity, sending.agency_identity)
     actions.do_import_dossier(content=first, acting_user=sending.supervisor_officer)
@@ -331,7 +342,7 @@ def test_a_dossier_sent_again_with_other_content_under_the_same_number_is_refuse
     )
 
 
-def test_a_package_for_another_agency_is_refused(sending):
+def test_a_package_for_another_agency_is_refused(sending: Sending) -> None:
     content = make_package(
         sending.world,
         sending.leader_identity,
@@ -341,7 +352,9 @@ def test_a_package_for_another_agency_is_refused(sending):
     assert "được gửi cho Ban Thi đua - Khen thưởng Trung ương" in refused(sending, content)
 
 
-def test_a_failure_while_storing_leaves_nothing_behind(sending, good, settings, monkeypatch):
+def test_a_failure_while_storing_leaves_nothing_behind(
+    sending: Sending, good: bytes, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     saved: list[str] = []
     original = ReceivedFile.save
 
@@ -360,7 +373,9 @@ def test_a_failure_while_storing_leaves_nothing_behind(sending, good, settings, 
     assert left == []
 
 
-def test_another_installation_without_the_senders_rows_imports_the_package(trust, award):
+def test_another_installation_without_the_senders_rows_imports_the_package(
+    trust: Any, award: Any
+) -> None:
     # The sender's installation: its rows exist only inside this block, rolled back after.
     with transaction.atomic():
         world = build_world()

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from pytest_django import Settings
 
 from thidua.audit.models import AuditEntry
 from thidua.awards.models import Nomination
 from thidua.dossier import actions, package, rules
 from thidua.dossier.models import ReceivedDossier, ReceivedFile, SentDossier
+from thidua.dossier.tests.conftest import Sending
 from thidua.errors import ActionRefused
 from thidua.signing.verification import verify_pdf
 
@@ -21,11 +25,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _libreoffice(settings):
+def _libreoffice(settings: Settings) -> None:
     settings.THIDUA_SOFFICE = None  # looked up on PATH, as a server does by default
 
 
-def _export(sending, tmp):
+def _export(sending: Any, tmp: Any) -> Any:
     world = sending.world
     actions.do_sign_proposal(
         year=world.year,
@@ -52,7 +56,9 @@ def _content(sent: SentDossier) -> bytes:
         return stored.read()
 
 
-def test_the_package_holds_every_document_signed_and_a_signed_catalogue(sending, tmp_path):
+def test_the_package_holds_every_document_signed_and_a_signed_catalogue(
+    sending: Sending, tmp_path: Path
+) -> None:
     sent = _export(sending, tmp_path)
     files = package.read_zip(_content(sent))
     manifest = json.loads(files[rules.MANIFEST])
@@ -80,7 +86,7 @@ def test_the_package_holds_every_document_signed_and_a_signed_catalogue(sending,
     received_and_returned(sending, sent)
 
 
-def test_the_export_waits_for_the_leaders_signature(sending):
+def test_the_export_waits_for_the_leaders_signature(sending: Sending) -> None:
     world = sending.world
     with pytest.raises(ActionRefused) as refused:
         actions.do_export_dossier(
@@ -93,7 +99,7 @@ def test_the_export_waits_for_the_leaders_signature(sending):
     assert not SentDossier.objects.exists()
 
 
-def received_and_returned(sending, sent):
+def received_and_returned(sending: Any, sent: Any) -> None:
     """The supervisor imports the package, returns it with reasons; a reply changed on the
     way is refused, the signed one is read."""
     world = sending.world

@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from thidua.dossier.models import ReceivedDossier
+from thidua.dossier.tests.conftest import Sending
+from thidua.orgs.models import User
 
 from .test_import import make_package
 
 pytestmark = pytest.mark.django_db
 
 
-def year_url(world, what=""):
+def year_url(world: Any, what: Any = "") -> Any:
     return f"/dossier/c/{world.cluster.slug}/2016/{what}"
 
 
-def test_the_supervisors_officer_imports_a_package_through_the_page(as_user, sending):
+def test_the_supervisors_officer_imports_a_package_through_the_page(
+    as_user: Callable[[User], Client], sending: Sending
+) -> None:
     world = sending.world
     content = make_package(world, sending.leader_identity, sending.agency_identity)
     client = as_user(sending.supervisor_officer)
@@ -43,7 +51,9 @@ def test_the_supervisors_officer_imports_a_package_through_the_page(as_user, sen
     assert denied.status_code == 403
 
 
-def test_a_refused_package_is_told_on_the_page_in_vietnamese(as_user, sending):
+def test_a_refused_package_is_told_on_the_page_in_vietnamese(
+    as_user: Callable[[User], Client], sending: Sending
+) -> None:
     client = as_user(sending.supervisor_officer)
     response = client.post(
         "/dossier/received/", {"package": SimpleUploadedFile("ho-so.zip", b"khong phai zip")}
@@ -59,7 +69,9 @@ def test_a_refused_package_is_told_on_the_page_in_vietnamese(as_user, sending):
     assert "Tệp không phải là gói hồ sơ (tệp .zip)." in listing
 
 
-def test_the_year_page_offers_each_person_their_own_step(as_user, sending):
+def test_the_year_page_offers_each_person_their_own_step(
+    as_user: Callable[[User], Client], sending: Sending
+) -> None:
     world = sending.world
     leader_page = as_user(world.son_la_leader).get(year_url(world)).content.decode()
     assert 'data-testid="sign-proposal"' in leader_page
@@ -75,7 +87,9 @@ def test_the_year_page_offers_each_person_their_own_step(as_user, sending):
     assert refused.status_code == 403
 
 
-def test_the_export_through_the_page_waits_for_the_leader(as_user, sending):
+def test_the_export_through_the_page_waits_for_the_leader(
+    as_user: Callable[[User], Client], sending: Sending
+) -> None:
     world = sending.world
     response = as_user(world.son_la_officer).post(
         year_url(world, "export/"), {"export-identity": sending.agency_identity.pk}
@@ -84,7 +98,7 @@ def test_the_export_through_the_page_waits_for_the_leader(as_user, sending):
     assert "chưa ký Tờ trình" in response.content.decode()
 
 
-def test_the_import_command_tells_what_is_wrong(sending, tmp_path):
+def test_the_import_command_tells_what_is_wrong(sending: Sending, tmp_path: Path) -> None:
     world = sending.world
     path = tmp_path / "ho-so.zip"
     path.write_bytes(b"PK\x05\x06" + b"\0" * 18)
