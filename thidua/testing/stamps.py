@@ -20,3 +20,11 @@ def elsewhere(monkeypatch: pytest.MonkeyPatch) -> Callable[[], AbstractContextMa
         monkeypatch.setattr(stamp, "_generation", generation)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _outside_any_request() -> None:
+    """Each test starts outside a request. A streamed answer (a download) that a test never
+    closes never sends `request_finished`, so the stamp would still be cached for a request
+    that ended, and a later test in the process would read it instead of the chain's head."""
+    stamp._request_finished()
