@@ -25,6 +25,14 @@ def single_column_indexes() -> dict[str, str]:
 
 
 def migrate(target: list[tuple[str, str]]) -> None:
+    if connection.vendor == "postgresql":
+        # A restore (the backup tests) copies django_migrations' rows with their ids and may
+        # leave its sequence behind them; the next migration recorded would reuse an id.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('django_migrations', 'id'), "
+                "(SELECT max(id) FROM django_migrations))"
+            )
     executor = MigrationExecutor(connection)
     executor.migrate(target)
 
