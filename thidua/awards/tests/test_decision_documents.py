@@ -276,12 +276,6 @@ def test_only_the_deciding_authority_downloads_a_decisions_documents(
     assert client.get(reverse("awards:certificates", kwargs=kwargs)).status_code == 403
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    reason="PostgreSQL sometimes sees a deadlock: the year's FOR UPDATE lock (cycle.lock_year)"
-    " against another commit's foreign-key check while that commit holds the audit chain",
-    strict=False,
-)
 @pytest.mark.django_db(transaction=True)
 def test_two_decisions_at_once_get_different_numbers() -> None:
     """The register's next number is read under the year's lock: a race cannot share it."""
