@@ -16,12 +16,15 @@ import pytest
 from django.core import signing
 from django.test import Client
 from django.utils import timezone
+from django.utils.http import http_date
 
 from thidua.audit.models import AuditEntry
+from thidua.audit.record import record
 from thidua.cycle import history as cycle_history
 from thidua.cycle import hooks as cycle_hooks
 from thidua.cycle.models import Phase
 from thidua.indicators import actions as indicator_actions
+from thidua.lib import clock
 from thidua.orgs import actions as org_actions
 from thidua.orgs.models import User
 from thidua.scoring import actions as scoring_actions
@@ -156,16 +159,43 @@ def test_numbered_pages_stay_newest_first_as_the_history_page(api: Api, pledged:
     assert last["page"] == first["pages"] and last["more"] is False
 
 
-def test_the_history_answers_304_until_an_entry_is_written(api: Api, pledged: World) -> None:
+def test_the_history_answers_304_to_the_etag_until_an_entry_is_written(
+    api: Api, pledged: World
+) -> None:
     client = api(pledged.supervisor)
     read = client.get(history_url(pledged))
     etag, modified = read.headers["ETag"], read.headers["Last-Modified"]
     assert client.get(history_url(pledged), HTTP_IF_NONE_MATCH=etag).status_code == 304
-    assert client.get(history_url(pledged), HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    assert client.get(history_url(pledged), HTTP_IF_MODIFIED_SINCE=modified).status_code == 200
     move(pledged, Phase.IN_PROGRESS)
     changed = client.get(history_url(pledged), HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     assert changed.json()["entries"][-1]["action"] == "year.phase"
+
+
+def test_an_entry_written_in_the_same_second_is_not_missed(api: Api, pledged: World) -> None:
+    # Two entries a fraction of a second apart: HTTP dates are to the second, so the
+    # client's Last-Modified is the same before and after; only the ETag tells them apart.
+    second = timezone.now().replace(microsecond=0) + dt.timedelta(days=1)
+    client = api(pledged.supervisor)
+    with clock.at(second + dt.timedelta(milliseconds=100)):
+        move(pledged, Phase.IN_PROGRESS)
+    read = client.get(history_url(pledged))
+    etag, modified = read.headers["ETag"], read.headers["Last-Modified"]
+    assert modified == http_date(second.timestamp())
+    with clock.at(second + dt.timedelta(milliseconds=700)):
+        record("year.note", pledged.year, actor=pledged.son_la_officer, year=pledged.year)
+    by_date = client.get(history_url(pledged), HTTP_IF_MODIFIED_SINCE=modified)
+    assert by_date.status_code == 200
+    assert by_date.headers["Last-Modified"] == modified
+    assert by_date.json()["entries"][-1]["action"] == "year.note"
+    by_etag = client.get(history_url(pledged), HTTP_IF_NONE_MATCH=etag)
+    assert by_etag.status_code == 200 and by_etag.headers["ETag"] != etag
+    current = by_etag.headers["ETag"]
+    assert client.get(history_url(pledged), HTTP_IF_NONE_MATCH=current).status_code == 304
+    # Nor does a date later than every change answer 304 alone: the ETag decides.
+    later = "Fri, 01 Jan 2100 00:00:00 GMT"
+    assert client.get(history_url(pledged), HTTP_IF_MODIFIED_SINCE=later).status_code == 200
 
 
 def test_an_outsider_gets_404_for_the_history_with_or_without_a_validator(

@@ -93,7 +93,7 @@ def test_filters_choose_the_kind_and_the_cluster(
     assert bad.status_code == 422
 
 
-def test_etag_and_last_modified_answer_304_until_something_changes(
+def test_the_etag_answers_304_until_something_changes(
     api: Any, world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     events(world, django_capture_on_commit_callbacks, 2)
@@ -103,8 +103,9 @@ def test_etag_and_last_modified_answer_304_until_something_changes(
     again = client.get("/api/v1/events", HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304 and again.content == b""
     assert again.headers["ETag"] == etag
+    # A date alone never answers 304 (paging.conditional): the whole list, the same ETag.
     since = client.get("/api/v1/events", HTTP_IF_MODIFIED_SINCE=modified)
-    assert since.status_code == 304
+    assert since.status_code == 200 and since.headers["ETag"] == etag
     # Another reader's view of the same list differs: the ETag is of the body each gets.
     events(world, django_capture_on_commit_callbacks, 1)
     changed = client.get("/api/v1/events", HTTP_IF_NONE_MATCH=etag)
