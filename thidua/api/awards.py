@@ -15,7 +15,6 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from ninja import Query, Router, Schema, Status
@@ -40,7 +39,7 @@ from thidua.awards.problems import VERDICT_LABELS, describe
 from thidua.awards.reads import search_key
 from thidua.cycle.models import EmulationYear, Membership
 from thidua.jobs.actions import do_retry_job, do_start_job
-from thidua.jobs.models import Job
+from thidua.jobs.reads import job_for
 from thidua.lib import uploads
 from thidua.lib.text import sort_key
 from thidua.orgs import rules as org_rules
@@ -680,21 +679,10 @@ def certificates_job(
     return Status(202, job_answer(job))
 
 
-def _own_job(request: SignedInRequest, job_id: str) -> Job:
-    """The job, for the user who started it (or the operator); 404 for anyone else."""
-    try:
-        found = Job.objects.get(pk=job_id)
-    except (Job.DoesNotExist, ValueError, DjangoValidationError):
-        raise Http404 from None
-    if found.created_by_id != request.user.pk and not request.user.is_superuser:
-        raise Http404
-    return found
-
-
 @router.post("/jobs/{job_id}/retry", response={202: JobOut, 409: Error, **ERRORS})
 def job_retry(request: SignedInRequest, job_id: str) -> Any:
     """Queue a failed job of yours again (on the file it was given, if it takes one)."""
-    job = do_retry_job(_own_job(request, job_id), acting_user=request.user)
+    job = do_retry_job(job_for(request.user, job_id), acting_user=request.user)
     return Status(202, job_answer(job))
 
 
@@ -714,7 +702,7 @@ def job_retry(request: SignedInRequest, job_id: str) -> Any:
 )
 def job_file(request: SignedInRequest, job_id: str) -> Any:
     """The file a finished job of yours produced; 404 until it has one."""
-    job = _own_job(request, job_id)
+    job = job_for(request.user, job_id)
     if not job.output:
         raise Http404
     return FileResponse(job.output.open("rb"), as_attachment=True, filename=job.output_name)

@@ -35,6 +35,7 @@ from thidua.errors import ActionRefused, Refusal
 from thidua.jobs.actions import do_start_job
 from thidua.jobs.models import Job
 from thidua.jobs.progress import read_progress
+from thidua.jobs.reads import job_for
 from thidua.lib import uploads
 from thidua.lib.numbers import format_number
 from thidua.orgs.models import Organization, Person
@@ -617,10 +618,4 @@ def start_history_import(request: SignedInRequest, file: MaybeFile = None) -> An
 def job(request: SignedInRequest, response: HttpResponse, job_id: str) -> Any:
     """A job you started (the operator: any job, as on the job's page): its status, progress,
     message and, if the file was refused, each problem found."""
-    try:
-        found = Job.objects.get(pk=job_id)
-    except (Job.DoesNotExist, ValueError, DjangoValidationError):
-        raise Http404 from None
-    if found.created_by_id != request.user.pk and not request.user.is_superuser:
-        raise Http404
-    return paging.conditional(request, response, _job(found))
+    return paging.conditional(request, response, _job(job_for(request.user, job_id)))

@@ -21,17 +21,7 @@ from .actions import do_retry_job
 from .health import last_worker_heartbeat
 from .models import Job
 from .progress import read_progress
-
-
-def _own_job(request: SignedInRequest, pk: str) -> Job:
-    """The job, for the user who started it (or the operator); 404 for anyone else."""
-    try:
-        job = Job.objects.get(pk=pk)
-    except (Job.DoesNotExist, ValueError):
-        raise Http404 from None
-    if job.created_by_id != request.user.pk and not request.user.is_superuser:
-        raise Http404
-    return job
+from .reads import job_for
 
 
 def _namespace(request: SignedInRequest) -> str:
@@ -70,17 +60,17 @@ def _waits_for_no_worker(job: Job) -> bool:
 
 @login_required
 def job_detail(request: SignedInRequest, pk: str) -> HttpResponse:
-    return render(request, "jobs/job.html", _context(request, _own_job(request, pk)))
+    return render(request, "jobs/job.html", _context(request, job_for(request.user, pk)))
 
 
 @login_required
 def job_progress(request: SignedInRequest, pk: str) -> HttpResponse:
-    return render(request, "jobs/_progress.html", _context(request, _own_job(request, pk)))
+    return render(request, "jobs/_progress.html", _context(request, job_for(request.user, pk)))
 
 
 @login_required
 def job_output(request: SignedInRequest, pk: str) -> FileResponse:
-    job = _own_job(request, pk)
+    job = job_for(request.user, pk)
     if not job.output:
         raise Http404
     return FileResponse(job.output.open("rb"), as_attachment=True, filename=job.output_name)
@@ -89,7 +79,7 @@ def job_output(request: SignedInRequest, pk: str) -> FileResponse:
 @login_required
 @require_POST
 def job_retry(request: SignedInRequest, pk: str) -> HttpResponse:
-    job = _own_job(request, pk)
+    job = job_for(request.user, pk)
     with refusal_told(request):
         do_retry_job(job, acting_user=request.user)
         messages.success(request, _("The job is queued again."))
