@@ -195,6 +195,18 @@ def _listing(year: EmulationYear, query: QueryDict) -> _Listing:
 _listings: StampedCache[_Listing] = StampedCache(size=256)
 
 
+def not_now(year: EmulationYear) -> str:
+    """Why nominations cannot be drafted, compiled or decided now ("" in the proposals phase):
+    the words the actions refuse with, shown where their forms would be."""
+    if year.phase == Phase.CLOSED:
+        return _("The year is closed and can no longer be changed.")
+    if year.phase != Phase.PROPOSALS:
+        return _("Nominations are handled in the proposals phase; the year is in %(phase)s.") % {
+            "phase": year.get_phase_display()
+        }
+    return ""
+
+
 @login_required
 def nominations(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "awards.view")
@@ -217,6 +229,7 @@ def nominations(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
             can_compile=request.user.has_perm("awards.compile", emulation_year)
             and emulation_year.phase == Phase.PROPOSALS,
             can_decide=request.user.has_perm("awards.decide", emulation_year),
+            not_now=not_now(emulation_year),
         ),
     )
 
@@ -251,7 +264,7 @@ def nomination_new(request: SignedInRequest, slug: str, year: int) -> HttpRespon
     return render(
         request,
         "awards/nomination_form.html",
-        year_context(emulation_year, form=form, unit=unit),
+        year_context(emulation_year, form=form, unit=unit, not_now=not_now(emulation_year)),
         status=status,
     )
 
@@ -459,6 +472,7 @@ def decision(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
             form=form,
             approved=approved.select_related("person", "collective", "award_type", "unit"),
             decisions=emulation_year.award_decisions.order_by("date", "sequence", "pk"),
+            not_now=not_now(emulation_year),
         ),
         status=status,
     )
