@@ -96,6 +96,9 @@ def page(
     last row (the one given, for an empty page: nothing new yet); whether more rows wait.
 
     A feed's reader keeps the cursor and asks again later: rows that come meanwhile follow.
+    None is skipped when the rows' keys are taken in commit order, as the audit entries' and
+    the events' are, under the audit chain's lock (docs/api.md, "Why a cursor misses
+    nothing"; tests/test_feed_order.py).
     """
     last = read_cursor(after, filters)
     ordered = rows.order_by(key)
