@@ -14,7 +14,7 @@ from thidua.cycle.models import EmulationYear, Membership
 from thidua.orgs import rules as org_rules
 from thidua.orgs.models import Succession, User
 
-from .models import Kind, Notification, Preference
+from .models import Delivery, Kind, Notification, Preference
 
 
 def staff(organization_ids: Iterable[int]) -> list[User]:
@@ -76,3 +76,17 @@ def listed(user: Any) -> QuerySet[Notification]:
 
 def unread_count(user: Any) -> int:
     return listed(user).filter(read_at__isnull=True).count()
+
+
+def undelivered(user: Any) -> Delivery | None:
+    """The last e-mail tried to the person's present address, if the mail server refused it
+    (failed, or waiting to be tried again): the person is told, not only the administrator."""
+    if not user.email:
+        return None
+    last = (
+        Delivery.objects.filter(recipient=user, address__iexact=user.email, attempts__gt=0)
+        .exclude(status=Delivery.Status.CANCELLED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return last if last is not None and last.last_error else None

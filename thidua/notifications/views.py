@@ -47,7 +47,11 @@ def notification_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "notifications/list.html",
-        {"page": page, "unread": reads.unread_count(request.user)},
+        {
+            "page": page,
+            "unread": reads.unread_count(request.user),
+            "undelivered": reads.undelivered(request.user),
+        },
     )
 
 
@@ -95,6 +99,6 @@ def preferences(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "notifications/preferences.html",
-        {"form": form, "address": user.email},
+        {"form": form, "address": user.email, "undelivered": reads.undelivered(user)},
         status=status,
     )

@@ -320,3 +320,32 @@ def test_the_worker_task_sends_and_comes_back_for_a_retry(
     (again,) = DBTaskResult.objects.filter(task_path=tasks.PATH, status="READY")
     retry = Delivery.objects.get(status="pending")
     assert again.run_after == retry.next_attempt_at
+
+
+def test_the_person_whose_address_bounces_is_told_on_their_pages_until_one_gets_through(
+    people: World, committed: Committed, smtp: Mailbox, as_user: Any
+) -> None:
+    bounce = "lai-chau-lanhdao@example.gov.vn"
+    smtp.refused.add(bounce)
+    with committed():
+        people.to_pledge_phase()
+    client = as_user(people.lai_chau_leader)
+    assert 'data-testid="undelivered"' not in client.get("/notifications/").content.decode()
+
+    start = timezone.now()
+    actions.do_send_due(now=start)
+    for url in ("/notifications/", "/notifications/preferences/"):
+        page = client.get(url).content.decode()
+        assert 'data-testid="undelivered"' in page
+        assert f"gửi tới {bounce} không đến được" in page
+        assert "550 5.1.1 Mailbox unavailable" in page
+        assert "Thư sẽ được gửi lại lúc" in page
+    # Another person's refused e-mail is not theirs to see.
+    other = as_user(people.lai_chau_officer).get("/notifications/").content.decode()
+    assert 'data-testid="undelivered"' not in other
+
+    smtp.refused.clear()
+    actions.do_send_due(now=start + rules.RETRY_DELAYS[0])
+    assert len(smtp.to(bounce)) == 1
+    page = as_user(people.lai_chau_leader).get("/notifications/").content.decode()
+    assert 'data-testid="undelivered"' not in page
