@@ -279,8 +279,23 @@ def sealed_length(poll: Poll) -> int:
     return box.sealed_width(poll.max_choices)
 
 
-def _open_the_box(poll: Poll, year: EmulationYear) -> PublishedBox:
+def _without_copies(
+    ballots: list[tuple[str, tuple[int, ...]]],
+) -> tuple[list[tuple[str, tuple[int, ...]]], int]:
+    """The ballots, each once, and how many copies were left out.
+
+    A sealed row copied in the database (a replayed ballot) opens to the same receipt hash
+    and choices: it is counted once. Receipts are random: two ballots never share one.
+    """
+    kept = list(dict.fromkeys(ballots))
+    return kept, len(ballots) - len(kept)
+
+
+def _open_the_box(poll: Poll, year: EmulationYear) -> tuple[PublishedBox, int]:
     """Open the sealed ballots, write them out in a random order and publish the box.
+
+    Returns the box and how many copied sealed rows were left out of it; refused when the
+    ballots, each counted once, are not as many as the units in the register.
 
     Runs in the close's transaction, under the poll's lock: a ballot cast before the close
     is in the box, one cast after it is refused, none is lost.
@@ -294,12 +309,26 @@ def _open_the_box(poll: Poll, year: EmulationYear) -> PublishedBox:
     except ValueError:
         raise ActionRefused(
             _(
-                "The sealed ballots cannot be opened with this server's secret key: the key "
-                "was changed while the poll was open. Put the former key in the key's fallbacks "
-                "and close the poll again."
+                "The sealed ballots cannot be opened with this server's secret key: either the "
+                "key was changed while the poll was open (put the former key in the key's "
+                "fallbacks and close the poll again), or a sealed ballot was changed in the "
+                "database or moved there from another poll."
             ),
             kind=Refusal.REFUSED,
         ) from None
+    ballots, copies = _without_copies(ballots)
+    voted = VoterRegister.objects.filter(poll=poll).count()
+    if len(ballots) != voted:
+        raise ActionRefused(
+            _(
+                "The box holds %(ballots)d sealed ballots but %(voted)d units are in the "
+                "register: ballots were added to or removed from the database outside thidua. "
+                "Nothing is counted: restore the database from a backup taken while the poll "
+                "was open, then close it again."
+            )
+            % {"ballots": len(ballots), "voted": voted},
+            kind=Refusal.REFUSED,
+        )
     secrets.SystemRandom().shuffle(ballots)
     rows = [Ballot(poll=poll, receipt_hash=receipt_hash) for receipt_hash, _choices in ballots]
     Ballot.objects.bulk_create(rows)
@@ -324,11 +353,12 @@ def _open_the_box(poll: Poll, year: EmulationYear) -> PublishedBox:
         candidates=[{"name": c.label} for c in candidates],
         ballots=ballots,
     )
-    return PublishedBox.objects.create(
+    published = PublishedBox.objects.create(
         poll=poll,
         digest=content["digest"],
         content=json.dumps(content, ensure_ascii=False, indent=1),
     )
+    return published, copies
 
 
 @transaction.atomic
@@ -343,7 +373,7 @@ def do_close_poll(poll: Poll, *, acting_user: User) -> Poll:
     poll.status = Poll.Status.CLOSED
     poll.closed_at = clock.now()
     poll.save(update_fields=["status", "closed_at"])
-    published = None if poll.is_paper else _open_the_box(poll, year)
+    published, copies = (None, 0) if poll.is_paper else _open_the_box(poll, year)
     if published is not None:
         # The opened box is sealed whole, in one go: sealing ballots one by one as they were
         # cast would record the order they came in.
@@ -363,6 +393,8 @@ def do_close_poll(poll: Poll, *, acting_user: User) -> Poll:
             "units_voted": len(voted),
             "voted": voted,
             "box_digest": published.digest if published else None,
+            # Copies of a sealed ballot made in the database, each counted once.
+            **({"sealed_copies_ignored": copies} if copies else {}),
         },
     )
     return poll
