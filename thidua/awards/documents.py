@@ -26,10 +26,11 @@ from docx.text.run import Run
 from docxtpl import DocxTemplate
 from pypdf import PdfReader, PdfWriter
 
-from thidua.award_history.models import AwardRecord, Decision
+from thidua.award_history.models import AwardRecord, AwardType, Decision
 from thidua.errors import ActionRefused, Refusal
 from thidua.lib import docformat, pdf
 from thidua.lib.dates import long_date, place_date
+from thidua.lib.text import sort_key
 
 # Certificates turned into PDF at a time: 500 pages take LibreOffice about 10 s here, well
 # within thidua.lib.pdf's 120 s limit on a busy machine (docs/performance.md, h).
@@ -68,33 +69,104 @@ class Holder:
     name: str
     position: str
     unit: str
+    # The certificate's words: "TẶNG DANH HIỆU" a title, "TẶNG" a form, and the award's name
+    # without its grantor ("Bằng khen"), who stands above it on the certificate.
+    title: bool = False
+    short: str = ""
+
+
+# The catalogue names an award of the ministry-and-province level for every grantor at once;
+# a decision names its own: (the catalogue's words, a ministry's, a province's). "{issuer}" is
+# the decision's issuer, "Bộ Kế hoạch và Đầu tư" or "Ủy ban nhân dân tỉnh Sơn La".
+GRANTOR_WORDS = (
+    (
+        "của Bộ trưởng, Chủ tịch Ủy ban nhân dân tỉnh cho tập thể",
+        "của Bộ trưởng {issuer}",
+        "của Chủ tịch {issuer}",
+    ),
+    (
+        "của Bộ trưởng, Chủ tịch Ủy ban nhân dân tỉnh",
+        "của Bộ trưởng {issuer}",
+        "của Chủ tịch {issuer}",
+    ),
+    ("của bộ, ngành, tỉnh", "của {issuer}", "của {issuer}"),
+    ("cấp bộ, ngành, tỉnh", "cấp bộ", "cấp tỉnh"),
+)
+
+
+def issued_name(name: str, issuer: str) -> str:
+    """The award's name as `issuer` grants it: "Bằng khen của Bộ trưởng Bộ Kế hoạch và Đầu
+    tư", not the catalogue's "của Bộ trưởng, Chủ tịch Ủy ban nhân dân tỉnh"; unchanged for
+    an issuer that is neither a ministry nor a province's people's committee."""
+    folded = issuer.casefold()
+    if folded.startswith("bộ "):
+        column = 1
+    elif folded.startswith(("ủy ban nhân dân", "uỷ ban nhân dân")):
+        column = 2
+    else:
+        return name
+    for words in GRANTOR_WORDS:
+        if words[0] in name:
+            return name.replace(words[0], words[column].format(issuer=issuer))
+    return name
+
+
+def _short(name: str, title: bool) -> str:
+    """A form's name without its grantor ("Bằng khen"); a title keeps its level."""
+    return name if title else name.split(" của ", 1)[0]
 
 
 def holders(decision: Decision) -> list[Holder]:
-    """Who the decision grants, by award (in the catalogue's order), collectives first, then
-    by name."""
+    """Who the decision grants, by award (in the catalogue's order, each named as the issuer
+    grants it), collectives first, then by unit and name in Vietnamese order."""
     records = (
         AwardRecord.objects.filter(decision=decision)
         .select_related("award_type", "person", "organization")
-        .prefetch_related("person__positions")
+        .prefetch_related("person__positions__organization")
     )
+    end = dt.date(decision.year.year, 12, 31)
     found = []
     for rec in records:
-        position = ""
+        position, unit = "", rec.unit_name
         if rec.person is not None:
-            titles = [p.title for p in rec.person.positions.all() if p.title and not p.valid_to]
-            position = titles[-1] if titles else ""
-        found.append(
-            Holder(
-                award=rec.award_type.name,
-                award_rank=rec.award_type.rank,
-                collective=rec.organization is not None,
-                name=str(rec.person or rec.organization),
-                position=position,
-                unit=rec.unit_name if rec.person is not None else "",
-            )
+            post = _post_at(list(rec.person.positions.all()), end)
+            if post is not None:
+                position, unit = post.title, post.organization.name
+        award = issued_name(rec.award_type.name, decision.issuer_name)
+        title = rec.award_type.category == AwardType.Category.TITLE
+        holder = Holder(
+            award=award,
+            award_rank=rec.award_type.rank,
+            collective=rec.organization is not None,
+            name=str(rec.person or rec.organization),
+            position=position,
+            unit=unit if rec.person is not None else "",
+            title=title,
+            short=_short(award, title),
         )
-    return sorted(found, key=lambda h: (h.award_rank, h.award, not h.collective, h.name))
+        found.append((sort_key(rec.unit_name), sort_key(holder.name), holder))
+    # The Minister's Bằng khen to collectives and to individuals is one award, one section.
+    rank: dict[str, int] = {}
+    for _unit, _name, holder in found:
+        rank[holder.award] = min(rank.get(holder.award, holder.award_rank), holder.award_rank)
+    found.sort(key=lambda f: (rank[f[2].award], f[2].award, not f[2].collective, f[0], f[1]))
+    return [holder for _unit, _name, holder in found]
+
+
+def _post_at(posts: Sequence[Any], day: dt.date) -> Any:
+    """The post held on `day` (the award year's last), else the latest still held."""
+    for post in reversed(posts):
+        if (post.valid_from is None or post.valid_from <= day) and (
+            post.valid_to is None or post.valid_to >= day
+        ):
+            return post
+    held = [post for post in posts if post.valid_to is None]
+    return held[-1] if held else None
+
+
+def _details(holder: Holder) -> str:
+    """ "Chuyên viên, Phòng Tổng hợp, Sở Kế hoạch và Đầu tư tỉnh Sơn La": post and unit."""
+    return ", ".join(part for part in (holder.position, holder.unit) if part)
 
 
 def _signer_title(decision: Decision) -> str:
@@ -235,9 +307,9 @@ def _attached_list(document: DocumentObject, decision: Decision, found: Sequence
             docformat.add_paragraph(document, f"{number}. Cá nhân")
             docformat.add_table(
                 document,
-                ["STT", "Họ và tên", "Chức vụ", "Đơn vị"],
-                [[str(i), h.name, h.position, h.unit] for i, h in enumerate(individuals, 1)],
-                widths_mm=[12, 48, 40, 60],
+                ["STT", "Họ và tên", "Chức vụ, đơn vị công tác"],
+                [[str(i), h.name, _details(h)] for i, h in enumerate(individuals, 1)],
+                widths_mm=[12, 55, 93],
                 size=13,
             )
 
@@ -348,7 +420,7 @@ def lay_out_certificates(decision: Decision, found: Sequence[Holder], paper: Pap
         docformat.add_line(document, docformat.NATIONAL_TITLE, size=docformat.TITLE_PT, bold=True),
         docformat.add_line(document, docformat.MOTTO, size=docformat.MOTTO_PT, bold=True),
         docformat.add_line(document, _authority_line(decision), size=16, bold=True, before=24),
-        docformat.add_line(document, "TẶNG", size=16, bold=True, before=12),
+        verb := docformat.add_line(document, "TẶNG", size=16, bold=True, before=12),
         award := docformat.add_line(document, "-", size=28, bold=True, before=12),
         name := docformat.add_line(document, "-", size=26, bold=True, before=24),
         unit := docformat.add_line(document, "-", size=16),
@@ -376,7 +448,7 @@ def lay_out_certificates(decision: Decision, found: Sequence[Holder], paper: Pap
         docformat.add_line(document, decision.signer_name, size=14, bold=True, before=60),
     ]
     model = [line._p for line in lines]
-    fields = [lines.index(award), lines.index(name), lines.index(unit)]
+    fields = [lines.index(verb), lines.index(award), lines.index(name), lines.index(unit)]
     for p in model:
         body.remove(p)
     section = body[-1]  # the section's properties end the body: put back after the pages
@@ -393,9 +465,10 @@ def lay_out_certificates(decision: Decision, found: Sequence[Holder], paper: Pap
         body.extend(page)
         paragraphs = [Paragraph(page[i], document._body) for i in fields]
         texts = (
-            (holder.award.upper(), 28, 14),
+            ("TẶNG DANH HIỆU" if holder.title else "TẶNG", 16, 16),
+            ((holder.short or holder.award).upper(), 28, 14),
             (holder.name, 26, 10),
-            (", ".join(part for part in (holder.position, holder.unit) if part), 16, 10),
+            (_details(holder), 16, 10),
         )
         for paragraph, (text, largest, smallest) in zip(paragraphs, texts, strict=True):
             run = paragraph.runs[0]
@@ -537,7 +610,7 @@ def holder_context(holder: Holder) -> dict[str, Any]:
         "name": holder.name,
         "position": holder.position,
         "unit": holder.unit,
-        "details": ", ".join(part for part in (holder.position, holder.unit) if part),
+        "details": _details(holder),
         "collective": holder.collective,
     }
 

@@ -179,24 +179,29 @@ def test_the_decision_document_reads_as_a_decree_30_decision(granted: Any) -> No
     assert "06/2022" not in text
     document = Document(io.BytesIO(content))
     headings = [p.text for p in document.paragraphs if p.text[:3] in ("I. ", "II.", "III")]
+    # Each award named as the Minister grants it; his Bằng khen to a collective and to a
+    # person is one award: its collectives, then its individuals.
     assert headings == [
-        "I. Chiến sĩ thi đua cấp bộ, ngành, tỉnh",
-        "II. Bằng khen của Bộ trưởng, Chủ tịch Ủy ban nhân dân tỉnh",
-        "III. Bằng khen của Bộ trưởng, Chủ tịch Ủy ban nhân dân tỉnh cho tập thể",
+        "I. Chiến sĩ thi đua cấp bộ",
+        "II. Bằng khen của Bộ trưởng Bộ Kế hoạch và Đầu tư",
     ]
-    individuals = document.tables[-2]
-    assert [c.text for c in individuals.rows[0].cells] == ["STT", "Họ và tên", "Chức vụ", "Đơn vị"]
+    assert "Chủ tịch Ủy ban nhân dân tỉnh" not in text and "ngành, tỉnh" not in text
+    collectives, individuals = document.tables[-2:]
+    assert [c.text for c in individuals.rows[0].cells] == [
+        "STT",
+        "Họ và tên",
+        "Chức vụ, đơn vị công tác",
+    ]
     assert [c.text for c in individuals.rows[1].cells] == [
         "1",
         "Nguyễn Thị Hòa",
-        "Chuyên viên",
-        "Sở Kế hoạch và Đầu tư tỉnh Lai Châu",
+        "Chuyên viên, Sở Kế hoạch và Đầu tư tỉnh Lai Châu",
     ]
-    collectives = document.tables[-1]
     assert [c.text for c in collectives.rows[1].cells] == [
         "1",
         "Văn phòng Sở Kế hoạch và Đầu tư tỉnh Lai Châu",
     ]
+    assert text.index("1. Tập thể") < text.index("2. Cá nhân")
     for word in ("individual", "collective", "ministry_province", "minister", "grassroots"):
         assert word not in text
 
@@ -248,6 +253,32 @@ def test_certificates_print_one_page_per_holder_and_a_long_name_fits(
     ]
     assert [name.replace(" ", "") for name in names if name] == [LONG_NAME.replace(" ", "")]
     assert sum("Nguyễn Thị Hòa" in "\n".join(line.text for line in p.lines) for p in pages) == 2
+    # A title is granted as a title; a form is named without its grantor, who heads the page.
+    for page in pages:
+        text = "\n".join(line.text for line in page.lines)
+        if "CHIẾN SĨ THI ĐUA CẤP BỘ" in text:
+            assert "TẶNG DANH HIỆU" in text
+        else:
+            assert "\nBẰNG KHEN\n" in text and "TẶNG DANH HIỆU" not in text
+        assert "BỘ TRƯỞNG BỘ KẾ HOẠCH VÀ ĐẦU TƯ" in text and "NGÀNH, TỈNH" not in text
+
+
+def test_an_award_is_named_as_its_issuer_grants_it() -> None:
+    minister = "Bằng khen của Bộ trưởng, Chủ tịch Ủy ban nhân dân tỉnh"
+    province = "Ủy ban nhân dân tỉnh Sơn La"
+    assert documents.issued_name(minister, "Bộ Tài chính") == "Bằng khen của Bộ trưởng Bộ Tài chính"
+    assert documents.issued_name(f"{minister} cho tập thể", province) == (
+        "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Sơn La"
+    )
+    assert documents.issued_name("Cờ thi đua của bộ, ngành, tỉnh", "Bộ Tài chính") == (
+        "Cờ thi đua của Bộ Tài chính"
+    )
+    assert documents.issued_name("Chiến sĩ thi đua cấp bộ, ngành, tỉnh", province) == (
+        "Chiến sĩ thi đua cấp tỉnh"
+    )
+    # Neither a ministry nor a province: the catalogue's words stay, never a wrong grantor.
+    assert documents.issued_name(minister, "Ngân hàng Nhà nước Việt Nam") == minister
+    assert documents.issued_name("Giấy khen", "Bộ Tài chính") == "Giấy khen"
 
 
 def test_no_holder_no_certificates(granted: Any) -> None:
