@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
@@ -67,11 +68,36 @@ def serve(view: View) -> View:
         language = language_of(request)
         request.LANGUAGE_CODE = language
         with translation.override(language):
-            response = _idempotent(view, request, *args, **kwargs)
+            response = _too_large(request) or _bounded(view, request, *args, **kwargs)
         response.headers["Content-Language"] = language
         return response
 
     return served
+
+
+def _too_large(request: HttpRequest) -> HttpResponse | None:
+    """413 for a write whose declared length is past the most any API request may send,
+    before a byte of it is read (with an idempotency key or without)."""
+    if request.method in READING or _length(request) <= _largest_body(request):
+        return None
+    return _error(
+        _("The request is larger than %(limit)s, the most a batch may send; split it.")
+        % {"limit": uploads.format_size(_largest_body(request))},
+        413,
+    )
+
+
+def _bounded(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """The view, and a body past Django's limit for an ordinary request (which only a batch,
+    or a write with a key, reads past) answered 413 in the API's words, not the pages' 400."""
+    try:
+        return _idempotent(view, request, *args, **kwargs)
+    except RequestDataTooBig:
+        return _error(
+            _("The request is larger than %(limit)s, the most this operation takes.")
+            % {"limit": uploads.format_size(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)},
+            413,
+        )
 
 
 def wrap(patterns: Any) -> Any:
@@ -194,13 +220,6 @@ def _idempotent(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> 
     user = _owner(request)
     if user is None:  # no valid token that may write: the API answers 401 or 403 itself
         return view(request, *args, **kwargs)
-    if _length(request) > _largest_body(request):  # refused before a byte of it is read
-        limit = uploads.format_size(_largest_body(request))
-        return _error(
-            _("The request is larger than %(limit)s, the most a batch may send; split it.")
-            % {"limit": limit},
-            413,
-        )
     sent = fingerprint(request)
     claim = _claim(user, key, sent)
     if claim is None:
