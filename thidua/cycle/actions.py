@@ -338,6 +338,7 @@ def do_set_deadline(
         due_on=due_on,
         opened_on=timezone.localdate(year.phase_changed_at) if year.phase_changed_at else None,
         others={p: d.due_on for p, d in deadlines.items()},
+        today=clock.today(),
     )
     if problems:
         over = problems[0].code in ("year_closed", "phase_over")
@@ -450,7 +451,11 @@ def phase_problems(year: EmulationYear, target: str) -> list[str]:
     if problems:
         # The cycle's own order comes first: other areas' checks assume a valid move.
         return [describe(p) for p in problems]
-    return [message for check in hooks.phase_problems for message in check(year, target)]
+    due_on = Deadline.objects.filter(year=year, phase=target).values_list("due_on", flat=True)
+    passed = rules.deadline_passed(target, due_on.first(), clock.today())
+    return [describe(p) for p in passed] + [
+        message for check in hooks.phase_problems for message in check(year, target)
+    ]
 
 
 @transaction.atomic

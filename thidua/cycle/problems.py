@@ -45,6 +45,22 @@ def describe(problem: Problem) -> str:
                 "phase": Phase(str(p["phase"])).label,
                 "opened": short_date(p["opened"]),  # type: ignore[arg-type]
             }
+        case "deadline_before_next_opening":
+            return _(
+                "The %(phase)s phase has not opened yet and opens on %(today)s at the earliest; "
+                "its deadline cannot be earlier."
+            ) % {
+                "phase": Phase(str(p["phase"])).label,
+                "today": short_date(p["today"]),  # type: ignore[arg-type]
+            }
+        case "deadline_passed_before_opening":
+            return _(
+                "The deadline of %(phase)s, %(day)s, has passed before the phase opens: set a "
+                "later one or lift it first."
+            ) % {
+                "phase": Phase(str(p["phase"])).label,
+                "day": short_date(p["day"]),  # type: ignore[arg-type]
+            }
         case "deadline_out_of_order":
             return _(
                 "The deadline of %(phase)s must come after the earlier phases' and before the "

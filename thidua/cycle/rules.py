@@ -95,10 +95,12 @@ def deadline_problems(
     due_on: dt.date,
     opened_on: dt.date | None,
     others: dict[str, dt.date],
+    today: dt.date,
 ) -> list[Problem]:
     """What is wrong with `due_on` as the deadline of `phase` (empty: it may be set).
 
     `opened_on` is the day the year entered `current`; `others` the other phases' deadlines.
+    A phase still to come opens today at the earliest, so its deadline is not before today.
     A year's work runs from its calendar year into the spring after it.
     """
     if current == "closed":
@@ -110,6 +112,8 @@ def deadline_problems(
         problems.append(Problem("deadline_outside_year", {"year": year, "next": year + 1}))
     if phase == current and opened_on is not None and due_on < opened_on:
         problems.append(Problem("deadline_before_opening", {"phase": phase, "opened": opened_on}))
+    if phase != current and due_on < today:
+        problems.append(Problem("deadline_before_next_opening", {"phase": phase, "today": today}))
     for other, day in others.items():
         if other == phase:
             continue
@@ -119,6 +123,14 @@ def deadline_problems(
                 Problem("deadline_out_of_order", {"phase": phase, "other": other, "day": day})
             )
     return problems
+
+
+def deadline_passed(phase: str, due_on: dt.date | None, today: dt.date) -> list[Problem]:
+    """The deadline of `phase`, about to open today, if it has already passed: the
+    secretariat sets a new one or lifts it first, so that nobody is overdue on opening."""
+    if due_on is None or due_on >= today:
+        return []
+    return [Problem("deadline_passed_before_opening", {"phase": phase, "day": due_on})]
 
 
 def urgency(due_on: dt.date | None, today: dt.date) -> str:

@@ -31,7 +31,8 @@ def test_urgency_of_a_deadline() -> None:
 
 
 def test_deadline_rules_refuse_what_cannot_hold() -> None:
-    base: dict[str, Any] = {"year": 2016, "current": "pledge", "others": {}}
+    today = dt.date(2016, 3, 20)
+    base: dict[str, Any] = {"year": 2016, "current": "pledge", "others": {}, "today": today}
     opened = dt.date(2016, 3, 18)
     ok = rules.deadline_problems(
         phase="pledge", due_on=dt.date(2016, 3, 31), opened_on=opened, **base
@@ -50,6 +51,17 @@ def test_deadline_rules_refuse_what_cannot_hold() -> None:
         others={"in_progress": dt.date(2016, 12, 20)},
     ) == ["deadline_out_of_order"]
     assert codes(phase="pledge", due_on=dt.date(2016, 4, 1), current="closed") == ["year_closed"]
+    # A phase still to come opens today at the earliest: its deadline cannot have passed.
+    assert codes(phase="in_progress", due_on=dt.date(2016, 3, 19)) == [
+        "deadline_before_next_opening"
+    ]
+    assert codes(phase="in_progress", due_on=today) == []
+    # On opening, a deadline that has passed meanwhile stops the move; today's does not.
+    assert [p.code for p in rules.deadline_passed("in_progress", dt.date(2016, 3, 19), today)] == [
+        "deadline_passed_before_opening"
+    ]
+    assert rules.deadline_passed("in_progress", today, today) == []
+    assert rules.deadline_passed("in_progress", None, today) == []
 
 
 @pytest.mark.django_db
@@ -111,3 +123,38 @@ def test_only_the_secretariat_sets_a_deadline_and_a_wrong_one_is_refused(
         assert "25/03/2016" in done.content.decode()
         client.post(url, {"phase": "pledge", "due_on": ""}, follow=True)
         assert not Deadline.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_deadline_before_its_phase_opens_is_refused_when_set_and_stops_the_move(
+    world: World, as_user: Callable[[User], Client]
+) -> None:
+    client = as_user(world.son_la_officer)
+    url = world.url + "deadlines/"
+    with clock.at(at(dt.date(2016, 3, 18))):
+        pledge = world.to_pledge_phase()
+        early = client.post(url, {"phase": "in_progress", "due_on": "17/03/2016"}, follow=True)
+        assert "chưa bắt đầu, sớm nhất là từ ngày 18/03/2016" in early.content.decode()
+        assert not Deadline.objects.exists()
+        actions.do_set_deadline(
+            world.year,
+            phase=Phase.IN_PROGRESS,
+            due_on=dt.date(2016, 3, 25),
+            acting_user=world.son_la_officer,
+        )
+        world.sign_all(pledge)
+
+    with clock.at(at(dt.date(2016, 3, 28))):
+        moved = client.post(world.url + "phase/", {"target": "in_progress", "confirm": "on"})
+        page = client.get(world.url).content.decode()
+        assert moved.status_code == 302
+        assert "Hạn của giai đoạn Đang triển khai (ngày 25/03/2016) đã qua" in page
+        world.year.refresh_from_db()
+        assert world.year.phase == Phase.PLEDGE
+        # Lifted, the year moves on.
+        client.post(url, {"phase": "in_progress", "due_on": ""})
+        actions.do_move_phase(
+            world.year, target=Phase.IN_PROGRESS, acting_user=world.son_la_officer
+        )
+        world.year.refresh_from_db()
+        assert world.year.phase == Phase.IN_PROGRESS
