@@ -3,24 +3,33 @@
 The secretariat (Sơn La's officer) writes the movement and the pledge, sets deadlines and moves
 the phases; the members' leaders sign; the officers report indicators, self-assess and
 cross-check; the conference's report is commented on; a poll is opened, voted on and closed;
-nominations go to the decision. Everything is done through the pages, with clicks and typing,
-except the repeated work of the other members (their values and scores), which goes through the
-same actions the pages call. Every page met is checked (`thidua.testing.walk`): one h1, labelled
-inputs, nothing sideways at 390 px, no English. The walk reports every finding at the end.
+nominations go to the decision; the supervisor imports a sheet of past titles. Everything is
+done through the pages, with clicks and typing, except the repeated work of the other members
+(their values and scores), which goes through the same actions the pages call. The year is
+walked on its own dates (`Walk.on`), so that its deadlines fall before and after the phases as
+they would. Every page met is checked (`thidua.testing.walk`): one h1, labelled inputs, nothing
+sideways at 390 px, no English. The walk reports every finding at the end.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from decimal import Decimal as D
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import translation
+from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
+from thidua.award_history import actions as history_actions
+from thidua.award_history.importing import COLUMNS
+from thidua.award_history.models import AwardRecord
 from thidua.awards.catalogue import ensure_catalogue
 from thidua.awards.models import Nomination
 from thidua.conference.models import Comment
@@ -28,6 +37,7 @@ from thidua.cycle.models import Deadline, Membership, Movement, Phase, Pledge, S
 from thidua.indicators import actions as indicator_actions
 from thidua.indicators.models import Indicator
 from thidua.indicators.rules import Entry
+from thidua.lib import clock
 from thidua.scoring import actions as scoring_actions
 from thidua.scoring.models import Criterion, ReviewAssignment, Score
 from thidua.testing.personas import World, build_world
@@ -39,6 +49,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WAIT_MS = 30_000
 AWARD = "Bằng khen của Bộ trưởng, Chủ tịch Ủy ban nhân dân tỉnh cho tập thể"
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
+VN = dt.timezone(dt.timedelta(hours=7))
 
 # Defects the walk finds that are known and not fixed yet, each with why; each must still be
 # met, or the walk fails: a fixed one is taken out of this list.
@@ -48,16 +59,30 @@ KNOWN: list[Known] = []
 class Walk:
     """The browser, the live server and the checks of one walk through the year."""
 
-    def __init__(self, world: World, page: Page, base: str, login: Callable[..., Page]) -> None:
+    def __init__(
+        self,
+        world: World,
+        page: Page,
+        base: str,
+        login: Callable[..., Page],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
         self.world = world
         self.page = page
         self.base = base
         self._login = login
+        self._monkeypatch = monkeypatch
         self.checks = PageChecks()
         self.menu_seen: set[str] = set()
         # A long walk on a shared machine: a slow page is not a broken one.
         page.context.set_default_timeout(WAIT_MS)
         page.context.set_default_navigation_timeout(WAIT_MS)
+
+    def on(self, day: dt.date) -> None:
+        """The domain's day (`clock.now()`), for the live server's threads as well as this one:
+        a context variable's default is what every thread reads until one sets its own."""
+        moment = dt.datetime.combine(day, dt.time(9), tzinfo=VN)
+        self._monkeypatch.setattr(clock, "_moment", ContextVar("walk_moment", default=moment))
 
     def as_(self, username: str) -> None:
         self._login(username)
@@ -113,6 +138,7 @@ class Walk:
 
 def setup_and_pledge(walk: Walk) -> None:
     world, page = walk.world, walk.page
+    walk.on(dt.date(2016, 3, 18))
     walk.as_("son-la-canbo")
     page.get_by_role("link", name=re.compile("2016")).first.click()
     walk.seen("bảng điều khiển: chuẩn bị")
@@ -147,8 +173,15 @@ def setup_and_pledge(walk: Walk) -> None:
 
     walk.move_to(Phase.PLEDGE)
 
+    walk.on(dt.date(2016, 4, 13))
     for leader in ("lai-chau-lanhdao", "cao-bang-lanhdao", "son-la-lanhdao"):
         walk.as_(leader)
+        if leader == "lai-chau-lanhdao":
+            # The leader lands on the work: sign the pledge, due in two days.
+            inbox = page.get_by_test_id("inbox")
+            expect(inbox).to_contain_text("Ký giao ước thi đua")
+            expect(inbox).to_contain_text("15/04/2016")
+            walk.screenshots("year-walk-inbox")
         page.goto(walk.base + world.url)
         page.get_by_role("link", name="Xem giao ước và tình hình ký kết").click()
         walk.seen(f"{leader}: giao ước")
@@ -159,6 +192,7 @@ def setup_and_pledge(walk: Walk) -> None:
     assert Signature.objects.filter(pledge__year=world.year).count() == 3
 
     walk.as_("son-la-canbo")
+    walk.on(dt.date(2016, 4, 20))
     walk.move_to(Phase.IN_PROGRESS)
 
 
@@ -389,10 +423,24 @@ def proposals(walk: Walk) -> None:
     cluster's proposal; the supervisor approves it and records the decision."""
     world, page = walk.world, walk.page
     nominations = f"/awards{world.url}nominations/"
+    for born in (1980, 1985):  # namesakes, told apart by the picker
+        history_actions.do_register_person(
+            full_name="Nguyễn Văn An",
+            birth_year=born,
+            gender="male",
+            unit=world.orgs["lai_chau"],
+            acting_user=world.supervisor,
+        )
     walk.as_("lai-chau-canbo")
     walk.go(nominations, "lai-chau-canbo: đề nghị khen thưởng")
     page.get_by_test_id("new-nomination").click()
     walk.seen("lai-chau-canbo: đề nghị mới")
+    page.get_by_label("Tìm theo họ tên, năm sinh hoặc đơn vị").fill("an 1985")
+    expect(page.get_by_test_id("picker-count")).to_have_text(re.compile(r"^\s*1 / \d+\s*$"))
+    walk.screenshots("year-walk-picker")
+    # The one found is chosen; this nomination is the unit's own, a collective's.
+    page.get_by_label("Tìm theo họ tên, năm sinh hoặc đơn vị").fill("")
+    page.locator("#id_person").select_option(value="")
     page.locator("#id_collective").select_option(value=str(world.orgs["lai_chau"].pk))
     page.locator("#id_award_type").select_option(label=AWARD)
     page.get_by_label("Tóm tắt thành tích").fill("Hoàn thành xuất sắc nhiệm vụ năm 2016.")
@@ -426,32 +474,78 @@ def proposals(walk: Walk) -> None:
     assert nomination.status == Nomination.Status.DECIDED
 
 
+def history_import(walk: Walk, folder: Path) -> None:
+    """The supervisor imports a sheet of past titles: a misspelt unit is refused with the name
+    it probably meant and nothing saved; the unit's short name and a common spelling are taken."""
+    page = walk.page
+
+    def upload(unit: str, award: str) -> None:
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.append(list(COLUMNS))
+        sheet.append(["Nguyễn Văn An", 1980, "Nam", unit, award, 2015, "12/QĐ-SKHĐT",
+                      dt.date(2016, 1, 10), "Sở Kế hoạch và Đầu tư tỉnh Lai Châu"])  # fmt: skip
+        out = io.BytesIO()
+        book.save(out)
+        path = folder / "lich-su-khen-thuong.xlsx"
+        path.write_bytes(out.getvalue())
+        page.locator("input[type=file]").set_input_files(str(path))
+        page.get_by_role("button", name="Nhập", exact=True).click()
+
+    before = AwardRecord.objects.count()  # the decision's, recorded a moment ago
+    walk.go("/awards/history/import/", "vu-tdkt: nhập lịch sử khen thưởng")
+    upload("Sở Kế hoạch và Đầu tư tỉnh Lai Chau", "Chiến sỹ thi đua cơ sở")
+    expect(page.locator("main")).to_contain_text(
+        "không tìm thấy đơn vị “Sở Kế hoạch và Đầu tư tỉnh Lai Chau”."
+        " Có phải “Sở Kế hoạch và Đầu tư tỉnh Lai Châu”?"
+    )
+    walk.seen("vu-tdkt: nhập lịch sử, tên đơn vị gõ sai")
+    walk.screenshots("year-walk-history-suggestion")
+    assert AwardRecord.objects.count() == before
+    upload("Sở KH&ĐT Lai Châu", "Chiến sỹ thi đua cơ sở")
+    walk.message("Đã nhập 1 bản ghi khen thưởng.")
+    walk.seen("vu-tdkt: nhập lịch sử, đã nhập")
+    record = AwardRecord.objects.select_related("award_type").get(year=2015)
+    assert record.unit_name == walk.world.orgs["lai_chau"].name
+    assert record.award_type.code == "cstdcs"
+
+
 @pytest.fixture
-def walk(live_server: Any, login: Callable[..., Page], page: Page) -> Walk:
+def walk(
+    live_server: Any, login: Callable[..., Page], page: Page, monkeypatch: pytest.MonkeyPatch
+) -> Walk:
     ensure_catalogue()  # a transactional test starts from emptied tables
-    return Walk(build_world(), page, live_server.url, login)
+    return Walk(build_world(), page, live_server.url, login, monkeypatch)
 
 
-def test_a_whole_year_as_every_persona(walk: Walk) -> None:
+def test_a_whole_year_as_every_persona(walk: Walk, tmp_path: Path) -> None:
     world = walk.world
     setup_and_pledge(walk)
     indicators(walk)
     criteria(walk)
+    walk.on(dt.date(2016, 11, 21))
     walk.move_to(Phase.SELF_ASSESSMENT)
     self_assessment(walk)
     walk.as_("son-la-canbo")
+    walk.on(dt.date(2016, 12, 5))
     walk.move_to(Phase.CROSS_CHECK)
     cross_check(walk)
     walk.dashboard("bảng điều khiển sau chấm chéo")
     walk.screenshots("year-walk-dashboard")
+    walk.on(dt.date(2016, 12, 15))
     walk.move_to(Phase.CONFERENCE)
     conference(walk)
     walk.as_("son-la-canbo")
+    walk.on(dt.date(2016, 12, 22))
     walk.move_to(Phase.VOTING)
     voting(walk)
+    walk.on(dt.date(2017, 1, 20))
     walk.move_to(Phase.PROPOSALS)
     proposals(walk)
+    history_import(walk, tmp_path)
     walk.as_("son-la-canbo")
+    walk.on(dt.date(2017, 2, 1))
     walk.move_to(Phase.CLOSED)
     walk.go(world.url + "history/", "lịch sử thay đổi")
     walk.menu("son-la-canbo")
