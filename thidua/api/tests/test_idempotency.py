@@ -182,3 +182,29 @@ def test_simultaneous_retries_act_once() -> None:
     assert created and all(a == created[0] for a in created)
     assert {status for status, _a in answers} <= {201, 409}
     assert len(answers) == 4
+
+
+def test_every_operation_is_served_through_the_gateway() -> None:
+    """Every write takes a key because every address of the API goes through
+    `gateway.serve` (language, idempotency, the body's limit), those added later included."""
+    from django.urls import URLPattern, URLResolver
+
+    from thidua.api import gateway
+    from thidua.api.api import api as ninja_api
+    from thidua.api.urls import urlpatterns
+
+    served = gateway.serve(lambda request: request).__code__
+
+    def patterns(found: Any) -> Any:
+        for pattern in found:
+            if isinstance(pattern, URLResolver):
+                yield from patterns(pattern.url_patterns)
+            else:
+                assert isinstance(pattern, URLPattern)
+                yield pattern
+
+    [api_v1] = [p for p in urlpatterns if str(p.pattern) == "api/v1/"]
+    views = list(patterns([api_v1]))
+    # Each path of the schema (its writes among them) is one of these addresses.
+    assert len(views) >= len(ninja_api.get_openapi_schema()["paths"]) > 60
+    assert views and all(view.callback.__code__ is served for view in views)
