@@ -4,13 +4,15 @@ Seven units vote, one after the other in a known order, each for a different can
 every ballot tells its voter apart. The attacker knows who voted when (the register and the
 audit trail say so) and tries to line the ballots up with them: by the order the database
 returns them in, by their keys, by the physical order of their rows, by the transaction that
-wrote them, by the order of their bytes in the database files. Each attack's guess is scored
-by how many voters it pairs with their own ballot: chance pairs one on average, and the
-test fails when an attack does clearly better than chance over several polls.
+wrote them, by where their keys and receipt hashes lie in the database files and the
+write-ahead log, where the sealed rows the close deleted are left too. Each attack's guess
+is scored by how many voters it pairs with their own ballot: chance pairs one on average,
+and the test fails when an attack does clearly better than chance over several polls.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +20,9 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 
+from thidua.api.actions import do_create_token
 from thidua.audit.models import AuditEntry
 from thidua.cycle.models import Membership
 from thidua.orgs import actions as org_actions
@@ -135,24 +139,55 @@ def attacks(poll: Poll) -> dict[str, Callable[[], list[str]]]:
         found["choices by writing transaction"] = lambda: choice_order(
             poll, "ORDER BY c.xmin::text::bigint, c.ctid"
         )
-    else:
-        found["ballots by place in the database files"] = lambda: by_file_offset(poll)
+    found["ballots by where their key lies in the database files"] = lambda: by_key_offset(poll)
+    # The sealed rows the close deleted stay in free pages, dead tuples and the log: were
+    # they readable, each receipt hash would first appear there, in the order of casting.
+    found["ballots by where their receipt hash lies in the files"] = lambda: by_receipt_offset(poll)
     return found
 
 
-def sqlite_bytes() -> bytes:
-    """The database file and its write-ahead log, as a copy of the disk would hold them."""
+def database_bytes() -> bytes:
+    """The files a copy of the disk would hold: the tables' and the write-ahead log's."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("CHECKPOINT")  # the rows' pages written out to the tables' files
+        tables = ["voting_sealedballot", "voting_ballot", "voting_ballotchoice"]
+        files = [f"pg_relation_filepath('{table}')" for table in tables]
+        found = rows(
+            " UNION ALL ".join(f"SELECT pg_read_binary_file({f})" for f in files)
+            + " UNION ALL SELECT pg_read_binary_file('pg_wal/' || name) "
+            "FROM (SELECT name FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{24}$' "
+            "ORDER BY name) AS wal",
+            [],
+        )
+        return b"".join(bytes(r[0]) for r in found)
     path = Path(connection.settings_dict["NAME"])
     data = path.read_bytes()
     wal = path.with_name(path.name + "-wal")
     return data + (wal.read_bytes() if wal.exists() else b"")
 
 
-def by_file_offset(poll: Poll) -> list[str]:
+def key_bytes(key: str) -> bytes:
+    """A ballot key as the engine stores it: 16 bytes on PostgreSQL, 32 hex digits on SQLite."""
+    value = uuid.UUID(key)
+    return value.bytes if connection.vendor == "postgresql" else value.hex.encode()
+
+
+def by_key_offset(poll: Poll) -> list[str]:
     """The ballots by where their key first appears in the database files."""
-    data = sqlite_bytes()
+    data = database_bytes()
     keys = ballot_order(poll, "")
-    return sorted(keys, key=lambda key: data.find(uuid.UUID(key).hex.encode()))
+    assert all(data.find(key_bytes(key)) >= 0 for key in keys)  # the attacker finds each
+    return sorted(keys, key=lambda key: data.find(key_bytes(key)))
+
+
+def by_receipt_offset(poll: Poll) -> list[str]:
+    """The ballots by where their receipt hash first appears in the database files."""
+    data = database_bytes()
+    found = rows("SELECT id, receipt_hash FROM voting_ballot WHERE poll_id = %s", [poll.pk])
+    hashes = {str(key): receipt_hash.encode() for key, receipt_hash in found}
+    assert all(data.find(h) >= 0 for h in hashes.values())  # the attacker finds each
+    return sorted(hashes, key=lambda key: data.find(hashes[key]))
 
 
 def matches(guess: list[str], cast: list[str], choices: dict[str, str]) -> int:
@@ -230,3 +265,52 @@ def test_a_sealed_ballot_shows_neither_its_choices_nor_its_receipt(
         assert receipt_hash(receipt).encode() not in b"".join(sealed)
         assert bytes.fromhex(receipt_hash(receipt)) not in b"".join(sealed)
     assert not Ballot.objects.filter(poll=poll).exists()
+
+
+def test_the_answer_to_a_vote_is_the_same_whatever_the_choice(voting_world: World) -> None:
+    """The access log keeps each answer's length and time: the answer must not tell the choice.
+
+    One leader votes in three polls alike, blank, for one and for two candidates: the answers,
+    page and API, differ only by the receipt, the poll's number, the form's token and the
+    inbox's unread count.
+    """
+    world = voting_world
+    leader = world.lai_chau_leader
+    _token, key = do_create_token(name="bỏ phiếu", acting_user=leader)
+    page = Client()
+    page.force_login(leader)
+    answers: dict[str, set[str]] = {"page": set(), "api": set()}
+    for how in answers:
+        for chosen in (slice(0, 0), slice(0, 1), slice(1, 3)):
+            poll = open_poll(
+                world,
+                title="Bình xét Bằng khen",
+                purpose=Poll.Purpose.CERTIFICATE,
+                max_choices=2,
+                seats=None,
+                allow_self_vote=True,
+            )
+            keys = Candidate.objects.filter(poll=poll).order_by("pk").values_list("pk", flat=True)
+            choices = list(keys)[chosen]
+            if how == "page":
+                answer = page.post(
+                    f"{world.url}voting/{poll.pk}/vote/", {"choices": [str(c) for c in choices]}
+                )
+                assert answer.status_code == 200
+            else:
+                answer = Client().post(
+                    f"/api/v1/clusters/{world.cluster.slug}/years/{world.year.year}"
+                    f"/polls/{poll.pk}/ballots",
+                    {"choices": choices},
+                    content_type="application/json",
+                    headers={"Authorization": f"Bearer {key}"},
+                )
+                assert answer.status_code == 201, answer.content
+            text = answer.content.decode()
+            text = re.sub(r"[A-Z2-9]{4}(-[A-Z2-9]{4}){3}", "RECEIPT", text)
+            text = re.sub(r"\b[a-zA-Z0-9]{64}\b", "CSRF", text)
+            # Each poll opened tells the leader in the inbox: the unread count grows.
+            text = re.sub(r"\d+ chưa đọc|>\d+</span>", "UNREAD", text)
+            text = text.replace(f"/{poll.pk}/", "/POLL/").replace(f'"poll_id": {poll.pk}', "POLL")
+            answers[how].add(text)
+    assert len(answers["page"]) == 1 and len(answers["api"]) == 1
