@@ -352,3 +352,96 @@ def test_the_api_answers_each_persona_as_the_page_does(world: World, persona: st
     assert not fixed, f"{persona}: fixed, remove from KNOWN: {fixed}"
     if known:
         pytest.xfail("; ".join(dict.fromkeys(KNOWN[persona, d.split()[0]] for d in known)))
+
+
+# --- writes the permission matrix cannot compare ------------------------------------------
+#
+# The matrix (test_permission_matrix.py) decides every page action and every API operation
+# for every persona, and the two agree wherever it can tell: where the page and the API refuse
+# before reading the form. These page actions read their form first, so an empty POST is
+# answered by the form, not the permission; here each persona sends a form and a body that
+# are valid, so the permission answers on both sides.
+
+
+def posted(client: Client, url: str, data: Any, **headers: str) -> str:
+    """The answer to a POST, rolled back: ok (done, 2xx or a redirect), login, or the status."""
+    with transaction.atomic():
+        if headers:
+            response = client.post(url, data, content_type="application/json", headers=headers)
+        else:
+            response = client.post(url, data)
+        transaction.set_rollback(True)
+    status = response.status_code
+    if status == 302 and "/login/" in response["Location"]:
+        return "login"
+    return "ok" if status < 300 or status == 302 else str(status)
+
+
+def writes(world: World) -> list[tuple[str, str, dict[str, Any], str, dict[str, Any]]]:
+    """(what, page URL, form, API URL, body) for each write compared, on several objects."""
+    from thidua.notifications.models import Notification
+    from thidua.voting.models import Candidate
+
+    year = {"slug": world.slug, "year": world.year.year}
+    found = []
+    for pk in world.nominations[:-1]:
+        page = {**year, "pk": pk}
+        api_ = {**year, "nomination_id": pk}
+        found += [
+            (
+                f"nomination {pk} update",
+                reverse("awards:nomination_update", kwargs=page),
+                {"summary": "Tóm tắt thành tích."},
+                reverse("api:nomination_update", kwargs=api_),
+                {"summary": "Tóm tắt thành tích."},
+            ),
+            (
+                f"nomination {pk} return",
+                reverse("awards:nomination_return", kwargs=page),
+                {"reason": "Thiếu hồ sơ."},
+                reverse("api:nomination_return", kwargs=api_),
+                {"reason": "Thiếu hồ sơ."},
+            ),
+        ]
+    for pk in world.polls[:-1]:
+        candidate = Candidate.objects.filter(poll_id=pk).order_by("pk").first()
+        assert candidate is not None
+        found.append(
+            (
+                f"poll {pk} ballot",
+                reverse("voting:vote", kwargs={**year, "poll_id": pk}),
+                {"choices": str(candidate.pk)},
+                reverse("api:cast_ballot", kwargs={**year, "poll_id": pk}),
+                {"choices": [candidate.pk]},
+            )
+        )
+    for user in (world.users["officer"], world.users["supervisor"]):
+        notification = Notification.objects.filter(recipient=user).order_by("pk").first()
+        assert notification is not None, f"the demo tells {user} nothing"
+        found.append(
+            (
+                f"notification {notification.pk} of {user} read",
+                reverse("notifications:read"),
+                {"notification": notification.pk},
+                reverse("api:mark_read", kwargs={"notification_id": notification.pk}),
+                {},
+            )
+        )
+    return found
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_write_is_refused_by_the_api_as_by_the_page(world: World, persona: str) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users[persona])
+    bearer = f"Bearer {world.tokens[persona]}"
+    differences = []
+    answers = set()
+    for what, page_url, form, api_url, body in writes(world):
+        page_answer = posted(client, page_url, form)
+        api_answer = posted(client, api_url, body, Authorization=bearer)
+        answers.add(page_answer)
+        if page_answer != api_answer:
+            differences.append(f"{what}: API {api_answer}, page {page_answer}")
+    assert not differences, f"{persona}:\n" + "\n".join(differences)
+    assert answers - {"ok"} or persona == "admin", "no refusal was compared"
