@@ -383,7 +383,7 @@ def writes(world: World) -> list[tuple[str, str, dict[str, Any], str, dict[str, 
     from thidua.voting.models import Candidate
 
     year = {"slug": world.slug, "year": world.year.year}
-    found = []
+    found: list[tuple[str, str, dict[str, Any], str, dict[str, Any]]] = []
     for pk in world.nominations[:-1]:
         page = {**year, "pk": pk}
         api_ = {**year, "nomination_id": pk}
