@@ -448,3 +448,14 @@ def test_an_empty_or_missing_file_is_refused_alike(
     assert said and empty.json()["detail"] == f"Yêu cầu không hợp lệ: upload: {said}"
     assert missing.json()["detail"].startswith("Yêu cầu không hợp lệ: upload: ")
     assert not EvidenceFile.objects.exists()
+
+
+def test_a_recorded_decision_reaches_the_event_feed_of_whoever_may_see_it(
+    api: Any, world: World, made: Proposals
+) -> None:
+    decided(world, made)
+    url = "/api/v1/events?kind=decision.recorded"
+    [event] = api(world.lai_chau_officer).get(url).json()["events"]
+    assert event["object_type"] == "awards.nomination"
+    assert event["object_id"] == str(made.nominations[0].pk)
+    assert api(world.outsider).get(url).json()["events"] == []
