@@ -171,10 +171,8 @@ def unit(request: SignedInRequest, slug: str, year: int, org_id: int) -> HttpRes
     membership = access.get_membership_for(
         request.user, emulation_year, org_id, "indicators.view_unit"
     )
-    can_report = (
-        request.user.has_perm("indicators.report", membership)
-        and emulation_year.phase in reads.REPORTING_PHASES
-    )
+    may_report = request.user.has_perm("indicators.report", membership)
+    can_report = may_report and emulation_year.phase in reads.REPORTING_PHASES
     if request.method == "POST":
         access.require(request.user, "indicators.report", membership)
     indicators = list(Indicator.objects.filter(year=emulation_year))
@@ -212,6 +210,12 @@ def unit(request: SignedInRequest, slug: str, year: int, org_id: int) -> HttpRes
         ],
         previous_year=before,
         can_report=can_report,
+        # The unit's own staff are told why the values cannot be entered now.
+        not_now=_(
+            "Values can be reported only while the year is in progress or in self-assessment."
+        )
+        if may_report and not can_report
+        else "",
         upload_form=UploadForm(),
     )
 

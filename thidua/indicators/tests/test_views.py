@@ -12,6 +12,7 @@ from django.test import Client
 from openpyxl import load_workbook
 from pytest_django import DjangoAssertNumQueries
 
+from thidua.cycle.models import Phase
 from thidua.indicators import excel
 from thidua.indicators.models import Indicator, IndicatorValue, Reminder, ResultsTemplate
 from thidua.indicators.tests.conftest import Reporting
@@ -284,3 +285,26 @@ def test_member_gets_403_editing_the_results_template(
     response = as_user(world.lai_chau_officer).post(_url(world, "results/"), {"text": "{GRDP}"})
     assert response.status_code == 403
     assert not ResultsTemplate.objects.exists()
+
+
+def test_outside_the_reporting_phases_the_units_officer_is_told_why_there_is_no_form(
+    as_user: Callable[[User], Client], reporting: Reporting
+) -> None:
+    world = reporting.world
+    url = _url(world, f"unit/{world.orgs['lai_chau'].pk}/")
+    reason = "Chỉ có thể báo cáo số liệu khi năm thi đua đang ở giai đoạn triển khai"
+    officer = as_user(world.lai_chau_officer)
+    open_page = officer.get(url).content.decode()
+    assert 'data-testid="save-values"' in open_page and reason not in open_page
+
+    # The phases in between belong to scoring: the year is set there directly (saved, so
+    # that the pages' cached reads of the year see the change).
+    world.year.phase = Phase.CROSS_CHECK
+    world.year.save(update_fields=["phase"])
+    page = officer.get(url).content.decode()
+    assert reason in page and 'data-testid="save-values"' not in page
+    refused = officer.post(url, {"value_GRDP": "1"})
+    assert refused.status_code == 409 and reason in refused.content.decode()
+    assert not IndicatorValue.objects.exists()
+    # Another unit's officer, who could not report anyway, is not told about the phase.
+    assert reason not in as_user(world.son_la_officer).get(url).content.decode()
