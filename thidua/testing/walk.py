@@ -11,7 +11,8 @@ and a phone width (390) and records what is wrong with it:
   (mm/dd/yyyy in an English browser); dates are typed dd/mm/yyyy (`lib.formfields.DayField`);
 * no English in the visible text, the placeholders or the accessible names: the words that
   leak from untranslated templates and Python (`ENGLISH`) and the stored codes of the models'
-  choices (`stored_codes()`), outside anything marked `lang="en"` (the language switch).
+  choices (`stored_codes()`), outside anything marked `lang="en"` (the language switch);
+  nor Django's empty choice "---------", which says nothing in any language.
 
 The findings are kept, not raised, so that one walk reports every page it met; the test asserts
 on them at the end, set against the defects it knows of (`Known`).
@@ -46,6 +47,9 @@ ENGLISH = (
     "points", "total", "status", "deadline", "overdue", "signed", "unit", "units", "page",
     "This field is required", "Enter a valid", "Currently", "Change", "Clear",
 )  # fmt: skip
+
+# Django's label for no choice in a select, shown where a form did not name its own.
+EMPTY_CHOICE = "---------"
 
 # Stored codes that are also something a Vietnamese page may rightly show.
 _NOT_CODES = {"excel"}
@@ -223,6 +227,8 @@ class PageChecks:
         )
         if leaked:
             found("english", ", ".join(leaked) + " — in: " + _contexts(text, leaked))
+        if EMPTY_CHOICE in text:
+            found("english", f"{EMPTY_CHOICE} — in: " + _contexts(text, [EMPTY_CHOICE]))
 
     def unexpected(self, known: Iterable[Known]) -> tuple[list[Finding], list[Known]]:
         """The findings no known defect explains, and the known defects that were not met."""
