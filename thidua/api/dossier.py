@@ -14,8 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -23,11 +22,11 @@ from thidua import access
 from thidua.access import SignedInRequest
 from thidua.awards.models import Nomination
 from thidua.cycle.models import EmulationYear
-from thidua.dossier import actions, export_job, reads
+from thidua.dossier import actions, downloads, export_job, reads
+from thidua.dossier.downloads import ZIP
 from thidua.dossier.forms import PackageForm, ReturnForm, SignForm
 from thidua.dossier.models import ReceivedDossier, ReceivedFile, SentDossier
 from thidua.lib import uploads
-from thidua.signing.models import SigningIdentity
 
 from . import paging
 from .bulk import JobOut
@@ -39,7 +38,6 @@ from .signing import SignedDocumentOut, document_body, hide_secrets
 router = Router(tags=["dossier"])
 
 YEAR = "/clusters/{slug}/years/{year}/dossier"
-ZIP = "application/zip"
 
 
 def _binary(description: str, content_type: str) -> dict[str, Any]:
@@ -178,14 +176,6 @@ class ReceivedFilters(Schema):
 # --- the cluster ---------------------------------------------------------------------------
 
 
-def _person_identities(user: Any) -> QuerySet[SigningIdentity]:
-    return SigningIdentity.objects.filter(owner_person=user, active=True).order_by("pk")
-
-
-def _agency_identities(org_id: int | None) -> QuerySet[SigningIdentity]:
-    return SigningIdentity.objects.filter(owner_org_id=org_id, active=True).order_by("pk")
-
-
 def _sent_body(sent: SentDossier, emulation_year: EmulationYear) -> dict[str, Any]:
     count = getattr(sent, "count", None)
     return {
@@ -233,7 +223,7 @@ def sign_proposal(request: SignedInRequest, slug: Slug, year: int, body: Dossier
     next version, which the export uses."""
     hide_secrets(request)
     emulation_year = access.get_year_for(request.user, slug, year, "dossier.sign_proposal")
-    form = bound(SignForm, body.dict(), identities=_person_identities(request.user))
+    form = bound(SignForm, body.dict(), identities=reads.person_identities(request.user))
     data = cleaned(form)
     signed = actions.do_sign_proposal(
         year=emulation_year,
@@ -255,7 +245,7 @@ def export(request: SignedInRequest, slug: Slug, year: int, body: DossierSignIn)
     hide_secrets(request)
     emulation_year = access.get_year_for(request.user, slug, year, "dossier.export")
     sender = actions.sender_of(emulation_year)
-    form = bound(SignForm, body.dict(), identities=_agency_identities(sender.pk))
+    form = bound(SignForm, body.dict(), identities=reads.agency_identities(sender.pk))
     data = cleaned(form)
     job = export_job.do_start_export(
         year=emulation_year,
@@ -273,16 +263,7 @@ def export(request: SignedInRequest, slug: Slug, year: int, body: DossierSignIn)
 )
 def sent_package(request: SignedInRequest, slug: Slug, year: int, sent_id: Id) -> Any:
     """A package the cluster sent, as it was signed (.zip)."""
-    emulation_year = access.get_year_for(request.user, slug, year, "dossier.view")
-    sent = SentDossier.objects.filter(pk=sent_id, year=emulation_year).first()
-    if sent is None:
-        raise Http404
-    return FileResponse(
-        sent.package.open("rb"),
-        as_attachment=True,
-        filename=f"ho-so-{emulation_year.cluster.slug}-{emulation_year.year}-{sent.pk}.zip",
-        content_type=ZIP,
-    )
+    return downloads.sent_package(request, slug, year, sent_id)
 
 
 @router.post(YEAR + "/reply", response={200: SentOut, 409: Error, **ERRORS})
@@ -418,26 +399,14 @@ def receive(request: SignedInRequest, package: MaybeFile = None) -> Any:
         dossier = actions.do_import_dossier(
             content=data["package"].read(), acting_user=request.user
         )
-    return Status(201, _detail(_received(request, dossier.pk)))
-
-
-def _received(
-    request: SignedInRequest, pk: int, perm: str = "dossier.view_received"
-) -> ReceivedDossier:
-    dossier = (
-        ReceivedDossier.objects.select_related("receiver", "received_by").filter(pk=pk).first()
-    )
-    if dossier is None or not request.user.has_perm("dossier.view_received", dossier):
-        raise Http404
-    access.require(request.user, perm, dossier)
-    return dossier
+    return Status(201, _detail(reads.received_dossier(request.user, dossier.pk)))
 
 
 @router.get("/dossiers/received/{dossier_id}", response={200: ReceivedDetailOut, **ERRORS})
 def received_dossier(request: SignedInRequest, dossier_id: Id) -> Any:
     """A dossier received: who sent it, each signature verified, the nominations for review
     and every file, with where to download each."""
-    return _detail(_received(request, dossier_id))
+    return _detail(reads.received_dossier(request.user, dossier_id))
 
 
 @router.post(
@@ -449,7 +418,7 @@ def return_dossier(request: SignedInRequest, dossier_id: Id, body: DossierReturn
     `reasons`), as a reply signed with the agency's certificate; download it from `reply`
     and send it back to the cluster."""
     hide_secrets(request)
-    dossier = _received(request, dossier_id, "dossier.return")
+    dossier = reads.received_dossier(request.user, dossier_id, "dossier.return")
     nominations = list(dossier.nominations.order_by("pk"))
     values: dict[str, Any] = {
         "identity": body.identity,
@@ -461,7 +430,7 @@ def return_dossier(request: SignedInRequest, dossier_id: Id, body: DossierReturn
     form = bound(
         ReturnForm,
         values,
-        identities=_agency_identities(dossier.receiver_id),
+        identities=reads.agency_identities(dossier.receiver_id),
         nominations=nominations,
     )
     data = cleaned(form)
@@ -474,7 +443,7 @@ def return_dossier(request: SignedInRequest, dossier_id: Id, body: DossierReturn
             secret=form.secret_value(),
             acting_user=request.user,
         )
-    return _detail(_received(request, dossier_id))
+    return _detail(reads.received_dossier(request.user, dossier_id))
 
 
 @router.get(
@@ -484,16 +453,7 @@ def return_dossier(request: SignedInRequest, dossier_id: Id, body: DossierReturn
 )
 def received_file(request: SignedInRequest, dossier_id: Id, file_id: Id) -> Any:
     """One file of a received dossier, as the package held it."""
-    dossier = _received(request, dossier_id)
-    kept = ReceivedFile.objects.filter(pk=file_id, dossier=dossier).first()
-    if kept is None:
-        raise Http404
-    return FileResponse(
-        kept.file.open("rb"),
-        as_attachment=True,
-        filename=kept.path.replace("/", "-"),
-        content_type="application/octet-stream",
-    )
+    return downloads.received_file(request, dossier_id, file_id)
 
 
 @router.get(
@@ -503,12 +463,4 @@ def received_file(request: SignedInRequest, dossier_id: Id, file_id: Id) -> Any:
 )
 def reply_package(request: SignedInRequest, dossier_id: Id) -> Any:
     """The signed reply of a returned dossier (.zip), to send back to the cluster."""
-    dossier = _received(request, dossier_id)
-    if not dossier.reply:
-        raise Http404
-    return FileResponse(
-        dossier.reply.open("rb"),
-        as_attachment=True,
-        filename=f"tra-lai-{dossier.cluster_slug}-{dossier.year}.zip",
-        content_type=ZIP,
-    )
+    return downloads.reply_package(request, dossier_id)

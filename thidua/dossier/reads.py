@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.http import Http404
 
 from thidua import access
 from thidua.cycle.models import EmulationYear
 from thidua.errors import ActionRefused
+from thidua.signing.models import SigningIdentity
 from thidua.signing.verification import verify_pdf
 
 from .models import ReceivedDossier, SentDossier
@@ -37,6 +39,27 @@ def signature_facts(data: bytes) -> list[SignatureFacts] | None:
         )
         for s in report.signatures
     ]
+
+
+def person_identities(user: Any) -> QuerySet[SigningIdentity]:
+    """The user's own identities, offered to sign the Tờ trình."""
+    return SigningIdentity.objects.filter(owner_person=user, active=True).order_by("pk")
+
+
+def agency_identities(org_id: int | None) -> QuerySet[SigningIdentity]:
+    """The agency's seals, offered to sign its package or its reply (its clerk may use them)."""
+    return SigningIdentity.objects.filter(owner_org_id=org_id, active=True).order_by("pk")
+
+
+def received_dossier(user: Any, pk: int, perm: str = "dossier.view_received") -> ReceivedDossier:
+    """A received dossier the user's agency may read (404 otherwise), if `perm` allows."""
+    dossier = (
+        ReceivedDossier.objects.select_related("receiver", "received_by").filter(pk=pk).first()
+    )
+    if dossier is None or not user.has_perm("dossier.view_received", dossier):
+        raise Http404
+    access.require(user, perm, dossier)
+    return dossier
 
 
 def received_for(user: Any) -> QuerySet[ReceivedDossier]:

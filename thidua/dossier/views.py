@@ -3,12 +3,9 @@ department's (import, review, return)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,21 +16,10 @@ from thidua.awards.models import Nomination
 from thidua.cycle.models import EmulationYear, Phase
 from thidua.cycle.pages import year_context
 from thidua.errors import run_form_action
-from thidua.signing.models import SigningIdentity
 
-from . import actions, export_job, reads
+from . import actions, downloads, export_job, reads
 from .forms import PackageForm, ReturnForm, SignForm
-from .models import ReceivedDossier, ReceivedFile, SentDossier
-
-ZIP = "application/zip"
-
-
-def _person_identities(user: Any) -> QuerySet[SigningIdentity]:
-    return SigningIdentity.objects.filter(owner_person=user, active=True).order_by("pk")
-
-
-def _agency_identities(org_id: int | None) -> QuerySet[SigningIdentity]:
-    return SigningIdentity.objects.filter(owner_org_id=org_id, active=True).order_by("pk")
+from .models import ReceivedDossier, ReceivedFile
 
 
 def _year_page(
@@ -51,9 +37,9 @@ def _year_page(
     can_export = in_phase and user.has_perm("dossier.export", year)
     sender = actions.sender_of(year)
     if can_sign and sign_form is None:
-        sign_form = SignForm(identities=_person_identities(user))
+        sign_form = SignForm(identities=reads.person_identities(user))
     if can_export and export_form is None:
-        export_form = SignForm(identities=_agency_identities(sender.pk), prefix="export")
+        export_form = SignForm(identities=reads.agency_identities(sender.pk), prefix="export")
     compiled = Nomination.objects.filter(year=year, status=Nomination.Status.COMPILED)
     returned = Nomination.objects.filter(year=year, status=Nomination.Status.RETURNED)
     return render(
@@ -87,7 +73,7 @@ def year_page(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
 @require_POST
 def sign(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     emulation_year = access.get_year_for(request.user, slug, year, "dossier.sign_proposal")
-    form = SignForm(request.POST, identities=_person_identities(request.user))
+    form = SignForm(request.POST, identities=reads.person_identities(request.user))
     outcome = run_form_action(
         form,
         lambda: actions.do_sign_proposal(
@@ -110,7 +96,7 @@ def export(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     """Start the export in the background and show its progress (the jobs' page)."""
     emulation_year = access.get_year_for(request.user, slug, year, "dossier.export")
     sender = actions.sender_of(emulation_year)
-    form = SignForm(request.POST, identities=_agency_identities(sender.pk), prefix="export")
+    form = SignForm(request.POST, identities=reads.agency_identities(sender.pk), prefix="export")
     outcome = run_form_action(
         form,
         lambda: export_job.do_start_export(
@@ -148,18 +134,7 @@ def reply(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     return _year_page(request, emulation_year, reply_form=form, status=outcome.status)
 
 
-@login_required
-def sent_package(request: SignedInRequest, slug: str, year: int, pk: int) -> FileResponse:
-    emulation_year = access.get_year_for(request.user, slug, year, "dossier.view")
-    sent = SentDossier.objects.filter(pk=pk, year=emulation_year).first()
-    if sent is None:
-        raise Http404
-    return FileResponse(
-        sent.package.open("rb"),
-        as_attachment=True,
-        filename=f"ho-so-{emulation_year.cluster.slug}-{emulation_year.year}-{sent.pk}.zip",
-        content_type=ZIP,
-    )
+sent_package = login_required(downloads.sent_package)
 
 
 # --- the supervising department ---------------------------------------------------------
@@ -201,18 +176,6 @@ def received(request: SignedInRequest) -> HttpResponse:
     )
 
 
-def _received(
-    request: SignedInRequest, pk: int, perm: str = "dossier.view_received"
-) -> ReceivedDossier:
-    dossier = (
-        ReceivedDossier.objects.select_related("receiver", "received_by").filter(pk=pk).first()
-    )
-    if dossier is None or not request.user.has_perm("dossier.view_received", dossier):
-        raise Http404
-    access.require(request.user, perm, dossier)
-    return dossier
-
-
 def _detail_page(
     request: SignedInRequest,
     dossier: ReceivedDossier,
@@ -226,7 +189,7 @@ def _detail_page(
     )
     if can_return and form is None:
         form = ReturnForm(
-            identities=_agency_identities(dossier.receiver_id), nominations=nominations
+            identities=reads.agency_identities(dossier.receiver_id), nominations=nominations
         )
     files = list(dossier.files.order_by("pk"))
     by_nomination: dict[int | None, list[ReceivedFile]] = {}
@@ -248,16 +211,16 @@ def _detail_page(
 
 @login_required
 def received_detail(request: SignedInRequest, pk: int) -> HttpResponse:
-    return _detail_page(request, _received(request, pk))
+    return _detail_page(request, reads.received_dossier(request.user, pk))
 
 
 @login_required
 @require_POST
 def return_dossier(request: SignedInRequest, pk: int) -> HttpResponse:
-    dossier = _received(request, pk, "dossier.return")
+    dossier = reads.received_dossier(request.user, pk, "dossier.return")
     form = ReturnForm(
         request.POST,
-        identities=_agency_identities(dossier.receiver_id),
+        identities=reads.agency_identities(dossier.receiver_id),
         nominations=list(dossier.nominations.order_by("pk")),
     )
     outcome = run_form_action(
@@ -280,25 +243,5 @@ def return_dossier(request: SignedInRequest, pk: int) -> HttpResponse:
     return _detail_page(request, dossier, form=form, status=outcome.status)
 
 
-@login_required
-def received_file(request: SignedInRequest, pk: int, file_pk: int) -> FileResponse:
-    dossier = _received(request, pk)
-    kept = ReceivedFile.objects.filter(pk=file_pk, dossier=dossier).first()
-    if kept is None:
-        raise Http404
-    return FileResponse(
-        kept.file.open("rb"), as_attachment=True, filename=kept.path.replace("/", "-")
-    )
-
-
-@login_required
-def reply_package(request: SignedInRequest, pk: int) -> FileResponse:
-    dossier = _received(request, pk)
-    if not dossier.reply:
-        raise Http404
-    return FileResponse(
-        dossier.reply.open("rb"),
-        as_attachment=True,
-        filename=f"tra-lai-{dossier.cluster_slug}-{dossier.year}.zip",
-        content_type=ZIP,
-    )
+received_file = login_required(downloads.received_file)
+reply_package = login_required(downloads.reply_package)
