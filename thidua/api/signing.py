@@ -17,16 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Form, Query, Router, Schema, Status
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
 from thidua import access
 from thidua.access import SignedInRequest
-from thidua.errors import ActionRefused, Refusal
 from thidua.lib import pdf
 from thidua.signing import actions, documents, reads
 from thidua.signing.forms import IdentityForm, SignForm, VerifyForm
@@ -251,34 +249,7 @@ def identity_add(
         if upload is not None
     }
     data = cleaned(bound(IdentityForm, body.dict(), files=files))
-    picture = data["image"].read() if data.get("image") else b""
-    owners: dict[str, Any] = {
-        "owner_person": data.get("owner_person"),
-        "owner_org": data.get("owner_org"),
-    }
-    if data["backend"] == SigningIdentity.Backend.PKCS12:
-        if not data.get("pkcs12"):
-            raise ActionRefused(_("Choose the certificate file."), kind=Refusal.MISSING)
-        added = actions.do_add_pkcs12_identity(
-            acting_user=request.user,
-            data=data["pkcs12"].read(),
-            password=data.get("password") or "",
-            image=picture,
-            **owners,
-        )
-    else:
-        if not data.get("certificate"):
-            raise ActionRefused(
-                _("Choose the certificate of the token's key."), kind=Refusal.MISSING
-            )
-        added = actions.do_add_pkcs11_identity(
-            acting_user=request.user,
-            certificate_pem=data["certificate"].read(),
-            token_label=data.get("token_label") or "",
-            key_label=data.get("key_label") or "",
-            image=picture,
-            **owners,
-        )
+    added = actions.do_add_identity(acting_user=request.user, data=data)
     return Status(201, identity_body(added))
 
 
@@ -395,18 +366,4 @@ def sign_year_document(request: SignedInRequest, slug: Slug, year: int, body: Ye
 def signed_document_file(request: SignedInRequest, document_id: Id) -> HttpResponse:
     """A signed version's PDF, for those who may see its year (a document of no year: who
     signed it, and the administrator)."""
-    document = SignedDocument.objects.select_related("year__cluster").filter(pk=document_id).first()
-    if document is None:
-        raise Http404
-    if document.year is not None:
-        access.get_year_for(
-            request.user, document.year.cluster.slug, document.year.year, "cycle.view_year"
-        )
-    elif not (
-        document.signed_by_id == request.user.pk
-        or request.user.has_perm("signing.manage_identities")
-    ):
-        raise Http404
-    with document.file.open("rb") as stored:
-        data = stored.read()
-    return pdf.response(data, f"{document.kind}-v{document.version}-{document.pk}.pdf")
+    return pdf.response(*reads.document_file(reads.document_for(request.user, document_id)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import textwrap
+from collections.abc import Mapping
 from typing import Any
 
 from cryptography import x509
@@ -171,6 +172,37 @@ def do_add_pkcs11_identity(
     )
     record("signing.identity_added", identity, actor=acting_user, after=_audit_after(identity))
     return identity
+
+
+def do_add_identity(*, acting_user: User, data: Mapping[str, Any]) -> SigningIdentity:
+    """An identity as the administrator's form gives it (`IdentityForm`'s cleaned data, on the
+    page and in the API): a PKCS#12 file with its password, or a token's key by its
+    certificate and labels; with the signature or seal image, if any."""
+    image = data["image"].read() if data.get("image") else b""
+    owners: dict[str, Any] = {
+        "owner_person": data.get("owner_person"),
+        "owner_org": data.get("owner_org"),
+    }
+    if data["backend"] == SigningIdentity.Backend.PKCS12:
+        if not data.get("pkcs12"):
+            raise ActionRefused(_("Choose the certificate file."), kind=Refusal.MISSING)
+        return do_add_pkcs12_identity(
+            acting_user=acting_user,
+            data=data["pkcs12"].read(),
+            password=data.get("password") or "",
+            image=image,
+            **owners,
+        )
+    if not data.get("certificate"):
+        raise ActionRefused(_("Choose the certificate of the token's key."), kind=Refusal.MISSING)
+    return do_add_pkcs11_identity(
+        acting_user=acting_user,
+        certificate_pem=data["certificate"].read(),
+        token_label=data.get("token_label") or "",
+        key_label=data.get("key_label") or "",
+        image=image,
+        **owners,
+    )
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -114,20 +114,7 @@ def _sign(request: SignedInRequest, year: Any, data: dict[str, Any]) -> SignedDo
 @require_GET
 def download(request: SignedInRequest, pk: int) -> HttpResponse:
     """A signed version's file, for those who may see its year (or signed it)."""
-    document = get_object_or_404(SignedDocument.objects.select_related("year"), pk=pk)
-    if document.year is not None:
-        access.get_year_for(
-            request.user, document.year.cluster.slug, document.year.year, "cycle.view_year"
-        )
-    elif not (
-        document.signed_by_id == request.user.pk
-        or request.user.has_perm("signing.manage_identities")
-    ):
-        raise Http404
-    with document.file.open("rb") as file:
-        data = file.read()
-    name = f"{document.kind}-v{document.version}-{document.pk}.pdf"
-    return pdf.response(data, name)
+    return pdf.response(*reads.document_file(reads.document_for(request.user, pk)))
 
 
 @login_required
@@ -137,7 +124,10 @@ def identities(request: SignedInRequest) -> HttpResponse:
     form = IdentityForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
-        outcome = run_form_action(form, lambda: _add_identity(request, form.cleaned_data))
+        outcome = run_form_action(
+            form,
+            lambda: actions.do_add_identity(acting_user=request.user, data=form.cleaned_data),
+        )
         if outcome.done:
             messages.success(request, _("The signing identity is added."))
             return redirect("signing:identities")
@@ -145,34 +135,6 @@ def identities(request: SignedInRequest) -> HttpResponse:
     listed = SigningIdentity.objects.select_related("owner_person", "owner_org").order_by("-pk")
     return render(
         request, "signing/identities.html", {"form": form, "identities": listed}, status=status
-    )
-
-
-def _add_identity(request: SignedInRequest, data: dict[str, Any]) -> SigningIdentity:
-    image = data["image"].read() if data.get("image") else b""
-    owners: dict[str, Any] = {
-        "owner_person": data.get("owner_person"),
-        "owner_org": data.get("owner_org"),
-    }
-    if data["backend"] == SigningIdentity.Backend.PKCS12:
-        if not data.get("pkcs12"):
-            raise ActionRefused(_("Choose the certificate file."), kind=Refusal.MISSING)
-        return actions.do_add_pkcs12_identity(
-            acting_user=request.user,
-            data=data["pkcs12"].read(),
-            password=data.get("password") or "",
-            image=image,
-            **owners,
-        )
-    if not data.get("certificate"):
-        raise ActionRefused(_("Choose the certificate of the token's key."), kind=Refusal.MISSING)
-    return actions.do_add_pkcs11_identity(
-        acting_user=request.user,
-        certificate_pem=data["certificate"].read(),
-        token_label=data.get("token_label") or "",
-        key_label=data.get("key_label") or "",
-        image=image,
-        **owners,
     )
 
 
