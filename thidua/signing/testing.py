@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from cryptography import x509
@@ -30,6 +30,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from . import keystore
 from .authority import CRL_URL, PKCS12_PASSWORD, Credential, issue, new_authority, revocation_list
+
+if TYPE_CHECKING:
+    from thidua.testing.personas import World
+
+    from .models import SigningIdentity
 
 __all__ = [
     "CRL_URL",
@@ -242,6 +247,26 @@ def signing_settings(settings: Any, tmp_path: Path) -> Iterator[SigningPki]:
     # above. thidua.signing.tests.test_revocation serves lists from an address of its own.
     settings.THIDUA_SIGNING_FETCH_CRLS = False
     yield pki
+
+
+def leader_and_seal(world: World, pki: SigningPki) -> tuple[SigningIdentity, SigningIdentity]:
+    """Sơn La's leader's identity and its agency's seal (its officer's, the clerk's), added by
+    the administrator from the test authority's PKCS#12 files."""
+    from .actions import do_add_pkcs12_identity
+
+    leader = do_add_pkcs12_identity(
+        acting_user=world.admin,
+        owner_person=world.son_la_leader,
+        data=pki.person.pkcs12,
+        password=pki.person.password,
+    )
+    seal = do_add_pkcs12_identity(
+        acting_user=world.admin,
+        owner_org=world.orgs["son_la"],
+        data=pki.agency.pkcs12,
+        password=pki.agency.password,
+    )
+    return leader, seal
 
 
 def sample_pdf(text: str = "Van ban thu nghiem", pages: int = 1) -> bytes:

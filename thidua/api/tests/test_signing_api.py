@@ -26,7 +26,7 @@ from thidua.audit.models import AuditEntry
 from thidua.orgs.models import User
 from thidua.signing import actions, documents, rules
 from thidua.signing.models import SignedDocument, SigningIdentity, Verification
-from thidua.signing.testing import SigningPki, SoftHsm, add_page, sample_pdf
+from thidua.signing.testing import SigningPki, SoftHsm, add_page, leader_and_seal, sample_pdf
 from thidua.signing.verification import verify_pdf
 from thidua.testing.personas import World
 
@@ -47,22 +47,6 @@ def post(client: Client, url: str, body: Any = None, **headers: str) -> Any:
     return client.post(
         url, json.dumps(body or {}), content_type="application/json", headers=headers
     )
-
-
-def leader_and_seal(world: World, pki: SigningPki) -> tuple[SigningIdentity, SigningIdentity]:
-    person = actions.do_add_pkcs12_identity(
-        acting_user=world.admin,
-        owner_person=world.son_la_leader,
-        data=pki.person.pkcs12,
-        password=pki.person.password,
-    )
-    seal = actions.do_add_pkcs12_identity(
-        acting_user=world.admin,
-        owner_org=world.orgs["son_la"],
-        data=pki.agency.pkcs12,
-        password=pki.agency.password,
-    )
-    return person, seal
 
 
 def secret_nowhere(secret: str) -> None:

@@ -73,22 +73,6 @@ def blank_pdf(text: bytes = b"") -> bytes:
     return out.getvalue()
 
 
-def identities(world: Any, pki: Any) -> tuple[SigningIdentity, SigningIdentity]:
-    leader = signing.do_add_pkcs12_identity(
-        acting_user=world.admin,
-        owner_person=world.son_la_leader,
-        data=pki.person.pkcs12,
-        password=pki.person.password,
-    )
-    agency = signing.do_add_pkcs12_identity(
-        acting_user=world.admin,
-        owner_org=world.orgs["son_la"],
-        data=pki.agency.pkcs12,
-        password=pki.agency.password,
-    )
-    return leader, agency
-
-
 @pytest.fixture
 def sending(world: Any, trust: Any, award: Any) -> Sending:
     return make_sending(world, trust, award)
@@ -98,7 +82,7 @@ def make_sending(world: Any, trust: Any, award: Any) -> Sending:
     """Sơn La (the head) with its leader's and agency's certificates, and a proposal of two
     nominations (one with an evidence file) compiled by the secretariat."""
     to_proposals(world)
-    leader, agency = identities(world, trust)
+    leader, agency = signing_testing.leader_and_seal(world, trust)
     credential, _root = supervisor_credential(trust.folder)
     officer = make_user("vu-tdkt-canbo", world.orgs["supervisor"], full_name="Đỗ Văn Thư")
     supervisor_identity = signing.do_add_pkcs12_identity(

@@ -28,9 +28,10 @@ from thidua.errors import ActionRefused
 from thidua.orgs.actions import do_create_organization
 from thidua.orgs.models import Organization
 from thidua.signing import actions as signing
+from thidua.signing.testing import leader_and_seal
 from thidua.testing.personas import build_world, make_user
 
-from .conftest import SUPERVISOR, Sending, blank_pdf, identities
+from .conftest import SUPERVISOR, Sending, blank_pdf
 
 pytestmark = pytest.mark.django_db
 SENDER = "Sở Kế hoạch và Đầu tư tỉnh Sơn La"
@@ -382,7 +383,7 @@ def test_another_installation_without_the_senders_rows_imports_the_package(
         from thidua.awards.tests.conftest import to_proposals
 
         to_proposals(world)
-        leader, agency = identities(world, trust)
+        leader, agency = leader_and_seal(world, trust)
         content = make_package(world, leader, agency)
         transaction.set_rollback(True)
     assert not Organization.objects.filter(name=SENDER).exists()

@@ -19,7 +19,7 @@ from thidua.cycle import actions as cycle_actions
 from thidua.orgs.models import User
 from thidua.signing import actions, rules
 from thidua.signing.models import SignedDocument, SigningIdentity
-from thidua.signing.testing import SigningPki, add_page, sample_pdf
+from thidua.signing.testing import SigningPki, add_page, leader_and_seal, sample_pdf
 from thidua.testing.personas import World
 
 pytestmark = pytest.mark.django_db
@@ -30,21 +30,6 @@ def login(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def leader_and_seal(world: World, pki: SigningPki) -> None:
-    actions.do_add_pkcs12_identity(
-        acting_user=world.admin,
-        owner_person=world.son_la_leader,
-        data=pki.person.pkcs12,
-        password=pki.person.password,
-    )
-    actions.do_add_pkcs12_identity(
-        acting_user=world.admin,
-        owner_org=world.orgs["son_la"],
-        data=pki.agency.pkcs12,
-        password=pki.agency.password,
-    )
 
 
 def signed_pdf(world: World) -> bytes:

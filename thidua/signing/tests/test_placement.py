@@ -9,7 +9,7 @@ from thidua.audit.models import AuditEntry
 from thidua.signing import actions, placement, rules
 from thidua.signing.models import SignedDocument, SigningIdentity
 from thidua.signing.reads import verify_pdf
-from thidua.signing.testing import SigningPki, block_pdf, sample_pdf
+from thidua.signing.testing import SigningPki, block_pdf, leader_and_seal, sample_pdf
 from thidua.testing.personas import World
 
 pytestmark = pytest.mark.django_db
@@ -17,22 +17,6 @@ pytestmark = pytest.mark.django_db
 # Where block_pdf prints the block: the title's last line, then the name 92 pt lower.
 TITLE_BASELINE = 557.0
 NAME_BASELINE = 465.0
-
-
-def identities(world: World, pki: SigningPki) -> tuple[SigningIdentity, SigningIdentity]:
-    leader = actions.do_add_pkcs12_identity(
-        acting_user=world.admin,
-        owner_person=world.son_la_leader,
-        data=pki.person.pkcs12,
-        password=pki.person.password,
-    )
-    seal = actions.do_add_pkcs12_identity(
-        acting_user=world.admin,
-        owner_org=world.orgs["son_la"],
-        data=pki.agency.pkcs12,
-        password=pki.agency.password,
-    )
-    return leader, seal
 
 
 def sign(world: World, identity: SigningIdentity, pdf: bytes, role: str) -> bytes:
@@ -61,7 +45,7 @@ def placed(document_role: str) -> str:
 def test_the_leader_signs_between_the_title_and_the_name_not_in_the_attached_list(
     world: World, signing_settings: SigningPki
 ) -> None:
-    leader, _seal = identities(world, signing_settings)
+    leader, _seal = leader_and_seal(world, signing_settings)
     # The certificate says "Nguyễn Văn Lãnh"; the letter prints the name without accents, and
     # the list after it names the same person in a table's row.
     signed = sign(world, leader, block_pdf(title="CUM TRUONG", name="Nguyen Van Lanh"), "person")
@@ -77,7 +61,7 @@ def test_the_leader_signs_between_the_title_and_the_name_not_in_the_attached_lis
 def test_the_seal_covers_the_left_third_of_the_leaders_signature(
     world: World, signing_settings: SigningPki
 ) -> None:
-    leader, seal = identities(world, signing_settings)
+    leader, seal = leader_and_seal(world, signing_settings)
     first = sign(world, leader, block_pdf(title="CUM TRUONG", name="Nguyen Van Lanh"), "person")
     second = sign(world, seal, first, "agency")
     boxes = placement.signature_boxes(second)
@@ -95,7 +79,7 @@ def test_the_seal_covers_the_left_third_of_the_leaders_signature(
 def test_a_block_whose_name_is_another_is_found_by_its_shape(
     world: World, signing_settings: SigningPki
 ) -> None:
-    leader, _seal = identities(world, signing_settings)
+    leader, _seal = leader_and_seal(world, signing_settings)
     signed = sign(world, leader, block_pdf(title="GIAM DOC", name="Hoang Van Khac"), "person")
     [box] = placement.signature_boxes(signed).values()
     assert (box.page, NAME_BASELINE < box.y0 < box.y1 < TITLE_BASELINE) == (0, True)
@@ -105,7 +89,7 @@ def test_a_block_whose_name_is_another_is_found_by_its_shape(
 def test_a_file_without_a_signature_block_gets_the_fixed_places(
     world: World, signing_settings: SigningPki
 ) -> None:
-    leader, seal = identities(world, signing_settings)
+    leader, seal = leader_and_seal(world, signing_settings)
     second = sign(world, seal, sign(world, leader, sample_pdf(pages=2), "person"), "agency")
     boxes = placement.signature_boxes(second)
     [person] = [b for n, b in boxes.items() if n.startswith("NguoiKy")]
