@@ -176,8 +176,8 @@ def register() -> None:
     registry.register(
         EXPORT_DOSSIER,
         label=gettext_lazy("Signed proposal dossier export"),
-        # The kind's gate only (the jobs area checks it without a year): the year's own
-        # `dossier.export` is checked when the export starts and again when it runs.
-        permission="signing.verify",
+        # The kind's gate (the jobs area checks it without a year): the secretariat of some
+        # year; the year's own `dossier.export` is checked when the export starts and runs.
+        permission="dossier.start_export",
         work=export_dossier,
     )

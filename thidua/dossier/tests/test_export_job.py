@@ -9,12 +9,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from thidua.audit.models import AuditEntry
 from thidua.dossier import actions, package, rules
 from thidua.dossier.export_job import EXPORT_DOSSIER, PIN
 from thidua.dossier.models import ReceivedDossier, SentDossier
+from thidua.jobs import registry
+from thidua.jobs.actions import do_retry_job, do_start_job
 from thidua.jobs.models import Job
 from thidua.jobs.tasks import run_job
 from thidua.orgs.models import User
@@ -150,6 +153,31 @@ def test_who_may_not_use_the_seal_is_refused_at_the_start(
     member = start(as_user(world.lai_chau_officer), sending, sending.agency_identity)
     assert member.status_code == 403
     assert not Job.objects.exists()
+
+
+def test_the_export_jobs_gate_is_the_secretariat_of_some_year(
+    as_user: AsUser, sending: Sending, django_capture_on_commit_callbacks: Any
+) -> None:
+    world = sending.world
+    assert registry.get(EXPORT_DOSSIER).permission == "dossier.start_export"
+    # The gate, decided without a year: the head's and the deputy's staff, no one else.
+    for user in (world.son_la_officer, world.son_la_leader, world.cao_bang_officer):
+        assert user.has_perm("dossier.start_export")
+    for user in (world.lai_chau_officer, world.outsider, sending.supervisor_officer):
+        assert not user.has_perm("dossier.start_export")
+        with pytest.raises(PermissionDenied):
+            do_start_job(EXPORT_DOSSIER, acting_user=user, params={"year": world.year.pk})
+    # A starter whose agency no longer leads any year may not try a failed export again.
+    leader_signs(sending)
+    with django_capture_on_commit_callbacks(execute=False):
+        job = job_of(start(as_user(world.son_la_officer), sending, sending.agency_identity))
+    User.objects.filter(pk=world.son_la_officer.pk).update(organization=world.orgs["lai_chau"])
+    assert run_job.call(str(job.pk)) == Job.Status.FAILED
+    moved = User.objects.get(pk=world.son_la_officer.pk)
+    with pytest.raises(PermissionDenied):
+        do_retry_job(job, acting_user=moved)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and not SentDossier.objects.exists()
 
 
 def test_a_tokens_pin_is_kept_sealed_for_one_run_only(
