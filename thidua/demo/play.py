@@ -152,6 +152,17 @@ def _set_up(data: dict[str, Any]) -> Demo:
         job_title=sup["account"]["job_title"],
     )
     accounts.append(Account(sup_user.username, "supervisor", str(sup_user), supervisor.name))
+    # The department's clerk (văn thư): the one who signs with its seal, so returns a dossier.
+    clerk_spec = sup["clerk"]
+    clerk = _account(
+        clerk_spec["username"],
+        password=password,
+        full_name=clerk_spec["full_name"],
+        org=supervisor,
+        position=clerk_spec["position"],
+        job_title=clerk_spec["job_title"],
+    )
+    accounts.append(Account(clerk.username, "supervisor's clerk", str(clerk), supervisor.name))
 
     departments: dict[str, Organization] = {}
     users: dict[str, dict[str, User]] = {}

@@ -1,16 +1,20 @@
 """The demo plays the reference cluster's 2016 through the users' actions."""
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
+from thidua import access
 from thidua.audit.models import AuditEntry
 from thidua.awards.models import Nomination
 from thidua.cycle.models import EmulationYear, Membership, Phase, Signature
 from thidua.demo.play import load_data
 from thidua.orgs.models import Cluster, User
+from thidua.signing.demo import give_identities
 from thidua.voting.demo import elected
 from thidua.voting.models import Poll, VoterRegister
 
@@ -49,6 +53,7 @@ def test_demo_has_an_account_for_each_persona(demo: Any) -> None:
     assert {
         "admin",
         "vu-tdkt",
+        "vu-tdkt-vanthu",
         "son-la-canbo",
         "son-la-lanhdao",
         "cao-bang-lanhdao",
@@ -57,6 +62,28 @@ def test_demo_has_an_account_for_each_persona(demo: Any) -> None:
     } <= usernames
     for user in User.objects.all():
         assert user.check_password(load_data()["password"])
+
+
+def test_the_supervising_departments_clerk_signs_with_its_seal_and_the_supervisor_not(
+    demo: Any, tmp_path: Path
+) -> None:
+    clerk = User.objects.get(username="vu-tdkt-vanthu")
+    supervisor = User.objects.get(username="vu-tdkt")
+    assert clerk.organization == supervisor.organization == demo.cluster.supervisor
+    assert not clerk.is_leader and clerk.full_name == "Vương Thị Thanh Nga"
+    assert clerk.email.endswith(".example")
+    assert clerk.has_perm("dossier.receive")
+    # The seal the demo gives the department when it loads with a key-encryption key.
+    key_file = tmp_path / "signing.key"
+    with override_settings(THIDUA_SIGNING_KEY_FILE=str(key_file), THIDUA_SIGNING_CRLS=[]):
+        [seal] = give_identities(
+            admin=User.objects.get(username="admin"),
+            people=[],
+            agencies=[demo.cluster.supervisor],
+            where=tmp_path,
+        )
+    assert access.can_sign_with(clerk, seal)
+    assert not access.can_sign_with(supervisor, seal)  # a leader signs as a person only
 
 
 def test_todays_finance_department_sees_its_predecessors_2016(demo: Any) -> None:

@@ -54,7 +54,8 @@ class Command(BaseCommand):
             if user.is_superuser:
                 role = "administrator"
             elif user.organization and user.organization.supervised_clusters.exists():
-                role = "supervisor"
+                # The clerk signs with the department's seal: a dossier's return is theirs.
+                role = "supervisor" if user.is_leader else "supervisor's clerk"
             else:
                 role = user.get_position_display()
             unit = user.organization.display_name if user.organization else "—"
