@@ -496,6 +496,13 @@ def cross_check(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
             assigned=bool(assignments),
             disputes=disputes,
             can_settle=can_manage and emulation_year.phase == Phase.CROSS_CHECK,
+            not_now=_(
+                "Reviewers are assigned in the self-assessment and cross-check phases; the year "
+                "is in %(phase)s."
+            )
+            % {"phase": emulation_year.get_phase_display()}
+            if can_manage and not can_assign
+            else "",
             settle_form=SettleForm(),
             own_org_id=own,
         ),

@@ -233,6 +233,26 @@ def test_member_gets_403_assigning_reviewers(
     assert response.status_code == 403
 
 
+def test_the_cross_check_page_says_when_reviewers_can_be_assigned(
+    as_user: Callable[[User], Client], in_progress: World
+) -> None:
+    reason = "Chấm chéo được phân công trong giai đoạn tự chấm điểm và giai đoạn chấm chéo"
+    url = scoring_url(in_progress, "cross-check/")
+    page = as_user(in_progress.son_la_officer).get(url).content.decode()
+    assert reason in page and "giai đoạn Đang triển khai" in page
+    assert 'data-testid="save-assignments"' not in page
+    # A member, who never assigns reviewers, is not told about it.
+    assert reason not in as_user(in_progress.lai_chau_officer).get(url).content.decode()
+
+
+def test_in_self_assessment_the_form_is_offered_without_the_reason(
+    as_user: Callable[[User], Client], self_assessing: World
+) -> None:
+    page = as_user(self_assessing.son_la_officer).get(scoring_url(self_assessing, "cross-check/"))
+    assert 'data-testid="save-assignments"' in page.content.decode()
+    assert 'data-testid="not-now"' not in page.content.decode()
+
+
 def test_assigned_reviewer_adjusts_from_the_review_page(
     as_user: Callable[[User], Client], cross_checking: World
 ) -> None:
