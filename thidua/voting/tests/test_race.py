@@ -12,7 +12,7 @@ from django.db import connection, connections
 from thidua.cycle.models import Phase
 from thidua.testing.personas import build_world
 from thidua.voting import actions
-from thidua.voting.models import Ballot, SealedBallot, VoterRegister
+from thidua.voting.models import Ballot, Poll, SealedBallot, VoterRegister
 
 from .conftest import open_poll, to_phase
 
@@ -101,3 +101,57 @@ def test_a_ballot_cast_as_the_poll_closes_is_counted_or_refused_never_lost() -> 
     else:
         assert counted == 0
         assert isinstance(outcomes["cast"], actions.ActionRefused)
+
+
+def race(poll: Poll, closer: int, voters: list[int]) -> dict[int, object]:
+    """Each voter casts a blank ballot while `closer` closes the poll, all at once; each one's
+    receipt, the closed poll, or the refusal, by user."""
+    from thidua.orgs.models import User
+
+    start = threading.Barrier(len(voters) + 1)
+    outcomes: dict[int, object] = {}
+
+    def act(user_pk: int) -> None:
+        try:
+            user = User.objects.get(pk=user_pk)
+            start.wait(timeout=10)
+            if user_pk == closer:
+                outcomes[user_pk] = actions.do_close_poll(poll, acting_user=user)
+            else:
+                outcomes[user_pk] = actions.do_cast_ballot(poll, choices=[], acting_user=user)
+        except Exception as error:  # the refusal is what this test looks at
+            outcomes[user_pk] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=act, args=(pk,)) for pk in [*voters, closer]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_three_ballots_racing_the_close_are_each_counted_or_refused() -> None:
+    """Three leaders vote while the secretariat closes, three polls over: on each, every
+    receipt handed out is in the count, every refused ballot is not, and none is counted twice."""
+    world = build_world()
+    to_phase(world, Phase.VOTING)
+    leaders = [world.son_la_leader.pk, world.cao_bang_leader.pk, world.lai_chau_leader.pk]
+    for run in range(3):
+        poll = open_poll(world, title=f"Bỏ phiếu lần {run + 1}")
+        outcomes = race(poll, world.son_la_officer.pk, leaders)
+
+        poll.refresh_from_db()
+        assert poll.status == "closed", outcomes
+        receipts = [o for pk, o in outcomes.items() if pk in leaders and isinstance(o, str)]
+        refused = [o for pk, o in outcomes.items() if pk in leaders and not isinstance(o, str)]
+        assert len(receipts) + len(refused) == len(leaders)
+        if connection.vendor == "postgresql":
+            # Each waits for the poll's lock, then is told the poll is closed.
+            assert all(isinstance(r, actions.ActionRefused) for r in refused), refused
+        assert all(actions.receipt_is_counted(poll, r) for r in receipts)
+        assert Ballot.objects.filter(poll=poll).count() == len(receipts)
+        assert VoterRegister.objects.filter(poll=poll).count() == len(receipts)
+        assert not SealedBallot.objects.filter(poll=poll).exists()
