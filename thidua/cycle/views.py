@@ -322,12 +322,8 @@ def pledge(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
         key=lambda m: sort_key(m.organization.name),
     )
     rows = [{"membership": m, "signature": signatures.get(m.organization_id)} for m in memberships]
-    can_sign = (
-        the_pledge is not None
-        and roles.leader
-        and emulation_year.phase == Phase.PLEDGE
-        and roles.own_member_org_id not in signatures
-    )
+    may_sign = the_pledge is not None and roles.leader and roles.own_member_org_id not in signatures
+    can_sign = may_sign and emulation_year.phase == Phase.PLEDGE
     return render(
         request,
         "cycle/pledge.html",
@@ -339,6 +335,10 @@ def pledge(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
             "rows": rows,
             "signed_count": len(signatures),
             "can_sign": can_sign,
+            "not_now": _("The leaders sign in the pledge phase; the year is in %(phase)s.")
+            % {"phase": emulation_year.get_phase_display()}
+            if may_sign and not can_sign
+            else "",
             "can_edit": request.user.has_perm("cycle.edit_setup", emulation_year)
             and emulation_year.phase == Phase.SETUP,
         },

@@ -1,10 +1,14 @@
+from collections.abc import Callable
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 
 from thidua.audit.models import AuditEntry
 from thidua.cycle import actions
 from thidua.cycle.models import Signature
 from thidua.errors import ActionRefused
+from thidua.orgs.models import User
 from thidua.testing.personas import World
 
 
@@ -71,3 +75,25 @@ def test_leader_cannot_sign_for_another_unit(world: World) -> None:
             pledge, unit=world.orgs["cao_bang"], acting_user=world.lai_chau_leader
         )
     assert not Signature.objects.exists()
+
+
+def test_a_leader_is_told_when_the_pledge_can_be_signed_instead_of_a_form(
+    world: World, as_user: Callable[[User], Client]
+) -> None:
+    reason = "Lãnh đạo đơn vị ký giao ước trong giai đoạn Giao ước; năm thi đua đang ở giai đoạn"
+    url = world.url + "pledge/"
+    world.launch()
+    leader = as_user(world.lai_chau_leader)
+    before = leader.get(url).content.decode()
+    assert f"{reason} Chuẩn bị." in before and 'data-testid="sign-pledge"' not in before
+
+    pledge = world.to_pledge_phase()
+    during = leader.get(url).content.decode()
+    assert reason not in during and 'data-testid="sign-pledge"' in during
+
+    world.sign_all(pledge)  # signed: nothing left to say
+    actions.do_move_phase(world.year, target="in_progress", acting_user=world.son_la_officer)
+    after = leader.get(url).content.decode()
+    assert reason not in after and 'data-testid="sign-pledge"' not in after
+    # An officer, who never signs, is not told.
+    assert reason not in as_user(world.lai_chau_officer).get(url).content.decode()
