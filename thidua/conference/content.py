@@ -710,6 +710,10 @@ def minutes_document(story: Story) -> DocContent:
                 _("Chair: %(person)s.") % {"person": _person(a)}
                 for a in conference.with_role("chair")
             ),
+            *(
+                _("Secretary: %(person)s.") % {"person": _person(a)}
+                for a in conference.with_role("secretary")
+            ),
         ),
         table_header=(
             pgettext("document column", "No."),
@@ -768,6 +772,7 @@ def minutes_document(story: Story) -> DocContent:
         )
     )
     chair = conference.with_role("chair")
+    secretary = conference.with_role("secretary")
     return DocContent(
         kind=_("MINUTES"),
         summary=_("Conference reviewing the emulation and commendation work of %(year)s")
@@ -779,7 +784,8 @@ def minutes_document(story: Story) -> DocContent:
         symbol=_symbol(pgettext("document symbol", "BB")),
         signer_position=_("CHAIR OF THE CONFERENCE"),
         signer_name=chair[0].name if chair else story.head_leader,
-        cosigners=(Signer(position=_("SECRETARY"), name=""),),
+        # Left blank for a hand's signature and name where no secretary was recorded.
+        cosigners=(Signer(position=_("SECRETARY"), name=secretary[0].name if secretary else ""),),
         recipients=_recipients(story),
     )
 
@@ -847,6 +853,8 @@ def proposal_document(story: Story) -> DocContent:
             _("- %(award)s: %(count)s;")
             % {"award": proposal.award, "count": _counted(len(collectives), len(individuals))}
         )
+    if proposed:  # the list's last item ends the sentence
+        proposed[-1] = proposed[-1].removesuffix(";") + "."
     review = sum(1 for _p, c, i in sent for n in (*c, *i) if n.verdict == NEEDS_REVIEW)
     withheld = sum(
         1
@@ -938,9 +946,7 @@ def proposal_document(story: Story) -> DocContent:
         signer_position=_("CLUSTER HEAD"),
         signer_name=story.head_leader,
         recipients=(_("As addressed"), story.supervisor, _("Members of the cluster")),
-        appendix_title=_(
-            "List of the collectives and individuals proposed for commendation for %(year)s"
-        )
+        appendix_title=_("Collectives and individuals proposed for commendation for %(year)s")
         % {"year": story.year}
         if appendix
         else "",

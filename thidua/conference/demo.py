@@ -42,7 +42,8 @@ def conference(demo: Demo) -> None:
         directions="\n".join(spec["directions"]),
         acting_user=secretariat,
     )
-    for person in data["attendees"]:
+
+    def attend(person: dict[str, str]) -> None:
         unit = demo.departments[person["member"]] if "member" in person else None
         actions.do_add_attendee(
             the_conference,
@@ -53,6 +54,9 @@ def conference(demo: Demo) -> None:
             role=person["role"],
             acting_user=secretariat,
         )
+
+    for person in data["attendees"]:
+        attend(person)
     for key in data["delegates"]:
         leader = demo.leaders[key]
         actions.do_add_attendee(
@@ -64,6 +68,7 @@ def conference(demo: Demo) -> None:
             role=Attendee.Role.DELEGATE,
             acting_user=secretariat,
         )
+    attend(data["secretary"])  # listed last, as the one who took the minutes
     draft = actions.do_generate_report(demo.year, acting_user=secretariat)
     for comment in data["comments"]:
         actions.do_comment(

@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 import jinja2.nodes
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
@@ -81,7 +82,7 @@ def lay_out(content: DocContent) -> bytes:
         docformat.add_closing(document, signature, recipients)
     if content.appendix:
         document.add_page_break()
-        docformat.add_title(document, content.appendix_title)
+        docformat.add_title(document, pgettext("document kind", "List"), content.appendix_title)
         note = docformat.add_paragraph(document, content.appendix_note, italic=True)
         note.alignment = WD_ALIGN_PARAGRAPH.CENTER
         note.paragraph_format.first_line_indent = Cm(0)

@@ -57,6 +57,7 @@ class Attendee(models.Model):
         CHAIR = "chair", _("Chair (opens the conference, presents the report)")
         SUPERVISOR = "supervisor", _("Supervisor's representative")
         DELEGATE = "delegate", _("Member unit's delegate")
+        SECRETARY = "secretary", _("Secretary (takes the minutes)")
         GUEST = "guest", _("Guest")
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="attendees")

@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from thidua.award_history.models import AwardLevel
+from thidua.awards.documents import issued_name
 from thidua.awards.eligibility import judge_year
 from thidua.awards.exports import PROPOSED
 from thidua.awards.models import Nomination
@@ -122,11 +123,15 @@ def proposals(year: EmulationYear) -> tuple[AwardProposal, ...]:
         ):
             where = post.organization.name
             posts[post.person_id] = f"{post.title}, {where}" if post.title else where
-    grouped: dict[int, list[Nomination]] = {}
+    # Each award as the managing agency grants it: its Bằng khen to collectives and to
+    # individuals is one award ("Bằng khen của Bộ trưởng Bộ Kế hoạch và Đầu tư").
+    agency = managing_agency(year.cluster.supervisor)
+    grouped: dict[str, list[Nomination]] = {}
     for n in nominations:
-        grouped.setdefault(n.award_type_id, []).append(n)
+        name = issued_name(n.award_type.name, agency.name) if agency else n.award_type.name
+        grouped.setdefault(name, []).append(n)
     found = []
-    for group in grouped.values():
+    for name, group in grouped.items():
         award = group[0].award_type
         nominees = []
         for n in sorted(group, key=lambda n: (n.person_id is not None, sort_key(n.unit.name))):
@@ -142,7 +147,7 @@ def proposals(year: EmulationYear) -> tuple[AwardProposal, ...]:
             )
         found.append(
             AwardProposal(
-                award=award.name,
+                award=name,
                 grassroots=award.level == AwardLevel.GRASSROOTS,
                 nominees=tuple(nominees),
                 state_level=award.level in (AwardLevel.PRIME_MINISTER, AwardLevel.PRESIDENT),

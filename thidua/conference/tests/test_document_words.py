@@ -173,7 +173,11 @@ def test_the_proposal_letter_sends_up_only_what_the_ministry_decides(
     assert addressee.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert "kính đề nghị Bộ trưởng Bộ Kế hoạch và Đầu tư xem xét, quyết định khen thưởng" in text
     assert "/TTr-CTĐ" in text
-    body, attached = text.split("DANH SÁCH TẬP THỂ, CÁ NHÂN ĐỀ NGHỊ KHEN THƯỞNG NĂM 2016")
+    body, attached = text.split("DANH SÁCH\nTập thể, cá nhân đề nghị khen thưởng năm 2016")
+    # The awards as the Ministry grants them, its Bằng khen to collectives and individuals one.
+    assert "- Bằng khen của Bộ trưởng Bộ Kế hoạch và Đầu tư: 7 tập thể và 35 cá nhân" in body
+    assert "Chủ tịch Ủy ban nhân dân tỉnh" not in text and "ngành, tỉnh" not in text
+    assert "Chiến sĩ thi đua cấp bộ" in attached
     assert "(Kèm theo Tờ trình số" in attached
     for grassroots in ("Lao động tiên tiến", "Chiến sĩ thi đua cơ sở", "Giấy khen"):
         assert grassroots not in text
@@ -224,6 +228,9 @@ def test_the_minutes_name_people_and_give_the_counts(
         assert not name.startswith(("Giám đốc", "Phó", "Cán bộ")), name
         assert position
     assert "THƯ KÝ" in text and "CHỦ TRÌ HỘI NGHỊ" in text
+    # The secretary who took the minutes is named, and signs beside the chair.
+    assert "Thư ký: đồng chí Cầm Thị Thu" in text
+    assert text.index("Cầm Thị Thu", text.index("THƯ KÝ")) > text.index("THƯ KÝ")
     assert "Hội nghị kết thúc vào hồi" in text and "ngày 12 tháng 3 năm 2017" in text
     assert "Nơi nhận:" in text and "/BB-CTĐ" in text
     assert "Số phiếu phát ra: 7; số phiếu thu về: 7; số phiếu hợp lệ: 7" in text

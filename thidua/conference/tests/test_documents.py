@@ -103,7 +103,7 @@ def test_the_proposal_lists_the_nominees_of_each_award_sent_up(dossier_world: An
     )
     text = _text(documents.render(content.proposal_document(story), story))
     assert "TỜ TRÌNH" in text and "Kính gửi: Bộ trưởng Bộ Kế hoạch và Đầu tư" in text
-    assert "Bằng khen của Bộ trưởng: 1 tập thể và 1 cá nhân;" in text
+    assert "Bằng khen của Bộ trưởng: 1 tập thể và 1 cá nhân." in text  # the list's last item
     assert "Nguyễn Văn An" in text and "Phòng Tổng hợp" in text
     assert "Cần xem xét thêm" in text
     assert "Lê Văn Cường" not in text  # judged not eligible: not sent up
