@@ -409,12 +409,26 @@ def add_title(document: DocumentObject, kind: str, summary: str = "") -> None:
 
 def add_heading(document: DocumentObject, text: str) -> Paragraph:
     """A section heading inside the body ("I. KẾT QUẢ ..."), bold, left-aligned."""
+    _after_table(document)
     paragraph = _line(
         document, text, size=BODY_PT, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=6
     )
     paragraph.paragraph_format.first_line_indent = Cm(1)
     paragraph.paragraph_format.keep_with_next = True  # never alone at the foot of a page
     return paragraph
+
+
+def _after_table(document: DocumentObject) -> None:
+    """A hairline empty paragraph between a table and what follows it: LibreOffice does not
+    keep a paragraph that directly follows a table with the next one, so a heading there
+    could end a page alone."""
+    blocks = [child for child in document.element.body if child.tag != qn("w:sectPr")]
+    if not blocks or blocks[-1].tag != qn("w:tbl"):
+        return
+    spacer = document.add_paragraph().paragraph_format
+    spacer.space_before = spacer.space_after = Pt(0)
+    spacer.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    spacer.line_spacing = Pt(1)
 
 
 def add_paragraph(document: DocumentObject, text: str, *, italic: bool = False) -> Paragraph:

@@ -21,6 +21,7 @@ from django.test import override_settings
 from docx.shared import Mm
 from pytest_django import DjangoDbBlocker
 
+from thidua.awards import documents as award_documents
 from thidua.lib import docformat, pdf
 from thidua.testing import pdfpages
 
@@ -209,8 +210,9 @@ def test_a_wide_agency_rule_and_a_missing_symbol_are_seen(
 # --- every document of the demo ----------------------------------------------------------------
 
 
-def demo_documents() -> dict[str, bytes]:
-    """Every document the demo's 2016 produces, as .docx, named by kind."""
+def demo_documents(supervisor: Any = None) -> dict[str, bytes]:
+    """Every document the demo's 2016 produces, as .docx, named by kind; with the supervisor,
+    also the Minister's award decision on a few of its nominations, and their certificates."""
     from thidua.awards import achievement
     from thidua.awards.models import Nomination
     from thidua.conference import dossier, national
@@ -235,15 +237,47 @@ def demo_documents() -> dict[str, bytes]:
     assert nomination is not None
     found["achievement"] = achievement.lay_out(achievement.load(nomination))
     found["national"] = national.report_docx(national.summary(2016))
+    if supervisor is not None:
+        decision = _decided(year, supervisor)
+        found["decision"] = award_documents.decision_document(decision)
+        found["certificates"] = award_documents.certificates(decision)
     return found
+
+
+def _decided(year: Any, supervisor: Any) -> Any:
+    """The Minister's decision of 10/04/2017 on the first two nominations of each award he
+    decides: every section of the attached list, and a certificate of each kind."""
+    from thidua.awards import actions
+    from thidua.awards import rules as award_rules
+    from thidua.awards.models import Nomination
+    from thidua.lib import clock
+
+    taken: dict[int, int] = {}
+    with clock.at(dt.datetime(2017, 4, 10, 2, 0, tzinfo=dt.UTC)):
+        compiled = Nomination.objects.filter(year=year, status=Nomination.Status.COMPILED)
+        for nomination in compiled.select_related("award_type").order_by("pk"):
+            if not award_rules.decides("minister", nomination.award_type.level):
+                continue
+            if taken.setdefault(nomination.award_type_id, 0) < 2:
+                taken[nomination.award_type_id] += 1
+                actions.do_approve_nomination(nomination, acting_user=supervisor)
+        return actions.do_record_decision(
+            year,
+            date=dt.date(2017, 4, 10),
+            place="Hà Nội",
+            issuer_name="Bộ Kế hoạch và Đầu tư",
+            signer_title="Bộ trưởng",
+            signer_name="Nguyễn Chí Dũng",
+            acting_user=supervisor,
+        )
 
 
 @pytest.fixture(scope="module")
 def demo_pages(
-    soffice: str, demo_module: None, django_db_blocker: DjangoDbBlocker
+    soffice: str, demo_module: Any, django_db_blocker: DjangoDbBlocker
 ) -> dict[str, list[pdfpages.Page]]:
     with django_db_blocker.unblock():
-        documents = demo_documents()
+        documents = demo_documents(demo_module.supervisor)
     return {kind: _pages(docx) for kind, docx in documents.items()}
 
 
@@ -252,11 +286,12 @@ def test_every_demo_document_prints_in_the_decree_layout(
 ) -> None:
     problems = {}
     for kind, pages in demo_pages.items():
-        # A ballot paper and a news article are no administrative documents: no letterhead.
-        administrative = not kind.endswith("-papers") and kind != "news"
+        # A ballot paper, a news article and a certificate are no administrative documents:
+        # no letterhead; a certificate is one page, unnumbered.
+        administrative = not kind.endswith("-papers") and kind not in ("news", "certificates")
         found = [
             *(pdfpages.letterhead_problems(pages, symbol=True) if administrative else []),
-            *pdfpages.page_number_problems(pages),
+            *(pdfpages.page_number_problems(pages) if kind != "certificates" else []),
             *pdfpages.table_problems(pages),
         ]
         if found:
@@ -269,7 +304,27 @@ def test_the_demo_covers_every_kind_of_document(
 ) -> None:
     kinds = set(demo_pages)
     assert {"report", "minutes", "proposal", "pledge", "news", "achievement", "national"} <= kinds
+    assert {"decision", "certificates"} <= kinds
     assert any(kind.endswith("-minutes") for kind in kinds)
+
+
+def test_the_demo_decision_numbers_itself_and_prints_a_certificate_per_holder(
+    demo_pages: dict[str, list[pdfpages.Page]], db: None
+) -> None:
+    from thidua.award_history.models import AwardRecord
+
+    decision = demo_pages["decision"]
+    assert pdfpages.find(decision, "Số: 1/QĐ-BKHĐT")
+    assert pdfpages.find(decision, "Hà Nội, ngày 10 tháng 4 năm 2017")
+    headings = [line.text for page in decision for line in page.lines if line.bold]
+    assert any(h.endswith(". Bằng khen của Bộ trưởng Bộ Kế hoạch và Đầu tư") for h in headings)
+    certificates = demo_pages["certificates"]
+    assert len(certificates) == AwardRecord.objects.filter(decision__isnull=False).count() > 0
+    for page in certificates:
+        assert page.width > page.height  # A4 landscape
+        text = "\n".join(line.text for line in page.lines)
+        assert "Quyết định số 1/QĐ-BKHĐT, ngày 10 tháng 4 năm 2017" in text
+        assert "Nguyễn Chí Dũng" in text
 
 
 def test_a_signature_block_and_a_heading_never_end_a_page_alone(
@@ -287,3 +342,41 @@ def test_a_signature_block_and_a_heading_never_end_a_page_alone(
 
 
 ROMAN_NUMERALS = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"}
+
+
+def test_the_printed_pages_say_no_stored_code_no_english_word_and_no_date_outside_the_year(
+    demo_pages: dict[str, list[pdfpages.Page]], db: None
+) -> None:
+    """The checks of conference/tests/test_document_words, on the text as LibreOffice prints it."""
+    from thidua.conference.tests.test_document_words import (
+        _DATES,
+        CALENDAR,
+        ENGLISH,
+        _words,
+        choice_values,
+    )
+
+    codes = choice_values()
+    problems: dict[str, list[str]] = {}
+    for kind, pages in demo_pages.items():
+        text = pdfpages.text(pages)
+        found = sorted({w for w in _words(text) if w in codes or w.lower() in ENGLISH})
+        for pattern in _DATES:
+            for day, month, year in pattern.findall(text):
+                if not CALENDAR[0] <= dt.date(int(year), int(month), int(day)) <= CALENDAR[1]:
+                    found.append(f"{day}/{month}/{year}")
+        if "2026" in text:
+            found.append("2026")
+        if found:
+            problems[kind] = found
+    assert problems == {}
+
+
+def test_the_printed_sections_run_in_order(
+    demo_pages: dict[str, list[pdfpages.Page]], db: None
+) -> None:
+    for kind in ("report", "minutes"):
+        lines = [line.text for page in demo_pages[kind] for line in page.lines]
+        numbers = [t.split(".", 1)[0] for t in lines if t.split(".", 1)[0] in ROMAN_NUMERALS]
+        assert numbers == ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"][: len(numbers)]
+        assert len(numbers) >= 5, kind
