@@ -13,6 +13,8 @@ from thidua.awards.forms import NominationForm
 from thidua.orgs.models import Organization, Person
 from thidua.testing.personas import World, build_world
 
+from .conftest import to_proposals
+
 
 def people(world: Any) -> Any:
     lai_chau = world.orgs["lai_chau"]
@@ -50,7 +52,7 @@ def test_namesakes_are_labelled_with_their_year_of_birth_and_unit(world: World) 
 def test_the_picker_finds_a_person_by_what_is_typed(
     live_server: LiveServer, login: Callable[..., Page], width: int
 ) -> None:
-    world = build_world()
+    world = to_proposals(build_world())  # the form is offered in the proposals phase only
     people(world)
     page = login("lai-chau-canbo")
     page.set_viewport_size({"width": width, "height": 900})
