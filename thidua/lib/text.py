@@ -68,6 +68,13 @@ _INVISIBLE = dict.fromkeys(
         *range(0x2060, 0x2065),
         *range(0x2066, 0x206A),
         0xFEFF,
+        # Control characters XML cannot hold (python-docx refuses a document with one);
+        # tab, line feed, carriage return and the separators 0x1C-0x1F are whitespace.
+        *range(0x01, 0x09),
+        *range(0x0E, 0x1C),
+        0x7F,
+        0xFFFE,
+        0xFFFF,
     ]
 )
 
