@@ -379,9 +379,29 @@ def received_by_own_agency(user: Any, dossier: Any) -> bool:
     return dossier.receiver_id in lineage(user)
 
 
+@rules.predicate
+def serves_a_secretariat(user: Any) -> bool:
+    """The user's own agency is the head or deputy of some cluster's year."""
+    from thidua.cycle.models import Membership
+
+    org = getattr(user, "organization_id", None)
+    return (
+        org is not None
+        and user.is_active
+        and Membership.objects.filter(
+            organization_id=org, role__in=[Membership.Role.HEAD, Membership.Role.DEPUTY]
+        ).exists()
+    )
+
+
 rules.add_perm("dossier.view", is_secretariat | is_supervisor | is_admin)
 rules.add_perm("dossier.sign_proposal", leads_cluster_head)
 rules.add_perm("dossier.export", is_secretariat)
+
+# The export job's gate, decided with no year (the jobs area starts and retries a kind of job
+# without one): the secretariat of some year. `dossier.export` on the year itself is checked
+# when the export starts and again when it runs.
+rules.add_perm("dossier.start_export", serves_a_secretariat)
 rules.add_perm("dossier.receive", supervises_a_cluster)
 rules.add_perm("dossier.view_received", received_by_own_agency | is_admin)
 rules.add_perm("dossier.return", received_by_own_agency)
