@@ -22,6 +22,7 @@ from django.utils.translation import ngettext, pgettext
 
 from thidua.award_history.models import AwardType
 from thidua.awards import rules as award_rules
+from thidua.awards.documents import issued_name
 from thidua.awards.eligibility import judge_scope
 from thidua.awards.models import Nomination
 from thidua.cycle.models import EmulationYear, Membership
@@ -113,22 +114,25 @@ def summary(year: int, progress: Progress | None = None) -> Summary:
             line.individuals += 1
         line.verdicts[judged[pk].verdict.value] += 1
         by_award[award_id][kind] += 1
-    awards = [
-        (name, by_award[pk]["collective"], by_award[pk]["individual"])
-        for pk, name in AwardType.objects.order_by("rank").values_list("pk", "name")
-        if pk in by_award
-    ]
+    supervisor = years[0].cluster.supervisor if years else None
+    issuer = issuer_of(supervisor) if supervisor else Issuer("")
+    # Each award as the ministry grants it: its Bằng khen to collectives and individuals is one.
+    counted: dict[str, Counter[str]] = {}
+    for pk, name in AwardType.objects.order_by("rank").values_list("pk", "name"):
+        if pk in by_award:
+            granted = issued_name(name, issuer.parent) if issuer.parent else name
+            counted.setdefault(granted, Counter()).update(by_award[pk])
+    awards = [(name, c["collective"], c["individual"]) for name, c in counted.items()]
     verdicts: Counter[str] = Counter()
     for line in lines.values():
         verdicts.update(line.verdicts)
-    supervisor = years[0].cluster.supervisor if years else None
     return Summary(
         year=year,
         authority=supervisor.name if supervisor else "",
         clusters=sorted(lines.values(), key=lambda c: sort_key(c.name)),
         awards=awards,
         verdicts=verdicts,
-        issuer=issuer_of(supervisor) if supervisor else Issuer(""),
+        issuer=issuer,
     )
 
 

@@ -359,6 +359,12 @@ def agency_lines(name: str, width_mm: float) -> tuple[list[str], float]:
     for size in (TITLE_PT, AGENCY_SMALLEST_PT):
         lines = _wrap(capitals, width_mm, size)
         if len(lines) <= AGENCY_MAX_LINES:
+            # A last line of one word ("VỤ THI ĐUA - KHEN / THƯỞNG") breaks a phrase: at 12
+            # points the name may take a line less.
+            if size == TITLE_PT and len(lines) > 1 and " " not in lines[-1].strip():
+                smaller = _wrap(capitals, width_mm, AGENCY_SMALLEST_PT)
+                if len(smaller) < len(lines):
+                    return smaller, AGENCY_SMALLEST_PT
             return lines, size
     for long, short in _COMMON_SHORT:
         capitals = capitals.replace(long, short)

@@ -380,3 +380,14 @@ def test_the_printed_sections_run_in_order(
         numbers = [t.split(".", 1)[0] for t in lines if t.split(".", 1)[0] in ROMAN_NUMERALS]
         assert numbers == ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"][: len(numbers)]
         assert len(numbers) >= 5, kind
+
+
+def test_the_national_report_names_its_department_on_one_line_and_the_ministrys_awards(
+    demo_pages: dict[str, list[pdfpages.Page]], db: None
+) -> None:
+    # At 13 points "KHEN THƯỞNG" would break, leaving "THƯỞNG" alone: 12 points keep one line.
+    pages = demo_pages["national"]
+    assert pdfpages.find(pages, "VỤ THI ĐUA - KHEN THƯỞNG").page == 1
+    text = pdfpages.text(pages)
+    assert "Chiến sĩ thi đua cấp bộ" in text
+    assert "Chủ tịch Ủy ban nhân dân tỉnh" not in text and "ngành, tỉnh" not in text
