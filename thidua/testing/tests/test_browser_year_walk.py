@@ -498,7 +498,11 @@ def history_import(walk: Walk, folder: Path) -> None:
         book.save(out)
         path = folder / "lich-su-khen-thuong.xlsx"
         path.write_bytes(out.getvalue())
-        page.locator("input[type=file]").set_input_files(str(path))
+        # The file box speaks the page's language whatever the browser's (filebox.js).
+        with page.expect_file_chooser() as chooser:
+            page.get_by_role("button", name="Chọn tệp", exact=True).click()
+        chooser.value.set_files(str(path))
+        expect(page.locator(".filebox-name")).to_have_text(path.name)
         page.get_by_role("button", name="Nhập", exact=True).click()
 
     before = AwardRecord.objects.count()  # the decision's, recorded a moment ago
