@@ -61,8 +61,18 @@ def poll_list(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
             is_leader=roles.leader,
             any_closed=any(poll.status == Poll.Status.CLOSED for poll in polls),
             can_create=can_manage and emulation_year.phase in actions.PREPARE_PHASES,
+            not_now=_not_now(emulation_year) if can_manage else "",
         ),
     )
+
+
+def _not_now(year: EmulationYear) -> str:
+    """Why no poll can be prepared now ("" in the conference and voting phases)."""
+    if year.phase in actions.PREPARE_PHASES:
+        return ""
+    return _(
+        "Polls are prepared in the conference and voting phases; the year is in %(phase)s."
+    ) % {"phase": year.get_phase_display()}
 
 
 def _poll_form_page(
@@ -93,7 +103,7 @@ def _poll_form_page(
     return render(
         request,
         "voting/poll_form.html",
-        year_context(emulation_year, form=form, poll=poll),
+        year_context(emulation_year, form=form, poll=poll, not_now=_not_now(emulation_year)),
         status=status,
     )
 

@@ -318,3 +318,21 @@ def test_poll_of_another_year_is_404(
     poll = make_poll(voting_world)
     other = f"/c/{voting_world.cluster.slug}/2015/voting/{poll.pk}/{tail}"
     assert as_user(voting_world.son_la_officer).get(other).status_code == 404
+
+
+def test_outside_the_conference_and_voting_the_poll_form_says_why_instead_of_showing(
+    as_user: Callable[[User], Client], world: World
+) -> None:
+    from thidua.cycle.models import Phase
+
+    from .conftest import to_phase
+
+    to_phase(world, Phase.PROPOSALS)
+    client = as_user(world.son_la_officer)
+    why = "Cuộc bỏ phiếu được chuẩn bị trong giai đoạn Hội nghị tổng kết và Bỏ phiếu"
+    form_page = client.get(url(world, tail="new/")).content.decode()
+    assert why in form_page and 'data-testid="poll-form"' not in form_page
+    listing = client.get(url(world)).content.decode()
+    assert why in listing and 'data-testid="new-poll"' not in listing
+    refused = client.post(url(world, tail="new/"), FORM)
+    assert refused.status_code == 409 and not Poll.objects.exists()
