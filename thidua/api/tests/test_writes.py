@@ -3,6 +3,7 @@ action, allowed for whom the page allows and refused, with the page's words, for
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -26,6 +27,7 @@ from thidua.awards.models import Nomination
 from thidua.conference.actions import do_generate_report
 from thidua.conference.models import Comment
 from thidua.cycle.models import Deadline, Phase
+from thidua.lib import clock
 from thidua.orgs.models import Person, PersonPosition
 from thidua.scoring.models import Dispute, Review, Score
 from thidua.testing.personas import World
@@ -333,9 +335,11 @@ def test_the_secretariat_sets_the_year_up(api: Any, world: World) -> None:
         {"title": "Giao ước thi đua 2016", "articles": ["Điều một.", "Điều hai."]},
     )
     assert pledge.json()["articles"] == ["Điều một.", "Điều hai."]
-    deadline = post(
-        client, f"{year_url(world)}/deadlines", {"phase": "pledge", "due_on": "2016-03-31"}
-    )
+    # A phase still to come has no deadline before today: this one is set in March 2016.
+    with clock.at(dt.datetime(2016, 3, 1, 9, tzinfo=dt.UTC)):
+        deadline = post(
+            client, f"{year_url(world)}/deadlines", {"phase": "pledge", "due_on": "2016-03-31"}
+        )
     assert deadline.json() == {"phase": "pledge", "due_on": "2016-03-31"}
     assert Deadline.objects.filter(year=world.year, phase="pledge").exists()
     lifted = post(client, f"{year_url(world)}/deadlines", {"phase": "pledge"})
