@@ -234,6 +234,17 @@ def _megabytes(name: str, default: str) -> int:
     return round(float(os.environ.get(name, default)) * 1024 * 1024)
 
 
+def _networks(name: str) -> list[str]:
+    """Addresses or networks (CIDRs) from the environment, comma-separated; none by default."""
+    entries = os.environ.get(name, "").split(",")
+    return [str(ipaddress.ip_network(e.strip(), strict=False)) for e in entries if e.strip()]
+
+
+def _ports(name: str) -> list[int]:
+    """Ports from the environment, comma-separated; the web's own (80, 443) by default."""
+    return [int(port) for port in os.environ.get(name, "80,443").split(",") if port.strip()]
+
+
 # The largest file each kind of upload accepts; a larger one is refused before it is stored
 # (thidua.lib.uploads). The web server's own limit must let the largest through.
 THIDUA_UPLOAD_LIMITS = {
@@ -258,11 +269,7 @@ STORAGES = {**STORAGES, "default": {"BACKEND": "thidua.lib.uploads.FileSystemSto
 
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
 # empty: none, the client is REMOTE_ADDR. Read by thidua.lib.client_address, axes included.
-THIDUA_TRUSTED_PROXIES = [
-    str(ipaddress.ip_network(entry.strip(), strict=False))
-    for entry in os.environ.get("THIDUA_TRUSTED_PROXIES", "").split(",")
-    if entry.strip()
-]
+THIDUA_TRUSTED_PROXIES = _networks("THIDUA_TRUSTED_PROXIES")
 
 # API tokens: the days a new token lives unless its owner chooses fewer, and the most an owner
 # may choose (thidua.api).
@@ -276,16 +283,8 @@ THIDUA_API_BULK_MAX_ITEMS = int(os.environ.get("THIDUA_API_BULK_MAX_ITEMS", "100
 THIDUA_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("THIDUA_WEBHOOK_TIMEOUT_SECONDS", "10"))
 # Webhooks go only to public addresses, on these ports; the networks (CIDRs, comma-separated,
 # none by default) of an internal receiver the administrator lets them reach.
-THIDUA_WEBHOOK_ALLOWED_NETWORKS = [
-    str(ipaddress.ip_network(entry.strip(), strict=False))
-    for entry in os.environ.get("THIDUA_WEBHOOK_ALLOWED_NETWORKS", "").split(",")
-    if entry.strip()
-]
-THIDUA_WEBHOOK_ALLOWED_PORTS = [
-    int(port)
-    for port in os.environ.get("THIDUA_WEBHOOK_ALLOWED_PORTS", "80,443").split(",")
-    if port.strip()
-]
+THIDUA_WEBHOOK_ALLOWED_NETWORKS = _networks("THIDUA_WEBHOOK_ALLOWED_NETWORKS")
+THIDUA_WEBHOOK_ALLOWED_PORTS = _ports("THIDUA_WEBHOOK_ALLOWED_PORTS")
 # How long the API keeps the answer to a write sent with an Idempotency-Key, to replay it.
 THIDUA_API_IDEMPOTENCY_HOURS = int(os.environ.get("THIDUA_API_IDEMPOTENCY_HOURS", "24"))
 
@@ -309,16 +308,8 @@ THIDUA_SIGNING_PKCS11_MODULE = os.environ.get(
 # unless set to 0; only public addresses on these ports, or the networks (CIDRs,
 # comma-separated) of an internal authority; a timeout, a size limit, kept at most this long.
 THIDUA_SIGNING_FETCH_CRLS = os.environ.get("THIDUA_SIGNING_FETCH_CRLS", "1") != "0"
-THIDUA_SIGNING_CRL_ALLOWED_NETWORKS = [
-    str(ipaddress.ip_network(entry.strip(), strict=False))
-    for entry in os.environ.get("THIDUA_SIGNING_CRL_ALLOWED_NETWORKS", "").split(",")
-    if entry.strip()
-]
-THIDUA_SIGNING_CRL_ALLOWED_PORTS = [
-    int(port)
-    for port in os.environ.get("THIDUA_SIGNING_CRL_ALLOWED_PORTS", "80,443").split(",")
-    if port.strip()
-]
+THIDUA_SIGNING_CRL_ALLOWED_NETWORKS = _networks("THIDUA_SIGNING_CRL_ALLOWED_NETWORKS")
+THIDUA_SIGNING_CRL_ALLOWED_PORTS = _ports("THIDUA_SIGNING_CRL_ALLOWED_PORTS")
 THIDUA_SIGNING_CRL_TIMEOUT_SECONDS = float(
     os.environ.get("THIDUA_SIGNING_CRL_TIMEOUT_SECONDS", "10")
 )
