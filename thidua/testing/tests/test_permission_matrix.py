@@ -35,7 +35,7 @@ from thidua.api.actions import do_create_token
 from thidua.award_history.models import AwardType, Decision
 from thidua.awards.models import EvidenceFile, Nomination
 from thidua.conference.models import Attendee, NewsArticle
-from thidua.demo.play import Demo, play
+from thidua.demo.play import Demo
 from thidua.indicators.models import Indicator
 from thidua.notifications.models import Subscription
 from thidua.orgs.models import Person, User
@@ -1092,10 +1092,9 @@ def answer(response: Any) -> str:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield World(play())
-        transaction.set_rollback(True)
+def world(demo_module: Demo) -> World:
+    """The demo played once for the test process; the module's changes are rolled back."""
+    return World(demo_module)
 
 
 def client_for(world: World, persona: str) -> Client:
