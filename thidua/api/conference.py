@@ -62,6 +62,9 @@ Long = Field(default="", max_length=10_000, pattern=NO_NUL)
 class ConferenceIn(Schema):
     starts_on: dt.date
     ends_on: dt.date
+    closed_at: dt.time | None = Field(
+        default=None, description="When the conference closed on its last day (hh:mm)."
+    )
     host: int = Field(ge=1, le=MAX_ID, description="The host member's organisation id.")
     venue: str = Line
     agenda: str = Field(default="", max_length=10_000, pattern=NO_NUL, description="A line each.")
@@ -82,6 +85,7 @@ class AttendeeOut(Schema):
 class ConferenceOut(Schema):
     starts_on: dt.date
     ends_on: dt.date
+    closed_at: dt.time | None
     host_id: int
     venue: str
     agenda: str
@@ -143,6 +147,7 @@ def _conference(conference: Conference) -> dict[str, Any]:
     return {
         "starts_on": conference.starts_on,
         "ends_on": conference.ends_on,
+        "closed_at": conference.closed_at,
         "host_id": conference.host_id,
         "venue": conference.venue,
         "agenda": conference.agenda,

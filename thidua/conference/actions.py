@@ -53,6 +53,7 @@ def do_set_conference(
     agenda: str = "",
     decisions: str = "",
     directions: str = "",
+    closed_at: dt.time | None = None,
     acting_user: User,
 ) -> Conference:
     """Record (or correct) when and where the conference is, its agenda and its decisions."""
@@ -76,6 +77,8 @@ def do_set_conference(
     conference.agenda = normalize_block(agenda)
     conference.decisions = normalize_block(decisions)
     conference.directions = normalize_block(directions)
+    # Minutes are all the minutes state; a zone given through the API is the local one.
+    conference.closed_at = closed_at and closed_at.replace(second=0, microsecond=0, tzinfo=None)
     conference.full_clean(exclude=["year"])
     conference.save()
     record(

@@ -60,6 +60,7 @@ class ConferenceInfo:
     agenda: tuple[str, ...]
     decisions: tuple[str, ...]
     directions: str
+    closed_at: dt.time | None = None  # on the last day; None until recorded
 
     def with_role(self, role: str) -> list[Attendance]:
         return [a for a in self.attendees if a.role == role]
@@ -696,6 +697,18 @@ def poll_sections(story: Story) -> list[DocSection]:
     return sections
 
 
+def _closing(conference: ConferenceInfo) -> str:
+    """When the conference ended, as the minutes state it; a blank to fill until recorded."""
+    on = long_date(conference.ends_on)
+    if conference.closed_at is None:
+        return _("The conference ended at      hours      minutes on %(date)s.") % {"date": on}
+    return _("The conference ended at %(hours)s hours %(minutes)s minutes on %(date)s.") % {
+        "hours": conference.closed_at.hour,
+        "minutes": f"{conference.closed_at.minute:02d}",
+        "date": on,
+    }
+
+
 def minutes_document(story: Story) -> DocContent:
     conference = story.conference
     assert conference is not None
@@ -765,10 +778,7 @@ def minutes_document(story: Story) -> DocContent:
     sections.append(
         DocSection(
             heading="",
-            paragraphs=(
-                _("The conference ended at      hours      minutes on %(date)s.")
-                % {"date": long_date(conference.ends_on)},
-            ),
+            paragraphs=(_closing(conference),),
         )
     )
     chair = conference.with_role("chair")

@@ -35,6 +35,7 @@ def conference(demo: Demo) -> None:
         demo.year,
         starts_on=dt.date.fromisoformat(spec["starts_on"]),
         ends_on=dt.date.fromisoformat(spec["ends_on"]),
+        closed_at=dt.time.fromisoformat(spec["closed_at"]),
         host=demo.departments[spec["host"]],
         venue=spec["venue"],
         agenda="\n".join(spec["agenda"]),

@@ -16,6 +16,16 @@ from .models import Attendee, Comment, DocumentKind
 class ConferenceForm(forms.Form):
     starts_on = DayField(label=_("First day"))
     ends_on = DayField(label=_("Last day"))
+    closed_at = forms.TimeField(
+        label=_("Closing time on the last day"),
+        required=False,
+        input_formats=["%H:%M", "%Hh%M", "%H.%M", "%H:%M:%S"],
+        widget=forms.TimeInput(
+            format="%H:%M", attrs={"placeholder": _("e.g. 11:30"), "autocomplete": "off"}
+        ),
+        help_text=_("Leave it empty until the conference has closed; the minutes state it."),
+        error_messages={"invalid": _("Type the time as hours:minutes, for example 11:30.")},
+    )
     host = forms.ModelChoiceField(label=_("Host unit"), queryset=Organization.objects.none())
     venue = forms.CharField(label=_("Venue"), max_length=300)
     agenda = forms.CharField(

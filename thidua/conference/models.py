@@ -21,6 +21,8 @@ class Conference(models.Model):
     year = models.OneToOneField(EmulationYear, on_delete=models.PROTECT, related_name="conference")
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
+    # The time of day on the last day the conference closed: the minutes state it.
+    closed_at = models.TimeField(_("closing time"), null=True, blank=True)
     host = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="hosted_conferences"
     )

@@ -188,6 +188,7 @@ def load(year: EmulationYear) -> Story:
             agenda=tuple(conference.agenda_items),
             decisions=tuple(conference.decision_items),
             directions=conference.directions,
+            closed_at=conference.closed_at,
         )
     head_leader = str(leader) if leader else ""
     if info is not None:

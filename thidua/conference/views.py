@@ -67,6 +67,7 @@ def detail(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
             initial = {
                 "starts_on": conference.starts_on,
                 "ends_on": conference.ends_on,
+                "closed_at": conference.closed_at,
                 "host": conference.host,
                 "venue": conference.venue,
                 "agenda": conference.agenda,

@@ -360,3 +360,72 @@ def test_an_article_sent_again_with_its_key_is_written_once(api: Api, world: Wor
     assert first.status_code == again.status_code == 201
     assert again.headers[REPLAYED] == "true"
     assert NewsArticle.objects.count() == 1
+
+
+# --- the conference's closing time ------------------------------------------------------
+
+
+def test_the_closing_time_is_recorded_audited_and_printed_in_the_minutes(
+    api: Api, client: Client, world: World
+) -> None:
+    jump(world, Phase.CONFERENCE)
+    url = f"{year_url(world)}/conference"
+    setup = {
+        "starts_on": "2016-12-08",
+        "ends_on": "2016-12-09",
+        "host": world.orgs["son_la"].pk,
+        "venue": "Hội trường Sở Kế hoạch và Đầu tư tỉnh Sơn La",
+    }
+    saved = post(api(world.son_la_officer), url, setup)
+    assert saved.status_code == 200, saved.json()
+    assert saved.json()["closed_at"] is None
+    # Not recorded yet: the minutes leave the blank to fill by hand.
+    minutes = document_text(io.BytesIO(dossier.build(world.year, "minutes")))
+    assert "Hội nghị kết thúc vào hồi      giờ      phút ngày 9 tháng 12 năm 2016." in minutes
+    member = post(api(world.lai_chau_officer), url, {**setup, "closed_at": "11:30"})
+    assert member.status_code == 403
+    closed = post(api(world.son_la_officer), url, {**setup, "closed_at": "11:30:45"})
+    assert closed.status_code == 200, closed.json()
+    assert closed.json()["closed_at"] == "11:30:00"
+    entry = AuditEntry.objects.filter(action="conference.set").order_by("pk").last()
+    assert entry is not None
+    assert entry.before is not None and entry.after is not None
+    assert entry.before["closed_at"] is None and entry.after["closed_at"] == "11:30:00"
+    minutes = document_text(io.BytesIO(dossier.build(world.year, "minutes")))
+    assert "Hội nghị kết thúc vào hồi 11 giờ 30 phút ngày 9 tháng 12 năm 2016." in minutes
+    assert "giờ      phút" not in minutes
+    # The page's form shows it and keeps it when saved again.
+    client.force_login(world.son_la_officer)
+    page = client.get(f"/c/{world.cluster.slug}/{world.year.year}/conference/")
+    assert 'value="11:30"' in page.content.decode()
+    again = client.post(
+        f"/c/{world.cluster.slug}/{world.year.year}/conference/", {**setup, "closed_at": "8h05"}
+    )
+    assert again.status_code == 302
+    assert api(world.son_la_officer).get(url).json()["closed_at"] == "08:05:00"
+
+
+def test_a_closing_time_that_is_no_time_is_refused_alike(
+    api: Api, client: Client, world: World
+) -> None:
+    jump(world, Phase.CONFERENCE)
+    record_conference(world)
+    setup = {
+        "starts_on": "2016-12-08",
+        "ends_on": "2016-12-09",
+        "host": world.orgs["son_la"].pk,
+        "venue": "Hội trường",
+    }
+    client.force_login(world.son_la_officer)
+    page = client.post(
+        f"/c/{world.cluster.slug}/{world.year.year}/conference/", {**setup, "closed_at": "25:70"}
+    )
+    assert page.status_code == 400
+    assert "Nhập giờ theo dạng giờ:phút, ví dụ 11:30." in page_refusal(page)
+    answer = post(
+        api(world.son_la_officer), f"{year_url(world)}/conference", {**setup, "closed_at": "25:70"}
+    )
+    # As for a date that is no date, the API's schema refuses it before the form.
+    assert answer.status_code == 422, answer.json()
+    kept = api(world.son_la_officer).get(f"{year_url(world)}/conference").json()
+    assert kept["closed_at"] is None
