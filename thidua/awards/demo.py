@@ -24,11 +24,12 @@ from thidua.award_history import actions as history
 from thidua.award_history import importing
 from thidua.award_history.models import AwardType
 from thidua.demo.play import Demo
+from thidua.lib.docformat import issuer_abbreviation
 from thidua.lib.text import fold
 from thidua.orgs import actions as org_actions
 from thidua.orgs.models import Organization, Person
 
-from . import actions
+from . import actions, rules
 from .catalogue import ensure_catalogue
 
 # A one-page PDF standing in for the report a unit attaches as evidence.
@@ -128,6 +129,11 @@ def _issuer(code: str, province: str) -> str:
     return f"Sở Kế hoạch và Đầu tư tỉnh {province}"
 
 
+def _number(sequence: int, issuer: str) -> str:
+    """A decision number with the issuer's ký hiệu: "154/QĐ-SKHĐT", "157/QĐ-UBND"."""
+    return rules.decision_number(sequence, issuer_abbreviation(issuer))
+
+
 def history_workbook(
     staff: list[Staff], divisions: dict[tuple[str, int], Organization], demo: Demo
 ) -> bytes:
@@ -148,7 +154,7 @@ def history_workbook(
                         divisions[(person.unit, person.division)].name,
                         code,
                         year,
-                        f"{year % 100:02d}{len(code)}/QĐ-{person.unit.upper()}",
+                        _number(int(f"{year % 100:02d}{len(code)}"), _issuer(code, province)),
                         dt.date(year + 1, 1, 20),
                         _issuer(code, province),
                     ]
@@ -163,7 +169,7 @@ def history_workbook(
                 division.name,
                 "tt_ldtt",
                 2015,
-                f"15/QĐ-{unit.upper()}",
+                _number(15, _issuer("tt_ldtt", province)),
                 dt.date(2016, 1, 20),
                 _issuer("tt_ldtt", province),
             ]

@@ -162,12 +162,14 @@ _PLACE_WORDS = (" tỉnh ", " thành phố ", " huyện ", " quận ", ",")
 def issuer_abbreviation(agency: str) -> str:
     """The agency's part of a ký hiệu: the initials of its name, without "và" or the place.
 
-    "Sở Kế hoạch và Đầu tư tỉnh Sơn La" gives "SKHĐT"; "Sở Tài chính" gives "STC".
+    "Sở Kế hoạch và Đầu tư tỉnh Sơn La" gives "SKHĐT"; "Ủy ban nhân dân tỉnh Lạng Sơn" gives
+    "UBND": a ký hiệu's letters carry no tone or vowel mark, only Đ keeps its stroke.
     """
     name = f" {agency.strip()} "
     cut = min((name.find(w) for w in _PLACE_WORDS if name.find(w) > 0), default=len(name))
     words = [w for w in name[:cut].replace("-", " ").split() if w.lower() != "và"]
-    return "".join(w[0].upper() for w in words if w[0].isalpha())
+    initials = (unicodedata.normalize("NFD", w[0].upper())[0] for w in words if w[0].isalpha())
+    return "".join(initials)
 
 
 def new_document(*, page_numbers: bool = True) -> DocumentObject:

@@ -20,11 +20,16 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from openpyxl import load_workbook
 from pytest_django import DjangoDbBlocker
 
+from thidua.award_history.models import AwardRecord
+from thidua.awards import achievement
+from thidua.awards.models import Nomination
 from thidua.conference import dossier, national
+from thidua.conference.content import CLUSTER_SYMBOL
 from thidua.conference.models import DocumentKind
 from thidua.cycle.models import EmulationYear
 from thidua.indicators import exports as indicator_exports
-from thidua.lib.docformat import document_text
+from thidua.lib.docformat import document_text, issuer_abbreviation
+from thidua.orgs.models import Organization
 from thidua.scoring import exports as scoring_exports
 from thidua.scoring import reads as scoring_reads
 from thidua.voting import documents as voting_documents
@@ -33,6 +38,7 @@ from thidua.voting import reads as voting_reads
 from thidua.voting.models import Poll
 
 CALENDAR = (dt.date(2016, 1, 1), dt.date(2017, 12, 31))
+HISTORY_FROM = dt.date(2011, 1, 1)  # the demo's imported award history starts with 2011
 
 # English words that would only be there by mistake (ASCII words that are no Vietnamese word).
 _ENGLISH = """
@@ -92,6 +98,17 @@ def built(demo_module: None, django_db_blocker: DjangoDbBlocker) -> dict[str, by
                 shown = voting_reads.shown(poll, result, candidates)
                 found[f"count-{poll.pk}"] = voting_documents.minutes(poll, shown)
         found["national"] = national.report_docx(national.summary(2016))
+        # A collective's and an individual's achievement report: their award history prints
+        # the decisions' numbers as they were imported.
+        for person_isnull in (True, False):
+            nomination = (
+                Nomination.objects.filter(year=year, person__isnull=person_isnull)
+                .order_by("pk")
+                .first()
+            )
+            assert nomination is not None
+            kind = "individual" if nomination.person_id else "collective"
+            found[f"achievement-{kind}"] = achievement.lay_out(achievement.load(nomination))
         ranking = scoring_reads.ranking(year)
         assert ranking is not None
         found["scores.xlsx"] = scoring_exports.ranking_workbook(year, ranking)
@@ -126,13 +143,53 @@ def test_no_stored_code_and_no_english_word_is_printed(texts: dict[str, str]) ->
     assert {name: words for name, words in found.items() if words} == {}
 
 
+# The kinds' part of a ký hiệu (Decree 30, appendix III) the documents use.
+KINDS = {"QĐ", "BC", "BB", "TTr", "KH", "TB", "CV", "DM"}
+# A ký hiệu or any other code in capitals joined by hyphens, such as "QĐ-SKHĐT" or "QĐ-LANG-SON".
+_CAPITAL_CODE = re.compile(r"(?<![\w-])[A-ZĐ][A-Za-zĐ]*(?:-[A-ZĐ][A-Za-zĐ]*)+(?![\w-])")
+
+
+@pytest.fixture(scope="module")
+def issuers(demo_module: None, django_db_blocker: DjangoDbBlocker) -> set[str]:
+    """The issuer's part of every ký hiệu the demo may print: every organisation's initials."""
+    with django_db_blocker.unblock():
+        names = set(Organization.objects.values_list("name", flat=True))
+        names |= set(AwardRecord.objects.values_list("issuer_name", flat=True))
+    # The national summary's issuer drops its kind, as "TĐKT" for Vụ Thi đua - Khen thưởng.
+    found = {issuer_abbreviation(n) for n in names} | {
+        national.initials(n.split(",")[0]) for n in names
+    }
+    return found | {CLUSTER_SYMBOL}
+
+
+def test_every_code_in_capitals_is_a_known_ky_hieu(
+    texts: dict[str, str], issuers: set[str]
+) -> None:
+    """A stored key in capitals ("15/QĐ-LANG-SON") is caught, not only a choice's value."""
+    odd = {
+        name: sorted(
+            code
+            for code in set(_CAPITAL_CODE.findall(text))
+            if not (code.split("-")[0] in KINDS and "-".join(code.split("-")[1:]) in issuers)
+        )
+        for name, text in texts.items()
+    }
+    assert {name: codes for name, codes in odd.items() if codes} == {}
+    # The check sees the demo's old key, and the history does print its decisions' numbers.
+    assert _CAPITAL_CODE.findall("số 15/QĐ-LANG-SON ngày 20/01/2016") == ["QĐ-LANG-SON"]
+    history = texts["achievement-individual"] + texts["achievement-collective"]
+    assert re.search(r"\d+/QĐ-SKHĐT", history)
+
+
 def test_every_date_printed_lies_in_the_years_calendar(texts: dict[str, str]) -> None:
     outside: dict[str, list[str]] = {}
     for name, text in texts.items():
+        # An achievement report lists the decisions of the nominee's earlier awards too.
+        start = HISTORY_FROM if name.startswith("achievement") else CALENDAR[0]
         for pattern in _DATES:
             for day, month, year in pattern.findall(text):
                 date = dt.date(int(year), int(month), int(day))
-                if not CALENDAR[0] <= date <= CALENDAR[1]:
+                if not start <= date <= CALENDAR[1]:
                     outside.setdefault(name, []).append(date.isoformat())
     assert outside == {}
     assert "2026" not in "".join(texts.values())
@@ -231,7 +288,9 @@ def test_the_minutes_name_people_and_give_the_counts(
     # The secretary who took the minutes is named, and signs beside the chair.
     assert "Thư ký: đồng chí Cầm Thị Thu" in text
     assert text.index("Cầm Thị Thu", text.index("THƯ KÝ")) > text.index("THƯ KÝ")
-    assert "Hội nghị kết thúc vào hồi" in text and "ngày 12 tháng 3 năm 2017" in text
+    # The demo records when the conference closed: no blank left to fill by hand.
+    assert "Hội nghị kết thúc vào hồi 11 giờ 30 phút ngày 12 tháng 3 năm 2017." in text
+    assert "giờ      phút" not in text
     assert "Nơi nhận:" in text and "/BB-CTĐ" in text
     assert "Số phiếu phát ra: 7; số phiếu thu về: 7; số phiếu hợp lệ: 7" in text
     assert re.search(r"\n\d+\n\d{1,3}(,\d)?%\n", text)  # a candidate's votes and share
