@@ -94,10 +94,15 @@ def load(nomination: Nomination) -> Achievement:
         if not head and collective.pk == unit.pk and leader is not None:
             head = str(leader)
         members = len({p.holder for p in posts if p.covers(year)})
-        details = (
-            (_("Name of the unit"), collective.name),
-            (_("Head"), head),
-            (_("Number of members"), str(members)),
+        # No head recorded: the line is left out rather than printed empty.
+        details = tuple(
+            (label, value)
+            for label, value in (
+                (_("Name of the unit"), collective.name),
+                (_("Head"), head),
+                (_("Number of members"), str(members)),
+            )
+            if value
         )
         nominee = Q(organization_id__in=lineage)
         rating_filter = Q(organization_id__in=lineage)

@@ -257,6 +257,30 @@ def test_the_achievement_report_of_a_collective_names_its_head_and_members(
     assert "IV. SÁNG KIẾN" not in text
 
 
+def test_the_achievement_report_of_a_collective_without_a_recorded_head_leaves_the_line_out(
+    as_user: Callable[[User], Client], proposals: Any, award: Any
+) -> None:
+    division = do_create_organization(
+        name="Phòng Tổng hợp, Sở Kế hoạch và Đầu tư tỉnh Lai Châu",
+        parent=proposals.orgs["lai_chau"],
+        acting_user=proposals.admin,
+    )
+    nomination = actions.do_draft_nomination(
+        proposals.year,
+        unit=proposals.orgs["lai_chau"],
+        award_type=award("tt_ldxs"),
+        summary="Tham mưu tốt.",
+        collective=division,
+        acting_user=proposals.lai_chau_officer,
+    )
+    url = f"/awards/c/{proposals.cluster.slug}/2016/nominations/{nomination.pk}/"
+    problems, text = _report(as_user(proposals.supervisor).get(url + "bao-cao-thanh-tich.docx"))
+    assert problems == []
+    assert "- Tên đơn vị: Phòng Tổng hợp, Sở Kế hoạch và Đầu tư tỉnh Lai Châu" in text
+    assert "Người đứng đầu" not in text
+    assert "- Số lượng thành viên: 0" in text
+
+
 def test_the_report_link_is_on_the_page_and_another_member_gets_403_an_outsider_404(
     as_user: Callable[[User], Client], proposals: Any, nomination: Any, page: Any
 ) -> None:
