@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from thidua import access
 from thidua.audit.record import record
+from thidua.cycle.actions import lock_year
 from thidua.cycle.models import EmulationYear
 from thidua.errors import ActionRefused, Refusal
 from thidua.jobs import registry
@@ -77,7 +78,7 @@ def do_start_export(
     _refuse_start(year, identity, acting_user)  # its audit entry outlives the refusal
     with transaction.atomic():
         # One start at a time per year: a second waits here, then finds the first's job.
-        EmulationYear.objects.select_for_update().filter(pk=year.pk).first()
+        lock_year(year)
         running = running_export(year)
         if running is not None:
             raise ActionRefused(

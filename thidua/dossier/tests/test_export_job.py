@@ -5,12 +5,15 @@ kept for one run only, a second start) is refused and recorded."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from thidua.audit.models import AuditEntry
 from thidua.dossier import actions, package, rules
@@ -118,6 +121,29 @@ def test_a_second_start_while_one_waits_is_refused(
     with django_capture_on_commit_callbacks(execute=False):
         again = job_of(start(as_user(world.son_la_officer), sending, sending.agency_identity))
     assert again.pk != first.pk
+
+
+ROW_LOCK = re.compile(r"\bFOR (NO KEY )?UPDATE\b")
+
+
+def test_a_start_locks_the_year_without_blocking_a_foreign_key_check(
+    as_user: AsUser, sending: Sending, django_capture_on_commit_callbacks: Any
+) -> None:
+    """FOR NO KEY UPDATE, as every action on the year: a plain FOR UPDATE would make another
+    commit's foreign-key check on the year wait, and deadlock with one holding the audit chain."""
+    world = sending.world
+    leader_signs(sending)
+    with (
+        CaptureQueriesContext(connection) as seen,
+        django_capture_on_commit_callbacks(execute=False),
+    ):
+        job_of(start(as_user(world.son_la_officer), sending, sending.agency_identity))
+    locks = [q["sql"] for q in seen.captured_queries if ROW_LOCK.search(q["sql"])]
+    if connection.vendor != "postgresql":
+        assert locks == []  # SQLite takes no row locks: the whole database is locked instead
+        return
+    year_locks = [sql for sql in locks if "cycle_emulationyear" in sql.split("FROM", 1)[1][:60]]
+    assert year_locks and all("FOR NO KEY UPDATE" in sql for sql in year_locks), year_locks
 
 
 def test_the_worker_refuses_a_starter_who_lost_the_right_and_records_it(
