@@ -7,7 +7,8 @@ demo runs on that database, inside a transaction opened for the module and rolle
 it; each test runs in its own savepoint inside it (pytest-django's `db`), so no test sees
 another's changes. The test database itself is never touched, so migration tests and
 transactional tests (which empty every table) go on there as before, whatever ran earlier.
-Uploaded files are copied into a folder of the module's own.
+Uploaded files are copied into a folder of the module's own. Transactional tests, which commit,
+start from a snapshot of it instead (`PlayedDemo.snapshot`, thidua.testing.snapshot).
 
 The play commits once, at its end, as `thidua load_demo` would; what it left to do after a
 commit (queueing jobs and mail) is dropped, as the module's play rolled back never did it.
@@ -33,6 +34,7 @@ from django.utils import translation
 from pytest_django import DjangoDbBlocker
 
 from thidua.demo.play import Demo, load_data, play
+from thidua.testing.snapshot import Snapshot
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,6 +44,12 @@ class PlayedDemo:
     database: str
     media: Path
     demo: Demo
+
+    def snapshot(self, folder: Path) -> Snapshot:
+        """Its database and files as a snapshot, for transactional tests to start from."""
+        folder.mkdir(parents=True, exist_ok=True)
+        with _on(self.database):
+            return Snapshot.take(folder, media=self.media)
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
 from pytest_django import DjangoDbBlocker, Settings
 
 from thidua.audit.models import AuditEntry, ChainHead
@@ -27,10 +28,14 @@ from thidua.conference import actions as conference_actions
 from thidua.conference import documents
 from thidua.conference.models import DocumentTemplate
 from thidua.cycle.models import EmulationYear
+from thidua.jobs.models import Job
+from thidua.jobs.tasks import run_job
 from thidua.maintenance import backup as backup_module
+from thidua.notifications import tasks as notification_tasks
 from thidua.orgs import actions
 from thidua.orgs.models import Organization, User
 from thidua.scoring.models import Evidence
+from thidua.testing.demo import PlayedDemo
 from thidua.testing.snapshot import Snapshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -65,20 +70,29 @@ def _member(tar: tarfile.TarFile, member: str | tarfile.TarInfo) -> bytes:
 
 @pytest.fixture(scope="module")
 def demo_snapshot(
-    django_db_setup: None,
+    demo_played: PlayedDemo,
     django_db_blocker: DjangoDbBlocker,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Snapshot]:
     """The demo, with its evidence uploaded, a Word template and a job's files, built once.
 
-    Each test starts from a copy of it (`demo`): these tests commit, so they cannot share
-    one rolled-back transaction, and playing the demo again for each took most of their time.
+    The demo is the one played for the test process (thidua.testing.demo), copied into the
+    test database. Each test starts from a copy of what is built here (`demo`): these tests
+    commit, so they cannot share one rolled-back transaction, and playing the demo again for
+    each took most of their time.
     """
     folder = tmp_path_factory.mktemp("backup-demo")
     media = folder / "built-media"
+    with django_db_blocker.unblock():
+        demo_played.snapshot(folder / "played").restore(media=media)
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
-        call_command("load_demo", stdout=io.StringIO())
         assert Evidence.objects.exists() and EvidenceFile.objects.exists()
+        # What `thidua load_demo` queues after its commits, which the shared play leaves out:
+        # the jobs' runs and the notifications' delivery, so the tasks' table is backed up too.
+        for job in Job.objects.filter(status=Job.Status.QUEUED):
+            run_job.enqueue(str(job.pk))
+        notification_tasks.schedule()
+        assert DBTaskResult.objects.exists()
         year = EmulationYear.objects.get()
         conference_actions.do_upload_template(
             year,
