@@ -137,11 +137,11 @@ def summary(year: int, progress: Progress | None = None) -> Summary:
 
 
 def initials(name: str) -> str:
-    """The issuer's part of a ký hiệu: the capitals of its name less its kind ("Vụ", "Sở")."""
-    words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
+    """The issuer's part of a ký hiệu: the initials of its name less its kind ("Vụ", "Sở")."""
+    words = name.split()
     if words and words[0].lower() in ("vụ", "sở", "cục", "ban", "văn"):
         words = words[1:]
-    return "".join(w[0].upper() for w in words)
+    return docformat.issuer_abbreviation(" ".join(words))
 
 
 def issuer_of(supervisor: Organization) -> Issuer:

@@ -94,3 +94,9 @@ def test_the_list_has_every_proposal_and_a_name_like_a_formula_stays_text(propos
     assert risky.data_type == "s"
     assert risky.quotePrefix
     assert sheet.freeze_panes == "B2"
+
+
+def test_the_issuers_initials_leave_out_its_kind_and_the_marks() -> None:
+    assert national.initials("Vụ Thi đua - Khen thưởng") == "TĐKT"
+    assert national.initials("Sở Kế hoạch và Đầu tư") == "KHĐT"
+    assert national.initials("Ủy ban nhân dân tỉnh Sơn La") == "UBND"
