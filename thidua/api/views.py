@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from thidua.access import SignedInRequest
 from thidua.errors import refusal_told, run_form_action
+from thidua.lib.formfields import TextField
 from thidua.orgs.models import User
 
 from .actions import do_create_token, do_revoke_token
@@ -31,7 +32,7 @@ def _user(request: SignedInRequest) -> User:
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    name = TextField(label=gettext_lazy("Name"), max_length=100)
     scope = forms.ChoiceField(
         label=gettext_lazy("The token may"),
         choices=ApiToken.Scope.choices,

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from thidua.lib.formfields import DayField
+from thidua.lib.formfields import DayField, TextField
 from thidua.lib.uploads import UploadField
 from thidua.orgs.forms import OrganizationChoiceField
 from thidua.orgs.models import Organization, Person
@@ -26,11 +26,11 @@ class MergeForm(forms.Form):
 
 
 class PeopleSearchForm(forms.Form):
-    q = forms.CharField(label=pgettext_lazy("awards", "Name"), required=False, max_length=100)
+    q = TextField(label=pgettext_lazy("awards", "Name"), required=False, max_length=100)
 
 
 class PersonForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    full_name = TextField(label=_("Full name"), max_length=150)
     birth_year = forms.IntegerField(label=_("Year of birth"), required=False)
     gender = forms.ChoiceField(
         label=pgettext_lazy("awards", "Gender"),
@@ -40,9 +40,7 @@ class PersonForm(forms.Form):
     unit = OrganizationChoiceField(
         label=pgettext_lazy("awards", "Unit"), queryset=Organization.objects.none()
     )
-    position = forms.CharField(
-        label=pgettext_lazy("awards", "Position"), max_length=150, required=False
-    )
+    position = TextField(label=pgettext_lazy("awards", "Position"), max_length=150, required=False)
     since = DayField(label=_("In this position from"), required=False)
     until = DayField(label=_("In this position until"), required=False)
     confirm_new = forms.BooleanField(
@@ -59,9 +57,7 @@ class PositionForm(forms.Form):
     unit = OrganizationChoiceField(
         label=pgettext_lazy("awards", "Unit"), queryset=Organization.objects.none()
     )
-    position = forms.CharField(
-        label=pgettext_lazy("awards", "Position"), max_length=150, required=False
-    )
+    position = TextField(label=pgettext_lazy("awards", "Position"), max_length=150, required=False)
     since = DayField(label=pgettext_lazy("awards", "From"), required=False)
     until = DayField(label=pgettext_lazy("awards", "Until"), required=False)
 
@@ -75,12 +71,10 @@ class AwardRecordForm(forms.Form):
         label=pgettext_lazy("awards", "Title or award"), queryset=AwardType.objects.none()
     )
     year = forms.IntegerField(label=pgettext_lazy("awards", "For the year"))
-    decision_number = forms.CharField(
-        label=pgettext_lazy("awards", "Decision number"), max_length=50
-    )
+    decision_number = TextField(label=pgettext_lazy("awards", "Decision number"), max_length=50)
     decision_date = DayField(label=pgettext_lazy("awards", "Decision date"))
-    issuer_name = forms.CharField(label=pgettext_lazy("awards", "Issued by"), max_length=255)
-    unit_name = forms.CharField(
+    issuer_name = TextField(label=pgettext_lazy("awards", "Issued by"), max_length=255)
+    unit_name = TextField(
         label=_("Unit named on the decision"),
         max_length=255,
         required=False,
@@ -103,7 +97,7 @@ class RatingForm(forms.Form):
 
 
 class InitiativeForm(forms.Form):
-    title = forms.CharField(label=pgettext_lazy("awards", "Initiative"), max_length=500)
+    title = TextField(label=pgettext_lazy("awards", "Initiative"), max_length=500)
     level = forms.ChoiceField(
         label=pgettext_lazy("awards", "Recognised at"), choices=Initiative.Level.choices
     )

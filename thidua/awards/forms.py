@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from thidua.award_history.models import AwardType, NomineeKind
 from thidua.concurrency import VersionField
 from thidua.cycle.models import EmulationYear
-from thidua.lib.formfields import DayField
+from thidua.lib.formfields import DayField, TextField
 from thidua.lib.uploads import UploadField
 from thidua.orgs.forms import OrganizationChoiceField
 from thidua.orgs.models import Organization, Person, PersonPosition
@@ -80,7 +80,7 @@ class NominationForm(forms.Form):
     award_type = forms.ModelChoiceField(
         label=pgettext_lazy("awards", "Award"), queryset=AwardType.objects.all(), empty_label="—"
     )
-    summary = forms.CharField(
+    summary = TextField(
         label=pgettext_lazy("awards", "Achievement summary"),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
@@ -123,7 +123,7 @@ class NominationForm(forms.Form):
 
 
 class NominationEditForm(forms.Form):
-    summary = forms.CharField(
+    summary = TextField(
         label=pgettext_lazy("awards", "Achievement summary"),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
@@ -141,9 +141,7 @@ class EvidenceForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for returning"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reason = TextField(label=_("Reason for returning"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class FilterForm(forms.Form):
@@ -158,7 +156,7 @@ class FilterForm(forms.Form):
         choices=[("", pgettext_lazy("awards", "All")), *Nomination.Status.choices],
         required=False,
     )
-    q = forms.CharField(label=pgettext_lazy("awards", "Name"), required=False, max_length=100)
+    q = TextField(label=pgettext_lazy("awards", "Name"), required=False, max_length=100)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -169,17 +167,17 @@ class DecisionForm(forms.Form):
     authority = forms.ChoiceField(
         label=_("Deciding authority"), choices=list(AUTHORITY_LABELS.items())
     )
-    number = forms.CharField(
+    number = TextField(
         label=pgettext_lazy("awards", "Decision number"),
         max_length=50,
         required=False,
         help_text=_("Leave empty to take the next number in the issuer's register."),
     )
     date = DayField(label=pgettext_lazy("awards", "Decision date"))
-    place = forms.CharField(label=_("Place"), max_length=100, required=False)
-    issuer_name = forms.CharField(label=pgettext_lazy("awards", "Issued by"), max_length=255)
-    signer_title = forms.CharField(label=_("Signer's position"), max_length=150, required=False)
-    signer_name = forms.CharField(label=pgettext_lazy("awards", "Signed by"), max_length=150)
+    place = TextField(label=_("Place"), max_length=100, required=False)
+    issuer_name = TextField(label=pgettext_lazy("awards", "Issued by"), max_length=255)
+    signer_title = TextField(label=_("Signer's position"), max_length=150, required=False)
+    signer_name = TextField(label=pgettext_lazy("awards", "Signed by"), max_length=150)
 
 
 class RuleVersionForm(forms.Form):
@@ -192,11 +190,11 @@ class RuleVersionForm(forms.Form):
             (rules.RuleStatus.NOT_FOUND.value, _("Not found in the law")),
         ],
     )
-    legal_source = forms.CharField(label=pgettext_lazy("awards", "Legal source"), max_length=500)
-    requirements = forms.CharField(
+    legal_source = TextField(label=pgettext_lazy("awards", "Legal source"), max_length=500)
+    requirements = TextField(
         label=_("Requirements (JSON)"), widget=forms.Textarea(attrs={"rows": 12})
     )
-    note = forms.CharField(
+    note = TextField(
         label=pgettext_lazy("awards", "Note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from thidua.lib.formfields import DayField
+from thidua.lib.formfields import DayField, TextField
 from thidua.lib.uploads import UploadField
 from thidua.orgs.models import Organization
 
@@ -26,19 +26,21 @@ class ConferenceForm(forms.Form):
         help_text=_("Leave it empty until the conference has closed; the minutes state it."),
         error_messages={"invalid": _("Type the time as hours:minutes, for example 11:30.")},
     )
-    host = forms.ModelChoiceField(label=_("Host unit"), queryset=Organization.objects.none())
-    venue = forms.CharField(label=_("Venue"), max_length=300)
-    agenda = forms.CharField(
+    host = forms.ModelChoiceField(
+        label=_("Host unit"), queryset=Organization.objects.none(), empty_label=_("Choose a unit")
+    )
+    venue = TextField(label=_("Venue"), max_length=300)
+    agenda = TextField(
         label=_("Agenda (one item a line)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    decisions = forms.CharField(
+    decisions = TextField(
         label=_("What the conference decided (one decision a line)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    directions = forms.CharField(
+    directions = TextField(
         label=_("Directions and tasks for next year"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -59,16 +61,16 @@ class ConferenceForm(forms.Form):
 
 
 class AttendeeForm(forms.Form):
-    name = forms.CharField(label=_("Full name"), max_length=150)
-    position = forms.CharField(label=_("Position"), max_length=200)
-    unit = forms.CharField(label=_("Unit"), max_length=255)
+    name = TextField(label=_("Full name"), max_length=150)
+    position = TextField(label=_("Position"), max_length=200)
+    unit = TextField(label=_("Unit"), max_length=255)
     role = forms.ChoiceField(label=_("Role"), choices=Attendee.Role.choices)
 
 
 class CommentForm(forms.Form):
     section = forms.ChoiceField(label=_("Section"))
     kind = forms.ChoiceField(label=_("Kind"), choices=Comment.Kind.choices)
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = TextField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, sections: Sequence[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,13 +81,13 @@ class CommentForm(forms.Form):
 
 class RevisionForm(forms.Form):
     based_on = forms.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(label=_("What changed"), max_length=500)
+    note = TextField(label=_("What changed"), max_length=500)
 
     def __init__(self, *args: Any, sections: Sequence[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.section_keys = [s["key"] for s in sections]
         for s in sections:
-            self.fields[f"section_{s['key']}"] = forms.CharField(
+            self.fields[f"section_{s['key']}"] = TextField(
                 label=s["title"],
                 initial=s["text"],
                 required=False,
@@ -111,8 +113,8 @@ class TemplateForm(forms.Form):
 
 
 class ArticleForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
-    body = forms.CharField(
+    title = TextField(label=_("Title"), max_length=300)
+    body = TextField(
         label=_("Text (paragraphs separated by a blank line)"),
         widget=forms.Textarea(attrs={"rows": 14}),
     )

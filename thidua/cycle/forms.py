@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from thidua.concurrency import VersionField
-from thidua.lib.formfields import DayField
+from thidua.lib.formfields import DayField, TextField
 from thidua.orgs.forms import (
     OrganizationChoiceField,
     OrganizationMultipleChoiceField,
@@ -22,21 +22,21 @@ from .models import Phase
 
 
 class MovementForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=500)
+    title = TextField(label=_("Title"), max_length=500)
     launched_on = DayField(label=_("Launch date"))
-    goals = forms.CharField(label=_("Goals"), widget=forms.Textarea(attrs={"rows": 4}))
-    targets = forms.CharField(
+    goals = TextField(label=_("Goals"), widget=forms.Textarea(attrs={"rows": 4}))
+    targets = TextField(
         label=_("Targets"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     version = VersionField()
 
 
 class PledgeForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=500)
-    preamble = forms.CharField(
+    title = TextField(label=_("Title"), max_length=500)
+    preamble = TextField(
         label=_("Preamble"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    articles = forms.CharField(
+    articles = TextField(
         label=_("Articles"),
         help_text=_("One article per paragraph; separate articles with an empty line."),
         widget=forms.Textarea(attrs={"rows": 10}),

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from thidua.lib.formfields import TextField
 from thidua.lib.uploads import UploadField
 from thidua.signing.models import SigningIdentity
 
@@ -45,7 +46,7 @@ class PackageForm(forms.Form):
 
 
 class ReturnForm(SignForm):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Reason for returning the dossier"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -60,7 +61,7 @@ class ReturnForm(SignForm):
         super().__init__(*args, identities=identities, **kwargs)
         self.nominations = list(nominations)
         for nomination in self.nominations:
-            self.fields[f"reason_{nomination.pk}"] = forms.CharField(
+            self.fields[f"reason_{nomination.pk}"] = TextField(
                 label=nomination.nominee_name,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from thidua.lib.formfields import TextField
 from thidua.lib.numbers import format_number, parse_number
 from thidua.lib.text import normalize
 from thidua.lib.uploads import UploadField
@@ -32,13 +33,13 @@ class VietnameseNumberField(forms.CharField):
 
 
 class IndicatorForm(forms.Form):
-    code = forms.CharField(
+    code = TextField(
         label=_("Code"),
         max_length=40,
         help_text=_("Capital letters, digits and _; used in the results paragraph as {CODE}."),
     )
-    name = forms.CharField(label=_("Name"), max_length=300)
-    unit = forms.CharField(
+    name = TextField(label=_("Name"), max_length=300)
+    unit = TextField(
         label=_("Unit"), max_length=50, required=False, help_text=_("e.g. %, tỷ đồng, xã")
     )
     decimals = forms.IntegerField(
@@ -135,7 +136,7 @@ class ValuesForm(forms.Form):
             self.fields[f"value_{indicator.code}"] = VietnameseNumberField(
                 label=indicator.name, required=False
             )
-            self.fields[f"note_{indicator.code}"] = forms.CharField(
+            self.fields[f"note_{indicator.code}"] = TextField(
                 label=_("Note"), required=False, max_length=excel.NOTE_LENGTH
             )
 
@@ -160,7 +161,7 @@ class RemindForm(forms.Form):
 
 
 class ResultsTemplateForm(forms.Form):
-    text = forms.CharField(
+    text = TextField(
         label=_("Template of the results paragraph"),
         widget=forms.Textarea(attrs={"rows": 6}),
     )

@@ -7,8 +7,22 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from thidua.lib.text import typed
+
 # What an officer types: 18/03/2016 first; the ISO form too, as a pasted value may be.
 DAY_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+
+
+class TextField(forms.CharField):
+    """Text typed in a box, as every form of thidua takes it: composed (NFC), without the
+    invisible characters that change how it shows (a right-to-left override) or the control
+    characters a document cannot hold, which a paste from another program may bring. Line breaks
+    and tabs stay; a NUL is refused by the field's validator, in Vietnamese. Secrets (a PIN, a
+    password) are plain `CharField`s: they are taken exactly as typed."""
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value)
+        return typed(text) if isinstance(text, str) else text
 
 
 class DayField(forms.DateField):

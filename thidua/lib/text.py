@@ -79,6 +79,18 @@ _INVISIBLE = dict.fromkeys(
 )
 
 
+# In text kept line by line (a text area), the other control characters XML cannot hold stand
+# for a space: vertical tab, form feed, the information separators.
+_TYPED = {**_INVISIBLE, 0x0B: " ", 0x0C: " ", **dict.fromkeys(range(0x1C, 0x20), " ")}
+
+
+def typed(s: str) -> str:
+    """Return text typed in a box as NFC, its lines and spaces as typed, without invisible
+    formatting or control characters (tab and line breaks kept; NUL left for the form to
+    refuse)."""
+    return unicodedata.normalize("NFC", s.translate(_TYPED))
+
+
 def normalize(s: str) -> str:
     """Return NFC text, stripped, with every whitespace run collapsed to one space and no
     invisible formatting characters (bidirectional controls, zero-width characters)."""

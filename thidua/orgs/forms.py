@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from thidua.lib import clock
 from thidua.lib.dates import short_date
+from thidua.lib.formfields import TextField
 
 from .models import Organization
 from .reads import continuing_on
@@ -100,5 +101,5 @@ class OrganizationMultipleChoiceField(_Offering, forms.ModelMultipleChoiceField)
 class SubUnitForm(forms.Form):
     """A sub-unit's name, as its decisions write it, and the short name pages show."""
 
-    name = forms.CharField(label=_lazy("Name of the sub-unit"), max_length=255)
-    short_name = forms.CharField(label=_lazy("Short name"), max_length=100, required=False)
+    name = TextField(label=_lazy("Name of the sub-unit"), max_length=255)
+    short_name = TextField(label=_lazy("Short name"), max_length=100, required=False)

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from thidua.cycle.models import Membership
+from thidua.lib.formfields import TextField
 from thidua.lib.numbers import parse_number
 from thidua.lib.uploads import UploadField
 
@@ -47,7 +48,7 @@ class PointsField(forms.Field):
 
 
 class TableForm(forms.Form):
-    title = forms.CharField(label=_("Title of the table"), max_length=500)
+    title = TextField(label=_("Title of the table"), max_length=500)
     copy_previous = forms.BooleanField(
         label=_("Copy last year's table and bands"), required=False, initial=True
     )
@@ -55,8 +56,8 @@ class TableForm(forms.Form):
 
 class CriterionForm(forms.Form):
     parent = forms.TypedChoiceField(label=_("Under"), coerce=int, required=False, empty_value=None)
-    number = forms.CharField(label=_("Number"), max_length=20)
-    title = forms.CharField(label=_("Title"), max_length=500)
+    number = TextField(label=_("Number"), max_length=20)
+    title = TextField(label=_("Title"), max_length=500)
     kind = forms.ChoiceField(label=_("Kind"), choices=Criterion.Kind.choices)
     max_points = PointsField(
         label=_("Maximum points"),
@@ -104,7 +105,7 @@ class ScoresForm(_LeavesForm):
             points = PointsField(label=_("Points of criterion %(number)s") % number)
             points.widget.attrs["aria-label"] = str(points.label)
             self.fields[f"points_{leaf.pk}"] = points
-            self.fields[f"explanation_{leaf.pk}"] = forms.CharField(
+            self.fields[f"explanation_{leaf.pk}"] = TextField(
                 label=_("Explanation of criterion %(number)s") % number,
                 required=False,
                 widget=forms.Textarea(
@@ -144,7 +145,7 @@ class ReviewForm(_LeavesForm):
             points.widget.attrs["aria-label"] = str(points.label)
             self.fields[f"points_{leaf.pk}"] = points
             reason = _("Reason for criterion %(number)s") % number
-            self.fields[f"reason_{leaf.pk}"] = forms.CharField(
+            self.fields[f"reason_{leaf.pk}"] = TextField(
                 label=reason,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2, "aria-label": reason}),
@@ -195,7 +196,7 @@ class AssignForm(forms.Form):
 
 
 class DisputeForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Why the review is wrong"),
         widget=forms.Textarea(attrs={"rows": 2, "aria-label": _("Why the review is wrong")}),
     )
@@ -203,4 +204,4 @@ class DisputeForm(forms.Form):
 
 class SettleForm(forms.Form):
     points = PointsField(label=_("Settled points"), required=True)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = TextField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from thidua.lib.formfields import TextField
 from thidua.lib.uploads import UploadField
 from thidua.orgs.models import Organization, User
 
@@ -81,8 +82,8 @@ class IdentityForm(forms.Form):
     certificate = UploadField(
         kind="signing_identity", label=_("Certificate of the token's key (PEM)"), required=False
     )
-    token_label = forms.CharField(label=_("Token label"), required=False, max_length=64)
-    key_label = forms.CharField(label=_("Key label on the token"), required=False, max_length=64)
+    token_label = TextField(label=_("Token label"), required=False, max_length=64)
+    key_label = TextField(label=_("Key label on the token"), required=False, max_length=64)
     image = UploadField(
         kind="signing_identity",
         label=_("Signature or seal image (PNG, transparent background)"),

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from thidua.cycle.models import EmulationYear
+from thidua.lib.formfields import TextField
 from thidua.lib.text import normalize, sort_key
 from thidua.orgs.models import Organization
 
@@ -16,7 +17,7 @@ from .models import PERSON_NAME_MAX_LENGTH, TITLE_MAX_LENGTH, Candidate, Poll
 
 
 class PollForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
+    title = TextField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Poll.Purpose.choices)
     method = forms.ChoiceField(label=_("Voting method"), choices=Poll.Method.choices)
     units = forms.ModelMultipleChoiceField(
@@ -25,7 +26,7 @@ class PollForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    people = forms.CharField(
+    people = TextField(
         label=_("Candidate people"),
         help_text=_("One full name per line (for polls about people)."),
         required=False,
@@ -41,7 +42,7 @@ class PollForm(forms.Form):
     )
     allow_self_vote = forms.BooleanField(label=_("A unit may choose itself"), required=False)
     threshold_base = forms.ChoiceField(label=_("Threshold base"), choices=Poll.Base.choices)
-    threshold = forms.CharField(
+    threshold = TextField(
         label=_("Threshold"),
         initial="1/2",
         max_length=9,
@@ -174,7 +175,7 @@ class BallotForm(forms.Form):
 
 
 class ReceiptForm(forms.Form):
-    code = forms.CharField(label=_("Receipt code"), max_length=40)
+    code = TextField(label=_("Receipt code"), max_length=40)
 
 
 class PaperCountForm(forms.Form):

@@ -1,6 +1,7 @@
 """Every field of every form of thidua, found by walking the areas' forms modules: a NUL
 character, a number that is not finite and an over-long line are refused the same way, in
-Vietnamese. A new form is checked as soon as it exists; none has to be listed.
+Vietnamese; invisible and control characters are dropped from every text box but a
+secret's. A new form is checked as soon as it exists; none has to be listed.
 
 Forms build some fields when they are made (a field per indicator or criterion); those are the
 areas' number fields (`VietnameseNumberField`, `DecimalField`), checked here through the classes
@@ -19,6 +20,7 @@ from django import forms
 from django.utils import translation
 
 import thidua
+from thidua.lib.formfields import TextField
 
 NOT_FINITE = ["NaN", "nan", "inf", "-Infinity", "1e999", "-1e999", "∞"]
 NUL_MESSAGE = "Không được dùng ký tự rỗng (NUL) trong nội dung."
@@ -94,3 +96,25 @@ def test_a_number_that_is_not_finite_is_refused_in_vietnamese(
     messages = refusal(field, value)
     assert messages, f"{name} takes {value!r}"
     assert not [m for m in messages if m.isascii()], messages
+
+
+@pytest.mark.parametrize(("name", "field"), TEXT, ids=[n for n, _f in TEXT])
+def test_every_text_box_drops_invisible_and_control_characters(name: str, field: Any) -> None:
+    """A right-to-left override prints a name backwards, a control character breaks the Word
+    document that prints it: every text box drops them and keeps its lines. Only a secret (a
+    PIN, a password) is taken exactly as typed."""
+    if isinstance(field.widget, forms.PasswordInput):
+        assert not isinstance(field, TextField), f"{name}: a secret must be kept as typed"
+        return
+    if isinstance(field.widget, forms.HiddenInput) or "Number" in type(field).__name__:
+        return  # a form's own token, or a number typed as text: parsed, never printed as typed
+    assert isinstance(field, TextField), f"{name}: a text box that is not a TextField"
+    if isinstance(field.widget, forms.Textarea):
+        typed, kept = "Lê\u202e Văn\x01\r\nAn\x0b\tB\u200b", "Lê Văn\r\nAn \tB"
+    else:
+        typed, kept = "Lê\u202e Văn\x08\x1b An\u200b", "Lê Văn An"
+    with translation.override("vi"):
+        try:
+            assert field.clean(typed) == kept
+        except forms.ValidationError as refused:  # a choice or a pattern the sample is not
+            assert not [m for m in refused.messages if m.isascii()], refused.messages
