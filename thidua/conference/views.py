@@ -59,9 +59,11 @@ def detail(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
     members = Organization.objects.filter(memberships__year=emulation_year)
     form = None
     status = 200
+    # Once the year is closed its conference is a record: no form to change it is offered.
+    can_edit = can_manage and emulation_year.phase in actions.OPEN_PHASES
     if request.method == "POST":
         access.require(request.user, "conference.manage", emulation_year)
-    if can_manage:
+    if can_edit or request.method == "POST":
         initial = {}
         if conference is not None:
             initial = {
@@ -95,8 +97,9 @@ def detail(request: SignedInRequest, slug: str, year: int) -> HttpResponse:
             conference=conference,
             attendees=attendees,
             form=form,
-            attendee_form=AttendeeForm() if can_manage and conference else None,
+            attendee_form=AttendeeForm() if can_edit and conference else None,
             can_manage=can_manage,
+            can_edit=can_edit,
         ),
         status=status,
     )

@@ -74,6 +74,29 @@ def test_the_secretariat_saves_the_conference(
     assert Conference.objects.get(year=world.year).venue == "Hội trường Sở KH&ĐT Sơn La"
 
 
+def test_the_conference_form_asks_for_the_host_in_vietnamese(
+    at_conference: World, as_user: Callable[[User], Client]
+) -> None:
+    page = as_user(at_conference.son_la_officer).get(url(at_conference)).content.decode()
+    assert 'data-testid="save-conference"' in page and "Chọn đơn vị" in page
+    assert "---------" not in page
+
+
+def test_once_the_year_is_closed_the_conference_is_shown_without_a_form_and_says_why(
+    at_conference: World, as_user: Callable[[User], Client]
+) -> None:
+    from thidua.cycle.models import EmulationYear, Phase
+
+    world = at_conference
+    client = as_user(world.son_la_officer)
+    EmulationYear.objects.filter(pk=world.year.pk).update(phase=Phase.CLOSED)
+    page = client.get(url(world)).content.decode()
+    assert "Năm thi đua đã kết thúc: hội nghị được giữ nguyên như đã ghi nhận." in page
+    assert 'data-testid="save-conference"' not in page and "Thêm đại biểu" not in page
+    assert client.post(url(world), {"venue": "x"}).status_code in (400, 409)
+    assert Conference.objects.get(year=world.year).venue == "Sở Kế hoạch và Đầu tư tỉnh Sơn La"
+
+
 def test_a_conference_ending_before_it_starts_is_refused_with_400(
     at_conference: World, as_user: Callable[[User], Client]
 ) -> None:

@@ -53,15 +53,7 @@ VN = dt.timezone(dt.timedelta(hours=7))
 
 # Defects the walk finds that are known and not fixed yet, each with why; each must still be
 # met, or the walk fails: a fixed one is taken out of this list.
-KNOWN: list[Known] = [
-    Known(
-        path=r"/conference/$",
-        check="english",
-        detail="---------",
-        why="the conference's host select keeps Django's empty label (conference/forms.py, "
-        "not the walk's owner's); reported",
-    ),
-]
+KNOWN: list[Known] = []
 
 
 class Walk:
