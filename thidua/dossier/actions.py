@@ -614,6 +614,9 @@ def _receive(
     checked: Checked, content: bytes, receiver: Organization, acting_user: User, stored: list[str]
 ) -> ReceivedDossier:
     manifest = checked.manifest
+    # One import at a time per receiver, until it commits: its dossiers' ids are then in commit
+    # order, so a mirror reading the received list by cursor misses none (docs/api.md).
+    Organization.objects.select_for_update(no_key=True).filter(pk=receiver.pk).first()
     earlier = (
         ReceivedDossier.objects.select_for_update().filter(dossier_id=manifest.dossier_id).first()
     )

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pytest_django import Settings
@@ -185,6 +186,30 @@ def test_a_sound_package_is_imported_with_its_nominations_and_files(
     assert ("to-trinh.pdf", "Nguyễn Văn Lãnh") in signers
     entry = AuditEntry.objects.get(action="dossier.receive")
     assert entry.actor == sending.supervisor_officer
+
+
+def test_an_import_holds_its_receiver_so_the_received_list_takes_ids_in_commit_order(
+    sending: Sending, good: bytes
+) -> None:
+    """Imports into one agency take turns until each commits, so a mirror reading the received
+    list by cursor after the last id it saw misses none; the lock is FOR NO KEY UPDATE, which no
+    other commit's foreign-key check on the agency waits for."""
+    with CaptureQueriesContext(connection) as seen:
+        dossier = actions.do_import_dossier(content=good, acting_user=sending.supervisor_officer)
+    sqls = [q["sql"] for q in seen.captured_queries]
+    written = next(
+        i for i, sql in enumerate(sqls) if 'INSERT INTO "dossier_receiveddossier"' in sql
+    )
+    if connection.vendor != "postgresql":
+        return  # SQLite lets one writer at a time: ids are in commit order by construction
+    held = [
+        i
+        for i, sql in enumerate(sqls)
+        if 'FROM "orgs_organization"' in sql
+        and "FOR NO KEY UPDATE" in sql
+        and str(dossier.receiver_id) in sql
+    ]
+    assert held and held[0] < written, sqls[: written + 1]
 
 
 def test_a_changed_file_is_refused_naming_it(sending: Sending, good: bytes) -> None:
