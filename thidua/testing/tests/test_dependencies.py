@@ -45,8 +45,9 @@ api             concurrency conference dossier jobs notifications signing
 maintenance     audit
 notifications   access audit cycle errors lib orgs
 signing         access audit award_history awards conference cycle demo errors lib orgs
+signing         testing
 dossier         access audit awards conference cycle errors jobs lib orgs signing voting
-testing         audit cycle lib orgs
+testing         audit cycle demo lib orgs
 urls            health
 settings
 wsgi
