@@ -93,7 +93,8 @@ def typed(s: str) -> str:
 
 def normalize(s: str) -> str:
     """Return NFC text, stripped, with every whitespace run collapsed to one space and no
-    invisible formatting characters (bidirectional controls, zero-width characters)."""
+    invisible formatting characters (bidirectional controls, zero-width characters) or control
+    characters a document cannot hold."""
     return " ".join(unicodedata.normalize("NFC", s.translate(_INVISIBLE)).split())
 
 

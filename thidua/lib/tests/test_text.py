@@ -15,6 +15,7 @@ from thidua.lib.text import (
     same_text,
     slugify_vi,
     strip_accents,
+    typed,
 )
 
 
@@ -191,3 +192,12 @@ def test_invisible_formatting_characters_are_dropped_from_stored_text() -> None:
     assert normalize("Sở\u202e Tài chính") == "Sở Tài chính"
     assert normalize("Lê\u200b Hồng\u2066 Minh\u2069\ufeff") == "Lê Hồng Minh"
     assert normalize("Nguyễn\u200dThị") == "NguyễnThị"
+
+
+def test_typed_text_keeps_its_lines_and_drops_what_a_document_cannot_hold() -> None:
+    # A backspace or an escape pasted from another program would make python-docx refuse the
+    # whole document; a vertical tab or a separator stands for a space; lines and tabs stay.
+    assert typed("Điều 1.\x08\r\n\tĐiều\x1b 2.\x0bHết\x1c.") == "Điều 1.\r\n\tĐiều 2. Hết ."
+    assert typed("Sở\u202e Tài\u200b chính\x7f") == "Sở Tài chính"
+    assert typed("Nguye\u0302\u0303n") == "Nguyễn"  # composed (NFC)
+    assert typed("a\x00b") == "a\x00b"  # a NUL is the form's to refuse, in Vietnamese
