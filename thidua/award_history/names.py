@@ -20,6 +20,7 @@ from functools import lru_cache
 from importlib import resources
 
 from thidua.lib.text import fold
+from thidua.orgs.rules import exists_on
 
 # Spellings that differ by a letter people use either way ("sỹ"/"sĩ") meet in one key.
 _VARIANTS = (("sỹ", "sĩ"), ("kỹ", "kĩ"), ("lý", "lí"), ("&", " và "))
@@ -55,9 +56,7 @@ class Unit:
     valid_to: dt.date | None = None
 
     def valid_on(self, day: dt.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
+        return exists_on((self.valid_from, self.valid_to), day)
 
     def valid_in(self, year: int) -> bool:
         return (self.valid_from is None or self.valid_from.year <= year) and (

@@ -31,6 +31,7 @@ from thidua.errors import ActionRefused, Refusal
 from thidua.lib import docformat, pdf
 from thidua.lib.dates import long_date, place_date
 from thidua.lib.text import sort_key
+from thidua.orgs.rules import exists_on
 
 # Certificates turned into PDF at a time: 500 pages take LibreOffice about 10 s here, well
 # within thidua.lib.pdf's 120 s limit on a busy machine (docs/performance.md, h).
@@ -156,9 +157,7 @@ def holders(decision: Decision) -> list[Holder]:
 def _post_at(posts: Sequence[Any], day: dt.date) -> Any:
     """The post held on `day` (the award year's last), else the latest still held."""
     for post in reversed(posts):
-        if (post.valid_from is None or post.valid_from <= day) and (
-            post.valid_to is None or post.valid_to >= day
-        ):
+        if exists_on((post.valid_from, post.valid_to), day):
             return post
     held = [post for post in posts if post.valid_to is None]
     return held[-1] if held else None

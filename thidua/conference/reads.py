@@ -15,6 +15,7 @@ from thidua.cycle.hooks import facts_of
 from thidua.cycle.models import EmulationYear, Membership, Movement, Pledge
 from thidua.lib.text import sort_key
 from thidua.orgs.models import Organization, PersonPosition, User
+from thidua.orgs.rules import exists_on
 from thidua.voting import reads as voting_reads
 from thidua.voting.models import Poll
 
@@ -118,9 +119,7 @@ def proposals(year: EmulationYear) -> tuple[AwardProposal, ...]:
         .select_related("organization")
         .order_by("valid_from", "pk")
     ):
-        if (post.valid_from is None or post.valid_from <= end) and (
-            post.valid_to is None or post.valid_to >= end
-        ):
+        if exists_on((post.valid_from, post.valid_to), end):
             where = post.organization.name
             posts[post.person_id] = f"{post.title}, {where}" if post.title else where
     # Each award as the managing agency grants it: its Bằng khen to collectives and to
